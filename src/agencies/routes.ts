@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { requireAdmin } from '../identity/service.ts';
+import { errorResponses, uuidParam } from '../shared/http.ts';
+import { AGENCY_CODE_PATTERN, AGENCY_KINDS, createAgency, listAgencies, updateAgency, type AgencyPatch, type NewAgency } from './service.ts';
+
+const agencySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, code: { type: 'string' }, legacyCode: { type: ['string', 'null'] }, name: { type: 'string' },
+    kind: { type: 'string' }, parentId: { type: ['string', 'null'] }, unitCode: { type: ['string', 'null'] }, active: { type: 'boolean' },
+  },
+} as const;
+const listSchema = { type: 'object', properties: { items: { type: 'array', items: agencySchema } } } as const;
+const codeSchema = { type: 'string', maxLength: 35, pattern: AGENCY_CODE_PATTERN } as const;
+const unitCodeSchema = { type: ['string', 'null'], pattern: '^[0-9]{2,5}$' } as const;
+
+export async function agencyRoutes(app: FastifyInstance) {
+  const db = app.db;
+
+  app.get('/api/v1/agencies', {
+    schema: { tags: ['Cơ quan'], summary: 'Danh sách cơ quan đang hoạt động (công khai)', response: { 200: listSchema } },
+  }, async () => ({ items: await listAgencies(db, null) }));
+
+  app.get('/api/v1/admin/agencies', {
+    schema: { tags: ['Quản trị'], summary: 'Cơ quan trong phạm vi quản lý', response: { 200: listSchema, ...errorResponses } },
+  }, async (req) => ({ items: await listAgencies(db, requireAdmin(req.actor)) }));
+
+  app.post<{ Body: NewAgency }>('/api/v1/admin/agencies', {
+    schema: {
+      tags: ['Quản trị'], summary: 'Thêm cơ quan, đơn vị',
+      body: { type: 'object', additionalProperties: false, required: ['code', 'name', 'kind'],
+        properties: {
+          code: codeSchema, legacyCode: { type: ['string', 'null'], maxLength: 35 }, name: { type: 'string', minLength: 2, maxLength: 300 },
+          kind: { type: 'string', enum: AGENCY_KINDS }, parentId: { type: ['string', 'null'], format: 'uuid' }, unitCode: unitCodeSchema,
+        } },
+      response: { 201: agencySchema, ...errorResponses },
+    },
+  }, async (req, reply) => reply.status(201).send(await createAgency(db, requireAdmin(req.actor), req.body)));
+
+  app.patch<{ Params: { id: string }; Body: AgencyPatch }>('/api/v1/admin/agencies/:id', {
+    schema: {
+      tags: ['Quản trị'], summary: 'Sửa cơ quan, ngừng hoạt động', params: uuidParam,
+      body: { type: 'object', additionalProperties: false, minProperties: 1,
+        properties: { code: codeSchema, name: { type: 'string', minLength: 2, maxLength: 300 }, unitCode: unitCodeSchema, active: { type: 'boolean' } } },
+      response: { 200: agencySchema, ...errorResponses },
+    },
+  }, async (req) => updateAgency(db, requireAdmin(req.actor), req.params.id, req.body));
+}

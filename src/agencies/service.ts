@@ -1,0 +1,104 @@
+// Agencies (cơ quan, đơn vị): the tree every scope check walks.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/index.ts';
+import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { nfc } from '../shared/text.ts';
+import { unitExists } from '../geo/service.ts';
+
+export type AgencyKind = 'province_committee' | 'department' | 'commune_committee' | 'unit';
+export const AGENCY_KINDS: AgencyKind[] = ['province_committee', 'department', 'commune_committee', 'unit'];
+
+export interface Agency {
+  id: string; code: string; legacyCode: string | null; name: string; kind: AgencyKind;
+  parentId: string | null; unitCode: string | null; active: boolean;
+}
+
+/** Mã định danh điện tử (QĐ 20/2020): dot-separated groups of [0-9A-Z], level 1 = letter A–Y + 2 digits, ≤ 35 chars. */
+export const AGENCY_CODE_PATTERN = '^[A-Y][0-9]{2}(\\.[0-9A-Z]+)*$';
+export function checkAgencyCode(code: string): void {
+  if (code.length > 35 || !new RegExp(AGENCY_CODE_PATTERN).test(code)) {
+    throw badRequest('INVALID_AGENCY_CODE', `Mã định danh "${code}" không đúng định dạng (ví dụ H13.20; tối đa 35 ký tự, theo Quyết định 20/2020/QĐ-TTg).`);
+  }
+}
+
+const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path';
+const toAgency = (r: Record<string, any>): Agency => ({
+  id: r.id, code: r.code, legacyCode: r.legacy_code, name: r.name, kind: r.kind,
+  parentId: r.parent_id, unitCode: r.unit_code, active: r.active,
+});
+
+export async function getAgencyRow(db: Queryable, id: string) {
+  const [row] = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE id = $1`, [id]);
+  return row as (Record<string, any> & { path: string }) | undefined;
+}
+
+/** The agency if the actor may see it; "not found" otherwise, so that ids outside the scope reveal nothing. */
+export async function getAgencyInScope(db: Queryable, actor: Actor, id: string) {
+  const row = await getAgencyRow(db, id);
+  if (!row || !inScope(actor, row.path)) throw notFound('cơ quan');
+  return row;
+}
+
+export async function getAgencyByCode(db: Queryable, code: string): Promise<Agency | undefined> {
+  const [row] = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE code = $1`, [code]);
+  return row && toAgency(row);
+}
+
+export async function listAgencies(db: Queryable, actor: Actor | null): Promise<Agency[]> {
+  const rows = actor && !isSystemAdmin(actor)
+    ? await db.query(`SELECT ${COLUMNS} FROM agencies WHERE path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [actor.agencyPath])
+    : await db.query(`SELECT ${COLUMNS} FROM agencies WHERE $1 OR active ORDER BY path`, [actor !== null]);
+  return rows.map(toAgency);
+}
+
+export interface NewAgency { code: string; name: string; kind: AgencyKind; parentId?: string | null; unitCode?: string | null; legacyCode?: string | null }
+
+/** Creates an agency; actor null = the system itself (seeding). */
+export async function createAgency(db: Queryable, actor: Actor | null, input: NewAgency): Promise<Agency> {
+  const code = input.code.trim().toUpperCase();
+  checkAgencyCode(code);
+  let parentPath = '';
+  if (input.parentId) {
+    const parent = actor ? await getAgencyInScope(db, actor, input.parentId) : await getAgencyRow(db, input.parentId);
+    if (!parent) throw notFound('cơ quan cấp trên');
+    parentPath = parent.path + '/';
+  } else if (actor && !isSystemAdmin(actor)) {
+    throw forbidden('Chỉ quản trị hệ thống được tạo cơ quan cấp cao nhất.');
+  }
+  if (input.unitCode && !(await unitExists(db, input.unitCode))) {
+    throw badRequest('UNKNOWN_UNIT', `Đơn vị hành chính mã "${input.unitCode}" không tồn tại.`);
+  }
+  if (await getAgencyByCode(db, code)) throw conflict('AGENCY_CODE_TAKEN', `Mã định danh "${code}" đã được dùng.`);
+  const id = randomUUID();
+  const [row] = await db.query(
+    `INSERT INTO agencies (id, code, legacy_code, name, kind, parent_id, path, unit_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    [id, code, input.legacyCode ?? null, nfc(input.name), input.kind, input.parentId ?? null, parentPath + id, input.unitCode ?? null],
+  );
+  return toAgency(row);
+}
+
+export interface AgencyPatch { code?: string; name?: string; unitCode?: string | null; active?: boolean }
+
+export async function updateAgency(db: Queryable, actor: Actor, id: string, patch: AgencyPatch): Promise<Agency> {
+  const current = await getAgencyInScope(db, actor, id);
+  const code = patch.code?.trim().toUpperCase();
+  if (code !== undefined && code !== current.code) {
+    checkAgencyCode(code);
+    if (await getAgencyByCode(db, code)) throw conflict('AGENCY_CODE_TAKEN', `Mã định danh "${code}" đã được dùng.`);
+  }
+  if (patch.unitCode && !(await unitExists(db, patch.unitCode))) {
+    throw badRequest('UNKNOWN_UNIT', `Đơn vị hành chính mã "${patch.unitCode}" không tồn tại.`);
+  }
+  if (patch.active === false && id === actor.agencyId) {
+    throw new AppError(409, 'CANNOT_DEACTIVATE_OWN_AGENCY', 'Không thể ngừng hoạt động cơ quan của chính mình.');
+  }
+  const [row] = await db.query(
+    `UPDATE agencies SET code = coalesce($2, code), name = coalesce($3, name),
+       unit_code = CASE WHEN $4::boolean THEN $5 ELSE unit_code END, active = coalesce($6, active), updated_at = now()
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, code ?? null, patch.name ? nfc(patch.name) : null, patch.unitCode !== undefined, patch.unitCode ?? null, patch.active ?? null],
+  );
+  return toAgency(row);
+}

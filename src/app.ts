@@ -1,0 +1,100 @@
+// The Fastify application: plugins, the actor of each request, every domain's routes, and the web app.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Database } from './db/index.ts';
+import { migrationVersion } from './db/migrate.ts';
+import type { Actor } from './shared/actor.ts';
+import { errorSchema } from './shared/errors.ts';
+import { registerErrorHandling } from './shared/http.ts';
+import { actorForSession } from './identity/service.ts';
+import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
+import { agencyRoutes } from './agencies/routes.ts';
+import { geoRoutes } from './geo/routes.ts';
+import { catalogRoutes } from './catalog/routes.ts';
+import { procedureContentSchema } from './catalog/schema.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance { db: Database }
+  interface FastifyRequest { actor: Actor | null }
+}
+
+export interface AppOptions { db: Database; logger?: boolean; webDir?: string }
+
+const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+/** Two validators: query strings and path parameters arrive as text and are coerced; JSON bodies must have the right types. */
+function makeAjv(coerce: boolean) {
+  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    schemaController: {
+      compilersFactory: {
+        // Shared schemas ($ref 'Error#', 'ProcedureContent#') are added to both validators.
+        buildValidator: ((shared: Record<string, object>) => {
+          const strict = makeAjv(false);
+          const coercing = makeAjv(true);
+          for (const s of Object.values(shared)) { strict.addSchema(s); coercing.addSchema(s); }
+          return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+            (httpPart === 'body' ? strict : coercing).compile(schema);
+        }) as any, // fastify's typing expects its own Ajv compiler shape; the runtime contract is ({schema, httpPart}) => validate
+
+      },
+    },
+  });
+  app.decorate('db', opts.db);
+  app.decorateRequest('actor', null);
+  app.addSchema(errorSchema);
+  app.addSchema(procedureContentSchema);
+  registerErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'congso API', version: '1', description: 'API của nền tảng chính quyền số congso. Lỗi: { code, message, details } với thông điệp tiếng Việt.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) req.actor = await actorForSession(opts.db, token);
+  });
+
+  app.get('/health', {
+    schema: { tags: ['Hệ thống'], summary: 'Tình trạng hệ thống', response: { 200: { type: 'object', properties: {
+      status: { type: 'string' }, database: { type: 'string' }, migration: { type: 'integer' } } } } },
+  }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db) }));
+
+  await app.register(async (api) => {
+    await identityRoutes(api);
+    await agencyRoutes(api);
+    await geoRoutes(api);
+    await catalogRoutes(api);
+  });
+
+  const webDir = opts.webDir ?? defaultWebDir;
+  if (existsSync(webDir)) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false });
+    // The web app routes on the client: any other GET outside the API gets index.html.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs')) return reply.sendFile('index.html');
+      return reply.status(404).send({ code: 'NOT_FOUND', message: 'Không tìm thấy địa chỉ yêu cầu.', details: null });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,253 @@
+// The procedure catalogue (thủ tục hành chính): versions, publication, search, import and export.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Database, Queryable } from '../db/index.ts';
+import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
+import { AppError, badRequest, notFound } from '../shared/errors.ts';
+import { validationDetails } from '../shared/http.ts';
+import { fold, nfc } from '../shared/text.ts';
+import { getAgencyByCode, getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
+import { procedureContentSchema } from './schema.ts';
+import type { ProcedureContent } from './types.ts';
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+const validateShape = ajv.compile(procedureContentSchema);
+
+/** Checks a procedure's content: its shape, its form's JSON Schema, its workflow. Throws a 400 with every problem. */
+export function checkContent(content: unknown): ProcedureContent {
+  if (!validateShape(content)) {
+    const details = validationDetails(validateShape.errors as any[]);
+    throw badRequest('INVALID_PROCEDURE', `Nội dung thủ tục không hợp lệ: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
+  }
+  const c = content as ProcedureContent;
+  try {
+    ajv.compile(c.formSchema);
+  } catch (err) {
+    throw badRequest('INVALID_FORM_SCHEMA', `Biểu mẫu trực tuyến (formSchema) không phải JSON Schema hợp lệ: ${(err as Error).message}`);
+  }
+  const keys = c.workflow.map((s) => s.key);
+  if (new Set(keys).size !== keys.length) throw badRequest('INVALID_WORKFLOW', 'Các bước trong quy trình phải có mã (key) khác nhau.');
+  return normalize(c);
+}
+
+/** NFC for every string, so that pasted decomposed Vietnamese is stored as the same bytes as typed text. */
+function normalize<T>(v: T): T {
+  if (typeof v === 'string') return nfc(v) as T;
+  if (Array.isArray(v)) return v.map(normalize) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x)])) as T;
+  return v;
+}
+
+export const procedureCode = (c: Pick<ProcedureContent, 'nationalCode' | 'localSuffix'>) =>
+  c.localSuffix ? `${c.nationalCode}.${c.localSuffix}` : c.nationalCode;
+export const isFree = (c: ProcedureContent) => c.fees.every((f) => f.amount === 0);
+
+/** The listing and search columns copied from one version's content. */
+function listingColumns(c: ProcedureContent) {
+  return [c.name, c.field, c.agencyLevel, c.onlineLevel, isFree(c), fold(c.name),
+    fold(`${c.name} ${procedureCode(c)} ${c.field} ${c.competentAgency}`)];
+}
+const SET_LISTING = `name = $2, field = $3, agency_level = $4, online_level = $5, free = $6, name_folded = $7, search_text = $8`;
+
+// ---- reading -----------------------------------------------------------------------------------
+
+export interface ProcedureSummary {
+  id: string; code: string; nationalCode: string; name: string; field: string; agencyLevel: string; competentAgency: string;
+  onlineLevel: string; processingTime: ProcedureContent['processingTime']; free: boolean; version: number;
+  status?: string; agencyId?: string;
+}
+
+export interface SearchFilters {
+  q?: string; field?: string; agencyLevel?: string; onlineLevel?: string; agency?: string; page: number; pageSize: number;
+}
+
+/**
+ * Search by name, code or field, ignoring case and diacritics and tolerating a typo (trigram word similarity);
+ * the closest name first. Public callers see published procedures; an admin (actor) sees every status in scope.
+ */
+export async function searchProcedures(db: Queryable, f: SearchFilters, actor?: Actor) {
+  const q = fold(f.q ?? '');
+  const scopePath = actor && !isSystemAdmin(actor) ? actor.agencyPath : null;
+  const rows = await db.query(
+    `SELECT p.id, p.code, p.national_code, p.name, p.field, p.agency_level, p.online_level, p.free, p.status, p.agency_id,
+            v.version, v.content->'processingTime' AS processing_time, v.content->>'competentAgency' AS competent_agency,
+            count(*) OVER () AS total
+       FROM procedures p
+       JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = ${actor ? 'p.latest_version' : 'p.published_version'}
+      WHERE ${actor ? 'TRUE' : `p.status = 'published'`}
+        AND ($1 = '' OR p.search_text LIKE '%' || $1 || '%' OR $1 <% p.search_text)
+        AND ($2::text IS NULL OR p.field = $2)
+        AND ($3::text IS NULL OR p.agency_level = $3)
+        AND ($4::text IS NULL OR p.online_level = $4)
+        AND ($5::uuid IS NULL OR p.agency_id = $5)
+        AND ($6::text IS NULL OR p.agency_id IN (SELECT id FROM agencies WHERE path = $6 OR path LIKE $6 || '/%'))
+      ORDER BY CASE WHEN $1 = '' THEN 0 ELSE 3 * (p.national_code = $1)::int + 2 * (p.name_folded = $1)::int
+                    + word_similarity($1, p.name_folded) + similarity($1, p.name_folded) END DESC, p.name, p.code
+      LIMIT $7 OFFSET $8`,
+    [q, f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scopePath, f.pageSize, (f.page - 1) * f.pageSize],
+  );
+  const items: ProcedureSummary[] = rows.map((r) => ({
+    id: r.id, code: r.code, nationalCode: r.national_code, name: r.name, field: r.field, agencyLevel: r.agency_level,
+    competentAgency: r.competent_agency, onlineLevel: r.online_level, processingTime: r.processing_time, free: r.free,
+    version: r.version, ...(actor ? { status: r.status, agencyId: r.agency_id } : {}),
+  }));
+  return { items, total: rows.length ? Number(rows[0].total) : 0, page: f.page, pageSize: f.pageSize };
+}
+
+export async function listFields(db: Queryable) {
+  const rows = await db.query(`SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`);
+  return rows.map((r) => ({ name: r.name as string, count: r.count as number }));
+}
+
+/** A published procedure by id or by code (national code alone, or with its local suffix). */
+export async function getPublishedProcedure(db: Queryable, idOrCode: string) {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
+  const [r] = await db.query(
+    `SELECT p.id, p.code, p.agency_id, p.published_at, v.version, v.content
+       FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
+      WHERE p.status = 'published' AND ${isUuid ? 'p.id = $1::uuid' : '(p.code = $1 OR p.national_code = $1)'}
+      ORDER BY p.code LIMIT 1`, [idOrCode]);
+  if (!r) throw notFound('thủ tục');
+  return { id: r.id, code: r.code, version: r.version, agencyId: r.agency_id, publishedAt: new Date(r.published_at).toISOString(), content: r.content as ProcedureContent };
+}
+
+/** The exact version a dossier was submitted under. */
+export async function getProcedureVersion(db: Queryable, procedureId: string, version: number): Promise<ProcedureContent> {
+  const [r] = await db.query('SELECT content FROM procedure_versions WHERE procedure_id = $1 AND version = $2', [procedureId, version]);
+  if (!r) throw notFound('phiên bản thủ tục');
+  return r.content;
+}
+
+async function getInScope(db: Queryable, actor: Actor, id: string) {
+  const [r] = await db.query(
+    `SELECT p.id, p.code, p.status, p.latest_version, p.published_version, p.agency_id, a.path
+       FROM procedures p JOIN agencies a ON a.id = p.agency_id WHERE p.id = $1`, [id]);
+  if (!r || !inScope(actor, r.path)) throw notFound('thủ tục');
+  return r;
+}
+
+export async function getProcedureForAdmin(db: Queryable, actor: Actor, id: string) {
+  const p = await getInScope(db, actor, id);
+  const versions = await db.query(
+    `SELECT v.version, v.created_at, u.full_name FROM procedure_versions v LEFT JOIN users u ON u.id = v.created_by
+      WHERE v.procedure_id = $1 ORDER BY v.version DESC`, [id]);
+  return {
+    id: p.id, code: p.code, status: p.status, version: p.latest_version, publishedVersion: p.published_version, agencyId: p.agency_id,
+    content: await getProcedureVersion(db, id, p.latest_version),
+    versions: versions.map((v) => ({ version: v.version, createdAt: new Date(v.created_at).toISOString(), createdBy: v.full_name ?? null })),
+  };
+}
+
+// ---- writing -----------------------------------------------------------------------------------
+
+async function assertCodeFree(db: Queryable, code: string, exceptId?: string) {
+  const [r] = await db.query('SELECT id FROM procedures WHERE code = $1', [code]);
+  if (r && r.id !== exceptId) throw new AppError(409, 'PROCEDURE_CODE_TAKEN', `Mã thủ tục "${code}" đã có trong danh mục.`);
+}
+
+/** Creates a procedure as a draft, version 1. actor null = the system itself (seeding). */
+export async function createProcedure(db: Database, actor: Actor | null, agencyId: string, raw: unknown): Promise<string> {
+  const content = checkContent(raw);
+  if (actor) await getAgencyInScope(db, actor, agencyId);
+  else if (!(await getAgencyRow(db, agencyId))) throw notFound('cơ quan');
+  const code = procedureCode(content);
+  const id = randomUUID();
+  await db.transaction(async (tx) => {
+    await assertCodeFree(tx, code);
+    // $1 = id and $2..$8 = the listing columns, as SET_LISTING expects.
+    await tx.query(
+      `INSERT INTO procedures (id, name, field, agency_level, online_level, free, name_folded, search_text, agency_id, code, national_code, latest_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
+      [id, ...listingColumns(content), agencyId, code, content.nationalCode]);
+    await tx.query('INSERT INTO procedure_versions (procedure_id, version, content, created_by) VALUES ($1, 1, $2, $3)', [id, content, actor?.userId ?? null]);
+  });
+  return id;
+}
+
+/** Saves an edit as a new version. A published procedure stays public at its published version until published again. */
+export async function updateProcedure(db: Database, actor: Actor, id: string, raw: unknown): Promise<number> {
+  const content = checkContent(raw);
+  return db.transaction(async (tx) => {
+    const p = await getInScope(tx, actor, id);
+    // Locks the row: two concurrent edits get consecutive versions, not the same one.
+    await tx.query('SELECT 1 FROM procedures WHERE id = $1 FOR UPDATE', [id]);
+    const [{ latest_version: current }] = await tx.query('SELECT latest_version FROM procedures WHERE id = $1', [id]);
+    const code = procedureCode(content);
+    if (code !== p.code) await assertCodeFree(tx, code, id);
+    const version = current + 1;
+    await tx.query('INSERT INTO procedure_versions (procedure_id, version, content, created_by) VALUES ($1, $2, $3, $4)', [id, version, content, actor.userId]);
+    await tx.query(`UPDATE procedures SET latest_version = $2, code = $3, national_code = $4, updated_at = now() WHERE id = $1`,
+      [id, version, code, content.nationalCode]);
+    if (p.status !== 'published') await tx.query(`UPDATE procedures SET ${SET_LISTING} WHERE id = $1`, [id, ...listingColumns(content)]);
+    return version;
+  });
+}
+
+/** Makes the latest version the public one (công bố). */
+export async function publishProcedure(db: Database, actor: Actor | null, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (actor) await getInScope(tx, actor, id);
+    const [p] = await tx.query('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
+    if (!p) throw notFound('thủ tục');
+    const content = await getProcedureVersion(tx, id, p.latest_version);
+    await tx.query(`UPDATE procedures SET ${SET_LISTING}, status = 'published', published_version = latest_version,
+      published_at = now(), updated_at = now() WHERE id = $1`, [id, ...listingColumns(content)]);
+  });
+}
+
+/** Withdraws a procedure from the portal (ngừng công bố); its versions are kept. */
+export async function unpublishProcedure(db: Database, actor: Actor, id: string): Promise<void> {
+  const p = await getInScope(db, actor, id);
+  if (p.status !== 'published') throw new AppError(409, 'NOT_PUBLISHED', 'Thủ tục đang không được công bố.');
+  await db.query(`UPDATE procedures SET status = 'unpublished', updated_at = now() WHERE id = $1`, [id]);
+}
+
+// ---- import and export -------------------------------------------------------------------------
+
+export const EXPORT_FORMAT = 'congso.procedures/1';
+export interface ExportItem { agencyCode: string; status: 'draft' | 'published' | 'unpublished'; content: ProcedureContent }
+
+export async function exportProcedures(db: Queryable, actor: Actor) {
+  const scopePath = isSystemAdmin(actor) ? '' : actor.agencyPath;
+  const rows = await db.query(
+    `SELECT a.code AS agency_code, p.status, v.content FROM procedures p
+       JOIN agencies a ON a.id = p.agency_id
+       JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.latest_version
+      WHERE $1 = '' OR a.path = $1 OR a.path LIKE $1 || '/%' ORDER BY p.code`, [scopePath]);
+  return { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), items: rows.map((r) => ({ agencyCode: r.agency_code, status: r.status, content: r.content })) };
+}
+
+/** Imports procedures one by one: new codes are created, known codes get a new version; bad items are reported, not written. */
+export async function importProcedures(db: Database, actor: Actor, items: unknown[]) {
+  const report = { created: 0, updated: 0, unchanged: 0, rejected: [] as { index: number; code: string | null; message: string }[] };
+  for (const [index, raw] of items.entries()) {
+    const item = raw as Partial<ExportItem> | null;
+    const code = item?.content && typeof item.content === 'object' ? procedureCode(item.content as ProcedureContent) : null;
+    try {
+      if (!item || typeof item !== 'object' || typeof item.agencyCode !== 'string') throw badRequest('INVALID_ITEM', 'thiếu mã cơ quan (agencyCode)');
+      const agency = await getAgencyByCode(db, item.agencyCode);
+      if (!agency) throw notFound(`cơ quan mã "${item.agencyCode}"`);
+      await getAgencyInScope(db, actor, agency.id);
+      const content = checkContent(item.content);
+      const [existing] = await db.query('SELECT id, latest_version, status FROM procedures WHERE code = $1', [procedureCode(content)]);
+      let id: string;
+      let changed = true;
+      if (existing) {
+        id = existing.id;
+        changed = !isDeepStrictEqual(await getProcedureVersion(db, id, existing.latest_version), content);
+        if (changed) { await updateProcedure(db, actor, id, content); report.updated++; } else report.unchanged++;
+      } else {
+        id = await createProcedure(db, actor, agency.id, content);
+        report.created++;
+      }
+      if (item.status === 'published' && (changed || existing.status !== 'published')) await publishProcedure(db, actor, id);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      report.rejected.push({ index, code, message: err.message });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,29 @@
+// Runtime configuration, from the environment only.
+import { resolve } from 'node:path';
+import type { DatabaseOptions } from './db/index.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  database: DatabaseOptions;
+  /** Load the demo province (Cần Thơ) into an empty database at start. */
+  demoData: boolean;
+  publicUrl: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT không hợp lệ: ${env.PORT}`);
+  const production = env.NODE_ENV === 'production';
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    production,
+    database: env.DATABASE_URL
+      ? { url: env.DATABASE_URL }
+      : { dataDir: resolve(env.DATA_DIR ?? './data', 'pglite') },
+    demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' : !production,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+  };
+}

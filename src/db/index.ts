@@ -1,0 +1,89 @@
+// One small database interface over two drivers: embedded PGlite (default) or a PostgreSQL server
+// (DATABASE_URL). Both run the same SQL with $1-style parameters.
+import { mkdirSync } from 'node:fs';
+
+export type Row = Record<string, any>;
+
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; everything fn writes commits or rolls back together. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a server; otherwise PGlite. */
+  url?: string;
+  /** PGlite data directory; undefined = in memory. */
+  dataDir?: string;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir);
+}
+
+async function openPglite(dataDir?: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  // PGlite is a single connection: a transaction must not interleave with other queries,
+  // so every statement goes through one queue.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const q = async <T extends Row>(sql: string, params?: unknown[]) =>
+    (await pg.query<T>(sql, params as any[])).rows;
+  return {
+    kind: 'pglite',
+    query: (sql, params) => serial(() => q(sql, params)),
+    exec: (sql) => serial(async () => void (await pg.exec(sql))),
+    transaction: (fn) =>
+      serial(() =>
+        pg.transaction(async (tx) =>
+          fn({
+            query: async (sql, params) => (await tx.query<any>(sql, params as any[])).rows,
+            exec: async (sql) => void (await tx.exec(sql)),
+          }),
+        ),
+      ),
+    close: () => serial(() => pg.close()),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pgmod = await import('pg');
+  const pool = new pgmod.default.Pool({ connectionString: url, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  return {
+    kind: 'postgres',
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    exec: async (sql) => void (await pool.query(sql)),
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+          exec: async (sql) => void (await client.query(sql)),
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

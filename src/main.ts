@@ -1,0 +1,20 @@
+// Entry point of `npm start`: the platform with the demo province on embedded PostgreSQL (or DATABASE_URL).
+import { loadConfig } from './config.ts';
+import { DEMO_PASSWORD } from './demo/seed.ts';
+import { startServer } from './server.ts';
+
+const config = loadConfig();
+const started = Date.now();
+const { app, db, url, demoLogins } = await startServer(config, { logger: process.env.LOG_LEVEL !== 'silent' });
+
+console.log(`\ncongso đang chạy tại ${url}  (cơ sở dữ liệu: ${db.kind}${db.kind === 'pglite' ? `, ${config.database.dataDir}` : ''}; khởi động ${Date.now() - started} ms)`);
+console.log(`  Cổng dịch vụ công: ${url}/    Quản trị: ${url}/dang-nhap    API: ${url}/docs`);
+if (config.demoData) {
+  console.log(`  Tài khoản dùng thử (mật khẩu ${DEMO_PASSWORD}):`);
+  for (const l of demoLogins) {
+    console.log(`    ${l.username.padEnd(22)} ${l.roles.join(', ').padEnd(18)} ${l.agency}`);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void app.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,22 @@
+// Opens the database, applies migrations, optionally loads the demo province, and starts listening.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/seed.ts';
+
+export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
+
+export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
+  const db = await openDatabase(config.database);
+  await migrate(db);
+  if (config.demoData) await seedDemo(db);
+  const demoLogins = config.demoData ? await listDemoLogins(db) : [];
+  const app = await buildApp({ db, logger: opts.logger });
+  app.addHook('onClose', () => db.close());
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return { app, db, url: `http://localhost:${port}`, demoLogins };
+}
