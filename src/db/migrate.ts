@@ -7,6 +7,8 @@ import type { Database } from './index.ts';
 
 const dir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
+const LOCK_KEY = 7263001;
+
 export interface Migration { version: number; name: string; sql: string }
 
 export function listMigrations(): Migration[] {
@@ -18,13 +20,16 @@ export function listMigrations(): Migration[] {
 
 /** Applies pending migrations; returns the versions applied now. Safe with concurrent starters. */
 export async function migrate(db: Database): Promise<number[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // The advisory lock serialises concurrent starts against one server (a no-op on PGlite).
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const applied: number[] = [];
   for (const m of listMigrations()) {
     const done = await db.transaction(async (tx) => {
-      // Serialises concurrent starts against one server; a no-op cost on PGlite.
-      await tx.query('SELECT pg_advisory_xact_lock(7263001)');
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (seen.length) return false;
       await tx.exec(m.sql);
