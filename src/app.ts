@@ -12,7 +12,7 @@ import type { Database } from './db/index.ts';
 import { migrationVersion } from './db/migrate.ts';
 import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
-import { registerErrorHandling } from './shared/http.ts';
+import { registerErrorHandling, routeNotFound } from './shared/http.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
@@ -88,13 +88,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   const webDir = opts.webDir ?? defaultWebDir;
-  if (existsSync(webDir)) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false });
-    // The web app routes on the client: any other GET outside the API gets index.html.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs')) return reply.sendFile('index.html');
-      return reply.status(404).send({ code: 'NOT_FOUND', message: 'Không tìm thấy địa chỉ yêu cầu.', details: null });
-    });
-  }
+  const hasWeb = existsSync(webDir);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false });
+  // The web app routes on the client: any other GET outside the API gets index.html.
+  app.setNotFoundHandler((req, reply) => {
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs')) return reply.sendFile('index.html');
+    return reply.status(404).send(routeNotFound);
+  });
   return app;
 }

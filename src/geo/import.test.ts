@@ -11,6 +11,7 @@ import { importUnits, rawUnitsFromCsv, rawUnitsFromText } from './service.ts';
 const NATIONAL_FILE = new URL('../../../shared/data/vn-admin-units-2026-07.json', import.meta.url);
 
 eachDatabase('administrative units import', {}, (ctx) => {
+  // ctx.app serves GET /api/v1/units over the same database.
   test('the full national file: 3,321 communes added, then nothing on a second run', { skip: !existsSync(NATIONAL_FILE) && 'no ../shared' }, async () => {
     const text = readFileSync(NATIONAL_FILE, 'utf8');
     const first = await importUnits(ctx.db, rawUnitsFromText(text));
@@ -46,6 +47,10 @@ eachDatabase('administrative units import', {}, (ctx) => {
     assert.ok(report.added.includes('99001') && report.added.includes('916'));
     const [unit] = await ctx.db.query(`SELECT name, full_name, unit_type FROM admin_units WHERE code = '99001'`);
     assert.deepEqual(unit, { name: 'Thử Nghiệm', full_name: 'Xã Thử Nghiệm', unit_type: 'Xã' });
+    const [district] = await ctx.db.query(`SELECT to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM admin_units WHERE code = '916'`);
+    assert.equal(district.valid_to, '2025-07-01', 'a legacy district is kept as history, ended with the 2025 reform');
+    const current = await ctx.app.inject({ url: '/api/v1/units?province=92' });
+    assert.ok(!current.json().items.some((u: any) => u.code === '916'), 'history is not offered as a current unit');
     const again = await importUnits(ctx.db, rawUnitsFromCsv('31120,Phường Cái Khế,commune,92\n99001,Xã Thử Nghiệm Hai,commune,92'));
     assert.ok(again.changed.includes('99001'));
     const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM admin_units WHERE code IN ('1234', '99002', '99003', '99004', '99005')`);

@@ -155,8 +155,10 @@ export async function importUnits(db: Database, rows: RawUnit[]): Promise<Import
       for (const batch of [writes.filter((w) => w.level === 'province'), writes.filter((w) => w.level !== 'province')]) {
         if (!batch.length) continue;
         await tx.query(
-          `INSERT INTO admin_units (code, level, unit_type, name, full_name, name_en, province_code)
-           SELECT code, level, "unitType", name, "fullName", "nameEn", "provinceCode"
+          // Districts are history only: that level ended with the two-level local government on 1/7/2025.
+          `INSERT INTO admin_units (code, level, unit_type, name, full_name, name_en, province_code, valid_to)
+           SELECT code, level, "unitType", name, "fullName", "nameEn", "provinceCode",
+                  CASE WHEN level = 'district' THEN DATE '2025-07-01' END
              FROM jsonb_to_recordset($1::jsonb) AS x(code text, level text, "unitType" text, name text, "fullName" text, "nameEn" text, "provinceCode" text)
            ON CONFLICT (code) DO UPDATE SET unit_type = EXCLUDED.unit_type, name = EXCLUDED.name, full_name = EXCLUDED.full_name,
              name_en = EXCLUDED.name_en, province_code = EXCLUDED.province_code, updated_at = now()`,

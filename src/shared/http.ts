@@ -62,10 +62,9 @@ export function registerErrorHandling(app: FastifyInstance) {
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ code: 'INTERNAL_ERROR', message: 'Hệ thống gặp lỗi, vui lòng thử lại sau.', details: null });
   });
-  app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ code: 'NOT_FOUND', message: 'Không tìm thấy địa chỉ yêu cầu.', details: null });
-  });
 }
+
+export const routeNotFound = { code: 'NOT_FOUND', message: 'Không tìm thấy địa chỉ yêu cầu.', details: null };
 
 /** Reusable query-string fragment for paged lists. */
 export const pagingQuery = {

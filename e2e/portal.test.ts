@@ -1,0 +1,43 @@
+// A citizen finds a procedure on the portal without typing diacritics, opens it, and reads its components and fee,
+// on a desktop and on a 360 px phone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { Running } from '../src/server.ts';
+import { launchBrowser, startPlatform } from './browser.ts';
+
+let platform: Running;
+let browser: Browser;
+before(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await platform?.app.close();
+});
+
+for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+  test(`search without diacritics, open the procedure, read components and fee (${viewport.width} px)`, async () => {
+    const page = await browser.newPage({ viewport });
+    try {
+      await page.goto(platform.url + '/');
+      await page.getByLabel('Tìm thủ tục hành chính').fill('dang ky khai sinh');
+      const first = page.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).first();
+      await first.waitFor();
+      await first.click();
+      await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+      assert.match(page.url(), /\/thu-tuc\//);
+      const components = page.locator('section', { has: page.getByRole('heading', { name: 'Thành phần hồ sơ' }) });
+      assert.match(await components.innerText(), /Tờ khai đăng ký khai sinh/i);
+      const fees = page.locator('section', { has: page.getByRole('heading', { name: 'Phí, lệ phí' }) });
+      assert.match(await fees.innerText(), /Miễn|0 đồng/);
+      assert.match(await page.locator('body').innerText(), /1\.001193/);
+      // Nothing wider than the screen: the page does not scroll sideways on a phone.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${viewport.width}px screen`);
+    } finally {
+      await page.close();
+    }
+  });
+}
