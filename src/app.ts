@@ -13,6 +13,7 @@ import { migrationVersion } from './db/migrate.ts';
 import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
 import { registerErrorHandling, routeNotFound } from './shared/http.ts';
+import { registerMetrics } from './shared/metrics.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
@@ -60,6 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(errorSchema);
   app.addSchema(procedureContentSchema);
   registerErrorHandling(app);
+  registerMetrics(app);
 
   await app.register(cookie);
   await app.register(swagger, {

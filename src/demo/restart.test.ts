@@ -26,6 +26,8 @@ for (const kind of dbKinds()) {
       assert.equal(created.status, 201);
       const health = await (await fetch(`${first.url}/health`)).json();
       assert.equal(health.database, kind);
+      const metrics = await (await fetch(`${first.url}/metrics`)).text();
+      assert.match(metrics, /congso_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/admin\/agencies",status="201"\} 1/);
       await first.app.close();
 
       const second = await startServer(config);

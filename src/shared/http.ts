@@ -21,6 +21,9 @@ export function describeIssue(issue: AjvIssue): string {
     case 'format': return `không đúng định dạng ${p.format}`;
     case 'additionalProperties': return `có trường không được phép "${p.additionalProperty}"`;
     case 'uniqueItems': return 'có phần tử trùng lặp';
+    case 'exclusiveMinimum': return `phải lớn hơn ${p.limit}`;
+    case 'minProperties': return 'không được để trống';
+    case 'const': return `phải bằng ${JSON.stringify(p.allowedValue)}`;
     default: return issue.message ?? 'không hợp lệ';
   }
 }
