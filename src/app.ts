@@ -19,6 +19,7 @@ import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
 import { geoRoutes } from './geo/routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
 declare module 'fastify' {
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await agencyRoutes(api);
     await geoRoutes(api);
     await catalogRoutes(api);
+    await calendarRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -1,0 +1,100 @@
+// The calendar domain: office hours and adjustments stored as data, the WorkingCalendar built from them, and
+// their administration (system administrators only).
+import type { Database, Queryable } from '../db/index.ts';
+import { isSystemAdmin, type Actor } from '../shared/actor.ts';
+import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { requireAdmin } from '../identity/service.ts';
+import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
+import { statutoryHolidays } from './holidays.ts';
+import { officePeriodsMs, WorkingCalendar, type Adjustment, type AdjustmentKind, type OfficePeriod } from './working-calendar.ts';
+
+export interface StoredAdjustment extends Adjustment { id: string; source: string; createdAt: string }
+
+// calendar_settings.revision goes up with every change, so each process (and each test database) rebuilds its
+// calendar when any process has changed the data; the WorkingCalendar itself caches each year it has computed.
+const cache = new WeakMap<Queryable, { revision: number; calendar: WorkingCalendar }>();
+
+export async function workingCalendar(db: Queryable): Promise<WorkingCalendar> {
+  const [{ revision }] = await db.query<{ revision: number }>('SELECT revision FROM calendar_settings');
+  const hit = cache.get(db);
+  if (hit?.revision === revision) return hit.calendar;
+  const calendar = new WorkingCalendar(await getOfficeHours(db), await loadAdjustments(db));
+  cache.set(db, { revision, calendar });
+  return calendar;
+}
+
+export async function getOfficeHours(db: Queryable): Promise<OfficePeriod[]> {
+  const [row] = await db.query<{ office_hours: OfficePeriod[] }>('SELECT office_hours FROM calendar_settings');
+  return row.office_hours;
+}
+
+function requireSystemAdmin(actor: Actor | null): Actor {
+  const admin = requireAdmin(actor);
+  if (!isSystemAdmin(admin)) throw forbidden('Chỉ quản trị hệ thống được quản lý lịch làm việc.');
+  return admin;
+}
+
+const bump = (tx: Queryable, actor: Actor) =>
+  tx.query('UPDATE calendar_settings SET revision = revision + 1, updated_by = $1, updated_at = now()', [actor.userId]);
+
+export async function setOfficeHours(db: Database, actor: Actor | null, periods: OfficePeriod[]): Promise<OfficePeriod[]> {
+  const admin = requireSystemAdmin(actor);
+  officePeriodsMs(periods);
+  const clean = periods.map(({ start, end }) => ({ start, end }));
+  await db.transaction(async (tx) => {
+    await bump(tx, admin);
+    await tx.query('UPDATE calendar_settings SET office_hours = $1::jsonb', [JSON.stringify(clean)]);
+  });
+  return clean;
+}
+
+const ADJUSTMENT_SELECT = `SELECT id, to_char(day, 'YYYY-MM-DD') AS date, kind, name, source, created_at FROM calendar_adjustments`;
+const toAdjustment = (r: Record<string, any>): StoredAdjustment => ({
+  id: r.id, date: r.date, kind: r.kind, name: r.name, source: r.source, createdAt: new Date(r.created_at).toISOString(),
+});
+
+async function loadAdjustments(db: Queryable, year?: number): Promise<StoredAdjustment[]> {
+  const rows = await db.query(`${ADJUSTMENT_SELECT} WHERE $1::int IS NULL OR extract(year FROM day) = $1 ORDER BY day`, [year ?? null]);
+  return rows.map(toAdjustment);
+}
+
+export async function listAdjustments(db: Queryable, actor: Actor | null, year?: number): Promise<StoredAdjustment[]> {
+  requireSystemAdmin(actor);
+  return loadAdjustments(db, year);
+}
+
+export interface AdjustmentInput { date: string; kind: AdjustmentKind; name: string; source: string }
+
+export async function createAdjustment(db: Database, actor: Actor | null, input: AdjustmentInput): Promise<StoredAdjustment> {
+  const admin = requireSystemAdmin(actor);
+  const year = Number(input.date.slice(0, 4));
+  if (year < FIRST_YEAR || year > LAST_YEAR) {
+    throw badRequest('DATE_OUT_OF_RANGE', `Lịch làm việc chỉ tính được cho các năm từ ${FIRST_YEAR} đến ${LAST_YEAR}.`);
+  }
+  if (input.kind === 'workday' && !isWeekend(input.date)) {
+    throw badRequest('NOT_A_WEEKEND', 'Ngày làm bù phải là thứ Bảy hoặc Chủ nhật; để bỏ một ngày nghỉ lễ, hãy dùng loại "not_holiday".');
+  }
+  if (input.kind === 'holiday' && isWeekend(input.date)) {
+    throw badRequest('ALREADY_DAY_OFF', 'Thứ Bảy và Chủ nhật đã là ngày nghỉ hằng tuần.');
+  }
+  if (input.kind === 'not_holiday' && !statutoryHolidays(year).some((d) => d.date === input.date)) {
+    throw badRequest('NOT_A_HOLIDAY', 'Ngày này không phải ngày nghỉ lễ, tết hay nghỉ bù theo quy định nên không cần hủy.');
+  }
+  const row = await db.transaction(async (tx) => {
+    const [inserted] = await tx.query(`INSERT INTO calendar_adjustments (day, kind, name, source, created_by)
+      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO NOTHING RETURNING id`, [input.date, input.kind, input.name, input.source, admin.userId]);
+    if (!inserted) throw conflict('ADJUSTMENT_EXISTS', `Ngày ${input.date} đã có điều chỉnh; hãy xóa điều chỉnh cũ trước.`);
+    await bump(tx, admin);
+    return (await tx.query(`${ADJUSTMENT_SELECT} WHERE id = $1`, [inserted.id]))[0];
+  });
+  return toAdjustment(row);
+}
+
+export async function deleteAdjustment(db: Database, actor: Actor | null, id: string): Promise<void> {
+  const admin = requireSystemAdmin(actor);
+  await db.transaction(async (tx) => {
+    const deleted = await tx.query('DELETE FROM calendar_adjustments WHERE id = $1 RETURNING id', [id]);
+    if (!deleted.length) throw notFound('điều chỉnh lịch làm việc');
+    await bump(tx, admin);
+  });
+}

@@ -1,0 +1,112 @@
+// The working-time calendar (lịch làm việc): which days are worked and when, and deadline arithmetic over it.
+// Pure: built from the statutory rules, the administrators' adjustments and the office hours.
+//
+// Due-date rule (ngày hẹn trả kết quả):
+// - Time counts only inside office periods (giờ hành chính) of working days, Vietnam time. A working day is
+//   Monday–Friday, unless it is a holiday, a compensatory day or an adjustment day off; a Saturday or Sunday
+//   recorded as 'workday' (làm bù) is worked.
+// - A reception outside office hours or on a day off starts counting at the start of the next office period.
+// - n working days = n × the length of one working day's office periods (the vendors' "8 giờ làm việc = 1 ngày"
+//   when the periods add up to 8 h), so a dossier received Mon 09:00 with 1 working day is due Tue 09:00.
+// - When the time runs out exactly at the end of a period, the due time is that end (Tue 17:00), not the next
+//   period's start (Wed 07:30): received after hours on Monday + 1 working day = Tuesday 17:00.
+import { badRequest } from '../shared/errors.ts';
+import { addDays, FIRST_YEAR, isWeekend, LAST_YEAR, localDate, startOfDay } from './dates.ts';
+import { statutoryHolidays, type CalendarDay } from './holidays.ts';
+
+/** One office period, 'HH:MM' to 'HH:MM' Vietnam time. */
+export interface OfficePeriod { start: string; end: string }
+export type AdjustmentKind = 'holiday' | 'workday' | 'not_holiday';
+/** holiday = an extra day off; workday = a weekend day worked (làm bù); not_holiday = cancels a generated day off. */
+export interface Adjustment { date: string; kind: AdjustmentKind; name: string }
+
+const HOUR_MS = 3600_000;
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Office periods as [start, end) milliseconds after local midnight; 400 unless ascending and not overlapping. */
+export function officePeriodsMs(periods: OfficePeriod[]): [number, number][] {
+  const ms = periods.map((p): [number, number] => [minutes(p.start) * 60_000, minutes(p.end) * 60_000]);
+  if (!ms.length || ms.some(([s, e], i) => s >= e || (i > 0 && s < ms[i - 1][1]))) {
+    throw badRequest('INVALID_OFFICE_HOURS', 'Giờ làm việc phải gồm các khoảng "bắt đầu–kết thúc" tăng dần, không chồng lên nhau.');
+  }
+  return ms;
+}
+
+export class WorkingCalendar {
+  private readonly periods: [number, number][];
+  /** Length of one working day's office periods. */
+  readonly dayMs: number;
+  private readonly adjustments = new Map<number, Adjustment[]>();
+  private readonly years = new Map<number, Map<string, CalendarDay>>();
+
+  constructor(officeHours: OfficePeriod[], adjustments: Adjustment[]) {
+    this.periods = officePeriodsMs(officeHours);
+    this.dayMs = this.periods.reduce((sum, [s, e]) => sum + e - s, 0);
+    for (const a of adjustments) {
+      const year = Number(a.date.slice(0, 4));
+      this.adjustments.set(year, [...(this.adjustments.get(year) ?? []), a]);
+    }
+  }
+
+  /** The year's days off and làm bù days, by date: the statutory days with the adjustments applied. */
+  holidays(year: number): CalendarDay[] {
+    return [...this.year(year).values()].sort((a, b) => a.date.localeCompare(b.date));
+  }
+
+  isWorkingDay(date: string): boolean {
+    const day = this.year(Number(date.slice(0, 4))).get(date);
+    return day ? day.kind === 'workday' : !isWeekend(date);
+  }
+
+  addWorkingDays(from: Date, days: number): Date {
+    return this.addWorkingTime(from, days * this.dayMs);
+  }
+
+  addWorkingHours(from: Date, hours: number): Date {
+    return this.addWorkingTime(from, hours * HOUR_MS);
+  }
+
+  /** Working hours elapsed between two instants (0 when b is not after a). */
+  workingHoursBetween(a: Date, b: Date): number {
+    let total = 0;
+    for (let date = localDate(a); b > a && date <= localDate(b); date = addDays(date, 1)) {
+      if (!this.isWorkingDay(date)) continue;
+      const midnight = startOfDay(date);
+      for (const [s, e] of this.periods) {
+        total += Math.max(0, Math.min(b.getTime(), midnight + e) - Math.max(a.getTime(), midnight + s));
+      }
+    }
+    return total / HOUR_MS;
+  }
+
+  private addWorkingTime(from: Date, durationMs: number): Date {
+    let remaining = Math.round(durationMs);
+    let date = localDate(from);
+    let timeOfDay = from.getTime() - startOfDay(date);
+    for (;; date = addDays(date, 1), timeOfDay = 0) {
+      if (!this.isWorkingDay(date)) continue;
+      for (const [s, e] of this.periods) {
+        const begin = Math.max(timeOfDay, s);
+        if (begin >= e) continue;
+        if (remaining <= e - begin) return new Date(startOfDay(date) + begin + remaining);
+        remaining -= e - begin;
+      }
+    }
+  }
+
+  private year(year: number): Map<string, CalendarDay> {
+    if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+      throw badRequest('DATE_OUT_OF_RANGE', `Lịch làm việc chỉ tính được cho các năm từ ${FIRST_YEAR} đến ${LAST_YEAR}.`);
+    }
+    let days = this.years.get(year);
+    if (!days) {
+      days = new Map(statutoryHolidays(year).map((d) => [d.date, d]));
+      for (const a of this.adjustments.get(year) ?? []) {
+        if (a.kind === 'not_holiday') days.delete(a.date);
+        else days.set(a.date, { date: a.date, name: a.name, kind: a.kind === 'holiday' ? 'adjustment' : 'workday' });
+      }
+      this.years.set(year, days);
+    }
+    return days;
+  }
+}
