@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { agencyIds, eachDatabase, signIn } from '../testing/harness.ts';
-import { getProcedureVersion } from './service.ts';
+import { openDatabase } from '../db/index.ts';
+import { getProcedureVersion, searchProcedures } from './service.ts';
 import type { ProcedureContent } from './types.ts';
 
 const KHAI_SINH = 'Đăng ký khai sinh';
@@ -178,5 +179,21 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
     const outside = await caikhe({ method: 'POST', url: '/api/v1/admin/procedures/import', payload: { items: [{ ...fresh, content: { ...fresh.content, nationalCode: '2.999102' } }] } });
     assert.equal(outside.json().rejected.length, 1, 'an import cannot write outside the admin\'s scope');
+  });
+
+  test('another server process on the same database sees a publication at once', { skip: ctx.kind !== 'postgres' && 'needs a server' }, async () => {
+    const other = await openDatabase({ url: ctx.url });
+    try {
+      const find = async () => (await searchProcedures(other, { q: 'khai sinh', page: 1, pageSize: 5 })).items.map((p) => p.name);
+      assert.equal((await find())[0], KHAI_SINH);
+      const admin = await signIn(ctx.app, 'admin');
+      const { id } = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json();
+      await admin({ method: 'POST', url: `/api/v1/admin/procedures/${id}/unpublish` });
+      assert.ok(!(await find()).includes(KHAI_SINH), 'the other process dropped the unpublished procedure');
+      await admin({ method: 'POST', url: `/api/v1/admin/procedures/${id}/publish` });
+      assert.equal((await find())[0], KHAI_SINH);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -72,7 +72,7 @@ export async function catalogRoutes(app: FastifyInstance) {
   app.get<{ Querystring: catalog.SearchFilters }>('/api/v1/admin/procedures', {
     schema: { tags: ['Quản trị'], summary: 'Thủ tục trong phạm vi quản lý (mọi trạng thái)',
       querystring: { type: 'object', additionalProperties: false, properties: filters }, response: { 200: pageSchema, ...errorResponses } },
-  }, async (req) => catalog.searchProcedures(db, req.query, requireAdmin(req.actor)));
+  }, async (req) => catalog.listProceduresForAdmin(db, requireAdmin(req.actor), req.query));
 
   app.get('/api/v1/admin/procedures/export', {
     schema: { tags: ['Quản trị'], summary: 'Xuất danh mục thủ tục (JSON)', response: { 200: exportSchema, ...errorResponses } },

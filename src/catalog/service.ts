@@ -11,6 +11,9 @@ import { fold, nfc } from '../shared/text.ts';
 import { getAgencyByCode, getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
 import { procedureContentSchema } from './schema.ts';
 import type { ProcedureContent } from './types.ts';
+import { PublicCatalogIndex, type ProcedureSummary, type SearchFilters } from './search-index.ts';
+
+export type { ProcedureSummary, SearchFilters };
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -47,53 +50,47 @@ export const isFree = (c: ProcedureContent) => c.fees.every((f) => f.amount === 
 
 /** The listing and search columns copied from one version's content. */
 function listingColumns(c: ProcedureContent) {
-  return [c.name, c.field, c.agencyLevel, c.onlineLevel, isFree(c), fold(c.name),
-    fold(`${c.name} ${procedureCode(c)} ${c.field} ${c.competentAgency}`)];
+  return [c.name, c.field, c.agencyLevel, c.onlineLevel, isFree(c), fold(`${c.name} ${procedureCode(c)} ${c.field} ${c.competentAgency}`)];
 }
-const SET_LISTING = `name = $2, field = $3, agency_level = $4, online_level = $5, free = $6, name_folded = $7, search_text = $8`;
+const SET_LISTING = `name = $2, field = $3, agency_level = $4, online_level = $5, free = $6, search_text = $7`;
 
 // ---- reading -----------------------------------------------------------------------------------
 
-export interface ProcedureSummary {
-  id: string; code: string; nationalCode: string; name: string; field: string; agencyLevel: string; competentAgency: string;
-  onlineLevel: string; processingTime: ProcedureContent['processingTime']; free: boolean; version: number;
-  status?: string; agencyId?: string;
-}
-
-export interface SearchFilters {
-  q?: string; field?: string; agencyLevel?: string; onlineLevel?: string; agency?: string; page: number; pageSize: number;
-}
+const publicIndexes = new WeakMap<Queryable, PublicCatalogIndex>();
 
 /**
- * Search by name, code or field, ignoring case and diacritics and tolerating a typo (trigram word similarity);
- * the closest name first. Public callers see published procedures; an admin (actor) sees every status in scope.
+ * Public search of published procedures by name, code or field, ignoring case and diacritics and tolerating a
+ * typo; the best match first (see search-index.ts).
  */
-export async function searchProcedures(db: Queryable, f: SearchFilters, actor?: Actor) {
-  const q = fold(f.q ?? '');
-  const scopePath = actor && !isSystemAdmin(actor) ? actor.agencyPath : null;
+export async function searchProcedures(db: Queryable, f: SearchFilters) {
+  let index = publicIndexes.get(db);
+  if (!index) publicIndexes.set(db, (index = new PublicCatalogIndex()));
+  return index.search(db, f);
+}
+
+/** The admin's list: every status, within the actor's scope, filtered by a folded substring, by code. */
+export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: SearchFilters) {
+  const scopePath = isSystemAdmin(actor) ? null : actor.agencyPath;
   const rows = await db.query(
-    `SELECT p.id, p.code, p.national_code, p.name, p.field, p.agency_level, p.online_level, p.free, p.status, p.agency_id,
-            v.version, v.content->'processingTime' AS processing_time, v.content->>'competentAgency' AS competent_agency,
-            count(*) OVER () AS total
+    `SELECT p.id, p.code, p.national_code, p.status, p.agency_id, v.version, v.content, count(*) OVER () AS total
        FROM procedures p
-       JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = ${actor ? 'p.latest_version' : 'p.published_version'}
-      WHERE ${actor ? 'TRUE' : `p.status = 'published'`}
-        AND ($1 = '' OR p.search_text LIKE '%' || $1 || '%' OR $1 <% p.search_text)
+       JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.latest_version
+      WHERE ($1 = '' OR p.search_text LIKE '%' || $1 || '%')
         AND ($2::text IS NULL OR p.field = $2)
         AND ($3::text IS NULL OR p.agency_level = $3)
         AND ($4::text IS NULL OR p.online_level = $4)
         AND ($5::uuid IS NULL OR p.agency_id = $5)
         AND ($6::text IS NULL OR p.agency_id IN (SELECT id FROM agencies WHERE path = $6 OR path LIKE $6 || '/%'))
-      ORDER BY CASE WHEN $1 = '' THEN 0 ELSE 3 * (p.national_code = $1)::int + 2 * (p.name_folded = $1)::int
-                    + word_similarity($1, p.name_folded) + similarity($1, p.name_folded) END DESC, p.name, p.code
+      ORDER BY p.code
       LIMIT $7 OFFSET $8`,
-    [q, f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scopePath, f.pageSize, (f.page - 1) * f.pageSize],
+    [fold(f.q ?? ''), f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scopePath, f.pageSize, (f.page - 1) * f.pageSize],
   );
-  const items: ProcedureSummary[] = rows.map((r) => ({
-    id: r.id, code: r.code, nationalCode: r.national_code, name: r.name, field: r.field, agencyLevel: r.agency_level,
-    competentAgency: r.competent_agency, onlineLevel: r.online_level, processingTime: r.processing_time, free: r.free,
-    version: r.version, ...(actor ? { status: r.status, agencyId: r.agency_id } : {}),
-  }));
+  const items: ProcedureSummary[] = rows.map((r) => {
+    const c = r.content as ProcedureContent;
+    return { id: r.id, code: r.code, nationalCode: r.national_code, name: c.name, field: c.field, agencyLevel: c.agencyLevel,
+      competentAgency: c.competentAgency, onlineLevel: c.onlineLevel, processingTime: c.processingTime, free: isFree(c),
+      version: r.version, status: r.status, agencyId: r.agency_id };
+  });
   return { items, total: rows.length ? Number(rows[0].total) : 0, page: f.page, pageSize: f.pageSize };
 }
 
@@ -157,12 +154,13 @@ export async function createProcedure(db: Database, actor: Actor | null, agencyI
   const id = randomUUID();
   await db.transaction(async (tx) => {
     await assertCodeFree(tx, code);
-    // $1 = id and $2..$8 = the listing columns, as SET_LISTING expects.
+    // $1 = id and $2..$7 = the listing columns, as SET_LISTING expects.
     await tx.query(
-      `INSERT INTO procedures (id, name, field, agency_level, online_level, free, name_folded, search_text, agency_id, code, national_code, latest_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
+      `INSERT INTO procedures (id, name, field, agency_level, online_level, free, search_text, agency_id, code, national_code, latest_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)`,
       [id, ...listingColumns(content), agencyId, code, content.nationalCode]);
     await tx.query('INSERT INTO procedure_versions (procedure_id, version, content, created_by) VALUES ($1, 1, $2, $3)', [id, content, actor?.userId ?? null]);
+    await bumpRevision(tx);
   });
   return id;
 }
@@ -182,6 +180,7 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
     await tx.query(`UPDATE procedures SET latest_version = $2, code = $3, national_code = $4, updated_at = now() WHERE id = $1`,
       [id, version, code, content.nationalCode]);
     if (p.status !== 'published') await tx.query(`UPDATE procedures SET ${SET_LISTING} WHERE id = $1`, [id, ...listingColumns(content)]);
+    await bumpRevision(tx);
     return version;
   });
 }
@@ -195,15 +194,22 @@ export async function publishProcedure(db: Database, actor: Actor | null, id: st
     const content = await getProcedureVersion(tx, id, p.latest_version);
     await tx.query(`UPDATE procedures SET ${SET_LISTING}, status = 'published', published_version = latest_version,
       published_at = now(), updated_at = now() WHERE id = $1`, [id, ...listingColumns(content)]);
+    await bumpRevision(tx);
   });
 }
 
 /** Withdraws a procedure from the portal (ngừng công bố); its versions are kept. */
 export async function unpublishProcedure(db: Database, actor: Actor, id: string): Promise<void> {
-  const p = await getInScope(db, actor, id);
-  if (p.status !== 'published') throw new AppError(409, 'NOT_PUBLISHED', 'Thủ tục đang không được công bố.');
-  await db.query(`UPDATE procedures SET status = 'unpublished', updated_at = now() WHERE id = $1`, [id]);
+  await db.transaction(async (tx) => {
+    const p = await getInScope(tx, actor, id);
+    if (p.status !== 'published') throw new AppError(409, 'NOT_PUBLISHED', 'Thủ tục đang không được công bố.');
+    await tx.query(`UPDATE procedures SET status = 'unpublished', updated_at = now() WHERE id = $1`, [id]);
+    await bumpRevision(tx);
+  });
 }
+
+/** Tells every process's search index that the catalogue changed (see search-index.ts). */
+const bumpRevision = (tx: Queryable) => tx.query('UPDATE catalog_revision SET revision = revision + 1');
 
 // ---- import and export -------------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ CREATE INDEX login_events_user_at ON login_events (username, at);
 
 -- Thủ tục hành chính. Every edit adds a procedure_versions row; the public sees published_version.
 -- The columns name..search_text copy the published (or, before publication, the latest) version
--- so that listing and search never parse JSON.
+-- so that listing and filtering never parse JSON; search_text is folded (no diacritics, lowercase).
 CREATE TABLE procedures (
   id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   agency_id         uuid NOT NULL REFERENCES agencies (id),
@@ -93,7 +93,6 @@ CREATE TABLE procedures (
   agency_level      text NOT NULL,
   online_level      text NOT NULL,
   free              boolean NOT NULL,
-  name_folded       text NOT NULL,
   search_text       text NOT NULL,
   published_at      timestamptz,
   created_at        timestamptz NOT NULL DEFAULT now(),

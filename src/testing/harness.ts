@@ -39,7 +39,7 @@ export async function freshDatabase(kind: DbKind, dataDir?: string): Promise<{ d
   };
 }
 
-export interface TestContext { kind: DbKind; db: Database; app: FastifyInstance }
+export interface TestContext { kind: DbKind; db: Database; app: FastifyInstance; /** the server database's URL, for a second connection */ url?: string }
 
 /**
  * Declares `name` once per database kind. `ctx` is filled before the suite's tests run: a migrated database,
@@ -54,6 +54,7 @@ export function eachDatabase(name: string, opts: { demo?: boolean }, body: (ctx:
         const fresh = await freshDatabase(kind);
         drop = fresh.drop;
         ctx.db = fresh.db;
+        ctx.url = fresh.url;
         await migrate(ctx.db);
         if (opts.demo) await seedDemo(ctx.db);
         ctx.app = await buildApp({ db: ctx.db });
