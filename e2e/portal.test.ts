@@ -41,3 +41,17 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
     }
   });
 }
+
+test('a procedure page opened directly by its address (a shared link) loads', async () => {
+  const page = await browser.newPage();
+  try {
+    const res = await page.goto(`${platform.url}/thu-tuc/1.001193`);
+    assert.equal(res?.status(), 200);
+    await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+    const missing = await page.goto(`${platform.url}/api/v1/khong-co`);
+    assert.equal(missing?.status(), 404, 'unknown API paths stay JSON 404s, not the web app');
+  } finally {
+    await page.close();
+  }
+});
+

@@ -23,11 +23,15 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database }
+  interface FastifyInstance { db: Database; cookieSecure: boolean }
   interface FastifyRequest { actor: Actor | null }
 }
 
-export interface AppOptions { db: Database; logger?: boolean; webDir?: string }
+export interface AppOptions {
+  db: Database; logger?: boolean; webDir?: string;
+  /** Mark the session cookie Secure (HTTPS only; browsers also accept it on http://localhost). Default true. */
+  cookieSecure?: boolean;
+}
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -58,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorate('db', opts.db);
+  app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorateRequest('actor', null);
   app.addSchema(errorSchema);
   app.addSchema(procedureContentSchema);
@@ -93,7 +98,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const webDir = opts.webDir ?? defaultWebDir;
   const hasWeb = existsSync(webDir);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false });
+  // Files are looked up per request, so a rebuilt web app is served without a restart.
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir });
   // The web app routes on the client: any other GET outside the API gets index.html.
   app.setNotFoundHandler((req, reply) => {
     if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs')) return reply.sendFile('index.html');

@@ -10,6 +10,7 @@ export interface Config {
   /** Load the demo province (Cần Thơ) into an empty database at start. */
   demoData: boolean;
   publicUrl: string;
+  cookieSecure: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +26,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { dataDir: resolve(env.DATA_DIR ?? './data', 'pglite') },
     demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' : !production,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    cookieSecure: env.COOKIE_SECURE !== '0',
   };
 }

@@ -2,7 +2,7 @@
 // each process, and searching it in memory answers in well under a millisecond where trigram similarity over
 // every row takes tens of milliseconds on embedded PostgreSQL. The index is rebuilt from the database whenever
 // catalog_revision moves (every catalogue write bumps it in its own transaction).
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
 import type { Queryable } from '../db/index.ts';
 import { fold } from '../shared/text.ts';
 import type { ProcedureContent } from './types.ts';
@@ -51,19 +51,24 @@ export class PublicCatalogIndex {
   }
 
   /**
-   * All query words must match (a prefix, or within one edit for words of 4+ letters); when nothing matches
-   * that way, any word may. Ranked: exact code, exact name, more query words matched, then relevance (BM25,
-   * which favours short names: "khai sinh" puts "Đăng ký khai sinh" before "Đăng ký lại khai sinh").
+   * Stages, the first that finds anything wins: every query word matches exactly or as a prefix; then every word
+   * within one edit (words of 4+ letters: "sinhh"); then any word. Fuzzy matching only as a fallback keeps
+   * "lĩnh" from counting as "sinh" when the exact words exist. Ranked: exact code, exact name, more query words
+   * matched, then relevance (BM25 favours short names: "khai sinh" puts "Đăng ký khai sinh" first).
    */
   private rank(q: string, keep: (d: Indexed) => boolean): Indexed[] {
-    const options = {
+    const base = {
       prefix: (term: string) => term.length >= 2,
-      fuzzy: (term: string) => (term.length >= 4 && !CODE.test(term) ? 1 : false),
       boost: { code: 5, name: 3, field: 1, agency: 0.5 },
       filter: (r: SearchResult) => keep(this.byId.get(r.id)!),
     };
-    let results = this.mini.search(q, { ...options, combineWith: 'AND' });
-    if (!results.length) results = this.mini.search(q, { ...options, combineWith: 'OR' });
+    const fuzzy = (term: string) => (term.length >= 4 && !CODE.test(term) ? 1 : false);
+    let results: SearchResult[] = [];
+    const stages: SearchOptions[] = [{ combineWith: 'AND' }, { combineWith: 'AND', fuzzy }, { combineWith: 'OR', fuzzy }];
+    for (const stage of stages) {
+      results = this.mini.search(q, { ...base, ...stage });
+      if (results.length) break;
+    }
     const key = (r: SearchResult) => {
       const d = this.byId.get(r.id)!;
       return [Number(d.codeFolded === q || d.summary.nationalCode === q), Number(d.nameFolded === q), r.queryTerms.length, r.score];

@@ -40,7 +40,7 @@ export async function identityRoutes(app: FastifyInstance) {
   }, async (req, reply) => {
     const result = await identity.login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
     reply.setCookie(SESSION_COOKIE, result.token, {
-      path: '/', httpOnly: true, secure: true, sameSite: 'lax', expires: result.expiresAt,
+      path: '/', httpOnly: true, secure: app.cookieSecure, sameSite: 'lax', expires: result.expiresAt,
     });
     return { user: await identity.describeActor(db, result.actor) };
   });

@@ -1,0 +1,73 @@
+// The one fetch helper: JSON in, JSON out, the session cookie sent along; a failure throws ApiError with the
+// server's { code, message } (Vietnamese), so every page can show `error.message` as is.
+import type { AgencyLevel, OnlineLevel, ProcedureContent } from '../../src/catalog/types.ts';
+
+export type { AgencyLevel, OnlineLevel, ProcedureContent };
+export type { ApplicantType, DossierComponent, FeeItem, WorkflowStep } from '../../src/catalog/types.ts';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown = null) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** "/api/v1/x" + "?a=1&b=2", leaving out empty values. */
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      credentials: 'same-origin',
+      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+    });
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    throw new ApiError(0, 'NETWORK_ERROR', 'Không kết nối được tới máy chủ. Vui lòng kiểm tra kết nối mạng và thử lại.');
+  }
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (data ?? {}) as { code?: string; message?: string; details?: unknown };
+    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `Máy chủ trả về lỗi ${res.status}. Vui lòng thử lại sau.`, e.details ?? null);
+  }
+  return data as T;
+}
+
+// ---- shapes of the API (docs/api-contract.md) ----
+
+export type Role = 'counter_officer' | 'specialist' | 'unit_leader' | 'agency_leader' | 'ioc_viewer' | 'agency_admin' | 'system_admin';
+export type AgencyKind = 'province_committee' | 'department' | 'commune_committee' | 'unit';
+export type ProcedureStatus = 'draft' | 'published' | 'unpublished';
+
+export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+export interface Me { id: string; username: string; fullName: string; roles: Role[]; agency: { id: string; code: string; name: string } }
+
+export interface ProcedureSummary {
+  id: string; code: string; nationalCode: string; name: string; field: string; agencyLevel: AgencyLevel; competentAgency: string;
+  onlineLevel: OnlineLevel; processingTime: ProcedureContent['processingTime']; free: boolean; version: number;
+}
+export interface AdminProcedureSummary extends ProcedureSummary { status: ProcedureStatus; agencyId: string }
+export interface PublicProcedure { id: string; code: string; version: number; publishedAt: string; agencyId: string; content: ProcedureContent }
+export interface AdminProcedure {
+  id: string; code: string; status: ProcedureStatus; version: number; publishedVersion?: number | null; agencyId: string;
+  content: ProcedureContent; versions: { version: number; createdAt: string; createdBy: string | null }[];
+}
+export interface Agency { id: string; code: string; name: string; parentId: string | null; unitCode: string | null; kind: AgencyKind; active: boolean }
+export interface User {
+  id: string; username: string; fullName: string; email: string | null; roles: Role[]; agencyId: string; agencyName: string;
+  active: boolean; lockedUntil: string | null;
+}
+export interface Unit { code: string; name: string; fullName: string; level: 'province' | 'commune'; provinceCode: string | null }
+export interface ImportResult { created: number; updated: number; unchanged?: number; rejected: { index: number; code: string | null; message: string }[] }

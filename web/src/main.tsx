@@ -1,0 +1,71 @@
+// Entry point: the site frame (header, main, footer) and the route table.
+import { StrictMode, useEffect, useRef, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Link, matchPath, useLocation } from './router.tsx';
+import { usePageTitle } from './ui.tsx';
+import { Portal } from './pages/Portal.tsx';
+import { ProcedureDetail } from './pages/ProcedureDetail.tsx';
+import { Login } from './pages/Login.tsx';
+import { AdminArea } from './admin/AdminArea.tsx';
+import './styles.css';
+
+const isPortal = (pathname: string) => pathname === '/' || pathname === '/thu-tuc';
+
+function route(pathname: string): ReactNode {
+  if (isPortal(pathname)) return <Portal />;
+  const m = matchPath('/thu-tuc/:id', pathname);
+  if (m) return <ProcedureDetail key={m.id} id={m.id} />;
+  if (pathname === '/dang-nhap') return <Login />;
+  if (pathname === '/quan-tri' || pathname.startsWith('/quan-tri/')) return <AdminArea pathname={pathname} />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  usePageTitle('Không tìm thấy trang');
+  return (
+    <div className="container page">
+      <h1>Không tìm thấy trang</h1>
+      <p>Địa chỉ bạn truy cập không tồn tại hoặc đã được thay đổi.</p>
+      <p><Link to="/">Về trang tra cứu thủ tục hành chính</Link></p>
+    </div>
+  );
+}
+
+function App() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After a client-side navigation, move focus to the new content (as a full page load would for screen readers).
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    main.current?.focus({ preventScroll: true });
+  }, [pathname]);
+
+  const brand = <Link to="/" className="brand-link">Cổng dịch vụ công — <span className="brand-place">Thành phố Cần Thơ</span></Link>;
+  return (
+    <>
+      <a className="skip-link" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
+      <header className="site-header">
+        <div className="container site-header-inner">
+          <div className="brand">
+            <span className="brand-emblem" aria-hidden="true">★</span>
+            {isPortal(pathname) ? <h1 className="brand-title">{brand}</h1> : <p className="brand-title">{brand}</p>}
+          </div>
+          <nav className="site-nav" aria-label="Điều hướng chính">
+            <Link to="/thu-tuc" aria-current={isPortal(pathname) || pathname.startsWith('/thu-tuc/') ? 'page' : undefined}>Thủ tục hành chính</Link>
+            <Link to="/quan-tri" aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
+          </nav>
+        </div>
+      </header>
+      <main id="noi-dung" ref={main} tabIndex={-1}>{route(pathname)}</main>
+      <footer className="site-footer">
+        <div className="container">
+          <p>Cổng dịch vụ công Thành phố Cần Thơ — Ủy ban nhân dân Thành phố Cần Thơ.</p>
+          <p>Phần mềm nguồn mở congso.</p>
+        </div>
+      </footer>
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);

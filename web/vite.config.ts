@@ -1,0 +1,19 @@
+// Vite config of the web app: `vite build web` writes web/dist, which the Fastify server serves (SPA fallback).
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const api = process.env.CONGSO_API ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    proxy: {
+      '/api': { target: api, changeOrigin: false },
+      '/health': { target: api, changeOrigin: false },
+    },
+  },
+});
