@@ -20,17 +20,22 @@ import { agencyRoutes } from './agencies/routes.ts';
 import { geoRoutes } from './geo/routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { citizenRoutes, CITIZEN_COOKIE } from './citizens/routes.ts';
+import { dossierRoutes } from './dossiers/routes.ts';
+import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database; cookieSecure: boolean }
-  interface FastifyRequest { actor: Actor | null }
+  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean }
+  interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
 export interface AppOptions {
   db: Database; logger?: boolean; webDir?: string;
   /** Mark the session cookie Secure (HTTPS only; browsers also accept it on http://localhost). Default true. */
   cookieSecure?: boolean;
+  /** Production mode refuses development-only features (the citizens' development sign-in). */
+  production?: boolean;
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -63,7 +68,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
+  app.decorate('production', opts.production ?? false);
   app.decorateRequest('actor', null);
+  app.decorateRequest('citizen', null);
   app.addSchema(errorSchema);
   app.addSchema(procedureContentSchema);
   registerErrorHandling(app);
@@ -81,6 +88,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) req.actor = await actorForSession(opts.db, token);
+    const citizenToken = req.cookies[CITIZEN_COOKIE];
+    if (citizenToken) req.citizen = await citizenForSession(opts.db, citizenToken);
   });
 
   app.get('/health', {
@@ -94,6 +103,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await geoRoutes(api);
     await catalogRoutes(api);
     await calendarRoutes(api);
+    await citizenRoutes(api);
+    await dossierRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

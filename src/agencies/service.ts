@@ -102,3 +102,16 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
   );
   return toAgency(row);
 }
+
+/**
+ * The organisation an agency belongs to: itself, or for a sub-unit (phòng, trung tâm: kind 'unit') the nearest
+ * ancestor that is not a unit. Staff of a sub-unit act for their organisation.
+ */
+export async function organisationOf(db: Queryable, agencyId: string): Promise<Agency & { path: string }> {
+  const rows = await db.query(
+    `SELECT ${COLUMNS} FROM agencies WHERE id::text = ANY(string_to_array((SELECT path FROM agencies WHERE id = $1), '/'))
+      ORDER BY length(path) DESC`, [agencyId]);
+  const org = rows.find((r) => r.kind !== 'unit') ?? rows[rows.length - 1];
+  if (!org) throw notFound('cơ quan');
+  return { ...toAgency(org), path: org.path };
+}

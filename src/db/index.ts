@@ -63,6 +63,9 @@ async function openPglite(dataDir?: string): Promise<Database> {
 async function openPostgres(url: string): Promise<Database> {
   const pgmod = await import('pg');
   const pool = new pgmod.default.Pool({ connectionString: url, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  // An idle connection the server closes (restart, failover, admin termination) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));
   return {
     kind: 'postgres',
     query: async (sql, params) => (await pool.query(sql, params)).rows,

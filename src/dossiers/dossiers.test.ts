@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
+import type { ProcedureContent } from '../catalog/types.ts';
+import { classifyFinished, dossierCode, maskName, yymmdd } from './rules.ts';
+
+/** Signs a citizen in through the development sign-in and returns a requester carrying the cookie. */
+async function citizen(app: FastifyInstance, idNumber: string, fullName: string): Promise<Requester> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/citizen/dev-signin', payload: { idNumber, fullName } });
+  assert.equal(res.statusCode, 200, res.body);
+  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  return (opts: InjectOptions) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie } });
+}
+
+// A commune procedure whose workflow crosses to a department and back: reception, review at the commune,
+// verification at a department (liên thông), approval by the commune's leader. 5 working days.
+const CROSS_AGENCY_WORKFLOW: ProcedureContent['workflow'] = [
+  { key: 'receive', name: 'Tiếp nhận hồ sơ', role: 'counter_officer', hours: 4 },
+  { key: 'review', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 8 },
+  { key: 'verify', name: 'Xác minh tại Sở', role: 'specialist', hours: 16, transferTo: { agencyLevel: 'department' } },
+  { key: 'approve', name: 'Phê duyệt, ký kết quả', role: 'agency_leader', hours: 8 },
+];
+
+eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
+  let ids: Record<string, string>;
+  let procedureId: string;
+  const applicant = { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0912345678' };
+  const formData = { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết' };
+
+  before(async () => {
+    ids = await agencyIds(ctx.db);
+    const admin = await signIn(ctx.app, 'admin');
+    const base = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().content as ProcedureContent;
+    const content: ProcedureContent = {
+      ...base, nationalCode: '2.999500', name: 'Thủ tục liên thông thử nghiệm', onlineLevel: 'full',
+      processingTime: { value: 5, unit: 'working_days' }, workflow: CROSS_AGENCY_WORKFLOW,
+      formSchema: { type: 'object', required: ['hoTenTre', 'ngaySinh'], properties: {
+        hoTenTre: { type: 'string', title: 'Họ tên trẻ', minLength: 2 }, ngaySinh: { type: 'string', format: 'date', title: 'Ngày sinh' },
+        gioiTinh: { enum: ['Nam', 'Nữ'] }, noiSinh: { type: 'string' }, hoTenMe: { type: 'string' } } },
+    };
+    const created = await admin({ method: 'POST', url: '/api/v1/admin/procedures', payload: { agencyId: ids.H13, content } });
+    assert.equal(created.statusCode, 201, created.body);
+    procedureId = created.json().id;
+    await admin({ method: 'POST', url: `/api/v1/admin/procedures/${procedureId}/publish` });
+  });
+
+  const submit = (who: Requester, channel: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    who({ method: 'POST', url: '/api/v1/dossiers', headers, payload: { procedureId, agencyId: ids['H13.102'], applicant, formData, channel, ...extra } });
+  const act = (who: Requester, id: string, body: Record<string, unknown>) => who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body });
+  const expectOk = async (p: Promise<{ statusCode: number; body: string }>) => {
+    const res = await p;
+    assert.equal(res.statusCode, 200, res.body);
+  };
+  const dossierAs = async (who: Requester, id: string) => (await who({ url: `/api/v1/dossiers/${id}` })).json();
+
+  test('online journey: submit → accept → one supplement → review → liên thông to a department → approve → return', async () => {
+    const citizenA = await citizen(ctx.app, '092190001234', 'Nguyễn Thị Ánh Tuyết');
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
+    const leader = await signIn(ctx.app, 'caikhe.lanhdao');
+    const department = await signIn(ctx.app, 'stp.chuyenvien');
+
+    const res = await submit(citizenA, 'online');
+    assert.equal(res.statusCode, 201, res.body);
+    const { id, code } = res.json();
+    assert.match(code, new RegExp(`^H13\\.102-${yymmdd(new Date())}-\\d{4}$`));
+    assert.equal((await dossierAs(citizenA, id)).status, 1);
+
+    await expectOk(act(counter, id, { action: 'accept' }));
+    let d = await dossierAs(counter, id);
+    assert.deepEqual([d.status, d.statusName, d.stepName], [2, 'Được tiếp nhận', 'Thẩm định hồ sơ']);
+    // The appointment is 5 working days from reception, on the same calendar the API exposes.
+    const due = (await ctx.app.inject({ url: `/api/v1/calendar/due?from=${encodeURIComponent(d.receivedAt)}&workingDays=5` })).json().due;
+    assert.equal(new Date(d.dueAt).getTime(), new Date(due).getTime());
+    assert.equal(d.timeliness, 'in_time');
+
+    await expectOk(act(counter, id, { action: 'request_supplement', reasons: ['Bổ sung bản sao Giấy chứng sinh'] }));
+    d = await dossierAs(citizenA, id);
+    assert.equal(d.status, 5);
+    assert.equal(d.timeliness, null, 'the clock is stopped while the citizen supplements');
+    await expectOk(act(citizenA, id, { action: 'submit_supplement', note: 'Đã bổ sung' }));
+    d = await dossierAs(citizenA, id);
+    assert.equal(d.status, 2, 'back to where it was');
+    assert.ok(new Date(d.dueAt) >= new Date(due), 'the appointment moves by the time spent waiting, never back');
+
+    // Only the role the step names, in the agency handling it, may act.
+    assert.equal((await act(department, id, { action: 'forward' })).statusCode, 404);
+    assert.equal((await act(leader, id, { action: 'forward' })).statusCode, 403);
+    const missingTarget = await act(specialist, id, { action: 'forward' });
+    assert.equal(missingTarget.json().code, 'TRANSFER_AGENCY_REQUIRED');
+    const wrongTarget = await act(specialist, id, { action: 'forward', toAgencyId: ids['H13.101'] });
+    assert.equal(wrongTarget.json().code, 'WRONG_AGENCY');
+    await expectOk(act(specialist, id, { action: 'forward', toAgencyId: ids['H13.11'], note: 'Đề nghị Sở Tư pháp xác minh' }));
+    d = await dossierAs(department, id);
+    assert.deepEqual([d.status, d.stepName, d.agencyId], [4, 'Xác minh tại Sở', ids['H13.11']]);
+
+    const second = await act(department, id, { action: 'request_supplement', reasons: ['Lần hai'] });
+    assert.equal(second.statusCode, 409);
+    assert.equal(second.json().code, 'SUPPLEMENT_ALREADY_REQUESTED');
+
+    await expectOk(act(department, id, { action: 'forward', note: 'Kết quả xác minh phù hợp' }));
+    d = await dossierAs(leader, id);
+    assert.deepEqual([d.stepName, d.agencyId], ['Phê duyệt, ký kết quả', ids['H13.102']], 'back to the competent commune');
+    await expectOk(act(leader, id, { action: 'forward' }));
+    d = await dossierAs(counter, id);
+    assert.equal(d.status, 9);
+    assert.ok(['early', 'on_time'].includes(d.timeliness), d.timeliness);
+    await expectOk(act(counter, id, { action: 'return_result', method: 'online' }));
+    d = await dossierAs(citizenA, id);
+    assert.deepEqual([d.status, d.statusName], [10, 'Đã trả kết quả']);
+    // The refused second supplement request left no trace.
+    assert.deepEqual(d.events.map((e: any) => [e.action, e.toStatus]), [
+      ['submit', 1], ['accept', 2], ['request_supplement', 5], ['submit_supplement', 2], ['forward', 4], ['forward', 4],
+      ['approve', 9], ['return_result', 10],
+    ]);
+    assert.equal(d.events[4].toAgency, ids['H13.11']);
+    assert.ok(d.events.every((e: any) => e.actorName), 'every event names who acted');
+  });
+
+  test('counter journey: received at once by the officer, the same workflow to the result', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const res = await submit(counter, 'counter');
+    assert.equal(res.statusCode, 201, res.body);
+    const { id } = res.json();
+    let d = await dossierAs(counter, id);
+    assert.equal(d.status, 2);
+    assert.ok(d.dueAt && d.receivedAt);
+    assert.equal(d.channel, 'counter');
+    await expectOk(act(await signIn(ctx.app, 'caikhe.chuyenvien'), id, { action: 'forward', toAgencyId: ids['H13.11'] }));
+    await expectOk(act(await signIn(ctx.app, 'stp.chuyenvien'), id, { action: 'forward' }));
+    await expectOk(act(await signIn(ctx.app, 'caikhe.lanhdao'), id, { action: 'forward' }));
+    await expectOk(act(counter, id, { action: 'return_result', method: 'counter' }));
+    d = await dossierAs(counter, id);
+    assert.deepEqual(d.events.map((e: any) => e.action), ['submit', 'accept', 'forward', 'forward', 'approve', 'return_result']);
+    assert.equal(d.status, 10);
+  });
+
+  test('any counter in the province receives any procedure and routes it to the competent agency', async () => {
+    const centre = await signIn(ctx.app, 'motcua.tt'); // Trung tâm Phục vụ hành chính công thành phố
+    const res = await submit(centre, 'post');
+    assert.equal(res.statusCode, 201, res.body);
+    const d = await dossierAs(centre, res.json().id);
+    assert.equal(d.homeAgencyId, ids['H13.102']);
+    assert.equal(d.receivingAgencyId, ids.H13);
+    assert.match(d.code, /^H13\.102-/);
+  });
+
+  test('two concurrent accepts of one dossier: exactly one succeeds', async () => {
+    const c = await citizen(ctx.app, '092190005555', 'Lê Văn Bình');
+    const { id } = (await submit(c, 'online')).json();
+    const [a, b] = await Promise.all([signIn(ctx.app, 'caikhe.motcua'), signIn(ctx.app, 'caikhe.motcua')]);
+    const results = await Promise.all([act(a, id, { action: 'accept' }), act(b, id, { action: 'accept' })]);
+    assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
+    const d = await dossierAs(a, id);
+    assert.equal(d.events.filter((e: any) => e.action === 'accept').length, 1);
+  });
+
+  test('200 concurrent submissions to one agency on one day get 200 distinct consecutive codes', async () => {
+    const c = await citizen(ctx.app, '092190007777', 'Phạm Quốc Việt');
+    const [{ last }] = await ctx.db.query(`SELECT coalesce(max(last), 0) AS last FROM dossier_sequences WHERE agency_id = $1`, [ids['H13.102']]);
+    const results = await Promise.all(Array.from({ length: 200 }, () => submit(c, 'online')));
+    assert.ok(results.every((r) => r.statusCode === 201), results.find((r) => r.statusCode !== 201)?.body);
+    const numbers = results.map((r) => Number(r.json().code.split('-')[2])).sort((x, y) => x - y);
+    assert.deepEqual(numbers, Array.from({ length: 200 }, (_, i) => last + 1 + i));
+  });
+
+  test('a retried submission with the same Idempotency-Key creates one dossier', async () => {
+    const c = await citizen(ctx.app, '092190008888', 'Đỗ Thị Hồng');
+    const key = 'nop-ho-so-0001-khong-trung';
+    const first = await submit(c, 'online', {}, { 'idempotency-key': key });
+    const again = await submit(c, 'online', {}, { 'idempotency-key': key });
+    assert.equal(first.statusCode, 201);
+    assert.equal(again.statusCode, 201);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.json().code, first.json().code);
+    const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM dossiers d JOIN citizens c ON c.id = d.citizen_id WHERE c.id_number = '092190008888'`);
+    assert.equal(n, 1);
+    const other = await submit(c, 'online', { channel: 'online', formData: { ...formData, hoTenTre: 'Khác' } }, { 'idempotency-key': key });
+    assert.equal(other.statusCode, 422);
+    assert.equal(other.json().code, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  test('a failed submission writes nothing and does not use up a code', async () => {
+    const c = await citizen(ctx.app, '092190009999', 'Vũ Minh Tâm');
+    const [{ n: before }] = await ctx.db.query('SELECT count(*)::int AS n FROM dossiers');
+    const [{ last }] = await ctx.db.query(`SELECT coalesce(max(last), 0) AS last FROM dossier_sequences WHERE agency_id = $1`, [ids['H13.102']]);
+    const bad = await submit(c, 'online', { formData: { hoTenTre: 'A' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().code, 'INVALID_FORM');
+    assert.match(bad.json().message, /thiếu trường bắt buộc "ngaySinh"/);
+    const wrongAgency = await submit(c, 'online', { agencyId: ids['H13.11'] });
+    assert.equal(wrongAgency.json().code, 'WRONG_AGENCY');
+    const [{ n: after }] = await ctx.db.query('SELECT count(*)::int AS n FROM dossiers');
+    assert.equal(after, before);
+    const ok = (await submit(c, 'online')).json();
+    assert.equal(Number(ok.code.split('-')[2]), last + 1, 'no gap left by the refused submissions');
+  });
+
+  test('nobody sees another agency\'s or another citizen\'s dossier', async () => {
+    const owner = await citizen(ctx.app, '092190001111', 'Hồ Văn Sáu');
+    const stranger = await citizen(ctx.app, '092190002222', 'Lâm Thị Bảy');
+    const { id } = (await submit(owner, 'online')).json();
+    assert.equal((await stranger({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
+    assert.equal((await act(stranger, id, { action: 'withdraw', reason: 'Không phải hồ sơ của tôi' })).statusCode, 404);
+    const otherCommune = await signIn(ctx.app, 'ninhkieu.motcua');
+    assert.equal((await otherCommune({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
+    assert.equal((await act(otherCommune, id, { action: 'accept' })).statusCode, 404);
+    assert.ok(!(await stranger({ url: '/api/v1/citizen/dossiers' })).json().items.some((d: any) => d.id === id));
+    assert.ok((await owner({ url: '/api/v1/citizen/dossiers' })).json().items.some((d: any) => d.id === id));
+  });
+
+  test('withdrawal, refusal, stop and apology follow the rules', async () => {
+    const c = await citizen(ctx.app, '092190003333', 'Trịnh Công Sơn');
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const leader = await signIn(ctx.app, 'caikhe.lanhdao');
+    const w = (await submit(c, 'online')).json().id;
+    await expectOk(act(c, w, { action: 'withdraw', reason: 'Nộp nhầm thủ tục' }));
+    assert.equal((await dossierAs(c, w)).status, 7);
+    await expectOk(act(counter, w, { action: 'stop', reason: 'Công dân rút hồ sơ' }));
+    assert.equal((await dossierAs(c, w)).statusName, 'Dừng xử lý');
+
+    const r = (await submit(c, 'online')).json().id;
+    await expectOk(act(counter, r, { action: 'refuse', reasons: ['Không thuộc thẩm quyền giải quyết'] }));
+    assert.equal((await dossierAs(c, r)).status, 3);
+    assert.equal((await act(counter, r, { action: 'accept' })).json().code, 'INVALID_TRANSITION');
+
+    const a = (await submit(counter, 'counter')).json().id;
+    const d = await dossierAs(counter, a);
+    const newDue = new Date(new Date(d.dueAt).getTime() + 3 * 86400_000).toISOString();
+    await expectOk(act(leader, a, { action: 'apologize', reason: 'Cần xác minh thêm tại Sở Tư pháp', newDueAt: newDue }));
+    const after = await dossierAs(counter, a);
+    assert.equal(after.dueAt, newDue);
+    assert.equal(after.originalDueAt, d.dueAt);
+    assert.equal((await act(leader, a, { action: 'apologize', reason: 'Lần hai', newDueAt: newDue })).json().code, 'APOLOGY_ALREADY_ISSUED');
+    const lookup = (await ctx.app.inject({ url: `/api/v1/lookup/${after.code}` })).json();
+    assert.equal(lookup.apologized, true, 'the citizen sees the new appointment');
+  });
+
+  test('public lookup shows status and dates with the name masked; bad codes get clear errors', async () => {
+    const c = await citizen(ctx.app, '092190004444', 'Nguyễn Văn An');
+    const { code } = (await submit(c, 'online', { applicant: { ...applicant, name: 'Nguyễn Văn An', idNumber: '092190004444' } })).json();
+    const res = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.1' });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.equal(body.applicantName, 'N***** V** A*');
+    assert.equal(body.statusName, 'Mới đăng ký');
+    assert.equal(body.procedureName, 'Thủ tục liên thông thử nghiệm');
+    assert.ok(!JSON.stringify(body).includes('092190004444') && !JSON.stringify(body).includes('Nguyễn Văn An'));
+    assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/H13.102-991231-9999`, remoteAddress: '10.1.1.2' })).statusCode, 404);
+    assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/khong-phai-ma`, remoteAddress: '10.1.1.2' })).statusCode, 400);
+    let last;
+    for (let i = 0; i < 31; i++) last = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.3' });
+    assert.equal(last!.statusCode, 429, 'guessing codes is throttled');
+    assert.equal(last!.json().code, 'TOO_MANY_REQUESTS');
+  });
+
+  test('an officer\'s inbox lists what waits for their role in their agency, soonest due first', async () => {
+    const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
+    const items = (await specialist({ url: '/api/v1/inbox' })).json().items;
+    assert.ok(items.length > 0);
+    assert.ok(items.every((d: any) => d.stepRole === 'specialist' && d.agencyId === ids['H13.102']));
+    const dues = items.map((d: any) => d.stepDueAt);
+    assert.deepEqual(dues, [...dues].sort());
+    const other = (await (await signIn(ctx.app, 'ninhkieu.chuyenvien'))({ url: '/api/v1/inbox' })).json().items;
+    assert.ok(!other.some((d: any) => items.some((x: any) => x.id === d.id)));
+  });
+
+  test('the development sign-in is refused in production mode', async () => {
+    (ctx.app as any).production = true;
+    try {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/citizen/dev-signin', payload: { idNumber: '092190000000', fullName: 'Thử' } });
+      assert.equal(res.statusCode, 403);
+      assert.equal(res.json().code, 'DEV_SIGNIN_DISABLED');
+    } finally {
+      (ctx.app as any).production = false;
+    }
+  });
+});
+
+test('rules: dossier code, classification, masking', () => {
+  assert.equal(dossierCode('H13.102', new Date('2026-11-22T20:00:00Z'), 7), 'H13.102-261123-0007', 'the date is Vietnam\'s');
+  assert.equal(dossierCode('H13', new Date('2026-11-22T01:00:00Z'), 12345), 'H13-261122-12345');
+  const due = new Date('2026-11-25T10:00:00+07:00');
+  assert.equal(classifyFinished(new Date('2026-11-24T16:00:00+07:00'), due), 'early');
+  assert.equal(classifyFinished(new Date('2026-11-25T09:00:00+07:00'), due), 'on_time');
+  assert.equal(classifyFinished(new Date('2026-11-25T10:00:00+07:00'), due), 'on_time');
+  assert.equal(classifyFinished(new Date('2026-11-25T10:01:00+07:00'), due), 'late');
+  assert.equal(classifyFinished(new Date('2026-11-20T10:00:00+07:00'), due, 2), 'late', 'a second supplement request makes it late');
+  assert.equal(maskName('Nguyễn Văn An'), 'N***** V** A*');
+});

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { requireCitizen } from '../citizens/service.ts';
+import { AppError } from '../shared/errors.ts';
+import { errorResponses, uuidParam } from '../shared/http.ts';
+import { idempotent } from '../shared/idempotency.ts';
+import * as dossiers from './service.ts';
+
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+const reasons = { type: 'array', minItems: 1, maxItems: 50, items: text(2000) } as const;
+const applicantSchema = {
+  type: 'object', additionalProperties: false, required: ['name', 'idNumber'],
+  properties: { name: text(200), idNumber: { type: 'string', pattern: '^[0-9]{12}$' }, address: text(500),
+    phone: { type: 'string', pattern: '^\\+?[0-9 .-]{8,20}$' }, email: { type: 'string', format: 'email', maxLength: 254 } },
+} as const;
+const actionSchema = {
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'accept' } } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'request_supplement' }, reasons } },
+    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'submit_supplement' }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'refuse' }, reasons } },
+    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'forward' }, note: text(2000), toAgencyId: { type: 'string', format: 'uuid' } } },
+    { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'send_back' }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'consult' }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reason', 'newDueAt'], properties: { action: { const: 'apologize' }, reason: text(2000), newDueAt: { type: 'string', format: 'date-time' } } },
+    { type: 'object', additionalProperties: false, required: ['action', 'method'], properties: { action: { const: 'return_result' }, method: { enum: ['counter', 'post', 'online'] }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reason'], properties: { action: { const: 'withdraw' }, reason: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reason'], properties: { action: { const: 'stop' }, reason: text(2000) } },
+  ],
+} as const;
+const created = { type: 'object', properties: { id: { type: 'string' }, code: { type: 'string' } } } as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+/** The signed-in party: staff first, else the citizen. */
+function party(req: { actor: any; citizen: any }): dossiers.Who {
+  if (req.actor) return { kind: 'staff', actor: req.actor };
+  return { kind: 'citizen', citizen: requireCitizen(req.citizen) };
+}
+
+export async function dossierRoutes(app: FastifyInstance) {
+  const db = app.db;
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new AppError(429, 'TOO_MANY_REQUESTS', `Tra cứu quá nhiều lần; vui lòng thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây.`),
+  });
+
+  app.post<{ Body: dossiers.SubmitInput }>('/api/v1/dossiers', {
+    schema: {
+      tags: ['Hồ sơ'], summary: 'Nộp hồ sơ: trực tuyến (công dân) hoặc tại quầy / qua bưu chính (cán bộ một cửa). Hỗ trợ Idempotency-Key.',
+      body: { type: 'object', additionalProperties: false, required: ['procedureId', 'agencyId', 'applicant', 'formData', 'channel'],
+        properties: { procedureId: { type: 'string', minLength: 1, maxLength: 80 }, agencyId: { type: 'string', format: 'uuid' },
+          applicant: applicantSchema, formData: { type: 'object' }, channel: { enum: ['online', 'counter', 'post'] } } },
+      response: { 201: created, ...errorResponses, 422: { $ref: 'Error#' } },
+    },
+  }, async (req, reply) => idempotent(db, req, reply, 201, () => dossiers.submitDossier(db, party(req), req.body)));
+
+  app.post<{ Params: { id: string }; Body: dossiers.Action; Querystring: { revision?: number } }>('/api/v1/dossiers/:id/actions', {
+    schema: {
+      tags: ['Hồ sơ'], summary: 'Một thao tác xử lý hồ sơ (tiếp nhận, bổ sung, từ chối, chuyển, trả lại, xin ý kiến, xin lỗi, trả kết quả, rút, dừng)',
+      params: uuidParam, body: actionSchema,
+      querystring: { type: 'object', additionalProperties: false, properties: { revision: { type: 'integer', minimum: 1 } } },
+      response: { 200: created, ...errorResponses, 422: { $ref: 'Error#' } },
+    },
+  }, async (req, reply) => idempotent(db, req, reply, 200, () => dossiers.act(db, party(req), req.params.id, req.body, req.query.revision)));
+
+  app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id', {
+    schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ và dòng thời gian (phiếu kiểm soát)', params: uuidParam, response: { 200: anyObject, ...errorResponses } },
+  }, async (req) => dossiers.getDossier(db, party(req), req.params.id));
+
+  app.get('/api/v1/inbox', {
+    schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ chờ tôi xử lý, sắp xếp theo hạn', response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },
+  }, async (req) => {
+    if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+    return { items: await dossiers.inbox(db, req.actor) };
+  });
+
+  app.get('/api/v1/citizen/dossiers', {
+    schema: { tags: ['Công dân'], summary: 'Hồ sơ của tôi', response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },
+  }, async (req) => ({ items: await dossiers.listCitizenDossiers(db, requireCitizen(req.citizen)) }));
+
+  app.get<{ Params: { code: string } }>('/api/v1/lookup/:code', {
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['Hồ sơ'], summary: 'Tra cứu công khai theo mã hồ sơ (thông tin cá nhân được che; giới hạn số lần tra cứu)',
+      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 10, maxLength: 60, pattern: '^[0-9A-Z.]+-[0-9]{6}-[0-9]{4,}$' } } },
+      response: { 200: anyObject, ...errorResponses, 429: { $ref: 'Error#' } },
+    },
+  }, async (req) => dossiers.lookupDossier(db, req.params.code));
+}

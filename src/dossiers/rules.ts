@@ -1,0 +1,63 @@
+// The one-stop rules that need no database: national status codes, dossier codes, on-time classification,
+// masking of personal data. (Decree 118/2025/NĐ-CP, Circular 03/2025/TT-VPCP, DVCQG's 766 computation.)
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+
+/** National dossier status codes (mã trạng thái hồ sơ đồng bộ DVCQG). */
+export const Status = {
+  New: 1, // Mới đăng ký
+  Received: 2, // Được tiếp nhận
+  Refused: 3, // Không được tiếp nhận
+  Processing: 4, // Đang xử lý
+  SupplementRequested: 5, // Yêu cầu bổ sung giấy tờ
+  PaymentRequested: 6, // Yêu cầu thực hiện nghĩa vụ tài chính
+  WithdrawalRequested: 7, // Công dân yêu cầu rút hồ sơ
+  Stopped: 8, // Dừng xử lý
+  Done: 9, // Đã xử lý xong
+  Returned: 10, // Đã trả kết quả
+} as const;
+export type StatusCode = (typeof Status)[keyof typeof Status];
+
+export const STATUS_NAMES: Record<StatusCode, string> = {
+  1: 'Mới đăng ký', 2: 'Được tiếp nhận', 3: 'Không được tiếp nhận', 4: 'Đang xử lý', 5: 'Yêu cầu bổ sung giấy tờ',
+  6: 'Yêu cầu thực hiện nghĩa vụ tài chính', 7: 'Công dân yêu cầu rút hồ sơ', 8: 'Dừng xử lý', 9: 'Đã xử lý xong', 10: 'Đã trả kết quả',
+};
+
+const TIME_ZONE_MS = 7 * 3600_000;
+/** YYMMDD of an instant in Vietnam time. */
+export function yymmdd(at: Date): string {
+  return new Date(at.getTime() + TIME_ZONE_MS).toISOString().slice(2, 10).replaceAll('-', '');
+}
+/** YYYY-MM-DD of an instant in Vietnam time. */
+export const vietnamDate = (at: Date) => new Date(at.getTime() + TIME_ZONE_MS).toISOString().slice(0, 10);
+
+/** Mã hồ sơ: {agency electronic identifier}-{YYMMDD}-{daily sequence, at least 4 digits}. */
+export const dossierCode = (agencyCode: string, at: Date, sequence: number) => `${agencyCode}-${yymmdd(at)}-${String(sequence).padStart(4, '0')}`;
+
+export type Timeliness = 'early' | 'on_time' | 'late';
+export const TIMELINESS_NAMES: Record<Timeliness, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };
+
+/**
+ * A finished dossier or step (trước hạn / đúng hạn / quá hạn). `due` already includes the time spent waiting for
+ * the citizen (it moves forward when the clock restarts). More than one supplement request makes a dossier late.
+ * Early = finished on a working day before the due date; on time = on the due date, at or before the due time.
+ */
+export function classifyFinished(finishedAt: Date, due: Date, supplementRequests = 0): Timeliness {
+  if (supplementRequests > 1 || finishedAt > due) return 'late';
+  return vietnamDate(finishedAt) < vietnamDate(due) ? 'early' : 'on_time';
+}
+
+export type OpenTimeliness = 'in_time' | 'at_risk' | 'overdue';
+export const OPEN_TIMELINESS_NAMES: Record<OpenTimeliness, string> = { in_time: 'Trong hạn', at_risk: 'Sắp đến hạn', overdue: 'Quá hạn' };
+
+/** An open dossier or step: overdue past its due time; at risk when less than `riskShare` of its working time is left. */
+export function classifyOpen(calendar: WorkingCalendar, start: Date, due: Date, now: Date, riskShare = 0.2): OpenTimeliness {
+  if (now > due) return 'overdue';
+  const total = calendar.workingHoursBetween(start, due);
+  const left = calendar.workingHoursBetween(now, due);
+  return total > 0 && left < riskShare * total ? 'at_risk' : 'in_time';
+}
+
+/** "Nguyễn Văn An" → "N***** V** A*": enough to recognise one's own dossier, nothing to identify a stranger. */
+export function maskName(name: string): string {
+  return name.normalize('NFC').trim().split(/\s+/).map((w) => [...w][0] + '*'.repeat(Math.max(1, [...w].length - 1))).join(' ');
+}

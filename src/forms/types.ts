@@ -1,0 +1,44 @@
+// The data a printed one-stop form needs (TT 03/2025/TT-VPCP Phụ lục I). Filled by the dossiers module.
+
+export type FormKind =
+  | 'receipt' // Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+  | 'supplement' // Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
+  | 'refusal' // Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ
+  | 'apology' // Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả
+  | 'control'; // Mẫu 06: Phiếu kiểm soát quá trình giải quyết hồ sơ
+
+export interface FormComponent { name: string; originals: number; copies: number; digitised?: boolean }
+
+export interface ControlEntry {
+  at: Date; // thời gian giao/nhận
+  from: string; // bên giao (person — unit)
+  to: string; // bên nhận (person — unit)
+  action: string; // e.g. "Tiếp nhận", "Chuyển xử lý", "Trình ký"
+  result?: 'early' | 'on_time' | 'late'; // trước hạn / đúng hạn / quá hạn
+  note?: string;
+}
+
+export interface FormData {
+  kind: FormKind;
+  /** Issuing authority lines, top-left: e.g. "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ" / "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG". */
+  authority: string;
+  unit: string;
+  /** Place for the date line: "Cần Thơ". */
+  place: string;
+  issuedAt: Date;
+  dossierCode: string;
+  procedureName: string;
+  applicant: { name: string; idNumber?: string; address?: string; phone?: string; email?: string };
+  receivedAt: Date;
+  dueAt?: Date;
+  components: FormComponent[];
+  /** supplement: what to add or fix; refusal: why; apology: why late. */
+  reasons?: string[];
+  /** apology: the new appointment. */
+  newDueAt?: Date;
+  /** control: the hand-over history. */
+  entries?: ControlEntry[];
+  officerName: string;
+  /** Public lookup URL of the dossier, printed as a QR code. */
+  lookupUrl: string;
+}
