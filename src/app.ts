@@ -26,7 +26,7 @@ import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean }
+  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string }
   interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
@@ -36,6 +36,8 @@ export interface AppOptions {
   cookieSecure?: boolean;
   /** Production mode refuses development-only features (the citizens' development sign-in). */
   production?: boolean;
+  /** The platform's public address, printed in QR codes of lookup links. */
+  publicUrl?: string;
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -69,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);
+  app.decorate('publicUrl', opts.publicUrl ?? 'http://localhost:3000');
   app.decorateRequest('actor', null);
   app.decorateRequest('citizen', null);
   app.addSchema(errorSchema);

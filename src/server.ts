@@ -13,7 +13,7 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   await migrate(db);
   if (config.demoData) await seedDemo(db);
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
-  const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production });
+  const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl });
   app.addHook('onClose', () => db.close());
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

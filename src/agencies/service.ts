@@ -115,3 +115,9 @@ export async function organisationOf(db: Queryable, agencyId: string): Promise<A
   if (!org) throw notFound('cơ quan');
   return { ...toAgency(org), path: org.path };
 }
+
+/** Names of agencies by id, for documents that print them. */
+export async function agencyNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  const rows = await db.query('SELECT id, name FROM agencies WHERE id = ANY($1::uuid[])', [ids]);
+  return new Map(rows.map((r) => [r.id as string, r.name as string]));
+}

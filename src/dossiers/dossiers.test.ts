@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
@@ -134,6 +138,30 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     d = await dossierAs(counter, id);
     assert.deepEqual(d.events.map((e: any) => e.action), ['submit', 'accept', 'forward', 'forward', 'approve', 'return_result']);
     assert.equal(d.status, 10);
+
+    // The receipt (Mẫu 01) and the control slip, read back by poppler and zbar.
+    const dir = mkdtempSync(join(tmpdir(), 'congso-forms-'));
+    const read = async (kind: string) => {
+      const res = await counter({ url: `/api/v1/dossiers/${id}/forms/${kind}` });
+      assert.equal(res.statusCode, 200, res.body.slice(0, 200));
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      const file = join(dir, `${kind}.pdf`);
+      writeFileSync(file, res.rawPayload);
+      return { file, text: execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8').normalize('NFC') };
+    };
+    const receipt = await read('receipt');
+    for (const s of ['GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', d.code, 'Nguyễn Thị Ánh Tuyết', 'Thủ tục liên thông thử nghiệm', 'PHƯỜNG CÁI KHẾ']) {
+      assert.ok(receipt.text.includes(s), `receipt lacks ${s}`);
+    }
+    execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', receipt.file, join(dir, 'page')]);
+    const qr = execFileSync('zbarimg', ['--raw', '-q', join(dir, 'page-1.png')]).toString().trim();
+    assert.equal(qr, `http://localhost:3000/tra-cuu/${d.code}`);
+    const control = await read('control');
+    for (const s of ['PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', 'Chuyển xử lý', 'Sở Tư pháp', 'Trả kết quả']) {
+      assert.ok(control.text.includes(s), `control slip lacks ${s}`);
+    }
+    const none = await counter({ url: `/api/v1/dossiers/${id}/forms/refusal` });
+    assert.equal(none.statusCode, 409, 'no refusal slip for a dossier that was not refused');
   });
 
   test('any counter in the province receives any procedure and routes it to the competent agency', async () => {

@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
 import { idempotent } from '../shared/idempotency.ts';
 import * as dossiers from './service.ts';
+import { renderDossierForm } from './forms.ts';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const reasons = { type: 'array', minItems: 1, maxItems: 50, items: text(2000) } as const;
@@ -66,6 +67,18 @@ export async function dossierRoutes(app: FastifyInstance) {
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id', {
     schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ và dòng thời gian (phiếu kiểm soát)', params: uuidParam, response: { 200: anyObject, ...errorResponses } },
   }, async (req) => dossiers.getDossier(db, party(req), req.params.id));
+
+  app.get<{ Params: { id: string; kind: 'receipt' | 'supplement' | 'refusal' | 'apology' | 'control' } }>('/api/v1/dossiers/:id/forms/:kind', {
+    schema: {
+      tags: ['Hồ sơ'], summary: 'Phiếu in (PDF): receipt = Mẫu 01, supplement = Mẫu 02, refusal = Mẫu 03, apology = Mẫu 04, control = phiếu kiểm soát',
+      params: { type: 'object', required: ['id', 'kind'], properties: { id: { type: 'string', format: 'uuid' },
+        kind: { enum: ['receipt', 'supplement', 'refusal', 'apology', 'control'] } } },
+    },
+  }, async (req, reply) => {
+    const pdf = await renderDossierForm(db, party(req), req.params.id, req.params.kind, app.publicUrl);
+    reply.type('application/pdf').header('content-disposition', `inline; filename="${req.params.kind}.pdf"`);
+    return reply.send(Buffer.from(pdf));
+  });
 
   app.get('/api/v1/inbox', {
     schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ chờ tôi xử lý, sắp xếp theo hạn', response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },

@@ -39,22 +39,17 @@ interface Segment { text: string; style: Style }
 interface Line { segments: Segment[]; width: number }
 
 // Full (not subset) fonts: @pdf-lib/fontkit's subsetter corrupts TrueType glyphs (research standards.md §2).
+const STYLES: Style[] = ['regular', 'bold', 'italic'];
 const FONT_FILES: Record<Style, string> = {
   regular: 'LiberationSerif-Regular.ttf',
   bold: 'LiberationSerif-Bold.ttf',
   italic: 'LiberationSerif-Italic.ttf',
 };
-let fontBytes: Promise<Record<Style, Uint8Array>> | undefined;
+let fontBytes: Promise<Uint8Array[]> | undefined;
 
-function loadFontBytes(): Promise<Record<Style, Uint8Array>> {
-  fontBytes ??= (async () => {
-    const entries = await Promise.all(
-      (Object.keys(FONT_FILES) as Style[]).map(
-        async (s) => [s, await readFile(new URL(`./fonts/${FONT_FILES[s]}`, import.meta.url))] as const,
-      ),
-    );
-    return Object.fromEntries(entries) as Record<Style, Uint8Array>;
-  })();
+/** Reads the TTF files once per process, in STYLES order. */
+function loadFontBytes(): Promise<Uint8Array[]> {
+  fontBytes ??= Promise.all(STYLES.map((s) => readFile(new URL(`./fonts/${FONT_FILES[s]}`, import.meta.url))));
   return fontBytes;
 }
 
@@ -79,8 +74,7 @@ export class FormWriter {
     const doc = await PDFDocument.create();
     doc.registerFontkit(fontkit);
     const bytes = await loadFontBytes();
-    const embed = (s: Style) => doc.embedFont(bytes[s], { subset: false });
-    const [regular, bold, italic] = await Promise.all([embed('regular'), embed('bold'), embed('italic')]);
+    const [regular, bold, italic] = await Promise.all(bytes.map((b) => doc.embedFont(b, { subset: false })));
     doc.setTitle(nfc(info.title));
     doc.setSubject(nfc(info.subject));
     doc.setLanguage('vi-VN');

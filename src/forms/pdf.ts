@@ -1,6 +1,6 @@
 // Printed one-stop forms (TT 03/2025/TT-VPCP Phụ lục I: Mẫu 01, 02, 03, 04, 06) rendered as A4 PDFs.
 import { FormWriter, type Rich, type Run } from './layout.ts';
-import { count2, placeAndDate, vnDate, vnDateTime, vnDateTimeShort } from './format.ts';
+import { count2, placeAndDate, vnDateTime, vnDateTimeShort } from './format.ts';
 import type { ControlEntry, FormData, FormKind } from './types.ts';
 
 /** Tên loại văn bản of each form. */
@@ -126,8 +126,9 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     if (d.dueAt) w.paragraph(label('4. Thời gian trả kết quả giải quyết hồ sơ', `${vnDateTime(d.dueAt)}.`));
   },
   supplement(w, d) {
-    w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ vào lúc ${vnDateTime(d.receivedAt)} của:`);
+    w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ của:`);
     applicant(w, d);
+    w.paragraph(`Thời gian nhận hồ sơ: ${vnDateTime(d.receivedAt)}.`, { spaceAfter: 4 });
     components(w, d, 'Thành phần hồ sơ đã nộp:');
     w.paragraph('Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:');
     numbered(w, d.reasons);
@@ -137,8 +138,9 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     );
   },
   refusal(w, d) {
-    w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ vào lúc ${vnDateTime(d.receivedAt)} của:`);
+    w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ của:`);
     applicant(w, d);
+    w.paragraph(`Thời gian nhận hồ sơ: ${vnDateTime(d.receivedAt)}.`, { spaceAfter: 4 });
     components(w, d, 'Thành phần hồ sơ đã nộp:');
     w.paragraph('Qua xem xét, cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:');
     numbered(w, d.reasons);
@@ -147,23 +149,19 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
   apology(w, d) {
     w.paragraph(label('Kính gửi', `Ông/Bà ${d.applicant.name}`), { align: 'center', spaceAfter: 6 });
     w.paragraph(
-      `Ngày ${vnDate(d.receivedAt).replace(/^ngày /, '')}, ${ONE_STOP} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedureName}” của Ông/Bà.`,
-      { indent: 28 },
+      `Vào lúc ${vnDateTime(d.receivedAt)}, ${ONE_STOP} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedureName}” của Ông/Bà.`,
     );
-    if (d.dueAt) w.paragraph(`Thời gian hẹn trả kết quả giải quyết hồ sơ: ${vnDateTime(d.dueAt)}.`, { indent: 28 });
+    if (d.dueAt) w.paragraph(`Thời gian hẹn trả kết quả giải quyết hồ sơ: ${vnDateTime(d.dueAt)}.`);
     w.paragraph(
       'Tuy nhiên đến nay, cơ quan, đơn vị giải quyết hồ sơ chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn. Lý do:',
-      { indent: 28 },
     );
-    numbered(w, d.reasons, 28);
-    const newDue: Run[] = d.newDueAt
-      ? [{ text: ' và hẹn lại thời gian trả kết quả giải quyết hồ sơ vào ' }, { text: `${vnDateTime(d.newDueAt)}.`, style: 'bold' }]
-      : [{ text: '.' }];
+    numbered(w, d.reasons);
     w.paragraph(
-      [{ text: 'Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Cơ quan, đơn vị xin trân trọng xin lỗi Ông/Bà' }, ...newDue],
-      { indent: 28 },
+      'Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Cơ quan, đơn vị trân trọng xin lỗi Ông/Bà'
+        + (d.newDueAt ? ' và hẹn lại thời gian trả kết quả giải quyết hồ sơ như sau:' : '.'),
     );
-    w.paragraph('Xin trân trọng cảm ơn!', { indent: 28, spaceAfter: 4 });
+    if (d.newDueAt) w.paragraph(label('Thời gian hẹn trả kết quả mới', `${vnDateTime(d.newDueAt)}.`));
+    w.paragraph('Xin trân trọng cảm ơn!', { spaceAfter: 4 });
   },
   control(w, d) {
     applicant(w, d);

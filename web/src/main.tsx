@@ -6,6 +6,7 @@ import { usePageTitle } from './ui.tsx';
 import { Portal } from './pages/Portal.tsx';
 import { ProcedureDetail } from './pages/ProcedureDetail.tsx';
 import { Login } from './pages/Login.tsx';
+import { Lookup } from './pages/Lookup.tsx';
 import { AdminArea } from './admin/AdminArea.tsx';
 import './styles.css';
 
@@ -16,6 +17,9 @@ function route(pathname: string): ReactNode {
   const m = matchPath('/thu-tuc/:id', pathname);
   if (m) return <ProcedureDetail key={m.id} id={m.id} />;
   if (pathname === '/dang-nhap') return <Login />;
+  if (pathname === '/tra-cuu') return <Lookup code={null} />;
+  const lookup = matchPath('/tra-cuu/:code', pathname);
+  if (lookup) return <Lookup key={lookup.code} code={lookup.code} />;
   if (pathname === '/quan-tri' || pathname.startsWith('/quan-tri/')) return <AdminArea pathname={pathname} />;
   return <NotFound />;
 }
@@ -53,6 +57,7 @@ function App() {
           </div>
           <nav className="site-nav" aria-label="Điều hướng chính">
             <Link to="/thu-tuc" aria-current={isPortal(pathname) || pathname.startsWith('/thu-tuc/') ? 'page' : undefined}>Thủ tục hành chính</Link>
+            <Link to="/tra-cuu" aria-current={pathname.startsWith('/tra-cuu') ? 'page' : undefined}>Tra cứu hồ sơ</Link>
             <Link to="/quan-tri" aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
           </nav>
         </div>

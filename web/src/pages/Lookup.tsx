@@ -1,0 +1,48 @@
+// Tra cứu hồ sơ: the public page a receipt's QR code opens. Shows status and dates; personal data stays masked.
+import { useState, type FormEvent } from 'react';
+import { navigate } from '../router.tsx';
+import { ErrorMessage, Field, Loading, useFetch, usePageTitle } from '../ui.tsx';
+
+interface LookupResult {
+  code: string; statusName: string; procedureName: string; agencyName: string; applicantName: string;
+  submittedAt: string | null; receivedAt: string | null; dueAt: string | null; finishedAt: string | null; apologized: boolean;
+}
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }) : '—');
+
+export function Lookup({ code }: { code: string | null }) {
+  usePageTitle(code ? `Tra cứu hồ sơ ${code}` : 'Tra cứu hồ sơ');
+  const [input, setInput] = useState(code ?? '');
+  const { data, error, loading } = useFetch<LookupResult>(code ? `/api/v1/lookup/${encodeURIComponent(code)}` : null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (input.trim()) navigate(`/tra-cuu/${encodeURIComponent(input.trim().toUpperCase())}`);
+  };
+  return (
+    <div className="container page">
+      <h1>Tra cứu hồ sơ</h1>
+      <form onSubmit={submit} className="card">
+        <Field label="Mã hồ sơ" hint="Mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả, ví dụ H13.102-261122-0001.">
+          <input value={input} onChange={(e) => setInput(e.target.value)} autoComplete="off" />
+        </Field>
+        <button type="submit" className="btn btn-primary">Tra cứu</button>
+      </form>
+      {loading && <Loading />}
+      {error && <ErrorMessage error={error} />}
+      {data && (
+        <section className="detail-section" aria-labelledby="ket-qua-tra-cuu">
+          <h2 id="ket-qua-tra-cuu">Hồ sơ {data.code}</h2>
+          <dl className="info-grid">
+            <div><dt>Tình trạng</dt><dd><strong>{data.statusName}</strong></dd></div>
+            <div><dt>Thủ tục</dt><dd>{data.procedureName}</dd></div>
+            <div><dt>Cơ quan giải quyết</dt><dd>{data.agencyName}</dd></div>
+            <div><dt>Người nộp</dt><dd>{data.applicantName}</dd></div>
+            <div><dt>Ngày tiếp nhận</dt><dd>{when(data.receivedAt ?? data.submittedAt)}</dd></div>
+            <div><dt>Ngày hẹn trả</dt><dd>{when(data.dueAt)}{data.apologized ? ' (đã hẹn lại)' : ''}</dd></div>
+            {data.finishedAt && <div><dt>Ngày giải quyết xong</dt><dd>{when(data.finishedAt)}</dd></div>}
+          </dl>
+        </section>
+      )}
+    </div>
+  );
+}
