@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,17 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import { classifyFinished, dossierCode, maskName, yymmdd } from './rules.ts';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** POST /api/v1/uploads as a browser would: multipart/form-data with one part named "file". */
+function upload(who: Requester, content: Buffer = PDF, filename = 'to-khai.pdf') {
+  const boundary = `----congso${Math.random().toString(16).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return who({ method: 'POST', url: '/api/v1/uploads', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+}
 
 /** Signs a citizen in through the development sign-in and returns a requester carrying the cookie. */
 async function citizen(app: FastifyInstance, idNumber: string, fullName: string): Promise<Requester> {
@@ -39,6 +51,10 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const content: ProcedureContent = {
       ...base, nationalCode: '2.999500', name: 'Thủ tục liên thông thử nghiệm', onlineLevel: 'full',
       processingTime: { value: 5, unit: 'working_days' }, workflow: CROSS_AGENCY_WORKFLOW,
+      components: [
+        { name: 'Tờ khai đăng ký theo mẫu', originals: 1, copies: 0, required: true },
+        { name: 'Giấy chứng sinh', originals: 1, copies: 0, required: false },
+      ],
       formSchema: { type: 'object', required: ['hoTenTre', 'ngaySinh'], properties: {
         hoTenTre: { type: 'string', title: 'Họ tên trẻ', minLength: 2 }, ngaySinh: { type: 'string', format: 'date', title: 'Ngày sinh' },
         gioiTinh: { enum: ['Nam', 'Nữ'] }, noiSinh: { type: 'string' }, hoTenMe: { type: 'string' } } },
@@ -49,8 +65,11 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     await admin({ method: 'POST', url: `/api/v1/admin/procedures/${procedureId}/publish` });
   });
 
-  const submit = (who: Requester, channel: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    who({ method: 'POST', url: '/api/v1/dossiers', headers, payload: { procedureId, agencyId: ids['H13.102'], applicant, formData, channel, ...extra } });
+  /** Submits; an online submission without explicit files first uploads the required declaration. */
+  const submit = async (who: Requester, channel: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+    const files = 'files' in extra || channel !== 'online' ? [] : [{ componentIndex: 0, uploadId: (await upload(who)).json().id }];
+    return who({ method: 'POST', url: '/api/v1/dossiers', headers, payload: { procedureId, agencyId: ids['H13.102'], applicant, formData, channel, files, ...extra } });
+  };
   const act = (who: Requester, id: string, body: Record<string, unknown>) => who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body });
   const expectOk = async (p: Promise<{ statusCode: number; body: string }>) => {
     const res = await p;
@@ -83,9 +102,11 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     d = await dossierAs(citizenA, id);
     assert.equal(d.status, 5);
     assert.equal(d.timeliness, null, 'the clock is stopped while the citizen supplements');
-    await expectOk(act(citizenA, id, { action: 'submit_supplement', note: 'Đã bổ sung' }));
+    const birthCertificate = (await upload(citizenA, PDF, 'giay-chung-sinh.pdf')).json().id;
+    await expectOk(act(citizenA, id, { action: 'submit_supplement', note: 'Đã bổ sung', files: [{ componentIndex: 1, uploadId: birthCertificate }] }));
     d = await dossierAs(citizenA, id);
     assert.equal(d.status, 2, 'back to where it was');
+    assert.deepEqual(d.files.map((f: any) => [f.componentName, f.name]), [['Tờ khai đăng ký theo mẫu', 'to-khai.pdf'], ['Giấy chứng sinh', 'giay-chung-sinh.pdf']]);
     assert.ok(new Date(d.dueAt) >= new Date(due), 'the appointment moves by the time spent waiting, never back');
 
     // Only the role the step names, in the agency handling it, may act.
@@ -196,15 +217,16 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   test('a retried submission with the same Idempotency-Key creates one dossier', async () => {
     const c = await citizen(ctx.app, '092190008888', 'Đỗ Thị Hồng');
     const key = 'nop-ho-so-0001-khong-trung';
-    const first = await submit(c, 'online', {}, { 'idempotency-key': key });
-    const again = await submit(c, 'online', {}, { 'idempotency-key': key });
+    const files = [{ componentIndex: 0, uploadId: (await upload(c)).json().id }];
+    const first = await submit(c, 'online', { files }, { 'idempotency-key': key });
+    const again = await submit(c, 'online', { files }, { 'idempotency-key': key });
     assert.equal(first.statusCode, 201);
     assert.equal(again.statusCode, 201);
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(again.json().code, first.json().code);
     const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM dossiers d JOIN citizens c ON c.id = d.citizen_id WHERE c.id_number = '092190008888'`);
     assert.equal(n, 1);
-    const other = await submit(c, 'online', { channel: 'online', formData: { ...formData, hoTenTre: 'Khác' } }, { 'idempotency-key': key });
+    const other = await submit(c, 'online', { files, formData: { ...formData, hoTenTre: 'Khác' } }, { 'idempotency-key': key });
     assert.equal(other.statusCode, 422);
     assert.equal(other.json().code, 'IDEMPOTENCY_KEY_REUSED');
   });
@@ -223,6 +245,53 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal(after, before);
     const ok = (await submit(c, 'online')).json();
     assert.equal(Number(ok.code.split('-')[2]), last + 1, 'no gap left by the refused submissions');
+  });
+
+  test('uploads: type from the content, SHA-256 kept, size limit, required components, files stay private', async () => {
+    const owner = await citizen(ctx.app, '092190006666', 'Cao Thị Mai');
+    const stranger = await citizen(ctx.app, '092190006667', 'Tôn Nữ Hà');
+    const disguised = await upload(owner, Buffer.from('MZ\x90\x00 this is a Windows program'), 'giay-chung-sinh.pdf');
+    assert.equal(disguised.statusCode, 415);
+    assert.equal(disguised.json().code, 'UNSUPPORTED_FILE_TYPE');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c1d30000000049454e44ae426082', 'hex');
+    const image = await upload(owner, png, 'anh-chup.jpg');
+    assert.equal(image.statusCode, 201, image.body);
+    assert.equal(image.json().mime, 'image/png', 'the type comes from the bytes, not the name');
+    assert.equal(image.json().sha256, createHash('sha256').update(png).digest('hex'));
+    const huge = await upload(owner, Buffer.concat([PDF, Buffer.alloc(11 * 1024 * 1024)]));
+    assert.equal(huge.statusCode, 413);
+    const missing = await submit(owner, 'online', { files: [{ componentIndex: 1, uploadId: image.json().id }] });
+    assert.equal(missing.json().code, 'MISSING_COMPONENTS');
+    assert.match(missing.json().message, /Tờ khai đăng ký theo mẫu/);
+    const theirs = (await upload(stranger)).json().id;
+    const borrowed = await submit(owner, 'online', { files: [{ componentIndex: 0, uploadId: theirs }] });
+    assert.equal(borrowed.statusCode, 404, 'another person\'s upload cannot be attached');
+    const declaration = (await upload(owner)).json().id;
+    const res = await submit(owner, 'online', { files: [{ componentIndex: 0, uploadId: declaration }, { componentIndex: 1, uploadId: image.json().id }] });
+    assert.equal(res.statusCode, 201, res.body);
+    const reuse = await submit(owner, 'online', { files: [{ componentIndex: 0, uploadId: declaration }] });
+    assert.equal(reuse.json().code, 'UPLOAD_ALREADY_USED');
+    const d = await dossierAs(owner, res.json().id);
+    assert.deepEqual(d.files.map((f: any) => [f.componentIndex, f.mime, f.digitised]), [[0, 'application/pdf', false], [1, 'image/png', false]]);
+    const officer = await signIn(ctx.app, 'caikhe.motcua');
+    const download = await officer({ url: `/api/v1/dossiers/${d.id}/files/${d.files[1].id}` });
+    assert.equal(download.statusCode, 200);
+    assert.deepEqual(download.rawPayload, png);
+    assert.equal((await stranger({ url: `/api/v1/dossiers/${d.id}/files/${d.files[1].id}` })).statusCode, 404);
+    // Scans made at the counter are marked digitised (số hóa).
+    const scan = (await upload(officer)).json().id;
+    const counterDossier = await submit(officer, 'counter', { files: [{ componentIndex: 0, uploadId: scan }] });
+    assert.equal((await dossierAs(officer, counterDossier.json().id)).files[0].digitised, true);
+  });
+
+  test('a draft is saved, read back, and cleared by the submission', async () => {
+    const c = await citizen(ctx.app, '092190006668', 'Lý Thị Thu');
+    assert.equal((await c({ url: `/api/v1/citizen/drafts/${procedureId}` })).statusCode, 404);
+    const saved = await c({ method: 'PUT', url: `/api/v1/citizen/drafts/${procedureId}`, payload: { formData: { hoTenTre: 'Lý Gia Bảo' } } });
+    assert.equal(saved.statusCode, 200, saved.body);
+    assert.equal((await c({ url: `/api/v1/citizen/drafts/${procedureId}` })).json().formData.hoTenTre, 'Lý Gia Bảo');
+    assert.equal((await submit(c, 'online')).statusCode, 201);
+    assert.equal((await c({ url: `/api/v1/citizen/drafts/${procedureId}` })).statusCode, 404);
   });
 
   test('nobody sees another agency\'s or another citizen\'s dossier', async () => {

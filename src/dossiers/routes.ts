@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
 import { requireCitizen } from '../citizens/service.ts';
+import { getPublishedProcedure } from '../catalog/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
 import { idempotent } from '../shared/idempotency.ts';
 import * as dossiers from './service.ts';
 import { renderDossierForm } from './forms.ts';
+import { getDraft, MAX_UPLOAD_BYTES, readDossierFile, saveDraft, storeUpload } from './files.ts';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+const fileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'uploadId'],
+  properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, uploadId: { type: 'string', format: 'uuid' } } } } as const;
 const reasons = { type: 'array', minItems: 1, maxItems: 50, items: text(2000) } as const;
 const applicantSchema = {
   type: 'object', additionalProperties: false, required: ['name', 'idNumber'],
@@ -18,7 +23,7 @@ const actionSchema = {
   oneOf: [
     { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'accept' } } },
     { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'request_supplement' }, reasons } },
-    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'submit_supplement' }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'submit_supplement' }, note: text(2000), files: fileRefs } },
     { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'refuse' }, reasons } },
     { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'forward' }, note: text(2000), toAgencyId: { type: 'string', format: 'uuid' } } },
     { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'send_back' }, note: text(2000) } },
@@ -45,12 +50,62 @@ export async function dossierRoutes(app: FastifyInstance) {
     errorResponseBuilder: (_req, ctx) => new AppError(429, 'TOO_MANY_REQUESTS', `Tra cứu quá nhiều lần; vui lòng thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây.`),
   });
 
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1 } });
+
+  app.post('/api/v1/uploads', {
+    schema: {
+      tags: ['Hồ sơ'], summary: 'Tải lên một tệp (PDF, JPEG, PNG; tối đa 10 MB; kiểu tệp xác định theo nội dung) để đính kèm vào hồ sơ',
+      consumes: ['multipart/form-data'],
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' },
+        size: { type: 'integer' }, sha256: { type: 'string' } } }, ...errorResponses, 413: { $ref: 'Error#' }, 415: { $ref: 'Error#' } },
+    },
+  }, async (req, reply) => {
+    const owner = dossiers.uploadOwner(party(req));
+    if (!req.isMultipart()) throw new AppError(415, 'MULTIPART_REQUIRED', 'Hãy gửi tệp dưới dạng multipart/form-data, trường "file".');
+    const part = await req.file();
+    if (!part || part.fieldname !== 'file') throw new AppError(400, 'FILE_REQUIRED', 'Thiếu tệp (trường "file").');
+    let content: Buffer;
+    try {
+      content = await part.toBuffer();
+    } catch {
+      throw new AppError(413, 'FILE_TOO_LARGE', `Tệp vượt quá ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+    }
+    return reply.status(201).send(await storeUpload(db, owner, part.filename, content));
+  });
+
+  app.get<{ Params: { procedureId: string } }>('/api/v1/citizen/drafts/:procedureId', {
+    schema: { tags: ['Công dân'], summary: 'Bản nháp tờ khai trực tuyến của tôi cho một thủ tục',
+      params: { type: 'object', required: ['procedureId'], properties: { procedureId: { type: 'string', format: 'uuid' } } },
+      response: { 200: anyObject, ...errorResponses } },
+  }, async (req) => getDraft(db, requireCitizen(req.citizen).id, req.params.procedureId));
+
+  app.put<{ Params: { procedureId: string }; Body: { formData: Record<string, unknown>; files?: { componentIndex: number; uploadId: string }[] } }>('/api/v1/citizen/drafts/:procedureId', {
+    schema: { tags: ['Công dân'], summary: 'Lưu nháp tờ khai trực tuyến',
+      params: { type: 'object', required: ['procedureId'], properties: { procedureId: { type: 'string', format: 'uuid' } } },
+      body: { type: 'object', additionalProperties: false, required: ['formData'], properties: { formData: { type: 'object' }, files: fileRefs } },
+      response: { 200: anyObject, ...errorResponses } },
+  }, async (req) => {
+    const citizen = requireCitizen(req.citizen);
+    const procedure = await getPublishedProcedure(db, req.params.procedureId);
+    return saveDraft(db, citizen.id, procedure.id, req.body.formData, req.body.files ?? []);
+  });
+
+  app.get<{ Params: { id: string; fileId: string } }>('/api/v1/dossiers/:id/files/:fileId', {
+    schema: { tags: ['Hồ sơ'], summary: 'Tải một tệp của hồ sơ',
+      params: { type: 'object', required: ['id', 'fileId'], properties: { id: { type: 'string', format: 'uuid' }, fileId: { type: 'string', format: 'uuid' } } } },
+  }, async (req, reply) => {
+    await dossiers.getDossier(db, party(req), req.params.id); // access check
+    const file = await readDossierFile(db, req.params.id, req.params.fileId);
+    reply.type(file.mime).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    return reply.send(file.content);
+  });
+
   app.post<{ Body: dossiers.SubmitInput }>('/api/v1/dossiers', {
     schema: {
       tags: ['Hồ sơ'], summary: 'Nộp hồ sơ: trực tuyến (công dân) hoặc tại quầy / qua bưu chính (cán bộ một cửa). Hỗ trợ Idempotency-Key.',
       body: { type: 'object', additionalProperties: false, required: ['procedureId', 'agencyId', 'applicant', 'formData', 'channel'],
         properties: { procedureId: { type: 'string', minLength: 1, maxLength: 80 }, agencyId: { type: 'string', format: 'uuid' },
-          applicant: applicantSchema, formData: { type: 'object' }, channel: { enum: ['online', 'counter', 'post'] } } },
+          applicant: applicantSchema, formData: { type: 'object' }, channel: { enum: ['online', 'counter', 'post'] }, files: fileRefs } },
       response: { 201: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
   }, async (req, reply) => idempotent(db, req, reply, 201, () => dossiers.submitDossier(db, party(req), req.body)));

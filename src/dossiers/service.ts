@@ -14,6 +14,7 @@ import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
+import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -26,6 +27,9 @@ export type Who = { kind: 'staff'; actor: Actor } | { kind: 'citizen'; citizen: 
 const LEVEL_KINDS: Record<ProcedureContent['agencyLevel'], string> = {
   commune: 'commune_committee', department: 'department', province: 'province_committee',
 };
+
+/** Who owns the uploads a party makes. */
+export const uploadOwner = (w: Who) => (w.kind === 'staff' ? `staff:${w.actor.userId}` : `citizen:${w.citizen.id}`);
 
 const who = (w: Who) => (w.kind === 'staff'
   ? { kind: 'staff', id: w.actor.userId, name: w.actor.fullName }
@@ -61,6 +65,8 @@ function appointment(calendar: WorkingCalendar, content: ProcedureContent, from:
 
 export interface SubmitInput {
   procedureId: string; agencyId: string; applicant: Applicant; formData: Record<string, unknown>; channel: Channel;
+  /** Uploaded files per component; scans made at the counter are marked digitised (số hóa). */
+  files?: FileRef[];
 }
 
 /**
@@ -83,6 +89,7 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
     const details = validationDetails(validate.errors as any[], 'formData');
     throw badRequest('INVALID_FORM', `Tờ khai chưa hợp lệ: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
   }
+  if (input.channel === 'online') checkRequiredComponents(content, input.files ?? []);
   const home = await getAgencyRow(db, input.agencyId);
   if (!home || !home.active || home.kind !== LEVEL_KINDS[content.agencyLevel]) {
     throw badRequest('WRONG_AGENCY', 'Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này.');
@@ -106,7 +113,9 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
        VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
       [code, procedure.id, procedure.version, home.id, receiving.id, input.channel, received ? Status.Received : Status.New,
         by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt]);
-    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, data: { channel: input.channel } });
+    await attachFiles(tx, row.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
+    if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);
+    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, data: { channel: input.channel, files: (input.files ?? []).length } });
     if (received) {
       await recordEvent(tx, row.id, by, { action: 'accept', from: Status.New, to: Status.Received, toStep: 1, toAgency: home.id,
         data: { dueAt: dueAt!.toISOString() } });
@@ -136,7 +145,7 @@ function requireRole(actor: Actor, ...roles: Role[]) {
 export type Action =
   | { action: 'accept' } // tiếp nhận
   | { action: 'request_supplement'; reasons: string[] } // yêu cầu bổ sung, hoàn thiện (at most once)
-  | { action: 'submit_supplement'; note?: string } // công dân bổ sung
+  | { action: 'submit_supplement'; note?: string; files?: FileRef[] } // công dân bổ sung
   | { action: 'refuse'; reasons: string[] } // từ chối tiếp nhận
   | { action: 'forward'; note?: string; toAgencyId?: string } // chuyển bước tiếp theo (liên thông when the step says so)
   | { action: 'send_back'; note: string } // trả lại bước trước để xử lý lại
@@ -215,9 +224,11 @@ export async function act(db: Database, by: Who, dossierId: string, input: Actio
         if (by.kind === 'citizen') owner(); else await staff(['counter_officer'], desk);
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
         const back = request.data.resumeStatus as StatusCode;
+        await attachFiles(tx, d.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
         resume();
         Object.assign(set, { status: back });
         Object.assign(event, { to: back, note: input.note ?? null });
+        event.data = { ...event.data, files: (input.files ?? []).length };
         break;
       }
       case 'refuse': {
@@ -343,7 +354,8 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
-  return { ...describe(d, content, calendar), formData: d.form_data, applicant: d.applicant, events: events.map(toEvent) };
+  return { ...describe(d, content, calendar), formData: d.form_data, applicant: d.applicant as Applicant,
+    files: await listDossierFiles(db, d.id, content), events: events.map(toEvent) };
 }
 
 function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar) {
