@@ -307,6 +307,22 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.ok((await owner({ url: '/api/v1/citizen/dossiers' })).json().items.some((d: any) => d.id === id));
   });
 
+  test('waiting for a fee stops the clock; recording the payment restarts it', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
+    const { id } = (await submit(counter, 'counter')).json();
+    const before = await dossierAs(counter, id);
+    await expectOk(act(specialist, id, { action: 'request_payment', amount: 50000, note: 'Lệ phí theo quy định' }));
+    let d = await dossierAs(counter, id);
+    assert.deepEqual([d.status, d.statusName, d.timeliness], [6, 'Yêu cầu thực hiện nghĩa vụ tài chính', null]);
+    assert.equal((await act(specialist, id, { action: 'forward' })).json().code, 'INVALID_TRANSITION', 'nothing moves while the fee is unpaid');
+    await expectOk(act(counter, id, { action: 'record_payment', reference: 'BL-0001234' }));
+    d = await dossierAs(counter, id);
+    assert.equal(d.status, before.status);
+    assert.ok(new Date(d.dueAt) >= new Date(before.dueAt));
+    assert.equal(d.events.at(-1).data.amount, 50000);
+  });
+
   test('withdrawal, refusal, stop and apology follow the rules', async () => {
     const c = await citizen(ctx.app, '092190003333', 'Trịnh Công Sơn');
     const counter = await signIn(ctx.app, 'caikhe.motcua');

@@ -12,6 +12,7 @@ export const ACTION_NAMES: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
   refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', consult: 'Xin ý kiến',
   apologize: 'Xin lỗi, hẹn lại ngày trả', approve: 'Phê duyệt, chuyển kết quả về Bộ phận Một cửa', return_result: 'Trả kết quả',
+  request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính', record_payment: 'Ghi nhận đã nộp phí, lệ phí',
   withdraw: 'Công dân yêu cầu rút hồ sơ', stop: 'Dừng xử lý',
 };
 

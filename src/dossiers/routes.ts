@@ -30,6 +30,8 @@ const actionSchema = {
     { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'consult' }, note: text(2000) } },
     { type: 'object', additionalProperties: false, required: ['action', 'reason', 'newDueAt'], properties: { action: { const: 'apologize' }, reason: text(2000), newDueAt: { type: 'string', format: 'date-time' } } },
     { type: 'object', additionalProperties: false, required: ['action', 'method'], properties: { action: { const: 'return_result' }, method: { enum: ['counter', 'post', 'online'] }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'amount'], properties: { action: { const: 'request_payment' }, amount: { type: 'integer', minimum: 1, maximum: 1e12 }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reference'], properties: { action: { const: 'record_payment' }, reference: text(200), note: text(2000) } },
     { type: 'object', additionalProperties: false, required: ['action', 'reason'], properties: { action: { const: 'withdraw' }, reason: text(2000) } },
     { type: 'object', additionalProperties: false, required: ['action', 'reason'], properties: { action: { const: 'stop' }, reason: text(2000) } },
   ],

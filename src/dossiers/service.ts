@@ -152,6 +152,8 @@ export type Action =
   | { action: 'consult'; note: string } // xin ý kiến (recorded, no state change)
   | { action: 'apologize'; reason: string; newDueAt: string } // phiếu xin lỗi và hẹn lại ngày trả
   | { action: 'return_result'; method: 'counter' | 'post' | 'online'; note?: string } // trả kết quả
+  | { action: 'request_payment'; amount: number; note?: string } // yêu cầu thực hiện nghĩa vụ tài chính (clock stops)
+  | { action: 'record_payment'; reference: string; note?: string } // đã nộp phí, lệ phí (clock restarts)
   | { action: 'withdraw'; reason: string } // công dân yêu cầu rút hồ sơ
   | { action: 'stop'; reason: string }; // dừng xử lý
 
@@ -292,6 +294,23 @@ export async function act(db: Database, by: Who, dossierId: string, input: Actio
         await staff(['counter_officer'], desk);
         Object.assign(set, { status: Status.Returned, returned_at: now });
         Object.assign(event, { to: Status.Returned, note: input.note ?? null, data: { method: input.method } });
+        break;
+      }
+      case 'request_payment': {
+        if (!inWorkflow) invalid(status, 'yêu cầu thực hiện nghĩa vụ tài chính');
+        await staff([step!.role, 'counter_officer'], [d.agency_id, ...desk]);
+        Object.assign(set, { status: Status.PaymentRequested, paused_at: now });
+        Object.assign(event, { to: Status.PaymentRequested, note: input.note ?? null, data: { amount: input.amount, resumeStatus: status } });
+        break;
+      }
+      case 'record_payment': {
+        if (status !== Status.PaymentRequested) invalid(status, 'ghi nhận đã nộp phí');
+        await staff(['counter_officer'], desk);
+        const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_payment' ORDER BY id DESC LIMIT 1`, [d.id]);
+        resume();
+        Object.assign(set, { status: request.data.resumeStatus });
+        Object.assign(event, { to: request.data.resumeStatus, note: input.note ?? null });
+        event.data = { ...event.data, reference: input.reference, amount: request.data.amount };
         break;
       }
       case 'withdraw': {
