@@ -415,11 +415,22 @@ export async function lookupDossier(db: Queryable, code: string) {
   };
 }
 
+/** Procedure versions for a list of dossiers, each read once. */
+function versionReader(db: Queryable) {
+  const seen = new Map<string, Promise<ProcedureContent>>();
+  return (d: Record<string, any>) => {
+    const key = `${d.procedure_id}/${d.procedure_version}`;
+    if (!seen.has(key)) seen.set(key, getProcedureVersion(db, d.procedure_id, d.procedure_version));
+    return seen.get(key)!;
+  };
+}
+
 /** A citizen's own dossiers, newest first. */
 export async function listCitizenDossiers(db: Queryable, citizen: Citizen) {
   const rows = await db.query('SELECT * FROM dossiers WHERE citizen_id = $1 ORDER BY submitted_at DESC LIMIT 200', [citizen.id]);
   const calendar = await workingCalendar(db);
-  return Promise.all(rows.map(async (d) => describe(d, await getProcedureVersion(db, d.procedure_id, d.procedure_version), calendar)));
+  const version = versionReader(db);
+  return Promise.all(rows.map(async (d) => describe(d, await version(d), calendar)));
 }
 
 /**
@@ -433,9 +444,10 @@ export async function inbox(db: Queryable, actor: Actor) {
        AND (d.agency_id = $1 OR d.receiving_agency_id = $1 OR d.home_agency_id = $1)
      ORDER BY coalesce(d.step_due_at, d.due_at, d.submitted_at) LIMIT 500`, [org.id]);
   const calendar = await workingCalendar(db);
+  const version = versionReader(db);
   const mine = [];
   for (const d of rows) {
-    const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
+    const content = await version(d);
     const working = d.status === Status.Received || d.status === Status.Processing;
     const role = working ? content.workflow[d.step]?.role : 'counter_officer';
     const here = working ? d.agency_id === org.id : [d.receiving_agency_id, d.home_agency_id].includes(org.id);
