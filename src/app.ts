@@ -22,6 +22,7 @@ import { catalogRoutes } from './catalog/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { citizenRoutes, CITIZEN_COOKIE } from './citizens/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
+import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
@@ -108,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await calendarRoutes(api);
     await citizenRoutes(api);
     await dossierRoutes(api);
+    await dossierExtraRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

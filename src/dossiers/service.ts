@@ -8,7 +8,7 @@ import type { Actor, Role } from '../shared/actor.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
-import { getAgencyRow, organisationOf } from '../agencies/service.ts';
+import { agencyNames, getAgencyByCode, getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { getProcedureVersion, getPublishedProcedure } from '../catalog/service.ts';
 import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
@@ -343,8 +343,8 @@ export async function act(db: Database, by: Who, dossierId: string, input: Actio
 async function transferTarget(tx: Queryable, step: WorkflowStep, chosen?: string): Promise<string> {
   const t = step.transferTo!;
   if (t.agencyCode) {
-    const [a] = await tx.query('SELECT id FROM agencies WHERE code = $1 AND active', [t.agencyCode]);
-    if (!a) throw conflict('TRANSFER_AGENCY_MISSING', `Không tìm thấy cơ quan liên thông mã ${t.agencyCode}.`);
+    const a = await getAgencyByCode(tx, t.agencyCode);
+    if (!a?.active) throw conflict('TRANSFER_AGENCY_MISSING', `Không tìm thấy cơ quan liên thông mã ${t.agencyCode}.`);
     return a.id;
   }
   if (!chosen) throw badRequest('TRANSFER_AGENCY_REQUIRED', 'Bước tiếp theo là liên thông: hãy chọn cơ quan nhận (toAgencyId).');
@@ -403,13 +403,13 @@ const toEvent = (e: Record<string, any>) => ({
 
 /** Public lookup by code: status, procedure, agency, dates, and the applicant's name masked. */
 export async function lookupDossier(db: Queryable, code: string) {
-  const [d] = await db.query(
-    `SELECT d.*, a.name AS agency_name FROM dossiers d JOIN agencies a ON a.id = d.home_agency_id WHERE d.code = $1`, [code]);
+  const [d] = await db.query('SELECT * FROM dossiers WHERE code = $1', [code]);
   if (!d) throw notFound('hồ sơ');
+  const agencyName = (await agencyNames(db, [d.home_agency_id])).get(d.home_agency_id);
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return {
-    code: d.code, status: d.status, statusName: STATUS_NAMES[d.status as StatusCode], procedureName: content.name, agencyName: d.agency_name,
+    code: d.code, status: d.status, statusName: STATUS_NAMES[d.status as StatusCode], procedureName: content.name, agencyName,
     applicantName: maskName(d.applicant.name), submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
     finishedAt: iso(d.finished_at), apologized: d.apologies > 0,
   };
