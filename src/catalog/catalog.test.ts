@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { agencyIds, eachDatabase, signIn } from '../testing/harness.ts';
 import { openDatabase } from '../db/index.ts';
@@ -86,6 +87,14 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     assert.ok(c.components.some((x) => x.required));
     assert.ok(c.workflow.length >= 2);
     assert.equal((await ctx.app.inject({ url: '/api/v1/procedures/9.999999' })).statusCode, 404);
+  });
+
+  test('the online form comes whole and in the author\'s field order', async () => {
+    const demo = JSON.parse(readFileSync(new URL('../demo/procedures.json', import.meta.url), 'utf8')) as ProcedureContent[];
+    const authored = demo.find((p) => p.nationalCode === '1.001193')!.formSchema;
+    const served = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().content.formSchema;
+    assert.deepEqual(served, authored);
+    assert.deepEqual(Object.keys(served.properties), Object.keys(authored.properties as Record<string, unknown>));
   });
 
   test('editing creates a new version; the public keeps the published one until published again', async () => {

@@ -43,7 +43,7 @@ export const procedureContentSchema = {
     steps: str(20000),
     methods: str(10000),
     requirements: str(10000, 0),
-    formSchema: { type: 'object', required: ['type'], properties: { type: { const: 'object' } } },
+    formSchema: { type: 'object', additionalProperties: true, required: ['type'], properties: { type: { const: 'object' } } },
     workflow: {
       type: 'array', minItems: 1, maxItems: 30,
       items: {

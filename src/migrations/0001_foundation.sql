@@ -105,7 +105,7 @@ CREATE INDEX procedures_agency ON procedures (agency_id);
 CREATE TABLE procedure_versions (
   procedure_id uuid NOT NULL REFERENCES procedures (id),
   version      integer NOT NULL,
-  content      jsonb NOT NULL,
+  content      json NOT NULL,  -- json, not jsonb: keeps the author's key order (form fields appear in that order)
   created_by   uuid REFERENCES users (id),
   created_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (procedure_id, version)

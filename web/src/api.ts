@@ -71,3 +71,39 @@ export interface User {
 }
 export interface Unit { code: string; name: string; fullName: string; level: 'province' | 'commune'; provinceCode: string | null }
 export interface ImportResult { created: number; updated: number; unchanged?: number; rejected: { index: number; code: string | null; message: string }[] }
+
+// ---- citizens and dossiers (docs/api-contract.md, "Citizens and dossiers") ----
+
+export type DossierStatus = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+export type Channel = 'online' | 'counter' | 'post';
+export type Timeliness = 'early' | 'on_time' | 'late' | 'in_time' | 'at_risk' | 'overdue';
+export type FormKind = 'receipt' | 'supplement' | 'refusal' | 'apology' | 'control';
+
+export interface Citizen { id: string; idNumber: string; fullName: string; phone: string | null; email: string | null }
+export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }
+export interface FileRef { componentIndex: number; uploadId: string }
+export interface Draft { formData: Record<string, unknown>; files: FileRef[]; updatedAt: string }
+export interface Applicant { name: string; idNumber: string; address?: string; phone?: string; email?: string }
+
+export interface DossierSummary {
+  id: string; code: string; status: DossierStatus; statusName: string; channel: Channel;
+  procedure: { id: string; version: number; name: string; code: string };
+  agencyId: string; homeAgencyId: string; receivingAgencyId: string;
+  step: number | null; stepName: string | null; stepRole: Role | null; stepDueAt: string | null;
+  submittedAt: string | null; receivedAt: string | null; dueAt: string | null; originalDueAt: string | null;
+  finishedAt: string | null; returnedAt: string | null; supplementRequests: number; apologies: number; revision: number;
+  timeliness: Timeliness | null;
+}
+export interface InboxItem extends DossierSummary { stepTimeliness: Timeliness | null; applicantName: string }
+export interface DossierFile {
+  id: string; componentIndex: number; componentName: string | null; name: string; mime: string; size: number; sha256: string;
+  digitised: boolean; uploadedAt: string;
+}
+export interface DossierEvent {
+  at: string; action: string; actorKind: 'staff' | 'citizen' | 'system'; actorName: string;
+  fromStatus: DossierStatus | null; toStatus: DossierStatus | null; fromStep: number | null; toStep: number | null;
+  fromAgency: string | null; toAgency: string | null; note: string | null; data: Record<string, unknown> | null;
+}
+export interface Dossier extends DossierSummary {
+  formData: Record<string, unknown>; applicant: Applicant; files: DossierFile[]; events: DossierEvent[];
+}

@@ -1,5 +1,5 @@
 // Vietnamese labels of the API's codes, and number, money and date formatting.
-import type { AgencyKind, AgencyLevel, ApplicantType, OnlineLevel, ProcedureContent, ProcedureStatus, Role } from './api.ts';
+import type { AgencyKind, AgencyLevel, ApplicantType, Channel, DossierStatus, FormKind, OnlineLevel, ProcedureContent, ProcedureStatus, Role, Timeliness } from './api.ts';
 
 export const SITE_NAME = 'Cổng dịch vụ công — Thành phố Cần Thơ';
 /** Code of the installation's province (đơn vị hành chính cấp tỉnh), when the agency tree in scope does not tell. */
@@ -34,3 +34,37 @@ export const formatDateTime = (iso: string | null | undefined) => {
   return `${d.toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' })} ngày ${d.toLocaleDateString('vi-VN')}`;
 };
 export const formatTime = (t: ProcedureContent['processingTime']) => `${numberFormat.format(t.value)} ${TIME_UNITS[t.unit] ?? t.unit}`;
+
+// ---- dossiers ----
+export const CHANNELS: Record<Channel, string> = { online: 'Trực tuyến', counter: 'Trực tiếp', post: 'Bưu chính' };
+export const RETURN_METHODS: Record<'counter' | 'post' | 'online', string> = {
+  counter: 'Trực tiếp tại Bộ phận Một cửa', post: 'Qua dịch vụ bưu chính', online: 'Trực tuyến',
+};
+export const TIMELINESS: Record<Timeliness, string> = {
+  early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn', in_time: 'Trong hạn', at_risk: 'Sắp đến hạn', overdue: 'Quá hạn',
+};
+export const TIMELINESS_TONES: Record<Timeliness, 'green' | 'amber' | 'red'> = {
+  early: 'green', on_time: 'green', late: 'red', in_time: 'green', at_risk: 'amber', overdue: 'red',
+};
+export const STATUS_TONES: Record<DossierStatus, 'neutral' | 'green' | 'blue' | 'amber' | 'red'> = {
+  1: 'blue', 2: 'blue', 3: 'red', 4: 'blue', 5: 'amber', 6: 'amber', 7: 'neutral', 8: 'neutral', 9: 'green', 10: 'green',
+};
+/** Names of the dossier timeline's actions. */
+export const ACTIONS: Record<string, string> = {
+  submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung', submit_supplement: 'Nộp bổ sung',
+  refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', consult: 'Xin ý kiến',
+  apologize: 'Xin lỗi và hẹn lại', approve: 'Phê duyệt kết quả', return_result: 'Trả kết quả', withdraw: 'Yêu cầu rút hồ sơ',
+  stop: 'Dừng xử lý', request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính', record_payment: 'Ghi nhận đã nộp phí, lệ phí',
+};
+export const FORM_NAMES: Record<FormKind, string> = {
+  receipt: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)', supplement: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)',
+  refusal: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)', apology: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)',
+  control: 'Phiếu kiểm soát quá trình giải quyết hồ sơ',
+};
+
+/** An instant in Vietnam time, whatever the device's time zone: "14:05 22/11/2026". */
+export const formatInstant = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' }) : '—';
+/** 43 → "43 byte"; 12_345 → "12,1 KB"; 3_500_000 → "3,3 MB". */
+export const formatSize = (bytes: number) =>
+  bytes < 1024 ? `${bytes} byte` : bytes < 1024 * 1024 ? `${numberFormat.format(Math.round(bytes / 102.4) / 10)} KB` : `${numberFormat.format(Math.round(bytes / 104857.6) / 10)} MB`;

@@ -8,6 +8,12 @@ import { ProcedureDetail } from './pages/ProcedureDetail.tsx';
 import { Login } from './pages/Login.tsx';
 import { Lookup } from './pages/Lookup.tsx';
 import { AdminArea } from './admin/AdminArea.tsx';
+import { CitizenSignIn } from './citizen/SignIn.tsx';
+import { SubmitDossierPage } from './citizen/SubmitDossier.tsx';
+import { MyDossiersPage } from './citizen/MyDossiers.tsx';
+import { MyDossierPage } from './citizen/MyDossier.tsx';
+import { OfficeArea } from './office/OfficeArea.tsx';
+import { useStaffSignedIn } from './office/session.ts';
 import './styles.css';
 
 const isPortal = (pathname: string) => pathname === '/' || pathname === '/thu-tuc';
@@ -21,6 +27,13 @@ function route(pathname: string): ReactNode {
   const lookup = matchPath('/tra-cuu/:code', pathname);
   if (lookup) return <Lookup key={lookup.code} code={lookup.code} />;
   if (pathname === '/quan-tri' || pathname.startsWith('/quan-tri/')) return <AdminArea pathname={pathname} />;
+  if (pathname === '/cong-dan/dang-nhap') return <CitizenSignIn />;
+  const submit = matchPath('/nop-ho-so/:procedureId', pathname);
+  if (submit) return <SubmitDossierPage key={submit.procedureId} procedureId={submit.procedureId} />;
+  if (pathname === '/ho-so-cua-toi') return <MyDossiersPage />;
+  const mine = matchPath('/ho-so-cua-toi/:id', pathname);
+  if (mine) return <MyDossierPage key={mine.id} id={mine.id} />;
+  if (pathname === '/mot-cua' || pathname.startsWith('/mot-cua/')) return <OfficeArea pathname={pathname} />;
   return <NotFound />;
 }
 
@@ -37,6 +50,7 @@ function NotFound() {
 
 function App() {
   const { pathname } = useLocation();
+  const staff = useStaffSignedIn(pathname);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   // After a client-side navigation, move focus to the new content (as a full page load would for screen readers).
@@ -58,6 +72,8 @@ function App() {
           <nav className="site-nav" aria-label="Điều hướng chính">
             <Link to="/thu-tuc" aria-current={isPortal(pathname) || pathname.startsWith('/thu-tuc/') ? 'page' : undefined}>Thủ tục hành chính</Link>
             <Link to="/tra-cuu" aria-current={pathname.startsWith('/tra-cuu') ? 'page' : undefined}>Tra cứu hồ sơ</Link>
+            <Link to="/ho-so-cua-toi" aria-current={pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined}>Hồ sơ của tôi</Link>
+            {(staff || pathname.startsWith('/mot-cua')) && <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>Xử lý hồ sơ</Link>}
             <Link to="/quan-tri" aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
           </nav>
         </div>

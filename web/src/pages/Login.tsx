@@ -5,7 +5,7 @@ import { navigate, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, useAction, usePageTitle } from '../ui.tsx';
 
 /** Where to go after signing in: the admin page that sent us here, or the admin home. */
-const afterLogin = (next: string | null) => (next && /^\/quan-tri(\/|$|\?)/.test(next) ? next : '/quan-tri');
+const afterLogin = (next: string | null) => (next && /^\/(quan-tri|mot-cua)(\/|$|\?)/.test(next) ? next : '/quan-tri');
 
 export function Login() {
   usePageTitle('Đăng nhập');

@@ -53,6 +53,9 @@ export function ProcedureDetail({ id }: { id: string }) {
         <OnlineLevelBadge level={c.onlineLevel} />
         {fees.every((f) => f.amount === 0) && <Badge tone="amber">Miễn phí</Badge>}
       </p>
+      {(c.onlineLevel === 'full' || c.onlineLevel === 'partial') && (
+        <p><Link className="btn btn-primary" to={`/nop-ho-so/${encodeURIComponent(data.id)}`}>Nộp hồ sơ trực tuyến</Link></p>
+      )}
 
       <Section id="thong-tin-chung" title="Thông tin chung">
         <dl className="info-grid">

@@ -1,0 +1,152 @@
+// A dossier's way through the one-stop office, in Chromium: a citizen signs in (development sign-in), files
+// "Đăng ký khai sinh" online with PDF attachments (on a 360 px phone), the commune's counter officer receives it,
+// the civil-status officer forwards it to the chairman's step, and the citizen sees the new status.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Running } from '../src/server.ts';
+import { launchBrowser, startPlatform } from './browser.ts';
+
+let platform: Running;
+let browser: Browser;
+let pdf: string;
+before(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pdf-')), 'giay-to.pdf');
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+});
+after(async () => {
+  await browser?.close();
+  await platform?.app.close();
+});
+
+const PASSWORD = 'Congso@2026';
+const noSidewaysScroll = async (page: Page, what: string) => {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: page is ${overflow}px wider than the screen`);
+};
+
+async function staffSignIn(page: Page, username: string) {
+  await page.goto(platform.url + '/dang-nhap');
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
+  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Xử lý hồ sơ', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Hồ sơ cần xử lý' }).waitFor();
+}
+
+test('file a birth registration online; the counter receives it, the specialist forwards it, the citizen sees it in progress', async () => {
+  const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const officerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    // ---- the citizen, on a phone ----
+    const citizen = await citizenContext.newPage();
+    await citizen.goto(platform.url + '/thu-tuc/1.001193');
+    await citizen.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+    await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
+    // Not signed in: the development sign-in, then back to the form.
+    await citizen.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
+    assert.match(await citizen.locator('main').innerText(), /Đăng nhập thử nghiệm — sẽ thay bằng VNeID/);
+    await citizen.getByLabel('Số định danh cá nhân', { exact: true }).fill('092201001234');
+    await citizen.getByLabel('Họ và tên', { exact: true }).fill('Trần Thị Mai');
+    await citizen.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
+    assert.match(new URL(citizen.url()).pathname, /^\/nop-ho-so\//);
+    assert.equal(await citizen.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Mai', 'applicant prefilled from the citizen');
+    assert.equal(await citizen.getByLabel('Số định danh cá nhân', { exact: true }).inputValue(), '092201001234');
+
+    // Submitting an empty form: Vietnamese messages next to the fields, nothing sent.
+    await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
+    await citizen.getByText('Vui lòng nhập họ, chữ đệm và tên của trẻ.', { exact: true }).waitFor();
+    await citizen.getByText('Vui lòng chọn cơ quan giải quyết hồ sơ.', { exact: true }).waitFor();
+    assert.equal(await citizen.getByText('Vui lòng đính kèm giấy tờ bắt buộc này.', { exact: true }).count(), 2);
+
+    await citizen.getByLabel('Cơ quan tiếp nhận, giải quyết hồ sơ (bắt buộc)', { exact: true }).selectOption({ label: 'Ủy ban nhân dân Phường Cái Khế' });
+    await citizen.getByLabel('Họ, chữ đệm và tên của trẻ (bắt buộc)', { exact: true }).fill('Nguyễn Ngọc Bảo An');
+    await citizen.getByLabel('Ngày, tháng, năm sinh (bắt buộc)', { exact: true }).fill('2026-11-15');
+    await citizen.getByLabel('Giới tính (bắt buộc)', { exact: true }).selectOption('Nữ');
+    await citizen.getByLabel('Nơi sinh (bắt buộc)', { exact: true }).fill('Bệnh viện Phụ sản thành phố Cần Thơ');
+    await citizen.getByLabel('Họ và tên mẹ (bắt buộc)', { exact: true }).fill('Trần Thị Mai');
+    await citizen.getByLabel('Họ và tên cha', { exact: true }).fill('Nguyễn Văn Hùng');
+    await citizen.getByLabel('Số định danh cá nhân (bắt buộc)', { exact: true }).fill('092201001234');
+    await citizen.getByLabel('Quan hệ với người được khai sinh', { exact: true }).selectOption('Mẹ');
+
+    // One PDF per required component, uploaded as soon as it is chosen.
+    for (const component of ['Tờ khai đăng ký khai sinh theo mẫu',
+      'Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh; trường hợp trẻ bị bỏ rơi: biên bản xác nhận việc trẻ bị bỏ rơi']) {
+      await citizen.getByLabel(`${component} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
+      await citizen.getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true }).getByText('giay-to.pdf', { exact: true }).waitFor();
+    }
+
+    // Save a draft, reopen the page: the form and the files come back.
+    await citizen.getByRole('button', { name: 'Lưu nháp', exact: true }).click();
+    await citizen.getByText(/^Đã lưu nháp lúc/).waitFor();
+    await citizen.reload();
+    await citizen.getByText(/^Đã mở bản nháp lưu lúc/).waitFor();
+    assert.equal(await citizen.getByLabel('Họ, chữ đệm và tên của trẻ (bắt buộc)', { exact: true }).inputValue(), 'Nguyễn Ngọc Bảo An');
+    assert.equal(await citizen.getByLabel('Giới tính (bắt buộc)', { exact: true }).inputValue(), 'Nữ');
+    assert.equal(await citizen.getByText('giay-to.pdf', { exact: true }).count(), 2);
+    await noSidewaysScroll(citizen, 'the online form');
+    // The draft keeps the form and files; the agency is chosen again.
+    await citizen.getByLabel('Cơ quan tiếp nhận, giải quyết hồ sơ (bắt buộc)', { exact: true }).selectOption({ label: 'Ủy ban nhân dân Phường Cái Khế' });
+
+    await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ thành công' }).waitFor();
+    const code = (await citizen.locator('.dossier-code').innerText()).trim();
+    assert.match(code, /^H13\.\d+-\d{6}-\d{4,}$/);
+    await citizen.getByRole('link', { name: `Xem hồ sơ ${code}`, exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    assert.match(await citizen.locator('main').innerText(), /Mới đăng ký/);
+
+    // ---- the commune's counter officer receives it ----
+    const officer = await officerContext.newPage();
+    await staffSignIn(officer, 'caikhe.motcua');
+    await officer.getByRole('link', { name: code, exact: true }).click();
+    await officer.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    assert.match(await officer.locator('main').innerText(), /Nguyễn Ngọc Bảo An/, 'form data shown');
+    assert.equal(await officer.getByRole('link', { name: 'giay-to.pdf', exact: true }).count(), 2, 'files listed for download');
+    await officer.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+    await officer.getByText('Đã tiếp nhận hồ sơ.', { exact: true }).waitFor();
+    await officer.locator('.badges').getByText('Được tiếp nhận', { exact: true }).waitFor();
+    const receipt = officer.getByRole('link', { name: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)', exact: true });
+    const pdfResponse = await officerContext.request.get(new URL((await receipt.getAttribute('href'))!, platform.url).href);
+    assert.equal(pdfResponse.headers()['content-type'], 'application/pdf');
+    await officer.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
+    await officer.getByRole('heading', { level: 1, name: 'Đăng nhập hệ thống' }).waitFor();
+
+    // ---- the civil-status officer forwards it to the chairman's step ----
+    await staffSignIn(officer, 'caikhe.chuyenvien');
+    const row = officer.getByRole('row').filter({ has: officer.getByRole('link', { name: code, exact: true }) });
+    assert.match(await row.innerText(), /Kiểm tra, ghi Sổ hộ tịch, cấp số định danh/);
+    await officer.getByRole('link', { name: code, exact: true }).click();
+    await officer.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    await officer.getByRole('button', { name: 'Chuyển bước tiếp theo', exact: true }).click();
+    await officer.getByLabel('Ý kiến xử lý', { exact: true }).fill('Đã ghi Sổ hộ tịch, trình Chủ tịch ký.');
+    await officer.getByRole('button', { name: 'Xác nhận chuyển', exact: true }).click();
+    await officer.getByText('Đã chuyển hồ sơ.', { exact: true }).waitFor();
+    await officer.locator('.badges').getByText('Đang xử lý', { exact: true }).waitFor();
+    assert.match(await officer.locator('.badges').innerText(), /Chủ tịch UBND cấp xã ký Giấy khai sinh/);
+
+    // ---- back to the citizen: the same session shows the new status ----
+    await citizen.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Hồ sơ của tôi', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();
+    const mine = citizen.getByRole('row').filter({ has: citizen.getByRole('link', { name: code, exact: true }) });
+    assert.match(await mine.innerText(), /Đang xử lý/);
+    await noSidewaysScroll(citizen, 'my dossiers');
+    await citizen.getByRole('link', { name: code, exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    const timeline = await citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Quá trình giải quyết' }) }).innerText();
+    for (const step of ['Nộp hồ sơ', 'Tiếp nhận hồ sơ', 'Chuyển xử lý']) assert.match(timeline, new RegExp(step));
+    await citizen.getByRole('link', { name: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)', exact: true }).waitFor();
+    await citizen.getByRole('button', { name: 'Rút hồ sơ', exact: true }).waitFor();
+    await noSidewaysScroll(citizen, 'the dossier page');
+  } finally {
+    await citizenContext.close();
+    await officerContext.close();
+  }
+});

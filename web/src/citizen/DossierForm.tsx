@@ -1,0 +1,178 @@
+// The dossier form shared by online submission (citizen) and reception at the counter (officer): competent agency,
+// applicant, the generated form, files per component; validated here, then by the server, whose messages are
+// shown next to the fields; submitted once with an Idempotency-Key kept for the life of the form.
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { Agency, AgencyKind, AgencyLevel, Applicant, Channel, Citizen, Draft, PublicProcedure } from '../api.ts';
+import { CHANNELS, formatInstant } from '../format.ts';
+import { ErrorMessage, Notice, useAction } from '../ui.tsx';
+import { FileSlots, fromRefs, missingRequired, toRefs, type AttachedFile } from './FileSlots.tsx';
+import { newIdempotencyKey, postWithKey } from './requests.ts';
+import { CheckedField, SchemaForm, invalidProps, requiredLabel, serverErrors, toFormData, toFormValues, validateForm, type FieldErrors, type FormSchema, type FormValues } from './SchemaForm.tsx';
+
+/** The kind of agency competent for a procedure of each level. */
+export const COMPETENT_KINDS: Record<AgencyLevel, AgencyKind> = { commune: 'commune_committee', department: 'department', province: 'province_committee' };
+
+export const competentAgencies = (agencies: Agency[], level: AgencyLevel) =>
+  agencies.filter((a) => a.active && a.kind === COMPETENT_KINDS[level]).sort((x, y) => x.name.localeCompare(y.name, 'vi'));
+
+type ApplicantValues = Record<keyof Applicant, string>;
+
+function validateApplicant(a: ApplicantValues): FieldErrors {
+  const e: FieldErrors = {};
+  if (a.name.trim().length < 2) e.name = 'Vui lòng nhập họ và tên người nộp hồ sơ.';
+  if (!/^\d{12}$/.test(a.idNumber.trim())) e.idNumber = 'Số định danh cá nhân phải gồm đúng 12 chữ số.';
+  if (a.phone.trim() && !/^\+?[0-9 .-]{8,20}$/.test(a.phone.trim())) e.phone = 'Số điện thoại không hợp lệ (8–20 chữ số).';
+  if (a.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.email.trim())) e.email = 'Địa chỉ thư điện tử không hợp lệ.';
+  return e;
+}
+
+const applicantBody = (a: ApplicantValues): Applicant => {
+  const out: Applicant = { name: a.name.trim(), idNumber: a.idNumber.trim() };
+  for (const k of ['address', 'phone', 'email'] as const) if (a[k].trim()) out[k] = a[k].trim();
+  return out;
+};
+
+export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyId, draft, onSaveDraft, onDone }: {
+  procedure: PublicProcedure; agencies: Agency[]; mode: 'online' | 'counter'; citizen?: Citizen; defaultAgencyId?: string;
+  draft?: Draft | null; onSaveDraft?: (formData: Record<string, unknown>, files: AttachedFile[]) => Promise<Draft>;
+  onDone: (created: { id: string; code: string }) => void;
+}) {
+  const c = procedure.content;
+  const schema = c.formSchema as FormSchema;
+  const online = mode === 'online';
+  const choices = useMemo(() => competentAgencies(agencies, c.agencyLevel), [agencies, c.agencyLevel]);
+  const [agencyId, setAgencyId] = useState(() =>
+    choices.length === 1 ? choices[0].id : choices.some((a) => a.id === defaultAgencyId) ? defaultAgencyId! : '');
+  const [channel, setChannel] = useState<Channel>(online ? 'online' : 'counter');
+  const [applicant, setApplicant] = useState<ApplicantValues>({
+    name: citizen?.fullName ?? '', idNumber: citizen?.idNumber ?? '', address: '', phone: citizen?.phone ?? '', email: citizen?.email ?? '',
+  });
+  const [values, setValues] = useState<FormValues>(() => toFormValues(schema, draft?.formData));
+  const [files, setFiles] = useState<AttachedFile[]>(() => fromRefs(draft?.files ?? []));
+  const [errors, setErrors] = useState<{ agency?: string; applicant: FieldErrors; form: FieldErrors; files: Record<number, string> }>({ applicant: {}, form: {}, files: {} });
+  const [notice, setNotice] = useState(draft ? `Đã mở bản nháp lưu lúc ${formatInstant(draft.updatedAt)}.` : '');
+  const [key] = useState(newIdempotencyKey);
+  const submitting = useAction();
+  const saving = useAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [focusTick, setFocusTick] = useState(0);
+
+  useEffect(() => {
+    if (focusTick) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusTick]);
+
+  const setApplicantField = (k: keyof Applicant) => (e: { target: { value: string } }) => setApplicant((a) => ({ ...a, [k]: e.target.value }));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setNotice('');
+    const found = {
+      agency: agencyId ? undefined : 'Vui lòng chọn cơ quan giải quyết hồ sơ.',
+      applicant: validateApplicant(applicant),
+      form: validateForm(schema, values),
+      files: Object.fromEntries((online ? missingRequired(c.components, files) : []).map((i) => [i, 'Vui lòng đính kèm giấy tờ bắt buộc này.'])),
+    };
+    setErrors(found);
+    const invalid = found.agency || [found.applicant, found.form, found.files].some((x) => Object.keys(x).length > 0);
+    if (invalid) {
+      submitting.setError(new Error('Hồ sơ chưa đầy đủ. Vui lòng kiểm tra lại các mục được đánh dấu.'));
+      setFocusTick((t) => t + 1);
+      return;
+    }
+    void submitting.run(async () => {
+      try {
+        const created = await postWithKey<{ id: string; code: string }>('/api/v1/dossiers', {
+          procedureId: procedure.id, agencyId, channel, applicant: applicantBody(applicant), formData: toFormData(schema, values), files: toRefs(files),
+        }, key);
+        onDone(created);
+      } catch (err) {
+        const mapped = serverErrors(err);
+        setErrors({ applicant: mapped.applicant, form: mapped.form, files: mapped.files });
+        setFocusTick((t) => t + 1);
+        throw err;
+      }
+    });
+  };
+
+  const saveDraft = () => {
+    if (!onSaveDraft) return;
+    setNotice('');
+    void saving.run(async () => {
+      const saved = await onSaveDraft(toFormData(schema, values), files);
+      setNotice(`Đã lưu nháp lúc ${formatInstant(saved.updatedAt)}. Bạn có thể quay lại hoàn thiện và nộp sau.`);
+    });
+  };
+
+  const busy = submitting.busy || saving.busy;
+  return (
+    <form ref={formRef} className="form dossier-form" onSubmit={submit} noValidate aria-busy={busy}>
+      <section className="detail-section" aria-labelledby="co-quan">
+        <h2 id="co-quan">1. Cơ quan giải quyết</h2>
+        <CheckedField label={requiredLabel('Cơ quan tiếp nhận, giải quyết hồ sơ', true)} error={errors.agency}
+          hint={`Thủ tục do ${c.competentAgency} giải quyết.`}>
+          <select value={agencyId} onChange={(e) => setAgencyId(e.target.value)} aria-required="true" {...invalidProps(errors.agency)} disabled={busy}>
+            <option value="">— Chọn cơ quan —</option>
+            {choices.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          </select>
+        </CheckedField>
+        {!online && (
+          <fieldset className="choice-group">
+            <legend>Hình thức nhận hồ sơ</legend>
+            {(['counter', 'post'] as const).map((ch) => (
+              <label key={ch} className="check">
+                <input type="radio" name="channel" value={ch} checked={channel === ch} onChange={() => setChannel(ch)} disabled={busy} />
+                {CHANNELS[ch]}
+              </label>
+            ))}
+          </fieldset>
+        )}
+      </section>
+
+      <section className="detail-section" aria-labelledby="nguoi-nop">
+        <h2 id="nguoi-nop">2. Thông tin người nộp hồ sơ</h2>
+        <div className="grid-2">
+          <CheckedField label={requiredLabel('Họ và tên', !online)} error={errors.applicant.name} hint={online ? 'Theo tài khoản đăng nhập.' : undefined}>
+            <input value={applicant.name} onChange={setApplicantField('name')} readOnly={online} autoComplete={online ? undefined : 'off'}
+              maxLength={200} aria-required="true" {...invalidProps(errors.applicant.name)} />
+          </CheckedField>
+          <CheckedField label={requiredLabel('Số định danh cá nhân', !online)} error={errors.applicant.idNumber} hint={online ? 'Theo tài khoản đăng nhập.' : 'Gồm 12 chữ số.'}>
+            <input value={applicant.idNumber} readOnly={online} inputMode="numeric" maxLength={12} aria-required="true" {...invalidProps(errors.applicant.idNumber)}
+              onChange={(e) => setApplicant((a) => ({ ...a, idNumber: e.target.value.replace(/\D/g, '').slice(0, 12) }))} />
+          </CheckedField>
+          <div className="span-2">
+            <CheckedField label="Địa chỉ liên hệ" error={errors.applicant.address}>
+              <input value={applicant.address} onChange={setApplicantField('address')} autoComplete={online ? 'street-address' : 'off'} maxLength={500} disabled={busy} {...invalidProps(errors.applicant.address)} />
+            </CheckedField>
+          </div>
+          <CheckedField label="Số điện thoại" error={errors.applicant.phone}>
+            <input type="tel" value={applicant.phone} onChange={setApplicantField('phone')} autoComplete={online ? 'tel' : 'off'} maxLength={20} disabled={busy} {...invalidProps(errors.applicant.phone)} />
+          </CheckedField>
+          <CheckedField label="Thư điện tử" error={errors.applicant.email}>
+            <input type="email" value={applicant.email} onChange={setApplicantField('email')} autoComplete={online ? 'email' : 'off'} maxLength={254} disabled={busy} {...invalidProps(errors.applicant.email)} />
+          </CheckedField>
+        </div>
+      </section>
+
+      <section className="detail-section" aria-labelledby="to-khai">
+        <h2 id="to-khai">3. Tờ khai</h2>
+        <SchemaForm schema={schema} values={values} onChange={setValues} errors={errors.form} disabled={busy} />
+      </section>
+
+      <section className="detail-section" aria-labelledby="giay-to">
+        <h2 id="giay-to">4. Thành phần hồ sơ</h2>
+        {!online && <p className="muted small">Tệp quét tại quầy được hệ thống ghi nhận là bản số hóa.</p>}
+        <FileSlots components={c.components} files={files} onChange={setFiles} errors={errors.files} markRequired disabled={busy} />
+      </section>
+
+      <div className="form-footer">
+        <ErrorMessage error={submitting.error} />
+        <ErrorMessage error={saving.error} />
+        <Notice>{notice}</Notice>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={submitting.busy}>{online ? 'Nộp hồ sơ' : 'Tiếp nhận hồ sơ'}</button>
+          {onSaveDraft && <button type="button" className="btn" onClick={saveDraft} disabled={busy} aria-busy={saving.busy}>Lưu nháp</button>}
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,25 @@
+// Xử lý hồ sơ (the one-stop office): requires a signed-in officer, shows who is signed in, and the office pages.
+import type { ReactNode } from 'react';
+import type { Me } from '../api.ts';
+import { Link, matchPath } from '../router.tsx';
+import { StaffArea } from '../staff.tsx';
+import { Inbox } from './Inbox.tsx';
+import { Intake } from './Intake.tsx';
+import { OfficeDossier } from './OfficeDossier.tsx';
+import { isCounterOfficer } from './session.ts';
+
+function page(pathname: string, me: Me): ReactNode {
+  if (pathname === '/mot-cua' || pathname === '/mot-cua/') return <Inbox me={me} />;
+  if (pathname === '/mot-cua/tiep-nhan') return <Intake me={me} />;
+  const m = matchPath('/mot-cua/ho-so/:id', pathname);
+  if (m) return <OfficeDossier key={m.id} id={m.id} me={me} />;
+  return <p>Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link></p>;
+}
+
+export function OfficeArea({ pathname }: { pathname: string }) {
+  const tabs = (user: Me) => [
+    { to: '/mot-cua', label: 'Hồ sơ cần xử lý', current: pathname === '/mot-cua' || pathname.startsWith('/mot-cua/ho-so/') },
+    ...(isCounterOfficer(user) ? [{ to: '/mot-cua/tiep-nhan', label: 'Tiếp nhận tại quầy', current: pathname === '/mot-cua/tiep-nhan' }] : []),
+  ];
+  return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, user)} />;
+}

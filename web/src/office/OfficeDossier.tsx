@@ -1,0 +1,245 @@
+// A dossier as the officer sees it: header with code, status, step, due times; applicant, form data, files,
+// control slip, printed forms; and the actions the status and the officer's roles allow. Every action carries the
+// revision shown, so acting on a stale page is refused (409 STALE_DOSSIER) instead of overwriting someone's work.
+import { useState, type FormEvent } from 'react';
+import { ApiError, type Agency, type Dossier, type Me, type PublicProcedure, type Role, type WorkflowStep } from '../api.ts';
+import { RETURN_METHODS, formatInstant, keysOf } from '../format.ts';
+import { Link, useLocation } from '../router.tsx';
+import { ErrorMessage, Field, Loading, Notice, useAction, useFetch, usePageTitle } from '../ui.tsx';
+import { ApplicantFacts, Due, DossierFacts, FileTable, FormDataFacts, FormLinks, Section, StatusBadge, Timeline, TimelinessBadge, useAgencies } from '../citizen/DossierParts.tsx';
+import { COMPETENT_KINDS } from '../citizen/DossierForm.tsx';
+import { dossierAction } from '../citizen/requests.ts';
+import { CheckedField, invalidProps, type FormSchema } from '../citizen/SchemaForm.tsx';
+
+export function OfficeDossier({ id, me }: { id: string; me: Me }) {
+  const { search } = useLocation();
+  const res = useFetch<Dossier>(`/api/v1/dossiers/${encodeURIComponent(id)}`);
+  const d = res.data;
+  // The published version of the procedure: its titles and workflow (the dossier's own version may be older).
+  const procedure = useFetch<PublicProcedure>(d ? `/api/v1/procedures/${d.procedure.id}` : null);
+  const agencies = useAgencies();
+  const [notice, setNotice] = useState('');
+  usePageTitle(d ? `Hồ sơ ${d.code}` : 'Hồ sơ');
+
+  if (!d) {
+    return res.error ? (res.error instanceof ApiError && res.error.status === 404
+      ? <><h1>Không tìm thấy hồ sơ</h1><p>Hồ sơ không tồn tại hoặc không thuộc phạm vi xử lý của cơ quan bạn. <Link to="/mot-cua">Về danh sách hồ sơ</Link></p></>
+      : <ErrorMessage error={res.error} />) : <Loading />;
+  }
+  const fresh = search.get('moi') === '1' && d.events.some((e) => e.action === 'accept');
+  return (
+    <div className="detail">
+      <p className="back"><Link to="/mot-cua">‹ Hồ sơ cần xử lý</Link></p>
+      <h1>Hồ sơ {d.code}</h1>
+      <p className="badges">
+        <StatusBadge status={d.status} name={d.statusName} />
+        {d.stepName && <span className="badge badge-neutral" title="Bước xử lý hiện tại">Bước: {d.stepName}</span>}
+      </p>
+      {(d.stepDueAt || d.dueAt) && (
+        <dl className="meta">
+          {d.stepDueAt && <div><dt>Hạn xử lý bước</dt><dd><Due at={d.stepDueAt} /></dd></div>}
+          {d.dueAt && <div><dt>Hạn trả kết quả</dt><dd><Due at={d.dueAt} timeliness={d.timeliness} title="Tiến độ giải quyết hồ sơ" /></dd></div>}
+        </dl>
+      )}
+      {fresh && (
+        <Notice>
+          Đã tiếp nhận hồ sơ {d.code}. <a href={`/api/v1/dossiers/${d.id}/forms/receipt`} target="_blank" rel="noopener">In Giấy tiếp nhận hồ sơ và hẹn trả kết quả</a> để giao cho người nộp.
+        </Notice>
+      )}
+      <Notice>{notice}</Notice>
+
+      <Actions dossier={d} me={me} workflow={procedure.data?.content.workflow} agencies={agencies.items}
+        onDone={(message) => { setNotice(message); res.reload(); }} onStale={res.reload} />
+
+      <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencies.names} staff /></Section>
+      <Section id="nguoi-nop" title="Người nộp hồ sơ"><ApplicantFacts dossier={d} /></Section>
+      <Section id="to-khai" title="Tờ khai"><FormDataFacts data={d.formData} schema={procedure.data?.content.formSchema as FormSchema | undefined} /></Section>
+      <Section id="tep" title="Thành phần hồ sơ đã nộp"><FileTable dossier={d} /></Section>
+      <Section id="phieu" title="In phiếu"><FormLinks dossier={d} control /></Section>
+      <Section id="kiem-soat" title="Quá trình giải quyết (phiếu kiểm soát)"><Timeline dossier={d} agencyNames={agencies.names} /></Section>
+    </div>
+  );
+}
+
+type ActionKey = 'accept' | 'request_supplement' | 'refuse' | 'forward' | 'send_back' | 'consult' | 'apologize' | 'return_result' | 'stop';
+
+const OPEN = [1, 2, 4, 5, 6, 7];
+const LEADERS: Role[] = ['specialist', 'unit_leader', 'agency_leader'];
+
+/** The actions this officer may take now, in the order they are usually taken. */
+function available(d: Dossier, me: Me, workflow: WorkflowStep[] | undefined): { key: ActionKey; label: string; danger?: boolean }[] {
+  const has = (...roles: (Role | null)[]) => me.roles.includes('system_admin') || roles.some((r) => r && me.roles.includes(r));
+  const inWorkflow = (d.status === 2 || d.status === 4) && d.step !== null;
+  const last = inWorkflow && workflow !== undefined && d.step! + 1 >= workflow.length;
+  const list: { key: ActionKey; label: string; danger?: boolean }[] = [];
+  if (d.status === 1 && has('counter_officer')) {
+    list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' }, { key: 'refuse', label: 'Từ chối', danger: true });
+  }
+  if (inWorkflow) {
+    if (has(d.stepRole)) list.push({ key: 'forward', label: last ? 'Phê duyệt kết quả' : 'Chuyển bước tiếp theo' });
+    if (has(d.stepRole) && d.step! > 1) list.push({ key: 'send_back', label: 'Trả lại bước trước' });
+    if (has(...LEADERS)) list.push({ key: 'consult', label: 'Xin ý kiến' });
+    if (has(d.stepRole, 'counter_officer') && d.supplementRequests < 1) list.push({ key: 'request_supplement', label: 'Yêu cầu bổ sung' });
+    if (has('agency_leader', 'unit_leader') && d.apologies < 1) list.push({ key: 'apologize', label: 'Xin lỗi và hẹn lại' });
+  }
+  if (d.status === 9 && has('counter_officer')) list.push({ key: 'return_result', label: 'Trả kết quả' });
+  if (OPEN.includes(d.status) && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Dừng xử lý', danger: true });
+  return list;
+}
+
+const DONE: Record<ActionKey, string> = {
+  accept: 'Đã tiếp nhận hồ sơ.', request_supplement: 'Đã gửi yêu cầu bổ sung, hoàn thiện hồ sơ.', refuse: 'Đã từ chối tiếp nhận hồ sơ.',
+  forward: 'Đã chuyển hồ sơ.', send_back: 'Đã trả hồ sơ về bước trước.', consult: 'Đã ghi nhận xin ý kiến.',
+  apologize: 'Đã phát hành phiếu xin lỗi và hẹn lại ngày trả kết quả.', return_result: 'Đã trả kết quả.', stop: 'Đã dừng xử lý hồ sơ.',
+};
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
+  dossier: Dossier; me: Me; workflow: WorkflowStep[] | undefined; agencies: Agency[]; onDone: (message: string) => void; onStale: () => void;
+}) {
+  const [open, setOpen] = useState<ActionKey | null>(null);
+  const [text, setText] = useState('');
+  const [toAgencyId, setToAgencyId] = useState('');
+  const [method, setMethod] = useState<keyof typeof RETURN_METHODS>('counter');
+  const [newDueAt, setNewDueAt] = useState('');
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const { busy, error, setError, run } = useAction();
+  const actions = available(d, me, workflow);
+
+  const next = d.step !== null && workflow ? workflow[d.step + 1] : undefined;
+  const transfer = next?.transferTo;
+  const transferChoices = transfer && !transfer.agencyCode && transfer.agencyLevel
+    ? agencies.filter((a) => a.kind === COMPETENT_KINDS[transfer.agencyLevel!]).sort((x, y) => x.name.localeCompare(y.name, 'vi')) : [];
+  const fixedTarget = transfer?.agencyCode ? agencies.find((a) => a.code === transfer.agencyCode) : undefined;
+
+  const send = (key: ActionKey, body: Record<string, unknown>) => void run(async () => {
+    try {
+      await dossierAction(d.id, d.revision, { action: key, ...body });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'STALE_DOSSIER') onStale();
+      throw err;
+    }
+    setOpen(null);
+    onDone(DONE[key]);
+  });
+
+  const start = (key: ActionKey) => {
+    setError(null);
+    setInvalid({});
+    if (key === 'accept') { setOpen(null); send('accept', {}); return; }
+    setOpen(key); setText(''); setToAgencyId(''); setNewDueAt('');
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!open) return;
+    const problems: Record<string, string> = {};
+    const body: Record<string, unknown> = {};
+    const note = text.trim();
+    switch (open) {
+      case 'request_supplement': case 'refuse':
+        if (!lines(text).length) problems.text = open === 'refuse' ? 'Vui lòng nêu lý do từ chối.' : 'Vui lòng nêu nội dung cần bổ sung.';
+        body.reasons = lines(text);
+        break;
+      case 'forward':
+        if (note) body.note = note;
+        if (transferChoices.length) {
+          if (!toAgencyId) problems.agency = 'Vui lòng chọn cơ quan nhận hồ sơ liên thông.';
+          body.toAgencyId = toAgencyId;
+        }
+        break;
+      case 'send_back': case 'consult':
+        if (!note) problems.text = 'Vui lòng nhập nội dung.';
+        body.note = note;
+        break;
+      case 'apologize':
+        if (!note) problems.text = 'Vui lòng nêu lý do chậm trả kết quả.';
+        if (!newDueAt || Number.isNaN(new Date(newDueAt).getTime())) problems.due = 'Vui lòng chọn ngày, giờ hẹn trả mới.';
+        else if (d.dueAt && new Date(newDueAt) <= new Date(d.dueAt)) problems.due = `Ngày hẹn mới phải sau ngày hẹn hiện tại (${formatInstant(d.dueAt)}).`;
+        body.reason = note;
+        if (!problems.due) body.newDueAt = new Date(newDueAt).toISOString();
+        break;
+      case 'return_result':
+        body.method = method;
+        if (note) body.note = note;
+        break;
+      case 'stop':
+        if (!note) problems.text = 'Vui lòng nêu lý do dừng xử lý.';
+        body.reason = note;
+        break;
+    }
+    setInvalid(problems);
+    if (Object.keys(problems).length) return;
+    send(open, body);
+  };
+
+  if (!actions.length) {
+    return <p className="muted">Không có thao tác nào bạn có thể thực hiện với hồ sơ ở trạng thái này.</p>;
+  }
+  const textLabel: Partial<Record<ActionKey, string>> = {
+    request_supplement: 'Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung) (bắt buộc)', refuse: 'Lý do từ chối tiếp nhận (mỗi dòng một lý do) (bắt buộc)',
+    forward: 'Ý kiến xử lý', send_back: 'Lý do trả lại (bắt buộc)', consult: 'Nội dung xin ý kiến (bắt buộc)',
+    apologize: 'Lý do chậm trả kết quả (bắt buộc)', return_result: 'Ghi chú', stop: 'Lý do dừng xử lý (bắt buộc)',
+  };
+  const confirm: Partial<Record<ActionKey, string>> = {
+    request_supplement: 'Gửi yêu cầu bổ sung', refuse: 'Xác nhận từ chối', forward: 'Xác nhận chuyển', send_back: 'Xác nhận trả lại',
+    consult: 'Gửi xin ý kiến', apologize: 'Phát hành phiếu xin lỗi', return_result: 'Xác nhận trả kết quả', stop: 'Xác nhận dừng xử lý',
+  };
+  const current = actions.find((a) => a.key === open);
+  return (
+    <section className="detail-section action-panel" aria-labelledby="thao-tac">
+      <h2 id="thao-tac">Thao tác xử lý</h2>
+      <div className="form-actions">
+        {actions.map((a) => (
+          <button key={a.key} type="button" className={`btn ${a.key === 'accept' || a.key === 'forward' ? 'btn-primary' : a.danger ? 'btn-danger' : ''}`}
+            aria-expanded={a.key === 'accept' ? undefined : open === a.key} disabled={busy} aria-busy={busy && a.key === 'accept'} onClick={() => start(a.key)}>
+            {a.label}
+          </button>
+        ))}
+      </div>
+      {open && current && (
+        <form className="form action-form" onSubmit={submit} noValidate aria-label={current.label}>
+          <h3>{current.label}</h3>
+          {open === 'forward' && next && <p>Bước tiếp theo: <strong>{next.name}</strong>{fixedTarget ? <> — liên thông đến {fixedTarget.name}</> : null}.</p>}
+          {open === 'forward' && !next && workflow && <p>Đây là bước cuối: hồ sơ được phê duyệt và chuyển kết quả về Bộ phận Một cửa.</p>}
+          {open === 'forward' && transferChoices.length > 0 && (
+            <CheckedField label="Cơ quan nhận hồ sơ liên thông (bắt buộc)" error={invalid.agency}>
+              <select value={toAgencyId} onChange={(e) => setToAgencyId(e.target.value)} aria-required="true" {...invalidProps(invalid.agency)}>
+                <option value="">— Chọn cơ quan —</option>
+                {transferChoices.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+              </select>
+            </CheckedField>
+          )}
+          {open === 'return_result' && (
+            <Field label="Hình thức trả kết quả">
+              <select value={method} onChange={(e) => setMethod(e.target.value as keyof typeof RETURN_METHODS)}>
+                {keysOf(RETURN_METHODS).map((m) => <option key={m} value={m}>{RETURN_METHODS[m]}</option>)}
+              </select>
+            </Field>
+          )}
+          {open === 'apologize' && (
+            <CheckedField label="Ngày, giờ hẹn trả mới (bắt buộc)" error={invalid.due} hint={d.dueAt ? `Ngày hẹn hiện tại: ${formatInstant(d.dueAt)}.` : undefined}>
+              <input type="datetime-local" value={newDueAt} onChange={(e) => setNewDueAt(e.target.value)} aria-required="true" {...invalidProps(invalid.due)} />
+            </CheckedField>
+          )}
+          <CheckedField label={textLabel[open]!} error={invalid.text}>
+            <textarea value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} {...invalidProps(invalid.text)} autoFocus />
+          </CheckedField>
+          <ErrorMessage error={error} />
+          <div className="form-actions">
+            <button type="submit" className={`btn ${current.danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy} aria-busy={busy}>{confirm[open]}</button>
+            <button type="button" className="btn" onClick={() => setOpen(null)} disabled={busy}>Hủy</button>
+          </div>
+        </form>
+      )}
+      {!open && <ErrorMessage error={error} />}
+      {!open && <TimelinessNote dossier={d} />}
+    </section>
+  );
+}
+
+function TimelinessNote({ dossier: d }: { dossier: Dossier }) {
+  if (d.timeliness !== 'at_risk' && d.timeliness !== 'overdue') return null;
+  return <p className="small">Tiến độ: <TimelinessBadge value={d.timeliness} /> {d.timeliness === 'overdue' ? 'Hồ sơ đã quá hạn trả kết quả.' : 'Hồ sơ sắp đến hạn trả kết quả.'}</p>;
+}

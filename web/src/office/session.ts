@@ -1,0 +1,19 @@
+// Whether a staff member is signed in, for the site navigation. Staff sign in and out only on /dang-nhap and in the
+// staff areas, so the session is re-read when entering or leaving those pages, not on every public page.
+import { useEffect, useState } from 'react';
+import { api, type Me } from '../api.ts';
+
+const staffPage = (pathname: string) => pathname === '/dang-nhap' || pathname.startsWith('/quan-tri') || pathname.startsWith('/mot-cua');
+
+export function useStaffSignedIn(pathname: string): Me | null {
+  const [me, setMe] = useState<Me | null>(null);
+  const key = staffPage(pathname) ? pathname : 'public';
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api<{ user: Me }>('/api/v1/auth/me', { signal: ctrl.signal }).then((r) => setMe(r.user), () => { if (!ctrl.signal.aborted) setMe(null); });
+    return () => ctrl.abort();
+  }, [key]);
+  return me;
+}
+
+export const isCounterOfficer = (me: Me) => me.roles.includes('counter_officer') || me.roles.includes('system_admin');

@@ -1,0 +1,49 @@
+// The frame of every staff area: requires a signed-in officer (else to the login page, coming back afterwards),
+// shows who is signed in with a sign-out button, the area's tabs, and the page.
+import { useEffect, type ReactNode } from 'react';
+import { ApiError, api, type Me } from './api.ts';
+import { Link, navigate } from './router.tsx';
+import { ErrorMessage, Loading, useAction, useFetch } from './ui.tsx';
+
+export interface StaffTab { to: string; label: string; current: boolean }
+
+export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: Me) => StaffTab[]; render: (me: Me) => ReactNode }) {
+  const me = useFetch<{ user: Me }>('/api/v1/auth/me');
+  const logout = useAction();
+  const unauthenticated = me.error instanceof ApiError && me.error.status === 401;
+  useEffect(() => {
+    if (unauthenticated) navigate(`/dang-nhap?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  }, [unauthenticated]);
+
+  if (!me.data) {
+    return <div className="container page">{me.error && !unauthenticated ? <ErrorMessage error={me.error} /> : <Loading label="Đang kiểm tra đăng nhập…" />}</div>;
+  }
+  const user = me.data.user;
+  const signOut = () => void logout.run(async () => {
+    await api('/api/v1/auth/logout', { method: 'POST' });
+    navigate('/dang-nhap', { replace: true });
+  });
+  const shown = tabs(user);
+  return (
+    <>
+      <div className="admin-bar">
+        <div className="container admin-bar-inner">
+          <p className="who">
+            <span className="who-name">{user.fullName}</span>
+            <span className="who-agency">{user.agency.name}</span>
+          </p>
+          <button type="button" className="btn btn-small" onClick={signOut} disabled={logout.busy}>Đăng xuất</button>
+        </div>
+        {shown.length > 0 && (
+          <nav className="container tabs" aria-label={label}>
+            {shown.map((t) => <Link key={t.to} to={t.to} aria-current={t.current ? 'page' : undefined}>{t.label}</Link>)}
+          </nav>
+        )}
+      </div>
+      <div className="container page">
+        <ErrorMessage error={logout.error} />
+        {render(user)}
+      </div>
+    </>
+  );
+}
