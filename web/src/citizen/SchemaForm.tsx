@@ -8,7 +8,7 @@ export interface PropertySchema {
   type?: string | string[]; title?: string; description?: string; format?: string; enum?: unknown[]; pattern?: string;
   minimum?: number; maximum?: number; minLength?: number; maxLength?: number;
 }
-export interface FormSchema { type?: string; required?: string[]; properties?: Record<string, PropertySchema>; 'x-order'?: string[] }
+export interface FormSchema { type?: string; required?: string[]; properties?: Record<string, PropertySchema> }
 
 /** What the inputs hold: text as typed (numbers too), booleans for checkboxes. */
 export type FormValues = Record<string, string | boolean>;
@@ -16,17 +16,11 @@ export type FieldErrors = Record<string, string>;
 
 const typeOf = (p: PropertySchema) => (Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type) ?? 'string';
 
-/**
- * The fields in display order: "x-order" when the schema gives one; otherwise the required fields in the order of
- * `required` (an array keeps its order, while the keys of `properties` come back re-sorted from the database's jsonb),
- * then the others.
- */
+/** The fields in the order the procedure's author wrote them (the server keeps the schema's key order). */
 export function schemaFields(schema: FormSchema) {
   const props = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
-  const order = [...(schema['x-order'] ?? []), ...(schema.required ?? []), ...Object.keys(props)];
-  const keys = [...new Set(order)].filter((k) => k in props);
-  return keys.map((key) => ({ key, prop: props[key], required: required.has(key), label: props[key].title || key }));
+  return Object.keys(props).map((key) => ({ key, prop: props[key], required: required.has(key), label: props[key].title || key }));
 }
 
 /** A field's label: the title, and "(bắt buộc)" when required. */
