@@ -379,6 +379,24 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.ok(!other.some((d: any) => items.some((x: any) => x.id === d.id)));
   });
 
+  test('the at-risk share is a rule the system administrator sets', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const { id } = (await submit(counter, 'counter')).json();
+    // Received two weeks ago with five working days left: between a third and five sixths of its time remains.
+    await ctx.db.query(`UPDATE dossiers SET received_at = received_at - interval '14 days' WHERE id = $1`, [id]);
+    assert.equal((await dossierAs(counter, id)).timeliness, 'in_time', 'more than the default 20% left');
+    const admin = await signIn(ctx.app, 'admin');
+    const agencyAdmin = await signIn(ctx.app, 'caikhe.quantri');
+    assert.equal((await agencyAdmin({ method: 'PUT', url: '/api/v1/admin/dossier-settings', payload: { atRiskShare: 0.5 } })).statusCode, 403);
+    assert.equal((await admin({ method: 'PUT', url: '/api/v1/admin/dossier-settings', payload: { atRiskShare: 1.5 } })).statusCode, 400);
+    assert.equal((await admin({ method: 'PUT', url: '/api/v1/admin/dossier-settings', payload: { atRiskShare: 0.9 } })).json().atRiskShare, 0.9);
+    try {
+      assert.equal((await dossierAs(counter, id)).timeliness, 'at_risk');
+    } finally {
+      await admin({ method: 'PUT', url: '/api/v1/admin/dossier-settings', payload: { atRiskShare: 0.2 } });
+    }
+  });
+
   test('the development sign-in is refused in production mode', async () => {
     (ctx.app as any).production = true;
     try {

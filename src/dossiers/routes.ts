@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import multipart from '@fastify/multipart';
 import { requireCitizen } from '../citizens/service.ts';
+import { requireAdmin } from '../identity/service.ts';
 import { getPublishedProcedure } from '../catalog/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
@@ -136,6 +137,19 @@ export async function dossierRoutes(app: FastifyInstance) {
     reply.type('application/pdf').header('content-disposition', `inline; filename="${req.params.kind}.pdf"`);
     return reply.send(Buffer.from(pdf));
   });
+
+  const settingsSchema = { type: 'object', properties: { atRiskShare: { type: 'number' } } } as const;
+  app.get('/api/v1/admin/dossier-settings', {
+    schema: { tags: ['Quản trị'], summary: 'Quy tắc hồ sơ: tỷ lệ thời gian còn lại dưới đó hồ sơ "sắp đến hạn"', response: { 200: settingsSchema, ...errorResponses } },
+  }, async (req) => {
+    requireAdmin(req.actor);
+    return { atRiskShare: await dossiers.atRiskShare(db) };
+  });
+  app.put<{ Body: { atRiskShare: number } }>('/api/v1/admin/dossier-settings', {
+    schema: { tags: ['Quản trị'], summary: 'Đặt tỷ lệ "sắp đến hạn" (0–1, mặc định 0,2); chỉ quản trị hệ thống',
+      body: { type: 'object', additionalProperties: false, required: ['atRiskShare'], properties: { atRiskShare: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 } } },
+      response: { 200: settingsSchema, ...errorResponses } },
+  }, async (req) => ({ atRiskShare: await dossiers.setAtRiskShare(db, requireAdmin(req.actor), req.body.atRiskShare) }));
 
   app.get('/api/v1/inbox', {
     schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ chờ tôi xử lý, sắp xếp theo hạn', response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },

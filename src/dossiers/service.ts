@@ -373,11 +373,11 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
-  return { ...describe(d, content, calendar), formData: d.form_data, applicant: d.applicant as Applicant,
+  return { ...describe(d, content, calendar, await atRiskShare(db)), formData: d.form_data, applicant: d.applicant as Applicant,
     files: await listDossierFiles(db, d.id, content), events: events.map(toEvent) };
 }
 
-function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar) {
+function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar, riskShare: number) {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   const open = OPEN.includes(d.status);
   const now = new Date();
@@ -391,7 +391,7 @@ function describe(d: Record<string, any>, content: ProcedureContent, calendar: W
     supplementRequests: d.supplement_requests, apologies: d.apologies, pausedHours: Number(d.paused_hours), revision: d.revision,
     timeliness: d.finished_at && d.due_at && [Status.Done, Status.Returned].includes(d.status)
       ? classifyFinished(new Date(d.finished_at), new Date(d.due_at), d.supplement_requests)
-      : open && d.due_at && !d.paused_at ? classifyOpen(calendar, new Date(d.received_at), new Date(d.due_at), now) : null,
+      : open && d.due_at && !d.paused_at ? classifyOpen(calendar, new Date(d.received_at), new Date(d.due_at), now, riskShare) : null,
   };
 }
 
@@ -415,6 +415,20 @@ export async function lookupDossier(db: Queryable, code: string) {
   };
 }
 
+// ---- settings ----------------------------------------------------------------------------------
+
+/** The share of working time left under which an open dossier or step is "at risk" (default 20%). */
+export async function atRiskShare(db: Queryable): Promise<number> {
+  const [r] = await db.query('SELECT at_risk_share FROM dossier_settings');
+  return Number(r.at_risk_share);
+}
+
+export async function setAtRiskShare(db: Queryable, actor: Actor, share: number): Promise<number> {
+  if (!actor.roles.includes('system_admin')) throw forbidden('Chỉ quản trị hệ thống được thay đổi quy tắc này.');
+  await db.query('UPDATE dossier_settings SET at_risk_share = $1, updated_by = $2, updated_at = now()', [share, actor.userId]);
+  return share;
+}
+
 /** Procedure versions for a list of dossiers, each read once. */
 function versionReader(db: Queryable) {
   const seen = new Map<string, Promise<ProcedureContent>>();
@@ -429,8 +443,9 @@ function versionReader(db: Queryable) {
 export async function listCitizenDossiers(db: Queryable, citizen: Citizen) {
   const rows = await db.query('SELECT * FROM dossiers WHERE citizen_id = $1 ORDER BY submitted_at DESC LIMIT 200', [citizen.id]);
   const calendar = await workingCalendar(db);
+  const share = await atRiskShare(db);
   const version = versionReader(db);
-  return Promise.all(rows.map(async (d) => describe(d, await version(d), calendar)));
+  return Promise.all(rows.map(async (d) => describe(d, await version(d), calendar, share)));
 }
 
 /**
@@ -444,6 +459,7 @@ export async function inbox(db: Queryable, actor: Actor) {
        AND (d.agency_id = $1 OR d.receiving_agency_id = $1 OR d.home_agency_id = $1)
      ORDER BY coalesce(d.step_due_at, d.due_at, d.submitted_at) LIMIT 500`, [org.id]);
   const calendar = await workingCalendar(db);
+  const share = await atRiskShare(db);
   const version = versionReader(db);
   const mine = [];
   for (const d of rows) {
@@ -452,9 +468,9 @@ export async function inbox(db: Queryable, actor: Actor) {
     const role = working ? content.workflow[d.step]?.role : 'counter_officer';
     const here = working ? d.agency_id === org.id : [d.receiving_agency_id, d.home_agency_id].includes(org.id);
     if (role && here && actor.roles.includes(role as Role)) {
-      const item = describe(d, content, calendar);
+      const item = describe(d, content, calendar, share);
       mine.push({ ...item, stepTimeliness: d.step_due_at && working
-        ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date()) : null, applicantName: d.applicant.name });
+        ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date(), share) : null, applicantName: d.applicant.name });
     }
   }
   return mine;
