@@ -132,6 +132,15 @@ test('file a birth registration online; the counter receives it, the specialist 
     await officer.locator('.badges').getByText('Đang xử lý', { exact: true }).waitFor();
     assert.match(await officer.locator('.badges').innerText(), /Chủ tịch UBND cấp xã ký Giấy khai sinh/);
 
+    // ---- the officer finds it again by the applicant's name typed without diacritics, and takes the register ----
+    await officer.getByRole('link', { name: 'Tra cứu, sổ theo dõi', exact: true }).click();
+    await officer.getByLabel('Mã hồ sơ, số định danh cá nhân hoặc họ tên người nộp').fill('tran thi mai');
+    await officer.getByRole('button', { name: 'Tìm hồ sơ', exact: true }).click();
+    await officer.getByRole('link', { name: code, exact: true }).waitFor();
+    const download = officer.waitForEvent('download');
+    await officer.getByRole('link', { name: 'Tải sổ theo dõi', exact: true }).click();
+    assert.match((await download).suggestedFilename(), /\.xlsx$/);
+
     // ---- back to the citizen: the same session shows the new status ----
     await citizen.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Hồ sơ của tôi', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();

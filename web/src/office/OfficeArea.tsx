@@ -6,11 +6,13 @@ import { StaffArea } from '../staff.tsx';
 import { Inbox } from './Inbox.tsx';
 import { Intake } from './Intake.tsx';
 import { OfficeDossier } from './OfficeDossier.tsx';
+import { Find } from './Find.tsx';
 import { isCounterOfficer } from './session.ts';
 
 function page(pathname: string, me: Me): ReactNode {
   if (pathname === '/mot-cua' || pathname === '/mot-cua/') return <Inbox me={me} />;
   if (pathname === '/mot-cua/tiep-nhan') return <Intake me={me} />;
+  if (pathname === '/mot-cua/tra-cuu') return <Find />;
   const m = matchPath('/mot-cua/ho-so/:id', pathname);
   if (m) return <OfficeDossier key={m.id} id={m.id} me={me} />;
   return <p>Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link></p>;
@@ -20,6 +22,7 @@ export function OfficeArea({ pathname }: { pathname: string }) {
   const tabs = (user: Me) => [
     { to: '/mot-cua', label: 'Hồ sơ cần xử lý', current: pathname === '/mot-cua' || pathname.startsWith('/mot-cua/ho-so/') },
     ...(isCounterOfficer(user) ? [{ to: '/mot-cua/tiep-nhan', label: 'Tiếp nhận tại quầy', current: pathname === '/mot-cua/tiep-nhan' }] : []),
+    { to: '/mot-cua/tra-cuu', label: 'Tra cứu, sổ theo dõi', current: pathname === '/mot-cua/tra-cuu' },
   ];
   return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, user)} />;
 }
