@@ -14,6 +14,7 @@ import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
+import { runDossierEventHooks } from './hooks.ts';
 import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
 
@@ -41,11 +42,15 @@ interface EventInput {
 }
 async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput) {
   const actor = by ? who(by) : { kind: 'system', id: null, name: 'Hệ thống' };
-  await tx.query(
+  const [row] = await tx.query(
     `INSERT INTO dossier_events (dossier_id, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
-       from_agency, to_agency, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+       from_agency, to_agency, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, at`,
     [dossierId, e.action, actor.kind, actor.id, actor.name, e.from ?? null, e.to ?? null, e.fromStep ?? null, e.toStep ?? null,
       e.fromAgency ?? null, e.toAgency ?? null, e.note ?? null, e.data ?? {}]);
+  await runDossierEventHooks(tx, dossierId, {
+    id: Number(row.id), at: new Date(row.at), action: e.action, actorKind: actor.kind, actorName: actor.name, fromStatus: e.from ?? null,
+    toStatus: e.to ?? null, fromAgency: e.fromAgency ?? null, toAgency: e.toAgency ?? null, note: e.note ?? null, data: e.data ?? {},
+  });
 }
 
 /** Next code for an agency's day, under a row lock: unique and gap-free (a rolled-back submission returns its number). */
