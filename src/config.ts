@@ -11,6 +11,9 @@ export interface Config {
   demoData: boolean;
   publicUrl: string;
   cookieSecure: boolean;
+  /** Citizen notifications: SMTP server (smtp://user:pass@host:587); none = emails go to the log. */
+  smtpUrl?: string;
+  mailFrom: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,5 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' : !production,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     cookieSecure: env.COOKIE_SECURE !== '0',
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? 'Cổng dịch vụ công <no-reply@localhost>',
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/seed.ts';
+import { defaultTransports, startNotificationWorker } from './notifications/service.ts';
 
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
@@ -14,7 +15,12 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   if (config.demoData) await seedDemo(db);
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
   const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl });
-  app.addHook('onClose', () => db.close());
+  // The notification outbox is delivered by this process; more workers may run beside it (npm run worker:notifications).
+  const notifications = startNotificationWorker(db, { transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
+  app.addHook('onClose', async () => {
+    await notifications.stop();
+    await db.close();
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
+import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import { classifyFinished, dossierCode, maskName, yymmdd } from './rules.ts';
 
@@ -19,14 +19,6 @@ function upload(who: Requester, content: Buffer = PDF, filename = 'to-khai.pdf')
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
     content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return who({ method: 'POST', url: '/api/v1/uploads', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
-}
-
-/** Signs a citizen in through the development sign-in and returns a requester carrying the cookie. */
-async function citizen(app: FastifyInstance, idNumber: string, fullName: string): Promise<Requester> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/citizen/dev-signin', payload: { idNumber, fullName } });
-  assert.equal(res.statusCode, 200, res.body);
-  const cookie = String(res.headers['set-cookie']).split(';')[0];
-  return (opts: InjectOptions) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie } });
 }
 
 // A commune procedure whose workflow crosses to a department and back: reception, review at the commune,
@@ -78,7 +70,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   const dossierAs = async (who: Requester, id: string) => (await who({ url: `/api/v1/dossiers/${id}` })).json();
 
   test('online journey: submit → accept → one supplement → review → liên thông to a department → approve → return', async () => {
-    const citizenA = await citizen(ctx.app, '092190001234', 'Nguyễn Thị Ánh Tuyết');
+    const citizenA = await citizenSignIn(ctx.app, '092190001234', 'Nguyễn Thị Ánh Tuyết');
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
     const leader = await signIn(ctx.app, 'caikhe.lanhdao');
@@ -196,7 +188,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('two concurrent accepts of one dossier: exactly one succeeds', async () => {
-    const c = await citizen(ctx.app, '092190005555', 'Lê Văn Bình');
+    const c = await citizenSignIn(ctx.app, '092190005555', 'Lê Văn Bình');
     const { id } = (await submit(c, 'online')).json();
     const [a, b] = await Promise.all([signIn(ctx.app, 'caikhe.motcua'), signIn(ctx.app, 'caikhe.motcua')]);
     const results = await Promise.all([act(a, id, { action: 'accept' }), act(b, id, { action: 'accept' })]);
@@ -206,7 +198,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('200 concurrent submissions to one agency on one day get 200 distinct consecutive codes', async () => {
-    const c = await citizen(ctx.app, '092190007777', 'Phạm Quốc Việt');
+    const c = await citizenSignIn(ctx.app, '092190007777', 'Phạm Quốc Việt');
     const [{ last }] = await ctx.db.query(`SELECT coalesce(max(last), 0) AS last FROM dossier_sequences WHERE agency_id = $1`, [ids['H13.102']]);
     const results = await Promise.all(Array.from({ length: 200 }, () => submit(c, 'online')));
     assert.ok(results.every((r) => r.statusCode === 201), results.find((r) => r.statusCode !== 201)?.body);
@@ -215,7 +207,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('a retried submission with the same Idempotency-Key creates one dossier', async () => {
-    const c = await citizen(ctx.app, '092190008888', 'Đỗ Thị Hồng');
+    const c = await citizenSignIn(ctx.app, '092190008888', 'Đỗ Thị Hồng');
     const key = 'nop-ho-so-0001-khong-trung';
     const files = [{ componentIndex: 0, uploadId: (await upload(c)).json().id }];
     const first = await submit(c, 'online', { files }, { 'idempotency-key': key });
@@ -232,7 +224,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('a failed submission writes nothing and does not use up a code', async () => {
-    const c = await citizen(ctx.app, '092190009999', 'Vũ Minh Tâm');
+    const c = await citizenSignIn(ctx.app, '092190009999', 'Vũ Minh Tâm');
     const [{ n: before }] = await ctx.db.query('SELECT count(*)::int AS n FROM dossiers');
     const [{ last }] = await ctx.db.query(`SELECT coalesce(max(last), 0) AS last FROM dossier_sequences WHERE agency_id = $1`, [ids['H13.102']]);
     const bad = await submit(c, 'online', { formData: { hoTenTre: 'A' } });
@@ -248,8 +240,8 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('uploads: type from the content, SHA-256 kept, size limit, required components, files stay private', async () => {
-    const owner = await citizen(ctx.app, '092190006666', 'Cao Thị Mai');
-    const stranger = await citizen(ctx.app, '092190006667', 'Tôn Nữ Hà');
+    const owner = await citizenSignIn(ctx.app, '092190006666', 'Cao Thị Mai');
+    const stranger = await citizenSignIn(ctx.app, '092190006667', 'Tôn Nữ Hà');
     const disguised = await upload(owner, Buffer.from('MZ\x90\x00 this is a Windows program'), 'giay-chung-sinh.pdf');
     assert.equal(disguised.statusCode, 415);
     assert.equal(disguised.json().code, 'UNSUPPORTED_FILE_TYPE');
@@ -285,7 +277,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('a draft is saved, read back, and cleared by the submission', async () => {
-    const c = await citizen(ctx.app, '092190006668', 'Lý Thị Thu');
+    const c = await citizenSignIn(ctx.app, '092190006668', 'Lý Thị Thu');
     assert.equal((await c({ url: `/api/v1/citizen/drafts/${procedureId}` })).statusCode, 404);
     const saved = await c({ method: 'PUT', url: `/api/v1/citizen/drafts/${procedureId}`, payload: { formData: { hoTenTre: 'Lý Gia Bảo' } } });
     assert.equal(saved.statusCode, 200, saved.body);
@@ -295,8 +287,8 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('nobody sees another agency\'s or another citizen\'s dossier', async () => {
-    const owner = await citizen(ctx.app, '092190001111', 'Hồ Văn Sáu');
-    const stranger = await citizen(ctx.app, '092190002222', 'Lâm Thị Bảy');
+    const owner = await citizenSignIn(ctx.app, '092190001111', 'Hồ Văn Sáu');
+    const stranger = await citizenSignIn(ctx.app, '092190002222', 'Lâm Thị Bảy');
     const { id } = (await submit(owner, 'online')).json();
     assert.equal((await stranger({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
     assert.equal((await act(stranger, id, { action: 'withdraw', reason: 'Không phải hồ sơ của tôi' })).statusCode, 404);
@@ -324,7 +316,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('withdrawal, refusal, stop and apology follow the rules', async () => {
-    const c = await citizen(ctx.app, '092190003333', 'Trịnh Công Sơn');
+    const c = await citizenSignIn(ctx.app, '092190003333', 'Trịnh Công Sơn');
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const leader = await signIn(ctx.app, 'caikhe.lanhdao');
     const w = (await submit(c, 'online')).json().id;
@@ -351,7 +343,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   });
 
   test('public lookup shows status and dates with the name masked; bad codes get clear errors', async () => {
-    const c = await citizen(ctx.app, '092190004444', 'Nguyễn Văn An');
+    const c = await citizenSignIn(ctx.app, '092190004444', 'Nguyễn Văn An');
     const { code } = (await submit(c, 'online', { applicant: { ...applicant, name: 'Nguyễn Văn An', idNumber: '092190004444' } })).json();
     const res = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.1' });
     assert.equal(res.statusCode, 200);

@@ -84,3 +84,15 @@ export async function agencyIds(db: Database): Promise<Record<string, string>> {
   const rows = await db.query('SELECT id, code FROM agencies');
   return Object.fromEntries(rows.map((r) => [r.code, r.id]));
 }
+
+/**
+ * Signs a citizen in and returns a requester carrying the citizen's session cookie. The one way tests obtain a
+ * citizen session: when the sign-in mechanism changes, only this function changes.
+ */
+export async function citizenSignIn(app: FastifyInstance, idNumber: string, fullName: string) {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/citizen/dev-signin', payload: { idNumber, fullName } });
+  if (res.statusCode !== 200) throw new Error(`citizen sign-in ${idNumber}: ${res.statusCode} ${res.body}`);
+  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  return (opts: InjectOptions): Promise<LightMyRequestResponse> =>
+    app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie } });
+}
