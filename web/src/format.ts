@@ -68,3 +68,15 @@ export const formatInstant = (iso: string | null | undefined) =>
 /** 43 → "43 byte"; 12_345 → "12,1 KB"; 3_500_000 → "3,3 MB". */
 export const formatSize = (bytes: number) =>
   bytes < 1024 ? `${bytes} byte` : bytes < 1024 * 1024 ? `${numberFormat.format(Math.round(bytes / 102.4) / 10)} KB` : `${numberFormat.format(Math.round(bytes / 104857.6) / 10)} MB`;
+
+// ---- operations centre ----
+const percentFormat = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 });
+const decimalFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+/** 0.875 → "87,5%"; null → "—". */
+export const formatPercent = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? '—' : percentFormat.format(ratio));
+/** 4.25 → "4,3"; null → "—". */
+export const formatDecimal = (n: number | null | undefined) => (n === null || n === undefined ? '—' : decimalFormat.format(n));
+/** "2026-11-27" → "27/11/2026" (a calendar day, no time zone shift). */
+export const formatDay = (day: string) => day.split('-').reverse().join('/');
+/** The current time in Vietnam, "14:05:12". */
+export const formatClock = (d: Date) => d.toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -14,6 +14,7 @@ import { MyDossiersPage } from './citizen/MyDossiers.tsx';
 import { MyDossierPage } from './citizen/MyDossier.tsx';
 import { OfficeArea } from './office/OfficeArea.tsx';
 import { useStaffSignedIn } from './office/session.ts';
+import { WALL_PATH, canSeeStatistics, iocRoute, wall } from './ioc/routes.tsx';
 import './styles.css';
 
 const isPortal = (pathname: string) => pathname === '/' || pathname === '/thu-tuc';
@@ -34,6 +35,8 @@ function route(pathname: string): ReactNode {
   const mine = matchPath('/ho-so-cua-toi/:id', pathname);
   if (mine) return <MyDossierPage key={mine.id} id={mine.id} />;
   if (pathname === '/mot-cua' || pathname.startsWith('/mot-cua/')) return <OfficeArea pathname={pathname} />;
+  const ioc = iocRoute(pathname);
+  if (ioc) return ioc;
   return <NotFound />;
 }
 
@@ -59,6 +62,7 @@ function App() {
     main.current?.focus({ preventScroll: true });
   }, [pathname]);
 
+  if (pathname === WALL_PATH) return wall; // the video wall: full screen, no site frame
   const brand = <Link to="/" className="brand-link">Cổng dịch vụ công — <span className="brand-place">Thành phố Cần Thơ</span></Link>;
   return (
     <>
@@ -74,6 +78,7 @@ function App() {
             <Link to="/tra-cuu" aria-current={pathname.startsWith('/tra-cuu') ? 'page' : undefined}>Tra cứu hồ sơ</Link>
             <Link to="/ho-so-cua-toi" aria-current={pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined}>Hồ sơ của tôi</Link>
             {(staff || pathname.startsWith('/mot-cua')) && <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>Xử lý hồ sơ</Link>}
+            {staff && canSeeStatistics(staff) && <Link to="/dieu-hanh" aria-current={pathname.startsWith('/dieu-hanh') ? 'page' : undefined}>Điều hành</Link>}
             <Link to="/quan-tri" aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
           </nav>
         </div>
@@ -82,7 +87,7 @@ function App() {
       <footer className="site-footer">
         <div className="container">
           <p>Cổng dịch vụ công Thành phố Cần Thơ — Ủy ban nhân dân Thành phố Cần Thơ.</p>
-          <p>Phần mềm nguồn mở congso.</p>
+          <p><Link to="/minh-bach" className="footer-link">Công khai kết quả giải quyết thủ tục hành chính</Link> · Phần mềm nguồn mở congso.</p>
         </div>
       </footer>
     </>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api.ts';
 
-const staffPage = (pathname: string) => pathname === '/dang-nhap' || pathname.startsWith('/quan-tri') || pathname.startsWith('/mot-cua');
+const staffPage = (pathname: string) => pathname === '/dang-nhap' || pathname.startsWith('/quan-tri') || pathname.startsWith('/mot-cua') || pathname.startsWith('/dieu-hanh');
 
 export function useStaffSignedIn(pathname: string): Me | null {
   const [me, setMe] = useState<Me | null>(null);

@@ -4,8 +4,9 @@ import { api, type Me } from '../api.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, useAction, usePageTitle } from '../ui.tsx';
 
-/** Where to go after signing in: the admin page that sent us here, or the admin home. */
-const afterLogin = (next: string | null) => (next && /^\/(quan-tri|mot-cua)(\/|$|\?)/.test(next) ? next : '/quan-tri');
+/** Where to go after signing in: the staff page that sent us here, else the operations centre for its viewers, else the admin home. */
+const afterLogin = (next: string | null, me: Me) => (next && /^\/(quan-tri|mot-cua|dieu-hanh)(\/|$|\?)/.test(next) ? next
+  : me.roles.includes('ioc_viewer') ? '/dieu-hanh' : '/quan-tri');
 
 export function Login() {
   usePageTitle('Đăng nhập');
@@ -17,8 +18,8 @@ export function Login() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api<{ user: Me }>('/api/v1/auth/login', { body: { username: username.trim(), password } });
-      navigate(afterLogin(search.get('next')), { replace: true });
+      const { user } = await api<{ user: Me }>('/api/v1/auth/login', { body: { username: username.trim(), password } });
+      navigate(afterLogin(search.get('next'), user), { replace: true });
     });
   };
 

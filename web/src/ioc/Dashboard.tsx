@@ -1,0 +1,223 @@
+// Bảng điều hành: the desk dashboard of the operations centre. Period and scope in the URL; indicator cards, status
+// bars, trend, commune map, rankings and the 766 index. Every count links to the dossiers behind it.
+import { useState } from 'react';
+import { withQuery, type Me } from '../api.ts';
+import { formatDecimal, formatNumber, formatPercent } from '../format.ts';
+import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
+import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { PeriodPicker, ScopeFilters } from './Filters.tsx';
+import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
+import { BreakdownTable, CommuneMapChart, ExportLinks, Figure, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
+import { apiParams, grainOf, index766Period, periodAround, periodLabel, periodParams, readPeriod, readScope, type Period } from './period.ts';
+import { SHARE_KEYS, type Breakdown, type BreakdownBy, type CommuneMap, type Index766, type Summary, type Trend } from './types.ts';
+
+export function Dashboard({ me }: { me: Me }) {
+  usePageTitle('Bảng điều hành');
+  const { search } = useLocation();
+  const period = readPeriod(search);
+  const scope = readScope(search);
+  const query = apiParams(period, scope);
+  const summary = useFetch<Summary>(withQuery('/api/v1/stats/summary', query));
+  const trend = useFetch<Trend>(withQuery('/api/v1/stats/trend', { ...query, grain: grainOf(period) }));
+  const map = useFetch<CommuneMap>(withQuery('/api/v1/public/geo/communes', { from: period.from, to: period.to }));
+  const drill: Drill = (indicator, extra) => drillHref(indicator, period, scope, extra);
+  const s = summary.data;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Bảng điều hành</h1>
+        <div className="toolbar-actions">
+          <Link className="btn" to={withQuery('/dieu-hanh/man-hinh', periodParams(period, scope))}>Màn hình giám sát</Link>
+        </div>
+      </div>
+      <div className="card ioc-filters">
+        <PeriodPicker period={period} />
+        <ScopeFilters scope={scope} me={me} />
+      </div>
+      <ErrorMessage error={summary.error} />
+      {!s && summary.loading && <Loading />}
+      {s && (
+        <>
+          <h2 className="ioc-period-title">{periodLabel(period)}</h2>
+          <Cards summary={s} drill={drill} />
+          <Panel id="tinh-trang" title="Tình trạng giải quyết hồ sơ"><StatusBars summary={s} drill={drill} /></Panel>
+        </>
+      )}
+      <div className="ioc-grid-2">
+        <Panel id="dien-bien" title={`Diễn biến theo ${grainOf(period) === 'day' ? 'ngày' : 'tháng'}`}>
+          <ErrorMessage error={trend.error} />
+          {trend.data && (trend.data.points.length
+            ? <TrendChart trend={trend.data} look="desk" onPick={(indicator, sub) => navigate(drillHref(indicator, subPeriod(sub), scope))} />
+            : <p className="empty">Không có số liệu trong kỳ.</p>)}
+          <p className="small muted">Bấm vào một cột để xem danh sách hồ sơ của ngày (tháng) đó.</p>
+        </Panel>
+        <Panel id="ban-do" title="Tỷ lệ giải quyết đúng hạn theo xã, phường">
+          <ErrorMessage error={map.error} />
+          {map.data && <CommuneMapChart map={map.data} look="desk" onPick={(code) => setSearchParams({ commune: code }, { replace: true })} />}
+          <p className="small muted">Bấm vào một xã, phường để xem số liệu của xã, phường đó.</p>
+        </Panel>
+      </div>
+      <Rankings period={period} query={query} drill={drill} />
+      {s && <Shares summary={s} />}
+      <Index766Panel period={period} scope={scope} />
+    </>
+  );
+}
+
+/** The day ("2026-11-27") or month ("2026-11") a trend point stands for. */
+const subPeriod = (sub: string): Period => (sub.length === 7 ? periodAround('thang', `${sub}-01`) : periodAround('ngay', sub));
+
+function Cards({ summary: s, drill }: { summary: Summary; drill: Drill }) {
+  return (
+    <ul className="ioc-cards">
+      <li className="ioc-card">
+        <span className="ioc-card-name">Tiếp nhận</span>
+        <span className="ioc-card-value"><Figure value={s.received.total} indicator="received" drill={drill} label="Hồ sơ tiếp nhận" /></span>
+        <span className="ioc-card-note">Trực tuyến {formatNumber(s.received.online)} · Trực tiếp {formatNumber(s.received.counter)} · Bưu chính {formatNumber(s.received.post)}</span>
+      </li>
+      {s.carriedOver !== undefined && (
+        <li className="ioc-card">
+          <span className="ioc-card-name">Kỳ trước chuyển sang</span>
+          <span className="ioc-card-value">{formatNumber(s.carriedOver)}</span>
+          <span className="ioc-card-note">hồ sơ chưa giải quyết xong khi bắt đầu kỳ</span>
+        </li>
+      )}
+      <li className="ioc-card">
+        <span className="ioc-card-name">Đã giải quyết</span>
+        <span className="ioc-card-value">{formatNumber(s.finished.total)}</span>
+        <span className="ioc-card-note">
+          Trước hạn <Figure value={s.finished.early} indicator="early" drill={drill} label="Giải quyết trước hạn" /> ·
+          Đúng hạn <Figure value={s.finished.onTime} indicator="on_time" drill={drill} label="Giải quyết đúng hạn" /> ·
+          Quá hạn <Figure value={s.finished.late} indicator="late" drill={drill} label="Giải quyết quá hạn" />
+        </span>
+      </li>
+      <li className="ioc-card ioc-card-accent">
+        <span className="ioc-card-name">Tỷ lệ đúng hạn</span>
+        <span className="ioc-card-value">{s.onTimeRatio === null ? <span className="ioc-nodata">Chưa có dữ liệu</span> : formatPercent(s.onTimeRatio)}</span>
+        <span className="ioc-card-note">trước hạn và đúng hạn trên số hồ sơ đã giải quyết</span>
+      </li>
+      <li className="ioc-card">
+        <span className="ioc-card-name">Thời gian giải quyết bình quân</span>
+        <span className="ioc-card-value">{s.averageWorkingDays === null ? <span className="ioc-nodata">Chưa có dữ liệu</span> : formatDecimal(s.averageWorkingDays)}</span>
+        <span className="ioc-card-note">ngày làm việc mỗi hồ sơ</span>
+      </li>
+      <li className={`ioc-card ${s.open.overdue ? 'ioc-card-alarm' : ''}`}>
+        <span className="ioc-card-name">Đang quá hạn</span>
+        <span className="ioc-card-value"><Figure value={s.open.overdue} indicator="overdue" drill={drill} label="Hồ sơ đang giải quyết quá hạn" /></span>
+        <span className="ioc-card-note">Sắp đến hạn <Figure value={s.open.atRisk} indicator="at_risk" drill={drill} label="Hồ sơ sắp đến hạn" /></span>
+      </li>
+      <li className="ioc-card">
+        <span className="ioc-card-name">Yêu cầu bổ sung</span>
+        <span className="ioc-card-value"><Figure value={s.supplementRequests} indicator="supplements" drill={drill} label="Yêu cầu bổ sung" /></span>
+        <span className="ioc-card-note">lần yêu cầu bổ sung, hoàn thiện hồ sơ</span>
+      </li>
+      <li className="ioc-card">
+        <span className="ioc-card-name">Phiếu xin lỗi</span>
+        <span className="ioc-card-value"><Figure value={s.apologies} indicator="apologies" drill={drill} label="Phiếu xin lỗi" /></span>
+        <span className="ioc-card-note">phiếu xin lỗi và hẹn lại ngày trả</span>
+      </li>
+    </ul>
+  );
+}
+
+const BYS: BreakdownBy[] = ['agency', 'commune', 'field', 'procedure'];
+
+function Rankings({ period, query, drill }: { period: Period; query: Record<string, string>; drill: Drill }) {
+  const [by, setBy] = useState<BreakdownBy>('agency');
+  const rows = useFetch<Breakdown>(withQuery('/api/v1/stats/breakdown', { ...query, by }));
+  return (
+    <Panel id="xep-hang" title="Xếp hạng" actions={<ExportLinks path="/api/v1/stats/breakdown" query={{ ...query, by }} what={`bảng xếp hạng theo ${BREAKDOWN_NAMES[by].toLowerCase()}`} />}>
+      <div className="ioc-switch" role="group" aria-label="Xếp hạng theo">
+        {BYS.map((b) => (
+          <button key={b} type="button" className="btn btn-small" aria-pressed={b === by} onClick={() => setBy(b)}>{BREAKDOWN_NAMES[b]}</button>
+        ))}
+      </div>
+      <ErrorMessage error={rows.error} />
+      {!rows.data && rows.loading && <Loading />}
+      {rows.data && rows.data.by === by && <BreakdownTable by={by} rows={rows.data.rows} drill={drill} />}
+      <p className="small muted">{periodLabel(period)}. Xếp hạng theo tỷ lệ giải quyết đúng hạn; bấm vào một số để xem danh sách hồ sơ.</p>
+    </Panel>
+  );
+}
+
+function NoData() {
+  return <span className="ioc-nodata">Chưa có dữ liệu</span>;
+}
+
+function Shares({ summary }: { summary: Summary }) {
+  if (!summary.shares) return null;
+  return (
+    <Panel id="so-hoa" title="Dịch vụ công trực tuyến và số hóa">
+      <TableWrap label="Tỷ lệ dịch vụ công trực tuyến và số hóa" stack>
+        <thead><tr><th scope="col">Chỉ tiêu</th><th scope="col" className="num">Tử số</th><th scope="col" className="num">Mẫu số</th><th scope="col" className="num">Tỷ lệ</th></tr></thead>
+        <tbody>
+          {SHARE_KEYS.map((k) => {
+            const x = summary.shares?.[k];
+            const ok = x?.available === true;
+            return (
+              <tr key={k}>
+                <td className="main-cell" data-label="Chỉ tiêu">{SHARE_NAMES[k]}</td>
+                <td className="num" data-label="Tử số">{ok && x.numerator !== null ? formatNumber(x.numerator) : '—'}</td>
+                <td className="num" data-label="Mẫu số">{ok && x.denominator !== null ? formatNumber(x.denominator) : '—'}</td>
+                <td className="num" data-label="Tỷ lệ">{ok && x.ratio !== null ? formatPercent(x.ratio) : <NoData />}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </TableWrap>
+    </Panel>
+  );
+}
+
+/** Bộ chỉ số 766 (Quyết định 766/QĐ-TTg): each indicator with its formula, points and, where not measured, "Chưa có dữ liệu". */
+function Index766Panel({ period, scope }: { period: Period; scope: Record<string, string> }) {
+  const which = index766Period(period);
+  const res = useFetch<Index766>(withQuery('/api/v1/stats/index766', { period: which, ...scope }));
+  const x = res.data;
+  const label = /Q/.test(which) ? `quý ${which.slice(-1)}/${which.slice(0, 4)}` : which.length === 7 ? `tháng ${Number(which.slice(5))}/${which.slice(0, 4)}` : `năm ${which}`;
+  const points = (p: number | null, max: number) => (p === null ? <NoData /> : <>{formatDecimal(p)} / {formatNumber(max)}</>);
+  return (
+    <Panel id="chi-so-766" title={`Bộ chỉ số phục vụ người dân, doanh nghiệp (766) — ${label}`}>
+      <ErrorMessage error={res.error} />
+      {!x && res.loading && <Loading />}
+      {x && (
+        <>
+          <TableWrap label="Bộ chỉ số 766" stack>
+            <thead>
+              <tr><th scope="col">Chỉ số</th><th scope="col">Cách tính</th><th scope="col" className="num">Tử số</th><th scope="col" className="num">Mẫu số</th><th scope="col" className="num">Điểm / tối đa</th></tr>
+            </thead>
+            <tbody>
+              {x.indicators.map((i) => (
+                <tr key={i.key}>
+                  <td className="main-cell" data-label="Chỉ số">{i.name}</td>
+                  <td data-label="Cách tính" className="small">{i.formula}</td>
+                  <td className="num" data-label="Tử số">{i.available && i.numerator !== null ? formatNumber(i.numerator) : '—'}</td>
+                  <td className="num" data-label="Mẫu số">{i.available && i.denominator !== null ? formatNumber(i.denominator) : '—'}</td>
+                  <td className="num" data-label="Điểm / tối đa">{i.available ? points(i.points, i.maxPoints) : <NoData />}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr><th scope="row" colSpan={4}>Tổng điểm (các chỉ số có dữ liệu)</th><td className="num" data-label="Tổng điểm">{points(x.total.points, x.total.maxPoints)}</td></tr>
+            </tfoot>
+          </TableWrap>
+          {x.ranking.length > 0 && (
+            <TableWrap label="Xếp hạng cơ quan theo bộ chỉ số 766" stack>
+              <thead><tr><th scope="col" className="num">Hạng</th><th scope="col">Cơ quan</th><th scope="col" className="num">Điểm / tối đa</th></tr></thead>
+              <tbody>
+                {x.ranking.map((r) => (
+                  <tr key={r.agencyId}>
+                    <td className="num" data-label="Hạng">{r.rank ?? '—'}</td>
+                    <td className="main-cell" data-label="Cơ quan">{r.name}</td>
+                    <td className="num" data-label="Điểm / tối đa">{points(r.points, r.maxPoints)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </TableWrap>
+          )}
+        </>
+      )}
+    </Panel>
+  );
+}

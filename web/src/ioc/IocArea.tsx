@@ -1,0 +1,27 @@
+// Điều hành (the operations centre's desk): staff frame with the dashboard and the drill-down lists. For the IOC,
+// system administrators and agency leaders (who see their own organisation; the API enforces it).
+import type { ReactNode } from 'react';
+import type { Me } from '../api.ts';
+import { Link } from '../router.tsx';
+import { StaffArea } from '../staff.tsx';
+import { Dashboard } from './Dashboard.tsx';
+import { DossierList } from './DossierList.tsx';
+import { canSeeStatistics } from './routes.tsx';
+
+function page(pathname: string, me: Me): ReactNode {
+  if (!canSeeStatistics(me)) {
+    return <div className="alert alert-info" role="status"><h1>Điều hành</h1><p>Tài khoản của bạn không có quyền xem số liệu điều hành. Vui lòng liên hệ quản trị viên.</p></div>;
+  }
+  if (pathname === '/dieu-hanh' || pathname === '/dieu-hanh/') return <Dashboard me={me} />;
+  if (pathname === '/dieu-hanh/ho-so') return <DossierList />;
+  return <p>Không tìm thấy trang. <Link to="/dieu-hanh">Về bảng điều hành</Link></p>;
+}
+
+export function IocArea({ pathname }: { pathname: string }) {
+  const tabs = (me: Me) => (canSeeStatistics(me) ? [
+    { to: '/dieu-hanh', label: 'Bảng điều hành', current: pathname.startsWith('/dieu-hanh') },
+    { to: '/dieu-hanh/man-hinh', label: 'Màn hình giám sát', current: false },
+    { to: '/minh-bach', label: 'Công khai kết quả', current: false },
+  ] : []);
+  return <StaffArea label="Chức năng điều hành" tabs={tabs} render={(me) => page(pathname, me)} />;
+}

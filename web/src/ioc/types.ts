@@ -1,0 +1,62 @@
+// Shapes of the operations-centre API (/api/v1/stats/*, /api/v1/public/stats, /api/v1/public/geo/communes).
+import type { Timeliness } from '../api.ts';
+
+/** A share (tỷ lệ) whose inputs may not be collected yet: `available: false` is shown as "Chưa có dữ liệu", never a number. */
+export interface Share { numerator: number | null; denominator: number | null; ratio: number | null; available: boolean }
+
+export const SHARE_KEYS = ['fullOnline', 'paidOnline', 'digitisedComponents', 'digitisedResults', 'electronicResults', 'reusedData', 'satisfaction'] as const;
+export type ShareKey = (typeof SHARE_KEYS)[number];
+
+export interface Summary {
+  period: { from: string; to: string };
+  agency: string | null;
+  procedure: string | null;
+  received: { total: number; online: number; counter: number; post: number };
+  carriedOver?: number;
+  finished: { total: number; early: number; onTime: number; late: number; other: number };
+  onTimeRatio: number | null;
+  averageWorkingDays: number | null;
+  open: { inTime: number; atRisk: number; overdue: number };
+  supplementRequests: number;
+  apologies: number;
+  shares?: Partial<Record<ShareKey, Share>>;
+}
+
+export type Grain = 'day' | 'month';
+export interface TrendPoint { period: string; received: number; early: number; onTime: number; late: number; onTimeRatio: number | null }
+export interface Trend { grain: Grain; points: TrendPoint[] }
+
+export type BreakdownBy = 'agency' | 'commune' | 'field' | 'procedure';
+export interface BreakdownRow {
+  key: string; name: string; received: number; finished: number; early: number; onTime: number; late: number;
+  onTimeRatio: number | null; overdueOpen: number; rank: number | null;
+}
+export interface Breakdown { by: BreakdownBy; rows: BreakdownRow[] }
+
+/** The indicators a drill-down lists dossiers for. */
+export const INDICATORS = ['received', 'early', 'on_time', 'late', 'finished_other', 'in_time', 'at_risk', 'overdue', 'supplements', 'apologies'] as const;
+export type Indicator = (typeof INDICATORS)[number];
+
+export interface IndicatorDossier {
+  id: string; code: string; procedureName: string; agencyName: string; status: number; receivedAt: string | null;
+  dueAt: string | null; finishedAt: string | null; timeliness: Timeliness | null;
+}
+export interface IndicatorDossiers { total: number; items: IndicatorDossier[] }
+
+export interface Index766Indicator {
+  key: string; name: string; formula: string; maxPoints: number;
+  numerator: number | null; denominator: number | null; points: number | null; available: boolean;
+}
+export interface Index766 {
+  period: string;
+  indicators: Index766Indicator[];
+  total: { points: number | null; maxPoints: number };
+  ranking: { agencyId: string; name: string; points: number | null; maxPoints: number; rank: number | null }[];
+}
+
+export interface CommuneFeature {
+  type: 'Feature';
+  properties: { code: string; name: string; onTimeRatio: number | null; received: number };
+  geometry: unknown;
+}
+export interface CommuneMap { type: 'FeatureCollection'; features: CommuneFeature[] }
