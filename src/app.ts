@@ -23,6 +23,7 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { citizenRoutes, CITIZEN_COOKIE } from './citizens/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
+import { resultRoutes } from './results/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
@@ -110,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await citizenRoutes(api);
     await dossierRoutes(api);
     await dossierExtraRoutes(api);
+    await resultRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -7,13 +7,14 @@ import { renderForm } from '../forms/pdf.ts';
 import type { FormData, FormKind } from '../forms/types.ts';
 import { conflict } from '../shared/errors.ts';
 import { getDossier, type Who } from './service.ts';
+import { chainHead } from './chain.ts';
 
 export const ACTION_NAMES: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
   refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', consult: 'Xin ý kiến',
   apologize: 'Xin lỗi, hẹn lại ngày trả', approve: 'Phê duyệt, chuyển kết quả về Bộ phận Một cửa', return_result: 'Trả kết quả',
   request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính', record_payment: 'Ghi nhận đã nộp phí, lệ phí',
-  withdraw: 'Công dân yêu cầu rút hồ sơ', stop: 'Dừng xử lý',
+  withdraw: 'Công dân yêu cầu rút hồ sơ', stop: 'Dừng xử lý', sign_result: 'Ký số, phát hành kết quả điện tử',
 };
 
 /** The event that issues each form; the control slip exists from submission on. */
@@ -47,6 +48,7 @@ export async function renderDossierForm(db: Queryable, by: Who, id: string, kind
       result: e.data?.stepResult, note: e.note ?? undefined,
     })),
     officerName: issuing.actorName,
+    chainHead: kind === 'receipt' ? (await chainHead(db, d.id, issuing.id)) ?? undefined : undefined,
     lookupUrl: `${publicUrl}/tra-cuu/${encodeURIComponent(d.code)}`,
   };
   return renderForm(form);

@@ -103,6 +103,14 @@ export class FormWriter {
 
   gap(points: number): void { this.y -= points; }
 
+  /** Index of the page the cursor is on. */
+  get pageIndex(): number { return this.doc.getPageCount() - 1; }
+
+  /** A bordered box with its top-left corner at (x, top) on the current page (a visible signature block). */
+  frame(x: number, top: number, width: number, height: number, color: [number, number, number] = [0, 0, 0]): void {
+    this.page.drawRectangle({ x, y: top - height, width, height, borderColor: rgb(...color), borderWidth: 0.8 });
+  }
+
   textWidth(text: string, size: number, style: Style = 'regular'): number {
     return this.fonts[style].widthOfTextAtSize(nfc(text), size);
   }

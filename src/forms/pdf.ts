@@ -26,8 +26,20 @@ const SIGNER = { title: 'NGƯỜI TIẾP NHẬN', note: '(Ký và ghi rõ họ t
 
 const label = (name: string, value: string): Run[] => [{ text: `${name}: ` }, { text: value, style: 'bold' }];
 
-/** Quốc hiệu, tiêu ngữ, tên cơ quan, địa danh và thời gian, tên loại, mã hồ sơ. */
-function header(w: FormWriter, d: FormData): void {
+/** What the top of an administrative document shows (Decree 30/2020 Phụ lục I). */
+export interface HeaderInfo {
+  /** Tên cơ quan chủ quản ('' when the issuing agency has none to name). */
+  authority: string;
+  /** Tên cơ quan, tổ chức ban hành. */
+  unit: string;
+  place: string;
+  issuedAt: Date;
+  /** Số, ký hiệu ("Số: 01/QĐ-UBND"), under the agency's name and level with the date line. */
+  number?: string;
+}
+
+/** Quốc hiệu và tiêu ngữ, tên cơ quan, số và ký hiệu, địa danh và thời gian. */
+export function nationalHeader(w: FormWriter, d: HeaderInfo): void {
   const left = w.contentLeft;
   const leftW = w.contentWidth * 0.45;
   const motto = 'Độc lập - Tự do - Hạnh phúc';
@@ -35,7 +47,7 @@ function header(w: FormWriter, d: FormData): void {
     {
       x: left, width: leftW,
       draw: (x, width) => {
-        w.paragraph(d.authority.toUpperCase(), { x, width, size: 12, align: 'center' });
+        if (d.authority) w.paragraph(d.authority.toUpperCase(), { x, width, size: 12, align: 'center' });
         w.paragraph(d.unit.toUpperCase(), { x, width, size: 12, style: 'bold', align: 'center' });
         w.rule(x + width / 2, width / 3);
       },
@@ -51,9 +63,20 @@ function header(w: FormWriter, d: FormData): void {
   ]);
   w.gap(8);
   const rightX = w.contentLeft + leftW;
-  w.paragraph(placeAndDate(d.place, d.issuedAt), {
-    x: rightX, width: w.contentWidth - leftW, size: 13, style: 'italic', align: 'center', spaceAfter: 14,
-  });
+  const dateLine = { x: rightX, width: w.contentWidth - leftW, size: 13, style: 'italic', align: 'center', spaceAfter: 14 } as const;
+  if (!d.number) {
+    w.paragraph(placeAndDate(d.place, d.issuedAt), dateLine);
+    return;
+  }
+  w.columns([
+    { x: left, width: leftW, draw: (x, width) => w.paragraph(d.number!, { x, width, size: 13, align: 'center', spaceAfter: 14 }) },
+    { x: rightX, width: dateLine.width, draw: () => w.paragraph(placeAndDate(d.place, d.issuedAt), dateLine) },
+  ]);
+}
+
+/** The form's header: the national header, then tên loại and mã hồ sơ. */
+function header(w: FormWriter, d: FormData): void {
+  nationalHeader(w, d);
   w.paragraph(FORM_TITLES[d.kind], { size: 14, style: 'bold', align: 'center' });
   w.paragraph(label('Mã hồ sơ', d.dossierCode), { size: 13, align: 'center', spaceAfter: 10 });
 }
@@ -124,6 +147,10 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     w.paragraph('2. Số lượng hồ sơ: 01 (bộ).');
     w.paragraph(`3. Thời gian nhận hồ sơ: ${vnDateTime(d.receivedAt)}.`);
     if (d.dueAt) w.paragraph(label('4. Thời gian trả kết quả giải quyết hồ sơ', `${vnDateTime(d.dueAt)}.`));
+    if (d.chainHead) {
+      // The citizen keeps this: a later rewrite of the dossier's history cannot reproduce it.
+      w.paragraph([{ text: 'Mã kiểm chứng lịch sử hồ sơ (SHA-256): ', style: 'italic' }, { text: d.chainHead }], { size: 10 });
+    }
   },
   supplement(w, d) {
     w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ của:`);

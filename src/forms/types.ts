@@ -39,6 +39,8 @@ export interface FormData {
   /** control: the hand-over history. */
   entries?: ControlEntry[];
   officerName: string;
+  /** receipt: the head of the dossier's event hash chain when it was issued (proof against a later rewrite). */
+  chainHead?: string;
   /** Public lookup URL of the dossier, printed as a QR code. */
   lookupUrl: string;
 }

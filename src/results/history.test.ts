@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { eachDatabase, signIn, type Requester } from '../testing/harness.ts';
+import { anchorHistory, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
+import { approvedDossier, workDir } from './test-support.ts';
+
+eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
+  let admin: Requester;
+  let dossierId: string;
+  const events = (id: string) => ctx.db.query('SELECT id, action, note, prev_hash, hash FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [id]);
+  const check = async (query = '') => {
+    const res = await admin({ url: `/api/v1/admin/history/verify${query}` });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json();
+  };
+
+  before(async () => {
+    admin = await signIn(ctx.app, 'admin');
+    dossierId = await approvedDossier(ctx.app, ctx.db);
+  });
+
+  test('each event carries the hash of the one before it; the whole database checks clean', async () => {
+    const rows = await events(dossierId);
+    assert.ok(rows.length >= 4, 'submit, accept, forward, approve');
+    assert.equal(rows[0].prev_hash, null);
+    for (let i = 1; i < rows.length; i++) assert.equal(rows[i].prev_hash, rows[i - 1].hash);
+    assert.equal(new Set(rows.map((r) => r.hash)).size, rows.length);
+    const all = await check();
+    assert.equal(all.ok, true, JSON.stringify(all.firstBreak));
+    assert.ok(all.chains.events >= rows.length);
+    const one = await check(`?dossierId=${dossierId}`);
+    assert.equal(one.chains.heads[dossierId], rows.at(-1)!.hash);
+    // Only system administrators run the check.
+    const officer = await signIn(ctx.app, 'caikhe.motcua');
+    assert.equal((await officer({ url: '/api/v1/admin/history/verify' })).statusCode, 403);
+  });
+
+  test('editing one event row in the database is caught, and the check names that event', async () => {
+    const rows = await events(dossierId);
+    const target = rows[2];
+    await ctx.db.query(`UPDATE dossier_events SET note = 'đã sửa trái phép' WHERE id = $1`, [target.id]);
+    const report = await check();
+    assert.equal(report.ok, false);
+    assert.equal(report.firstBreak.eventId, String(target.id));
+    assert.equal(report.firstBreak.reason, 'hash_mismatch');
+    assert.equal(report.firstBreak.position, 3);
+    assert.match(report.firstBreak.message, /sự kiện thứ 3/);
+
+    await ctx.db.query('UPDATE dossier_events SET note = $2 WHERE id = $1', [target.id, target.note]);
+    assert.equal((await check()).ok, true, 'restoring the row restores the chain');
+
+    // Removing an event's hash in the middle is a break too: only a dossier's unsealed tail is ever sealed.
+    const middle = rows[1];
+    await ctx.db.query('UPDATE dossier_events SET prev_hash = NULL, hash = NULL WHERE id = $1', [middle.id]);
+    const unsealed = await check(`?dossierId=${dossierId}`);
+    assert.equal(unsealed.firstBreak.eventId, String(middle.id));
+    assert.equal(unsealed.firstBreak.reason, 'unsealed');
+    await ctx.db.query('UPDATE dossier_events SET prev_hash = $2, hash = $3 WHERE id = $1', [middle.id, middle.prev_hash, middle.hash]);
+
+    // Deleting an event breaks the link of the one after it.
+    await ctx.db.query('CREATE TEMP TABLE removed AS SELECT * FROM dossier_events WHERE id = $1', [middle.id]);
+    await ctx.db.query('DELETE FROM dossier_events WHERE id = $1', [middle.id]);
+    const deleted = await check(`?dossierId=${dossierId}`);
+    assert.equal(deleted.firstBreak.eventId, String(rows[2].id));
+    assert.equal(deleted.firstBreak.reason, 'prev_mismatch');
+    await ctx.db.query('INSERT INTO dossier_events SELECT * FROM removed');
+    assert.equal((await check()).ok, true);
+  });
+
+  test('histories written before the chain existed are sealed by the backfill, to the same hashes', async () => {
+    const before = await events(dossierId);
+    await ctx.db.query('UPDATE dossier_events SET prev_hash = NULL, hash = NULL WHERE dossier_id = $1', [dossierId]);
+    const report = await verifyChains(ctx.db);
+    assert.equal(report.ok, true);
+    assert.deepEqual((await events(dossierId)).map((r) => r.hash), before.map((r) => r.hash), 'the canonical serialisation is deterministic');
+  });
+
+  test('the receipt shows the chain head at acceptance, which later events do not change', async () => {
+    const rows = await events(dossierId);
+    const accept = rows.find((r) => r.action === 'accept')!;
+    const res = await admin({ url: `/api/v1/dossiers/${dossierId}/forms/receipt` });
+    assert.equal(res.statusCode, 200);
+    const file = join(workDir(), 'receipt.pdf');
+    writeFileSync(file, res.rawPayload);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    assert.match(text, /Mã kiểm chứng lịch sử hồ sơ \(SHA-256\)/);
+    assert.ok(text.replace(/\s+/g, '').includes(accept.hash), `${accept.hash} in:\n${text}`);
+    assert.notEqual(accept.hash, rows.at(-1)!.hash);
+  });
+
+  test('the daily anchor catches a rewrite that recomputes a dossier\'s own hashes', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    assert.ok(await anchorHistory(ctx.db, tomorrow) >= 1);
+    assert.equal(await anchorHistory(ctx.db, tomorrow), 0, 'each day is anchored once');
+    assert.equal((await verifyAnchors(ctx.db)).ok, true);
+    // A careful forger edits an event and recomputes the whole chain of the dossier.
+    const rows = await events(dossierId);
+    await ctx.db.query(`UPDATE dossier_events SET note = 'viết lại lịch sử' WHERE id = $1`, [rows[1].id]);
+    await ctx.db.query('UPDATE dossier_events SET prev_hash = NULL, hash = NULL WHERE dossier_id = $1', [dossierId]);
+    const chains = await verifyChains(ctx.db);
+    assert.equal(chains.ok, true, 'the dossier chain alone no longer shows it');
+    const anchors = await verifyAnchors(ctx.db);
+    assert.equal(anchors.ok, false);
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    assert.equal(anchors.firstBroken!.day, today);
+    const report = await check();
+    assert.equal(report.ok, false);
+    assert.match(report.anchors.firstBroken.message, /khác với lúc chốt mốc/);
+  });
+
+  test('the CLI checks a server database and names the first broken link', { skip: ctx.kind !== 'postgres' && 'the CLI opens its own connection: PostgreSQL server only' }, () => {
+    const run = () => spawnSync('npx', ['tsx', 'src/results/history-cli.ts'], { env: { ...process.env, DATABASE_URL: ctx.url }, encoding: 'utf8' });
+    const broken = run();
+    assert.equal(broken.status, 1, broken.stderr);
+    assert.match(broken.stderr, /Mắt xích đứt đầu tiên: Mốc ngày/);
+  });
+});
