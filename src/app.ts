@@ -23,7 +23,12 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { citizenRoutes, CITIZEN_COOKIE } from './citizens/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
-import { resultRoutes } from './results/routes.ts';
+import { onDossierEvent } from './dossiers/hooks.ts';
+import { paymentRoutes } from './payments/routes.ts';
+import { onDossierEventForPayments } from './payments/service.ts';
+import { datastoreRoutes } from './datastore/routes.ts';
+import { keepSubmittedDocuments } from './datastore/service.ts';
+import { satisfactionRoutes } from './satisfaction/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
@@ -70,6 +75,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
+  // Submitted files into the applicant's data store; fees owed at reception and payments settled with the dossier.
+  onDossierEvent(keepSubmittedDocuments);
+  onDossierEvent(onDossierEventForPayments);
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);
@@ -111,7 +119,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await citizenRoutes(api);
     await dossierRoutes(api);
     await dossierExtraRoutes(api);
-    await resultRoutes(api);
+    await paymentRoutes(api);
+    await datastoreRoutes(api);
+    await satisfactionRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -41,7 +41,7 @@ const created = { type: 'object', properties: { id: { type: 'string' }, code: { 
 const anyObject = { type: 'object', additionalProperties: true } as const;
 
 /** The signed-in party: staff first, else the citizen. */
-function party(req: { actor: any; citizen: any }): dossiers.Who {
+export function party(req: { actor: any; citizen: any }): dossiers.Who {
   if (req.actor) return { kind: 'staff', actor: req.actor };
   return { kind: 'citizen', citizen: requireCitizen(req.citizen) };
 }
@@ -108,7 +108,9 @@ export async function dossierRoutes(app: FastifyInstance) {
       tags: ['Hồ sơ'], summary: 'Nộp hồ sơ: trực tuyến (công dân) hoặc tại quầy / qua bưu chính (cán bộ một cửa). Hỗ trợ Idempotency-Key.',
       body: { type: 'object', additionalProperties: false, required: ['procedureId', 'agencyId', 'applicant', 'formData', 'channel'],
         properties: { procedureId: { type: 'string', minLength: 1, maxLength: 80 }, agencyId: { type: 'string', format: 'uuid' },
-          applicant: applicantSchema, formData: { type: 'object' }, channel: { enum: ['online', 'counter', 'post'] }, files: fileRefs } },
+          applicant: applicantSchema, formData: { type: 'object' }, channel: { enum: ['online', 'counter', 'post'] }, files: fileRefs,
+          storedDocuments: { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'documentId'],
+            properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, documentId: { type: 'string', format: 'uuid' } } } } } },
       response: { 201: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
   }, async (req, reply) => idempotent(db, req, reply, 201, () => dossiers.submitDossier(db, party(req), req.body)));

@@ -14,8 +14,8 @@ import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
+import { reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
 import { runDossierEventHooks } from './hooks.ts';
-import { sealDossierEvents } from './chain.ts';
 import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
 
@@ -41,15 +41,13 @@ interface EventInput {
   action: string; from?: StatusCode | null; to?: StatusCode | null; fromStep?: number | null; toStep?: number | null;
   fromAgency?: string | null; toAgency?: string | null; note?: string | null; data?: Record<string, unknown>;
 }
-/** Writes one event of a dossier (sealed into the dossier's hash chain) and runs the event hooks, in the caller's transaction. */
-export async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput) {
+async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput) {
   const actor = by ? who(by) : { kind: 'system', id: null, name: 'Hệ thống' };
   const [row] = await tx.query(
     `INSERT INTO dossier_events (dossier_id, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
        from_agency, to_agency, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, at`,
     [dossierId, e.action, actor.kind, actor.id, actor.name, e.from ?? null, e.to ?? null, e.fromStep ?? null, e.toStep ?? null,
       e.fromAgency ?? null, e.toAgency ?? null, e.note ?? null, e.data ?? {}]);
-  await sealDossierEvents(tx, [dossierId]);
   await runDossierEventHooks(tx, dossierId, {
     id: Number(row.id), at: new Date(row.at), action: e.action, actorKind: actor.kind, actorName: actor.name, fromStatus: e.from ?? null,
     toStatus: e.to ?? null, fromAgency: e.fromAgency ?? null, toAgency: e.toAgency ?? null, note: e.note ?? null, data: e.data ?? {},
@@ -75,6 +73,8 @@ export interface SubmitInput {
   procedureId: string; agencyId: string; applicant: Applicant; formData: Record<string, unknown>; channel: Channel;
   /** Uploaded files per component; scans made at the counter are marked digitised (số hóa). */
   files?: FileRef[];
+  /** Components taken from the applicant's personal data store instead of a new upload (the reuse is logged). */
+  storedDocuments?: StoredPick[];
 }
 
 /**
@@ -97,7 +97,8 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
     const details = validationDetails(validate.errors as any[], 'formData');
     throw badRequest('INVALID_FORM', `Tờ khai chưa hợp lệ: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
   }
-  if (input.channel === 'online') checkRequiredComponents(content, input.files ?? []);
+  const picks = input.storedDocuments ?? [];
+  if (input.channel === 'online') checkRequiredComponents(content, [...(input.files ?? []), ...picks.map((p) => ({ componentIndex: p.componentIndex, uploadId: p.documentId }))]);
   const home = await getAgencyRow(db, input.agencyId);
   if (!home || !home.active || home.kind !== LEVEL_KINDS[content.agencyLevel]) {
     throw badRequest('WRONG_AGENCY', 'Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này.');
@@ -121,9 +122,10 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
        VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
       [code, procedure.id, procedure.version, home.id, receiving.id, input.channel, received ? Status.Received : Status.New,
         by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt]);
-    await attachFiles(tx, row.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
+    const reused = await reuseStoredDocuments(tx, by.kind === 'citizen' ? by : { ...by, applicantIdNumber: applicant.idNumber }, uploadOwner(by), row.id, picks);
+    await attachFiles(tx, row.id, uploadOwner(by), content, [...(input.files ?? []), ...reused], by.kind === 'staff');
     if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);
-    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, data: { channel: input.channel, files: (input.files ?? []).length } });
+    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, data: { channel: input.channel, files: (input.files ?? []).length + reused.length, reusedFromStore: reused.length } });
     if (received) {
       await recordEvent(tx, row.id, by, { action: 'accept', from: Status.New, to: Status.Received, toStep: 1, toAgency: home.id,
         data: { dueAt: dueAt!.toISOString() } });
@@ -172,8 +174,22 @@ function invalid(status: StatusCode, action: string): never {
 }
 
 export async function act(db: Database, by: Who, dossierId: string, input: Action, expectedRevision?: number) {
-  const calendar = await workingCalendar(db);
-  return db.transaction(async (tx) => {
+  return actIn((fn) => db.transaction(fn), await workingCalendar(db), by, dossierId, input, expectedRevision);
+}
+
+/** The payment actions the platform takes itself (a fee due at reception, a settled payment). */
+export type SystemAction = Extract<Action, { action: 'request_payment' | 'record_payment' }>;
+
+/** A SystemAction inside the caller's transaction (the payments module settles and moves the dossier together). */
+export async function actAsSystem(tx: Queryable, dossierId: string, input: SystemAction) {
+  return actIn((fn) => fn(tx), await workingCalendar(tx), null, dossierId, input);
+}
+
+type InTransaction = <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
+
+/** `by` null = the platform itself, which only takes SystemActions (actAsSystem's type keeps it there). */
+async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by: Who | null, dossierId: string, input: Action, expectedRevision?: number) {
+  return inTransaction(async (tx) => {
     const [d] = await tx.query('SELECT * FROM dossiers WHERE id = $1 FOR UPDATE', [dossierId]);
     if (!d) throw notFound('hồ sơ');
     if (expectedRevision !== undefined && d.revision !== expectedRevision) {
@@ -191,13 +207,14 @@ export async function act(db: Database, by: Who, dossierId: string, input: Actio
     // Who may act: staff of the handling organisation (or of the receiving desk for reception work) with the
     // role the step names; citizens only on their own dossier.
     const staff = async (roles: Role[], agencies: string[]) => {
+      if (by === null) return;
       if (by.kind !== 'staff') throw forbidden();
       requireRole(by.actor, ...roles);
       const org = await organisationOf(tx, by.actor.agencyId);
       if (!agencies.includes(org.id) && !by.actor.roles.includes('system_admin')) throw notFound('hồ sơ');
     };
     const owner = () => {
-      if (by.kind !== 'citizen' || by.citizen.id !== d.citizen_id) throw notFound('hồ sơ');
+      if (by?.kind !== 'citizen' || by.citizen.id !== d.citizen_id) throw notFound('hồ sơ');
     };
     const desk = [d.receiving_agency_id, d.home_agency_id];
     const resume = () => {
@@ -231,6 +248,7 @@ export async function act(db: Database, by: Who, dossierId: string, input: Actio
       }
       case 'submit_supplement': {
         if (status !== Status.SupplementRequested) invalid(status, 'nộp bổ sung');
+        if (!by) throw forbidden();
         if (by.kind === 'citizen') owner(); else await staff(['counter_officer'], desk);
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
         const back = request.data.resumeStatus as StatusCode;
@@ -404,7 +422,7 @@ function describe(d: Record<string, any>, content: ProcedureContent, calendar: W
 }
 
 const toEvent = (e: Record<string, any>) => ({
-  id: Number(e.id), at: new Date(e.at).toISOString(), action: e.action, actorKind: e.actor_kind, actorName: e.actor_name,
+  at: new Date(e.at).toISOString(), action: e.action, actorKind: e.actor_kind, actorName: e.actor_name,
   fromStatus: e.from_status, toStatus: e.to_status, fromStep: e.from_step, toStep: e.to_step, fromAgency: e.from_agency,
   toAgency: e.to_agency, note: e.note, data: e.data,
 });
