@@ -29,6 +29,7 @@ import { onDossierEventForPayments } from './payments/service.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
 import { keepSubmittedDocuments } from './datastore/service.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
+import { resultRoutes } from './results/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
@@ -122,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await paymentRoutes(api);
     await datastoreRoutes(api);
     await satisfactionRoutes(api);
+    await resultRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -13,6 +13,7 @@ import { AppError } from '../shared/errors.ts';
 import { describeIssue } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { STATUS_NAMES, type StatusCode } from './rules.ts';
+import { sealDossierEvents } from './chain.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
@@ -242,6 +243,7 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
               WITH ORDINALITY AS t (dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data, n)
         ORDER BY n`,
       [ev.dossier, ev.at, ev.action, ev.kind, ev.actorId, ev.name, ev.from, ev.to, ev.note, ev.data]);
+    await sealDossierEvents(tx, [...new Set(ev.dossier)]);
   }
   return codes;
 }

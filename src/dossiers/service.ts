@@ -16,6 +16,7 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
 import { reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
 import { runDossierEventHooks } from './hooks.ts';
+import { sealDossierEvents } from './chain.ts';
 import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
 
@@ -41,13 +42,15 @@ interface EventInput {
   action: string; from?: StatusCode | null; to?: StatusCode | null; fromStep?: number | null; toStep?: number | null;
   fromAgency?: string | null; toAgency?: string | null; note?: string | null; data?: Record<string, unknown>;
 }
-async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput) {
+/** Writes one event of a dossier (sealed into the dossier's hash chain) and runs the event hooks, in the caller's transaction. */
+export async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput) {
   const actor = by ? who(by) : { kind: 'system', id: null, name: 'Hệ thống' };
   const [row] = await tx.query(
     `INSERT INTO dossier_events (dossier_id, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
        from_agency, to_agency, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, at`,
     [dossierId, e.action, actor.kind, actor.id, actor.name, e.from ?? null, e.to ?? null, e.fromStep ?? null, e.toStep ?? null,
       e.fromAgency ?? null, e.toAgency ?? null, e.note ?? null, e.data ?? {}]);
+  await sealDossierEvents(tx, [dossierId]);
   await runDossierEventHooks(tx, dossierId, {
     id: Number(row.id), at: new Date(row.at), action: e.action, actorKind: actor.kind, actorName: actor.name, fromStatus: e.from ?? null,
     toStatus: e.to ?? null, fromAgency: e.fromAgency ?? null, toAgency: e.toAgency ?? null, note: e.note ?? null, data: e.data ?? {},
@@ -422,7 +425,7 @@ function describe(d: Record<string, any>, content: ProcedureContent, calendar: W
 }
 
 const toEvent = (e: Record<string, any>) => ({
-  at: new Date(e.at).toISOString(), action: e.action, actorKind: e.actor_kind, actorName: e.actor_name,
+  id: Number(e.id), at: new Date(e.at).toISOString(), action: e.action, actorKind: e.actor_kind, actorName: e.actor_name,
   fromStatus: e.from_status, toStatus: e.to_status, fromStep: e.from_step, toStep: e.to_step, fromAgency: e.from_agency,
   toAgency: e.to_agency, note: e.note, data: e.data,
 });
