@@ -7,8 +7,8 @@ import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
-import { BreakdownTable, CommuneMapChart, ExportLinks, Figure, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
-import { apiParams, grainOf, index766Period, periodAround, periodLabel, periodParams, readPeriod, readScope, type Period } from './period.ts';
+import { BreakdownTable, CommuneMapChart, ExportLinks, Figure, LocalExport, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
+import { apiParams, grainOf, index766Period, periodAround, periodLabel, periodParams, readPeriod, readScope, type Period, type Scope } from './period.ts';
 import { SHARE_KEYS, type Breakdown, type BreakdownBy, type CommuneMap, type Index766, type Summary, type Trend } from './types.ts';
 
 export function Dashboard({ me }: { me: Me }) {
@@ -59,7 +59,7 @@ export function Dashboard({ me }: { me: Me }) {
         </Panel>
       </div>
       <Rankings period={period} query={query} drill={drill} />
-      {s && <Shares summary={s} />}
+      {s && <Shares summary={s} period={period} />}
       <Index766Panel period={period} scope={scope} />
     </>
   );
@@ -145,10 +145,19 @@ function NoData() {
   return <span className="ioc-nodata">Chưa có dữ liệu</span>;
 }
 
-function Shares({ summary }: { summary: Summary }) {
+const NO_DATA = 'Chưa có dữ liệu';
+/** A ratio as a percentage with one decimal for the exported files. */
+const percentCell = (ratio: number | null) => (ratio === null ? null : Math.round(ratio * 1000) / 10);
+
+function Shares({ summary, period }: { summary: Summary; period: Period }) {
   if (!summary.shares) return null;
+  const rows = () => SHARE_KEYS.map((k) => {
+    const x = summary.shares?.[k];
+    return x?.available ? [SHARE_NAMES[k], x.numerator, x.denominator, percentCell(x.ratio)] : [SHARE_NAMES[k], null, null, NO_DATA];
+  });
   return (
-    <Panel id="so-hoa" title="Dịch vụ công trực tuyến và số hóa">
+    <Panel id="so-hoa" title="Dịch vụ công trực tuyến và số hóa"
+      actions={<LocalExport filename={`so-hoa-${period.from}-${period.to}`} header={['Chỉ tiêu', 'Tử số', 'Mẫu số', 'Tỷ lệ (%)']} rows={rows} what="bảng dịch vụ công trực tuyến và số hóa" />}>
       <TableWrap label="Tỷ lệ dịch vụ công trực tuyến và số hóa" stack>
         <thead><tr><th scope="col">Chỉ tiêu</th><th scope="col" className="num">Tử số</th><th scope="col" className="num">Mẫu số</th><th scope="col" className="num">Tỷ lệ</th></tr></thead>
         <tbody>
@@ -171,14 +180,23 @@ function Shares({ summary }: { summary: Summary }) {
 }
 
 /** Bộ chỉ số 766 (Quyết định 766/QĐ-TTg): each indicator with its formula, points and, where not measured, "Chưa có dữ liệu". */
-function Index766Panel({ period, scope }: { period: Period; scope: Record<string, string> }) {
+function Index766Panel({ period, scope }: { period: Period; scope: Scope }) {
   const which = index766Period(period);
-  const res = useFetch<Index766>(withQuery('/api/v1/stats/index766', { period: which, ...scope }));
+  // The 766 index is computed per agency (the other scope filters do not apply to it).
+  const res = useFetch<Index766>(withQuery('/api/v1/stats/index766', { period: which, agency: scope.agency }));
   const x = res.data;
   const label = /Q/.test(which) ? `quý ${which.slice(-1)}/${which.slice(0, 4)}` : which.length === 7 ? `tháng ${Number(which.slice(5))}/${which.slice(0, 4)}` : `năm ${which}`;
   const points = (p: number | null, max: number) => (p === null ? <NoData /> : <>{formatDecimal(p)} / {formatNumber(max)}</>);
   return (
-    <Panel id="chi-so-766" title={`Bộ chỉ số phục vụ người dân, doanh nghiệp (766) — ${label}`}>
+    <Panel id="chi-so-766" title={`Bộ chỉ số phục vụ người dân, doanh nghiệp (766) — ${label}`} actions={x && (
+      <LocalExport filename={`chi-so-766-${which}`} what="bộ chỉ số 766"
+        header={['Chỉ số', 'Cách tính', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa']}
+        rows={() => [
+          ...x.indicators.map((i) => (i.available ? [i.name, i.formula, i.numerator, i.denominator, i.points, i.maxPoints] : [i.name, i.formula, null, null, NO_DATA, i.maxPoints])),
+          ['Tổng điểm (các chỉ số có dữ liệu)', null, null, null, x.total.points, x.total.maxPoints],
+          ...x.ranking.map((r) => [`Hạng ${r.rank ?? '—'}: ${r.name}`, null, null, null, r.points, r.maxPoints]),
+        ]} />
+    )}>
       <ErrorMessage error={res.error} />
       {!x && res.loading && <Loading />}
       {x && (

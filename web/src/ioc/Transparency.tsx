@@ -1,23 +1,23 @@
 // Công khai kết quả (transparency): the province's aggregates and the agencies' ranking for a year, without login,
 // with the definitions of the figures and links to the same data as open data (JSON, CSV).
 import { withQuery } from '../api.ts';
-import { formatDecimal, formatNumber, formatPercent } from '../format.ts';
+import { formatDecimal, formatNumber } from '../format.ts';
 import { setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
-import { CommuneMapChart, Panel, RatioText } from './parts.tsx';
+import { CommuneMapChart, LocalExport, Panel, RatioText } from './parts.tsx';
 import { today } from './period.ts';
 import type { CommuneMap } from './types.ts';
 
 export interface PublicStats {
-  year: number;
-  summary: {
-    received: { total: number; online: number; counter: number; post: number };
-    finished: { total: number; early: number; onTime: number; late: number; other: number };
-    onTimeRatio: number | null; averageWorkingDays: number | null;
-  };
-  ranking: { rank: number | null; name: string; received: number; finished: number; onTimeRatio: number | null }[];
-  definitions: { name: string; text: string }[];
+  period: { from: string; to: string };
+  figures: { key: string; name: string; value: number | null; unit: string; definition: string }[];
+  rankingDefinition: string;
+  ranking: { rank: number | null; agencyId: string; name: string; received: number; finished: number; onTimeRatio: number | null }[];
 }
+
+/** "92,9%", "3,5 ngày làm việc", "1.234 hồ sơ"; "Chưa có dữ liệu" when the figure is not available. */
+const figureText = (f: PublicStats['figures'][number]) =>
+  f.value === null ? 'Chưa có dữ liệu' : f.unit === '%' ? `${formatDecimal(f.value)}%` : formatDecimal(f.value);
 
 export function Transparency() {
   usePageTitle('Công khai kết quả giải quyết thủ tục hành chính');
@@ -25,7 +25,7 @@ export function Transparency() {
   const thisYear = Number(today().slice(0, 4));
   const year = Number(search.get('nam')) || thisYear;
   const res = useFetch<PublicStats>(withQuery('/api/v1/public/stats', { year }));
-  const map = useFetch<CommuneMap>(withQuery('/api/v1/public/geo/communes', { from: `${year}-01-01`, to: `${year}-12-31` }));
+  const map = useFetch<CommuneMap>(withQuery('/api/v1/public/geo/communes', { year }));
   const x = res.data;
   const years = Array.from({ length: 5 }, (_, i) => thisYear - i);
 
@@ -40,7 +40,7 @@ export function Transparency() {
           </select>
         </Field>
         <p className="ioc-opendata">
-          Dữ liệu mở: <a href={withQuery('/api/v1/public/stats', { year })} type="application/json">JSON</a> · <a href="/api/v1/public/stats.csv" type="text/csv" download>CSV</a>
+          Dữ liệu mở: <a href={withQuery('/api/v1/public/stats', { year })} type="application/json">JSON</a> · <a href={withQuery('/api/v1/public/stats.csv', { year })} type="text/csv" download>CSV</a>
         </p>
       </div>
       <ErrorMessage error={res.error} />
@@ -48,18 +48,20 @@ export function Transparency() {
       {x && (
         <>
           <ul className="ioc-cards">
-            <Card name="Hồ sơ tiếp nhận" value={formatNumber(x.summary.received.total)} note={`Trực tuyến ${formatNumber(x.summary.received.online)}`} />
-            <Card name="Hồ sơ đã giải quyết" value={formatNumber(x.summary.finished.total)} note={`Trước hạn ${formatNumber(x.summary.finished.early)} · Đúng hạn ${formatNumber(x.summary.finished.onTime)} · Quá hạn ${formatNumber(x.summary.finished.late)}`} />
-            <Card name="Tỷ lệ đúng hạn" value={x.summary.onTimeRatio === null ? 'Chưa có dữ liệu' : formatPercent(x.summary.onTimeRatio)} accent />
-            <Card name="Thời gian giải quyết bình quân" value={x.summary.averageWorkingDays === null ? 'Chưa có dữ liệu' : formatDecimal(x.summary.averageWorkingDays)} note="ngày làm việc mỗi hồ sơ" />
+            {x.figures.map((f) => (
+              <Card key={f.key} name={f.name} value={figureText(f)} note={f.value === null || f.unit === '%' ? undefined : f.unit} accent={f.key === 'onTimeRatio'} />
+            ))}
           </ul>
-          <Panel id="xep-hang-cong-khai" title={`Xếp hạng cơ quan năm ${x.year}`}>
+          <Panel id="xep-hang-cong-khai" title={`Xếp hạng cơ quan năm ${year}`} actions={x.ranking.length > 0 && (
+            <LocalExport filename={`xep-hang-${year}`} what="bảng xếp hạng" header={['Hạng', 'Cơ quan', 'Tiếp nhận', 'Đã giải quyết', 'Tỷ lệ đúng hạn (%)']}
+              rows={() => x.ranking.map((r) => [r.rank, r.name, r.received, r.finished, r.onTimeRatio === null ? null : Math.round(r.onTimeRatio * 1000) / 10])} />
+          )}>
             {x.ranking.length === 0 ? <p className="empty">Chưa có hồ sơ nào trong năm.</p> : (
-              <TableWrap label={`Xếp hạng cơ quan năm ${x.year}`} stack>
+              <TableWrap label={`Xếp hạng cơ quan năm ${year}`} stack>
                 <thead><tr><th scope="col" className="num">Hạng</th><th scope="col">Cơ quan</th><th scope="col" className="num">Tiếp nhận</th><th scope="col" className="num">Đã giải quyết</th><th scope="col" className="num">Tỷ lệ đúng hạn</th></tr></thead>
                 <tbody>
                   {x.ranking.map((r) => (
-                    <tr key={r.name}>
+                    <tr key={r.agencyId}>
                       <td className="num" data-label="Hạng">{r.rank ?? '—'}</td>
                       <td className="main-cell" data-label="Cơ quan">{r.name}</td>
                       <td className="num" data-label="Tiếp nhận">{formatNumber(r.received)}</td>
@@ -70,16 +72,17 @@ export function Transparency() {
                 </tbody>
               </TableWrap>
             )}
+            <p className="small muted">{x.rankingDefinition}</p>
           </Panel>
         </>
       )}
       <Panel id="ban-do-cong-khai" title="Tỷ lệ giải quyết đúng hạn theo xã, phường">
         {map.data && <CommuneMapChart map={map.data} look="desk" />}
       </Panel>
-      {x && x.definitions.length > 0 && (
+      {x && (
         <Panel id="dinh-nghia" title="Cách tính các chỉ số">
           <dl className="ioc-definitions">
-            {x.definitions.map((d) => <div key={d.name}><dt>{d.name}</dt><dd>{d.text}</dd></div>)}
+            {x.figures.map((f) => <div key={f.key}><dt>{f.name}</dt><dd>{f.definition}</dd></div>)}
           </dl>
         </Panel>
       )}

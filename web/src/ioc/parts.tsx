@@ -7,6 +7,7 @@ import { formatNumber, formatPercent } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { TableWrap } from '../ui.tsx';
 import { Chart, registerCommuneMap } from './Chart.tsx';
+import { downloadTable, type Cell } from './export.ts';
 import { BREAKDOWN_NAMES, COLOURS } from './labels.ts';
 import { mapOption, trendOption, type Look } from './options.ts';
 import { trendLabel } from './period.ts';
@@ -78,6 +79,16 @@ export function ExportLinks({ path, query, what }: { path: string; query: Record
     <span className="ioc-export">
       <a className="btn btn-small" href={withQuery(path, { ...query, format: 'xlsx' })} download aria-label={`Tải ${what} (XLSX)`}>Tải XLSX</a>
       <a className="btn btn-small" href={withQuery(path, { ...query, format: 'csv' })} download aria-label={`Tải ${what} (CSV)`}>Tải CSV</a>
+    </span>
+  );
+}
+
+/** "Tải XLSX" and "Tải CSV" of a table the page holds in full (made in the browser). */
+export function LocalExport({ filename, header, rows, what }: { filename: string; header: string[]; rows: () => Cell[][]; what: string }) {
+  return (
+    <span className="ioc-export">
+      <button type="button" className="btn btn-small" onClick={() => downloadTable(filename, header, rows(), 'xlsx')} aria-label={`Tải ${what} (XLSX)`}>Tải XLSX</button>
+      <button type="button" className="btn btn-small" onClick={() => downloadTable(filename, header, rows(), 'csv')} aria-label={`Tải ${what} (CSV)`}>Tải CSV</button>
     </span>
   );
 }

@@ -1,0 +1,214 @@
+// The operations centre in Chromium. Past dossiers come in through the historical import (some finished late, one
+// still open past its deadline); the IOC viewer's dashboard shows the figures the API computes and "Quá hạn" lists the
+// late dossiers; the commune's leader goes from "Quá hạn" on to a dossier's timeline; the wall, left open, follows a
+// reception made through the API without reloading. With E2E_SCREENSHOTS=dir the pages are also saved as PNG (desktop, phone, wall).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Running } from '../src/server.ts';
+import { signIn } from '../src/testing/harness.ts';
+import { launchBrowser, startPlatform } from './browser.ts';
+
+let platform: Running;
+let browser: Browser;
+const shots = process.env.E2E_SCREENSHOTS;
+const PASSWORD = 'Congso@2026';
+
+const DAY_MS = 86_400_000;
+/** A calendar day in Vietnam, `daysAgo` days before now. */
+const vietnamDay = (daysAgo: number) => new Date(Date.now() + 7 * 3600_000 - daysAgo * DAY_MS).toISOString().slice(0, 10);
+/** 08:15 (Vietnam) of that day, plus `hours`. */
+const at = (daysAgo: number, hours = 0) => new Date(Date.parse(`${vietnamDay(daysAgo)}T08:15:00+07:00`) + hours * 3600_000).toISOString();
+
+const FROM = vietnamDay(12);
+const TO = vietnamDay(0);
+const PERIOD = `ky=tuy-chon&from=${FROM}&to=${TO}`;
+
+/** A birth registration at Phường Cái Khế received `daysAgo` days ago, due a day later, finished `tookDays` after reception. */
+function pastDossier(code: string, daysAgo: number, tookDays: number | null) {
+  const finished = tookDays === null ? null : at(daysAgo, tookDays * 24);
+  return {
+    code, procedureCode: '1.001193', agencyCode: 'H13.102', channel: 'counter', status: finished ? 10 : 4,
+    applicant: { name: 'Phạm Văn Lộc', idNumber: '092085004321' },
+    submittedAt: at(daysAgo, -0.1), receivedAt: at(daysAgo), dueAt: at(daysAgo, 24), finishedAt: finished, returnedAt: finished,
+    events: [
+      { at: at(daysAgo, -0.1), action: 'submit', actorName: 'Phạm Văn Lộc', toStatus: 1 },
+      { at: at(daysAgo), action: 'accept', actorName: 'Trần Thị Bé', fromStatus: 1, toStatus: 2 },
+      ...(finished ? [
+        { at: finished, action: 'approve', actorName: 'Lê Văn Chủ', fromStatus: 4, toStatus: 9, note: 'Đã ký' },
+        { at: finished, action: 'return_result', actorName: 'Trần Thị Bé', fromStatus: 9, toStatus: 10 },
+      ] : []),
+    ],
+  };
+}
+const LATE = ['CU-IOC-0001', 'CU-IOC-0002', 'CU-IOC-0003'];
+
+before(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  const admin = await signIn(platform.app, 'admin');
+  const lines = [
+    ...LATE.map((code, i) => pastDossier(code, 8 + i, 3)),
+    pastDossier('CU-IOC-0004', 7, 0.5),
+    pastDossier('CU-IOC-0005', 6, 0.2),
+    pastDossier('CU-IOC-0006', 5, null), // still open, two working days past its deadline
+  ];
+  const res = await admin({ method: 'POST', url: '/api/v1/import/dossiers', headers: { 'content-type': 'application/x-ndjson' },
+    payload: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(res.json().rejected, []);
+  assert.equal(res.json().imported, lines.length);
+});
+after(async () => {
+  await browser?.close();
+  await platform?.app.close();
+});
+
+async function signInAs(context: BrowserContext, username: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(platform.url + '/dang-nhap');
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
+  return page;
+}
+
+const screenshot = async (page: Page, name: string) => {
+  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+};
+const noSidewaysScroll = async (page: Page, what: string) => {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: page is ${overflow}px wider than the screen`);
+};
+/** The figures the API gives the IOC viewer for the test period. */
+async function apiSummary() {
+  const ioc = await signIn(platform.app, 'ioc');
+  const res = await ioc({ url: `/api/v1/stats/summary?from=${FROM}&to=${TO}` });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as { received: { total: number }; finished: { late: number }; open: { overdue: number } };
+}
+
+test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá hạn" lists the late dossiers', async () => {
+  const summary = await apiSummary();
+  assert.ok(summary.received.total >= 6 && summary.finished.late >= LATE.length, JSON.stringify(summary));
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  try {
+    const page = await signInAs(context, 'ioc');
+    // An IOC viewer lands on the dashboard after signing in.
+    await page.getByRole('heading', { level: 1, name: 'Bảng điều hành' }).waitFor();
+    await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
+    const received = page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${summary.received.total}`, exact: true });
+    await received.waitFor();
+    await page.getByRole('table', { name: 'Xếp hạng theo cơ quan' }).getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).waitFor();
+    await page.locator('.ioc-chart-trend canvas').waitFor();
+    await page.locator('.ioc-chart-map canvas').waitFor();
+    await page.getByText('Chưa có dữ liệu').first().waitFor(); // shares not collected yet are never shown as numbers
+    await screenshot(page, 'dashboard-desktop');
+
+    // The rankings table exports as XLSX and CSV.
+    const xlsx = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (XLSX)' }).getAttribute('href'))!, platform.url).href);
+    assert.equal(xlsx.status(), 200);
+    assert.match(xlsx.headers()['content-type'], /spreadsheetml/);
+    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (CSV)' }).getAttribute('href'))!, platform.url).href);
+    assert.match(await csv.text(), /Phường Cái Khế/);
+    // The 766 table is made into a workbook in the browser: Excel's reader opens it, unmeasured indicators say so.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Tải bộ chỉ số 766 (XLSX)' }).click();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync((await (await download).path())!) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['Chỉ số', 'Cách tính', 'Tử số']);
+    const cells = sheet.getSheetValues().flat().map(String);
+    assert.ok(cells.includes('Chưa có dữ liệu') && cells.some((c) => c.startsWith('Tổng điểm')), cells.join(' | '));
+
+    // Drill down: the late ones among the finished dossiers.
+    await page.getByRole('link', { name: `Đã giải quyết — Quá hạn: ${summary.finished.late} hồ sơ`, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ giải quyết quá hạn' }).waitFor();
+    await page.getByText(`${summary.finished.late} hồ sơ`, { exact: true }).waitFor();
+    for (const code of LATE) await page.getByRole('cell', { name: code, exact: true }).waitFor();
+    assert.equal(await page.getByRole('cell', { name: 'CU-IOC-0004', exact: true }).count(), 0, 'an on-time dossier is not listed as late');
+    // The IOC's viewer belongs to no agency handling these dossiers: the list, not links to dossier pages they cannot open.
+    assert.equal(await page.getByRole('link', { name: LATE[0], exact: true }).count(), 0);
+    await screenshot(page, 'drilldown-desktop');
+
+    // The same dashboard on a phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
+    await page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${summary.received.total}`, exact: true }).waitFor();
+    await page.locator('.ioc-chart-map canvas').waitFor();
+    await noSidewaysScroll(page, 'dashboard on a phone');
+    await screenshot(page, 'dashboard-phone');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the commune\'s leader goes from "Quá hạn" to a late dossier\'s timeline', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  try {
+    const page = await signInAs(context, 'caikhe.lanhdao');
+    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Điều hành', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Bảng điều hành' }).waitFor();
+    await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
+    // A leader's scope is their own organisation.
+    await page.getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).first().waitFor();
+    assert.equal(await page.getByLabel('Cơ quan', { exact: true }).count(), 0, 'no agency choice for a leader');
+    await page.getByRole('link', { name: `Đã giải quyết — Quá hạn: ${LATE.length} hồ sơ`, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ giải quyết quá hạn' }).waitFor();
+    await page.getByRole('link', { name: LATE[1], exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: `Hồ sơ ${LATE[1]}` }).waitFor();
+    const timeline = page.getByRole('region', { name: 'Quá trình giải quyết (phiếu kiểm soát)' });
+    await timeline.getByText('Phê duyệt kết quả', { exact: true }).waitFor();
+    assert.match(await timeline.innerText(), /Tiếp nhận hồ sơ[\s\S]*Trả kết quả/);
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ giải quyết quá hạn' }).waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test('the wall follows a new reception through server push, without reloading', async () => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await signInAs(context, 'ioc');
+    await page.goto(`${platform.url}/dieu-hanh/man-hinh?${PERIOD}`);
+    const receivedValue = page.locator('.ioc-wall-kpi').filter({ hasText: 'Tiếp nhận' }).locator('.ioc-wall-kpi-value');
+    await receivedValue.waitFor();
+    await page.locator('.ioc-wall-live.is-live').waitFor();
+    assert.equal(await page.getByRole('navigation').count(), 0, 'no site navigation on the wall');
+    const before = Number((await receivedValue.innerText()).replace(/\D/g, ''));
+    assert.equal(before, (await apiSummary()).received.total);
+    await screenshot(page, 'wall');
+    let navigations = 0;
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++; });
+    await page.evaluate(() => { (window as unknown as { iocMarker: string }).iocMarker = 'still here'; });
+
+    // The counter of Phường Cái Khế takes a birth registration and accepts it.
+    const counter = await signIn(platform.app, 'caikhe.motcua');
+    const agencies = (await counter({ url: '/api/v1/agencies' })).json().items as { id: string; code: string }[];
+    const procedure = (await counter({ url: '/api/v1/procedures/1.001193' })).json() as { id: string };
+    const submitted = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
+      procedureId: procedure.id, agencyId: agencies.find((a) => a.code === 'H13.102')!.id, channel: 'counter', files: [],
+      applicant: { name: 'Đỗ Thị Hồng', idNumber: '092190007777', phone: '0912000777' },
+      formData: { hoTenTre: 'Lê Gia Bảo', ngaySinh: vietnamDay(3), gioiTinh: 'Nam', noiSinh: 'Bệnh viện Đa khoa Trung ương Cần Thơ', hoTenMe: 'Đỗ Thị Hồng', soDinhDanhNguoiYeuCau: '092190007777' },
+    } });
+    assert.equal(submitted.statusCode, 201, submitted.body);
+    const dossier = submitted.json() as { id: string; status: number; revision: number };
+    if (dossier.status === 1) {
+      const accepted = await counter({ method: 'POST', url: `/api/v1/dossiers/${dossier.id}/actions`, payload: { action: 'accept' } });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+    }
+
+    await page.waitForFunction(([el, want]) => Number((el as HTMLElement).innerText.replace(/\D/g, '')) === want,
+      [await receivedValue.elementHandle(), before + 1] as const, { timeout: 15_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { iocMarker?: string }).iocMarker), 'still here', 'the page was not reloaded');
+    assert.equal(navigations, 0, 'no navigation happened');
+    await screenshot(page, 'wall-after');
+  } finally {
+    await context.close();
+  }
+});
