@@ -13,8 +13,11 @@ import { derPrefix } from '../signing/verify.ts';
 export const APPLICANT = { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234', address: 'Phường Cái Khế, Thành phố Cần Thơ' };
 export const BIRTH_FORM = { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết', soDinhDanhNguoiYeuCau: '092190001234' };
 
-/** Đăng ký khai sinh (1.001193) received at the Cái Khế counter, reviewed, and approved by the chairman. */
-export async function approvedDossier(app: FastifyInstance, db: Database, submitter?: Requester): Promise<string> {
+/**
+ * Đăng ký khai sinh (1.001193) received at the Cái Khế counter (or filed online by `submitter` and accepted there),
+ * reviewed, and approved by the chairman — or left at the chairman's step when `approve` is false.
+ */
+export async function approvedDossier(app: FastifyInstance, db: Database, submitter?: Requester, approve = true): Promise<string> {
   const ids = await agencyIds(db);
   const procedureId = (await app.inject({ url: '/api/v1/procedures/1.001193' })).json().id as string;
   const counter = await signIn(app, 'caikhe.motcua');
@@ -30,7 +33,7 @@ export async function approvedDossier(app: FastifyInstance, db: Database, submit
     id = res.json().id;
   }
   await act(await signIn(app, 'caikhe.chuyenvien'), id, { action: 'forward' });
-  await act(await signIn(app, 'caikhe.lanhdao'), id, { action: 'forward' });
+  if (approve) await act(await signIn(app, 'caikhe.lanhdao'), id, { action: 'forward' });
   return id;
 }
 

@@ -7,6 +7,7 @@ import { Portal } from './pages/Portal.tsx';
 import { ProcedureDetail } from './pages/ProcedureDetail.tsx';
 import { Login } from './pages/Login.tsx';
 import { Lookup } from './pages/Lookup.tsx';
+import { Verify } from './results/Verify.tsx';
 import { AdminArea } from './admin/AdminArea.tsx';
 import { CitizenSignIn } from './citizen/SignIn.tsx';
 import { SubmitDossierPage } from './citizen/SubmitDossier.tsx';
@@ -27,6 +28,9 @@ function route(pathname: string): ReactNode {
   if (pathname === '/tra-cuu') return <Lookup code={null} />;
   const lookup = matchPath('/tra-cuu/:code', pathname);
   if (lookup) return <Lookup key={lookup.code} code={lookup.code} />;
+  if (pathname === '/xac-minh') return <Verify code={null} />;
+  const verify = matchPath('/xac-minh/:code', pathname);
+  if (verify) return <Verify key={verify.code} code={verify.code} />;
   if (pathname === '/quan-tri' || pathname.startsWith('/quan-tri/')) return <AdminArea pathname={pathname} />;
   if (pathname === '/cong-dan/dang-nhap') return <CitizenSignIn />;
   const submit = matchPath('/nop-ho-so/:procedureId', pathname);
@@ -76,6 +80,7 @@ function App() {
           <nav className="site-nav" aria-label="Điều hướng chính">
             <Link to="/thu-tuc" aria-current={isPortal(pathname) || pathname.startsWith('/thu-tuc/') ? 'page' : undefined}>Thủ tục hành chính</Link>
             <Link to="/tra-cuu" aria-current={pathname.startsWith('/tra-cuu') ? 'page' : undefined}>Tra cứu hồ sơ</Link>
+            <Link to="/xac-minh" aria-current={pathname.startsWith('/xac-minh') ? 'page' : undefined}>Xác minh văn bản</Link>
             <Link to="/ho-so-cua-toi" aria-current={pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined}>Hồ sơ của tôi</Link>
             {(staff || pathname.startsWith('/mot-cua')) && <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>Xử lý hồ sơ</Link>}
             {staff && canSeeStatistics(staff) && <Link to="/dieu-hanh" aria-current={pathname.startsWith('/dieu-hanh') ? 'page' : undefined}>Điều hành</Link>}

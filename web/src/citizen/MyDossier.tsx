@@ -8,6 +8,7 @@ import { FileSlots, toRefs, type AttachedFile } from './FileSlots.tsx';
 import { dossierAction } from './requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from './SchemaForm.tsx';
 import { CitizenGate } from './session.tsx';
+import { ResultPanel } from '../results/ResultPanel.tsx';
 
 export function MyDossierPage({ id }: { id: string }) {
   return <CitizenGate>{() => <MyDossier id={id} />}</CitizenGate>;
@@ -57,6 +58,7 @@ function MyDossier({ id }: { id: string }) {
         </Section>
       )}
 
+      {(d.status === 9 || d.status === 10) && <Section id="ket-qua" title="Kết quả giải quyết"><ResultPanel dossierId={d.id} /></Section>}
       <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencyNames} /></Section>
       <Section id="qua-trinh" title="Quá trình giải quyết"><Timeline dossier={d} agencyNames={agencyNames} /></Section>
       <Section id="phieu" title="Giấy tờ do cơ quan phát hành"><FormLinks dossier={d} /></Section>

@@ -10,6 +10,7 @@ import { ApplicantFacts, Due, DossierFacts, FileTable, FormDataFacts, FormLinks,
 import { COMPETENT_KINDS } from '../citizen/DossierForm.tsx';
 import { dossierAction } from '../citizen/requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from '../citizen/SchemaForm.tsx';
+import { ResultPanel } from '../results/ResultPanel.tsx';
 
 export function OfficeDossier({ id, me }: { id: string; me: Me }) {
   const { search } = useLocation();
@@ -51,6 +52,12 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
       <Actions dossier={d} me={me} workflow={procedure.data?.content.workflow} agencies={agencies.items}
         onDone={(message) => { setNotice(message); res.reload(); }} onStale={res.reload} />
 
+      {(d.status === 9 || d.status === 10) && (
+        <Section id="ket-qua" title="Kết quả giải quyết điện tử">
+          <ResultPanel dossierId={d.id} canSign={d.status === 9 && me.roles.includes(procedure.data?.content.workflow.at(-1)?.role as Role)}
+            onSigned={(r) => { setNotice(`Đã ký số và phát hành ${r.title} số ${r.notation}.`); res.reload(); }} />
+        </Section>
+      )}
       <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencies.names} staff /></Section>
       <Section id="nguoi-nop" title="Người nộp hồ sơ"><ApplicantFacts dossier={d} /></Section>
       <Section id="to-khai" title="Tờ khai"><FormDataFacts data={d.formData} schema={procedure.data?.content.formSchema as FormSchema | undefined} /></Section>
