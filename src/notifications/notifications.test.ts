@@ -305,7 +305,7 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     });
     const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode ? r() : p.once('exit', () => r())));
     try {
-      const dossiers = [];
+      const dossiers: { id: string; code: string }[] = [];
       for (let i = 0; i < 5; i++) dossiers.push(await submitAtCounter({ email: `kill${i}@example.vn` }));
       worker = startWorker();
       await exited(worker);
