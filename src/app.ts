@@ -23,7 +23,9 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { citizenRoutes, CITIZEN_COOKIE } from './citizens/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
-import { onDossierEvent } from './dossiers/hooks.ts';
+import { onDossierEvent, onDossiersImported } from './dossiers/hooks.ts';
+import { statsRoutes } from './stats/routes.ts';
+import { recordDossierStatistics, recordImportedDossiers } from './stats/service.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { onDossierEventForPayments } from './payments/service.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
@@ -76,6 +78,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
+  // The IOC's counters commit with each dossier event and with each chunk of the historical import.
+  onDossierEvent(recordDossierStatistics);
+  onDossiersImported(recordImportedDossiers);
   // Submitted files into the applicant's data store; fees owed at reception and payments settled with the dossier.
   onDossierEvent(keepSubmittedDocuments);
   onDossierEvent(onDossierEventForPayments);
@@ -120,6 +125,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await citizenRoutes(api);
     await dossierRoutes(api);
     await dossierExtraRoutes(api);
+    await statsRoutes(api);
     await paymentRoutes(api);
     await datastoreRoutes(api);
     await satisfactionRoutes(api);

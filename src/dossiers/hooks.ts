@@ -17,6 +17,20 @@ export function onDossierEvent(hook: DossierEventHook) {
   hooks.add(hook);
 }
 
+/** Dossiers written in bulk by the historical import (their rows and events already inserted), in its transaction. */
+export type DossiersImportedHook = (tx: Queryable, dossierIds: string[]) => Promise<void>;
+
+const importHooks = new Set<DossiersImportedHook>();
+
+export function onDossiersImported(hook: DossiersImportedHook) {
+  importHooks.add(hook);
+}
+
+export async function runDossiersImportedHooks(tx: Queryable, dossierIds: string[]) {
+  if (!dossierIds.length) return;
+  for (const hook of importHooks) await hook(tx, dossierIds);
+}
+
 export async function runDossierEventHooks(tx: Queryable, dossierId: string, event: DossierEventRecord) {
   if (!hooks.size) return;
   const [dossier] = await tx.query('SELECT * FROM dossiers WHERE id = $1', [dossierId]);

@@ -13,6 +13,7 @@ import { AppError } from '../shared/errors.ts';
 import { describeIssue } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { STATUS_NAMES, type StatusCode } from './rules.ts';
+import { runDossiersImportedHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
@@ -245,6 +246,7 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
       [ev.dossier, ev.at, ev.action, ev.kind, ev.actorId, ev.name, ev.from, ev.to, ev.note, ev.data]);
     await sealDossierEvents(tx, [...new Set(ev.dossier)]);
   }
+  await runDossiersImportedHooks(tx, rows.filter((r) => codes.has(r.code)).map((r) => r.id));
   return codes;
 }
 

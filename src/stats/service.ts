@@ -1,27 +1,38 @@
-// Service-quality indicators (IOC). Counters in stats_daily are updated by a dossier-event hook inside the
-// transaction that writes the event, and by the historical import for the dossiers it writes in bulk;
-// recomputeStatistics rebuilds them from the raw rows and is the reference both paths must equal.
+// Service-quality counters (IOC). stats_daily, stats_monthly and stats_yearly hold the same counters per day, month and
+// year × competent agency × procedure × channel; stats_open holds the received dossiers not finished yet. Both are
+// updated by a dossier-event hook inside the transaction that writes the event, and by the historical import for the
+// dossiers it writes in bulk; recomputeStatistics rebuilds them from the raw rows and is the reference both paths
+// must equal.
 //
 // What a dossier contributes (one definition, used by the hook, the import and the recomputation):
 //  - live events (written by the dossier service):
-//      accept → 2            received +1 on the reception day (dossiers.received_at, Vietnam time)
-//      approve → 9           finished early / on time / late on the finishing day, classified by
-//                            classifyFinished(finished_at, due_at, supplement_requests); processing hours
-//                            = working hours reception → finish minus paused hours. Returned (10) adds nothing.
-//      refuse → 3, stop → 8  finished_other +1 on the finishing day
-//      request_supplement    supplements +1 on the day of the event;   apologize   apologies +1 on that day
+//      submit (counter/post)   paper_received +1, paper_digitised +1 when files came with it (scans made at the counter)
+//      accept → 2              received +1 on the reception day (dossiers.received_at, Vietnam time)
+//      approve → 9             finished early / on time / late on the finishing day, classified by
+//                              classifyFinished(finished_at, due_at, supplement_requests); processing hours
+//                              = working hours reception → finish minus paused hours.
+//      refuse → 3, stop → 8    finished_other +1 on the finishing day
+//      any finish of a received dossier: closed +1 that day (it leaves the open balance), and when it had been open
+//                              past its deadline, late_open_delta +1 on the first late day and -1 on the finishing day
+//                              (so the late open dossiers at the end of any past day are a running sum)
+//      return_result           returned +1, returned_online +1 when the result went out electronically
+//      request_supplement      supplements +1 on the day of the event;   apologize   apologies +1 on that day
 //  - an imported dossier (it has an 'import' event) contributes from its row what it held when imported: received on
 //    received_at, its finish if finished (9/10 classified, 3/8 other), its supplement_requests counted on the submission
 //    day; the parts a later live event recorded (reception, finish, supplement) are left to that event.
 import type { Database, Queryable, Row } from '../db/index.ts';
-import type { DossierEventHook, DossierEventRecord } from '../dossiers/hooks.ts';
-import { classifyFinished, classifyOpen, vietnamDate } from '../dossiers/rules.ts';
+import type { DossierEventHook, DossierEventRecord, DossiersImportedHook } from '../dossiers/hooks.ts';
+import { classifyFinished, vietnamDate } from '../dossiers/rules.ts';
 import { atRiskShare } from '../dossiers/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 
-export const COUNTERS = ['received', 'finished_early', 'finished_on_time', 'finished_late', 'finished_other', 'processing_hours', 'supplements', 'apologies'] as const;
+export const COUNTERS = ['received', 'finished_early', 'finished_on_time', 'finished_late', 'finished_other', 'processing_hours',
+  'supplements', 'apologies', 'closed', 'late_open_delta', 'returned', 'returned_online', 'paper_received', 'paper_digitised'] as const;
 export type Counter = (typeof COUNTERS)[number];
+
+/** The aggregate tables: the same counters per day, per month and per year (day = the period's first day). */
+export const GRAINS = [{ table: 'stats_daily' }, { table: 'stats_monthly' }, { table: 'stats_yearly' }] as const;
 
 /** One change to one aggregate row. */
 export interface Delta { day: string; agencyId: string; procedureId: string; channel: string; counter: Counter; amount: number }
@@ -31,36 +42,66 @@ const FINISHED_COUNTER = { early: 'finished_early', on_time: 'finished_on_time',
 const hoursText = (h: number) => (Math.round(h * 1e6) / 1e6).toFixed(6);
 
 const at = (v: unknown) => new Date(v as string);
+const dayOf = (v: unknown) => vietnamDate(at(v));
+const baseOf = (d: Row) => ({ agencyId: d.home_agency_id as string, procedureId: d.procedure_id as string, channel: d.channel as string });
+
+/**
+ * The first day at whose end a received, unfinished dossier counts late (DVCQG: an unfinished dossier is judged at
+ * the end of the period; one waiting for its single supplement is judged when it was asked, so it is not late while
+ * it waits if it was asked in time; more than one supplement request makes it late). Null: not late.
+ */
+export function lateFrom(d: Row): string | null {
+  const received = dayOf(d.received_at);
+  if (Number(d.supplement_requests) > 1) return received;
+  if (!d.due_at) return null;
+  if (d.paused_at && at(d.paused_at) <= at(d.due_at)) return null;
+  const due = dayOf(d.due_at);
+  return due > received ? due : received;
+}
 
 /** The finish of a dossier (status 9/10 classified, 3/8 other) as deltas on the finishing day. */
 function finishDeltas(d: Row, calendar: () => WorkingCalendar, day: string): Delta[] {
-  const base = { day, agencyId: d.home_agency_id, procedureId: d.procedure_id, channel: d.channel };
+  const base = { day, ...baseOf(d) };
+  const out: Delta[] = [];
   if ((d.status === 9 || d.status === 10) && d.finished_at && d.due_at) {
     const timeliness = classifyFinished(at(d.finished_at), at(d.due_at), d.supplement_requests);
     const start = at(d.received_at ?? d.submitted_at);
     const hours = Math.max(0, calendar().workingHoursBetween(start, at(d.finished_at)) - Number(d.paused_hours));
-    return [{ ...base, counter: FINISHED_COUNTER[timeliness], amount: 1 }, { ...base, counter: 'processing_hours', amount: Number(hoursText(hours)) }];
+    out.push({ ...base, counter: FINISHED_COUNTER[timeliness], amount: 1 }, { ...base, counter: 'processing_hours', amount: Number(hoursText(hours)) });
+  } else {
+    out.push({ ...base, counter: 'finished_other', amount: 1 });
   }
-  return [{ ...base, counter: 'finished_other', amount: 1 }];
+  if (d.received_at) {
+    out.push({ ...base, counter: 'closed', amount: 1 });
+    const late = lateFrom({ ...d, paused_at: null });
+    if (late && late < day) out.push({ ...base, day: late, counter: 'late_open_delta', amount: 1 }, { ...base, counter: 'late_open_delta', amount: -1 });
+  }
+  return out;
 }
 
-const dayOf = (v: unknown) => vietnamDate(at(v));
+type EventFacts = Pick<DossierEventRecord, 'action' | 'toStatus' | 'at' | 'actorKind' | 'data'>;
 
 /** What one live event adds; `d` is the dossier as it is after the event (or later: the fields used do not change afterwards). */
-export function eventDeltas(d: Row, e: Pick<DossierEventRecord, 'action' | 'toStatus' | 'at'>, calendar: () => WorkingCalendar): Delta[] {
-  const base = { agencyId: d.home_agency_id as string, procedureId: d.procedure_id as string, channel: d.channel as string };
+export function eventDeltas(d: Row, e: EventFacts, calendar: () => WorkingCalendar): Delta[] {
+  const base = baseOf(d);
+  const one = (counter: Counter, day = dayOf(e.at)): Delta => ({ ...base, day, counter, amount: 1 });
   switch (e.action) {
+    case 'submit':
+      if (d.channel === 'online') return [];
+      return Number(e.data?.files ?? 0) > 0 ? [one('paper_received'), one('paper_digitised')] : [one('paper_received')];
     case 'accept':
-      return e.toStatus === 2 ? [{ ...base, day: dayOf(d.received_at ?? e.at), counter: 'received', amount: 1 }] : [];
+      return e.toStatus === 2 ? [one('received', dayOf(d.received_at ?? e.at))] : [];
     case 'approve':
       return e.toStatus === 9 ? finishDeltas(d, calendar, dayOf(d.finished_at ?? e.at)) : [];
     case 'refuse':
     case 'stop':
       return e.toStatus === 3 || e.toStatus === 8 ? finishDeltas(d, calendar, dayOf(d.finished_at ?? e.at)) : [];
+    case 'return_result':
+      return e.data?.method === 'online' ? [one('returned'), one('returned_online')] : [one('returned')];
     case 'request_supplement':
-      return [{ ...base, day: dayOf(e.at), counter: 'supplements', amount: 1 }];
+      return [one('supplements')];
     case 'apologize':
-      return [{ ...base, day: dayOf(e.at), counter: 'apologies', amount: 1 }];
+      return [one('apologies')];
     default:
       return [];
   }
@@ -71,7 +112,7 @@ interface LiveParts { accepted: boolean; finished: boolean; supplements: number 
 
 /** What an imported dossier's row contributes, apart from what later live events counted. */
 export function importedDeltas(d: Row, calendar: () => WorkingCalendar, live: LiveParts = { accepted: false, finished: false, supplements: 0 }): Delta[] {
-  const base = { agencyId: d.home_agency_id as string, procedureId: d.procedure_id as string, channel: d.channel as string };
+  const base = baseOf(d);
   const out: Delta[] = [];
   if (d.received_at && !live.accepted) out.push({ ...base, day: dayOf(d.received_at), counter: 'received', amount: 1 });
   if ([3, 8, 9, 10].includes(d.status) && !live.finished) {
@@ -85,7 +126,7 @@ export function importedDeltas(d: Row, calendar: () => WorkingCalendar, live: Li
 
 type Bucket = { day: string; agencyId: string; procedureId: string; channel: string } & Record<Counter, number | string>;
 
-/** Sums deltas per aggregate row (hours summed as exact decimals via integer micro-hours). */
+/** Sums deltas per daily row (hours summed as exact decimals via integer micro-hours). */
 function buckets(deltas: Delta[]): Bucket[] {
   const map = new Map<string, Bucket & { micro: bigint }>();
   for (const x of deltas) {
@@ -108,48 +149,117 @@ const microText = (micro: bigint) => {
   return `${sign}${abs / 1_000_000n}.${String(abs % 1_000_000n).padStart(6, '0')}`;
 };
 
-/** Adds deltas to stats_daily: INSERT … ON CONFLICT DO UPDATE SET x = x + …, one statement per batch. */
+const typeOf = (c: Counter) => (c === 'processing_hours' ? 'numeric' : 'int');
+const upsert = (table: string, period: string, counters: Counter[]) => `INSERT INTO ${table} (day, agency_id, procedure_id, channel, ${counters.join(', ')})
+    SELECT ${period}, agency_id, procedure_id, channel, ${counters.map((c) => `sum(${c})::${typeOf(c)}`).join(', ')}
+      FROM input GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, agency_id, procedure_id, channel) DO UPDATE SET ${counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
+/**
+ * One statement adds the deltas to the day, month and year rows and moves the revision the live wall watches. Only
+ * the counters that change are named: a narrow statement is planned several times faster (it runs with every event).
+ */
+const recordSql = (counters: Counter[]) => `WITH input AS (
+    SELECT * FROM unnest($1::date[], $2::uuid[], $3::uuid[], $4::text[], ${counters.map((c, k) => `$${k + 5}::${typeOf(c)}[]`).join(', ')})
+      AS t (day, agency_id, procedure_id, channel, ${counters.join(', ')})),
+  daily AS (${upsert('stats_daily', 'day', counters)}),
+  monthly AS (${upsert('stats_monthly', `date_trunc('month', day)::date`, counters)}),
+  yearly AS (${upsert('stats_yearly', `date_trunc('year', day)::date`, counters)})
+  UPDATE stats_revision SET revision = revision + 1`;
+
+/** Adds deltas to the aggregates (INSERT … ON CONFLICT DO UPDATE SET x = x + …) and bumps the revision. */
 export async function applyDeltas(tx: Queryable, deltas: Delta[]): Promise<void> {
   const rows = buckets(deltas);
+  const counters = COUNTERS.filter((c) => deltas.some((d) => d.counter === c));
+  if (!counters.length) {
+    await tx.query('UPDATE stats_revision SET revision = revision + 1');
+    return;
+  }
+  const sql = recordSql(counters);
   for (let i = 0; i < rows.length; i += 5000) {
     const part = rows.slice(i, i + 5000);
-    await tx.query(
-      `INSERT INTO stats_daily (day, agency_id, procedure_id, channel, ${COUNTERS.join(', ')})
-       SELECT * FROM unnest($1::date[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[],
-                            $10::numeric[], $11::int[], $12::int[])
-       ON CONFLICT (day, agency_id, procedure_id, channel) DO UPDATE SET
-         ${COUNTERS.map((c) => `${c} = stats_daily.${c} + excluded.${c}`).join(', ')}`,
-      [part.map((r) => r.day), part.map((r) => r.agencyId), part.map((r) => r.procedureId), part.map((r) => r.channel),
-        ...COUNTERS.map((c) => part.map((r) => r[c]))]);
+    await tx.query(sql, [part.map((r) => r.day), part.map((r) => r.agencyId), part.map((r) => r.procedureId), part.map((r) => r.channel),
+      ...counters.map((c) => part.map((r) => r[c]))]);
   }
 }
 
-/** Lazily built calendar: only finishing events need it. */
-function lazyCalendar(tx: Queryable) {
-  let calendar: WorkingCalendar | undefined;
-  return {
-    async ready(needed: boolean) { if (needed && !calendar) calendar = await workingCalendar(tx); },
-    get: () => { if (!calendar) throw new Error('calendar not loaded'); return calendar; },
-  };
+// ---- the open set -------------------------------------------------------------------------------
+
+const OPEN_STATUSES = [2, 4, 5, 6, 7];
+
+/** The stats_open row of a dossier, or null when it is not a received, unfinished dossier. */
+function openRow(d: Row, calendar: WorkingCalendar, riskShare: number) {
+  if (!d.received_at || !OPEN_STATUSES.includes(d.status)) return null;
+  let atRiskFrom: string | null = null;
+  if (d.due_at) {
+    const total = calendar.workingHoursBetween(at(d.received_at), at(d.due_at));
+    atRiskFrom = calendar.addWorkingHours(at(d.received_at), (1 - riskShare) * total).toISOString();
+  }
+  return { ...baseOf(d), dossierId: d.id as string, receivedDay: dayOf(d.received_at), dueAt: d.due_at ? at(d.due_at).toISOString() : null,
+    pausedAt: d.paused_at ? at(d.paused_at).toISOString() : null, lateFrom: lateFrom(d), atRiskFrom };
 }
+
+/** Brings stats_open in line with the given dossier rows (inserted, changed or removed when finished). */
+async function syncOpen(tx: Queryable, dossiers: Row[], calendar: WorkingCalendar): Promise<void> {
+  if (!dossiers.length) return;
+  const open = dossiers.filter((d) => d.received_at && OPEN_STATUSES.includes(d.status));
+  const share = open.length ? await atRiskShare(tx) : 0;
+  const rows = open.map((d) => openRow(d, calendar, share)!);
+  const kept = new Set(rows.map((r) => r.dossierId));
+  const gone = dossiers.map((d) => d.id as string).filter((id) => !kept.has(id));
+  if (gone.length) await tx.query('DELETE FROM stats_open WHERE dossier_id = ANY($1::uuid[])', [gone]);
+  for (let i = 0; i < rows.length; i += 5000) {
+    const part = rows.slice(i, i + 5000);
+    const col = <K extends keyof (typeof part)[number]>(k: K) => part.map((r) => r[k]);
+    await tx.query(
+      `INSERT INTO stats_open (dossier_id, agency_id, procedure_id, channel, received_day, due_at, paused_at, late_from, at_risk_from)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::date[], $6::timestamptz[], $7::timestamptz[], $8::date[], $9::timestamptz[])
+       ON CONFLICT (dossier_id) DO UPDATE SET agency_id = excluded.agency_id, procedure_id = excluded.procedure_id, channel = excluded.channel,
+         received_day = excluded.received_day, due_at = excluded.due_at, paused_at = excluded.paused_at, late_from = excluded.late_from,
+         at_risk_from = excluded.at_risk_from`,
+      [col('dossierId'), col('agencyId'), col('procedureId'), col('channel'), col('receivedDay'), col('dueAt'), col('pausedAt'), col('lateFrom'), col('atRiskFrom')]);
+  }
+}
+
+/** Re-reads the given dossiers into stats_open (after a correction made directly in the dossier rows). */
+export async function refreshOpenDossiers(db: Database, dossierIds: string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await syncOpen(tx, await tx.query('SELECT * FROM dossiers WHERE id = ANY($1::uuid[])', [dossierIds]), await workingCalendar(tx));
+    await applyDeltas(tx, []); // no counter changes; moves the revision
+  });
+}
+
+/** The number the live wall watches: it moves when a transaction that changed the statistics commits. */
+export async function statisticsRevision(db: Queryable): Promise<number> {
+  const [r] = await db.query('SELECT revision FROM stats_revision');
+  return Number(r.revision);
+}
+
+// ---- the hooks -----------------------------------------------------------------------------------
 
 /** The dossier-event hook: register with `onDossierEvent(recordDossierStatistics)`. */
 export const recordDossierStatistics: DossierEventHook = async (tx, dossier, event) => {
   if (!dossier || event.data?.imported) return;
-  const cal = lazyCalendar(tx);
-  await cal.ready(['approve', 'refuse', 'stop'].includes(event.action));
-  const deltas = eventDeltas(dossier, event, cal.get);
-  if (deltas.length) await applyDeltas(tx, deltas);
+  const calendar = await workingCalendar(tx);
+  await applyDeltas(tx, eventDeltas(dossier, event, () => calendar));
+  // A dossier never received has no place in the open set, now or before.
+  if (dossier.received_at) await syncOpen(tx, [dossier], calendar);
 };
 
-/** For the historical import: call in the transaction that wrote the dossiers (after their rows are inserted). */
-export async function recordImportedDossiers(tx: Queryable, dossierIds: string[]): Promise<void> {
-  if (!dossierIds.length) return;
-  const rows = await tx.query('SELECT * FROM dossiers WHERE id = ANY($1::uuid[])', [dossierIds]);
-  const cal = lazyCalendar(tx);
-  await cal.ready(true);
-  await applyDeltas(tx, rows.flatMap((d) => importedDeltas(d, cal.get)));
+/** The historical import's hook: register with `onDossiersImported(recordImportedDossiers)`. */
+export const recordImportedDossiers: DossiersImportedHook = async (tx, dossierIds) => {
+  if (dossierIds.length) await recordImportedRows(tx, await tx.query('SELECT * FROM dossiers WHERE id = ANY($1::uuid[])', [dossierIds]));
+};
+
+/** Counts imported dossiers as their rows stood when imported. */
+export async function recordImportedRows(tx: Queryable, rows: Row[]): Promise<void> {
+  const calendar = await workingCalendar(tx);
+  await applyDeltas(tx, rows.flatMap((d) => importedDeltas(d, () => calendar)));
+  await syncOpen(tx, rows, calendar);
 }
+
+// ---- the reference -------------------------------------------------------------------------------
+
+const COUNTED_ACTIONS = ['submit', 'accept', 'approve', 'refuse', 'stop', 'return_result', 'request_supplement', 'apologize', 'import'];
 
 /** Every contribution of the dossiers in `rows` with their events, by the definition above. */
 function dossierDeltas(rows: Row[], events: Map<string, Row[]>, calendar: () => WorkingCalendar): Delta[] {
@@ -158,7 +268,9 @@ function dossierDeltas(rows: Row[], events: Map<string, Row[]>, calendar: () => 
     const list = events.get(d.id) ?? [];
     const imported = list.some((e) => e.action === 'import' && e.data?.imported);
     const live = list.filter((e) => !e.data?.imported);
-    for (const e of live) out.push(...eventDeltas(d, { action: e.action, toStatus: e.to_status, at: at(e.at) }, calendar));
+    for (const e of live) {
+      out.push(...eventDeltas(d, { action: e.action, toStatus: e.to_status, at: at(e.at), actorKind: e.actor_kind, data: e.data ?? {} }, calendar));
+    }
     if (imported) {
       out.push(...importedDeltas(d, calendar, {
         accepted: live.some((e) => e.action === 'accept' && e.to_status === 2),
@@ -171,13 +283,14 @@ function dossierDeltas(rows: Row[], events: Map<string, Row[]>, calendar: () => 
 }
 
 /**
- * Rebuilds stats_daily from dossiers and dossier_events, a page of dossiers at a time, in one transaction (the
- * reference for the incremental counters, and the repair after a change of definition or calendar).
+ * Rebuilds the counters and the open set from dossiers and dossier_events, a page of dossiers at a time, in one
+ * transaction (the reference for the incremental counters, and the repair after a change of definition or calendar).
  */
 export async function recomputeStatistics(db: Database, pageSize = 2000): Promise<void> {
   const calendar = await workingCalendar(db);
   await db.transaction(async (tx) => {
-    await tx.query('DELETE FROM stats_daily');
+    for (const g of GRAINS) await tx.query(`DELETE FROM ${g.table}`);
+    await tx.query('DELETE FROM stats_open');
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const rows = await tx.query('SELECT * FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2', [after, pageSize]);
@@ -185,75 +298,28 @@ export async function recomputeStatistics(db: Database, pageSize = 2000): Promis
       after = rows[rows.length - 1].id;
       const events = new Map<string, Row[]>();
       const list = await tx.query(
-        `SELECT dossier_id, at, action, to_status, data FROM dossier_events
-          WHERE dossier_id = ANY($1::uuid[]) AND (action IN ('accept', 'approve', 'refuse', 'stop', 'request_supplement', 'apologize', 'import'))
-          ORDER BY id`, [rows.map((r) => r.id)]);
+        `SELECT dossier_id, at, action, actor_kind, to_status, data FROM dossier_events
+          WHERE dossier_id = ANY($1::uuid[]) AND action = ANY($2::text[]) ORDER BY id`, [rows.map((r) => r.id), COUNTED_ACTIONS]);
       for (const e of list) {
         if (!events.has(e.dossier_id)) events.set(e.dossier_id, []);
         events.get(e.dossier_id)!.push(e);
       }
       await applyDeltas(tx, dossierDeltas(rows, events, () => calendar));
+      await syncOpen(tx, rows, calendar);
     }
   });
 }
 
-// ---- reading -----------------------------------------------------------------------------------
-
-export interface SummaryQuery { from: string; to: string; agency?: string; procedure?: string }
-
-export interface Summary {
-  period: { from: string; to: string }; agency: string | null; procedure: string | null;
-  received: { total: number; online: number; counter: number; post: number };
-  finished: { total: number; early: number; onTime: number; late: number; other: number };
-  /** (trước hạn + đúng hạn) / (trước hạn + đúng hạn + quá hạn); null when nothing was classified. */
-  onTimeRatio: number | null;
-  averageWorkingDays: number | null;
-  supplementRequests: number; apologies: number;
-  /** Current open dossiers (not period-bound), by their deadline now; paused ones as of when their clock stopped. */
-  open: { inTime: number; atRisk: number; overdue: number };
-}
-
-const SCOPE_SQL = `($3::uuid IS NULL OR agency_id = $3::uuid) AND ($4::uuid IS NULL OR procedure_id = $4::uuid)`;
-
-/** The indicators for a period (Vietnam dates, inclusive) and scope (competent agency, procedure). */
-export async function summary(db: Queryable, q: SummaryQuery): Promise<Summary> {
-  const params = [q.from, q.to, q.agency ?? null, q.procedure ?? null];
-  const rows = await db.query(
-    `SELECT channel, ${COUNTERS.map((c) => `sum(${c})::text AS ${c}`).join(', ')} FROM stats_daily
-      WHERE day BETWEEN $1::date AND $2::date AND ${SCOPE_SQL} GROUP BY channel`, params);
-  const total = (c: Counter) => rows.reduce((s, r) => s + Number(r[c]), 0);
-  const byChannel = (ch: string) => Number(rows.find((r) => r.channel === ch)?.received ?? 0);
-  const early = total('finished_early');
-  const onTime = total('finished_on_time');
-  const late = total('finished_late');
-  const classified = early + onTime + late;
-  const calendar = await workingCalendar(db);
-  const hoursPerDay = calendar.dayMs / 3600_000;
-
-  const open = { inTime: 0, atRisk: 0, overdue: 0 };
-  const share = await atRiskShare(db);
-  const now = new Date();
-  const openRows = await db.query(
-    `SELECT received_at, due_at, paused_at FROM dossiers
-      WHERE status IN (2, 4, 5, 6, 7) AND due_at IS NOT NULL AND received_at IS NOT NULL
-        AND ($1::uuid IS NULL OR home_agency_id = $1::uuid) AND ($2::uuid IS NULL OR procedure_id = $2::uuid)`, [q.agency ?? null, q.procedure ?? null]);
-  for (const d of openRows) {
-    const t = classifyOpen(calendar, at(d.received_at), at(d.due_at), d.paused_at ? at(d.paused_at) : now, share);
-    if (t === 'in_time') open.inTime++; else if (t === 'at_risk') open.atRisk++; else open.overdue++;
-  }
-  return {
-    period: { from: q.from, to: q.to }, agency: q.agency ?? null, procedure: q.procedure ?? null,
-    received: { total: total('received'), online: byChannel('online'), counter: byChannel('counter'), post: byChannel('post') },
-    finished: { total: classified + total('finished_other'), early, onTime, late, other: total('finished_other') },
-    onTimeRatio: classified ? (early + onTime) / classified : null,
-    averageWorkingDays: classified ? Math.round((total('processing_hours') / hoursPerDay / classified) * 100) / 100 : null,
-    supplementRequests: total('supplements'), apologies: total('apologies'), open,
-  };
-}
-
-/** stats_daily as comparable rows (tests, checks): zero rows dropped, ordered. */
+/** The aggregates and the open set as comparable rows (tests, checks): zero rows dropped, ordered. */
 export async function statisticsSnapshot(db: Queryable): Promise<Row[]> {
-  return db.query(
-    `SELECT day::text, agency_id, procedure_id, channel, ${COUNTERS.map((c) => `${c}::text AS ${c}`).join(', ')} FROM stats_daily
-      WHERE ${COUNTERS.map((c) => `${c} <> 0`).join(' OR ')} ORDER BY 1, 2, 3, 4`);
+  const out: Row[] = [];
+  for (const g of GRAINS) {
+    out.push(...(await db.query(
+      `SELECT '${g.table}' AS grain, day::text, agency_id, procedure_id, channel, ${COUNTERS.map((c) => `${c}::${c === 'processing_hours' ? 'numeric(20, 6)::' : ''}text AS ${c}`).join(', ')} FROM ${g.table}
+        WHERE ${COUNTERS.map((c) => `${c} <> 0`).join(' OR ')} ORDER BY 2, 3, 4, 5`)));
+  }
+  out.push(...(await db.query(
+    `SELECT 'stats_open' AS grain, dossier_id, agency_id, procedure_id, channel, received_day::text, due_at::text, paused_at::text,
+            late_from::text, at_risk_from::text FROM stats_open ORDER BY dossier_id`)));
+  return out;
 }

@@ -1,0 +1,101 @@
+// Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg,
+// 23/6/2022), as DVCQG scores it (province maximum 100). Indicators whose data the platform does not hold are listed
+// as not available with null figures; the total adds only what was scored, against the maxima of those indicators.
+import type { Queryable } from '../db/index.ts';
+import { badRequest } from '../shared/errors.ts';
+import { addDays, figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
+
+export interface IndicatorDefinition { key: string; name: string; formula: string; maxPoints: number; group: string }
+
+/** The scored indicator and how its points follow from numerator and denominator; null: data not held. */
+type Scorer = ((f: Figures) => { numerator: number; denominator: number }) | null;
+
+// Points are proportional to the ratio (DVCQG's observed scoring for the indicators the platform can compute).
+const INDICATORS: (IndicatorDefinition & { score: Scorer })[] = [
+  { group: 'Công khai, minh bạch', key: 'PUBLISH_ON_TIME', name: 'TTHC được công bố đúng hạn', maxPoints: 6, score: null,
+    formula: 'Số TTHC công bố đúng hạn / tổng số TTHC công bố × 6 (quyết định công bố trước ngày văn bản có hiệu lực ít nhất 5 ngày làm việc)' },
+  { group: 'Công khai, minh bạch', key: 'PUBLIC_UPDATE_ON_TIME', name: 'TTHC được cập nhật, công khai đúng hạn', maxPoints: 4, score: null,
+    formula: 'Số TTHC công khai trên CSDL quốc gia trong 5 ngày làm việc từ ngày công bố / tổng số TTHC công bố × 4' },
+  { group: 'Công khai, minh bạch', key: 'PUBLIC_CONTENT_FULL', name: 'TTHC công khai đầy đủ 7 bộ phận', maxPoints: 2, score: null,
+    formula: 'Số TTHC công khai đủ tên, trình tự, cách thức, hồ sơ, thời hạn, đối tượng, cơ quan / tổng số TTHC × 2' },
+  { group: 'Công khai, minh bạch', key: 'DOSSIER_SYNC', name: 'Hồ sơ đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia', maxPoints: 6, score: null,
+    formula: 'Số hồ sơ đồng bộ có ngày tiếp nhận trong kỳ / số hồ sơ theo báo cáo × 6' },
+  { group: 'Tiến độ, kết quả giải quyết', key: 'ON_TIME_PROCESSING', name: 'Hồ sơ giải quyết trước hạn, đúng hạn và đang trong hạn', maxPoints: 20,
+    formula: '(Hồ sơ hoàn thành trước hạn, đúng hạn + hồ sơ chưa hoàn thành còn trong hạn ở cuối kỳ) / (hồ sơ hoàn thành được phân loại + hồ sơ chưa hoàn thành) × 20',
+    score: (f) => ({ numerator: f.finished.early + f.finished.onTime + f.openAtEnd.inTime, denominator: f.finished.early + f.finished.onTime + f.finished.late + f.openAtEnd.total }) },
+  { group: 'Cung cấp dịch vụ trực tuyến', key: 'FULL_ONLINE_DOSSIERS', name: 'Hồ sơ trực tuyến toàn trình', maxPoints: 12,
+    formula: 'Hồ sơ tiếp nhận trực tuyến của TTHC cung cấp DVC trực tuyến toàn trình / hồ sơ tiếp nhận của các TTHC đó × 12',
+    score: (f) => ({ numerator: f.sums.full_online, denominator: f.sums.full_received }) },
+  { group: 'Thanh toán trực tuyến', key: 'ONLINE_PAYMENT', name: 'Thanh toán trực tuyến nghĩa vụ tài chính', maxPoints: 10, score: null,
+    formula: '6 × tỷ lệ hồ sơ thanh toán trực tuyến + min(2; 2,5 × tỷ lệ TTHC có giao dịch) + 2,5 × tỷ lệ TTHC tích hợp thanh toán' },
+  { group: 'Số hóa hồ sơ', key: 'ORIGINAL_RESULT_AVAILABLE', name: 'Kết quả giải quyết điện tử', maxPoints: 6,
+    formula: 'Hồ sơ trả kết quả điện tử / hồ sơ đã trả kết quả × 6',
+    score: (f) => ({ numerator: f.sums.returned_online, denominator: f.sums.returned }) },
+  { group: 'Số hóa hồ sơ', key: 'SO_HOA_GIAY_TO_GIAI_QUYET', name: 'Số hóa thành phần hồ sơ', maxPoints: 4,
+    formula: 'Hồ sơ trực tiếp, bưu chính có thành phần được số hóa khi tiếp nhận / hồ sơ tiếp nhận trực tiếp, bưu chính × 4',
+    score: (f) => ({ numerator: f.sums.paper_digitised, denominator: f.sums.paper_received }) },
+  { group: 'Số hóa hồ sơ', key: 'ELECTRONIC_CERTIFIED_COPY', name: 'Cấp bản sao điện tử có chứng thực', maxPoints: 2, score: null,
+    formula: 'Số xã cung cấp chứng thực bản sao điện tử / tổng số xã × 2' },
+  { group: 'Số hóa hồ sơ', key: 'REUSED_DIGITIZED_DATA', name: 'Tái sử dụng dữ liệu số hóa', maxPoints: 2, score: null,
+    formula: 'min(2; 2 × tỷ lệ hồ sơ tái sử dụng dữ liệu / 80%)' },
+  { group: 'Số hóa hồ sơ', key: 'SYNCED_WITH_DVCQG_PERSONAL_STORAGE', name: 'Số hóa có kết nối kho dữ liệu trên Cổng DVCQG', maxPoints: 4, score: null,
+    formula: 'Hồ sơ có ít nhất một thành phần lấy từ Kho hoặc kết quả đồng bộ vào Kho / tổng số hồ sơ × 4' },
+  { group: 'Số hóa hồ sơ', key: 'CITIZEN_DATA_CONNECTED_DOSSIER', name: 'Hồ sơ sử dụng dữ liệu dân cư', maxPoints: 2, score: null,
+    formula: 'Hồ sơ khai thác CSDL quốc gia về dân cư / tổng số hồ sơ × 2' },
+  { group: 'Số hóa hồ sơ', key: 'CITIZEN_DATA_CONNECTED_FORMALITY', name: 'TTHC kết nối dữ liệu dân cư', maxPoints: 2, score: null,
+    formula: 'TTHC đã kết nối CSDL quốc gia về dân cư / TTHC cần kết nối × 2' },
+  { group: 'Mức độ hài lòng', key: 'PETITION_PROCESSING_ON_TIME', name: 'Phản ánh, kiến nghị được xử lý đúng hạn', maxPoints: 6, score: null,
+    formula: 'PAKN xử lý đúng hạn / PAKN phải xử lý × 6 (6 điểm khi không có PAKN)' },
+  { group: 'Mức độ hài lòng', key: 'PETITION_HANDLING_SATISFACTION', name: 'Hài lòng về xử lý phản ánh, kiến nghị', maxPoints: 6, score: null,
+    formula: '(PAKN đã xử lý − không hài lòng, lặp lại, trễ hạn) / PAKN đã xử lý × 6' },
+  { group: 'Mức độ hài lòng', key: 'DOSSIER_RECEIVING_SATISFACTION', name: 'Hài lòng về tiếp nhận, giải quyết TTHC', maxPoints: 6, score: null,
+    formula: 'min(6; 6 × tỷ lệ đánh giá hài lòng / 90%)' },
+];
+
+/** 2026 | 2026-Q3 | 2026-07 → inclusive Vietnam dates. */
+export function periodOf(period: string): { from: string; to: string } {
+  let m = /^(\d{4})$/.exec(period);
+  if (m) return { from: `${m[1]}-01-01`, to: `${m[1]}-12-31` };
+  m = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (m) {
+    const first = (Number(m[2]) - 1) * 3 + 1;
+    return { from: `${m[1]}-${String(first).padStart(2, '0')}-01`, to: endOfMonth(m[1], first + 2) };
+  }
+  m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
+  if (m) return { from: `${m[1]}-${m[2]}-01`, to: endOfMonth(m[1], Number(m[2])) };
+  throw badRequest('INVALID_PERIOD', 'Kỳ đánh giá phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM.', { period });
+}
+const endOfMonth = (year: string, month: number) =>
+  addDays(month === 12 ? `${Number(year) + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`, -1);
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Each indicator's figures and points for one set of figures. */
+function score(f: Figures) {
+  const indicators = INDICATORS.map(({ score: scorer, group, ...def }) => {
+    if (!scorer) return { ...def, group, numerator: null, denominator: null, points: null, available: false };
+    const { numerator, denominator } = scorer(f);
+    return { ...def, group, numerator, denominator, points: denominator ? round((def.maxPoints * numerator) / denominator) : null, available: true };
+  });
+  const scored = indicators.filter((i) => i.points !== null);
+  return { indicators, total: { points: round(scored.reduce((s, i) => s + i.points!, 0)), maxPoints: scored.reduce((s, i) => s + i.maxPoints, 0) } };
+}
+
+/** The index for a period, for the province or one agency, with the ranking of agencies (and commune committees). */
+export async function index766(db: Queryable, q: { period: string; agency?: string }) {
+  const { from, to } = periodOf(q.period);
+  const ctx = await indicatorContext(db);
+  const [whole, perAgency] = await Promise.all([
+    figuresBy(db, ctx, { from, to, agency: q.agency }, null),
+    figuresBy(db, ctx, { from, to }, 'agency_id'),
+  ]);
+  const { indicators, total } = score(whole.get('')!);
+  const ranking = [...perAgency].map(([agencyId, f]) => {
+    const s = score(f).total;
+    return { agencyId, name: ctx.dims.agencies.get(agencyId)?.name ?? agencyId, points: s.points, maxPoints: s.maxPoints, rank: 0 };
+  }).filter((r) => r.maxPoints > 0);
+  const share = (r: { points: number; maxPoints: number }) => r.points / r.maxPoints;
+  ranking.sort((a, b) => share(b) - share(a) || a.name.localeCompare(b.name, 'vi'));
+  rankRows(ranking, (r) => String(share(r)));
+  return { period: q.period, from, to, agency: q.agency ?? null, indicators, total, ranking };
+}
