@@ -35,7 +35,8 @@ export async function sandboxRoutes(app: FastifyInstance, settings: PaymentSetti
       schema: { hide: true, tags: ['Thanh toán (thử nghiệm)'], summary: 'Cổng thanh toán thử nghiệm: trang thanh toán của đơn hàng (kiểm tra chữ ký như VNPay)',
         querystring: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } } },
     }, async (req, reply) => {
-      reply.type('text/html; charset=utf-8');
+      // The page's form posts back here; under "no-referrer" Chrome would send "Origin: null" and the CSRF check refuses it.
+      reply.type('text/html; charset=utf-8').header('referrer-policy', 'same-origin');
       const p = verifiedParams(config.hashSecret, req.query);
       if (!p || p.vnp_TmnCode !== config.tmnCode || p.vnp_Command !== 'pay' || !/^\d+$/.test(p.vnp_Amount ?? '') || !p.vnp_TxnRef || !p.vnp_ReturnUrl) {
         return reply.status(400).send(page('Sai chữ ký', '<p>Yêu cầu thanh toán không hợp lệ: chữ ký hoặc tham số không đúng (mã lỗi 97).</p>'));

@@ -13,6 +13,7 @@ import { CitizenSignIn } from './citizen/SignIn.tsx';
 import { SubmitDossierPage } from './citizen/SubmitDossier.tsx';
 import { MyDossiersPage } from './citizen/MyDossiers.tsx';
 import { MyDossierPage } from './citizen/MyDossier.tsx';
+import { MyDocumentsPage } from './citizen/MyDocuments.tsx';
 import { OfficeArea } from './office/OfficeArea.tsx';
 import { useStaffSignedIn } from './office/session.ts';
 import { WALL_PATH, canSeeStatistics, iocRoute, wall } from './ioc/routes.tsx';
@@ -38,6 +39,7 @@ function route(pathname: string): ReactNode {
   if (pathname === '/ho-so-cua-toi') return <MyDossiersPage />;
   const mine = matchPath('/ho-so-cua-toi/:id', pathname);
   if (mine) return <MyDossierPage key={mine.id} id={mine.id} />;
+  if (pathname === '/kho-du-lieu') return <MyDocumentsPage />;
   if (pathname === '/mot-cua' || pathname.startsWith('/mot-cua/')) return <OfficeArea pathname={pathname} />;
   const ioc = iocRoute(pathname);
   if (ioc) return ioc;

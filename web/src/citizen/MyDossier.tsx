@@ -8,6 +8,8 @@ import { FileSlots, toRefs, type AttachedFile } from './FileSlots.tsx';
 import { dossierAction } from './requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from './SchemaForm.tsx';
 import { CitizenGate } from './session.tsx';
+import { PaymentPanel } from './Payment.tsx';
+import { RatingPanel } from './Rating.tsx';
 import { ResultPanel } from '../results/ResultPanel.tsx';
 
 export function MyDossierPage({ id }: { id: string }) {
@@ -59,6 +61,8 @@ function MyDossier({ id }: { id: string }) {
       )}
 
       {(d.status === 9 || d.status === 10) && <Section id="ket-qua" title="Kết quả giải quyết"><ResultPanel dossierId={d.id} /></Section>}
+      {d.status === 10 && <Section id="danh-gia" title="Đánh giá mức độ hài lòng"><RatingPanel dossierId={d.id} /></Section>}
+      <Section id="phi-le-phi" title="Phí, lệ phí"><PaymentPanel dossierId={d.id} onPaid={res.reload} /></Section>
       <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencyNames} /></Section>
       <Section id="qua-trinh" title="Quá trình giải quyết"><Timeline dossier={d} agencyNames={agencyNames} /></Section>
       <Section id="phieu" title="Giấy tờ do cơ quan phát hành"><FormLinks dossier={d} /></Section>

@@ -18,7 +18,10 @@ function MyDossiers() {
     <div className="container page">
       <div className="page-head">
         <h1>Hồ sơ của tôi</h1>
-        <Link className="btn" to="/thu-tuc?onlineLevel=full">Nộp hồ sơ mới</Link>
+        <div className="form-actions">
+          <Link className="btn" to="/kho-du-lieu">Kho dữ liệu của tôi</Link>
+          <Link className="btn" to="/thu-tuc?onlineLevel=full">Nộp hồ sơ mới</Link>
+        </div>
       </div>
       <ErrorMessage error={list.error} />
       {!items && list.loading && <Loading />}

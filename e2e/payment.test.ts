@@ -1,0 +1,98 @@
+// Paying a fee online, in Chromium: a citizen signs in and files "Cấp bản sao Trích lục hộ tịch" (8.000 đồng) on a
+// phone; the commune's desk receives it, which makes the fee due (status 6); the citizen sees the VietQR code, pays
+// through the sandbox VNPay gateway, comes back to the dossier and sees it paid, with the receipt, and back in processing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { Running } from '../src/server.ts';
+import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
+
+let platform: Running;
+let browser: Browser;
+let pdf: string;
+before(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pay-')), 'to-khai.pdf');
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+});
+after(async () => {
+  await browser?.close();
+  await platform?.app.close();
+});
+
+test('a citizen pays a dossier fee in the sandbox gateway and sees it paid', async () => {
+  const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const officerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    // ---- the citizen files the procedure ----
+    const citizen = await citizenContext.newPage();
+    await citizenSignInInBrowser(citizen, platform.url, '092203004567', 'Phạm Thị Hoa');
+    await citizen.goto(platform.url + '/thu-tuc/2.000635');
+    await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
+    await citizen.getByLabel('Cơ quan tiếp nhận, giải quyết hồ sơ (bắt buộc)', { exact: true }).selectOption({ label: 'Ủy ban nhân dân Phường Cái Khế' });
+    await citizen.getByLabel('Họ và tên người yêu cầu (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
+    await citizen.getByLabel('Số định danh cá nhân (bắt buộc)', { exact: true }).fill('092203004567');
+    await citizen.getByLabel('Loại trích lục (bắt buộc)', { exact: true }).selectOption('Khai sinh');
+    await citizen.getByLabel('Họ và tên người được cấp trích lục (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
+    await citizen.getByLabel('Số bản sao (bắt buộc)', { exact: true }).fill('1');
+    const component = 'Tờ khai cấp bản sao Trích lục hộ tịch theo mẫu';
+    await citizen.getByLabel(`${component} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
+    await citizen.getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true }).getByText('to-khai.pdf', { exact: true }).waitFor();
+    await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ thành công' }).waitFor();
+    const code = (await citizen.locator('.dossier-code').innerText()).trim();
+
+    // ---- the commune's desk receives it: the fee falls due ----
+    const officer = await officerContext.newPage();
+    await officer.goto(platform.url + '/dang-nhap');
+    await officer.getByLabel('Tên đăng nhập', { exact: true }).fill('caikhe.motcua');
+    await officer.getByLabel('Mật khẩu', { exact: true }).fill('Congso@2026');
+    await officer.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await officer.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
+    await officer.goto(platform.url + '/mot-cua');
+    await officer.getByRole('link', { name: code, exact: true }).click();
+    await officer.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    await officer.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+    await officer.getByText('Đã tiếp nhận hồ sơ.', { exact: true }).waitFor();
+    await officer.locator('.badges').getByText('Yêu cầu thực hiện nghĩa vụ tài chính', { exact: true }).waitFor();
+
+    // ---- the citizen sees what is owed and how to pay ----
+    await citizen.getByRole('link', { name: `Xem hồ sơ ${code}`, exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    await citizen.locator('.badges').getByText('Yêu cầu thực hiện nghĩa vụ tài chính', { exact: true }).waitFor();
+    const fees = citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Phí, lệ phí', exact: true }) });
+    await fees.getByText('Chờ thanh toán', { exact: true }).waitFor();
+    assert.match(await fees.innerText(), /Phí cấp bản sao Trích lục hộ tịch\s+8\.000 đồng/);
+    const qr = fees.getByRole('img', { name: new RegExp(`^Mã VietQR chuyển 8\\.000 đồng .* nội dung ${code.replaceAll('.', '\\.')}$`) });
+    await qr.waitFor();
+    assert.ok(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100), 'the QR image loaded');
+    const overflow = await citizen.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the payment section is ${overflow}px wider than the phone`);
+
+    // ---- paying in the sandbox gateway ----
+    await fees.getByRole('button', { name: 'Thanh toán qua VNPay', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Thanh toán đơn hàng' }).waitFor();
+    assert.match(await citizen.locator('body').innerText(), /8\.000 VND/);
+    assert.match(await citizen.locator('body').innerText(), new RegExp(code.replace(/[^0-9A-Z]/g, '').slice(0, 3)));
+    await citizen.getByRole('button', { name: 'Thanh toán', exact: true }).click();
+
+    // ---- back on the dossier: paid, receipt, processing again ----
+    await citizen.waitForURL((url) => url.pathname.startsWith('/ho-so-cua-toi/') && url.searchParams.get('thanh-toan') === 'da-thanh-toan');
+    await citizen.getByText('Thanh toán thành công. Hồ sơ tiếp tục được giải quyết.', { exact: true }).waitFor();
+    await fees.getByText('Đã thanh toán', { exact: true }).waitFor();
+    await citizen.locator('.badges').getByText('Được tiếp nhận', { exact: true }).waitFor();
+    const receipt = fees.getByRole('link', { name: /^Biên lai thu phí, lệ phí số \d{4}-\d{6}$/ });
+    const response = await citizenContext.request.get(new URL((await receipt.getAttribute('href'))!, platform.url).href);
+    assert.equal(response.headers()['content-type'], 'application/pdf');
+    const timeline = await citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Quá trình giải quyết' }) }).innerText();
+    assert.match(timeline, /Ghi nhận đã nộp phí, lệ phí/);
+  } finally {
+    await citizenContext.close();
+    await officerContext.close();
+  }
+});
