@@ -1,8 +1,9 @@
 // Shared set-up for end-to-end tests: the platform on a fresh embedded database, and Debian's Chromium.
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
 import { startServer, type Running } from '../src/server.ts';
 
@@ -17,8 +18,36 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A port free right now: the platform must know its own address (the local identity provider's issuer) before it listens. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** The platform with the demo province on a fresh PGlite directory, on a free port. */
 export async function startPlatform(): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'congso-e2e-'));
-  return startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }));
+  return startServer(loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir }));
+}
+
+/**
+ * Signs a citizen in the way a person does: from the portal's sign-in page (opened unless the page is on it already,
+ * e.g. sent there by "Nộp hồ sơ trực tuyến") to the local identity provider's page, where a demo citizen is chosen by
+ * ID number, or another one typed in with `fullName`; resolves once the browser is back on the portal.
+ */
+export async function citizenSignInInBrowser(page: Page, baseUrl: string, idNumber: string, fullName?: string) {
+  if (new URL(page.url()).pathname !== '/cong-dan/dang-nhap') await page.goto(`${baseUrl}/cong-dan/dang-nhap`);
+  await page.getByRole('link', { name: 'Đăng nhập bằng tài khoản định danh điện tử', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Đăng nhập bằng tài khoản định danh điện tử' }).waitFor();
+  if (fullName === undefined) {
+    await page.getByRole('button', { name: new RegExp(`Số định danh ${idNumber}`) }).click();
+  } else {
+    await page.getByLabel('Số định danh cá nhân', { exact: true }).fill(idNumber);
+    await page.getByLabel('Họ và tên', { exact: true }).fill(fullName);
+    await page.getByRole('button', { name: 'Đăng nhập và đồng ý', exact: true }).click();
+  }
+  await page.waitForURL((url) => !url.pathname.startsWith('/idp/') && !url.pathname.startsWith('/api/'));
 }

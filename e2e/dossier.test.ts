@@ -1,4 +1,4 @@
-// A dossier's way through the one-stop office, in Chromium: a citizen signs in (development sign-in), files
+// A dossier's way through the one-stop office, in Chromium: a citizen signs in (local identity provider), files
 // "Đăng ký khai sinh" online with PDF attachments (on a 360 px phone), the commune's counter officer receives it,
 // the civil-status officer forwards it to the chairman's step, and the citizen sees the new status.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Running } from '../src/server.ts';
-import { launchBrowser, startPlatform } from './browser.ts';
+import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
 
 let platform: Running;
 let browser: Browser;
@@ -49,12 +49,9 @@ test('file a birth registration online; the counter receives it, the specialist 
     await citizen.goto(platform.url + '/thu-tuc/1.001193');
     await citizen.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
-    // Not signed in: the development sign-in, then back to the form.
+    // Not signed in: through the identity provider's page, then back to the form.
     await citizen.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
-    assert.match(await citizen.locator('main').innerText(), /Đăng nhập thử nghiệm — sẽ thay bằng VNeID/);
-    await citizen.getByLabel('Số định danh cá nhân', { exact: true }).fill('092201001234');
-    await citizen.getByLabel('Họ và tên', { exact: true }).fill('Trần Thị Mai');
-    await citizen.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await citizenSignInInBrowser(citizen, platform.url, '092201001234', 'Trần Thị Mai');
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
     assert.match(new URL(citizen.url()).pathname, /^\/nop-ho-so\//);
     assert.equal(await citizen.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Mai', 'applicant prefilled from the citizen');

@@ -33,10 +33,12 @@ import { keepSubmittedDocuments } from './datastore/service.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
 import { resultRoutes } from './results/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
+import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
+import { registerSecurity, type SecuritySettings } from './shared/security.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string }
+  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc }
   interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
@@ -44,10 +46,14 @@ export interface AppOptions {
   db: Database; logger?: boolean; webDir?: string;
   /** Mark the session cookie Secure (HTTPS only; browsers also accept it on http://localhost). Default true. */
   cookieSecure?: boolean;
-  /** Production mode refuses development-only features (the citizens' development sign-in). */
+  /** Production mode refuses development-only features (the local identity provider: production needs `oidc`). */
   production?: boolean;
   /** The platform's public address, printed in QR codes of lookup links. */
   publicUrl?: string;
+  /** The citizens' OpenID Connect provider; absent → the local development provider under /idp. */
+  oidc?: OidcSettings;
+  /** CORS allow-list and rate limits (defaults: no cross-origin callers, generous limits). */
+  security?: Partial<SecuritySettings>;
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -96,6 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app);
 
   await app.register(cookie);
+  await registerSecurity(app, { settings: opts.security, publicUrl: app.publicUrl, cookieSecure: app.cookieSecure, sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE] });
+  app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
   await app.register(swagger, {
     openapi: {
       info: { title: 'congso API', version: '1', description: 'API của nền tảng chính quyền số congso. Lỗi: { code, message, details } với thông điệp tiếng Việt.' },
@@ -122,7 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await geoRoutes(api);
     await catalogRoutes(api);
     await calendarRoutes(api);
-    await citizenRoutes(api);
+    await citizenRoutes(api, app.citizenOidc);
     await dossierRoutes(api);
     await dossierExtraRoutes(api);
     await statsRoutes(api);

@@ -1,6 +1,8 @@
 // Runtime configuration, from the environment only.
 import { resolve } from 'node:path';
 import type { DatabaseOptions } from './db/index.ts';
+import { oidcSettingsFromEnv, type OidcSettings } from './citizens/oidc.ts';
+import { securitySettingsFromEnv, type SecuritySettings } from './shared/security.ts';
 
 export interface Config {
   port: number;
@@ -11,6 +13,10 @@ export interface Config {
   demoData: boolean;
   publicUrl: string;
   cookieSecure: boolean;
+  /** Citizens' OpenID Connect provider (OIDC_*); absent → the local development provider (refused in production). */
+  oidc?: OidcSettings;
+  /** CORS_ORIGINS and RATE_LIMIT_*. */
+  security: SecuritySettings;
   /** Citizen notifications: SMTP server (smtp://user:pass@host:587); none = emails go to the log. */
   smtpUrl?: string;
   mailFrom: string;
@@ -30,6 +36,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' : !production,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     cookieSecure: env.COOKIE_SECURE !== '0',
+    oidc: oidcSettingsFromEnv(env),
+    security: securitySettingsFromEnv(env),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Cổng dịch vụ công <no-reply@localhost>',
   };

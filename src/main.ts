@@ -2,6 +2,7 @@
 import { loadConfig } from './config.ts';
 import { DEMO_PASSWORD } from './demo/seed.ts';
 import { startServer } from './server.ts';
+import { DEMO_CITIZENS } from './idp/demo-citizens.ts';
 
 const config = loadConfig();
 const started = Date.now();
@@ -14,6 +15,11 @@ if (config.demoData) {
   for (const l of demoLogins) {
     console.log(`    ${l.username.padEnd(22)} ${l.roles.join(', ').padEnd(18)} ${l.agency}`);
   }
+}
+if (app.citizenOidc.local) {
+  console.log(`  Công dân đăng nhập tại ${url}/cong-dan/dang-nhap qua nhà cung cấp định danh thử nghiệm ${app.citizenOidc.local.issuer}`);
+  console.log('  (thay cho VNeID khi phát triển; chọn một công dân hoặc nhập số định danh 12 chữ số bất kỳ):');
+  for (const c of DEMO_CITIZENS) console.log(`    ${c.idNumber}  ${c.fullName.padEnd(18)} mức ${c.level}`);
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void app.close().then(() => process.exit(0)));

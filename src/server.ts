@@ -14,7 +14,8 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   await migrate(db);
   if (config.demoData) await seedDemo(db);
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
-  const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl });
+  const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
+    oidc: config.oidc, security: config.security });
   // The notification outbox is delivered by this process; more workers may run beside it (npm run worker:notifications).
   const notifications = startNotificationWorker(db, { transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
   app.addHook('onClose', async () => {

@@ -388,17 +388,6 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
       await admin({ method: 'PUT', url: '/api/v1/admin/dossier-settings', payload: { atRiskShare: 0.2 } });
     }
   });
-
-  test('the development sign-in is refused in production mode', async () => {
-    (ctx.app as any).production = true;
-    try {
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/citizen/dev-signin', payload: { idNumber: '092190000000', fullName: 'Thử' } });
-      assert.equal(res.statusCode, 403);
-      assert.equal(res.json().code, 'DEV_SIGNIN_DISABLED');
-    } finally {
-      (ctx.app as any).production = false;
-    }
-  });
 });
 
 test('rules: dossier code, classification, masking', () => {

@@ -121,10 +121,11 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
     const code = await nextCode(tx, { id: home.id, code: home.code }, now);
     const [row] = await tx.query(
       `INSERT INTO dossiers (code, procedure_id, procedure_version, home_agency_id, agency_id, receiving_agency_id, channel, status,
-         citizen_id, applicant, form_data, step, step_due_at, submitted_at, received_at, due_at, original_due_at)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
+         citizen_id, applicant, form_data, step, step_due_at, submitted_at, received_at, due_at, original_due_at, citizen_identity_level)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id`,
       [code, procedure.id, procedure.version, home.id, receiving.id, input.channel, received ? Status.Received : Status.New,
-        by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt]);
+        by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt,
+        by.kind === 'citizen' ? by.citizen.identityLevel : null]);
     const reused = await reuseStoredDocuments(tx, by.kind === 'citizen' ? by : { ...by, applicantIdNumber: applicant.idNumber }, uploadOwner(by), row.id, picks);
     await attachFiles(tx, row.id, uploadOwner(by), content, [...(input.files ?? []), ...reused], by.kind === 'staff');
     if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);

@@ -85,14 +85,58 @@ export async function agencyIds(db: Database): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.code, r.id]));
 }
 
+/** Cookies across the redirects of a sign-in through app.inject: name → value (paths do not matter here). */
+export class CookieJar {
+  readonly cookies = new Map<string, string>();
+  take(res: LightMyRequestResponse) {
+    const header = res.headers['set-cookie'];
+    for (const line of header === undefined ? [] : Array.isArray(header) ? header : [String(header)]) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.set(name, value); else this.cookies.delete(name);
+    }
+    return res;
+  }
+  get header() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+}
+
+/** GET an absolute URL of the platform (the local provider's redirects are absolute) through app.inject. */
+function follow(app: FastifyInstance, jar: CookieJar, location: string, opts: Partial<InjectOptions> = {}) {
+  const url = new URL(location, app.publicUrl);
+  return app.inject({ method: 'GET', ...opts, url: url.pathname + url.search, headers: { host: url.host, cookie: jar.header, ...(opts.headers ?? {}) } }).then((r) => jar.take(r));
+}
+
 /**
- * Signs a citizen in and returns a requester carrying the citizen's session cookie. The one way tests obtain a
- * citizen session: when the sign-in mechanism changes, only this function changes.
+ * The citizen's way through the local identity provider, up to its redirect back to the platform: start sign-in,
+ * the provider's login page, choosing (or typing in) the citizen, the provider's resume. Returns the callback
+ * address and the cookies the browser would hold.
+ */
+export async function citizenSignInUntilCallback(app: FastifyInstance, idNumber: string, fullName: string, next?: string) {
+  const jar = new CookieJar();
+  const expectRedirect = (res: LightMyRequestResponse, step: string) => {
+    if (res.statusCode < 300 || res.statusCode > 399) throw new Error(`citizen sign-in ${idNumber}, ${step}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return String(res.headers.location);
+  };
+  const toProvider = expectRedirect(await follow(app, jar, `/api/v1/citizen/signin${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`), 'start');
+  const loginPage = expectRedirect(await follow(app, jar, toProvider), 'authorize');
+  const resume = expectRedirect(await follow(app, jar, `${loginPage}/login`, {
+    method: 'POST', payload: new URLSearchParams({ idNumber, fullName }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  }), 'login');
+  const callback = expectRedirect(await follow(app, jar, resume), 'resume');
+  return { callback, jar };
+}
+
+/**
+ * Signs a citizen in through the real OpenID Connect flow against the local identity provider and returns a
+ * requester carrying the citizen's session cookie. The one way tests obtain a citizen session.
  */
 export async function citizenSignIn(app: FastifyInstance, idNumber: string, fullName: string) {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/citizen/dev-signin', payload: { idNumber, fullName } });
-  if (res.statusCode !== 200) throw new Error(`citizen sign-in ${idNumber}: ${res.statusCode} ${res.body}`);
-  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  const { callback, jar } = await citizenSignInUntilCallback(app, idNumber, fullName);
+  const res = await follow(app, jar, callback);
+  const cookie = jar.cookies.get('congso_citizen');
+  if (res.statusCode !== 303 || !cookie) throw new Error(`citizen sign-in ${idNumber}, callback: ${res.statusCode} ${res.headers.location ?? res.body}`);
   return (opts: InjectOptions): Promise<LightMyRequestResponse> =>
-    app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie } });
+    app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie: `congso_citizen=${cookie}` } });
 }

@@ -26,9 +26,11 @@ export function CitizenGate({ children }: { children: (citizen: Citizen) => Reac
 
 function CitizenBar({ citizen }: { citizen: Citizen }) {
   const out = useAction();
+  // Signed out here, then at the identity provider too when it offers that; it comes back to the portal.
   const signOut = () => void out.run(async () => {
-    await api('/api/v1/citizen/signout', { method: 'POST' });
-    navigate('/', { replace: true });
+    const { endSessionUrl } = await api<{ endSessionUrl: string | null }>('/api/v1/citizen/signout', { method: 'POST' });
+    if (endSessionUrl) location.assign(endSessionUrl);
+    else navigate('/', { replace: true });
   });
   return (
     <div className="admin-bar">

@@ -1,0 +1,105 @@
+// Citizen sign-in in Chromium through the local identity provider (the VNeID stand-in): from "Nộp hồ sơ trực tuyến"
+// to the provider's demo login page and back to the submission form; signing out there too; cancelling; and the
+// content security policy leaving the web app and the API docs working.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Running } from '../src/server.ts';
+import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
+
+let platform: Running;
+let browser: Browser;
+before(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await platform?.app.close();
+});
+
+/** Content-security-policy violations the page reports in its console. */
+function cspViolations(page: Page) {
+  const found: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) found.push(m.text()); });
+  return found;
+}
+
+test('a citizen signs in at the local provider\'s demo page, reaches the submission form with her data, and signs out', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  try {
+    const page = await context.newPage();
+    const violations = cspViolations(page);
+    await page.goto(platform.url + '/thu-tuc/1.001193');
+    await page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
+
+    // The provider's page: what the portal will receive, and the demo citizens with their 12-digit ID numbers.
+    await page.getByRole('link', { name: 'Đăng nhập bằng tài khoản định danh điện tử', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập bằng tài khoản định danh điện tử' }).waitFor();
+    assert.equal(new URL(page.url()).pathname.startsWith('/idp/interaction/'), true);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /thử nghiệm/);
+    assert.match(text, /số định danh cá nhân, họ và tên, ngày sinh, số điện thoại và mức định danh/);
+    for (const id of ['092085000123', '092196112233', '092075008910']) assert.match(text, new RegExp(`Số định danh ${id}`));
+    await page.getByRole('button', { name: /Trần Thị Thu Hà/ }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/nop-ho-so\//, 'back on the form that asked for sign-in');
+    assert.equal(await page.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Thu Hà', 'applicant from the provider\'s claims');
+    assert.equal(await page.getByLabel('Số định danh cá nhân', { exact: true }).inputValue(), '092196112233');
+
+    // Sign out: here, then at the provider, which returns to the portal.
+    await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Đăng xuất khỏi tài khoản định danh thử nghiệm?' }).waitFor();
+    await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
+    await page.waitForURL(platform.url + '/');
+    await page.goto(platform.url + '/ho-so-cua-toi');
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
+
+    // Signed out at the provider as well: the next sign-in shows its page again, and another citizen can be chosen.
+    await citizenSignInInBrowser(page, platform.url, '092085000123');
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();
+    assert.match(await page.locator('.who-name').innerText(), /Nguyễn Văn Minh/);
+    assert.deepEqual(violations, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('cancelling at the provider comes back to the sign-in page with a Vietnamese explanation', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(platform.url + '/cong-dan/dang-nhap');
+    await page.getByRole('link', { name: 'Đăng nhập bằng tài khoản định danh điện tử', exact: true }).click();
+    await page.getByRole('button', { name: 'Hủy, quay lại Cổng dịch vụ công', exact: true }).click();
+    await page.getByRole('alert').getByText('Bạn đã hủy đăng nhập.', { exact: true }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/cong-dan/dang-nhap');
+  } finally {
+    await context.close();
+  }
+});
+
+test('under the content security policy the portal, the staff app and the API docs load and work', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const violations = cspViolations(page);
+    const docs = await page.goto(platform.url + '/docs');
+    assert.match(String(docs?.headers()['content-security-policy']), /default-src 'self'/);
+    await page.getByText('congso API', { exact: false }).first().waitFor();
+    await page.getByText('/api/v1/procedures', { exact: true }).first().waitFor();
+
+    await page.goto(platform.url + '/');
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.goto(platform.url + '/dang-nhap');
+    await page.getByLabel('Tên đăng nhập', { exact: true }).fill('admin');
+    await page.getByLabel('Mật khẩu', { exact: true }).fill('Congso@2026');
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
+    assert.deepEqual(violations, []);
+  } finally {
+    await context.close();
+  }
+});
