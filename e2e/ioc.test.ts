@@ -121,7 +121,7 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync((await (await download).path())!) as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];
-    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['Chỉ số', 'Cách tính', 'Tử số']);
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 5), ['Nhóm', 'Chỉ số', 'Cách tính', 'Tử số']);
     const cells = sheet.getSheetValues().flat().map(String);
     assert.ok(cells.includes('Chưa có dữ liệu') && cells.some((c) => c.startsWith('Tổng điểm')), cells.join(' | '));
 

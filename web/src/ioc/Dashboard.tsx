@@ -95,7 +95,7 @@ function Cards({ summary: s, drill }: { summary: Summary; drill: Drill }) {
       <li className="ioc-card ioc-card-accent">
         <span className="ioc-card-name">Tỷ lệ đúng hạn</span>
         <span className="ioc-card-value">{s.onTimeRatio === null ? <span className="ioc-nodata">Chưa có dữ liệu</span> : formatPercent(s.onTimeRatio)}</span>
-        <span className="ioc-card-note">trước hạn và đúng hạn trên số hồ sơ đã giải quyết</span>
+        <span className="ioc-card-note">hồ sơ trước hạn, đúng hạn và còn trong hạn trên số hồ sơ đã và đang giải quyết (cách tính của Cổng DVCQG)</span>
       </li>
       <li className="ioc-card">
         <span className="ioc-card-name">Thời gian giải quyết bình quân</span>
@@ -190,11 +190,11 @@ function Index766Panel({ period, scope }: { period: Period; scope: Scope }) {
   return (
     <Panel id="chi-so-766" title={`Bộ chỉ số phục vụ người dân, doanh nghiệp (766) — ${label}`} actions={x && (
       <LocalExport filename={`chi-so-766-${which}`} what="bộ chỉ số 766"
-        header={['Chỉ số', 'Cách tính', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa']}
+        header={['Nhóm', 'Chỉ số', 'Cách tính', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa']}
         rows={() => [
-          ...x.indicators.map((i) => (i.available ? [i.name, i.formula, i.numerator, i.denominator, i.points, i.maxPoints] : [i.name, i.formula, null, null, NO_DATA, i.maxPoints])),
-          ['Tổng điểm (các chỉ số có dữ liệu)', null, null, null, x.total.points, x.total.maxPoints],
-          ...x.ranking.map((r) => [`Hạng ${r.rank ?? '—'}: ${r.name}`, null, null, null, r.points, r.maxPoints]),
+          ...x.indicators.map((i) => [i.group ?? null, i.name, i.formula, ...(i.available ? [i.numerator, i.denominator, i.points] : [null, null, NO_DATA]), i.maxPoints]),
+          [null, 'Tổng điểm (các chỉ số có dữ liệu)', null, null, null, x.total.points, x.total.maxPoints],
+          ...x.ranking.map((r) => ['Xếp hạng', `${r.rank ?? '—'}. ${r.name}`, null, null, null, r.points, r.maxPoints]),
         ]} />
     )}>
       <ErrorMessage error={res.error} />
@@ -208,7 +208,7 @@ function Index766Panel({ period, scope }: { period: Period; scope: Scope }) {
             <tbody>
               {x.indicators.map((i) => (
                 <tr key={i.key}>
-                  <td className="main-cell" data-label="Chỉ số">{i.name}</td>
+                  <td className="main-cell" data-label="Chỉ số">{i.group && <span className="ioc-group">{i.group}</span>}{i.name}</td>
                   <td data-label="Cách tính" className="small">{i.formula}</td>
                   <td className="num" data-label="Tử số">{i.available && i.numerator !== null ? formatNumber(i.numerator) : '—'}</td>
                   <td className="num" data-label="Mẫu số">{i.available && i.denominator !== null ? formatNumber(i.denominator) : '—'}</td>

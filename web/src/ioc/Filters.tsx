@@ -87,7 +87,7 @@ export function ScopeFilters({ scope, me }: { scope: Scope; me: Me }) {
       <Field label="Xã, phường">
         <select value={scope.commune ?? ''} onChange={(e) => set('commune', e.target.value)}>
           <option value="">Tất cả xã, phường</option>
-          {(communes.data?.items ?? []).slice().sort(byName).map((u) => <option key={u.code} value={u.code}>{u.name}</option>)}
+          {(communes.data?.items ?? []).slice().sort(byName).map((u) => <option key={u.code} value={u.code}>{u.fullName}</option>)}
         </select>
       </Field>
       <Field label="Lĩnh vực">

@@ -94,7 +94,7 @@ function Card({ name, value, note, accent }: { name: string; value: string; note
   return (
     <li className={`ioc-card ${accent ? 'ioc-card-accent' : ''}`}>
       <span className="ioc-card-name">{name}</span>
-      <span className="ioc-card-value">{value}</span>
+      <span className="ioc-card-value">{/\d/.test(value) ? value : <span className="ioc-nodata">{value}</span>}</span>
       {note && <span className="ioc-card-note">{note}</span>}
     </li>
   );

@@ -6,7 +6,11 @@ import { trendLabel } from './period.ts';
 import type { CommuneMap, Trend } from './types.ts';
 
 export type Look = 'desk' | 'wall';
-const INK = { desk: { text: '#1b1f24', muted: '#57606a', line: '#d0d7de', empty: '#c9ced6' }, wall: { text: '#e8edf2', muted: '#a8b3bf', line: '#34404d', empty: '#4a5563' } };
+/** Colours of each look; `panel` is the chart's background, the same as the panel around it. */
+const INK = {
+  desk: { text: '#1b1f24', muted: '#57606a', line: '#d0d7de', empty: '#c9ced6', panel: '#fff' },
+  wall: { text: '#e8edf2', muted: '#a8b3bf', line: '#34404d', empty: '#4a5563', panel: '#131e29' },
+};
 
 const tooltipBase = (look: Look) => ({
   confine: true,
@@ -30,7 +34,7 @@ export function trendOption(trend: Trend, look: Look): ChartOption {
     id === 'received' ? p.received : id === 'early' ? p.early : id === 'on_time' ? p.onTime : p.late;
   return {
     animation: look === 'desk',
-    backgroundColor: 'transparent',
+    backgroundColor: ink.panel,
     textStyle: { fontFamily: 'system-ui, "Noto Sans", Arial, sans-serif', color: ink.text },
     grid: { left: 8, right: 8, top: look === 'wall' ? 56 : 48, bottom: 8, containLabel: true },
     legend: { top: 0, textStyle: { color: ink.text, fontSize: size }, itemWidth: look === 'wall' ? 28 : 18, itemHeight: look === 'wall' ? 16 : 12 },
@@ -68,7 +72,7 @@ export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOp
   const size = look === 'wall' ? 18 : 12;
   return {
     animation: false,
-    backgroundColor: 'transparent',
+    backgroundColor: ink.panel,
     tooltip: {
       ...tooltipBase(look), trigger: 'item',
       formatter: (p: { name: string }) => {
@@ -84,8 +88,8 @@ export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOp
       inRange: { color: [COLOURS.late, '#f2c94c', COLOURS.early] },
     },
     series: [{
-      // layoutCenter/layoutSize keep the map's proportions (top/left/right/bottom would stretch it to the box).
-      type: 'map', map: mapName, nameProperty: 'code', roam: false, layoutCenter: ['50%', '46%'], layoutSize: '88%',
+      type: 'map', map: mapName, nameProperty: 'code', roam: false, top: 8, bottom: look === 'wall' ? 60 : 44, left: 8, right: 8,
+      preserveAspect: 'contain', // the box is the limit, the province keeps its shape
       selectedMode: false,
       itemStyle: { areaColor: ink.empty, borderColor: look === 'wall' ? '#0d141c' : '#fff', borderWidth: 0.6 },
       emphasis: { label: { show: false }, itemStyle: { areaColor: look === 'wall' ? '#7fb2ff' : '#8fb8e8' } },

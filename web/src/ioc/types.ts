@@ -44,7 +44,7 @@ export interface IndicatorDossier {
 export interface IndicatorDossiers { total: number; items: IndicatorDossier[] }
 
 export interface Index766Indicator {
-  key: string; name: string; formula: string; maxPoints: number;
+  key: string; group?: string; name: string; formula: string; maxPoints: number;
   numerator: number | null; denominator: number | null; points: number | null; available: boolean;
 }
 export interface Index766 {
