@@ -172,6 +172,11 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     const pdf = await citizen({ url: `/api/v1/dossiers/${id}/result/pdf` });
     assert.equal(pdf.statusCode, 200);
     assert.equal((await verify(pdf.rawPayload)).verdict, 'genuine');
+    // The same signed file is in the citizen's personal data store.
+    const store = await citizen({ url: '/api/v1/citizen/documents' });
+    assert.equal(store.statusCode, 200, store.body);
+    const kept = (store.json().items as { kind: string; sha256: string; dossierId: string }[]).find((doc) => doc.kind === 'result' && doc.dossierId === id);
+    assert.equal(kept?.sha256, meta.json().sha256);
     const stranger = await citizenSignIn(ctx.app, '092190009999', 'Lê Văn Khác');
     assert.equal((await stranger({ url: `/api/v1/dossiers/${id}/result/pdf` })).statusCode, 404);
   });
