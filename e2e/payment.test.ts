@@ -1,12 +1,13 @@
 // Paying a fee online, in Chromium: a citizen signs in and files "Cấp bản sao Trích lục hộ tịch" (8.000 đồng) on a
 // phone; the commune's desk receives it, which makes the fee due (status 6); the citizen sees the VietQR code, pays
-// through the sandbox VNPay gateway, comes back to the dossier and sees it paid, with the receipt, and back in processing.
+// through the sandbox VNPay gateway, comes back to the dossier and sees it paid, with the receipt, and back in processing;
+// then files again, taking the declaration from "Kho dữ liệu của tôi" instead of uploading it.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Running } from '../src/server.ts';
 import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
 
@@ -24,7 +25,17 @@ after(async () => {
   await platform?.app.close();
 });
 
-test('a citizen pays a dossier fee in the sandbox gateway and sees it paid', async () => {
+/** The online form of "Cấp bản sao Trích lục hộ tịch", apart from its files. */
+async function fillForm(page: Page) {
+  await page.getByLabel('Cơ quan tiếp nhận, giải quyết hồ sơ (bắt buộc)', { exact: true }).selectOption({ label: 'Ủy ban nhân dân Phường Cái Khế' });
+  await page.getByLabel('Họ và tên người yêu cầu (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
+  await page.getByLabel('Số định danh cá nhân (bắt buộc)', { exact: true }).fill('092203004567');
+  await page.getByLabel('Loại trích lục (bắt buộc)', { exact: true }).selectOption('Khai sinh');
+  await page.getByLabel('Họ và tên người được cấp trích lục (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
+  await page.getByLabel('Số bản sao (bắt buộc)', { exact: true }).fill('1');
+}
+
+test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then reuses a stored document', async () => {
   const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const officerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
@@ -34,12 +45,7 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid', asy
     await citizen.goto(platform.url + '/thu-tuc/2.000635');
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
-    await citizen.getByLabel('Cơ quan tiếp nhận, giải quyết hồ sơ (bắt buộc)', { exact: true }).selectOption({ label: 'Ủy ban nhân dân Phường Cái Khế' });
-    await citizen.getByLabel('Họ và tên người yêu cầu (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
-    await citizen.getByLabel('Số định danh cá nhân (bắt buộc)', { exact: true }).fill('092203004567');
-    await citizen.getByLabel('Loại trích lục (bắt buộc)', { exact: true }).selectOption('Khai sinh');
-    await citizen.getByLabel('Họ và tên người được cấp trích lục (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
-    await citizen.getByLabel('Số bản sao (bắt buộc)', { exact: true }).fill('1');
+    await fillForm(citizen);
     const component = 'Tờ khai cấp bản sao Trích lục hộ tịch theo mẫu';
     await citizen.getByLabel(`${component} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
     await citizen.getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true }).getByText('to-khai.pdf', { exact: true }).waitFor();
@@ -91,6 +97,24 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid', asy
     assert.equal(response.headers()['content-type'], 'application/pdf');
     const timeline = await citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Quá trình giải quyết' }) }).innerText();
     assert.match(timeline, /Ghi nhận đã nộp phí, lệ phí/);
+
+    // ---- the declaration is in the citizen's data store, and a second dossier takes it from there ----
+    await citizen.goto(platform.url + '/kho-du-lieu');
+    await citizen.getByRole('heading', { level: 1, name: 'Kho dữ liệu của tôi' }).waitFor();
+    const row = citizen.getByRole('row').filter({ hasText: component });
+    assert.match(await row.innerText(), new RegExp(code.replaceAll('.', '\\.')));
+    await citizen.goto(platform.url + '/thu-tuc/2.000635');
+    await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
+    await fillForm(citizen);
+    await citizen.getByLabel(`Hoặc chọn từ Kho dữ liệu của tôi: ${component}`, { exact: true }).selectOption({ label: `${component} — to-khai.pdf (hồ sơ ${code})` });
+    await citizen.getByRole('list', { name: `Giấy tờ lấy từ kho: ${component}`, exact: true }).getByText('to-khai.pdf', { exact: true }).waitFor();
+    await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ thành công' }).waitFor();
+    const second = (await citizen.locator('.dossier-code').innerText()).trim();
+    await citizen.getByRole('link', { name: `Xem hồ sơ ${second}`, exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${second}` }).waitFor();
+    await citizen.getByRole('link', { name: 'to-khai.pdf', exact: true }).waitFor();
   } finally {
     await citizenContext.close();
     await officerContext.close();

@@ -18,8 +18,11 @@ import {
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const TAGS = ['Thanh toán'];
-/** The gateway's query strings: vnp_* fields only, checked by their signature rather than one by one. */
-const gatewayQuery = { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } } as const;
+/** The gateway's query strings: signed vnp_* fields, checked by their signature rather than one by one. */
+const gatewayQuery = {
+  type: 'object', required: ['vnp_TxnRef', 'vnp_SecureHash'], additionalProperties: { type: 'string', maxLength: 2000 },
+  properties: { vnp_TxnRef: { type: 'string', minLength: 1, maxLength: 100 }, vnp_SecureHash: { type: 'string', pattern: '^[0-9a-fA-F]{128}$' } },
+} as const;
 const RECONCILE_EVERY_MS = 5 * 60_000;
 
 function requireStaff(req: FastifyRequest) {

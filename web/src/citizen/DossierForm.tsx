@@ -4,8 +4,9 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Agency, AgencyKind, AgencyLevel, Applicant, Channel, Citizen, Draft, PublicProcedure } from '../api.ts';
 import { CHANNELS, formatInstant } from '../format.ts';
-import { ErrorMessage, Notice, useAction } from '../ui.tsx';
-import { FileSlots, fromRefs, missingRequired, toRefs, type AttachedFile } from './FileSlots.tsx';
+import { ErrorMessage, Notice, useAction, useFetch } from '../ui.tsx';
+import { FileSlots, fromRefs, missingRequired, toRefs, toStoredRefs, type AttachedFile, type StoredPick } from './FileSlots.tsx';
+import type { StoredDocument } from './MyDocuments.tsx';
 import { newIdempotencyKey, postWithKey } from './requests.ts';
 import { CheckedField, SchemaForm, invalidProps, requiredLabel, serverErrors, toFormData, toFormValues, validateForm, type FieldErrors, type FormSchema, type FormValues } from './SchemaForm.tsx';
 
@@ -49,6 +50,9 @@ export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyI
   });
   const [values, setValues] = useState<FormValues>(() => toFormValues(schema, draft?.formData));
   const [files, setFiles] = useState<AttachedFile[]>(() => fromRefs(draft?.files ?? []));
+  // Online, the citizen may take components from their data store instead of uploading them again.
+  const stored = useFetch<{ items: StoredDocument[] }>(online ? '/api/v1/citizen/documents' : null);
+  const [picks, setPicks] = useState<StoredPick[]>([]);
   const [errors, setErrors] = useState<{ agency?: string; applicant: FieldErrors; form: FieldErrors; files: Record<number, string> }>({ applicant: {}, form: {}, files: {} });
   const [notice, setNotice] = useState(draft ? `Đã mở bản nháp lưu lúc ${formatInstant(draft.updatedAt)}.` : '');
   const [key] = useState(newIdempotencyKey);
@@ -70,7 +74,7 @@ export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyI
       agency: agencyId ? undefined : 'Vui lòng chọn cơ quan giải quyết hồ sơ.',
       applicant: validateApplicant(applicant),
       form: validateForm(schema, values),
-      files: Object.fromEntries((online ? missingRequired(c.components, files) : []).map((i) => [i, 'Vui lòng đính kèm giấy tờ bắt buộc này.'])),
+      files: Object.fromEntries((online ? missingRequired(c.components, [...files, ...picks]) : []).map((i) => [i, 'Vui lòng đính kèm giấy tờ bắt buộc này.'])),
     };
     setErrors(found);
     const invalid = found.agency || [found.applicant, found.form, found.files].some((x) => Object.keys(x).length > 0);
@@ -83,6 +87,7 @@ export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyI
       try {
         const created = await postWithKey<{ id: string; code: string }>('/api/v1/dossiers', {
           procedureId: procedure.id, agencyId, channel, applicant: applicantBody(applicant), formData: toFormData(schema, values), files: toRefs(files),
+          ...(picks.length ? { storedDocuments: toStoredRefs(picks) } : {}),
         }, key);
         onDone(created);
       } catch (err) {
@@ -161,7 +166,8 @@ export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyI
       <section className="detail-section" aria-labelledby="giay-to">
         <h2 id="giay-to">4. Thành phần hồ sơ</h2>
         {!online && <p className="muted small">Tệp quét tại quầy được hệ thống ghi nhận là bản số hóa.</p>}
-        <FileSlots components={c.components} files={files} onChange={setFiles} errors={errors.files} markRequired disabled={busy} />
+        <FileSlots components={c.components} files={files} onChange={setFiles} errors={errors.files} markRequired disabled={busy}
+          store={stored.data ? { documents: stored.data.items, picks, onPick: setPicks } : undefined} />
       </section>
 
       <div className="form-footer">

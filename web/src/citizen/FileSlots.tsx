@@ -2,6 +2,7 @@
 // name, size and a ✓; the page keeps { componentIndex, uploadId } for the submission.
 import { useState, type ChangeEvent } from 'react';
 import type { DossierComponent, FileRef } from '../api.ts';
+import { StoredChoice, type StoredDocument } from './MyDocuments.tsx';
 import { formatSize } from '../format.ts';
 import { ACCEPT, rememberedUpload, uploadFile } from './requests.ts';
 import { CheckedField, invalidProps, requiredLabel } from './SchemaForm.tsx';
@@ -15,13 +16,20 @@ export const fromRefs = (refs: FileRef[]): AttachedFile[] => refs.map((r) => {
 });
 export const toRefs = (files: AttachedFile[]): FileRef[] => files.map(({ componentIndex, uploadId }) => ({ componentIndex, uploadId }));
 
+/** A document of the citizen's data store chosen for a component instead of an upload. */
+export interface StoredPick { componentIndex: number; documentId: string; name: string }
+export const toStoredRefs = (picks: StoredPick[]) => picks.map(({ componentIndex, documentId }) => ({ componentIndex, documentId }));
+export interface StoreChoice { documents: StoredDocument[]; picks: StoredPick[]; onPick: (update: (picks: StoredPick[]) => StoredPick[]) => void }
+
 /** Indexes of required components with no file yet. */
-export const missingRequired = (components: DossierComponent[], files: AttachedFile[]) =>
+export const missingRequired = (components: DossierComponent[], files: { componentIndex: number }[]) =>
   components.map((c, i) => (c.required && !files.some((f) => f.componentIndex === i) ? i : -1)).filter((i) => i >= 0);
 
-export function FileSlots({ components, files, onChange, errors, markRequired = true, disabled }: {
+export function FileSlots({ components, files, onChange, errors, markRequired = true, disabled, store }: {
   components: DossierComponent[]; files: AttachedFile[]; onChange: (update: (files: AttachedFile[]) => AttachedFile[]) => void;
   errors: Record<number, string>; markRequired?: boolean; disabled?: boolean;
+  /** Documents of the citizen's data store that may stand for a component (kho dữ liệu). */
+  store?: StoreChoice;
 }) {
   const [busy, setBusy] = useState<Record<number, string>>({});
   const [failed, setFailed] = useState<Record<number, string>>({});
@@ -58,6 +66,7 @@ export function FileSlots({ components, files, onChange, errors, markRequired = 
                 aria-required={(markRequired && c.required) || undefined} {...invalidProps(error)} />
             </CheckedField>
             {busy[i] && <p className="loading small" role="status">Đang tải lên “{busy[i]}”…</p>}
+            {store && store.documents.length > 0 && <StoredChoice index={i} component={c.name} store={store} disabled={disabled} />}
             {mine.length > 0 && (
               <ul className="file-list" aria-label={`Tệp đã tải lên: ${c.name}`}>
                 {mine.map((f) => (

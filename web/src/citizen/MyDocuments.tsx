@@ -2,7 +2,8 @@
 // dossier instead of uploading it again.
 import { formatInstant, formatSize } from '../format.ts';
 import { Link } from '../router.tsx';
-import { Badge, ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { Badge, ErrorMessage, Field, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import type { StoreChoice } from './FileSlots.tsx';
 import { CitizenGate } from './session.tsx';
 
 export interface StoredDocument {
@@ -45,5 +46,37 @@ function MyDocuments() {
         </TableWrap>
       )}
     </div>
+  );
+}
+
+/** For one dossier component: choose a stored document instead of uploading, and see (or drop) what was chosen. */
+export function StoredChoice({ index, component, store, disabled }: { index: number; component: string; store: StoreChoice; disabled?: boolean }) {
+  const chosen = store.picks.filter((p) => p.componentIndex === index);
+  const choose = (id: string) => {
+    const doc = store.documents.find((d) => d.id === id);
+    if (doc && !chosen.some((p) => p.documentId === id)) store.onPick((list) => [...list, { componentIndex: index, documentId: doc.id, name: doc.name }]);
+  };
+  return (
+    <>
+      <Field label={`Hoặc chọn từ Kho dữ liệu của tôi: ${component}`}>
+        <select value="" onChange={(e) => choose(e.target.value)} disabled={disabled}>
+          <option value="">— Chọn giấy tờ đã lưu —</option>
+          {store.documents.map((d) => <option key={d.id} value={d.id}>{d.title} — {d.name}{d.dossierCode ? ` (hồ sơ ${d.dossierCode})` : ''}</option>)}
+        </select>
+      </Field>
+      {chosen.length > 0 && (
+        <ul className="file-list" aria-label={`Giấy tờ lấy từ kho: ${component}`}>
+          {chosen.map((p) => (
+            <li key={p.documentId}>
+              <span className="file-ok" aria-hidden="true">✓</span>
+              <span className="file-name">{p.name}</span> <span className="muted small">(từ Kho dữ liệu, không cần tải lên lại)</span>
+              <button type="button" className="btn btn-link" disabled={disabled} onClick={() => store.onPick((list) => list.filter((x) => x !== p))}>
+                Gỡ bỏ<span className="visually-hidden"> giấy tờ {p.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
