@@ -95,7 +95,7 @@ function Cards({ summary: s, drill }: { summary: Summary; drill: Drill }) {
       <li className="ioc-card ioc-card-accent">
         <span className="ioc-card-name">Tỷ lệ đúng hạn</span>
         <span className="ioc-card-value">{s.onTimeRatio === null ? <span className="ioc-nodata">Chưa có dữ liệu</span> : formatPercent(s.onTimeRatio)}</span>
-        <span className="ioc-card-note">hồ sơ trước hạn, đúng hạn và còn trong hạn trên số hồ sơ đã và đang giải quyết (cách tính của Cổng DVCQG)</span>
+        <span className="ioc-card-note">trước hạn, đúng hạn và còn trong hạn trên tổng số hồ sơ (cách tính 766)</span>
       </li>
       <li className="ioc-card">
         <span className="ioc-card-name">Thời gian giải quyết bình quân</span>

@@ -143,7 +143,7 @@ export function TrendChart({ trend, look, onPick }: { trend: Trend; look: Look; 
   const label = `Biểu đồ diễn biến theo ${trend.grain === 'day' ? 'ngày' : 'tháng'}: ${formatNumber(trend.points.reduce((s, p) => s + p.received, 0))} hồ sơ tiếp nhận`
     + (last ? `; kỳ gần nhất ${trendLabel(last.period)} tiếp nhận ${formatNumber(last.received)}` : '');
   return (
-    <Chart option={option} label={label} className={`ioc-chart-trend ioc-${look}`}
+    <Chart option={option} label={label} className="ioc-chart-trend"
       onClick={onPick ? (e) => { if (e.seriesId && e.seriesId !== 'ratio') onPick(e.seriesId as Indicator, trend.points[e.dataIndex].period); } : undefined} />
   );
 }
@@ -154,7 +154,7 @@ export function CommuneMapChart({ map, look, onPick }: { map: CommuneMap; look: 
   const withRatio = map.features.filter((f) => f.properties.onTimeRatio !== null).length;
   return (
     <>
-      <Chart option={option} className={`ioc-chart-map ioc-${look}`}
+      <Chart option={option} className="ioc-chart-map"
         label={`Bản đồ ${formatNumber(map.features.length)} xã, phường tô màu theo tỷ lệ giải quyết đúng hạn; ${formatNumber(withRatio)} xã, phường có hồ sơ đã giải quyết`}
         onClick={onPick ? (e) => onPick(e.name) : undefined} />
       <p className="ioc-map-note"><span className="ioc-swatch ioc-swatch-empty" aria-hidden="true" /> Màu xám: chưa có hồ sơ giải quyết trong kỳ.</p>
