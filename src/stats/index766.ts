@@ -7,11 +7,11 @@ import { addDays, figuresBy, indicatorContext, rankRows, type Figures } from './
 
 export interface IndicatorDefinition { key: string; name: string; formula: string; maxPoints: number; group: string }
 
-/** The scored indicator and how its points follow from numerator and denominator; null: data not held. */
-type Scorer = ((f: Figures) => { numerator: number; denominator: number }) | null;
+/** The scored indicator's numerator and denominator; null: the platform does not hold the data (or not at this scope). */
+type Scorer = ((f: Figures) => { numerator: number; denominator: number } | null) | null;
 
 // Points are proportional to the ratio (DVCQG's observed scoring for the indicators the platform can compute).
-const INDICATORS: (IndicatorDefinition & { score: Scorer })[] = [
+const INDICATORS: (IndicatorDefinition & { score: Scorer; points?: (ratio: number) => number })[] = [
   { group: 'Công khai, minh bạch', key: 'PUBLISH_ON_TIME', name: 'TTHC được công bố đúng hạn', maxPoints: 6, score: null,
     formula: 'Số TTHC công bố đúng hạn / tổng số TTHC công bố × 6 (quyết định công bố trước ngày văn bản có hiệu lực ít nhất 5 ngày làm việc)' },
   { group: 'Công khai, minh bạch', key: 'PUBLIC_UPDATE_ON_TIME', name: 'TTHC được cập nhật, công khai đúng hạn', maxPoints: 4, score: null,
@@ -48,8 +48,10 @@ const INDICATORS: (IndicatorDefinition & { score: Scorer })[] = [
     formula: 'PAKN xử lý đúng hạn / PAKN phải xử lý × 6 (6 điểm khi không có PAKN)' },
   { group: 'Mức độ hài lòng', key: 'PETITION_HANDLING_SATISFACTION', name: 'Hài lòng về xử lý phản ánh, kiến nghị', maxPoints: 6, score: null,
     formula: '(PAKN đã xử lý − không hài lòng, lặp lại, trễ hạn) / PAKN đã xử lý × 6' },
-  { group: 'Mức độ hài lòng', key: 'DOSSIER_RECEIVING_SATISFACTION', name: 'Hài lòng về tiếp nhận, giải quyết TTHC', maxPoints: 6, score: null,
-    formula: 'min(6; 6 × tỷ lệ đánh giá hài lòng / 90%)' },
+  { group: 'Mức độ hài lòng', key: 'DOSSIER_RECEIVING_SATISFACTION', name: 'Hài lòng về tiếp nhận, giải quyết TTHC', maxPoints: 6,
+    formula: 'min(6; 6 × tỷ lệ đánh giá hài lòng / 90%) — đánh giá hài lòng, rất hài lòng / tổng số đánh giá',
+    score: (f) => (f.shares.satisfaction.available ? { numerator: f.shares.satisfaction.numerator!, denominator: f.shares.satisfaction.denominator! } : null),
+    points: (ratio) => Math.min(6, (6 * ratio) / 0.9) },
 ];
 
 /** 2026 | 2026-Q3 | 2026-07 → inclusive Vietnam dates. */
@@ -72,10 +74,12 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Each indicator's figures and points for one set of figures. */
 function score(f: Figures) {
-  const indicators = INDICATORS.map(({ score: scorer, group, ...def }) => {
-    if (!scorer) return { ...def, group, numerator: null, denominator: null, points: null, available: false };
-    const { numerator, denominator } = scorer(f);
-    return { ...def, group, numerator, denominator, points: denominator ? round((def.maxPoints * numerator) / denominator) : null, available: true };
+  const indicators = INDICATORS.map(({ score: scorer, points, group, ...def }) => {
+    const figures = scorer?.(f);
+    if (!figures) return { ...def, group, numerator: null, denominator: null, points: null, available: false };
+    const { numerator, denominator } = figures;
+    const ratio = denominator ? numerator / denominator : null;
+    return { ...def, group, numerator, denominator, points: ratio === null ? null : round(points ? points(ratio) : def.maxPoints * ratio), available: true };
   });
   const scored = indicators.filter((i) => i.points !== null);
   return { indicators, total: { points: round(scored.reduce((s, i) => s + i.points!, 0)), maxPoints: scored.reduce((s, i) => s + i.maxPoints, 0) } };

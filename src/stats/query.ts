@@ -6,6 +6,7 @@ import { listAgencies } from '../agencies/service.ts';
 import { listUnits } from '../geo/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { vietnamDate } from '../dossiers/rules.ts';
+import { satisfactionStats } from '../satisfaction/service.ts';
 import { COUNTERS, type Counter } from './service.ts';
 
 export interface Scope { agency?: string; commune?: string; field?: string; procedure?: string }
@@ -17,11 +18,26 @@ export interface AgencyInfo { id: string; name: string; code: string; parentId: 
 export interface ProcedureInfo { id: string; name: string; code: string; field: string; onlineLevel: string }
 export interface Dimensions { agencies: Map<string, AgencyInfo>; procedures: Map<string, ProcedureInfo>; communes: Map<string, string> }
 
+const dimensionCache = new WeakMap<Queryable, { key: string; value: Dimensions }>();
+
 /**
- * Agencies, procedures and communes by id/code. The procedure listing is read directly (read-only, one small query):
- * the catalogue has no service function that lists every procedure with its field and online level.
+ * Agencies, procedures and communes by id/code, kept per database until an agency or procedure row changes (one
+ * small query tells). Agencies, procedures and units are read directly for that check and for the procedure listing
+ * (read-only): the catalogue has no service function that lists every procedure with its field and online level.
  */
 export async function dimensions(db: Queryable): Promise<Dimensions> {
+  const [r] = await db.query(
+    `SELECT (SELECT count(*) || '|' || coalesce(max(updated_at)::text, '') FROM agencies) || '|' ||
+            (SELECT count(*) || '|' || coalesce(max(updated_at)::text, '') FROM procedures) || '|' ||
+            (SELECT count(*) FROM admin_units WHERE valid_to IS NULL) AS key`);
+  const hit = dimensionCache.get(db);
+  if (hit && hit.key === r.key) return hit.value;
+  const value = await loadDimensions(db);
+  dimensionCache.set(db, { key: r.key, value });
+  return value;
+}
+
+async function loadDimensions(db: Queryable): Promise<Dimensions> {
   const agencies = (await listAgencies(db, null)).map((a) => ({ id: a.id, name: a.name, code: a.code, parentId: a.parentId, unitCode: a.unitCode, kind: a.kind }));
   const procedures = await db.query('SELECT id, name, code, field, online_level FROM procedures');
   const communes = await listUnits(db, { level: 'commune' });
@@ -172,11 +188,12 @@ export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQ
   const scope = resolveScope(ctx.dims, q);
   const full = fullOnlineIds(ctx.dims);
   const ended = q.to < ctx.today;
-  const [period, before, end, open] = await Promise.all([
+  const [period, before, end, open, satisfaction] = await Promise.all([
     sums(db, q.from, q.to, scope, full, group),
     sums(db, EPOCH, addDays(q.from, -1), scope, full, group),
     ended ? sums(db, EPOCH, q.to, scope, full, group) : Promise.resolve(null),
     openCounts(db, scope, group, ended ? q.to : null),
+    satisfactionShare(db, q, group),
   ]);
   const keys = new Set([...period.keys(), ...open.keys(), ...(end?.keys() ?? [])]);
   if (group === null) keys.add('');
@@ -212,12 +229,22 @@ export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQ
         digitisedResults: NOT_HELD,
         electronicResults: share(s.returned_online, s.returned),
         reusedData: NOT_HELD,
-        satisfaction: NOT_HELD,
+        satisfaction,
       },
       sums: s,
     });
   }
   return out;
+}
+
+/**
+ * Satisfied ratings / ratings in the period, from the satisfaction module: for the province or one agency (the
+ * ratings are kept per agency only, so not by commune, field or procedure, nor per row of a breakdown).
+ */
+async function satisfactionShare(db: Queryable, q: PeriodQuery, group: string | null): Promise<Share> {
+  if (group !== null || q.commune || q.field || q.procedure) return NOT_HELD;
+  const s = await satisfactionStats(db, { from: new Date(`${q.from}T00:00:00+07:00`), to: new Date(`${addDays(q.to, 1)}T00:00:00+07:00`), agencyId: q.agency });
+  return share(s.satisfied, s.ratings);
 }
 
 export async function summary(db: Queryable, q: PeriodQuery) {
