@@ -212,3 +212,27 @@ test('the wall follows a new reception through server push, without reloading', 
     await context.close();
   }
 });
+
+test('the public transparency page shows the province\'s figures and ranking without login, with open data', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(platform.url + '/');
+    await page.getByRole('link', { name: 'Công khai kết quả giải quyết thủ tục hành chính', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Công khai kết quả giải quyết thủ tục hành chính' }).waitFor();
+    const received = page.locator('.ioc-card').filter({ has: page.getByText('Hồ sơ tiếp nhận', { exact: true }) }).locator('.ioc-card-value');
+    assert.ok(Number((await received.innerText()).replace(/\D/g, '')) >= 6, 'the imported dossiers are counted');
+    await page.getByRole('table', { name: /^Xếp hạng cơ quan năm/ }).getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Cách tính các chỉ số' }).getByText('Tỷ lệ giải quyết đúng hạn', { exact: true }).waitFor();
+    await noSidewaysScroll(page, 'the public page on a phone');
+    await screenshot(page, 'public-phone');
+    const json = await context.request.get(new URL((await page.getByRole('link', { name: 'JSON', exact: true }).getAttribute('href'))!, platform.url).href);
+    assert.equal(json.status(), 200);
+    assert.ok(Array.isArray((await json.json()).ranking));
+    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href'))!, platform.url).href);
+    assert.match(csv.headers()['content-type'], /text\/csv/);
+    assert.match(await csv.text(), /Phường Cái Khế/);
+  } finally {
+    await context.close();
+  }
+});

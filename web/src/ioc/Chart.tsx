@@ -10,7 +10,7 @@ import type { CommuneMap } from './types.ts';
 echarts.use([BarChart, LineChart, MapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
-export interface ChartClick { seriesId?: string; seriesIndex?: number; dataIndex: number; name: string }
+export interface ChartClick { seriesId?: string; dataIndex: number; name: string }
 
 /** Registers the commune map under a name that changes with its content (so a new boundary file is taken). */
 export function registerCommuneMap(map: CommuneMap): string {

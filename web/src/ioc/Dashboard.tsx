@@ -7,9 +7,9 @@ import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
-import { BreakdownTable, CommuneMapChart, ExportLinks, Figure, LocalExport, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
+import { BreakdownTable, Card, CommuneMapChart, ExportLinks, Figure, LocalExport, NoData, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
 import { apiParams, grainOf, index766Period, periodAround, periodLabel, periodParams, readPeriod, readScope, type Period, type Scope } from './period.ts';
-import { SHARE_KEYS, type Breakdown, type BreakdownBy, type CommuneMap, type Index766, type Summary, type Trend } from './types.ts';
+import { SHARE_KEYS, type Breakdown, type BreakdownBy, type CommuneMap, type Index766, type Indicator, type Summary, type Trend } from './types.ts';
 
 export function Dashboard({ me }: { me: Me }) {
   usePageTitle('Bảng điều hành');
@@ -69,54 +69,23 @@ export function Dashboard({ me }: { me: Me }) {
 const subPeriod = (sub: string): Period => (sub.length === 7 ? periodAround('thang', `${sub}-01`) : periodAround('ngay', sub));
 
 function Cards({ summary: s, drill }: { summary: Summary; drill: Drill }) {
+  const figure = (value: number, indicator: Indicator, label: string) => <Figure value={value} indicator={indicator} drill={drill} label={label} />;
   return (
     <ul className="ioc-cards">
-      <li className="ioc-card">
-        <span className="ioc-card-name">Tiếp nhận</span>
-        <span className="ioc-card-value"><Figure value={s.received.total} indicator="received" drill={drill} label="Hồ sơ tiếp nhận" /></span>
-        <span className="ioc-card-note">Trực tuyến {formatNumber(s.received.online)} · Trực tiếp {formatNumber(s.received.counter)} · Bưu chính {formatNumber(s.received.post)}</span>
-      </li>
-      {s.carriedOver !== undefined && (
-        <li className="ioc-card">
-          <span className="ioc-card-name">Kỳ trước chuyển sang</span>
-          <span className="ioc-card-value">{formatNumber(s.carriedOver)}</span>
-          <span className="ioc-card-note">hồ sơ chưa giải quyết xong khi bắt đầu kỳ</span>
-        </li>
-      )}
-      <li className="ioc-card">
-        <span className="ioc-card-name">Đã giải quyết</span>
-        <span className="ioc-card-value">{formatNumber(s.finished.total)}</span>
-        <span className="ioc-card-note">
-          Trước hạn <Figure value={s.finished.early} indicator="early" drill={drill} label="Giải quyết trước hạn" /> ·
-          Đúng hạn <Figure value={s.finished.onTime} indicator="on_time" drill={drill} label="Giải quyết đúng hạn" /> ·
-          Quá hạn <Figure value={s.finished.late} indicator="late" drill={drill} label="Giải quyết quá hạn" />
-        </span>
-      </li>
-      <li className="ioc-card ioc-card-accent">
-        <span className="ioc-card-name">Tỷ lệ đúng hạn</span>
-        <span className="ioc-card-value">{s.onTimeRatio === null ? <span className="ioc-nodata">Chưa có dữ liệu</span> : formatPercent(s.onTimeRatio)}</span>
-        <span className="ioc-card-note">trước hạn, đúng hạn và còn trong hạn trên tổng số hồ sơ (cách tính 766)</span>
-      </li>
-      <li className="ioc-card">
-        <span className="ioc-card-name">Thời gian giải quyết bình quân</span>
-        <span className="ioc-card-value">{s.averageWorkingDays === null ? <span className="ioc-nodata">Chưa có dữ liệu</span> : formatDecimal(s.averageWorkingDays)}</span>
-        <span className="ioc-card-note">ngày làm việc mỗi hồ sơ</span>
-      </li>
-      <li className={`ioc-card ${s.open.overdue ? 'ioc-card-alarm' : ''}`}>
-        <span className="ioc-card-name">Đang quá hạn</span>
-        <span className="ioc-card-value"><Figure value={s.open.overdue} indicator="overdue" drill={drill} label="Hồ sơ đang giải quyết quá hạn" /></span>
-        <span className="ioc-card-note">Sắp đến hạn <Figure value={s.open.atRisk} indicator="at_risk" drill={drill} label="Hồ sơ sắp đến hạn" /></span>
-      </li>
-      <li className="ioc-card">
-        <span className="ioc-card-name">Yêu cầu bổ sung</span>
-        <span className="ioc-card-value"><Figure value={s.supplementRequests} indicator="supplements" drill={drill} label="Yêu cầu bổ sung" /></span>
-        <span className="ioc-card-note">lần yêu cầu bổ sung, hoàn thiện hồ sơ</span>
-      </li>
-      <li className="ioc-card">
-        <span className="ioc-card-name">Phiếu xin lỗi</span>
-        <span className="ioc-card-value"><Figure value={s.apologies} indicator="apologies" drill={drill} label="Phiếu xin lỗi" /></span>
-        <span className="ioc-card-note">phiếu xin lỗi và hẹn lại ngày trả</span>
-      </li>
+      <Card name="Tiếp nhận" value={figure(s.received.total, 'received', 'Hồ sơ tiếp nhận')}
+        note={`Trực tuyến ${formatNumber(s.received.online)} · Trực tiếp ${formatNumber(s.received.counter)} · Bưu chính ${formatNumber(s.received.post)}`} />
+      {s.carriedOver !== undefined && <Card name="Kỳ trước chuyển sang" value={formatNumber(s.carriedOver)} note="hồ sơ chưa giải quyết xong khi bắt đầu kỳ" />}
+      <Card name="Đã giải quyết" value={formatNumber(s.finished.total)} note={<>
+        Trước hạn {figure(s.finished.early, 'early', 'Giải quyết trước hạn')} · Đúng hạn {figure(s.finished.onTime, 'on_time', 'Giải quyết đúng hạn')} ·
+        Quá hạn {figure(s.finished.late, 'late', 'Giải quyết quá hạn')}
+      </>} />
+      <Card name="Tỷ lệ đúng hạn" tone="accent" value={s.onTimeRatio === null ? <NoData /> : formatPercent(s.onTimeRatio)}
+        note="trước hạn, đúng hạn và còn trong hạn trên tổng số hồ sơ (cách tính 766)" />
+      <Card name="Thời gian giải quyết bình quân" value={s.averageWorkingDays === null ? <NoData /> : formatDecimal(s.averageWorkingDays)} note="ngày làm việc mỗi hồ sơ" />
+      <Card name="Đang quá hạn" tone={s.open.overdue ? 'alarm' : undefined} value={figure(s.open.overdue, 'overdue', 'Hồ sơ đang giải quyết quá hạn')}
+        note={<>Sắp đến hạn {figure(s.open.atRisk, 'at_risk', 'Hồ sơ sắp đến hạn')}</>} />
+      <Card name="Yêu cầu bổ sung" value={figure(s.supplementRequests, 'supplements', 'Yêu cầu bổ sung')} note="lần yêu cầu bổ sung, hoàn thiện hồ sơ" />
+      <Card name="Phiếu xin lỗi" value={figure(s.apologies, 'apologies', 'Phiếu xin lỗi')} note="phiếu xin lỗi và hẹn lại ngày trả" />
     </ul>
   );
 }
@@ -139,10 +108,6 @@ function Rankings({ period, query, drill }: { period: Period; query: Record<stri
       <p className="small muted">{periodLabel(period)}. Xếp hạng theo tỷ lệ giải quyết đúng hạn; bấm vào một số để xem danh sách hồ sơ.</p>
     </Panel>
   );
-}
-
-function NoData() {
-  return <span className="ioc-nodata">Chưa có dữ liệu</span>;
 }
 
 const NO_DATA = 'Chưa có dữ liệu';

@@ -4,7 +4,7 @@ import { withQuery } from '../api.ts';
 import { formatDecimal, formatNumber } from '../format.ts';
 import { setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
-import { CommuneMapChart, LocalExport, Panel, RatioText } from './parts.tsx';
+import { Card, CommuneMapChart, LocalExport, NoData, Panel, RatioText } from './parts.tsx';
 import { today } from './period.ts';
 import type { CommuneMap } from './types.ts';
 
@@ -15,9 +15,9 @@ export interface PublicStats {
   ranking: { rank: number | null; agencyId: string; name: string; received: number; finished: number; onTimeRatio: number | null }[];
 }
 
-/** "92,9%", "3,5 ngày làm việc", "1.234 hồ sơ"; "Chưa có dữ liệu" when the figure is not available. */
+/** "92,9%", "3,5", "1.234" (the unit goes below); "Chưa có dữ liệu" when the figure is not available. */
 const figureText = (f: PublicStats['figures'][number]) =>
-  f.value === null ? 'Chưa có dữ liệu' : f.unit === '%' ? `${formatDecimal(f.value)}%` : formatDecimal(f.value);
+  f.value === null ? <NoData /> : f.unit === '%' ? `${formatDecimal(f.value)}%` : formatDecimal(f.value);
 
 export function Transparency() {
   usePageTitle('Công khai kết quả giải quyết thủ tục hành chính');
@@ -49,7 +49,7 @@ export function Transparency() {
         <>
           <ul className="ioc-cards">
             {x.figures.map((f) => (
-              <Card key={f.key} name={f.name} value={figureText(f)} note={f.value === null || f.unit === '%' ? undefined : f.unit} accent={f.key === 'onTimeRatio'} />
+              <Card key={f.key} name={f.name} value={figureText(f)} note={f.value === null || f.unit === '%' ? undefined : f.unit} tone={f.key === 'onTimeRatio' ? 'accent' : undefined} />
             ))}
           </ul>
           <Panel id="xep-hang-cong-khai" title={`Xếp hạng cơ quan năm ${year}`} actions={x.ranking.length > 0 && (
@@ -87,15 +87,5 @@ export function Transparency() {
         </Panel>
       )}
     </div>
-  );
-}
-
-function Card({ name, value, note, accent }: { name: string; value: string; note?: string; accent?: boolean }) {
-  return (
-    <li className={`ioc-card ${accent ? 'ioc-card-accent' : ''}`}>
-      <span className="ioc-card-name">{name}</span>
-      <span className="ioc-card-value">{/\d/.test(value) ? value : <span className="ioc-nodata">{value}</span>}</span>
-      {note && <span className="ioc-card-note">{note}</span>}
-    </li>
   );
 }

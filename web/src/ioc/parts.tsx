@@ -162,6 +162,21 @@ export function CommuneMapChart({ map, look, onPick }: { map: CommuneMap; look: 
   );
 }
 
+export function NoData() {
+  return <span className="ioc-nodata">Chưa có dữ liệu</span>;
+}
+
+/** An indicator card: its name, the figure, a line of detail. */
+export function Card({ name, value, note, tone }: { name: string; value: ReactNode; note?: ReactNode; tone?: 'accent' | 'alarm' }) {
+  return (
+    <li className={`ioc-card ${tone ? `ioc-card-${tone}` : ''}`}>
+      <span className="ioc-card-name">{name}</span>
+      <span className="ioc-card-value">{value}</span>
+      {note && <span className="ioc-card-note">{note}</span>}
+    </li>
+  );
+}
+
 /** A titled block of the dashboard. */
 export function Panel({ id, title, actions, children, className }: { id: string; title: string; actions?: ReactNode; children: ReactNode; className?: string }) {
   return (
