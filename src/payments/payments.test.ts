@@ -36,6 +36,16 @@ test('VietQR payload: the published NAPAS sample is reproduced and its CRC agree
   assert.throws(() => vietQrPayload({ bankBin: '970416', accountNo: '1', purpose: 'x'.repeat(26) }), /25/);
 });
 
+test('production: no sandbox gateway and no development defaults; only what is configured is offered', () => {
+  const bare = paymentSettings({}, true);
+  assert.deepEqual([bare.sandbox, bare.vnpay, bare.account, bare.bankCallbackSecret], [false, null, null, null]);
+  const vnpay = { VNPAY_TMN_CODE: 'CTHO0001', VNPAY_HASH_SECRET: 's3cret', VNPAY_PAY_URL: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html' };
+  assert.equal(paymentSettings(vnpay, true).vnpay, null, 'no merchant API address: no reconciler, so no gateway');
+  const full = paymentSettings({ ...vnpay, VNPAY_API_URL: 'https://sandbox.vnpayment.vn/merchant_webapi/api/transaction' }, true);
+  assert.equal(full.sandbox, false);
+  assert.equal(full.vnpay!.hashSecret, 's3cret');
+});
+
 test('amounts in words', () => {
   assert.equal(amountInWords(8000), 'Tám nghìn đồng');
   assert.equal(amountInWords(1_050_021), 'Một triệu không trăm năm mươi nghìn không trăm hai mươi mốt đồng');
@@ -189,6 +199,14 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     assert.equal((await payments(b.citizen, b.id))[0].status, 'pending');
     // An unknown order.
     assert.equal((await ipn(answer({ vnp_TxnRef: '99999999' }))).RspCode, '01');
+
+    // The IPN twice and the return, all at once: one settlement, one record_payment.
+    const retry = (await b.citizen({ method: 'POST', url: `/api/v1/dossiers/${b.id}/payments/vnpay` })).json();
+    const signed = answer({ vnp_TxnRef: retry.txnRef });
+    const [one, two] = await Promise.all([ipn(signed), ipn(signed), b.citizen({ url: `/api/v1/payments/vnpay/return?${signed}` })]);
+    assert.ok([one, two].every((r) => ['00', '02'].includes(r.RspCode)) && [one, two].filter((r) => r.RspCode === '00').length <= 1);
+    assert.equal((await dossier(b.citizen, b.id)).status, 2);
+    assert.equal((await recordPayments(b.citizen, b.id)).length, 1);
   });
 
   test('VNPay: a cancelled payment leaves the fee owed; a lost IPN is recovered by the reconciler', async () => {

@@ -43,11 +43,11 @@ export function paymentSettings(env: NodeJS.ProcessEnv, production: boolean): Pa
   const accountNo = env.PAYMENT_ACCOUNT_NO ?? dev('0071000888999');
   const tmnCode = env.VNPAY_TMN_CODE ?? dev('CONGSO01');
   const hashSecret = env.VNPAY_HASH_SECRET ?? dev('congso-sandbox-hash-secret');
+  const payUrl = env.VNPAY_PAY_URL ?? dev(SANDBOX_PAY_PATH);
+  const apiUrl = env.VNPAY_API_URL ?? dev(SANDBOX_API_PATH);
   return {
     account: bankBin && accountNo ? { bankBin, accountNo, accountName: env.PAYMENT_ACCOUNT_NAME ?? 'UBND THANH PHO CAN THO' } : null,
-    vnpay: tmnCode && hashSecret ? {
-      tmnCode, hashSecret, payUrl: env.VNPAY_PAY_URL ?? SANDBOX_PAY_PATH, apiUrl: env.VNPAY_API_URL ?? SANDBOX_API_PATH,
-    } : null,
+    vnpay: tmnCode && hashSecret && payUrl && apiUrl ? { tmnCode, hashSecret, payUrl, apiUrl } : null,
     sandbox: !production,
     bankCallbackSecret: env.BANK_CALLBACK_SECRET ?? dev('congso-bank-callback-secret') ?? null,
   };
@@ -180,8 +180,11 @@ async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', li
   if (!exact) {
     return { status: 'unmatched', reason: `Số tiền ${line.amount} không khớp khoản phải nộp ${Number(candidates[0].amount)} của hồ sơ ${candidates[0].dossier_code}.` };
   }
+  // Settled by another way a moment ago (a gateway payment): the credit is money to pay back, not a second settlement.
+  if (!(await settle(tx, exact.id, 'vietqr', line.reference))) {
+    return { status: 'unmatched', reason: `Hồ sơ ${exact.dossier_code} vừa được thanh toán bằng cách khác; khoản chuyển khoản này cần được hoàn trả.` };
+  }
   await tx.query('UPDATE bank_transactions SET payment_id = $2 WHERE bank_ref = $1', [line.reference, exact.id]);
-  await settle(tx, exact.id, 'vietqr', line.reference);
   return { status: 'matched', dossierCode: exact.dossier_code, paymentId: exact.id };
 }
 
