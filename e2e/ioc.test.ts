@@ -134,6 +134,11 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     // The IOC's viewer belongs to no agency handling these dossiers: the list, not links to dossier pages they cannot open.
     assert.equal(await page.getByRole('link', { name: LATE[0], exact: true }).count(), 0);
     await screenshot(page, 'drilldown-desktop');
+    // And from the card of dossiers still open past their deadline.
+    await page.getByRole('link', { name: '‹ Bảng điều hành', exact: true }).click();
+    await page.getByRole('link', { name: `Hồ sơ đang giải quyết quá hạn: ${summary.open.overdue}`, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ đang giải quyết quá hạn' }).waitFor();
+    await page.getByRole('cell', { name: 'CU-IOC-0006', exact: true }).waitFor();
 
     // The same dashboard on a phone: nothing wider than the screen.
     await page.setViewportSize({ width: 360, height: 740 });
