@@ -152,16 +152,21 @@ export async function chainHead(db: Queryable, dossierId: string, upToEventId?: 
 
 const VN_DAY = `((at AT TIME ZONE 'UTC') + interval '7 hours')::date`;
 
-/** The hash over a day's dossier chain heads: each dossier with events that day, its head at the end of the day. */
-async function dayHeadsHash(db: Queryable, day: string): Promise<{ count: number; hash: string }> {
+/**
+ * The hash over a day's dossier chain heads: each dossier with events that day, its head at the end of the day —
+ * among the events written up to `lastEventId` (those the anchor saw).
+ */
+async function dayHeadsHash(db: Queryable, day: string, lastEventId: string | null): Promise<{ count: number; hash: string }> {
   const heads = await db.query(
     `SELECT DISTINCT ON (dossier_id) dossier_id, hash FROM dossier_events
-      WHERE dossier_id IN (SELECT dossier_id FROM dossier_events WHERE ${VN_DAY} = $1::date) AND ${VN_DAY} <= $1::date
-      ORDER BY dossier_id, id DESC`, [day]);
+      WHERE dossier_id IN (SELECT dossier_id FROM dossier_events WHERE ${VN_DAY} = $1::date AND ($2::bigint IS NULL OR id <= $2))
+        AND ${VN_DAY} <= $1::date AND ($2::bigint IS NULL OR id <= $2)
+      ORDER BY dossier_id, id DESC`, [day, lastEventId]);
   return { count: heads.length, hash: sha256(heads.map((h) => `${h.dossier_id} ${h.hash ?? ''}`).join('\n')) };
 }
 
-const anchorHash = (day: string, headsHash: string, prev: string | null) => sha256(`congso-anchor-v1\n${day}\n${headsHash}\n${prev ?? ''}`);
+const anchorHash = (day: string, headsHash: string, prev: string | null, lastEventId: string | null) =>
+  sha256(`congso-anchor-v1\n${day}\n${headsHash}\n${prev ?? ''}\n${lastEventId ?? ''}`);
 const dayText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 /** Anchors every finished day (Vietnam time) after the last anchored one; returns how many days were added. */
@@ -175,12 +180,14 @@ export async function anchorHistory(db: Database, now = new Date()): Promise<num
     const days = await tx.query(
       `SELECT DISTINCT ${VN_DAY} AS day FROM dossier_events WHERE ${VN_DAY} < $1::date AND ($2::date IS NULL OR ${VN_DAY} > $2::date) ORDER BY 1`,
       [today, last ? dayText(last.day) : null]);
+    const [{ max }] = await tx.query('SELECT max(id)::text AS max FROM dossier_events');
     let prev: string | null = last?.hash ?? null;
     for (const { day } of days) {
       const d = dayText(day);
-      const heads = await dayHeadsHash(tx, d);
-      const hash = anchorHash(d, heads.hash, prev);
-      await tx.query('INSERT INTO history_anchors (day, dossiers, heads_hash, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)', [d, heads.count, heads.hash, prev, hash]);
+      const heads = await dayHeadsHash(tx, d, max);
+      const hash = anchorHash(d, heads.hash, prev, max);
+      await tx.query('INSERT INTO history_anchors (day, dossiers, heads_hash, prev_hash, hash, last_event_id) VALUES ($1, $2, $3, $4, $5, $6)',
+        [d, heads.count, heads.hash, prev, hash, max]);
       prev = hash;
     }
     return days.length;
@@ -191,12 +198,12 @@ export interface AnchorReport { days: number; ok: boolean; firstBroken: { day: s
 
 /** Recomputes every anchored day from the events as they are now; names the first day that no longer matches. */
 export async function verifyAnchors(db: Database): Promise<AnchorReport> {
-  const anchors = await db.query('SELECT day, dossiers, heads_hash, prev_hash, hash FROM history_anchors ORDER BY day');
+  const anchors = await db.query('SELECT day, dossiers, heads_hash, prev_hash, hash, last_event_id::text AS last_event_id FROM history_anchors ORDER BY day');
   let prev: string | null = null;
   for (const a of anchors) {
     const day = dayText(a.day);
-    const heads = await dayHeadsHash(db, day);
-    const broken = (a.prev_hash ?? null) !== prev || anchorHash(day, a.heads_hash, prev) !== a.hash
+    const heads = await dayHeadsHash(db, day, a.last_event_id);
+    const broken = (a.prev_hash ?? null) !== prev || anchorHash(day, a.heads_hash, prev, a.last_event_id) !== a.hash
       ? 'chuỗi mốc ngày bị sửa' : heads.hash !== a.heads_hash ? 'lịch sử hồ sơ của ngày này khác với lúc chốt mốc' : null;
     if (broken) return { days: anchors.length, ok: false, firstBroken: { day, message: `Mốc ngày ${day}: ${broken}.` } };
     prev = a.hash;

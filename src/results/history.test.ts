@@ -96,6 +96,9 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     assert.ok(await anchorHistory(ctx.db, tomorrow) >= 1);
     assert.equal(await anchorHistory(ctx.db, tomorrow), 0, 'each day is anchored once');
     assert.equal((await verifyAnchors(ctx.db)).ok, true);
+    // Events written after the anchor (new work, late imports dated that day) leave what it proves unchanged.
+    await approvedDossier(ctx.app, ctx.db);
+    assert.equal((await verifyAnchors(ctx.db)).ok, true);
     // A careful forger edits an event and recomputes the whole chain of the dossier.
     const rows = await events(dossierId);
     await ctx.db.query(`UPDATE dossier_events SET note = 'viết lại lịch sử' WHERE id = $1`, [rows[1].id]);

@@ -175,11 +175,6 @@ export async function readResultPdf(db: Queryable, by: Who, dossierId: string): 
   return { name: `ket-qua-${r.dossier_code}.pdf`, content: Buffer.from(r.content) };
 }
 
-/** Whether the dossier has an electronic result (kết quả điện tử), for indicators. */
-export async function hasElectronicResult(db: Queryable, dossierId: string): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM result_documents WHERE dossier_id = $1', [dossierId])).length > 0;
-}
-
 // ---- verification ----
 
 export type Verdict = 'genuine' | 'tampered' | 'untrusted' | 'not_issued' | 'unsigned';
