@@ -128,6 +128,7 @@ export async function registerLocalIdentityProvider(app: FastifyInstance, opts: 
       },
       ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 900, Session: 3600, Grant: 3600 },
     });
+    provider.on('server_error', (_ctx: unknown, err: Error) => app.log.error({ err }, 'local identity provider error'));
     return { provider, jwk, handle: provider.callback() };
   })();
 
