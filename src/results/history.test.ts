@@ -91,6 +91,28 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     assert.notEqual(accept.hash, rows.at(-1)!.hash);
   });
 
+  test('imported past dossiers are chained as they are written', async () => {
+    const line = {
+      code: 'H13.102-240304-0099', procedureCode: '1.001193', agencyCode: 'H13.102', channel: 'counter', status: 10,
+      applicant: { name: 'Nguyễn Văn An', idNumber: '092085001111' }, submittedAt: '2024-03-04T08:10:00+07:00', receivedAt: '2024-03-04T08:15:00+07:00',
+      dueAt: '2024-03-06T16:30:00+07:00', finishedAt: '2024-03-05T15:00:00+07:00', returnedAt: '2024-03-06T09:00:00+07:00',
+      events: [
+        { at: '2024-03-04T08:10:00+07:00', action: 'submit', actorName: 'Hệ thống', toStatus: 1 },
+        { at: '2024-03-04T08:15:00+07:00', action: 'accept', actorName: 'Trần Thị Bé', fromStatus: 1, toStatus: 2 },
+        { at: '2024-03-05T15:00:00+07:00', action: 'approve', actorName: 'Lê Văn Chủ', fromStatus: 4, toStatus: 9 },
+        { at: '2024-03-06T09:00:00+07:00', action: 'return_result', actorName: 'Trần Thị Bé', fromStatus: 9, toStatus: 10 },
+      ],
+    };
+    const res = await admin({ method: 'POST', url: '/api/v1/import/dossiers', payload: JSON.stringify(line) + '\n', headers: { 'content-type': 'application/x-ndjson' } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().imported, 1);
+    const [{ id }] = await ctx.db.query('SELECT id FROM dossiers WHERE code = $1', [line.code]);
+    const rows = await events(id);
+    assert.equal(rows.length, 5, 'four past events and the import record');
+    assert.ok(rows.every((r, i) => r.hash && r.prev_hash === (i ? rows[i - 1].hash : null)));
+    assert.equal((await check(`?dossierId=${id}`)).ok, true);
+  });
+
   test('the daily anchor catches a rewrite that recomputes a dossier\'s own hashes', async () => {
     const tomorrow = new Date(Date.now() + 86_400_000);
     assert.ok(await anchorHistory(ctx.db, tomorrow) >= 1);
