@@ -74,12 +74,15 @@ function WallBoard() {
           {s && <StatusBars summary={s} drill={null} />}
         </Panel>
         <Panel id="w-xep-hang" title="Xếp hạng cơ quan" className="ioc-wall-ranking">
-          {ranking.data && <BreakdownTable by="agency" rows={ranking.data.rows} drill={null} limit={8} compact />}
+          {ranking.data && <BreakdownTable by="agency" rows={ranking.data.rows.map((r) => ({ ...r, name: shortName(r.name) }))} drill={null} limit={8} compact />}
         </Panel>
       </div>
     </>
   );
 }
+
+/** "Ủy ban nhân dân Phường Cái Khế" → "UBND Phường Cái Khế": the usual short form, so a row fits the wall's column. */
+const shortName = (name: string) => name.replace(/^Ủy ban nhân dân /, 'UBND ');
 
 function Kpi({ name, value, note, tone }: { name: string; value: string; note?: string; tone?: 'good' | 'warn' | 'bad' }) {
   return (
