@@ -83,8 +83,9 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     // ---- paying in the sandbox gateway ----
     await fees.getByRole('button', { name: 'Thanh toán qua VNPay', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Thanh toán đơn hàng' }).waitFor();
-    assert.match(await citizen.locator('body').innerText(), /8\.000 VND/);
-    assert.match(await citizen.locator('body').innerText(), new RegExp(code.replace(/[^0-9A-Z]/g, '').slice(0, 3)));
+    const order = await citizen.locator('body').innerText();
+    assert.match(order, /8\.000 VND/);
+    assert.ok(order.includes(code), 'the order names the dossier');
     await citizen.getByRole('button', { name: 'Thanh toán', exact: true }).click();
 
     // ---- back on the dossier: paid, receipt, processing again ----

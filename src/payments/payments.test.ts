@@ -9,7 +9,7 @@ import { citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/
 import { paymentSettings } from './service.ts';
 import { signData, signParams } from './vnpay.ts';
 import { vietQrPayload } from './vietqr.ts';
-import { FEE, FEE_PROCEDURE, FREE_PROCEDURE, submitAndAccept } from './testkit.ts';
+import { FEE, FEE_PROCEDURE, FREE_PROCEDURE, act, submitAndAccept } from './testkit.ts';
 import { amountInWords } from './words.ts';
 
 const settings = paymentSettings({}, false);
@@ -71,6 +71,25 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const d = await submitAndAccept(ctx, citizen, FREE_PROCEDURE, { idNumber: '092190099999', name: 'Lê Thị Bình' });
     assert.equal(d.status, 2);
     assert.deepEqual(await payments(citizen, d.id), []);
+  });
+
+  test('an amount the officer sets opens an obligation; cash recorded at the desk settles it; a withdrawal cancels an unpaid one', async () => {
+    const citizen = await citizenSignIn(ctx.app, '092190055555', 'Võ Văn Cường');
+    const d = await submitAndAccept(ctx, citizen, FREE_PROCEDURE, { idNumber: '092190055555', name: 'Võ Văn Cường' });
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    await act(counter, d.id, { action: 'request_payment', amount: 125_000, note: 'Lệ phí cấp bản sao theo yêu cầu' });
+    const [owed] = await payments(citizen, d.id);
+    assert.deepEqual([owed.status, owed.amount, owed.items[0].name], ['pending', 125_000, 'Lệ phí cấp bản sao theo yêu cầu']);
+    await act(counter, d.id, { action: 'record_payment', reference: 'PT-0001 (tiền mặt)' });
+    const [paid] = await payments(citizen, d.id);
+    assert.deepEqual([paid.status, paid.method], ['paid', 'counter']);
+    assert.match(paid.receiptNo, /^\d{4}-\d{6}$/);
+    assert.equal((await dossier(citizen, d.id)).status, 2);
+
+    const e = await owing();
+    await act(e.citizen, e.id, { action: 'withdraw', reason: 'Không còn nhu cầu' });
+    assert.equal((await payments(e.citizen, e.id))[0].status, 'cancelled');
+    assert.equal((await e.citizen({ url: `/api/v1/dossiers/${e.id}/payments/vietqr` })).statusCode, 409, 'nothing left to pay');
   });
 
   test('the VietQR image decodes with zbarimg to the payload: the account, the fee, the dossier code as purpose, a valid CRC', async () => {
