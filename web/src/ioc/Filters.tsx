@@ -13,8 +13,9 @@ export function PeriodPicker({ period: p }: { period: Period }) {
   const thisYear = Number(today().slice(0, 4));
   const years = Array.from({ length: 6 }, (_, i) => thisYear - i);
   if (!years.includes(year)) years.push(year);
-  const changeKind = (kind: PeriodKind) =>
-    setPeriod(kind === 'tuy-chon' ? { ...p, kind } : periodAround(kind, p.kind === 'tuy-chon' ? p.to : p.from));
+  // A new kind of period around today when the current one holds today (quarter → this day, not the quarter's first).
+  const anchor = p.from <= today() && today() <= p.to ? today() : p.from;
+  const changeKind = (kind: PeriodKind) => setPeriod(kind === 'tuy-chon' ? { ...p, kind } : periodAround(kind, anchor));
   return (
     <fieldset className="ioc-period">
       <legend>Kỳ báo cáo</legend>
