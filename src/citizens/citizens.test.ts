@@ -1,11 +1,13 @@
 // Citizen sign-in by OpenID Connect against the local identity provider, through the platform's own routes:
 // the whole flow, then what a relying party must refuse (altered, expired or wrongly bound ID tokens, replayed codes).
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { buildApp } from '../app.ts';
 import { AppError } from '../shared/errors.ts';
-import { agencyIds, citizenSignIn, citizenSignInUntilCallback, CookieJar, eachDatabase, signIn } from '../testing/harness.ts';
+import { migrate } from '../db/migrate.ts';
+import { agencyIds, citizenSignIn, citizenSignInUntilCallback, CookieJar, eachDatabase, freshDatabase, signIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import type { InProcessFetch } from '../idp/provider.ts';
 import { createCitizenOidc, DEFAULT_CLAIMS, identityLevelOf, mapClaims, oidcSettingsFromEnv } from './oidc.ts';
@@ -201,6 +203,52 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
       const { callback, jar } = await citizenSignInUntilCallback(ctx.app, '092190880007', 'Người Thử Next', next);
       assert.equal((await get(ctx, jar, callback)).headers.location, '/ho-so-cua-toi', next);
     }
+  });
+});
+
+describe('any compliant provider by OIDC_* settings alone, reached over HTTP [pglite]', () => {
+  // The "external" provider is another platform instance's local provider, listening on a real port; the platform
+  // under test knows only its issuer, client id and secret, and does discovery, token and key requests over the network.
+  const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
+  const drops: (() => Promise<void>)[] = [];
+  let provider: Awaited<ReturnType<typeof buildApp>>;
+  let platform: Awaited<ReturnType<typeof buildApp>>;
+  before(async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address() as { port: number }; probe.close(() => resolve(port)); });
+    });
+    // Both answer at one address, so the provider's registered redirect URI is the platform's callback.
+    const publicUrl = `http://localhost:${port}`;
+    const open = async () => { const f = await freshDatabase('pglite'); drops.push(f.drop); await migrate(f.db); return f.db; };
+    provider = await buildApp({ db: await open(), publicUrl });
+    await provider.listen({ port, host: '127.0.0.1' });
+    const local = provider.citizenOidc.local!;
+    platform = await buildApp({ db: await open(), publicUrl,
+      oidc: oidcSettingsFromEnv({ OIDC_ISSUER: local.issuer, OIDC_CLIENT_ID: local.clientId, OIDC_CLIENT_SECRET: local.clientSecret })! });
+    apps.push(provider, platform);
+    assert.equal(platform.citizenOidc.local, undefined, 'no local provider of its own');
+  });
+  after(async () => {
+    for (const a of apps) await a.close();
+    for (const d of drops) await d();
+  });
+
+  test('sign-in completes with discovery, token exchange and keys fetched from the configured issuer', async () => {
+    const jar = new CookieJar();
+    const go = (app: typeof platform, location: string, init: { method?: 'POST'; payload?: string } = {}) => {
+      const url = new URL(location, app.publicUrl);
+      return app.inject({ method: init.method ?? 'GET', url: url.pathname + url.search, payload: init.payload,
+        headers: { cookie: jar.header, ...(init.payload && { 'content-type': 'application/x-www-form-urlencoded' }) } }).then((r) => jar.take(r));
+    };
+    const start = await go(platform, '/api/v1/citizen/signin');
+    assert.equal(start.statusCode, 302, start.body);
+    const interaction = String((await go(provider, String(start.headers.location))).headers.location);
+    const login = await go(provider, `${interaction}/login`, { method: 'POST', payload: 'idNumber=092302345678' });
+    const callback = String((await go(provider, String(login.headers.location))).headers.location);
+    const done = await go(platform, callback);
+    assert.equal(done.headers.location, '/ho-so-cua-toi');
+    const me = await platform.inject({ url: '/api/v1/citizen/me', headers: { cookie: jar.header } });
+    assert.deepEqual([me.json().citizen.fullName, me.json().citizen.identityLevel], ['Phạm Ngọc Anh', 2]);
   });
 });
 
