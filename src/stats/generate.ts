@@ -26,8 +26,11 @@ export interface GenerateOptions { count: number; from: string; to: string; seed
 
 interface Kind { code: string; agencyCodes: string[]; onlineShare: number; days: number; hours: boolean; weight: number }
 
-/** Month factors: the rush before Tết (Jan), the lull of Tết (Feb), a quieter summer. */
-const SEASON = [1.25, 0.6, 1.05, 1.0, 1.0, 0.95, 0.9, 0.9, 1.05, 1.05, 1.05, 1.2];
+/** Month factors: busier at the end of the year, a quieter summer (Tết is placed from the calendar, below). */
+const SEASON = [1.05, 1.0, 1.05, 1.0, 1.0, 0.95, 0.9, 0.9, 1.05, 1.05, 1.05, 1.2];
+/** The rush in the working days before the Tết holidays and the slow restart after them. */
+const BEFORE_TET = { days: 10, factor: 1.5 };
+const AFTER_TET = { days: 5, factor: 0.6 };
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Võ', 'Phan', 'Trương', 'Bùi', 'Đặng', 'Đỗ', 'Ngô', 'Dương', 'Lý'];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Thanh', 'Hoàng', 'Quốc', 'Thu', 'Hữu', 'Kim'];
 const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Khoa', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nhung', 'Phúc', 'Quân', 'Tâm', 'Thảo', 'Tuấn', 'Vy'];
@@ -59,14 +62,16 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
   const kindCumulative = cumulative(kinds.map((k) => k.weight));
   const communeWeights = cumulative(communes.map(() => 0.3 + rand()));
 
-  // Working days in the span, each with its share of the total by season and weekday.
+  // Working days in the span, each with its share of the total by season, Tết and weekday.
   const days: string[] = [];
   const dayWeights: number[] = [];
+  const tet = tetFactors(calendar, opts.from, opts.to);
   for (let d = opts.from; d <= opts.to; d = addDays(d, 1)) {
     if (!calendar.isWorkingDay(d)) continue;
     const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
     days.push(d);
-    dayWeights.push(SEASON[Number(d.slice(5, 7)) - 1] * (weekday === 1 ? 1.2 : weekday === 5 ? 0.9 : weekday === 6 ? 0.3 : 1) * (0.85 + 0.3 * rand()));
+    dayWeights.push(SEASON[Number(d.slice(5, 7)) - 1] * (tet.get(d) ?? 1) * (weekday === 1 ? 1.2 : weekday === 5 ? 0.9 : weekday === 6 ? 0.3 : 1)
+      * (0.85 + 0.3 * rand()));
   }
   if (!days.length) return;
   const dayCumulative = cumulative(dayWeights);
@@ -117,6 +122,33 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     };
     yield JSON.stringify(line);
   }
+}
+
+/** Factors for the working days around each year's Tết: the longest run of weekday holidays between January and March. */
+function tetFactors(calendar: Awaited<ReturnType<typeof workingCalendar>>, from: string, to: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    type Run = { start: string; end: string; length: number };
+    let best: Run | undefined;
+    let run: Run | undefined;
+    for (let d = `${year}-01-10`; d <= `${year}-03-10`; d = addDays(d, 1)) {
+      const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+      if (calendar.isWorkingDay(d)) { run = undefined; continue; }
+      if (weekday === 0 || weekday === 6) { if (run) run.end = d; continue; }
+      const next: Run = run ? { start: run.start, end: d, length: run.length + 1 } : { start: d, end: d, length: 1 };
+      run = next;
+      if (!best || next.length > best.length) best = { start: next.start, end: next.end, length: next.length };
+    }
+    if (!best || best.length < 3) continue;
+    const mark = (start: string, step: number, rule: { days: number; factor: number }) => {
+      for (let d = addDays(start, step), n = 0; n < rule.days; d = addDays(d, step)) {
+        if (calendar.isWorkingDay(d)) { out.set(d, rule.factor); n++; }
+      }
+    };
+    mark(best.start, -1, BEFORE_TET);
+    mark(best.end, 1, AFTER_TET);
+  }
+  return out;
 }
 
 function cumulative(weights: number[]): Float64Array {

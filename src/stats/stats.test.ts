@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
@@ -223,6 +224,9 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.equal(june.onTimeRatio, (2 + 1 + 1) / (6 + 2));
     assert.deepEqual(june.shares.fullOnline, { numerator: 1, denominator: 6, ratio: 1 / 6, available: true });
     assert.deepEqual(june.shares.satisfaction, { numerator: null, denominator: null, ratio: null, available: false });
+    // Satisfaction comes from the ratings kept per agency: held for the province, not for a procedure.
+    const province = await ok(ioc({ url: '/api/v1/stats/summary?from=2025-06-01&to=2025-06-30' }));
+    assert.deepEqual(province.shares.satisfaction, { numerator: 0, denominator: 0, ratio: null, available: true });
     const may = await ok(ioc({ url: `/api/v1/stats/summary?from=2025-05-01&to=2025-05-31&${scope}` }));
     assert.deepEqual([may.received.total, may.carriedOver, may.finished.total, may.openAtEnd.total, may.onTimeRatio], [2, 0, 0, 2, 1]);
     // Scope by commune: Ninh Kiều holds only the two open ones.
@@ -264,6 +268,18 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const own = await ok(nk({ url: `/api/v1/stats/dossiers?indicator=overdue&from=2025-06-01&to=2025-06-30&${scope}` }));
     assert.deepEqual(own.items.map((i: Row) => i.id).sort(), overdue.items.map((i: Row) => i.id).sort());
     assert.equal((await nk({ url: `/api/v1/dossiers/${own.items[0].id}` })).statusCode, 200);
+    // The same list as a spreadsheet with Vietnamese headers.
+    const xlsx = await ioc({ url: `/api/v1/stats/dossiers?indicator=late&format=xlsx&from=2025-06-01&to=2025-06-30&${scope}` });
+    assert.match(xlsx.headers['content-type'] as string, /spreadsheetml/);
+    assert.match(xlsx.headers['content-disposition'] as string, /ho-so-late-2025-06-01-2025-06-30\.xlsx/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1), ['Mã hồ sơ', 'Thủ tục', 'Cơ quan giải quyết', 'Trạng thái', 'Ngày tiếp nhận', 'Hẹn trả', 'Ngày có kết quả', 'Tiến độ']);
+    const sheetRows = [2, 3, 4].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
+    assert.deepEqual(sheetRows.map((r) => r[0]).sort(), ['EC-C', 'EC-D', 'EC-G']);
+    assert.ok(sheetRows.every((r) => r[7] === 'Quá hạn' && r[1] === 'Thủ tục thống kê thử nghiệm'));
+    assert.equal(sheetRows.find((r) => r[0] === 'EC-C')![6], '2025-06-09 09:00');
     // A leader of another organisation sees none of them.
     const stp = await signIn(ctx.app, 'stp.lanhdao');
     assert.equal((await ok(stp({ url: `/api/v1/stats/dossiers?indicator=late&from=2025-06-01&to=2025-06-30` }))).total, 0);
