@@ -127,6 +127,10 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     assert.equal(genuine.signatures[0].chain.at(-1).subject.CN, 'congso TEST CA — không dùng cho giao dịch thật');
 
     assert.equal((await verify(flipOneByte(signed))).verdict, 'tampered');
+    // Bytes added after the last signature (an unsigned incremental update) leave every signature intact, yet the file is not the one signed.
+    const appended = await verify(Buffer.concat([signed, Buffer.from('\n1 0 obj\n(sửa)\nendobj\n%%EOF\n')]));
+    assert.equal(appended.verdict, 'tampered');
+    assert.match(appended.message, /thêm vào sau chữ ký số cuối cùng/);
 
     const strangerCa = createTestCa();
     const stranger = issueTestCertificate(strangerCa, { commonName: 'Người lạ (TEST)' });

@@ -215,11 +215,11 @@ async function claimedCode(pdf: Buffer): Promise<string | null> {
 }
 
 const MESSAGES: Record<Verdict, string> = {
-  genuine: 'Văn bản hợp lệ: các chữ ký số còn nguyên vẹn, chứng thư số do tổ chức chứng thực tin cậy cấp, và tệp trùng khớp với bản hệ thống đã phát hành.',
-  tampered: 'Văn bản đã bị thay đổi sau khi ký: chữ ký số không còn khớp với nội dung.',
+  genuine: 'Các chữ ký số còn nguyên vẹn, chứng thư số do tổ chức chứng thực tin cậy cấp, và tệp trùng khớp với bản hệ thống đã phát hành.',
+  tampered: 'Nội dung tệp đã bị thay đổi sau khi ký: chữ ký số không còn khớp với nội dung.',
   untrusted: 'Chữ ký số còn nguyên vẹn nhưng chứng thư số không do tổ chức chứng thực mà hệ thống tin cậy cấp.',
   not_issued: 'Chữ ký số hợp lệ nhưng hệ thống không phát hành văn bản này.',
-  unsigned: 'Tệp không có chữ ký số.',
+  unsigned: 'Không tìm thấy chữ ký số nào trong tệp.',
 };
 
 /** Checks a PDF anyone sends: its signatures, their certificates, and whether it is a result the platform issued. */
