@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { vietnamDate } from '../src/dossiers/rules.ts';
 import { generateDossiers } from '../src/stats/generate-cli.ts';
-import { addDays, breakdown, summary, trend } from '../src/stats/query.ts';
+import { addDays, breakdown, drillDown, summary, trend } from '../src/stats/query.ts';
 import { index766 } from '../src/stats/index766.ts';
 import { publicStats } from '../src/stats/public.ts';
 
@@ -80,6 +80,7 @@ async function main() {
       case '/api/v1/stats/breakdown': return breakdown(db, q);
       case '/api/v1/stats/index766': return index766(db, q);
       case '/api/v1/public/stats': return publicStats(db, `${q.year}-01-01`, `${q.year}-12-31`);
+      case '/api/v1/stats/dossiers': return drillDown(db, { ...q, page: Number(q.page ?? 1), pageSize: Number(q.pageSize ?? 20) });
       default: throw new Error(path);
     }
   };
@@ -107,6 +108,9 @@ async function main() {
     { name: 'breakdown by field, quarter', url: `/api/v1/stats/breakdown?by=field&from=${year}-04-01&to=${year}-06-30` },
     { name: 'index 766, year', url: `/api/v1/stats/index766?period=${year}` },
     { name: 'public page, year', url: `/api/v1/public/stats?year=${year}` },
+    // Not an aggregate: a page of the raw rows behind a number, with its exact count.
+    { name: 'drill-down: late in a month, page 1', url: `/api/v1/stats/dossiers?indicator=late&from=${year}-05-01&to=${year}-05-31&agency=${commune.id}` },
+    { name: 'drill-down: overdue now, page 1', url: `/api/v1/stats/dossiers?indicator=overdue&from=${today}&to=${today}` },
   ];
   for (const q of dashboard) await get(q.url); // warm-up: plans and caches, as on a running server
 
