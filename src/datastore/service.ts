@@ -12,8 +12,8 @@ import type { Actor } from '../shared/actor.ts';
 import { forbidden, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
 
-export type DocumentKind = 'submitted' | 'result' | 'receipt';
-export const KIND_NAMES: Record<DocumentKind, string> = { submitted: 'Giấy tờ đã nộp', result: 'Kết quả giải quyết', receipt: 'Biên lai' };
+export type DocumentKind = 'submitted' | 'result';
+export const KIND_NAMES: Record<DocumentKind, string> = { submitted: 'Giấy tờ đã nộp', result: 'Kết quả giải quyết' };
 
 export interface NewDocument {
   /** Whose document it is: the person's 12-digit identification number. */

@@ -7,7 +7,7 @@ import type { StoreChoice } from './FileSlots.tsx';
 import { CitizenGate } from './session.tsx';
 
 export interface StoredDocument {
-  id: string; kind: 'submitted' | 'result' | 'receipt'; kindName: string; title: string; name: string; size: number;
+  id: string; kind: 'submitted' | 'result'; kindName: string; title: string; name: string; size: number;
   dossierId: string | null; dossierCode: string | null; createdAt: string; reuses: number;
 }
 
