@@ -124,8 +124,8 @@ async function main() {
     timings.set(q.name, s);
     console.log(`${q.name.padEnd(40)} ${ms(s.p50)} ${ms(s.p95)}`);
   }
-  const worst = Math.max(...[...timings.values()].map((s) => s.p95));
-  console.log(`slowest p95: ${worst.toFixed(1)} ms (target < 100 ms)`);
+  const worst = Math.max(...[...timings].filter(([name]) => !name.startsWith('drill-down')).map(([, s]) => s.p95));
+  console.log(`slowest p95 of the aggregate queries: ${worst.toFixed(1)} ms (target < 100 ms)`);
 
   // The same figures by a full scan of the raw rows, beside the aggregates.
   console.log(`\n${'same figures'.padEnd(40)} ${'aggregates p50'.padStart(15)} ${'full scan p50'.padStart(15)} ${'ratio'.padStart(8)}  figures agree`);
