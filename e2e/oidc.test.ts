@@ -61,6 +61,7 @@ test('a citizen signs in at the local provider\'s demo page, reaches the submiss
     await citizenSignInInBrowser(page, platform.url, '092085000123');
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();
     assert.match(await page.locator('.who-name').innerText(), /Nguyễn Văn Minh/);
+    assert.match(await page.locator('.who-agency').innerText(), /Số định danh cá nhân 092085000123 · định danh mức 2/);
     assert.deepEqual(violations, []);
   } finally {
     await context.close();

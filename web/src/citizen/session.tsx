@@ -6,9 +6,12 @@ import { ErrorMessage, Loading, useAction, useFetch } from '../ui.tsx';
 
 export const CITIZEN_SIGN_IN = '/cong-dan/dang-nhap';
 
+/** The signed-in citizen with the identity level (mức định danh) of this sign-in, when the provider states one. */
+type SignedInCitizen = Citizen & { identityLevel: number | null };
+
 /** Renders `children(citizen)` once a citizen is signed in; otherwise goes to the sign-in page with ?next= here. */
 export function CitizenGate({ children }: { children: (citizen: Citizen) => ReactNode }) {
-  const me = useFetch<{ citizen: Citizen }>('/api/v1/citizen/me');
+  const me = useFetch<{ citizen: SignedInCitizen }>('/api/v1/citizen/me');
   const unauthenticated = me.error instanceof ApiError && me.error.status === 401;
   useEffect(() => {
     if (unauthenticated) navigate(`${CITIZEN_SIGN_IN}?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
@@ -24,7 +27,7 @@ export function CitizenGate({ children }: { children: (citizen: Citizen) => Reac
   );
 }
 
-function CitizenBar({ citizen }: { citizen: Citizen }) {
+function CitizenBar({ citizen }: { citizen: SignedInCitizen }) {
   const out = useAction();
   // Signed out here, then at the identity provider too when it offers that; it comes back to the portal.
   const signOut = () => void out.run(async () => {
@@ -37,7 +40,7 @@ function CitizenBar({ citizen }: { citizen: Citizen }) {
       <div className="container admin-bar-inner">
         <p className="who">
           <span className="who-name">{citizen.fullName}</span>
-          <span className="who-agency">Số định danh cá nhân {citizen.idNumber}</span>
+          <span className="who-agency">Số định danh cá nhân {citizen.idNumber}{citizen.identityLevel !== null && ` · định danh mức ${citizen.identityLevel}`}</span>
         </p>
         <button type="button" className="btn btn-small" onClick={signOut} disabled={out.busy}>Đăng xuất</button>
       </div>
