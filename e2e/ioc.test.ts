@@ -162,8 +162,10 @@ test('the commune\'s leader goes from "Quá hạn" to a late dossier\'s timeline
     // A leader's scope is their own organisation.
     await page.getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).first().waitFor();
     assert.equal(await page.getByLabel('Cơ quan', { exact: true }).count(), 0, 'no agency choice for a leader');
-    await page.getByRole('link', { name: `Đã giải quyết — Quá hạn: ${LATE.length} hồ sơ`, exact: true }).click();
+    // This time from the rankings table's cell.
+    await page.getByRole('link', { name: `Ủy ban nhân dân Phường Cái Khế — Quá hạn: ${LATE.length}`, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ giải quyết quá hạn' }).waitFor();
+    await page.getByText(`${LATE.length} hồ sơ`, { exact: true }).waitFor();
     await page.getByRole('link', { name: LATE[1], exact: true }).click();
     await page.getByRole('heading', { level: 1, name: `Hồ sơ ${LATE[1]}` }).waitFor();
     const timeline = page.getByRole('region', { name: 'Quá trình giải quyết (phiếu kiểm soát)' });
