@@ -1,7 +1,8 @@
 // Paying a fee online, in Chromium: a citizen signs in and files "Cấp bản sao Trích lục hộ tịch" (8.000 đồng) on a
 // phone; the commune's desk receives it, which makes the fee due (status 6); the citizen sees the VietQR code, pays
 // through the sandbox VNPay gateway, comes back to the dossier and sees it paid, with the receipt, and back in processing;
-// then files again, taking the declaration from "Kho dữ liệu của tôi" instead of uploading it.
+// then files again, taking the declaration from "Kho dữ liệu của tôi" instead of uploading it. A second citizen rates
+// the service once the result is returned.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,5 +120,48 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
   } finally {
     await citizenContext.close();
     await officerContext.close();
+  }
+});
+
+test('after the result is returned, the citizen rates the service once', async () => {
+  const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const staffContext = await browser.newContext();
+  try {
+    const citizen = await citizenContext.newPage();
+    await citizenSignInInBrowser(citizen, platform.url, '092203007788', 'Đặng Văn Lâm');
+    // The dossier is filed and handled through the API; the rating is what this test drives in the page.
+    const api = citizenContext.request;
+    const procedure = await (await api.get(`${platform.url}/api/v1/procedures/1.001193`)).json();
+    const agency = (await (await api.get(`${platform.url}/api/v1/agencies`)).json()).items.find((a: { code: string }) => a.code === 'H13.102');
+    const file = async () => (await (await api.post(`${platform.url}/api/v1/uploads`, {
+      multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') } } })).json()).id;
+    const created = await api.post(`${platform.url}/api/v1/dossiers`, { data: {
+      procedureId: procedure.id, agencyId: agency.id, channel: 'online', applicant: { name: 'Đặng Văn Lâm', idNumber: '092203007788' },
+      formData: { hoTenTre: 'Đặng Gia Hân', ngaySinh: '2026-11-10', gioiTinh: 'Nữ', noiSinh: 'Cần Thơ', hoTenMe: 'Lý Thị Thu', soDinhDanhNguoiYeuCau: '092203007788' },
+      files: [{ componentIndex: 0, uploadId: await file() }, { componentIndex: 1, uploadId: await file() }] } });
+    assert.equal(created.status(), 201, await created.text());
+    const { id } = await created.json();
+    for (const [username, body] of [['caikhe.motcua', { action: 'accept' }], ['caikhe.chuyenvien', { action: 'forward' }], ['caikhe.lanhdao', { action: 'forward' }],
+      ['caikhe.motcua', { action: 'return_result', method: 'online' }]] as const) {
+      await staffContext.clearCookies();
+      assert.equal((await staffContext.request.post(`${platform.url}/api/v1/auth/login`, { data: { username, password: 'Congso@2026' } })).status(), 200);
+      const done = await staffContext.request.post(`${platform.url}/api/v1/dossiers/${id}/actions`, { data: body });
+      assert.equal(done.status(), 200, await done.text());
+    }
+
+    await citizen.goto(`${platform.url}/ho-so-cua-toi/${id}`);
+    const rating = citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Đánh giá mức độ hài lòng', exact: true }) });
+    await rating.getByRole('button', { name: 'Gửi đánh giá', exact: true }).click();
+    await rating.getByText('Vui lòng chọn một mức độ hài lòng.', { exact: true }).waitFor();
+    await rating.getByRole('radio', { name: 'Hài lòng', exact: true }).check();
+    await rating.getByRole('checkbox', { name: 'Trả kết quả đúng hoặc trước hẹn', exact: true }).check();
+    await rating.getByRole('button', { name: 'Gửi đánh giá', exact: true }).click();
+    await rating.getByText(/^Bạn đã đánh giá “Hài lòng” lúc .* \(Trả kết quả đúng hoặc trước hẹn\)\. Cảm ơn bạn đã góp ý\.$/).waitFor();
+    await citizen.reload();
+    await rating.getByText(/^Bạn đã đánh giá “Hài lòng”/).waitFor();
+    assert.equal(await rating.getByRole('button', { name: 'Gửi đánh giá', exact: true }).count(), 0, 'once per dossier');
+  } finally {
+    await citizenContext.close();
+    await staffContext.close();
   }
 });
