@@ -23,6 +23,9 @@ const vietnamDay = (daysAgo: number) => new Date(Date.now() + 7 * 3600_000 - day
 /** 08:15 (Vietnam) of that day, plus `hours`. */
 const at = (daysAgo: number, hours = 0) => new Date(Date.parse(`${vietnamDay(daysAgo)}T08:15:00+07:00`) + hours * 3600_000).toISOString();
 
+/** A count as the pages write it (vi-VN: 1.234). */
+const vn = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
+
 const FROM = vietnamDay(12);
 const TO = vietnamDay(0);
 const PERIOD = `ky=tuy-chon&from=${FROM}&to=${TO}`;
@@ -101,7 +104,7 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     // An IOC viewer lands on the dashboard after signing in.
     await page.getByRole('heading', { level: 1, name: 'Bảng điều hành' }).waitFor();
     await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
-    const received = page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${summary.received.total}`, exact: true });
+    const received = page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${vn(summary.received.total)}`, exact: true });
     await received.waitFor();
     await page.getByRole('table', { name: 'Xếp hạng theo cơ quan' }).getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).waitFor();
     await page.locator('.ioc-chart-trend canvas').waitFor();
@@ -126,9 +129,9 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     assert.ok(cells.includes('Chưa có dữ liệu') && cells.some((c) => c.startsWith('Tổng điểm')), cells.join(' | '));
 
     // Drill down: the late ones among the finished dossiers.
-    await page.getByRole('link', { name: `Đã giải quyết — Quá hạn: ${summary.finished.late} hồ sơ`, exact: true }).click();
+    await page.getByRole('link', { name: `Đã giải quyết — Quá hạn: ${vn(summary.finished.late)} hồ sơ`, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ giải quyết quá hạn' }).waitFor();
-    await page.getByText(`${summary.finished.late} hồ sơ`, { exact: true }).waitFor();
+    await page.getByText(`${vn(summary.finished.late)} hồ sơ`, { exact: true }).waitFor();
     for (const code of LATE) await page.getByRole('cell', { name: code, exact: true }).waitFor();
     assert.equal(await page.getByRole('cell', { name: 'CU-IOC-0004', exact: true }).count(), 0, 'an on-time dossier is not listed as late');
     // The IOC's viewer belongs to no agency handling these dossiers: the list, not links to dossier pages they cannot open.
@@ -136,14 +139,14 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     await screenshot(page, 'drilldown-desktop');
     // And from the card of dossiers still open past their deadline.
     await page.getByRole('link', { name: '‹ Bảng điều hành', exact: true }).click();
-    await page.getByRole('link', { name: `Hồ sơ đang giải quyết quá hạn: ${summary.open.overdue}`, exact: true }).click();
+    await page.getByRole('link', { name: `Hồ sơ đang giải quyết quá hạn: ${vn(summary.open.overdue)}`, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ đang giải quyết quá hạn' }).waitFor();
     await page.getByRole('cell', { name: 'CU-IOC-0006', exact: true }).waitFor();
 
     // The same dashboard on a phone: nothing wider than the screen.
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
-    await page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${summary.received.total}`, exact: true }).waitFor();
+    await page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${vn(summary.received.total)}`, exact: true }).waitFor();
     await page.locator('.ioc-chart-map canvas').waitFor();
     await noSidewaysScroll(page, 'dashboard on a phone');
     await screenshot(page, 'dashboard-phone');
