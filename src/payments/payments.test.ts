@@ -5,6 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildApp } from '../app.ts';
+import { DEFAULT_RATE_LIMITS } from '../shared/security.ts';
 import { citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import { paymentSettings } from './service.ts';
 import { signData, signParams } from './vnpay.ts';
@@ -247,6 +249,19 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     assert.equal(paid.status, 'paid');
     assert.equal((await admin({ method: 'POST', url: '/api/v1/payments/reconcile' })).json().settled, 0, 'settled once');
     assert.equal((await recordPayments(a.citizen, a.id)).length, 1);
+  });
+
+  test('gateway and bank callbacks are rate-limited per address', async () => {
+    const limited = await buildApp({ db: ctx.db, security: { rateLimits: { ...DEFAULT_RATE_LIMITS, paymentCallbacks: 2 } } });
+    try {
+      const call = () => limited.inject({ url: `/api/v1/payments/vnpay/ipn?vnp_TxnRef=1&vnp_SecureHash=${'a'.repeat(128)}` });
+      assert.deepEqual([(await call()).json().RspCode, (await call()).json().RspCode], ['97', '97']);
+      const third = await call();
+      assert.equal(third.statusCode, 429);
+      assert.equal(third.json().code, 'TOO_MANY_REQUESTS');
+    } finally {
+      await limited.close();
+    }
   });
 
   test('the receipt PDF shows the amount in figures and in Vietnamese words; refunds are recorded and capped', async () => {
