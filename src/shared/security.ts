@@ -52,11 +52,6 @@ export function securitySettingsFromEnv(env: NodeJS.ProcessEnv): SecuritySetting
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MINUTE = 60_000;
 
-type Limiter = (req: FastifyRequest) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttlInSeconds?: number }>;
-declare module 'fastify' {
-  interface FastifyInstance { createRateLimit(options: { max: number; timeWindow: number; keyGenerator?: (req: FastifyRequest) => string }): Limiter }
-}
-
 /**
  * A hook that answers 429 with a Vietnamese message once `perMinute` requests with the same key (the client's IP
  * address unless `key` says otherwise) arrived within a minute. Reusable: `onRequest: rateLimited(app, 60)`;
@@ -68,7 +63,7 @@ export function rateLimited(app: FastifyInstance, perMinute: number, key?: (req:
     const r = await limiter(req);
     if (r.isAllowed || !r.isExceeded) return;
     reply.header('retry-after', r.ttlInSeconds);
-    throw tooMany(r.ttlInSeconds ?? 60);
+    throw tooMany(r.ttlInSeconds);
   };
 }
 
@@ -123,10 +118,10 @@ export async function registerSecurity(app: FastifyInstance, opts: {
     if (SAFE_METHODS.has(req.method) || !opts.sessionCookies.some((name) => req.cookies[name])) return;
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
-    const sameSite = origin !== undefined
+    const fromThisSite = origin !== undefined
       ? origin === ownOrigin || origin === `${req.protocol}://${req.host}`
       : site !== 'cross-site' && site !== 'same-site';
-    if (!sameSite) {
+    if (!fromThisSite) {
       throw new AppError(403, 'CROSS_SITE_REQUEST', 'Yêu cầu đến từ trang web khác nên bị từ chối để bảo vệ phiên đăng nhập của bạn. Vui lòng thao tác trực tiếp trên Cổng dịch vụ công.');
     }
   });
