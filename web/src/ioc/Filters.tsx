@@ -28,7 +28,12 @@ export function PeriodPicker({ period: p }: { period: Period }) {
         <Field label="Ngày"><input type="date" value={p.from} max={today()} onChange={(e) => e.target.value && setPeriod(periodAround('ngay', e.target.value))} /></Field>
       )}
       {p.kind === 'thang' && (
-        <Field label="Tháng"><input type="month" value={p.from.slice(0, 7)} onChange={(e) => e.target.value && setPeriod(periodAround('thang', `${e.target.value}-01`))} /></Field>
+        // Two lists rather than <input type="month">, which some browsers (Firefox, Safari) show as a bare text box.
+        <Field label="Tháng">
+          <select value={Number(p.from.slice(5, 7))} onChange={(e) => setPeriod(periodAround('thang', `${year}-${e.target.value.padStart(2, '0')}-01`))}>
+            {Array.from({ length: 12 }, (_, i) => <option key={i} value={i + 1}>Tháng {i + 1}</option>)}
+          </select>
+        </Field>
       )}
       {p.kind === 'quy' && (
         <Field label="Quý">
@@ -37,9 +42,9 @@ export function PeriodPicker({ period: p }: { period: Period }) {
           </select>
         </Field>
       )}
-      {(p.kind === 'quy' || p.kind === 'nam') && (
+      {(p.kind === 'thang' || p.kind === 'quy' || p.kind === 'nam') && (
         <Field label="Năm">
-          <select value={year} onChange={(e) => setPeriod(periodAround(p.kind as 'quy' | 'nam', `${e.target.value}${p.from.slice(4)}`))}>
+          <select value={year} onChange={(e) => setPeriod(periodAround(p.kind as 'thang' | 'quy' | 'nam', `${e.target.value}${p.from.slice(4)}`))}>
             {years.map((y) => <option key={y} value={y}>{y}</option>)}
           </select>
         </Field>
