@@ -26,6 +26,7 @@ import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
 import { onDossierEvent, onDossiersImported } from './dossiers/hooks.ts';
 import { statsRoutes } from './stats/routes.ts';
 import { recordDossierStatistics, recordImportedDossiers } from './stats/service.ts';
+import { enqueueDossierNotifications } from './notifications/service.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { onDossierEventForPayments } from './payments/service.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
@@ -85,9 +86,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  // The IOC's counters commit with each dossier event and with each chunk of the historical import.
+  // Derived writes that must commit with each dossier event: the IOC's counters and the citizen's notifications.
   onDossierEvent(recordDossierStatistics);
   onDossiersImported(recordImportedDossiers);
+  onDossierEvent(enqueueDossierNotifications);
   // Submitted files into the applicant's data store; fees owed at reception and payments settled with the dossier.
   onDossierEvent(keepSubmittedDocuments);
   onDossierEvent(onDossierEventForPayments);
