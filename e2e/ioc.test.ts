@@ -134,9 +134,13 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     await page.getByText(`${vn(summary.finished.late)} hồ sơ`, { exact: true }).waitFor();
     for (const code of LATE) await page.getByRole('cell', { name: code, exact: true }).waitFor();
     assert.equal(await page.getByRole('cell', { name: 'CU-IOC-0004', exact: true }).count(), 0, 'an on-time dossier is not listed as late');
-    // The IOC's viewer belongs to no agency handling these dossiers: the list, not links to dossier pages they cannot open.
-    assert.equal(await page.getByRole('link', { name: LATE[0], exact: true }).count(), 0);
     await screenshot(page, 'drilldown-desktop');
+    // On to one late dossier's timeline: the IOC follows every dossier of the province, read-only.
+    await page.getByRole('link', { name: LATE[0], exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: `Hồ sơ ${LATE[0]}` }).waitFor();
+    await page.getByRole('region', { name: 'Quá trình giải quyết (phiếu kiểm soát)' }).getByText('Phê duyệt kết quả', { exact: true }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Hồ sơ giải quyết quá hạn' }).waitFor();
     // And from the card of dossiers still open past their deadline.
     await page.getByRole('link', { name: '‹ Bảng điều hành', exact: true }).click();
     await page.getByRole('link', { name: `Hồ sơ đang giải quyết quá hạn: ${vn(summary.open.overdue)}`, exact: true }).click();

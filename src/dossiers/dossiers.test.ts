@@ -297,6 +297,13 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await act(otherCommune, id, { action: 'accept' })).statusCode, 404);
     assert.ok(!(await stranger({ url: '/api/v1/citizen/dossiers' })).json().items.some((d: any) => d.id === id));
     assert.ok((await owner({ url: '/api/v1/citizen/dossiers' })).json().items.some((d: any) => d.id === id));
+    // The operations centre follows every dossier in its scope (the province), read-only.
+    const ioc = await signIn(ctx.app, 'ioc');
+    const watched = await ioc({ url: `/api/v1/dossiers/${id}` });
+    assert.equal(watched.statusCode, 200, watched.body);
+    assert.equal(watched.json().events[0].action, 'submit');
+    assert.ok((await act(ioc, id, { action: 'accept' })).statusCode >= 400);
+    assert.equal((await owner({ url: `/api/v1/dossiers/${id}` })).json().status, 1);
   });
 
   test('waiting for a fee stops the clock; recording the payment restarts it', async () => {

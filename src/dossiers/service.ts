@@ -4,7 +4,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
-import type { Actor, Role } from '../shared/actor.ts';
+import { inScope, type Actor, type Role } from '../shared/actor.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
@@ -387,13 +387,20 @@ async function transferTarget(tx: Queryable, step: WorkflowStep, chosen?: string
 
 // ---- reading -----------------------------------------------------------------------------------
 
-/** A dossier with its timeline, for its owner or for staff of the agencies it passes through. */
+/** True when an IOC viewer watches the dossier's competent agency (their agency or one below it): read-only drill-down. */
+async function watchedByIoc(db: Queryable, actor: Actor, homeAgencyId: string) {
+  if (!actor.roles.includes('ioc_viewer')) return false;
+  const home = await getAgencyRow(db, homeAgencyId);
+  return Boolean(home && inScope(actor, home.path));
+}
+
+/** A dossier with its timeline, for its owner, for staff of the agencies it passes through, and for the IOC watching it. */
 export async function getDossier(db: Queryable, by: Who, id: string) {
   const [d] = await db.query('SELECT * FROM dossiers WHERE id = $1', [id]);
   if (!d) throw notFound('hồ sơ');
   if (by.kind === 'citizen') {
     if (d.citizen_id !== by.citizen.id) throw notFound('hồ sơ');
-  } else if (!by.actor.roles.includes('system_admin')) {
+  } else if (!by.actor.roles.includes('system_admin') && !(await watchedByIoc(db, by.actor, d.home_agency_id))) {
     const org = await organisationOf(db, by.actor.agencyId);
     const [{ involved }] = await db.query(
       `SELECT $2::uuid IN ($3::uuid, $4::uuid, $5::uuid) OR EXISTS (SELECT 1 FROM dossier_events WHERE dossier_id = $1 AND $2::uuid IN (from_agency, to_agency)) AS involved`,

@@ -1,7 +1,7 @@
 // The dossiers behind one number of the dashboard (drill-down): same period and scope, paged; each dossier opens
-// the officer's dossier page with its timeline for those who may read dossiers (system administrators anywhere,
-// staff of the agencies a dossier passes through); the IOC's viewers see the list only.
-import { withQuery, type DossierStatus, type Me } from '../api.ts';
+// the officer's dossier page with its timeline (the server lets the IOC, administrators and the agencies handling a
+// dossier read it).
+import { withQuery, type DossierStatus } from '../api.ts';
 import { TIMELINESS, formatInstant, formatNumber } from '../format.ts';
 import { Link, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
@@ -14,10 +14,7 @@ import { INDICATORS, type Indicator, type IndicatorDossiers } from './types.ts';
 
 const PAGE_SIZE = 20;
 
-/** Whether the dossier pages can open for this user at all: a pure IOC viewer belongs to no handling agency. */
-const opensDossiers = (me: Me) => me.roles.some((r) => r !== 'ioc_viewer');
-
-export function DossierList({ me }: { me: Me }) {
+export function DossierList() {
   const { search } = useLocation();
   const period = readPeriod(search);
   const scope = readScope(search);
@@ -44,9 +41,6 @@ export function DossierList({ me }: { me: Me }) {
       {!data && res.loading && <Loading />}
       {data && <p className="result-count" aria-live="polite">{formatNumber(data.total)} hồ sơ</p>}
       {data && data.total === 0 && <p className="empty">Không có hồ sơ nào.</p>}
-      {data && data.total > 0 && !opensDossiers(me) && (
-        <p className="small muted">Chi tiết, quá trình giải quyết của từng hồ sơ do cơ quan giải quyết và quản trị hệ thống xem.</p>
-      )}
       {data && data.items.length > 0 && (
         <TableWrap label={title} stack>
           <thead>
@@ -58,7 +52,7 @@ export function DossierList({ me }: { me: Me }) {
           <tbody>
             {data.items.map((d) => (
               <tr key={d.id}>
-                <td className="main-cell nowrap" data-label="Mã hồ sơ">{opensDossiers(me) ? <Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link> : d.code}</td>
+                <td className="main-cell nowrap" data-label="Mã hồ sơ"><Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link></td>
                 <td data-label="Thủ tục">{d.procedureName}</td>
                 <td data-label="Cơ quan">{d.agencyName}</td>
                 <td data-label="Trạng thái"><StatusBadge status={d.status as DossierStatus} name={STATUS_NAMES[d.status as DossierStatus] ?? String(d.status)} /></td>

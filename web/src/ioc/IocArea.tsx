@@ -13,7 +13,7 @@ function page(pathname: string, me: Me): ReactNode {
     return <div className="alert alert-info" role="status"><h1>Điều hành</h1><p>Tài khoản của bạn không có quyền xem số liệu điều hành. Vui lòng liên hệ quản trị viên.</p></div>;
   }
   if (pathname === '/dieu-hanh' || pathname === '/dieu-hanh/') return <Dashboard me={me} />;
-  if (pathname === '/dieu-hanh/ho-so') return <DossierList me={me} />;
+  if (pathname === '/dieu-hanh/ho-so') return <DossierList />;
   return <p>Không tìm thấy trang. <Link to="/dieu-hanh">Về bảng điều hành</Link></p>;
 }
 
