@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
 import { startServer, type Running } from '../src/server.ts';
@@ -31,6 +32,23 @@ async function freePort(): Promise<number> {
 export async function startPlatform(): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'congso-e2e-'));
   return startServer(loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir }));
+}
+
+/**
+ * The platform and Chromium for one test file: started before its tests (and before the file's own set-up, when this
+ * is called first), closed after them.
+ */
+export function platformAndBrowser(): { platform: Running; browser: Browser } {
+  const e2e = {} as { platform: Running; browser: Browser };
+  before(async () => {
+    e2e.platform = await startPlatform();
+    e2e.browser = await launchBrowser();
+  });
+  after(async () => {
+    await e2e.browser?.close();
+    await e2e.platform?.app.close();
+  });
+  return e2e;
 }
 
 /**

@@ -5,23 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { Running } from '../src/server.ts';
-import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
 
-let platform: Running;
-let browser: Browser;
+const e2e = platformAndBrowser();
 let pdf: string;
 before(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
   pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pdf-')), 'giay-to.pdf');
   writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-});
-after(async () => {
-  await browser?.close();
-  await platform?.app.close();
 });
 
 const PASSWORD = 'Congso@2026';
@@ -31,7 +23,7 @@ const noSidewaysScroll = async (page: Page, what: string) => {
 };
 
 async function staffSignIn(page: Page, username: string) {
-  await page.goto(platform.url + '/dang-nhap');
+  await page.goto(e2e.platform.url + '/dang-nhap');
   await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
@@ -41,17 +33,17 @@ async function staffSignIn(page: Page, username: string) {
 }
 
 test('file a birth registration online; the counter receives it, the specialist forwards it, the citizen sees it in progress', async () => {
-  const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const officerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const citizenContext = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
+  const officerContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     // ---- the citizen, on a phone ----
     const citizen = await citizenContext.newPage();
-    await citizen.goto(platform.url + '/thu-tuc/1.001193');
+    await citizen.goto(e2e.platform.url + '/thu-tuc/1.001193');
     await citizen.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     // Not signed in: through the identity provider's page, then back to the form.
     await citizen.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
-    await citizenSignInInBrowser(citizen, platform.url, '092201001234', 'Trần Thị Mai');
+    await citizenSignInInBrowser(citizen, e2e.platform.url, '092201001234', 'Trần Thị Mai');
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
     assert.match(new URL(citizen.url()).pathname, /^\/nop-ho-so\//);
     assert.equal(await citizen.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Mai', 'applicant prefilled from the citizen');
@@ -111,7 +103,7 @@ test('file a birth registration online; the counter receives it, the specialist 
     await officer.getByText('Đã tiếp nhận hồ sơ.', { exact: true }).waitFor();
     await officer.locator('.badges').getByText('Được tiếp nhận', { exact: true }).waitFor();
     const receipt = officer.getByRole('link', { name: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)', exact: true });
-    const pdfResponse = await officerContext.request.get(new URL((await receipt.getAttribute('href'))!, platform.url).href);
+    const pdfResponse = await officerContext.request.get(new URL((await receipt.getAttribute('href'))!, e2e.platform.url).href);
     assert.equal(pdfResponse.headers()['content-type'], 'application/pdf');
     await officer.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
     await officer.getByRole('heading', { level: 1, name: 'Đăng nhập hệ thống' }).waitFor();

@@ -6,14 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Running } from '../src/server.ts';
+import { before, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { signIn } from '../src/testing/harness.ts';
-import { launchBrowser, startPlatform } from './browser.ts';
+import { platformAndBrowser } from './browser.ts';
 
-let platform: Running;
-let browser: Browser;
+const e2e = platformAndBrowser();
 const shots = process.env.E2E_SCREENSHOTS;
 const PASSWORD = 'Congso@2026';
 
@@ -50,9 +48,7 @@ function pastDossier(code: string, daysAgo: number, tookDays: number | null) {
 const LATE = ['CU-IOC-0001', 'CU-IOC-0002', 'CU-IOC-0003'];
 
 before(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  const admin = await signIn(platform.app, 'admin');
+  const admin = await signIn(e2e.platform.app, 'admin');
   const lines = [
     ...LATE.map((code, i) => pastDossier(code, 8 + i, 3)),
     pastDossier('CU-IOC-0004', 7, 0.5),
@@ -65,14 +61,10 @@ before(async () => {
   assert.deepEqual(res.json().rejected, []);
   assert.equal(res.json().imported, lines.length);
 });
-after(async () => {
-  await browser?.close();
-  await platform?.app.close();
-});
 
 async function signInAs(context: BrowserContext, username: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(platform.url + '/dang-nhap');
+  await page.goto(e2e.platform.url + '/dang-nhap');
   await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
@@ -89,7 +81,7 @@ const noSidewaysScroll = async (page: Page, what: string) => {
 };
 /** The figures the API gives the IOC viewer for the test period. */
 async function apiSummary() {
-  const ioc = await signIn(platform.app, 'ioc');
+  const ioc = await signIn(e2e.platform.app, 'ioc');
   const res = await ioc({ url: `/api/v1/stats/summary?from=${FROM}&to=${TO}` });
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as { received: { total: number }; finished: { late: number }; open: { overdue: number } };
@@ -98,12 +90,12 @@ async function apiSummary() {
 test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá hạn" lists the late dossiers', async () => {
   const summary = await apiSummary();
   assert.ok(summary.received.total >= 6 && summary.finished.late >= LATE.length, JSON.stringify(summary));
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
   try {
     const page = await signInAs(context, 'ioc');
     // An IOC viewer lands on the dashboard after signing in.
     await page.getByRole('heading', { level: 1, name: 'Bảng điều hành' }).waitFor();
-    await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
+    await page.goto(`${e2e.platform.url}/dieu-hanh?${PERIOD}`);
     const received = page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${vn(summary.received.total)}`, exact: true });
     await received.waitFor();
     await page.getByRole('table', { name: 'Xếp hạng theo cơ quan' }).getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).waitFor();
@@ -113,10 +105,10 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     await screenshot(page, 'dashboard-desktop');
 
     // The rankings table exports as XLSX and CSV.
-    const xlsx = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (XLSX)' }).getAttribute('href'))!, platform.url).href);
+    const xlsx = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (XLSX)' }).getAttribute('href'))!, e2e.platform.url).href);
     assert.equal(xlsx.status(), 200);
     assert.match(xlsx.headers()['content-type'], /spreadsheetml/);
-    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (CSV)' }).getAttribute('href'))!, platform.url).href);
+    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (CSV)' }).getAttribute('href'))!, e2e.platform.url).href);
     assert.match(await csv.text(), /Phường Cái Khế/);
     // The 766 table is made into a workbook in the browser: Excel's reader opens it, unmeasured indicators say so.
     const download = page.waitForEvent('download');
@@ -149,7 +141,7 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
 
     // The same dashboard on a phone: nothing wider than the screen.
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
+    await page.goto(`${e2e.platform.url}/dieu-hanh?${PERIOD}`);
     await page.getByRole('link', { name: `Hồ sơ tiếp nhận: ${vn(summary.received.total)}`, exact: true }).waitFor();
     await page.locator('.ioc-chart-map canvas').waitFor();
     await noSidewaysScroll(page, 'dashboard on a phone');
@@ -160,12 +152,12 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
 });
 
 test('the commune\'s leader goes from "Quá hạn" to a late dossier\'s timeline', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
   try {
     const page = await signInAs(context, 'caikhe.lanhdao');
     await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Điều hành', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Bảng điều hành' }).waitFor();
-    await page.goto(`${platform.url}/dieu-hanh?${PERIOD}`);
+    await page.goto(`${e2e.platform.url}/dieu-hanh?${PERIOD}`);
     // A leader's scope is their own organisation.
     await page.getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).first().waitFor();
     assert.equal(await page.getByLabel('Cơ quan', { exact: true }).count(), 0, 'no agency choice for a leader');
@@ -186,10 +178,10 @@ test('the commune\'s leader goes from "Quá hạn" to a late dossier\'s timeline
 });
 
 test('the wall follows a new reception through server push, without reloading', async () => {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1920, height: 1080 } });
   try {
     const page = await signInAs(context, 'ioc');
-    await page.goto(`${platform.url}/dieu-hanh/man-hinh?${PERIOD}`);
+    await page.goto(`${e2e.platform.url}/dieu-hanh/man-hinh?${PERIOD}`);
     const receivedValue = page.locator('.ioc-wall-kpi').filter({ hasText: 'Tiếp nhận' }).locator('.ioc-wall-kpi-value');
     await receivedValue.waitFor();
     await page.locator('.ioc-wall-live.is-live').waitFor();
@@ -202,7 +194,7 @@ test('the wall follows a new reception through server push, without reloading', 
     await page.evaluate(() => { (window as unknown as { iocMarker: string }).iocMarker = 'still here'; });
 
     // The counter of Phường Cái Khế takes a birth registration and accepts it.
-    const counter = await signIn(platform.app, 'caikhe.motcua');
+    const counter = await signIn(e2e.platform.app, 'caikhe.motcua');
     const agencies = (await counter({ url: '/api/v1/agencies' })).json().items as { id: string; code: string }[];
     const procedure = (await counter({ url: '/api/v1/procedures/1.001193' })).json() as { id: string };
     const submitted = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
@@ -228,10 +220,10 @@ test('the wall follows a new reception through server push, without reloading', 
 });
 
 test('the public transparency page shows the province\'s figures and ranking without login, with open data', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
   try {
     const page = await context.newPage();
-    await page.goto(platform.url + '/');
+    await page.goto(e2e.platform.url + '/');
     await page.getByRole('link', { name: 'Công khai kết quả giải quyết thủ tục hành chính', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Công khai kết quả giải quyết thủ tục hành chính' }).waitFor();
     const received = page.locator('.ioc-card').filter({ has: page.getByText('Hồ sơ tiếp nhận', { exact: true }) }).locator('.ioc-card-value');
@@ -240,10 +232,10 @@ test('the public transparency page shows the province\'s figures and ranking wit
     await page.getByRole('region', { name: 'Cách tính các chỉ số' }).getByText('Tỷ lệ giải quyết đúng hạn', { exact: true }).waitFor();
     await noSidewaysScroll(page, 'the public page on a phone');
     await screenshot(page, 'public-phone');
-    const json = await context.request.get(new URL((await page.getByRole('link', { name: 'JSON', exact: true }).getAttribute('href'))!, platform.url).href);
+    const json = await context.request.get(new URL((await page.getByRole('link', { name: 'JSON', exact: true }).getAttribute('href'))!, e2e.platform.url).href);
     assert.equal(json.status(), 200);
     assert.ok(Array.isArray((await json.json()).ranking));
-    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href'))!, platform.url).href);
+    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href'))!, e2e.platform.url).href);
     assert.match(csv.headers()['content-type'], /text\/csv/);
     assert.match(await csv.text(), /Phường Cái Khế/);
   } finally {

@@ -2,21 +2,11 @@
 // to the provider's demo login page and back to the submission form; signing out there too; cancelling; and the
 // content security policy leaving the web app and the API docs working.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { Running } from '../src/server.ts';
-import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
 
-let platform: Running;
-let browser: Browser;
-before(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await platform?.app.close();
-});
+const e2e = platformAndBrowser();
 
 /** Content-security-policy violations the page reports in its console. */
 function cspViolations(page: Page) {
@@ -26,11 +16,11 @@ function cspViolations(page: Page) {
 }
 
 test('a citizen signs in at the local provider\'s demo page, reaches the submission form with her data, and signs out', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
   try {
     const page = await context.newPage();
     const violations = cspViolations(page);
-    await page.goto(platform.url + '/thu-tuc/1.001193');
+    await page.goto(e2e.platform.url + '/thu-tuc/1.001193');
     await page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
 
@@ -53,12 +43,12 @@ test('a citizen signs in at the local provider\'s demo page, reaches the submiss
     await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Đăng xuất khỏi tài khoản định danh thử nghiệm?' }).waitFor();
     await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
-    await page.waitForURL(platform.url + '/');
-    await page.goto(platform.url + '/ho-so-cua-toi');
+    await page.waitForURL(e2e.platform.url + '/');
+    await page.goto(e2e.platform.url + '/ho-so-cua-toi');
     await page.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
 
     // Signed out at the provider as well: the next sign-in shows its page again, and another citizen can be chosen.
-    await citizenSignInInBrowser(page, platform.url, '092085000123');
+    await citizenSignInInBrowser(page, e2e.platform.url, '092085000123');
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();
     assert.match(await page.locator('.who-name').innerText(), /Nguyễn Văn Minh/);
     assert.match(await page.locator('.who-agency').innerText(), /Số định danh cá nhân 092085000123 · định danh mức 2/);
@@ -69,10 +59,10 @@ test('a citizen signs in at the local provider\'s demo page, reaches the submiss
 });
 
 test('cancelling at the provider comes back to the sign-in page with a Vietnamese explanation', async () => {
-  const context = await browser.newContext();
+  const context = await e2e.browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(platform.url + '/cong-dan/dang-nhap');
+    await page.goto(e2e.platform.url + '/cong-dan/dang-nhap');
     await page.getByRole('link', { name: 'Đăng nhập bằng tài khoản định danh điện tử', exact: true }).click();
     await page.getByRole('button', { name: 'Hủy, quay lại Cổng dịch vụ công', exact: true }).click();
     await page.getByRole('alert').getByText('Bạn đã hủy đăng nhập.', { exact: true }).waitFor();
@@ -83,18 +73,18 @@ test('cancelling at the provider comes back to the sign-in page with a Vietnames
 });
 
 test('under the content security policy the portal, the staff app and the API docs load and work', async () => {
-  const context = await browser.newContext();
+  const context = await e2e.browser.newContext();
   try {
     const page = await context.newPage();
     const violations = cspViolations(page);
-    const docs = await page.goto(platform.url + '/docs');
+    const docs = await page.goto(e2e.platform.url + '/docs');
     assert.match(String(docs?.headers()['content-security-policy']), /default-src 'self'/);
     await page.getByText('congso API', { exact: false }).first().waitFor();
     await page.getByText('/api/v1/procedures', { exact: true }).first().waitFor();
 
-    await page.goto(platform.url + '/');
+    await page.goto(e2e.platform.url + '/');
     await page.getByRole('heading', { level: 1 }).first().waitFor();
-    await page.goto(platform.url + '/dang-nhap');
+    await page.goto(e2e.platform.url + '/dang-nhap');
     await page.getByLabel('Tên đăng nhập', { exact: true }).fill('admin');
     await page.getByLabel('Mật khẩu', { exact: true }).fill('Congso@2026');
     await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();

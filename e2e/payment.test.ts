@@ -7,23 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { Running } from '../src/server.ts';
-import { citizenSignInInBrowser, launchBrowser, startPlatform } from './browser.ts';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
 
-let platform: Running;
-let browser: Browser;
+const e2e = platformAndBrowser();
 let pdf: string;
 before(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
   pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pay-')), 'to-khai.pdf');
   writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-});
-after(async () => {
-  await browser?.close();
-  await platform?.app.close();
 });
 
 /** The online form of "Cấp bản sao Trích lục hộ tịch", apart from its files. */
@@ -37,13 +29,13 @@ async function fillForm(page: Page) {
 }
 
 test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then reuses a stored document', async () => {
-  const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const officerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const citizenContext = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
+  const officerContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     // ---- the citizen files the procedure ----
     const citizen = await citizenContext.newPage();
-    await citizenSignInInBrowser(citizen, platform.url, '092203004567', 'Phạm Thị Hoa');
-    await citizen.goto(platform.url + '/thu-tuc/2.000635');
+    await citizenSignInInBrowser(citizen, e2e.platform.url, '092203004567', 'Phạm Thị Hoa');
+    await citizen.goto(e2e.platform.url + '/thu-tuc/2.000635');
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
     await fillForm(citizen);
@@ -56,12 +48,12 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
 
     // ---- the commune's desk receives it: the fee falls due ----
     const officer = await officerContext.newPage();
-    await officer.goto(platform.url + '/dang-nhap');
+    await officer.goto(e2e.platform.url + '/dang-nhap');
     await officer.getByLabel('Tên đăng nhập', { exact: true }).fill('caikhe.motcua');
     await officer.getByLabel('Mật khẩu', { exact: true }).fill('Congso@2026');
     await officer.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     await officer.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
-    await officer.goto(platform.url + '/mot-cua');
+    await officer.goto(e2e.platform.url + '/mot-cua');
     await officer.getByRole('link', { name: code, exact: true }).click();
     await officer.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     await officer.getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
@@ -95,17 +87,17 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     await fees.getByText('Đã thanh toán', { exact: true }).waitFor();
     await citizen.locator('.badges').getByText('Được tiếp nhận', { exact: true }).waitFor();
     const receipt = fees.getByRole('link', { name: /^Biên lai thu phí, lệ phí số \d{4}-\d{6}$/ });
-    const response = await citizenContext.request.get(new URL((await receipt.getAttribute('href'))!, platform.url).href);
+    const response = await citizenContext.request.get(new URL((await receipt.getAttribute('href'))!, e2e.platform.url).href);
     assert.equal(response.headers()['content-type'], 'application/pdf');
     const timeline = await citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Quá trình giải quyết' }) }).innerText();
     assert.match(timeline, /Ghi nhận đã nộp phí, lệ phí/);
 
     // ---- the declaration is in the citizen's data store, and a second dossier takes it from there ----
-    await citizen.goto(platform.url + '/kho-du-lieu');
+    await citizen.goto(e2e.platform.url + '/kho-du-lieu');
     await citizen.getByRole('heading', { level: 1, name: 'Kho dữ liệu của tôi' }).waitFor();
     const row = citizen.getByRole('row').filter({ hasText: component });
     assert.match(await row.innerText(), new RegExp(code.replaceAll('.', '\\.')));
-    await citizen.goto(platform.url + '/thu-tuc/2.000635');
+    await citizen.goto(e2e.platform.url + '/thu-tuc/2.000635');
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
     await fillForm(citizen);
@@ -124,18 +116,18 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
 });
 
 test('after the result is returned, the citizen rates the service once', async () => {
-  const citizenContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const staffContext = await browser.newContext();
+  const citizenContext = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
+  const staffContext = await e2e.browser.newContext();
   try {
     const citizen = await citizenContext.newPage();
-    await citizenSignInInBrowser(citizen, platform.url, '092203007788', 'Đặng Văn Lâm');
+    await citizenSignInInBrowser(citizen, e2e.platform.url, '092203007788', 'Đặng Văn Lâm');
     // The dossier is filed and handled through the API; the rating is what this test drives in the page.
     const api = citizenContext.request;
-    const procedure = await (await api.get(`${platform.url}/api/v1/procedures/1.001193`)).json();
-    const agency = (await (await api.get(`${platform.url}/api/v1/agencies`)).json()).items.find((a: { code: string }) => a.code === 'H13.102');
-    const file = async () => (await (await api.post(`${platform.url}/api/v1/uploads`, {
+    const procedure = await (await api.get(`${e2e.platform.url}/api/v1/procedures/1.001193`)).json();
+    const agency = (await (await api.get(`${e2e.platform.url}/api/v1/agencies`)).json()).items.find((a: { code: string }) => a.code === 'H13.102');
+    const file = async () => (await (await api.post(`${e2e.platform.url}/api/v1/uploads`, {
       multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') } } })).json()).id;
-    const created = await api.post(`${platform.url}/api/v1/dossiers`, { data: {
+    const created = await api.post(`${e2e.platform.url}/api/v1/dossiers`, { data: {
       procedureId: procedure.id, agencyId: agency.id, channel: 'online', applicant: { name: 'Đặng Văn Lâm', idNumber: '092203007788' },
       formData: { hoTenTre: 'Đặng Gia Hân', ngaySinh: '2026-11-10', gioiTinh: 'Nữ', noiSinh: 'Cần Thơ', hoTenMe: 'Lý Thị Thu', soDinhDanhNguoiYeuCau: '092203007788' },
       files: [{ componentIndex: 0, uploadId: await file() }, { componentIndex: 1, uploadId: await file() }] } });
@@ -144,12 +136,12 @@ test('after the result is returned, the citizen rates the service once', async (
     for (const [username, body] of [['caikhe.motcua', { action: 'accept' }], ['caikhe.chuyenvien', { action: 'forward' }], ['caikhe.lanhdao', { action: 'forward' }],
       ['caikhe.motcua', { action: 'return_result', method: 'online' }]] as const) {
       await staffContext.clearCookies();
-      assert.equal((await staffContext.request.post(`${platform.url}/api/v1/auth/login`, { data: { username, password: 'Congso@2026' } })).status(), 200);
-      const done = await staffContext.request.post(`${platform.url}/api/v1/dossiers/${id}/actions`, { data: body });
+      assert.equal((await staffContext.request.post(`${e2e.platform.url}/api/v1/auth/login`, { data: { username, password: 'Congso@2026' } })).status(), 200);
+      const done = await staffContext.request.post(`${e2e.platform.url}/api/v1/dossiers/${id}/actions`, { data: body });
       assert.equal(done.status(), 200, await done.text());
     }
 
-    await citizen.goto(`${platform.url}/ho-so-cua-toi/${id}`);
+    await citizen.goto(`${e2e.platform.url}/ho-so-cua-toi/${id}`);
     const rating = citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Đánh giá mức độ hài lòng', exact: true }) });
     await rating.getByRole('button', { name: 'Gửi đánh giá', exact: true }).click();
     await rating.getByText('Vui lòng chọn một mức độ hài lòng.', { exact: true }).waitFor();

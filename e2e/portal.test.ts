@@ -1,27 +1,16 @@
 // A citizen finds a procedure on the portal without typing diacritics, opens it, and reads its components and fee,
 // on a desktop and on a 360 px phone.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import type { Running } from '../src/server.ts';
-import { launchBrowser, startPlatform } from './browser.ts';
+import { test } from 'node:test';
+import { platformAndBrowser } from './browser.ts';
 
-let platform: Running;
-let browser: Browser;
-before(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await platform?.app.close();
-});
+const e2e = platformAndBrowser();
 
 for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
   test(`search without diacritics, open the procedure, read components and fee (${viewport.width} px)`, async () => {
-    const page = await browser.newPage({ viewport });
+    const page = await e2e.browser.newPage({ viewport });
     try {
-      await page.goto(platform.url + '/');
+      await page.goto(e2e.platform.url + '/');
       await page.getByLabel('Tìm thủ tục hành chính').fill('dang ky khai sinh');
       const first = page.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).first();
       await first.waitFor();
@@ -43,12 +32,12 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 
 }
 
 test('a procedure page opened directly by its address (a shared link) loads', async () => {
-  const page = await browser.newPage();
+  const page = await e2e.browser.newPage();
   try {
-    const res = await page.goto(`${platform.url}/thu-tuc/1.001193`);
+    const res = await page.goto(`${e2e.platform.url}/thu-tuc/1.001193`);
     assert.equal(res?.status(), 200);
     await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
-    const missing = await page.goto(`${platform.url}/api/v1/khong-co`);
+    const missing = await page.goto(`${e2e.platform.url}/api/v1/khong-co`);
     assert.equal(missing?.status(), 404, 'unknown API paths stay JSON 404s, not the web app');
   } finally {
     await page.close();

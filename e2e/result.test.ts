@@ -5,34 +5,23 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { Browser } from 'playwright-core';
-import type { Running } from '../src/server.ts';
 import { citizenSignIn } from '../src/testing/harness.ts';
 import { approvedDossier, flipOneByte, pdfsig, workDir } from '../src/results/test-support.ts';
-import { launchBrowser, startPlatform } from './browser.ts';
+import { platformAndBrowser } from './browser.ts';
 
-let platform: Running;
-let browser: Browser;
-before(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await platform?.app.close();
-});
+const e2e = platformAndBrowser();
 
-/** The harness's citizen sign-in, with the session cookie it obtains kept for the browser. */
+/** The harness's citizen sign-in, with the session cookie it obtains kept for the e2e.browser. */
 async function citizenSession(idNumber: string, fullName: string) {
   let cookie = '';
   // The platform itself, except that each injected request's citizen cookie is noted on the way.
-  const recording: FastifyInstance = Object.assign(Object.create(platform.app), {
+  const recording: FastifyInstance = Object.assign(Object.create(e2e.platform.app), {
     inject: (opts: any) => {
       const sent = /congso_citizen=([^;]+)/.exec(String(opts.headers?.cookie ?? ''));
       if (sent) cookie = sent[1];
-      return platform.app.inject(opts);
+      return e2e.platform.app.inject(opts);
     },
   });
   const requester = await citizenSignIn(recording, idNumber, fullName);
@@ -43,19 +32,19 @@ async function citizenSession(idNumber: string, fullName: string) {
 
 test('the chairman approves and signs; the citizen downloads the result and the public page verifies it', async () => {
   const citizen = await citizenSession('092190001234', 'Nguyễn Thị Ánh Tuyết');
-  const id = await approvedDossier(platform.app, platform.db, citizen.requester, false);
-  const leaderContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const citizenContext = await browser.newContext({ viewport: { width: 390, height: 800 }, acceptDownloads: true });
-  const publicContext = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const id = await approvedDossier(e2e.platform.app, e2e.platform.db, citizen.requester, false);
+  const leaderContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const citizenContext = await e2e.browser.newContext({ viewport: { width: 390, height: 800 }, acceptDownloads: true });
+  const publicContext = await e2e.browser.newContext({ viewport: { width: 390, height: 800 } });
   try {
     // ---- the chairman of Phường Cái Khế ----
     const leader = await leaderContext.newPage();
-    await leader.goto(platform.url + '/dang-nhap');
+    await leader.goto(e2e.platform.url + '/dang-nhap');
     await leader.getByLabel('Tên đăng nhập', { exact: true }).fill('caikhe.lanhdao');
     await leader.getByLabel('Mật khẩu', { exact: true }).fill('Congso@2026');
     await leader.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     await leader.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
-    await leader.goto(`${platform.url}/mot-cua/ho-so/${id}`);
+    await leader.goto(`${e2e.platform.url}/mot-cua/ho-so/${id}`);
     await leader.getByRole('button', { name: 'Phê duyệt kết quả', exact: true }).click();
     await leader.getByRole('button', { name: 'Xác nhận chuyển', exact: true }).click();
     const sign = leader.getByRole('button', { name: 'Ký số và phát hành kết quả', exact: true });
@@ -66,9 +55,9 @@ test('the chairman approves and signs; the citizen downloads the result and the 
     const code = (await panel.getByRole('link', { name: /^[0-9A-F]{16}$/ }).innerText()).trim();
 
     // ---- the citizen, on a phone ----
-    await citizenContext.addCookies([{ name: 'congso_citizen', value: citizen.cookie, url: platform.url }]);
+    await citizenContext.addCookies([{ name: 'congso_citizen', value: citizen.cookie, url: e2e.platform.url }]);
     const mine = await citizenContext.newPage();
-    await mine.goto(`${platform.url}/ho-so-cua-toi/${id}`);
+    await mine.goto(`${e2e.platform.url}/ho-so-cua-toi/${id}`);
     await mine.getByRole('heading', { name: 'Kết quả giải quyết', exact: true }).waitFor();
     const [download] = await Promise.all([
       mine.waitForEvent('download'),
@@ -83,7 +72,7 @@ test('the chairman approves and signs; the citizen downloads the result and the 
 
     // ---- anyone: the public verify page, opened from the printed code ----
     const page = await publicContext.newPage();
-    await page.goto(`${platform.url}/xac-minh/${code}`);
+    await page.goto(`${e2e.platform.url}/xac-minh/${code}`);
     await page.getByRole('heading', { name: `Văn bản có mã xác minh ${code}` }).waitFor();
     assert.match(await page.locator('main').innerText(), /01\/GKS-UBND/);
     await page.getByLabel('Tệp văn bản (PDF)').setInputFiles(file);
