@@ -104,6 +104,7 @@ export function periodParts(from: string, to: string, coarsest: Grain = 'year'):
 // ---- sums ---------------------------------------------------------------------------------------
 
 export type Sums = Record<Counter, number> & { received_online: number; received_counter: number; received_post: number; full_received: number; full_online: number };
+const plus = (a: Sums, b: Sums): Sums => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof Sums] + b[k as keyof Sums]])) as Sums;
 const zeroSums = (): Sums => Object.fromEntries([...COUNTERS, 'received_online', 'received_counter', 'received_post', 'full_received', 'full_online'].map((k) => [k, 0])) as Sums;
 export type GroupKey = 'agency_id' | 'procedure_id' | 'day' | 'month' | null;
 
@@ -188,14 +189,13 @@ export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQ
   const scope = resolveScope(ctx.dims, q);
   const full = fullOnlineIds(ctx.dims);
   const ended = q.to < ctx.today;
-  const [period, before, end, open, satisfaction] = await Promise.all([
+  const [period, before, open, satisfaction] = await Promise.all([
     sums(db, q.from, q.to, scope, full, group),
     sums(db, EPOCH, addDays(q.from, -1), scope, full, group),
-    ended ? sums(db, EPOCH, q.to, scope, full, group) : Promise.resolve(null),
     openCounts(db, scope, group, ended ? q.to : null),
     satisfactionShare(db, q, group),
   ]);
-  const keys = new Set([...period.keys(), ...open.keys(), ...(end?.keys() ?? [])]);
+  const keys = new Set([...period.keys(), ...open.keys(), ...(ended ? before.keys() : [])]);
   if (group === null) keys.add('');
   const out = new Map<string, Figures>();
   for (const key of keys) {
@@ -204,8 +204,9 @@ export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQ
     const o = open.get(key) ?? { overdue: 0, atRisk: 0, open: 0, lateBy: 0 };
     const carriedOver = b.received - b.closed;
     let openAtEnd: Figures['openAtEnd'];
-    if (end) {
-      const e = end.get(key) ?? zeroSums();
+    if (ended) {
+      // Everything up to the end of the period: what came before it plus the period itself.
+      const e = plus(b, s);
       const late = e.late_open_delta + o.lateBy;
       openAtEnd = { total: e.received - e.closed, inTime: e.received - e.closed - late, late };
     } else {
