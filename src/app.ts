@@ -23,14 +23,10 @@ import { calendarRoutes } from './calendar/routes.ts';
 import { citizenRoutes, CITIZEN_COOKIE } from './citizens/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
-import { onDossierEvent, onDossiersImported } from './dossiers/hooks.ts';
 import { statsRoutes } from './stats/routes.ts';
-import { recordDossierStatistics, recordImportedDossiers } from './stats/service.ts';
-import { enqueueDossierNotifications } from './notifications/service.ts';
+import { registerDossierHooks } from './dossier-hooks.ts';
 import { paymentRoutes } from './payments/routes.ts';
-import { onDossierEventForPayments } from './payments/service.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
-import { keepSubmittedDocuments } from './datastore/service.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
 import { resultRoutes } from './results/routes.ts';
 import { scanRoutes } from './scans/routes.ts';
@@ -86,13 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  // Derived writes that must commit with each dossier event: the IOC's counters and the citizen's notifications.
-  onDossierEvent(recordDossierStatistics);
-  onDossiersImported(recordImportedDossiers);
-  onDossierEvent(enqueueDossierNotifications);
-  // Submitted files into the applicant's data store; fees owed at reception and payments settled with the dossier.
-  onDossierEvent(keepSubmittedDocuments);
-  onDossierEvent(onDossierEventForPayments);
+  registerDossierHooks();
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);

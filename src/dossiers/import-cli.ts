@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
+import { registerDossierHooks } from '../dossier-hooks.ts';
 import { importDossiers } from './import.ts';
 
 const file = process.argv[2];
@@ -14,6 +15,8 @@ if (!file || !existsSync(file)) {
   process.exit(2);
 }
 const config = loadConfig();
+// The IOC's counters follow the import as they follow the HTTP import.
+registerDossierHooks();
 const db = await openDatabase(config.database);
 try {
   await migrate(db);

@@ -21,9 +21,21 @@ const party = (req: FastifyRequest): Who => (req.actor ? { kind: 'staff', actor:
 export async function resultRoutes(app: FastifyInstance): Promise<void> {
   // Refuses to start in production without configured certificates (a thrown error stops the server).
   const provider = signingProvider(app.production, process.env);
-  // Anchor the finished days of history when the platform starts; a failure is logged, never fatal.
+  // Anchor the finished days of history in the background, at start and every hour (each day once, after it ends), so
+  // that a large history never delays the start; a failure is logged, never fatal.
+  let anchoring: Promise<unknown> | null = null;
+  const anchor = () => {
+    anchoring ??= anchorHistory(app.db).catch((err) => app.log.error({ err }, 'anchoring the dossier history failed'))
+      .finally(() => { anchoring = null; });
+  };
+  let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    await anchorHistory(app.db).catch((err) => app.log.error({ err }, 'anchoring the dossier history failed'));
+    anchor();
+    timer = setInterval(anchor, 3600_000).unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await anchoring;
   });
 
   await app.register(async (scope) => {

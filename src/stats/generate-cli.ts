@@ -7,15 +7,14 @@ import { loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { seedDemo } from '../demo/seed.ts';
-import { onDossiersImported } from '../dossiers/hooks.ts';
+import { registerDossierHooks } from '../dossier-hooks.ts';
 import { importDossiers } from '../dossiers/import.ts';
 import { vietnamDate } from '../dossiers/rules.ts';
 import { generateDossierLines } from './generate.ts';
-import { recordImportedDossiers } from './service.ts';
 
 /** Generates and imports; returns the import report. Shared with bench/dashboard.ts. */
 export async function generateDossiers(db: Database, opts: { count: number; from: string; to: string; seed: number }, progress?: (done: number) => void) {
-  onDossiersImported(recordImportedDossiers);
+  registerDossierHooks();
   const [{ n }] = await db.query('SELECT count(*)::int AS n FROM agencies');
   if (!n) await seedDemo(db);
   let done = 0;
