@@ -10,7 +10,8 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { vietnamDate } from '../src/dossiers/rules.ts';
-import { generateDossiers } from '../src/stats/generate-cli.ts';
+import { generateDossiers } from '../src/stats/generate.ts';
+import { registerDossierHooks } from '../src/dossier-hooks.ts';
 import { addDays, breakdown, drillDown, summary, trend } from '../src/stats/query.ts';
 import { index766 } from '../src/stats/index766.ts';
 import { publicStats } from '../src/stats/public.ts';
@@ -42,6 +43,7 @@ async function fill(db: Database) {
   const from = `${Number(today.slice(0, 4)) - 2}-01-01`;
   console.log(`Tạo ${TARGET - n} hồ sơ (${from} – ${today}) qua đường nhập hồ sơ lịch sử…`);
   const started = performance.now();
+  registerDossierHooks();
   const report = await generateDossiers(db, { count: TARGET - n, from, to: today, seed: 1000 + n },
     (done) => console.log(`  … ${done} (${((performance.now() - started) / 1000).toFixed(0)} giây)`));
   console.log(`  đã nhập ${report.imported}, bị từ chối ${report.rejected.length}, ${((performance.now() - started) / 1000).toFixed(0)} giây`);

@@ -28,10 +28,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The platform with the demo province on a fresh PGlite directory, on a free port. */
+/** The platform with the demo province (without generated past dossiers: tests make their own) on a fresh PGlite directory, on a free port. */
 export async function startPlatform(): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'congso-e2e-'));
-  return startServer(loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir }));
+  return startServer(loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: '0' }));
 }
 
 /**

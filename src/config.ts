@@ -11,6 +11,8 @@ export interface Config {
   database: DatabaseOptions;
   /** Load the demo province (Cần Thơ) into an empty database at start. */
   demoData: boolean;
+  /** How many past dossiers (the last twelve months) are generated with the demo province, for the IOC; 0 for none. */
+  demoHistory: number;
   publicUrl: string;
   cookieSecure: boolean;
   /** Citizens' OpenID Connect provider (OIDC_*); absent → the local development provider (refused in production). */
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { url: env.DATABASE_URL }
       : { dataDir: resolve(env.DATA_DIR ?? './data', 'pglite') },
     demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' : !production,
+    demoHistory: Number(env.DEMO_HISTORY ?? 3000),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     cookieSecure: env.COOKIE_SECURE !== '0',
     oidc: oidcSettingsFromEnv(env),

@@ -5,6 +5,10 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/seed.ts';
+import { registerDossierHooks } from './dossier-hooks.ts';
+import { vietnamDate } from './dossiers/rules.ts';
+import { generateDossiers } from './stats/generate.ts';
+import { addDays } from './stats/query.ts';
 import { defaultTransports, startNotificationWorker } from './notifications/service.ts';
 
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
@@ -12,7 +16,12 @@ export interface Running { app: FastifyInstance; db: Database; url: string; demo
 export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
   const db = await openDatabase(config.database);
   await migrate(db);
-  if (config.demoData) await seedDemo(db);
+  if (config.demoData && (await seedDemo(db)) && config.demoHistory > 0) {
+    // A year of past dossiers, so that the operations centre has something to show in the demo.
+    registerDossierHooks();
+    const today = vietnamDate(new Date());
+    await generateDossiers(db, { count: config.demoHistory, from: addDays(today, -365), to: today, seed: 1 });
+  }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
   const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
     oidc: config.oidc, security: config.security });

@@ -10,10 +10,10 @@ import { dbKinds, freshDatabase } from '../testing/harness.ts';
 import { DEMO_PASSWORD } from './seed.ts';
 
 for (const kind of dbKinds()) {
-  test(`a restart keeps data added meanwhile, and the demo is loaded once [${kind}]`, async () => {
+  test(`a restart keeps data added meanwhile, and the demo (with its past dossiers) is loaded once [${kind}]`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'congso-restart-'));
     const server = kind === 'postgres' ? await freshDatabase('postgres') : null;
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...(server ? { DATABASE_URL: server.url } : {}) });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: '200', ...(server ? { DATABASE_URL: server.url } : {}) });
     try {
       const first = await startServer(config);
       assert.ok(first.demoLogins.some((l) => l.username === 'admin'));
@@ -28,6 +28,13 @@ for (const kind of dbKinds()) {
       assert.equal(health.database, kind);
       const metrics = await (await fetch(`${first.url}/metrics`)).text();
       assert.match(metrics, /congso_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/admin\/agencies",status="201"\} 1/);
+      // The demo's past dossiers reach the operations centre's figures.
+      const dossierCount = async (db: typeof first.db) => (await db.query('SELECT count(*)::int AS n FROM dossiers'))[0].n;
+      assert.equal(await dossierCount(first.db), 200);
+      const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+      const year = await fetch(`${first.url}/api/v1/stats/summary?from=${Number(today.slice(0, 4)) - 1}-01-01&to=${today}`, { headers: { cookie } });
+      assert.equal(year.status, 200);
+      assert.ok((await year.json()).received.total > 100);
       await first.app.close();
 
       const second = await startServer(config);
@@ -36,6 +43,7 @@ for (const kind of dbKinds()) {
       assert.ok(after.items.some((a) => a.code === 'H13.30'));
       const [{ n }] = await second.db.query(`SELECT count(*)::int AS n FROM users WHERE username = 'admin'`);
       assert.equal(n, 1);
+      assert.equal(await dossierCount(second.db), 200, 'no second demo history');
       const again = await fetch(`${second.url}/api/v1/auth/me`, { headers: { cookie } });
       assert.equal(again.status, 200, 'sessions survive a restart');
       await second.app.close();

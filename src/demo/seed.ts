@@ -67,9 +67,10 @@ export async function demoLogins(db: Database): Promise<DemoLogin[]> {
 }
 
 /** Loads the demo province unless the database already has agencies. */
-export async function seedDemo(db: Database): Promise<void> {
+/** Loads the demo province into an empty database; true when it did. */
+export async function seedDemo(db: Database): Promise<boolean> {
   const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM agencies');
-  if (n > 0) return;
+  if (n > 0) return false;
   const communes = JSON.parse(readFileSync(here('./can-tho-communes.json'), 'utf8')) as { Code: string; FullName: string }[];
   await importUnits(db, rawUnitsFromJson(JSON.stringify([{ Code: DEMO_PROVINCE, Name: 'Cần Thơ', FullName: 'Thành phố Cần Thơ', NameEn: 'Can Tho', Wards: communes }])));
   const communeCodes = new Map(communes.map((c) => [c.FullName, c.Code]));
@@ -92,5 +93,6 @@ export async function seedDemo(db: Database): Promise<void> {
       await publishProcedure(db, null, id);
     }
   }
+  return true;
 }
 

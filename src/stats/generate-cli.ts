@@ -4,28 +4,11 @@
 // The same seed gives the same dossiers, and running it again skips them (codes already taken): use another seed to add more.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
-import { openDatabase, type Database } from '../db/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { seedDemo } from '../demo/seed.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
-import { importDossiers } from '../dossiers/import.ts';
 import { vietnamDate } from '../dossiers/rules.ts';
-import { generateDossierLines } from './generate.ts';
-
-/** Generates and imports; returns the import report. Shared with bench/dashboard.ts. */
-export async function generateDossiers(db: Database, opts: { count: number; from: string; to: string; seed: number }, progress?: (done: number) => void) {
-  registerDossierHooks();
-  const [{ n }] = await db.query('SELECT count(*)::int AS n FROM agencies');
-  if (!n) await seedDemo(db);
-  let done = 0;
-  async function* counted() {
-    for await (const line of generateDossierLines(db, opts)) {
-      yield line;
-      if (++done % 50_000 === 0) progress?.(done);
-    }
-  }
-  return importDossiers(db, counted(), { chunkSize: 2000 });
-}
+import { generateDossiers } from './generate.ts';
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
@@ -36,6 +19,7 @@ if (isMain) {
     console.error('Cách dùng: npm run generate:dossiers -- --count 100000 --from 2024-01-01 --to 2026-11-27 --seed 1');
     process.exit(2);
   }
+  registerDossierHooks();
   const db = await openDatabase(loadConfig().database);
   try {
     await migrate(db);

@@ -3,7 +3,9 @@
 // the communes, channels by the procedure's online level, seasonality with the Tết lull and the rush before it,
 // receptions in office hours on working days, appointments from the statutory time, supplements (a few asked twice),
 // early, on-time and late finishes, refusals and stops, and recent dossiers still open.
-import type { Queryable } from '../db/index.ts';
+import type { Database, Queryable } from '../db/index.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { importDossiers } from '../dossiers/import.ts';
 import { getPublishedProcedure } from '../catalog/service.ts';
 import { listAgencies } from '../agencies/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
@@ -164,4 +166,21 @@ function sample(cum: Float64Array, u: number): number {
   let lo = 0; let hi = cum.length - 1;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (cum[mid] < u) lo = mid + 1; else hi = mid; }
   return lo;
+}
+
+/**
+ * Generates and imports (the demo province first when the database is empty); returns the import report. The caller
+ * registers the dossier hooks (registerDossierHooks) so that the IOC's counters follow.
+ */
+export async function generateDossiers(db: Database, opts: { count: number; from: string; to: string; seed: number }, progress?: (done: number) => void) {
+  const [{ n }] = await db.query('SELECT count(*)::int AS n FROM agencies');
+  if (!n) await seedDemo(db);
+  let done = 0;
+  async function* counted() {
+    for await (const line of generateDossierLines(db, opts)) {
+      yield line;
+      if (++done % 50_000 === 0) progress?.(done);
+    }
+  }
+  return importDossiers(db, counted(), { chunkSize: 2000 });
 }

@@ -6,14 +6,22 @@ import { join } from 'node:path';
 import { fold } from '../shared/text.ts';
 
 type Point = [number, number];
-const TOLERANCE = 0.00015; // degrees, about 15 m: enough for a province map, a small fraction of the size
+const TOLERANCE = 0.0005; // degrees, about 50 m: invisible on a province map, a small fraction of the size
 
-/** Douglas–Peucker on one ring, keeping it closed. */
+/**
+ * Douglas–Peucker on one ring, keeping it closed. A closed ring starts and ends on the same point, which leaves no
+ * baseline to measure from: it is split at the point farthest from its start, and each half is simplified.
+ */
 function simplify(points: Point[]): Point[] {
   if (points.length < 5) return points;
+  const [sx, sy] = points[0];
+  let split = 1;
+  for (let i = 1; i < points.length - 1; i++) {
+    if (Math.hypot(points[i][0] - sx, points[i][1] - sy) > Math.hypot(points[split][0] - sx, points[split][1] - sy)) split = i;
+  }
   const keep = new Uint8Array(points.length);
-  keep[0] = keep[points.length - 1] = 1;
-  const stack: [number, number][] = [[0, points.length - 1]];
+  keep[0] = keep[split] = keep[points.length - 1] = 1;
+  const stack: [number, number][] = [[0, split], [split, points.length - 1]];
   while (stack.length) {
     const [a, b] = stack.pop()!;
     const [ax, ay] = points[a]; const [bx, by] = points[b];
