@@ -34,15 +34,18 @@ export async function startPlatform(): Promise<Running> {
   return startServer(loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: '0' }));
 }
 
+export interface E2e { platform: Running; browser: Browser }
+
 /**
- * The platform and Chromium for one test file: started before its tests (and before the file's own set-up, when this
- * is called first), closed after them.
+ * The platform and Chromium for one test file: started before its tests, then the file's own `setUp` (data it needs),
+ * closed after them. One hook, because Node 20 does not wait for one top-level `before` before starting the next.
  */
-export function platformAndBrowser(): { platform: Running; browser: Browser } {
-  const e2e = {} as { platform: Running; browser: Browser };
+export function platformAndBrowser(setUp?: (e2e: E2e) => Promise<void>): E2e {
+  const e2e = {} as E2e;
   before(async () => {
     e2e.platform = await startPlatform();
     e2e.browser = await launchBrowser();
+    await setUp?.(e2e);
   });
   after(async () => {
     await e2e.browser?.close();

@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signIn } from '../src/testing/harness.ts';
 import { platformAndBrowser } from './browser.ts';
 
-const e2e = platformAndBrowser();
 const shots = process.env.E2E_SCREENSHOTS;
 const PASSWORD = 'Congso@2026';
 
@@ -47,8 +46,8 @@ function pastDossier(code: string, daysAgo: number, tookDays: number | null) {
 }
 const LATE = ['CU-IOC-0001', 'CU-IOC-0002', 'CU-IOC-0003'];
 
-before(async () => {
-  const admin = await signIn(e2e.platform.app, 'admin');
+const e2e = platformAndBrowser(async ({ platform }) => {
+  const admin = await signIn(platform.app, 'admin');
   const lines = [
     ...LATE.map((code, i) => pastDossier(code, 8 + i, 3)),
     pastDossier('CU-IOC-0004', 7, 0.5),
