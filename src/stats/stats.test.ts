@@ -11,19 +11,8 @@ import { onDossierEvent, type DossierEventRecord } from '../dossiers/hooks.ts';
 import { importDossiers, linesOf, type ImportLine } from '../dossiers/import.ts';
 import { vietnamDate } from '../dossiers/rules.ts';
 import type { Row } from '../db/index.ts';
+import { prng } from './generate.ts';
 import { recomputeStatistics, recordDossierStatistics, recordImportedRows, refreshOpenDossiers, statisticsSnapshot } from './service.ts';
-
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows present or different on one side only, keyed by the aggregate's grain: a readable failure. */
 function rowDifferences(recomputed: Row[], incremental: Row[]) {
