@@ -4,14 +4,17 @@
 // of the raw dossier rows; prints both, their ratio, and whether the figures agree. (Called in-process rather than
 // over HTTP: the application's start-up anchors the whole dossier history first, which is another module's work.)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/congso_bench BENCH_DOSSIERS=1000000 npm run bench:dashboard
-// The database is created when missing. BENCH_RUNS sets the repetitions per dashboard query (default 40).
+// The database is created when missing. BENCH_RUNS sets the repetitions per dashboard query (default 40); BENCH_WORKERS the
+// generator processes that fill it (default 2).
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { vietnamDate } from '../src/dossiers/rules.ts';
-import { generateDossiers } from '../src/stats/generate.ts';
-import { registerDossierHooks } from '../src/dossier-hooks.ts';
+import { seedDemo } from '../src/demo/seed.ts';
 import { addDays, breakdown, drillDown, summary, trend } from '../src/stats/query.ts';
 import { index766 } from '../src/stats/index766.ts';
 import { publicStats } from '../src/stats/public.ts';
@@ -36,18 +39,33 @@ async function ensureDatabase() {
   await c.end();
 }
 
+/**
+ * Tops the database up to TARGET dossiers with generate:dossiers processes side by side (BENCH_WORKERS, default 2:
+ * checking and hashing in Node and writing in PostgreSQL then keep both cores busy), each with its own seed.
+ */
 async function fill(db: Database) {
   const [{ n }] = await db.query('SELECT count(*)::int AS n FROM dossiers');
   if (n >= TARGET) return n;
+  const [{ agencies }] = await db.query('SELECT count(*)::int AS agencies FROM agencies');
+  if (!agencies) await seedDemo(db); // once, before the workers start
   const today = vietnamDate(new Date());
   const from = `${Number(today.slice(0, 4)) - 2}-01-01`;
-  console.log(`Tạo ${TARGET - n} hồ sơ (${from} – ${today}) qua đường nhập hồ sơ lịch sử…`);
+  const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 2));
+  console.log(`Tạo ${TARGET - n} hồ sơ (${from} – ${today}) qua đường nhập hồ sơ lịch sử, ${workers} tiến trình…`);
   const started = performance.now();
-  registerDossierHooks();
-  const report = await generateDossiers(db, { count: TARGET - n, from, to: today, seed: 1000 + n },
-    (done) => console.log(`  … ${done} (${((performance.now() - started) / 1000).toFixed(0)} giây)`));
-  console.log(`  đã nhập ${report.imported}, bị từ chối ${report.rejected.length}, ${((performance.now() - started) / 1000).toFixed(0)} giây`);
-  return n + report.imported;
+  const share = Math.ceil((TARGET - n) / workers);
+  const cli = fileURLToPath(new URL('../src/stats/generate-cli.ts', import.meta.url));
+  const codes = await Promise.all(Array.from({ length: workers }, (_, k) => new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--count', String(share), '--from', from, '--to', today, '--seed', String(1000 + n + k)],
+      { env: { ...process.env, DATABASE_URL: URL_ }, stdio: ['ignore', 'inherit', 'pipe'] });
+    createInterface({ input: child.stderr! }).on('line', (line) => console.log(`  [${k + 1}] ${line}`));
+    child.on('exit', resolve);
+  })));
+  const [{ total }] = await db.query('SELECT count(*)::int AS total FROM dossiers');
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  ${total - n} hồ sơ trong ${seconds.toFixed(0)} giây (${((total - n) / seconds).toFixed(0)} hồ sơ/giây)`);
+  if (codes.some((c) => c !== 0)) throw new Error(`generate:dossiers exited with ${codes.join(', ')}`);
+  return total;
 }
 
 /** The reference: the same figures from the raw rows, by the counters' definitions, in Vietnam dates. */

@@ -67,6 +67,34 @@ export async function sealDossierEvents(tx: Queryable, dossierIds: string[]): Pr
        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t (id, prev_hash, hash) WHERE e.id = t.id`, [ids, prevs, hashes]);
 }
 
+/** An event of a history being written in one go (a historical import), before it has an id. */
+export interface FreshEvent {
+  dossierId: string; at: Date; action: string; actorKind: string; actorId: string | null; actorName: string;
+  fromStatus: number | null; toStatus: number | null; note: string | null; data: Record<string, unknown>;
+}
+
+/**
+ * Ids and hashes for the whole histories of dossiers that have no event yet, so that they are written sealed in one
+ * insert instead of inserted, read back and updated. Events are given in each dossier's order; the ids come from the
+ * table's own sequence. The hashes are those sealDossierEvents would compute from the stored rows.
+ */
+export async function sealFreshHistories(tx: Queryable, events: FreshEvent[]): Promise<{ id: string; prevHash: string | null; hash: string }[]> {
+  if (!events.length) return [];
+  const ids = (await tx.query(`SELECT nextval(pg_get_serial_sequence('dossier_events', 'id'))::text AS id FROM generate_series(1, $1::int)`, [events.length]))
+    .map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+  let dossier: string | null = null;
+  let prev: string | null = null;
+  return events.map((e, i) => {
+    if (e.dossierId !== dossier) { dossier = e.dossierId; prev = null; }
+    // Stored as timestamptz: microseconds, of which a JavaScript date has the first three.
+    const row = { id: ids[i], dossier_id: e.dossierId, at_text: e.at.toISOString().replace('Z', '000Z'), action: e.action, actor_kind: e.actorKind,
+      actor_id: e.actorId, actor_name: e.actorName, from_status: e.fromStatus, to_status: e.toStatus, note: e.note, data: e.data };
+    const sealed = { id: ids[i], prevHash: prev, hash: eventHash(row, prev) };
+    prev = sealed.hash;
+    return sealed;
+  });
+}
+
 /** Backfill: seals every dossier's unsealed tail (histories written before the chain existed), a page at a time. */
 export async function sealAllDossiers(db: Database): Promise<void> {
   for (;;) {

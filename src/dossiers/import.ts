@@ -14,7 +14,7 @@ import { describeIssue } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { STATUS_NAMES, type StatusCode } from './rules.ts';
 import { runDossiersImportedHooks } from './hooks.ts';
-import { sealDossierEvents } from './chain.ts';
+import { sealFreshHistories, type FreshEvent } from './chain.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
@@ -219,32 +219,29 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
       rows.map((r) => iso(r.submittedAt)), rows.map((r) => iso(r.receivedAt)), rows.map((r) => iso(r.dueAt)), rows.map((r) => iso(r.finishedAt)),
       rows.map((r) => iso(r.returnedAt)), rows.map((r) => r.supplementRequests)]);
   const codes = new Set(inserted.map((r) => r.code as string));
-  const ev = { dossier: [] as string[], at: [] as string[], action: [] as string[], kind: [] as string[], actorId: [] as (string | null)[],
-    name: [] as string[], from: [] as (number | null)[], to: [] as (number | null)[], note: [] as (string | null)[], data: [] as string[] };
-  const push = (dossier: string, at: string, action: string, kind: string, actorId: string | null, name: string, from: number | null,
-    to: number | null, note: string | null, data: object) => {
-    ev.dossier.push(dossier); ev.at.push(at); ev.action.push(action); ev.kind.push(kind); ev.actorId.push(actorId); ev.name.push(name);
-    ev.from.push(from); ev.to.push(to); ev.note.push(note); ev.data.push(JSON.stringify(data));
-  };
-  const now = new Date().toISOString();
+  const events: FreshEvent[] = [];
+  const now = new Date();
   for (const r of rows) {
     if (!codes.has(r.code)) continue;
     for (const e of r.events) {
-      push(r.id, new Date(e.at).toISOString(), e.action, actorKind(e.actorName), null, e.actorName, e.fromStatus ?? null, e.toStatus ?? null, e.note ?? null, { imported: true });
+      events.push({ dossierId: r.id, at: new Date(e.at), action: e.action, actorKind: actorKind(e.actorName), actorId: null, actorName: e.actorName,
+        fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null, data: { imported: true } });
     }
     // Who brought the dossier in and when: the closing line of its history.
-    push(r.id, now, 'import', opts.importedBy ? 'staff' : 'system', opts.importedBy?.id ?? null, opts.importedBy?.name ?? 'Hệ thống',
-      null, null, 'Nhập từ hệ thống cũ', { imported: true, line: r.line });
+    events.push({ dossierId: r.id, at: now, action: 'import', actorKind: opts.importedBy ? 'staff' : 'system', actorId: opts.importedBy?.id ?? null,
+      actorName: opts.importedBy?.name ?? 'Hệ thống', fromStatus: null, toStatus: null, note: 'Nhập từ hệ thống cũ', data: { imported: true, line: r.line } });
   }
-  if (ev.dossier.length) {
+  // New dossiers have no history yet: their events are written already sealed (chain.ts).
+  const sealed = await sealFreshHistories(tx, events);
+  if (events.length) {
+    const col = <T>(f: (e: FreshEvent) => T) => events.map(f);
     await tx.query(
-      `INSERT INTO dossier_events (dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data)
-       SELECT dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::smallint[], $8::smallint[], $9::text[], $10::jsonb[])
-              WITH ORDINALITY AS t (dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data, n)
-        ORDER BY n`,
-      [ev.dossier, ev.at, ev.action, ev.kind, ev.actorId, ev.name, ev.from, ev.to, ev.note, ev.data]);
-    await sealDossierEvents(tx, [...new Set(ev.dossier)]);
+      `INSERT INTO dossier_events (id, dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::smallint[], $9::smallint[],
+                            $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
+      [sealed.map((s) => s.id), col((e) => e.dossierId), col((e) => e.at.toISOString()), col((e) => e.action), col((e) => e.actorKind), col((e) => e.actorId),
+        col((e) => e.actorName), col((e) => e.fromStatus), col((e) => e.toStatus), col((e) => e.note), col((e) => JSON.stringify(e.data)),
+        sealed.map((s) => s.prevHash), sealed.map((s) => s.hash)]);
   }
   await runDossiersImportedHooks(tx, rows.filter((r) => codes.has(r.code)).map((r) => r.id));
   return codes;
@@ -262,9 +259,16 @@ export async function importDossiers(db: Database, lines: AsyncIterable<string> 
   let chunk: Ready[] = [];
   let lineNo = 0;
 
+  // One chunk is written while the next is read and checked: the database and the checks overlap.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const batch = chunk;
     chunk = [];
+    await writing;
+    writing = write(batch);
+    writing.catch(() => {}); // awaited by the next flush or at the end; this only keeps it from counting as unhandled meanwhile
+  };
+  const write = async (batch: Ready[]) => {
     if (!batch.length) return;
     const existing = new Set((await db.query('SELECT code FROM dossiers WHERE code = ANY($1::text[])', [batch.map((r) => r.code)])).map((r) => r.code as string));
     const seen = new Set<string>();
@@ -305,6 +309,7 @@ export async function importDossiers(db: Database, lines: AsyncIterable<string> 
     if (chunk.length >= chunkSize) await flush();
   }
   await flush();
+  await writing;
   report.rejected.sort((a, b) => a.line - b.line);
   return report;
 }

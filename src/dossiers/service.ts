@@ -57,6 +57,21 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
   });
 }
 
+/**
+ * A change signal for live screens that no writer has to update: how many events are committed with an id above
+ * `after`, and the highest id (without `after`: only the highest id). Ids are taken at insert, so a transaction may
+ * commit after one with a higher id; counting above an older bound still sees it.
+ */
+export async function eventsAfter(db: Queryable, after: string | null): Promise<{ count: number; maxId: string }> {
+  if (after === null) {
+    const [r] = await db.query('SELECT coalesce(max(id), 0)::text AS max_id FROM dossier_events');
+    return { count: 0, maxId: r.max_id };
+  }
+  const [r] = await db.query(
+    `SELECT count(*)::int AS count, coalesce(max(id), $1::bigint)::text AS max_id FROM dossier_events WHERE id > $1::bigint`, [after]);
+  return { count: r.count, maxId: r.max_id };
+}
+
 /** Next code for an agency's day, under a row lock: unique and gap-free (a rolled-back submission returns its number). */
 async function nextCode(tx: Queryable, agency: { id: string; code: string }, at: Date): Promise<string> {
   const [{ last }] = await tx.query(

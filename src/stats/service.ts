@@ -155,7 +155,7 @@ const upsert = (table: string, period: string, counters: Counter[]) => `INSERT I
       FROM input GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, agency_id, procedure_id, channel) DO UPDATE SET ${counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
 /**
- * One statement adds the deltas to the day, month and year rows and moves the revision the live wall watches. Only
+ * One statement adds the deltas to the day, month and year rows. Only
  * the counters that change are named: a narrow statement is planned several times faster (it runs with every event).
  * Rows are locked in key order, day before month before year, so concurrent transactions cannot deadlock on them.
  */
@@ -165,16 +165,13 @@ const recordSql = (counters: Counter[]) => `WITH input AS (
   daily AS (${upsert('stats_daily', 'day', counters)}),
   monthly AS (${upsert('stats_monthly', `date_trunc('month', day)::date`, counters)}),
   yearly AS (${upsert('stats_yearly', `date_trunc('year', day)::date`, counters)})
-  UPDATE stats_revision SET revision = revision + 1`;
+  SELECT 1`;
 
-/** Adds deltas to the aggregates (INSERT … ON CONFLICT DO UPDATE SET x = x + …) and bumps the revision. */
+/** Adds deltas to the aggregates (INSERT … ON CONFLICT DO UPDATE SET x = x + …). */
 export async function applyDeltas(tx: Queryable, deltas: Delta[]): Promise<void> {
   const rows = buckets(deltas);
   const counters = COUNTERS.filter((c) => deltas.some((d) => d.counter === c));
-  if (!counters.length) {
-    await tx.query('UPDATE stats_revision SET revision = revision + 1');
-    return;
-  }
+  if (!counters.length) return;
   const sql = recordSql(counters);
   for (let i = 0; i < rows.length; i += 5000) {
     const part = rows.slice(i, i + 5000);
@@ -225,14 +222,7 @@ async function syncOpen(tx: Queryable, dossiers: Row[], calendar: WorkingCalenda
 export async function refreshOpenDossiers(db: Database, dossierIds: string[]): Promise<void> {
   await db.transaction(async (tx) => {
     await syncOpen(tx, await tx.query('SELECT * FROM dossiers WHERE id = ANY($1::uuid[])', [dossierIds]), await workingCalendar(tx));
-    await applyDeltas(tx, []); // no counter changes; moves the revision
   });
-}
-
-/** The number the live wall watches: it moves when a transaction that changed the statistics commits. */
-export async function statisticsRevision(db: Queryable): Promise<number> {
-  const [r] = await db.query('SELECT revision FROM stats_revision');
-  return Number(r.revision);
 }
 
 // ---- the hooks -----------------------------------------------------------------------------------
