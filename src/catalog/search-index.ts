@@ -30,10 +30,12 @@ export class PublicCatalogIndex {
   private docs: Indexed[] = [];
   private byId = new Map<string, Indexed>();
   private mini = PublicCatalogIndex.emptyIndex();
+  /** Every indexed word: a query word found here is matched exactly, without prefix or typo expansions. */
+  private vocabulary = new Set<string>();
 
   private static emptyIndex() {
-    return new MiniSearch<{ id: string; name: string; code: string; field: string; agency: string }>({
-      fields: ['name', 'code', 'field', 'agency'],
+    return new MiniSearch<{ id: string; name: string; code: string; field: string }>({
+      fields: ['name', 'code', 'field'],
       tokenize: (text, fieldName) => (fieldName === 'code' ? text.split(' ') : words(text)),
       processTerm: (term) => term,
       searchOptions: { tokenize: words, processTerm: (term) => term },
@@ -42,27 +44,30 @@ export class PublicCatalogIndex {
 
   async search(db: Queryable, f: SearchFilters) {
     await this.refresh(db);
+    const filtered = Boolean(f.field || f.agencyLevel || f.onlineLevel || f.agency);
     const keep = (d: Indexed) => (!f.field || d.summary.field === f.field) && (!f.agencyLevel || d.summary.agencyLevel === f.agencyLevel)
       && (!f.onlineLevel || d.summary.onlineLevel === f.onlineLevel) && (!f.agency || d.agencyId === f.agency);
     const q = words(f.q ?? '').join(' ');
-    const hits = q ? this.rank(q, keep) : this.docs.filter(keep);
+    const hits = q ? this.rank(q, filtered ? keep : null) : this.docs.filter(keep);
     const start = (f.page - 1) * f.pageSize;
     return { items: hits.slice(start, start + f.pageSize).map((d) => d.summary), total: hits.length, page: f.page, pageSize: f.pageSize };
   }
 
   /**
-   * Stages, the first that finds anything wins: every query word matches exactly or as a prefix; then every word
-   * within one edit (words of 4+ letters: "sinhh"); then any word. Fuzzy matching only as a fallback keeps
-   * "lĩnh" from counting as "sinh" when the exact words exist. Ranked: exact code, exact name, more query words
-   * matched, then relevance (BM25 favours short names: "khai sinh" puts "Đăng ký khai sinh" first).
+   * Stages, the first that finds anything wins: every query word matches exactly, the last one also as a prefix (the
+   * word being typed); then words the catalogue does not know within one edit (4+ letters: "sinhh"); then any word.
+   * Fuzzy matching only as a fallback keeps "lĩnh" from counting as "sinh" when the exact words exist. Expanding only
+   * the words that need it keeps the work small: a prefix such as "ho" or "xa" alone matches thousands of procedures.
+   * Ranked: exact code, exact name, more query words matched, then relevance (BM25 favours short names: "khai sinh"
+   * puts "Đăng ký khai sinh" first).
    */
-  private rank(q: string, keep: (d: Indexed) => boolean): Indexed[] {
-    const base = {
-      prefix: (term: string) => term.length >= 2,
-      boost: { code: 5, name: 3, field: 1, agency: 0.5 },
-      filter: (r: SearchResult) => keep(this.byId.get(r.id)!),
+  private rank(q: string, keep: ((d: Indexed) => boolean) | null): Indexed[] {
+    const base: SearchOptions = {
+      prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 2,
+      boost: { code: 5, name: 3, field: 1 },
+      ...(keep ? { filter: (r: SearchResult) => keep(this.byId.get(r.id)!) } : {}),
     };
-    const fuzzy = (term: string) => (term.length >= 4 && !CODE.test(term) ? 1 : false);
+    const fuzzy = (term: string) => (term.length >= 4 && !CODE.test(term) && !this.vocabulary.has(term) ? 1 : false);
     let results: SearchResult[] = [];
     const stages: SearchOptions[] = [{ combineWith: 'AND' }, { combineWith: 'AND', fuzzy }, { combineWith: 'OR', fuzzy }];
     for (const stage of stages) {
@@ -100,8 +105,9 @@ export class PublicCatalogIndex {
     }));
     docs.sort((a, b) => collator.compare(a.summary.name, b.summary.name) || a.summary.code.localeCompare(b.summary.code));
     const mini = PublicCatalogIndex.emptyIndex();
-    mini.addAll(docs.map((d) => ({ id: d.summary.id, name: d.summary.name, code: `${d.codeFolded} ${d.summary.nationalCode}`,
-      field: d.summary.field, agency: d.summary.competentAgency })));
+    const indexed = docs.map((d) => ({ id: d.summary.id, name: d.summary.name, code: `${d.codeFolded} ${d.summary.nationalCode}`, field: d.summary.field }));
+    mini.addAll(indexed);
+    this.vocabulary = new Set(indexed.flatMap((d) => [...words(d.name), ...d.code.split(' '), ...words(d.field)]));
     this.docs = docs;
     this.byId = new Map(docs.map((d) => [d.summary.id, d]));
     this.mini = mini;

@@ -6,7 +6,8 @@
 //
 // What a dossier contributes (one definition, used by the hook, the import and the recomputation):
 //  - live events (written by the dossier service):
-//      submit (counter/post)   paper_received +1, paper_digitised +1 when files came with it (scans made at the counter)
+//      submit                  submitted +1, reused_data +1 when a component came from the applicant's data store;
+//                              counter/post: paper_received +1, paper_digitised +1 when files came with it (scans made at the counter)
 //      accept → 2              received +1 on the reception day (dossiers.received_at, Vietnam time)
 //      approve → 9             finished early / on time / late on the finishing day, classified by
 //                              classifyFinished(finished_at, due_at, supplement_requests); processing hours
@@ -15,6 +16,9 @@
 //      any finish of a received dossier: closed +1 that day (it leaves the open balance), and when it had been open
 //                              past its deadline, late_open_delta +1 on the first late day and -1 on the finishing day
 //                              (so the late open dossiers at the end of any past day are a running sum)
+//                              approve → 9 also approved +1 on the day of the event (a result to issue)
+//      sign_result             results_signed +1: the result issued as a digitally signed electronic document
+//      record_payment          paid +1, paid_online +1 when the platform settled it (VNPay, VietQR), not an officer at the desk
 //      return_result           returned +1, returned_online +1 when the result went out electronically
 //      request_supplement      supplements +1 on the day of the event;   apologize   apologies +1 on that day
 //  - an imported dossier (it has an 'import' event) contributes from its row what it held when imported: received on
@@ -28,7 +32,8 @@ import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 
 export const COUNTERS = ['received', 'finished_early', 'finished_on_time', 'finished_late', 'finished_other', 'processing_hours',
-  'supplements', 'apologies', 'closed', 'late_open_delta', 'returned', 'returned_online', 'paper_received', 'paper_digitised'] as const;
+  'supplements', 'apologies', 'closed', 'late_open_delta', 'returned', 'returned_online', 'paper_received', 'paper_digitised',
+  'submitted', 'reused_data', 'paid', 'paid_online', 'approved', 'results_signed'] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 /** The aggregate tables: the same counters per day, per month and per year (day = the period's first day). */
@@ -86,13 +91,21 @@ export function eventDeltas(d: Row, e: EventFacts, calendar: () => WorkingCalend
   const base = baseOf(d);
   const one = (counter: Counter, day = dayOf(e.at)): Delta => ({ ...base, day, counter, amount: 1 });
   switch (e.action) {
-    case 'submit':
-      if (d.channel === 'online') return [];
-      return Number(e.data?.files ?? 0) > 0 ? [one('paper_received'), one('paper_digitised')] : [one('paper_received')];
+    case 'submit': {
+      const out = [one('submitted')];
+      if (Number(e.data?.reusedFromStore ?? 0) > 0) out.push(one('reused_data'));
+      if (d.channel !== 'online') out.push(one('paper_received'));
+      if (d.channel !== 'online' && Number(e.data?.files ?? 0) > 0) out.push(one('paper_digitised'));
+      return out;
+    }
     case 'accept':
       return e.toStatus === 2 ? [one('received', dayOf(d.received_at ?? e.at))] : [];
     case 'approve':
-      return e.toStatus === 9 ? finishDeltas(d, calendar, dayOf(d.finished_at ?? e.at)) : [];
+      return e.toStatus === 9 ? [...finishDeltas(d, calendar, dayOf(d.finished_at ?? e.at)), one('approved')] : [];
+    case 'sign_result':
+      return [one('results_signed')];
+    case 'record_payment':
+      return e.actorKind === 'system' ? [one('paid'), one('paid_online')] : [one('paid')];
     case 'refuse':
     case 'stop':
       return e.toStatus === 3 || e.toStatus === 8 ? finishDeltas(d, calendar, dayOf(d.finished_at ?? e.at)) : [];
@@ -250,7 +263,8 @@ export async function recordImportedRows(tx: Queryable, rows: Row[]): Promise<vo
 
 // ---- the reference -------------------------------------------------------------------------------
 
-const COUNTED_ACTIONS = ['submit', 'accept', 'approve', 'refuse', 'stop', 'return_result', 'request_supplement', 'apologize', 'import'];
+const COUNTED_ACTIONS = ['submit', 'accept', 'approve', 'refuse', 'stop', 'return_result', 'request_supplement', 'apologize', 'sign_result',
+  'record_payment', 'import'];
 
 /** Every contribution of the dossiers in `rows` with their events, by the definition above. */
 function dossierDeltas(rows: Row[], events: Map<string, Row[]>, calendar: () => WorkingCalendar): Delta[] {

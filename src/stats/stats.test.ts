@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -357,6 +358,51 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     await ctx.app.server.close();
   });
 
+  test('shares from live events: stored data reused, fees paid online, results issued signed; the 766 reuse points', async () => {
+    const ioc = await signIn(ctx.app, 'ioc');
+    const agency = ids['H13.101'];
+    // Four counter dossiers submitted on 2024-03-05 (never received: only the events below count for them).
+    const dossier = (n: number): Row => ({ id: randomUUID(), code: `TL-${n}`, procedure_id: procedureId, home_agency_id: agency, channel: 'counter',
+      status: 9, submitted_at: '2024-03-05T02:00:00Z', received_at: null, due_at: '2024-03-12T10:00:00Z', finished_at: '2024-03-07T03:00:00Z',
+      supplement_requests: 0, paused_hours: 0 });
+    const [d1, d2, d3, d4] = [1, 2, 3, 4].map(dossier);
+    const event = (action: string, data: Record<string, unknown> = {}, actorKind = 'staff', toStatus: number | null = null): DossierEventRecord =>
+      ({ id: 0, at: new Date('2024-03-07T03:00:00Z'), action, actorKind, actorName: 'Thử nghiệm', fromStatus: null, toStatus, fromAgency: null, toAgency: null, note: null, data });
+    const events: [Row, DossierEventRecord][] = [
+      ...([[d1, 1], [d2, 0], [d3, 0], [d4, 2]] as const).map(([d, reused]) => [d, event('submit', { files: 1, reusedFromStore: reused })] as [Row, DossierEventRecord]),
+      [d1, event('record_payment', {}, 'system')], // VNPay / VietQR settled by the platform
+      [d2, event('record_payment', {}, 'staff')], // cash at the desk
+      [d3, event('record_payment', {}, 'system')],
+      [d1, event('approve', {}, 'staff', 9)], [d2, event('approve', {}, 'staff', 9)],
+      [d1, event('sign_result', {}, 'staff', 9)],
+    ];
+    // The rows as well as the hook's counts, so that a recomputation (the property test's) finds the same.
+    await ctx.db.transaction(async (tx) => {
+      for (const d of [d1, d2, d3, d4]) {
+        await tx.query(
+          `INSERT INTO dossiers (id, code, procedure_id, procedure_version, home_agency_id, agency_id, receiving_agency_id, channel, status, applicant,
+             submitted_at, due_at, original_due_at, finished_at) VALUES ($1, $2, $3, 1, $4, $4, $4, $5, $6, '{"name":"Thử","idNumber":"000000000000"}', $7, $8, $8, $9)`,
+          [d.id, d.code, d.procedure_id, d.home_agency_id, d.channel, d.status, d.submitted_at, d.due_at, d.finished_at]);
+      }
+      for (const [d, e] of events) {
+        await tx.query(`INSERT INTO dossier_events (dossier_id, at, action, actor_kind, actor_name, to_status, data) VALUES ($1, $2, $3, $4, 'Thử nghiệm', $5, $6)`,
+          [d.id, e.at, e.action, e.actorKind, e.toStatus, e.data]);
+        await recordDossierStatistics(tx, d, e);
+      }
+    });
+    const march = await ok(ioc({ url: `/api/v1/stats/summary?from=2024-03-01&to=2024-03-31&agency=${agency}` }));
+    const pick = (x: any) => [x.numerator, x.denominator, x.ratio, x.available];
+    assert.deepEqual(pick(march.shares.reusedData), [2, 4, 0.5, true]);
+    assert.deepEqual(pick(march.shares.paidOnline), [2, 3, 2 / 3, true]);
+    assert.deepEqual(pick(march.shares.digitisedResults), [1, 2, 0.5, true]);
+    assert.deepEqual(pick(march.shares.digitisedComponents), [4, 4, 1, true]);
+    const index = await ok(ioc({ url: `/api/v1/stats/index766?period=2024-03&agency=${agency}` }));
+    const reuse = index.indicators.find((i: any) => i.key === 'REUSED_DIGITIZED_DATA');
+    assert.deepEqual([reuse.numerator, reuse.denominator, reuse.points, reuse.maxPoints], [2, 4, 1.25, 2]); // min(2; 2 × 50% / 80%)
+    // Online payment's other parts (procedures with transactions, integrated) are not held: still not available.
+    assert.equal(index.indicators.find((i: any) => i.key === 'ONLINE_PAYMENT').available, false);
+  });
+
   test('property: incremental counters equal a full recomputation after ~10,000 random events', async () => {
     const rand = prng(20261122);
     const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
@@ -384,16 +430,16 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
       const list: Ev[] = [];
       const importAfter = rand() < 0.25 ? Math.floor(rand() * 6) : -1;
       let resume = 1;
-      const emit = (action: string, from: number, to: number) => {
+      const emit = (action: string, from: number, to: number, data: Record<string, unknown> = {}, actorKind = 'staff') => {
         list.push({ dossier: { ...d }, imported: false,
-          event: { id: 0, at: new Date(t), action, actorKind: 'staff', actorName: 'Thử nghiệm', fromStatus: from, toStatus: to, fromAgency: null, toAgency: null, note: null, data: {} } });
+          event: { id: 0, at: new Date(t), action, actorKind, actorName: 'Thử nghiệm', fromStatus: from, toStatus: to, fromAgency: null, toAgency: null, note: null, data } });
       };
       const accept = () => {
         d.status = 2; d.received_at = new Date(t).toISOString();
         d.due_at = cal.addWorkingDays(new Date(t), 1 + Math.floor(rand() * 8)).toISOString(); d.original_due_at = d.due_at;
         emit('accept', 1, 2);
       };
-      emit('submit', 0, 1);
+      emit('submit', 0, 1, { channel, files: Math.floor(rand() * 3), reusedFromStore: rand() < 0.3 ? 1 : 0 });
       if (channel !== 'online') accept();
       for (let steps = 0; steps < 30 && ![3, 8, 10].includes(d.status); steps++) {
         t += Math.floor(rand() * 30) * HOUR + Math.floor(rand() * 60) * 60_000;
@@ -418,9 +464,12 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
             const waited = cal.workingHoursBetween(new Date(d.paused_at), new Date(t));
             d.paused_hours = Number(d.paused_hours) + waited; d.paused_at = null;
             if (d.due_at) d.due_at = cal.addWorkingHours(new Date(d.due_at), waited).toISOString();
-            emit(s === 5 ? 'submit_supplement' : 'record_payment', s, resume); d.status = resume; list[list.length - 1].dossier.status = resume;
+            if (s === 5) emit('submit_supplement', s, resume);
+            else emit('record_payment', s, resume, {}, rand() < 0.6 ? 'system' : 'staff'); // settled online by the platform, or at the desk
+            d.status = resume; list[list.length - 1].dossier.status = resume;
           } else if (s === 5) { d.status = 3; d.finished_at = new Date(t).toISOString(); d.paused_at = null; emit('refuse', 5, 3); }
         } else if (s === 9) {
+          if (r < 0.4) emit('sign_result', 9, 9);
           d.status = 10; d.returned_at = new Date(t).toISOString(); emit('return_result', 9, 10);
         }
       }
@@ -449,19 +498,20 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
           [col('id'), col('code'), col('procedure_id'), col('home_agency_id'), col('channel'), col('status'), col('submitted_at'), col('received_at'),
             col('due_at'), col('paused_at'), col('paused_hours').map(String), col('supplement_requests'), col('apologies'), col('finished_at'), col('returned_at')]);
       }
-      const ev = { d: [] as string[], at: [] as string[], action: [] as string[], to: [] as (number | null)[], data: [] as string[] };
-      perDossier.forEach((list, i) => list.forEach((e, j) => {
-        ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push(e.event.action); ev.to.push(e.event.toStatus);
-        ev.data.push(JSON.stringify(e.imported ? { imported: true } : {}));
-        if (e.importSnapshot) { ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push('import'); ev.to.push(null); ev.data.push('{"imported":true}'); }
-        void j;
+      const ev = { d: [] as string[], at: [] as string[], action: [] as string[], kind: [] as string[], to: [] as (number | null)[], data: [] as string[] };
+      perDossier.forEach((list, i) => list.forEach((e) => {
+        ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push(e.event.action); ev.kind.push(e.event.actorKind); ev.to.push(e.event.toStatus);
+        ev.data.push(JSON.stringify(e.imported ? { imported: true } : e.event.data));
+        if (e.importSnapshot) {
+          ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push('import'); ev.kind.push('system'); ev.to.push(null); ev.data.push('{"imported":true}');
+        }
       }));
       for (let i = 0; i < ev.d.length; i += 5000) {
         const s = (xs: unknown[]) => xs.slice(i, i + 5000);
         await tx.query(
           `INSERT INTO dossier_events (dossier_id, at, action, actor_kind, actor_name, to_status, data)
-           SELECT d, a, x, 'staff', 'Thử nghiệm', t, j FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::smallint[], $5::jsonb[])
-             WITH ORDINALITY AS u (d, a, x, t, j, n) ORDER BY n`, [s(ev.d), s(ev.at), s(ev.action), s(ev.to), s(ev.data)]);
+           SELECT d, a, x, k, 'Thử nghiệm', t, j FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::smallint[], $6::jsonb[])
+             WITH ORDINALITY AS u (d, a, x, k, t, j, n) ORDER BY n`, [s(ev.d), s(ev.at), s(ev.action), s(ev.kind), s(ev.to), s(ev.data)]);
       }
     });
 
@@ -493,8 +543,17 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.ok(recomputed.length > before.length + 100, 'many aggregate rows');
     assert.deepEqual(rowDifferences(recomputed, incremental), []);
     const sums = recomputed.filter((r) => r.grain === 'stats_daily').reduce((s, r) => ({ finished: s.finished + Number(r.finished_late) + Number(r.finished_early) + Number(r.finished_on_time),
-      supplements: s.supplements + Number(r.supplements), apologies: s.apologies + Number(r.apologies) }), { finished: 0, supplements: 0, apologies: 0 });
-    assert.ok(sums.finished > 100 && sums.supplements > 50 && sums.apologies > 20, JSON.stringify(sums));
+      supplements: s.supplements + Number(r.supplements), apologies: s.apologies + Number(r.apologies), reused: s.reused + Number(r.reused_data),
+      paidOnline: s.paidOnline + Number(r.paid_online), signed: s.signed + Number(r.results_signed) }),
+      { finished: 0, supplements: 0, apologies: 0, reused: 0, paidOnline: 0, signed: 0 });
+    assert.ok(sums.finished > 100 && sums.supplements > 50 && sums.apologies > 20 && sums.reused > 100 && sums.paidOnline > 20 && sums.signed > 50, JSON.stringify(sums));
+
+    // Migration 0031 fills the counters it adds from the events already recorded: the same figures as the definition.
+    const shareCounters = ['submitted', 'reused_data', 'paid', 'paid_online', 'approved', 'results_signed'];
+    for (const table of ['stats_daily', 'stats_monthly', 'stats_yearly']) await ctx.db.query(`UPDATE ${table} SET ${shareCounters.map((c) => `${c} = 0`).join(', ')}`);
+    const migration = readFileSync(new URL('../migrations/0031_stats_service_shares.sql', import.meta.url), 'utf8');
+    await ctx.db.exec(migration.slice(migration.indexOf('-- The same definition')));
+    assert.deepEqual(rowDifferences(recomputed, await statisticsSnapshot(ctx.db)), []);
     console.log(`property: ${total} events, ${finals.length} dossiers, ${recomputed.length} aggregate rows; hook fed in ${fed} ms`);
   });
 });
