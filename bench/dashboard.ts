@@ -168,6 +168,7 @@ async function main() {
   const summaryFigures = (s: any) => ({ '': [s.received.total, s.finished.early, s.finished.onTime, s.finished.late, s.carriedOver] });
   await compare('summary, last full year', `/api/v1/stats/summary?from=${yFrom}&to=${yTo}`, [yFrom, yTo, null], null, summaryFigures);
   await compare('summary, a quarter', `/api/v1/stats/summary?from=${year}-04-01&to=${year}-06-30`, [`${year}-04-01`, `${year}-06-30`, null], null, summaryFigures);
+  await compare('summary, custom 17 days', `/api/v1/stats/summary?from=${year}-03-09&to=${year}-03-25`, [`${year}-03-09`, `${year}-03-25`, null], null, summaryFigures);
   await compare('summary, year, one commune committee', `/api/v1/stats/summary?from=${yFrom}&to=${yTo}&agency=${commune.id}`, [yFrom, yTo, commune.id], null, summaryFigures);
   await compare('breakdown by agency, year', `/api/v1/stats/breakdown?by=agency&from=${yFrom}&to=${yTo}`, [yFrom, yTo, null], 'home_agency_id::text',
     (b) => Object.fromEntries(b.rows.map((r: any) => [r.key, [r.received, r.early, r.onTime, r.late]])));

@@ -1,5 +1,5 @@
-// Service-quality counters (IOC). stats_daily, stats_monthly and stats_yearly hold the same counters per day, month and
-// year × competent agency × procedure × channel; stats_open holds the received dossiers not finished yet. Both are
+// Service-quality counters (IOC). stats_daily, stats_weekly, stats_monthly and stats_yearly hold the same counters per
+// day, week, month and year × competent agency × procedure × channel; stats_open holds the received dossiers not finished yet. Both are
 // updated by a dossier-event hook inside the transaction that writes the event, and by the historical import for the
 // dossiers it writes in bulk; recomputeStatistics rebuilds them from the raw rows and is the reference both paths
 // must equal.
@@ -36,8 +36,8 @@ export const COUNTERS = ['received', 'finished_early', 'finished_on_time', 'fini
   'submitted', 'reused_data', 'paid', 'paid_online', 'approved', 'results_signed'] as const;
 export type Counter = (typeof COUNTERS)[number];
 
-/** The aggregate tables: the same counters per day, per month and per year (day = the period's first day). */
-export const GRAINS = [{ table: 'stats_daily' }, { table: 'stats_monthly' }, { table: 'stats_yearly' }] as const;
+/** The aggregate tables: the same counters per day, week, month and year (day = the period's first day; a week's Monday). */
+export const GRAINS = [{ table: 'stats_daily' }, { table: 'stats_weekly' }, { table: 'stats_monthly' }, { table: 'stats_yearly' }] as const;
 
 /** One change to one aggregate row. */
 export interface Delta { day: string; agencyId: string; procedureId: string; channel: string; counter: Counter; amount: number }
@@ -168,14 +168,15 @@ const upsert = (table: string, period: string, counters: Counter[]) => `INSERT I
       FROM input GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, agency_id, procedure_id, channel) DO UPDATE SET ${counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
 /**
- * One statement adds the deltas to the day, month and year rows. Only
+ * One statement adds the deltas to the day, week, month and year rows. Only
  * the counters that change are named: a narrow statement is planned several times faster (it runs with every event).
- * Rows are locked in key order, day before month before year, so concurrent transactions cannot deadlock on them.
+ * Rows are locked in key order, day before week before month before year, so concurrent transactions cannot deadlock on them.
  */
 const recordSql = (counters: Counter[]) => `WITH input AS (
     SELECT * FROM unnest($1::date[], $2::uuid[], $3::uuid[], $4::text[], ${counters.map((c, k) => `$${k + 5}::${typeOf(c)}[]`).join(', ')})
       AS t (day, agency_id, procedure_id, channel, ${counters.join(', ')})),
   daily AS (${upsert('stats_daily', 'day', counters)}),
+  weekly AS (${upsert('stats_weekly', `date_trunc('week', day)::date`, counters)}),
   monthly AS (${upsert('stats_monthly', `date_trunc('month', day)::date`, counters)}),
   yearly AS (${upsert('stats_yearly', `date_trunc('year', day)::date`, counters)})
   SELECT 1`;

@@ -13,6 +13,7 @@ import { importDossiers, linesOf, type ImportLine } from '../dossiers/import.ts'
 import { vietnamDate } from '../dossiers/rules.ts';
 import type { Row } from '../db/index.ts';
 import { prng } from './generate.ts';
+import { addDays, periodParts, sums as periodSums } from './query.ts';
 import { recomputeStatistics, recordDossierStatistics, recordImportedRows, refreshOpenDossiers, statisticsSnapshot } from './service.ts';
 
 /** Rows present or different on one side only, keyed by the aggregate's grain: a readable failure. */
@@ -547,6 +548,16 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
       paidOnline: s.paidOnline + Number(r.paid_online), signed: s.signed + Number(r.results_signed) }),
       { finished: 0, supplements: 0, apologies: 0, reused: 0, paidOnline: 0, signed: 0 });
     assert.ok(sums.finished > 100 && sums.supplements > 50 && sums.apologies > 20 && sums.reused > 100 && sums.paidOnline > 20 && sums.signed > 50, JSON.stringify(sums));
+
+    // Any period read from years, months, weeks and days gives what its days alone give.
+    for (let i = 0; i < 20; i++) {
+      const from = addDays('2025-01-01', Math.floor(rand() * 330));
+      const to = addDays(from, Math.floor(rand() * 120));
+      const scope = { agencyIds: i % 2 ? null : [agencies[i % 3]], procedureIds: null };
+      assert.deepEqual(await periodSums(ctx.db, from, to, scope, procedures), await periodSums(ctx.db, from, to, scope, procedures, null, 'day'), `${from} – ${to}`);
+    }
+    assert.deepEqual(periodParts('2025-03-09', '2025-03-31').map((p) => [p.table, p.from, p.to]),
+      [['stats_daily', '2025-03-09', '2025-03-09'], ['stats_weekly', '2025-03-10', '2025-03-24'], ['stats_daily', '2025-03-31', '2025-03-31']]);
 
     // Migration 0031 fills the counters it adds from the events already recorded: the same figures as the definition.
     const shareCounters = ['submitted', 'reused_data', 'paid', 'paid_online', 'approved', 'results_signed'];
