@@ -66,10 +66,13 @@ async function measure(kind: string, db: Database) {
   const paths = [...QUERIES.map((q) => `/api/v1/procedures?q=${encodeURIComponent(q)}`), ...FILTERED];
   for (const p of paths) await get(p); // warm-up
   const search: number[] = [];
+  const byPath = new Map<string, number[]>(paths.map((p) => [p, []]));
   const stat: number[] = [];
   const select1: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
-    search.push(await get(paths[i % paths.length]));
+    const took = await get(paths[i % paths.length]);
+    search.push(took);
+    byPath.get(paths[i % paths.length])!.push(took);
     if (i % 3 === 0) {
       stat.push(await get('/index.html').catch(() => get('/docs/json')));
       const s = performance.now();
@@ -88,6 +91,9 @@ async function measure(kind: string, db: Database) {
   console.log(`  ref     GET static file, same server  ${fmt(summary(stat))}`);
   console.log(`  ref     SELECT 1, same database        ${fmt(summary(select1))}`);
   console.log(`  ratio   search p95 / static-file p95 = ${(s.p95 / summary(stat).p95).toFixed(1)}×`);
+  const slowest = [...byPath].map(([p, ms]) => ({ p, ...summary(ms) })).sort((a, b) => b.p95 - a.p95).slice(0, 5);
+  console.log('  slowest requests by p95:');
+  for (const x of slowest) console.log(`    ${decodeURIComponent(x.p.replace('/api/v1/procedures?', '')).padEnd(46)} p50 ${x.p50.toFixed(2)} ms  p95 ${x.p95.toFixed(2)} ms`);
   const ranked = tops.every((t) => t === 'Đăng ký khai sinh');
   console.log(`  top hit for "dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "khai sinh": ${tops.map((t) => JSON.stringify(t)).join(', ')}  ${ranked ? 'RIGHT' : 'WRONG'}`);
   return s.p95 < 20 && ranked;

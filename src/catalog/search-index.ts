@@ -32,6 +32,7 @@ export class PublicCatalogIndex {
   private mini = PublicCatalogIndex.emptyIndex();
   /** Every indexed word: a query word found here is matched exactly, without prefix or typo expansions. */
   private vocabulary = new Set<string>();
+  private sortedVocabulary: string[] = [];
 
   private static emptyIndex() {
     return new MiniSearch<{ id: string; name: string; code: string; field: string }>({
@@ -69,7 +70,16 @@ export class PublicCatalogIndex {
     };
     const fuzzy = (term: string) => (term.length >= 4 && !CODE.test(term) && !this.vocabulary.has(term) ? 1 : false);
     let results: SearchResult[] = [];
-    const stages: SearchOptions[] = [{ combineWith: 'AND' }, { combineWith: 'AND', fuzzy }, { combineWith: 'OR', fuzzy }];
+    // A stage that cannot find anything is not run: the exact stage when a word (or the last word's prefix) is unknown,
+    // the typo stage when it would expand no word.
+    const terms = q.split(' ');
+    const last = terms[terms.length - 1];
+    const exactPossible = terms.slice(0, -1).every((t) => this.vocabulary.has(t)) && (last.length >= 2 ? this.hasPrefix(last) : this.vocabulary.has(last));
+    const stages: SearchOptions[] = [
+      ...(exactPossible ? [{ combineWith: 'AND' } as const] : []),
+      ...(terms.some((t) => fuzzy(t)) ? [{ combineWith: 'AND', fuzzy } as const] : []),
+      { combineWith: 'OR', fuzzy },
+    ];
     for (const stage of stages) {
       results = this.mini.search(q, { ...base, ...stage });
       if (results.length) break;
@@ -82,6 +92,14 @@ export class PublicCatalogIndex {
       .map((r) => ({ r, k: key(r) }))
       .sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || b.k[2] - a.k[2] || b.k[3] - a.k[3])
       .map(({ r }) => this.byId.get(r.id)!);
+  }
+
+  /** Whether some indexed word starts with `prefix` (binary search over the sorted words). */
+  private hasPrefix(prefix: string): boolean {
+    const words = this.sortedVocabulary;
+    let lo = 0; let hi = words.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (words[mid] < prefix) lo = mid + 1; else hi = mid; }
+    return lo < words.length && words[lo].startsWith(prefix);
   }
 
   private async refresh(db: Queryable) {
@@ -108,6 +126,7 @@ export class PublicCatalogIndex {
     const indexed = docs.map((d) => ({ id: d.summary.id, name: d.summary.name, code: `${d.codeFolded} ${d.summary.nationalCode}`, field: d.summary.field }));
     mini.addAll(indexed);
     this.vocabulary = new Set(indexed.flatMap((d) => [...words(d.name), ...d.code.split(' '), ...words(d.field)]));
+    this.sortedVocabulary = [...this.vocabulary].sort();
     this.docs = docs;
     this.byId = new Map(docs.map((d) => [d.summary.id, d]));
     this.mini = mini;
