@@ -7,6 +7,8 @@
 // The database is created when missing. BENCH_RUNS sets the repetitions per dashboard query (default 40); BENCH_WORKERS the
 // generator processes that fill it (default 2).
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,10 @@ import { seedDemo } from '../src/demo/seed.ts';
 import { addDays, breakdown, drillDown, summary, trend } from '../src/stats/query.ts';
 import { index766 } from '../src/stats/index766.ts';
 import { publicStats } from '../src/stats/public.ts';
+import { generateDossierLines } from '../src/stats/generate.ts';
+import { subscribe } from '../src/stats/stream.ts';
+import { importDossiers } from '../src/dossiers/import.ts';
+import { registerDossierHooks } from '../src/dossier-hooks.ts';
 
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/congso_bench';
 const TARGET = Number(process.env.BENCH_DOSSIERS ?? 100_000);
@@ -172,6 +178,27 @@ async function main() {
   await compare('summary, year, one commune committee', `/api/v1/stats/summary?from=${yFrom}&to=${yTo}&agency=${commune.id}`, [yFrom, yTo, commune.id], null, summaryFigures);
   await compare('breakdown by agency, year', `/api/v1/stats/breakdown?by=agency&from=${yFrom}&to=${yTo}`, [yFrom, yTo, null], 'home_agency_id::text',
     (b) => Object.fromEntries(b.rows.map((r: any) => [r.key, [r.received, r.early, r.onTime, r.late]])));
+
+  // The live wall: a new dossier arrives (one generated line through the import, which counts it), and the time until
+  // the wall's stream pushes, as a screen would receive it.
+  registerDossierHooks();
+  const pushes: number[] = [];
+  const screen = Object.assign(new EventEmitter(), {
+    writeHead: () => screen, write: (chunk: string) => { if (chunk.startsWith('event: stats')) pushes.push(performance.now()); return true; },
+  });
+  await subscribe(db, screen as unknown as ServerResponse);
+  const delays: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const lines: string[] = [];
+    for await (const line of generateDossierLines(db, { count: 1, from: addDays(today, -3), to: today, seed: 900_000 + total + i })) lines.push(line);
+    const seen = pushes.length;
+    const sent = performance.now();
+    await importDossiers(db, lines);
+    while (pushes.length === seen && performance.now() - sent < 5000) await new Promise((r) => setTimeout(r, 5));
+    delays.push(pushes.length > seen ? pushes[seen] - sent : Infinity);
+  }
+  screen.emit('close');
+  console.log(`\nwall: a new dossier reached the stream after ${delays.map((d) => `${d.toFixed(0)} ms`).join(', ')} (target < 2000 ms; it polls every 500 ms)`);
   await db.close();
 }
 
