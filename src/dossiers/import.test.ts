@@ -85,6 +85,16 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     assert.deepEqual(sub, { home_agency_id: ids['H13.11'], receiving_agency_id: ids.H13, agency_id: ids['H13.11'] }, 'sub-unit codes count for their organisation');
   });
 
+  test('a refused dossier needs the day it ended; a history with a broken character is refused before it is hashed', async () => {
+    const report = await importDossiers(ctx.db, linesOf(ndjson([
+      pastDossier('CU-2024-000101', { status: 3, receivedAt: null, dueAt: null, finishedAt: null, returnedAt: null, events: [] }),
+      pastDossier('CU-2024-000102', { events: [{ at: '2024-03-04T08:15:00+07:00', action: 'accept', actorName: 'Tr\ud800n', fromStatus: 1, toStatus: 2 }] }),
+    ])));
+    assert.equal(report.imported, 0, JSON.stringify(report));
+    assert.match(report.rejected[0].reason, /trạng thái "Không được tiếp nhận" \(3\) phải có ngày kết thúc xử lý/);
+    assert.match(report.rejected[1].reason, /Sự kiện thứ 1 có ký tự không hợp lệ/);
+  });
+
   test('the same file again: everything already there is skipped, nothing written twice', async () => {
     const count = async () => (await ctx.db.query(`SELECT (SELECT count(*) FROM dossiers)::int AS d, (SELECT count(*) FROM dossier_events)::int AS e`))[0];
     const beforeCounts = await count();

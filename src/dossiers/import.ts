@@ -84,6 +84,8 @@ interface Ready {
 
 class LineError extends Error {}
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const OPEN_WITHOUT_RECEPTION = new Set([1]);
 const IN_PROGRESS = new Set([2, 4, 5, 6]);
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -132,7 +134,8 @@ function checkDates(v: ImportLine, now: Date) {
   if (OPEN_WITHOUT_RECEPTION.has(v.status)) { forbid('receivedAt'); forbid('finishedAt'); }
   if (IN_PROGRESS.has(v.status)) { need('receivedAt'); forbid('finishedAt'); }
   if (v.status === 7) forbid('finishedAt');
-  if (v.status === 9 || v.status === 10) need('finishedAt');
+  // Refused, stopped or done: the day it ended is when it counts (and what a drill-down lists it by).
+  if ([3, 8, 9, 10].includes(v.status)) need('finishedAt');
   if (v.status === 10) need('returnedAt'); else forbid('returnedAt');
 
   let previous = dates.submittedAt;
@@ -181,6 +184,12 @@ async function checkLine(raw: string, lineNo: number, look: ReturnType<typeof lo
   }
   if (!validateLine(value)) throw new LineError(schemaReason());
   const v = value as ImportLine;
+  // An unpaired surrogate (JSON allows "\ud800") is stored as U+FFFD: the history's hash would not match what is stored.
+  v.events.forEach((e, i) => {
+    if ([e.action, e.actorName, e.note].some((x) => typeof x === 'string' && LONE_SURROGATE.test(x))) {
+      throw new LineError(`Sự kiện thứ ${i + 1} có ký tự không hợp lệ (nửa cặp UTF-16).`);
+    }
+  });
   const dates = checkDates(v, now);
   const procedure = await look.procedure(v.procedureCode);
   if (!procedure) throw new LineError(`Không tìm thấy thủ tục đang công bố có mã "${v.procedureCode}".`);
@@ -296,19 +305,24 @@ export async function importDossiers(db: Database, lines: AsyncIterable<string> 
     }
   };
 
-  for await (const rawLine of lines) {
-    lineNo++;
-    const raw = lineNo === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-    if (!raw.trim()) continue;
-    try {
-      chunk.push(await checkLine(raw, lineNo, look, now));
-    } catch (err) {
-      if (!(err instanceof LineError)) throw err;
-      report.rejected.push({ line: lineNo, code: codeOf(raw), reason: err.message });
+  try {
+    for await (const rawLine of lines) {
+      lineNo++;
+      const raw = lineNo === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+      if (!raw.trim()) continue;
+      try {
+        chunk.push(await checkLine(raw, lineNo, look, now));
+      } catch (err) {
+        if (!(err instanceof LineError)) throw err;
+        report.rejected.push({ line: lineNo, code: codeOf(raw), reason: err.message });
+      }
+      if (chunk.length >= chunkSize) await flush();
     }
-    if (chunk.length >= chunkSize) await flush();
+    await flush();
+  } finally {
+    // Never return while a chunk is still being written (the caller may close the database next).
+    await writing.catch(() => {});
   }
-  await flush();
   await writing;
   report.rejected.sort((a, b) => a.line - b.line);
   return report;

@@ -58,18 +58,21 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
 }
 
 /**
- * A change signal for live screens that no writer has to update: how many events are committed with an id above
- * `after`, and the highest id (without `after`: only the highest id). Ids are taken at insert, so a transaction may
- * commit after one with a higher id; counting above an older bound still sees it.
+ * A change signal for live screens that no writer has to update. Ids are taken at insert, so a transaction may commit
+ * after one with a higher id: counting the events above a bound that trails behind still sees it. One snapshot gives the
+ * count above `after`, the count above `next` (the bound to move to) and the highest id.
  */
-export async function eventsAfter(db: Queryable, after: string | null): Promise<{ count: number; maxId: string }> {
-  if (after === null) {
-    const [r] = await db.query('SELECT coalesce(max(id), 0)::text AS max_id FROM dossier_events');
-    return { count: 0, maxId: r.max_id };
-  }
+export async function committedEvents(db: Queryable, after: string, next: string): Promise<{ above: number; aboveNext: number; maxId: string }> {
   const [r] = await db.query(
-    `SELECT count(*)::int AS count, coalesce(max(id), $1::bigint)::text AS max_id FROM dossier_events WHERE id > $1::bigint`, [after]);
-  return { count: r.count, maxId: r.max_id };
+    `SELECT count(*)::int AS above, count(*) FILTER (WHERE id > $2::bigint)::int AS above_next, coalesce(max(id), $1::bigint)::text AS max_id
+       FROM dossier_events WHERE id > $1::bigint`, [after, next]);
+  return { above: r.above, aboveNext: r.above_next, maxId: r.max_id };
+}
+
+/** The id of the event `back` events before the newest (0 when there are fewer): a starting bound for committedEvents. */
+export async function eventIdBack(db: Queryable, back: number): Promise<string> {
+  const [r] = await db.query('SELECT coalesce((SELECT id FROM dossier_events ORDER BY id DESC OFFSET $1 LIMIT 1), 0)::text AS id', [back]);
+  return r.id;
 }
 
 /** Next code for an agency's day, under a row lock: unique and gap-free (a rolled-back submission returns its number). */

@@ -4,15 +4,17 @@
 // transaction commits after a later one's is still seen; writers update nothing for it.
 import type { ServerResponse } from 'node:http';
 import type { Queryable } from '../db/index.ts';
-import { eventsAfter } from '../dossiers/service.ts';
+import { committedEvents, eventIdBack } from '../dossiers/service.ts';
 
 const POLL_MS = 500;
 const HEARTBEAT_MS = 15_000;
 /** How far the bound trails: a transaction open longer than this between its event and its commit is seen with the next event. */
 const TRAIL_MS = 60_000;
+/** Where the first bound starts: this many events back, so transactions in flight when the first screen connects are seen. */
+const START_BACK = 1000;
 
 interface Channel {
-  clients: Set<ServerResponse>; revision: number; poll: NodeJS.Timeout; heartbeat: NodeJS.Timeout;
+  clients: Set<ServerResponse>; revision: number; poll: NodeJS.Timeout; heartbeat: NodeJS.Timeout; busy: boolean;
   /** Events above `after` counted at the last poll; the newest id seen, and when, becomes the next bound. */
   after: string; count: number; next: { id: string; at: number };
 }
@@ -21,49 +23,61 @@ const channels = new Map<Queryable, Channel>();
 const send = (res: ServerResponse, revision: number) =>
   res.write(`event: stats\ndata: ${JSON.stringify({ revision, at: new Date().toISOString() })}\n\n`);
 
-/** One poll: pushes when events were committed since the last one; moves the bound up once the newest id is old enough. */
+/** One poll (never two at once): pushes when events were committed since the last one; moves the bound once a minute. */
 async function poll(db: Queryable, channel: Channel) {
-  const { count, maxId } = await eventsAfter(db, channel.after);
-  if (count !== channel.count) {
-    channel.revision++;
-    for (const c of channel.clients) send(c, channel.revision);
-  }
-  channel.count = count;
-  if (Date.now() - channel.next.at >= TRAIL_MS) {
-    if (channel.next.id !== channel.after) {
-      channel.after = channel.next.id;
-      channel.count = (await eventsAfter(db, channel.after)).count;
+  if (channel.busy) return;
+  channel.busy = true;
+  try {
+    const { above, aboveNext, maxId } = await committedEvents(db, channel.after, channel.next.id);
+    if (above !== channel.count) {
+      channel.revision++;
+      for (const c of channel.clients) send(c, channel.revision);
     }
-    channel.next = { id: maxId, at: Date.now() };
+    channel.count = above;
+    if (Date.now() - channel.next.at >= TRAIL_MS) {
+      // The count above the new bound comes from the same snapshot: nothing committed in between is lost.
+      channel.after = channel.next.id;
+      channel.count = aboveNext;
+      channel.next = { id: maxId, at: Date.now() };
+    }
+  } finally {
+    channel.busy = false;
   }
+}
+
+async function openChannel(db: Queryable): Promise<Channel> {
+  const after = await eventIdBack(db, START_BACK);
+  const { above, maxId } = await committedEvents(db, after, after);
+  const existing = channels.get(db);
+  if (existing) return existing; // another screen opened it meanwhile
+  const channel: Channel = {
+    clients: new Set(), revision: 0, busy: false, after, count: above, next: { id: maxId, at: Date.now() },
+    // A failed poll (database restarting) is retried on the next tick.
+    poll: setInterval(() => { poll(db, channel).catch(() => undefined); }, POLL_MS),
+    heartbeat: setInterval(() => { for (const c of channel.clients) c.write(': heartbeat\n\n'); }, HEARTBEAT_MS),
+  };
+  channels.set(db, channel);
+  return channel;
+}
+
+function closeIfIdle(db: Queryable, channel: Channel) {
+  if (channel.clients.size || channels.get(db) !== channel) return;
+  clearInterval(channel.poll); clearInterval(channel.heartbeat);
+  channels.delete(db);
 }
 
 /** Keeps `res` open as an event stream until the client goes away; the first event tells the current revision. */
 export async function subscribe(db: Queryable, res: ServerResponse): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-  let channel = channels.get(db);
-  if (!channel) {
-    const { maxId } = await eventsAfter(db, null);
-    const created: Channel = {
-      clients: new Set(), revision: 0, after: maxId, count: 0, next: { id: maxId, at: Date.now() },
-      poll: setInterval(() => {
-        // A failed poll (database restarting) is retried on the next tick.
-        if (channels.get(db) === created) poll(db, created).catch(() => undefined);
-      }, POLL_MS),
-      heartbeat: setInterval(() => { for (const c of created.clients) c.write(': heartbeat\n\n'); }, HEARTBEAT_MS),
-    };
-    channel = channels.get(db) ?? created;
-    if (channel !== created) { clearInterval(created.poll); clearInterval(created.heartbeat); }
-    channels.set(db, channel);
-  }
-  const current = channel;
-  current.clients.add(res);
-  send(res, current.revision);
+  let gone = false;
+  let joined: Channel | null = null;
   res.on('close', () => {
-    current.clients.delete(res);
-    if (!current.clients.size && channels.get(db) === current) {
-      clearInterval(current.poll); clearInterval(current.heartbeat);
-      channels.delete(db);
-    }
+    gone = true;
+    if (joined) { joined.clients.delete(res); closeIfIdle(db, joined); }
   });
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  const channel = channels.get(db) ?? await openChannel(db);
+  if (gone) { closeIfIdle(db, channel); return; } // the client left while the channel was opening
+  joined = channel;
+  channel.clients.add(res);
+  send(res, channel.revision);
 }
