@@ -84,14 +84,17 @@ export class PublicCatalogIndex {
       results = this.mini.search(q, { ...base, ...stage });
       if (results.length) break;
     }
-    const key = (r: SearchResult) => {
+    // MiniSearch returns its results by score: a stable bucket pass on (exact code or name, words matched) keeps that
+    // order inside each bucket, in one pass over thousands of results instead of a sort.
+    const buckets = new Map<number, Indexed[]>();
+    for (const r of results) {
       const d = this.byId.get(r.id)!;
-      return [Number(d.codeFolded === q || d.summary.nationalCode === q), Number(d.nameFolded === q), r.queryTerms.length, r.score];
-    };
-    return results
-      .map((r) => ({ r, k: key(r) }))
-      .sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || b.k[2] - a.k[2] || b.k[3] - a.k[3])
-      .map(({ r }) => this.byId.get(r.id)!);
+      const exact = d.codeFolded === q || d.summary.nationalCode === q ? 2 : d.nameFolded === q ? 1 : 0;
+      const key = exact * 1000 + r.queryTerms.length;
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(d); else buckets.set(key, [d]);
+    }
+    return [...buckets.keys()].sort((x, y) => y - x).flatMap((k) => buckets.get(k)!);
   }
 
   /** Whether some indexed word starts with `prefix` (binary search over the sorted words). */
