@@ -377,28 +377,40 @@ export async function drillDown(db: Queryable, q: PeriodQuery & { indicator: Ind
   const ctx = await indicatorContext(db);
   const scope = resolveScope(ctx.dims, q);
   const open = OPEN_INDICATORS.includes(q.indicator);
-  const from = `FROM dossiers d ${open ? 'JOIN' : 'LEFT JOIN'} stats_open o ON o.dossier_id = d.id
-    WHERE ($1::uuid[] IS NULL OR d.home_agency_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR d.procedure_id = ANY($2::uuid[]))
-      AND $3::date <= $4::date AND ${CONDITION[q.indicator]}`; // the open ones are "now": the period only types its parameters
   const params = [scope.agencyIds, scope.procedureIds, q.from, q.to];
-  // Finished indicators have a finished_at: plain DESC walks the index on it backwards.
-  const order = open ? 'o.due_at' : q.indicator === 'received' ? 'd.received_at DESC' : COUNTED_BY[q.indicator] ? 'd.finished_at DESC' : 'd.finished_at DESC NULLS LAST';
-  const counter = COUNTED_BY[q.indicator];
-  const total = counter
-    ? (await sums(db, q.from, q.to, scope, [])).get('')?.[counter] ?? 0
-    : (await db.query(`SELECT count(*)::int AS total ${from}`, params))[0].total;
-  const rows = await db.query(
-    `SELECT d.id, d.code, d.procedure_id, d.home_agency_id, d.status, d.received_at, d.due_at, d.finished_at, d.supplement_requests,
-            o.dossier_id AS open_id, ${open || q.indicator === 'received' ? `${OVERDUE_NOW} AS overdue_now, ${AT_RISK_NOW} AS at_risk_now` : 'null AS overdue_now, null AS at_risk_now'},
-            ${LATE} AS late, ${EARLY} AS early
-       ${from} ORDER BY ${order}, d.id LIMIT $5 OFFSET $6`, [...params, q.pageSize, (q.page - 1) * q.pageSize]);
+  const paging = [...params, q.pageSize, (q.page - 1) * q.pageSize];
+  const columns = `d.id, d.code, d.procedure_id, d.home_agency_id, d.status, d.received_at, d.due_at, d.finished_at, d.supplement_requests,
+    o.dossier_id AS open_id, ${open || q.indicator === 'received' ? `${OVERDUE_NOW} AS overdue_now, ${AT_RISK_NOW} AS at_risk_now` : 'null AS overdue_now, null AS at_risk_now'},
+    ${LATE} AS late, ${EARLY} AS early`;
+  let total: number;
+  let rows: Row[];
+  if (open) {
+    // The open set alone holds the scope and the deadlines: counted and paged there, joined to the dossiers for the page only.
+    const openFrom = `FROM stats_open o WHERE ($1::uuid[] IS NULL OR o.agency_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR o.procedure_id = ANY($2::uuid[]))
+      AND $3::date <= $4::date AND ${CONDITION[q.indicator]}`; // "now": the period only types its parameters
+    total = (await db.query(`SELECT count(*)::int AS total ${openFrom}`, params))[0].total;
+    rows = await db.query(
+      `SELECT ${columns} FROM (SELECT o.* ${openFrom} ORDER BY o.due_at, o.dossier_id LIMIT $5 OFFSET $6) o JOIN dossiers d ON d.id = o.dossier_id
+        ORDER BY o.due_at, d.id`, paging);
+  } else {
+    const from = `FROM dossiers d LEFT JOIN stats_open o ON o.dossier_id = d.id
+      WHERE ($1::uuid[] IS NULL OR d.home_agency_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR d.procedure_id = ANY($2::uuid[]))
+        AND $3::date <= $4::date AND ${CONDITION[q.indicator]}`;
+    const counter = COUNTED_BY[q.indicator];
+    total = counter
+      ? (await sums(db, q.from, q.to, scope, [])).get('')?.[counter] ?? 0
+      : (await db.query(`SELECT count(*)::int AS total ${from}`, params))[0].total;
+    // Finished indicators have a finished_at: plain DESC walks the index on it backwards.
+    const order = q.indicator === 'received' ? 'd.received_at DESC' : counter ? 'd.finished_at DESC' : 'd.finished_at DESC NULLS LAST';
+    rows = await db.query(`SELECT ${columns} ${from} ORDER BY ${order}, d.id LIMIT $5 OFFSET $6`, paging);
+  }
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   const items: DrillItem[] = rows.map((r: Row) => ({
     id: r.id, code: r.code, procedureName: ctx.dims.procedures.get(r.procedure_id)?.name ?? '', agencyName: ctx.dims.agencies.get(r.home_agency_id)?.name ?? '',
     status: r.status, receivedAt: iso(r.received_at), dueAt: iso(r.due_at), finishedAt: iso(r.finished_at),
     timeliness: timelinessOf(r),
   }));
-  return { total: total as number, items };
+  return { total, items };
 }
 
 function timelinessOf(r: Row): string | null {
