@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import multipart from '@fastify/multipart';
 import { requireCitizen } from '../citizens/service.ts';
 import { requireAdmin } from '../identity/service.ts';
@@ -48,11 +47,6 @@ export function party(req: { actor: any; citizen: any }): dossiers.Who {
 
 export async function dossierRoutes(app: FastifyInstance) {
   const db = app.db;
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => new AppError(429, 'TOO_MANY_REQUESTS', `Tra cứu quá nhiều lần; vui lòng thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây.`),
-  });
-
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1 } });
 
   app.post('/api/v1/uploads', {
