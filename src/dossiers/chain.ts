@@ -179,6 +179,8 @@ export async function chainHead(db: Queryable, dossierId: string, upToEventId?: 
 // ---- daily province-wide anchors ----
 
 const VN_DAY = `((at AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+/** The instant a Vietnam date starts: conditions on `at` as instant ranges, which the index on it serves. */
+const DAY_START = (date: string) => `(${date}::timestamp AT TIME ZONE 'UTC' - interval '7 hours')`;
 
 /**
  * The hash over a day's dossier chain heads: each dossier with events that day, its head at the end of the day —
@@ -186,10 +188,14 @@ const VN_DAY = `((at AT TIME ZONE 'UTC') + interval '7 hours')::date`;
  */
 async function dayHeadsHash(db: Queryable, day: string, lastEventId: string | null): Promise<{ count: number; hash: string }> {
   const heads = await db.query(
-    `SELECT DISTINCT ON (dossier_id) dossier_id, hash FROM dossier_events
-      WHERE dossier_id IN (SELECT dossier_id FROM dossier_events WHERE ${VN_DAY} = $1::date AND ($2::bigint IS NULL OR id <= $2))
-        AND ${VN_DAY} <= $1::date AND ($2::bigint IS NULL OR id <= $2)
-      ORDER BY dossier_id, id DESC`, [day, lastEventId]);
+    // The day's dossiers from the index on `at`, then each one's head from the index on (dossier_id, id), newest first.
+    `SELECT d.dossier_id, h.hash
+       FROM (SELECT DISTINCT dossier_id FROM dossier_events
+              WHERE at >= ${DAY_START('$1::date')} AND at < ${DAY_START('($1::date + 1)')} AND ($2::bigint IS NULL OR id <= $2)) AS d
+       CROSS JOIN LATERAL (SELECT e.hash FROM dossier_events e
+              WHERE e.dossier_id = d.dossier_id AND e.at < ${DAY_START('($1::date + 1)')} AND ($2::bigint IS NULL OR e.id <= $2)
+              ORDER BY e.id DESC LIMIT 1) AS h
+      ORDER BY d.dossier_id`, [day, lastEventId]);
   return { count: heads.length, hash: sha256(heads.map((h) => `${h.dossier_id} ${h.hash ?? ''}`).join('\n')) };
 }
 
@@ -206,7 +212,8 @@ export async function anchorHistory(db: Database, now = new Date()): Promise<num
     await tx.query('LOCK TABLE history_anchors IN EXCLUSIVE MODE');
     const [last] = await tx.query('SELECT day, hash FROM history_anchors ORDER BY day DESC LIMIT 1');
     const days = await tx.query(
-      `SELECT DISTINCT ${VN_DAY} AS day FROM dossier_events WHERE ${VN_DAY} < $1::date AND ($2::date IS NULL OR ${VN_DAY} > $2::date) ORDER BY 1`,
+      `SELECT DISTINCT ${VN_DAY} AS day FROM dossier_events
+        WHERE at < ${DAY_START('$1::date')} AND ($2::date IS NULL OR at >= ${DAY_START('($2::date + 1)')}) ORDER BY 1`,
       [today, last ? dayText(last.day) : null]);
     const [{ max }] = await tx.query('SELECT max(id)::text AS max FROM dossier_events');
     let prev: string | null = last?.hash ?? null;
