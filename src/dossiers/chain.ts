@@ -50,21 +50,24 @@ export async function sealDossierEvents(tx: Queryable, dossierIds: string[]): Pr
       WHERE e.dossier_id = ANY($1::uuid[]) AND e.hash IS NULL
         AND e.id > coalesce((SELECT max(s.id) FROM dossier_events s WHERE s.dossier_id = e.dossier_id AND s.hash IS NOT NULL), 0)
       ORDER BY e.dossier_id, e.id`, [dossierIds]);
-  const ids: string[] = [];
-  const prevs: (string | null)[] = [];
-  const hashes: string[] = [];
-  let dossier: string | null = null;
-  let prev: string | null = null;
-  for (const e of rows) {
-    if (e.dossier_id !== dossier) { dossier = e.dossier_id; prev = e.sealed_head ?? null; }
-    const hash = eventHash(e, prev);
-    ids.push(String(e.id)); prevs.push(prev); hashes.push(hash);
-    prev = hash;
-  }
-  if (!ids.length) return;
+  if (!rows.length) return;
+  const sealed = chainInOrder(rows, (e) => e.sealed_head ?? null);
   await tx.query(
     `UPDATE dossier_events e SET prev_hash = t.prev_hash, hash = t.hash
-       FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t (id, prev_hash, hash) WHERE e.id = t.id`, [ids, prevs, hashes]);
+       FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t (id, prev_hash, hash) WHERE e.id = t.id`,
+    [sealed.map((x) => x.id), sealed.map((x) => x.prevHash), sealed.map((x) => x.hash)]);
+}
+
+/** Hashes events given in each dossier's order, each after the one before it; a dossier's first after `head` (its last sealed hash). */
+function chainInOrder(rows: Row[], head: (first: Row) => string | null): { id: string; prevHash: string | null; hash: string }[] {
+  let dossier: string | null = null;
+  let prev: string | null = null;
+  return rows.map((e) => {
+    if (e.dossier_id !== dossier) { dossier = e.dossier_id; prev = head(e); }
+    const sealed = { id: String(e.id), prevHash: prev, hash: eventHash(e, prev) };
+    prev = sealed.hash;
+    return sealed;
+  });
 }
 
 /** An event of a history being written in one go (a historical import), before it has an id. */
@@ -82,17 +85,10 @@ export async function sealFreshHistories(tx: Queryable, events: FreshEvent[]): P
   if (!events.length) return [];
   const ids = (await tx.query(`SELECT nextval(pg_get_serial_sequence('dossier_events', 'id'))::text AS id FROM generate_series(1, $1::int)`, [events.length]))
     .map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
-  let dossier: string | null = null;
-  let prev: string | null = null;
-  return events.map((e, i) => {
-    if (e.dossierId !== dossier) { dossier = e.dossierId; prev = null; }
-    // Stored as timestamptz: microseconds, of which a JavaScript date has the first three.
-    const row = { id: ids[i], dossier_id: e.dossierId, at_text: e.at.toISOString().replace('Z', '000Z'), action: e.action, actor_kind: e.actorKind,
-      actor_id: e.actorId, actor_name: e.actorName, from_status: e.fromStatus, to_status: e.toStatus, note: e.note, data: e.data };
-    const sealed = { id: ids[i], prevHash: prev, hash: eventHash(row, prev) };
-    prev = sealed.hash;
-    return sealed;
-  });
+  // The rows as they will be stored; `at` as timestamptz keeps microseconds, of which a JavaScript date has the first three.
+  const rows = events.map((e, i) => ({ id: ids[i], dossier_id: e.dossierId, at_text: e.at.toISOString().replace('Z', '000Z'), action: e.action,
+    actor_kind: e.actorKind, actor_id: e.actorId, actor_name: e.actorName, from_status: e.fromStatus, to_status: e.toStatus, note: e.note, data: e.data }));
+  return chainInOrder(rows, () => null);
 }
 
 /** Backfill: seals every dossier's unsealed tail (histories written before the chain existed), a page at a time. */

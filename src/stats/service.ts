@@ -9,14 +9,13 @@
 //      submit                  submitted +1, reused_data +1 when a component came from the applicant's data store;
 //                              counter/post: paper_received +1, paper_digitised +1 when files came with it (scans made at the counter)
 //      accept → 2              received +1 on the reception day (dossiers.received_at, Vietnam time)
-//      approve → 9             finished early / on time / late on the finishing day, classified by
+//      approve → 9             approved +1 (a result to issue); finished early / on time / late on the finishing day, classified by
 //                              classifyFinished(finished_at, due_at, supplement_requests); processing hours
 //                              = working hours reception → finish minus paused hours.
 //      refuse → 3, stop → 8    finished_other +1 on the finishing day
 //      any finish of a received dossier: closed +1 that day (it leaves the open balance), and when it had been open
 //                              past its deadline, late_open_delta +1 on the first late day and -1 on the finishing day
 //                              (so the late open dossiers at the end of any past day are a running sum)
-//                              approve → 9 also approved +1 on the day of the event (a result to issue)
 //      sign_result             results_signed +1: the result issued as a digitally signed electronic document
 //      record_payment          paid +1, paid_online +1 when the platform settled it (VNPay, VietQR), not an officer at the desk
 //      return_result           returned +1, returned_online +1 when the result went out electronically
@@ -94,8 +93,7 @@ export function eventDeltas(d: Row, e: EventFacts, calendar: () => WorkingCalend
     case 'submit': {
       const out = [one('submitted')];
       if (Number(e.data?.reusedFromStore ?? 0) > 0) out.push(one('reused_data'));
-      if (d.channel !== 'online') out.push(one('paper_received'));
-      if (d.channel !== 'online' && Number(e.data?.files ?? 0) > 0) out.push(one('paper_digitised'));
+      if (d.channel !== 'online') out.push(one('paper_received'), ...(Number(e.data?.files ?? 0) > 0 ? [one('paper_digitised')] : []));
       return out;
     }
     case 'accept':
