@@ -52,6 +52,26 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     assert.ok(field.items.slice(0, 2).every((p) => p.field === 'Chứng thực'), JSON.stringify(field.items.slice(0, 2)));
   });
 
+  test('the words citizens use find the procedure: "sổ đỏ", "giấy độc thân", "CCCD"; admins edit the list', async () => {
+    assert.match((await q('sổ đỏ')).items[0]?.name ?? '', /Giấy chứng nhận quyền sử dụng đất/i);
+    assert.match((await q('xin giay doc than')).items[0]?.name ?? '', /xác nhận tình trạng hôn nhân/i);
+    assert.match((await q('Giấy độc thân')).items[0]?.name ?? '', /xác nhận tình trạng hôn nhân/i);
+    const admin = await signIn(ctx.app, 'admin');
+    const saved = (await admin({ url: '/api/v1/admin/search-synonyms' })).json().items;
+    assert.ok(saved.some((x: any) => x.phrase === 'sổ hồng'));
+    assert.equal((await q('giấy báo tử')).items[0]?.name.includes('khai tử'), false, 'not yet a synonym');
+    const put = await admin({ method: 'PUT', url: '/api/v1/admin/search-synonyms', payload: { items: [...saved, { phrase: 'Giấy báo tử', meaning: 'khai tử' }] } });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.match((await q('giay bao tu')).items[0]?.name ?? '', /khai tử/i);
+    const dup = await admin({ method: 'PUT', url: '/api/v1/admin/search-synonyms', payload: { items: [{ phrase: 'sổ đỏ', meaning: 'a' }, { phrase: 'SO DO', meaning: 'b' }] } });
+    assert.equal(dup.statusCode, 400);
+    assert.equal(dup.json().code, 'DUPLICATE_SYNONYM');
+    const commune = await signIn(ctx.app, 'caikhe.quantri');
+    assert.equal((await commune({ method: 'PUT', url: '/api/v1/admin/search-synonyms', payload: { items: [] } })).statusCode, 403);
+    assert.equal((await admin({ method: 'PUT', url: '/api/v1/admin/search-synonyms', payload: { items: saved } })).statusCode, 200);
+    assert.equal((await q('giay bao tu')).items[0]?.name.includes('khai tử'), false, 'removed again');
+  });
+
   test('nonsense finds nothing rather than everything', async () => {
     assert.equal((await q('xyzqwv')).total, 0);
   });

@@ -113,6 +113,21 @@ export async function catalogRoutes(app: FastifyInstance) {
     return catalog.getProcedureForAdmin(db, actor, req.params.id);
   });
 
+  const synonymList = {
+    type: 'object', required: ['items'], additionalProperties: false,
+    properties: { items: { type: 'array', maxItems: 2000, items: { type: 'object', required: ['phrase', 'meaning'], additionalProperties: false,
+      properties: { phrase: { type: 'string', minLength: 1, maxLength: 100 }, meaning: { type: 'string', minLength: 1, maxLength: 200 } } } } },
+  } as const;
+  app.get('/api/v1/admin/search-synonyms', {
+    schema: { tags: ['Quản trị'], summary: 'Từ đồng nghĩa của tìm kiếm thủ tục ("sổ đỏ" → giấy chứng nhận quyền sử dụng đất)', response: { 200: synonymList, ...errorResponses } },
+  }, async (req) => {
+    requireAdmin(req.actor);
+    return { items: await catalog.listSearchSynonyms(db) };
+  });
+  app.put<{ Body: { items: catalog.SearchSynonym[] } }>('/api/v1/admin/search-synonyms', {
+    schema: { tags: ['Quản trị'], summary: 'Thay danh sách từ đồng nghĩa (quản trị hệ thống)', body: synonymList, response: { 200: synonymList, ...errorResponses } },
+  }, async (req) => ({ items: await catalog.replaceSearchSynonyms(db, requireAdmin(req.actor), req.body.items) }));
+
   for (const [action, run, summary] of [
     ['publish', catalog.publishProcedure, 'Công bố phiên bản mới nhất'],
     ['unpublish', catalog.unpublishProcedure, 'Ngừng công bố'],

@@ -18,6 +18,8 @@ export interface SearchFilters {
 }
 
 interface Indexed { summary: ProcedureSummary; agencyId: string; nameFolded: string; codeFolded: string }
+/** A folded phrase citizens say and the folded words the catalogue uses for it. */
+interface Synonym { phrase: string[]; meaning: string[] }
 
 const CODE = /^\d\.\d{6}(\.[0-9a-z]+)*$/;
 /** Words of folded text; procedure codes ("1.001193", "1.001193.000.00.00.h13") stay whole. */
@@ -33,6 +35,8 @@ export class PublicCatalogIndex {
   /** Every indexed word: a query word found here is matched exactly, without prefix or typo expansions. */
   private vocabulary = new Set<string>();
   private sortedVocabulary: string[] = [];
+  /** Longest phrase first, so "căn cước công dân" wins over a shorter phrase at the same place. */
+  private synonyms: Synonym[] = [];
 
   private static emptyIndex() {
     return new MiniSearch<{ id: string; name: string; code: string; field: string }>({
@@ -49,7 +53,10 @@ export class PublicCatalogIndex {
     const keep = (d: Indexed) => (!f.field || d.summary.field === f.field) && (!f.agencyLevel || d.summary.agencyLevel === f.agencyLevel)
       && (!f.onlineLevel || d.summary.onlineLevel === f.onlineLevel) && (!f.agency || d.agencyId === f.agency);
     const q = words(f.q ?? '').join(' ');
-    const hits = q ? this.rank(q, filtered ? keep : null) : this.docs.filter(keep);
+    const meant = this.rewrite(q);
+    let hits = q ? this.rank(meant, filtered ? keep : null) : this.docs.filter(keep);
+    // A phrase that is also the catalogue's own wording keeps its literal matches.
+    if (q && !hits.length && meant !== q) hits = this.rank(q, filtered ? keep : null);
     const start = (f.page - 1) * f.pageSize;
     return { items: hits.slice(start, start + f.pageSize).map((d) => d.summary), total: hits.length, page: f.page, pageSize: f.pageSize };
   }
@@ -97,6 +104,18 @@ export class PublicCatalogIndex {
     return [...buckets.keys()].sort((x, y) => y - x).flatMap((k) => buckets.get(k)!);
   }
 
+  /** The query with every synonym phrase replaced by its meaning, scanning left to right, longest phrase first. */
+  private rewrite(q: string): string {
+    if (!q || !this.synonyms.length) return q;
+    const terms = q.split(' ');
+    const out: string[] = [];
+    for (let i = 0; i < terms.length;) {
+      const s = this.synonyms.find(({ phrase }) => phrase.every((w, j) => terms[i + j] === w));
+      if (s) { out.push(...s.meaning); i += s.phrase.length; } else out.push(terms[i++]);
+    }
+    return out.join(' ');
+  }
+
   /** Whether some indexed word starts with `prefix` (binary search over the sorted words). */
   private hasPrefix(prefix: string): boolean {
     const words = this.sortedVocabulary;
@@ -124,12 +143,15 @@ export class PublicCatalogIndex {
         competentAgency: r.competent_agency, onlineLevel: r.online_level, processingTime: r.processing_time, free: r.free, version: r.version },
       agencyId: r.agency_id, nameFolded: words(r.name).join(' '), codeFolded: fold(r.code),
     }));
+    const synonyms = await db.query('SELECT phrase, meaning FROM search_synonyms');
     docs.sort((a, b) => collator.compare(a.summary.name, b.summary.name) || a.summary.code.localeCompare(b.summary.code));
     const mini = PublicCatalogIndex.emptyIndex();
     const indexed = docs.map((d) => ({ id: d.summary.id, name: d.summary.name, code: `${d.codeFolded} ${d.summary.nationalCode}`, field: d.summary.field }));
     mini.addAll(indexed);
     this.vocabulary = new Set(indexed.flatMap((d) => [...words(d.name), ...d.code.split(' '), ...words(d.field)]));
     this.sortedVocabulary = [...this.vocabulary].sort();
+    this.synonyms = synonyms.map((r) => ({ phrase: words(r.phrase), meaning: words(r.meaning) }))
+      .filter((x) => x.phrase.length && x.meaning.length).sort((a, b) => b.phrase.length - a.phrase.length);
     this.docs = docs;
     this.byId = new Map(docs.map((d) => [d.summary.id, d]));
     this.mini = mini;

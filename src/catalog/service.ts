@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
 import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
-import { AppError, badRequest, notFound } from '../shared/errors.ts';
+import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { getAgencyByCode, getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
@@ -210,6 +210,35 @@ export async function unpublishProcedure(db: Database, actor: Actor, id: string)
 
 /** Tells every process's search index that the catalogue changed (see search-index.ts). */
 const bumpRevision = (tx: Queryable) => tx.query('UPDATE catalog_revision SET revision = revision + 1');
+
+// ---- search synonyms (từ đồng nghĩa) --------------------------------------------------------------
+
+export interface SearchSynonym { phrase: string; meaning: string }
+
+export async function listSearchSynonyms(db: Queryable): Promise<SearchSynonym[]> {
+  return db.query<SearchSynonym>('SELECT phrase, meaning FROM search_synonyms ORDER BY phrase');
+}
+
+/** Replaces the province's whole synonym list (system administrators: it changes every search in the province). */
+export async function replaceSearchSynonyms(db: Database, actor: Actor, items: SearchSynonym[]): Promise<SearchSynonym[]> {
+  if (!isSystemAdmin(actor)) throw forbidden('Chỉ quản trị hệ thống được sửa từ đồng nghĩa của tìm kiếm.');
+  const seen = new Map<string, number>();
+  const rows = items.map((x, index) => {
+    const phrase = nfc(x.phrase);
+    const meaning = nfc(x.meaning);
+    const key = fold(phrase);
+    if (!key || !fold(meaning)) throw badRequest('INVALID_SYNONYM', `Dòng ${index + 1}: cụm từ và nghĩa phải có chữ hoặc số.`, [{ path: `/items/${index}`, message: 'trống' }]);
+    if (seen.has(key)) throw badRequest('DUPLICATE_SYNONYM', `Dòng ${index + 1}: cụm từ "${phrase}" trùng với dòng ${seen.get(key)! + 1}.`, [{ path: `/items/${index}/phrase`, message: 'trùng' }]);
+    seen.set(key, index);
+    return { phrase, meaning };
+  });
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM search_synonyms');
+    for (const r of rows) await tx.query('INSERT INTO search_synonyms (phrase, meaning, updated_by) VALUES ($1, $2, $3)', [r.phrase, r.meaning, actor.userId]);
+    await bumpRevision(tx);
+  });
+  return listSearchSynonyms(db);
+}
 
 // ---- import and export -------------------------------------------------------------------------
 

@@ -8,11 +8,13 @@ import { Agencies } from './Agencies.tsx';
 import { Users } from './Users.tsx';
 import { Procedures } from './Procedures.tsx';
 import { ProcedureEditor } from './ProcedureEditor.tsx';
+import { Synonyms } from './Synonyms.tsx';
 
 const TABS = [
   { to: '/quan-tri/thu-tuc', label: 'Thủ tục hành chính' },
   { to: '/quan-tri/co-quan', label: 'Cơ quan, đơn vị' },
   { to: '/quan-tri/nguoi-dung', label: 'Người dùng' },
+  { to: '/quan-tri/tu-dong-nghia', label: 'Từ đồng nghĩa' },
 ];
 
 const NOT_ADMIN = (
@@ -23,6 +25,7 @@ function page(pathname: string): ReactNode {
   if (pathname === '/quan-tri/co-quan') return <Agencies />;
   if (pathname === '/quan-tri/nguoi-dung') return <Users />;
   if (pathname === '/quan-tri/thu-tuc') return <Procedures />;
+  if (pathname === '/quan-tri/tu-dong-nghia') return <Synonyms />;
   const m = matchPath('/quan-tri/thu-tuc/:id', pathname);
   if (m) return <ProcedureEditor key={m.id} id={m.id} />;
   return <p>Không tìm thấy trang quản trị. <Link to="/quan-tri/thu-tuc">Về danh mục thủ tục</Link></p>;
