@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { signIn } from '../src/testing/harness.ts';
 import { platformAndBrowser } from './browser.ts';
 
@@ -215,6 +215,63 @@ test('the wall follows a new reception through server push, without reloading', 
     await screenshot(page, 'wall-after');
   } finally {
     await context.close();
+  }
+});
+
+interface Box { name: string; x: number; y: number; right: number; bottom: number }
+/** The wall's scroll overflow, its header, figures and panels, and each chart canvas with the panel around it. */
+async function wallBoxes(page: Page) {
+  const box = async (el: Locator, name: string): Promise<Box> => {
+    const r = (await el.boundingBox())!;
+    return { name, x: r.x, y: r.y, right: r.x + r.width, bottom: r.y + r.height };
+  };
+  const named = async (els: Locator, label: string) => Promise.all((await els.all()).map(async (el) => box(el, (await el.locator(label).first().innerText()).trim())));
+  const panels = page.locator('.ioc-wall-grid > .ioc-panel');
+  const charts: { panel: Box; chart: Box }[] = [];
+  for (const panel of await panels.all()) {
+    const panelBox = await box(panel, await panel.locator('h2').innerText());
+    for (const canvas of await panel.locator('canvas').all()) charts.push({ panel: panelBox, chart: await box(canvas, 'chart') });
+  }
+  return {
+    scroll: await page.locator('.ioc-wall').evaluate((w) => ({ x: w.scrollWidth - w.clientWidth, y: w.scrollHeight - w.clientHeight })),
+    panels: [await box(page.locator('.ioc-wall-head'), 'header'), ...await named(page.locator('.ioc-wall-kpi'), '.ioc-wall-kpi-name'), ...await named(panels, 'h2')],
+    charts,
+  };
+}
+
+test('the wall fits 1366×768 and 1920×1080: every panel on screen, no two overlapping, each chart inside its panel', async () => {
+  for (const [width, height] of [[1366, 768], [1920, 1080]]) {
+    const context = await e2e.browser.newContext({ viewport: { width, height } });
+    try {
+      const page = await signInAs(context, 'ioc');
+      await page.goto(`${e2e.platform.url}/dieu-hanh/man-hinh?${PERIOD}`);
+      await page.locator('.ioc-wall-kpi').first().waitFor();
+      await page.locator('.ioc-wall-map canvas').waitFor();
+      await page.locator('.ioc-wall-ranking table').waitFor();
+      await page.waitForTimeout(500); // charts settle to their boxes
+      await screenshot(page, `wall-${width}x${height}`);
+      const boxes = await wallBoxes(page);
+      const size = `${width}×${height}`;
+      assert.deepEqual(boxes.scroll, { x: 0, y: 0 }, `${size}: the wall scrolls`);
+      assert.equal(boxes.panels.length, 1 + 5 + 4, `${size}: header, five figures, four panels`);
+      for (const p of boxes.panels) {
+        assert.ok(p.x >= 0 && p.y >= 0 && p.right <= width && p.bottom <= height, `${size}: ${p.name} off screen ${JSON.stringify(p)}`);
+      }
+      for (const [i, a] of boxes.panels.entries()) {
+        for (const b of boxes.panels.slice(i + 1)) {
+          const overlap = a.x < b.right - 0.5 && b.x < a.right - 0.5 && a.y < b.bottom - 0.5 && b.y < a.bottom - 0.5;
+          assert.ok(!overlap, `${size}: ${a.name} overlaps ${b.name}`);
+        }
+      }
+      assert.equal(boxes.charts.length, 2, `${size}: the trend and the map are drawn`);
+      for (const { panel, chart } of boxes.charts) {
+        assert.ok(chart.y >= panel.y && chart.bottom <= panel.bottom + 0.5 && chart.x >= panel.x && chart.right <= panel.right + 0.5,
+          `${size}: the chart of ${panel.name} spills out of its panel`);
+        assert.ok(chart.bottom - chart.y >= 150, `${size}: the chart of ${panel.name} is squeezed to ${chart.bottom - chart.y}px`);
+      }
+    } finally {
+      await context.close();
+    }
   }
 });
 

@@ -12,11 +12,17 @@ const INK = {
   wall: { text: '#e8edf2', muted: '#a8b3bf', line: '#34404d', empty: '#4a5563', panel: '#131e29' },
 };
 
+/**
+ * Chart text size: the wall's scales with the screen's height like its CSS (18 px at 1080 rows), so a 1366×768
+ * screen shows the same chart with smaller text instead of a legend that crowds out the plot.
+ */
+const fontSize = (look: Look) => (look === 'wall' ? Math.round(Math.min(24, Math.max(12, window.innerHeight / 60))) : 12);
+
 const tooltipBase = (look: Look) => ({
   confine: true,
   backgroundColor: look === 'wall' ? '#111a24' : '#fff',
   borderColor: INK[look].line,
-  textStyle: { color: INK[look].text, fontSize: look === 'wall' ? 18 : 13 },
+  textStyle: { color: INK[look].text, fontSize: fontSize(look) + 1 },
 });
 
 /** The series ids double as drill-down indicators. */
@@ -29,14 +35,14 @@ export const TREND_SERIES = [
 
 export function trendOption(trend: Trend, look: Look): ChartOption {
   const ink = INK[look];
-  const size = look === 'wall' ? 18 : 12;
+  const size = fontSize(look);
   const value = (p: Trend['points'][number], id: (typeof TREND_SERIES)[number]['id']) =>
     id === 'received' ? p.received : id === 'early' ? p.early : id === 'on_time' ? p.onTime : p.late;
   return {
     animation: look === 'desk',
     backgroundColor: ink.panel,
     textStyle: { fontFamily: 'system-ui, "Noto Sans", Arial, sans-serif', color: ink.text },
-    grid: { left: 8, right: 8, top: look === 'wall' ? 56 : 48, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 8, top: size * 3, bottom: 8, containLabel: true },
     legend: { top: 0, textStyle: { color: ink.text, fontSize: size }, itemWidth: look === 'wall' ? 28 : 18, itemHeight: look === 'wall' ? 16 : 12 },
     tooltip: {
       ...tooltipBase(look), trigger: 'axis',
@@ -69,7 +75,7 @@ export function trendOption(trend: Trend, look: Look): ChartOption {
 export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOption {
   const ink = INK[look];
   const byCode = new Map(map.features.map((f) => [f.properties.code, f.properties]));
-  const size = look === 'wall' ? 18 : 12;
+  const size = fontSize(look);
   return {
     animation: false,
     backgroundColor: ink.panel,
