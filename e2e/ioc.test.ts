@@ -115,9 +115,12 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync((await (await download).path())!) as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];
-    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 5), ['Nhóm', 'Chỉ số', 'Cách tính', 'Tử số']);
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 10), ['Nhóm', 'Chỉ số', 'Cách tính', 'Đầu vào', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa', 'Ghi chú']);
     const cells = sheet.getSheetValues().flat().map(String);
     assert.ok(cells.includes('Chưa có dữ liệu') && cells.some((c) => c.startsWith('Tổng điểm')), cells.join(' | '));
+    // The total is out of the national portal's 100, unmeasured indicators counting 0.
+    const total = sheet.getSheetValues().find((row) => Array.isArray(row) && row[2] === 'Tổng điểm') as unknown[];
+    assert.equal(total[8], 100);
 
     // Drill down: the late ones among the finished dossiers.
     await page.getByRole('link', { name: `Đã giải quyết — Quá hạn: ${vn(summary.finished.late)} hồ sơ`, exact: true }).click();

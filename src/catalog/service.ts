@@ -211,6 +211,38 @@ export async function unpublishProcedure(db: Database, actor: Actor, id: string)
 /** Tells every process's search index that the catalogue changed (see search-index.ts). */
 const bumpRevision = (tx: Queryable) => tx.query('UPDATE catalog_revision SET revision = revision + 1');
 
+// ---- figures for the 766 index ------------------------------------------------------------------
+
+/** The 7 parts a published procedure must show (Nghị định 63/2010 art. 8(2); the 766 index's PUBLIC_CONTENT_FULL). */
+const SEVEN_PARTS: [string, (c: ProcedureContent) => boolean][] = [
+  ['tên thủ tục', (c) => Boolean(c.name?.trim())],
+  ['trình tự thực hiện', (c) => Boolean(c.steps?.trim())],
+  ['cách thức thực hiện', (c) => Boolean(c.methods?.trim())],
+  ['thành phần, số lượng hồ sơ', (c) => c.components?.length > 0],
+  ['thời hạn giải quyết', (c) => c.processingTime?.value > 0],
+  ['đối tượng thực hiện', (c) => Boolean(c.applicants?.trim()) || c.applicantTypes?.length > 0],
+  ['cơ quan thực hiện', (c) => Boolean(c.competentAgency?.trim())],
+];
+
+export interface PublishedProcedureFacts {
+  id: string; onlineLevel: ProcedureContent['onlineLevel'];
+  /** The parts of the 7 that are missing (empty when the publication is complete). */
+  missingParts: string[];
+  /** Phí, lệ phí: the amounts as published (null = "theo quy định"). */
+  fees: ProcedureContent['fees'];
+}
+
+/** Every published procedure's facts that the 766 index scores from the catalogue. */
+export async function publishedProcedureFacts(db: Queryable): Promise<PublishedProcedureFacts[]> {
+  const rows = await db.query(
+    `SELECT p.id, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
+      WHERE p.status = 'published'`);
+  return rows.map((r) => {
+    const c = r.content as ProcedureContent;
+    return { id: r.id, onlineLevel: c.onlineLevel, missingParts: SEVEN_PARTS.filter(([, has]) => !has(c)).map(([name]) => name), fees: c.fees ?? [] };
+  });
+}
+
 // ---- search synonyms (từ đồng nghĩa) --------------------------------------------------------------
 
 export interface SearchSynonym { phrase: string; meaning: string }

@@ -183,8 +183,8 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { period: string; agency?: string } }>('/api/v1/stats/index766', {
     schema: {
       tags: TAGS,
-      summary: 'Bộ chỉ số 766 (Quyết định 766/QĐ-TTg) theo năm (YYYY), quý (YYYY-Qn) hoặc tháng (YYYY-MM): từng chỉ số với công thức, điểm tối đa, tử số, mẫu số và điểm; '
-        + 'chỉ số nền tảng chưa có dữ liệu ghi available=false, không có số; kèm xếp hạng các cơ quan, UBND xã, phường.',
+      summary: 'Bộ chỉ số 766 (Quyết định 766/QĐ-TTg) theo năm (YYYY), quý (YYYY-Qn) hoặc tháng (YYYY-MM): từng chỉ số với công thức, đầu vào (parts), điểm tối đa và điểm; '
+        + 'chỉ số nền tảng chưa có dữ liệu (available=false) hoặc không có hồ sơ để tính trong kỳ (counted=false) được 0 điểm; tổng điểm trên thang 100; kèm xếp hạng các cơ quan, UBND xã, phường.',
       querystring: { type: 'object', additionalProperties: false, required: ['period'], properties: {
         period: { type: 'string', pattern: '^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$' }, agency: { type: 'string', format: 'uuid' } } },
       response: {
@@ -192,7 +192,8 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
           period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, agency: nullableString,
           indicators: { type: 'array', items: { type: 'object', properties: {
             key: { type: 'string' }, group: { type: 'string' }, name: { type: 'string' }, formula: { type: 'string' }, maxPoints: { type: 'number' },
-            numerator: nullableNumber, denominator: nullableNumber, points: nullableNumber, available: { type: 'boolean' } } } },
+            parts: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, numerator: { type: 'number' }, denominator: { type: 'number' } } } },
+            numerator: nullableNumber, denominator: nullableNumber, points: { type: 'number' }, available: { type: 'boolean' }, counted: { type: 'boolean' } } } },
           total: { type: 'object', properties: { points: { type: 'number' }, maxPoints: { type: 'number' } } },
           ranking: { type: 'array', items: { type: 'object', properties: {
             agencyId: { type: 'string' }, name: { type: 'string' }, points: { type: 'number' }, maxPoints: { type: 'number' }, rank: count } } },

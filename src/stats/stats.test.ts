@@ -282,10 +282,25 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const fullOnline = idx.indicators.find((i: Row) => i.key === 'FULL_ONLINE_DOSSIERS');
     assert.deepEqual([fullOnline.numerator, fullOnline.denominator, fullOnline.points], [1, 6, 2]);
     const petition = idx.indicators.find((i: Row) => i.key === 'PETITION_PROCESSING_ON_TIME');
-    assert.deepEqual([petition.available, petition.numerator, petition.points], [false, null, null]);
+    assert.deepEqual([petition.available, petition.numerator, petition.points], [false, null, 0], 'not held: 0 points, marked');
     assert.equal(idx.indicators.reduce((s: number, i: Row) => s + i.maxPoints, 0), 100);
-    assert.deepEqual(idx.total, { points: 12, maxPoints: 32 });
-    assert.deepEqual(idx.ranking.map((r: Row) => [r.agencyId, r.points, r.rank]), [[ids['H13.102'], 13, 1], [ids['H13.101'], 10, 2]]);
+    // The catalogue's part: every published procedure shows its 7 parts (2 points); online payment: no fee was paid in
+    // June (A, B count nothing), so only C, the fixed-fee procedures payable online among those with fees, scores 2,5 × C.
+    const published = (await ok(ctx.app.inject({ url: '/api/v1/procedures?pageSize=1' }))).total;
+    const content = idx.indicators.find((i: Row) => i.key === 'PUBLIC_CONTENT_FULL');
+    assert.deepEqual([content.numerator, content.denominator, content.points, content.counted], [published, published, 2, true]);
+    const payment = idx.indicators.find((i: Row) => i.key === 'ONLINE_PAYMENT');
+    const [a, b, c] = payment.parts;
+    assert.deepEqual([a.denominator, b.denominator], [0, 0]);
+    assert.ok(c.numerator > 0 && c.denominator > c.numerator, JSON.stringify(c));
+    const paymentPoints = Math.round(2.5 * (c.numerator / c.denominator) * 100) / 100;
+    assert.equal(payment.points, paymentPoints);
+    const marked = idx.indicators.filter((i: Row) => !i.available).map((i: Row) => [i.key, i.points]);
+    assert.equal(marked.length, 9, 'publication timeliness, sync, certified copies, the national store, population data, petitions: not held');
+    assert.ok(marked.every(([, p]: [string, number]) => p === 0));
+    assert.deepEqual(idx.total, { points: Math.round((2 + 10 + 2 + paymentPoints) * 100) / 100, maxPoints: 100 });
+    const plus = (n: number) => Math.round((n + 2 + paymentPoints) * 100) / 100; // each agency: its dossiers' points + the catalogue's
+    assert.deepEqual(idx.ranking.map((r: Row) => [r.agencyId, r.points, r.rank]), [[ids['H13.102'], plus(13), 1], [ids['H13.101'], plus(10), 2]]);
     assert.equal((await ioc({ url: '/api/v1/stats/index766?period=2025-13' })).statusCode, 400);
     const quarter = await ok(ioc({ url: '/api/v1/stats/index766?period=2025-Q2' }));
     assert.deepEqual([quarter.from, quarter.to], ['2025-04-01', '2025-06-30']);
@@ -400,8 +415,26 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const index = await ok(ioc({ url: `/api/v1/stats/index766?period=2024-03&agency=${agency}` }));
     const reuse = index.indicators.find((i: any) => i.key === 'REUSED_DIGITIZED_DATA');
     assert.deepEqual([reuse.numerator, reuse.denominator, reuse.points, reuse.maxPoints], [2, 4, 1.25, 2]); // min(2; 2 × 50% / 80%)
-    // Online payment's other parts (procedures with transactions, integrated) are not held: still not available.
-    assert.equal(index.indicators.find((i: any) => i.key === 'ONLINE_PAYMENT').available, false);
+    // Online payment from the payments: A = 2 of 3 fees paid online; B = 1 of 1 procedure with fees paid had online
+    // payments; C from the catalogue. Points = min(10; 6A + min(2; 2,5B) + 2,5C).
+    const payment = index.indicators.find((i: any) => i.key === 'ONLINE_PAYMENT');
+    const [a, b, c] = payment.parts;
+    assert.deepEqual([a.numerator, a.denominator], [2, 3]);
+    assert.deepEqual([b.numerator, b.denominator], [1, 1]);
+    assert.equal(payment.points, Math.round(Math.min(10, 6 * (2 / 3) + 2 + 2.5 * (c.numerator / c.denominator)) * 100) / 100);
+    // Electronic results from the signed result files, not from the return channel: 1 of the 2 approved.
+    const results = index.indicators.find((i: any) => i.key === 'ORIGINAL_RESULT_AVAILABLE');
+    assert.deepEqual([results.numerator, results.denominator, results.points], [1, 2, 3]);
+
+    // A published procedure without its dossier components or a real "cách thức" is not complete: one fewer of 7 parts.
+    const admin = await signIn(ctx.app, 'admin');
+    const { content: base, agencyId: owner } = await ok(ctx.app.inject({ url: '/api/v1/procedures/1.001193' }));
+    const created = await ok(admin({ method: 'POST', url: '/api/v1/admin/procedures', payload: { agencyId: owner,
+      content: { ...base, nationalCode: '2.999766', name: 'Thủ tục công khai thiếu', components: [], methods: '  ' } } }));
+    await ok(admin({ method: 'POST', url: `/api/v1/admin/procedures/${created.id}/publish` }));
+    const published = (await ok(ctx.app.inject({ url: '/api/v1/procedures?pageSize=1' }))).total;
+    const after = (await ok(ioc({ url: `/api/v1/stats/index766?period=2024-03&agency=${agency}` }))).indicators.find((i: any) => i.key === 'PUBLIC_CONTENT_FULL');
+    assert.deepEqual([after.numerator, after.denominator, after.points], [published - 1, published, Math.round((2 * (published - 1) / published) * 100) / 100]);
   });
 
   test('property: incremental counters equal a full recomputation after ~10,000 random events', async () => {

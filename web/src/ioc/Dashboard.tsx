@@ -9,7 +9,7 @@ import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
 import { BreakdownTable, Card, CommuneMapChart, ExportLinks, Figure, LocalExport, NoData, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
 import { apiParams, grainOf, index766Period, periodAround, periodLabel, periodParams, readPeriod, readScope, type Period, type Scope } from './period.ts';
-import { SHARE_KEYS, type Breakdown, type BreakdownBy, type CommuneMap, type Index766, type Indicator, type Summary, type Trend } from './types.ts';
+import { SHARE_KEYS, type Breakdown, type BreakdownBy, type CommuneMap, type Index766, type Index766Indicator, type Indicator, type Summary, type Trend } from './types.ts';
 
 export function Dashboard({ me }: { me: Me }) {
   usePageTitle('Bảng điều hành');
@@ -151,15 +151,18 @@ function Index766Panel({ period, scope }: { period: Period; scope: Scope }) {
   const res = useFetch<Index766>(withQuery('/api/v1/stats/index766', { period: which, agency: scope.agency }));
   const x = res.data;
   const label = /Q/.test(which) ? `quý ${which.slice(-1)}/${which.slice(0, 4)}` : which.length === 7 ? `tháng ${Number(which.slice(5))}/${which.slice(0, 4)}` : `năm ${which}`;
-  const points = (p: number | null, max: number) => (p === null ? <NoData /> : <>{formatDecimal(p)} / {formatNumber(max)}</>);
+  const points = (p: number, max: number) => <>{formatDecimal(p)} / {formatNumber(max)}</>;
+  // Not held or nothing to count: 0 points, marked, as the national portal scores it.
+  const mark = (i: Index766Indicator) => (!i.available ? NO_DATA : !i.counted ? 'Không có hồ sơ để tính trong kỳ' : null);
   return (
     <Panel id="chi-so-766" title={`Bộ chỉ số phục vụ người dân, doanh nghiệp (766) — ${label}`} actions={x && (
       <LocalExport filename={`chi-so-766-${which}`} what="bộ chỉ số 766"
-        header={['Nhóm', 'Chỉ số', 'Cách tính', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa']}
+        header={['Nhóm', 'Chỉ số', 'Cách tính', 'Đầu vào', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa', 'Ghi chú']}
         rows={() => [
-          ...x.indicators.map((i) => [i.group ?? null, i.name, i.formula, ...(i.available ? [i.numerator, i.denominator, i.points] : [null, null, NO_DATA]), i.maxPoints]),
-          [null, 'Tổng điểm (các chỉ số có dữ liệu)', null, null, null, x.total.points, x.total.maxPoints],
-          ...x.ranking.map((r) => ['Xếp hạng', `${r.rank ?? '—'}. ${r.name}`, null, null, null, r.points, r.maxPoints]),
+          ...x.indicators.map((i) => [i.group ?? null, i.name, i.formula, i.parts.map((p) => `${p.name}: ${p.numerator}/${p.denominator}`).join('; ') || null,
+            i.numerator, i.denominator, i.points, i.maxPoints, mark(i)]),
+          [null, 'Tổng điểm', null, null, null, null, x.total.points, x.total.maxPoints, null],
+          ...x.ranking.map((r) => ['Xếp hạng', `${r.rank ?? '—'}. ${r.name}`, null, null, null, null, r.points, r.maxPoints, null]),
         ]} />
     )}>
       <ErrorMessage error={res.error} />
@@ -168,21 +171,24 @@ function Index766Panel({ period, scope }: { period: Period; scope: Scope }) {
         <>
           <TableWrap label="Bộ chỉ số 766" stack>
             <thead>
-              <tr><th scope="col">Chỉ số</th><th scope="col">Cách tính</th><th scope="col" className="num">Tử số</th><th scope="col" className="num">Mẫu số</th><th scope="col" className="num">Điểm / tối đa</th></tr>
+              <tr><th scope="col">Chỉ số</th><th scope="col">Cách tính và đầu vào</th><th scope="col" className="num">Điểm / tối đa</th></tr>
             </thead>
             <tbody>
               {x.indicators.map((i) => (
                 <tr key={i.key}>
                   <td className="main-cell" data-label="Chỉ số">{i.group && <span className="ioc-group">{i.group}</span>}{i.name}</td>
-                  <td data-label="Cách tính" className="small">{i.formula}</td>
-                  <td className="num" data-label="Tử số">{i.available && i.numerator !== null ? formatNumber(i.numerator) : '—'}</td>
-                  <td className="num" data-label="Mẫu số">{i.available && i.denominator !== null ? formatNumber(i.denominator) : '—'}</td>
-                  <td className="num" data-label="Điểm / tối đa">{i.available ? points(i.points, i.maxPoints) : <NoData />}</td>
+                  <td data-label="Cách tính và đầu vào" className="small">
+                    {i.formula}
+                    {i.parts.length > 0 && (
+                      <ul className="ioc-parts">{i.parts.map((p) => <li key={p.name}>{p.name}: <strong>{formatNumber(p.numerator)} / {formatNumber(p.denominator)}</strong></li>)}</ul>
+                    )}
+                  </td>
+                  <td className="num" data-label="Điểm / tối đa">{points(i.points, i.maxPoints)}{mark(i) && <div className="muted small">{mark(i)}</div>}</td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
-              <tr><th scope="row" colSpan={4}>Tổng điểm (các chỉ số có dữ liệu)</th><td className="num" data-label="Tổng điểm">{points(x.total.points, x.total.maxPoints)}</td></tr>
+              <tr><th scope="row" colSpan={2}>Tổng điểm (thang 100 như Cổng Dịch vụ công quốc gia; chỉ số chưa có dữ liệu tính 0 điểm)</th><td className="num" data-label="Tổng điểm">{points(x.total.points, x.total.maxPoints)}</td></tr>
             </tfoot>
           </TableWrap>
           {x.ranking.length > 0 && (

@@ -45,13 +45,17 @@ export interface IndicatorDossiers { total: number; items: IndicatorDossier[] }
 
 export interface Index766Indicator {
   key: string; group?: string; name: string; formula: string; maxPoints: number;
-  numerator: number | null; denominator: number | null; points: number | null; available: boolean;
+  /** The formula's inputs; the first is its main ratio (numerator, denominator). */
+  parts: { name: string; numerator: number; denominator: number }[];
+  numerator: number | null; denominator: number | null; points: number;
+  /** available: the platform holds the data; counted: the period has something to count (no denominator of 0). */
+  available: boolean; counted: boolean;
 }
 export interface Index766 {
   period: string;
   indicators: Index766Indicator[];
-  total: { points: number | null; maxPoints: number };
-  ranking: { agencyId: string; name: string; points: number | null; maxPoints: number; rank: number | null }[];
+  total: { points: number; maxPoints: number };
+  ranking: { agencyId: string; name: string; points: number; maxPoints: number; rank: number | null }[];
 }
 
 export interface CommuneFeature {
