@@ -118,3 +118,21 @@ test('parseDateTime: offsets, a "+" decoded as a space, impossible dates', () =>
     assert.equal(parseDateTime(bad), null, bad);
   }
 });
+
+describe('"trong ngày" (same day) with a 15:00 cut-off', () => {
+  const due = (from: string, cutoff?: string) => formatLocal(calendar.sameDayDue(at(from), cutoff)).slice(0, 16);
+  test('received before the cut-off: due at today\'s close; after it: at the next working day\'s close, not 24 hours later', () => {
+    assert.equal(due('2026-12-02T09:10'), '2026-12-02T17:00');
+    assert.equal(due('2026-12-02T14:59'), '2026-12-02T17:00');
+    assert.equal(due('2026-12-02T15:00'), '2026-12-03T17:00');
+    assert.equal(due('2026-12-02T16:30'), '2026-12-03T17:00');
+    assert.equal(due('2026-12-02T06:45'), '2026-12-02T17:00', 'before office hours: the same day');
+  });
+  test('a Friday afternoon goes to Monday; a holiday or a Saturday desk session to the next working day; the cut-off is the procedure\'s', () => {
+    assert.equal(due('2026-12-04T15:30'), '2026-12-07T17:00');
+    assert.equal(due('2026-12-05T09:00'), '2026-12-07T17:00', 'Saturday morning at the desk');
+    assert.equal(due('2026-04-29T16:00'), '2026-05-04T17:00', 'over 30/4, 1/5 and the weekend');
+    assert.equal(due('2026-08-22T09:00'), '2026-08-22T17:00', 'a Saturday worked (làm bù) is a working day');
+    assert.equal(due('2026-12-02T15:30', '16:00'), '2026-12-02T17:00');
+  });
+});

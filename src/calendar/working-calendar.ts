@@ -66,6 +66,18 @@ export class WorkingCalendar {
     return this.addWorkingTime(from, hours * HOUR_MS);
   }
 
+  /**
+   * "Trong ngày" (same day): the close of office on the day of reception when received on a working day before
+   * `cutoff` ('HH:MM'), otherwise the close of the next working day (Circular 01/2018's "sau 15 giờ thì trả trong
+   * ngày làm việc tiếp theo").
+   */
+  sameDayDue(from: Date, cutoff = '15:00'): Date {
+    let date = localDate(from);
+    const sameDay = this.isWorkingDay(date) && from.getTime() - startOfDay(date) < minutes(cutoff) * 60_000;
+    if (!sameDay) do date = addDays(date, 1); while (!this.isWorkingDay(date));
+    return new Date(startOfDay(date) + this.periods[this.periods.length - 1][1]);
+  }
+
   /** Working hours elapsed between two instants (0 when b is not after a). */
   workingHoursBetween(a: Date, b: Date): number {
     let total = 0;

@@ -17,7 +17,8 @@ export const procedureContentSchema = {
     onlineLevel: { type: 'string', enum: ['full', 'partial', 'offline'] },
     processingTime: {
       type: 'object', additionalProperties: false, required: ['value', 'unit'],
-      properties: { value: { type: 'number', exclusiveMinimum: 0, maximum: 3650 }, unit: { type: 'string', enum: ['working_days', 'working_hours'] }, note: str(1000, 0) },
+      properties: { value: { type: 'number', exclusiveMinimum: 0, maximum: 3650 }, unit: { type: 'string', enum: ['working_days', 'working_hours', 'same_day'] },
+        cutoff: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }, note: str(1000, 0) },
     },
     fees: {
       type: 'array', maxItems: 50,

@@ -44,7 +44,11 @@ export interface ProcedureContent {
   agencyLevel: AgencyLevel;
   competentAgency: string; // cơ quan thực hiện, e.g. "Ủy ban nhân dân cấp xã"
   onlineLevel: OnlineLevel;
-  processingTime: { value: number; unit: 'working_days' | 'working_hours'; note?: string };
+  /**
+   * Thời hạn giải quyết. 'same_day' (trong ngày): due at the close of the day of reception, or of the next working day
+   * when received after `cutoff` ('HH:MM', default 15:00) or on a day off; `value` is then 1.
+   */
+  processingTime: { value: number; unit: 'working_days' | 'working_hours' | 'same_day'; cutoff?: string; note?: string };
   fees: FeeItem[];
   components: DossierComponent[];
   applicantTypes: ApplicantType[];

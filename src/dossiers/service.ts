@@ -87,6 +87,7 @@ async function nextCode(tx: Queryable, agency: { id: string; code: string }, at:
 /** Ngày hẹn trả from the statutory processing time. */
 function appointment(calendar: WorkingCalendar, content: ProcedureContent, from: Date): Date {
   const t = content.processingTime;
+  if (t.unit === 'same_day') return calendar.sameDayDue(from, t.cutoff);
   return t.unit === 'working_hours' ? calendar.addWorkingHours(from, t.value) : calendar.addWorkingDays(from, t.value);
 }
 

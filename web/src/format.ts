@@ -16,7 +16,7 @@ export const ROLES: Record<Role, string> = {
   counter_officer: 'Cán bộ một cửa', specialist: 'Chuyên viên', unit_leader: 'Lãnh đạo phòng', agency_leader: 'Lãnh đạo cơ quan',
   ioc_viewer: 'Theo dõi IOC', agency_admin: 'Quản trị cơ quan', system_admin: 'Quản trị hệ thống',
 };
-export const TIME_UNITS: Record<ProcedureContent['processingTime']['unit'], string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc' };
+export const TIME_UNITS: Record<ProcedureContent['processingTime']['unit'], string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', same_day: 'trong ngày' };
 
 /** The keys of a label table, typed (Object.keys loses the key type). */
 export const keysOf = <K extends string>(labels: Record<K, string>) => Object.keys(labels) as K[];
@@ -33,7 +33,9 @@ export const formatDateTime = (iso: string | null | undefined) => {
   const d = new Date(iso);
   return `${d.toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' })} ngày ${d.toLocaleDateString('vi-VN')}`;
 };
-export const formatTime = (t: ProcedureContent['processingTime']) => `${numberFormat.format(t.value)} ${TIME_UNITS[t.unit] ?? t.unit}`;
+export const formatTime = (t: ProcedureContent['processingTime']) => (t.unit === 'same_day'
+  ? `Trong ngày (tiếp nhận sau ${t.cutoff ?? '15:00'} thì trả trong ngày làm việc tiếp theo)`
+  : `${numberFormat.format(t.value)} ${TIME_UNITS[t.unit] ?? t.unit}`);
 
 // ---- dossiers ----
 export const CHANNELS: Record<Channel, string> = { online: 'Trực tuyến', counter: 'Trực tiếp', post: 'Bưu chính' };

@@ -15,7 +15,7 @@ const NEW = 'moi';
 /** The form's state: the content with numbers, lists and JSON as the text the user types. */
 interface Form {
   nationalCode: string; localSuffix: string; name: string; field: string; agencyLevel: AgencyLevel; competentAgency: string;
-  onlineLevel: OnlineLevel; timeValue: string; timeUnit: ProcedureContent['processingTime']['unit']; timeNote: string;
+  onlineLevel: OnlineLevel; timeValue: string; timeUnit: ProcedureContent['processingTime']['unit']; timeCutoff: string; timeNote: string;
   fees: { kind: FeeItem['kind']; name: string; amount: string; note: string }[];
   components: { name: string; originals: string; copies: string; templateName: string; templateUrl: string; required: boolean }[];
   applicantTypes: ApplicantType[]; applicants: string; legalBasis: string; resultType: string; steps: string; methods: string;
@@ -35,7 +35,7 @@ function toForm(c: ProcedureContent | null): Form {
   return {
     nationalCode: c?.nationalCode ?? '', localSuffix: c?.localSuffix ?? '', name: c?.name ?? '', field: c?.field ?? '',
     agencyLevel: c?.agencyLevel ?? 'province', competentAgency: c?.competentAgency ?? '', onlineLevel: c?.onlineLevel ?? 'full',
-    timeValue: str(c?.processingTime.value), timeUnit: c?.processingTime.unit ?? 'working_days', timeNote: c?.processingTime.note ?? '',
+    timeValue: str(c?.processingTime.value), timeUnit: c?.processingTime.unit ?? 'working_days', timeCutoff: c?.processingTime.cutoff ?? '15:00', timeNote: c?.processingTime.note ?? '',
     fees: (c?.fees ?? []).map((f) => ({ kind: f.kind, name: f.name, amount: str(f.amount), note: f.note ?? '' })),
     components: (c?.components ?? []).map((d) => ({ name: d.name, originals: str(d.originals), copies: str(d.copies),
       templateName: d.templateName ?? '', templateUrl: d.templateUrl ?? '', required: d.required })),
@@ -61,7 +61,7 @@ function jsonError(text: string, kind: 'object' | 'array'): string | null {
 function toContent(f: Form): { content: ProcedureContent } | { problems: string[] } {
   const problems: string[] = [];
   const value = Number(f.timeValue.replace(',', '.'));
-  if (!(value > 0)) problems.push('Thời hạn giải quyết phải là một số lớn hơn 0.');
+  if (f.timeUnit !== 'same_day' && !(value > 0)) problems.push('Thời hạn giải quyết phải là một số lớn hơn 0.');
   const fees = f.fees.map((x, i) => {
     const amount = x.amount.trim() === '' ? null : parseWhole(x.amount);
     if (Number.isNaN(amount)) problems.push(`Phí, lệ phí ${i + 1}: mức thu phải là số nguyên (đồng), hoặc để trống nếu theo quy định.`);
@@ -85,7 +85,8 @@ function toContent(f: Form): { content: ProcedureContent } | { problems: string[
       nationalCode: f.nationalCode.trim(), ...(f.localSuffix.trim() ? { localSuffix: f.localSuffix.trim() } : {}),
       name: f.name.trim(), field: f.field.trim(), agencyLevel: f.agencyLevel, competentAgency: f.competentAgency.trim(),
       onlineLevel: f.onlineLevel,
-      processingTime: { value, unit: f.timeUnit, ...(f.timeNote.trim() ? { note: f.timeNote.trim() } : {}) },
+      processingTime: { value: f.timeUnit === 'same_day' ? 1 : value, unit: f.timeUnit, ...(f.timeUnit === 'same_day' ? { cutoff: f.timeCutoff } : {}),
+        ...(f.timeNote.trim() ? { note: f.timeNote.trim() } : {}) },
       fees, components, applicantTypes: f.applicantTypes, applicants: f.applicants.trim(),
       legalBasis: f.legalBasis.split('\n').map((l) => l.trim()).filter(Boolean),
       resultType: f.resultType.trim(), steps: f.steps.trim(), methods: f.methods.trim(),
@@ -208,7 +209,9 @@ function EditorForm({ procedure, onSaved }: { procedure: AdminProcedure | null; 
         <section className="card form" aria-labelledby="s-thoi-han">
           <h2 id="s-thoi-han">Thời hạn giải quyết</h2>
           <div className="grid-3">
-            <Field label="Số lượng"><input {...text('timeValue')} inputMode="decimal" required /></Field>
+            {form.timeUnit === 'same_day'
+              ? <Field label="Tiếp nhận sau giờ này thì trả ngày làm việc tiếp theo"><input type="time" value={form.timeCutoff} onChange={(e) => set('timeCutoff', e.target.value)} required /></Field>
+              : <Field label="Số lượng"><input {...text('timeValue')} inputMode="decimal" required /></Field>}
             <Field label="Đơn vị">
               <select value={form.timeUnit} onChange={(e) => set('timeUnit', e.target.value as Form['timeUnit'])}>
                 {keysOf(TIME_UNITS).map((k) => <option key={k} value={k}>{TIME_UNITS[k]}</option>)}
