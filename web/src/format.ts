@@ -26,12 +26,19 @@ export const formatNumber = (n: number) => numberFormat.format(n);
 /** 2000 → "2.000 đồng"; 0 → "Miễn phí"; null → "Theo quy định". */
 export const formatMoney = (amount: number | null) =>
   amount === null ? 'Theo quy định' : amount === 0 ? 'Miễn phí' : `${numberFormat.format(amount)} đồng`;
-export const formatDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleDateString('vi-VN') : '');
-/** "14:05 ngày 22/11/2026". */
+/** Dates and times are shown one way everywhere: dd/mm/yyyy and 24-hour HH:MM, in Vietnam time whatever the device's zone. */
+const VN_PARTS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+function vietnamParts(iso: string) {
+  const p = Object.fromEntries(VN_PARTS.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return { date: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
+}
+/** "05/03/2026". */
+export const formatDate = (iso: string | null | undefined) => (iso ? vietnamParts(iso).date : '');
+/** "14:05 ngày 22/11/2026" (Vietnam time). */
 export const formatDateTime = (iso: string | null | undefined) => {
   if (!iso) return '';
-  const d = new Date(iso);
-  return `${d.toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' })} ngày ${d.toLocaleDateString('vi-VN')}`;
+  const { date, time } = vietnamParts(iso);
+  return `${time} ngày ${date}`;
 };
 export const formatTime = (t: ProcedureContent['processingTime']) => (t.unit === 'same_day'
   ? `Trong ngày (tiếp nhận sau ${t.cutoff ?? '15:00'} thì trả trong ngày làm việc tiếp theo)`
@@ -65,8 +72,11 @@ export const FORM_NAMES: Record<FormKind, string> = {
 };
 
 /** An instant in Vietnam time, whatever the device's time zone: "14:05 22/11/2026". */
-export const formatInstant = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' }) : '—';
+export const formatInstant = (iso: string | null | undefined) => {
+  if (!iso) return '—';
+  const { date, time } = vietnamParts(iso);
+  return `${time} ${date}`;
+};
 /** 43 → "43 byte"; 12_345 → "12,1 KB"; 3_500_000 → "3,3 MB". */
 export const formatSize = (bytes: number) =>
   bytes < 1024 ? `${bytes} byte` : bytes < 1024 * 1024 ? `${numberFormat.format(Math.round(bytes / 102.4) / 10)} KB` : `${numberFormat.format(Math.round(bytes / 104857.6) / 10)} MB`;
