@@ -28,8 +28,9 @@ async function staffSignIn(page: Page, username: string) {
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
   await page.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Xử lý hồ sơ', exact: true }).click();
+  // Officers land on their own work, the inbox.
   await page.getByRole('heading', { level: 1, name: 'Hồ sơ cần xử lý' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/mot-cua', `${username} lands on the inbox after signing in`);
 }
 
 test('file a birth registration online; the counter receives it, the specialist forwards it, the citizen sees it in progress', async () => {

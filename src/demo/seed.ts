@@ -1,5 +1,8 @@
 // The demo province, Thành phố Cần Thơ: its communes, a handful of departments and commune People's Committees,
-// staff in every role, and the published procedure catalogue. Loaded only into an empty database.
+// staff in every role, and the published procedure catalogue. Loaded only into an empty database. Every role a
+// demo procedure's workflow names has an account in the agencies the workflow passes through (src/demo/walk.test.ts
+// walks each procedure with them): a department's sub-units (kind 'unit') act for it, and liên thông steps name the
+// codes of agencies below.
 import { readFileSync, existsSync } from 'node:fs';
 import type { Database } from '../db/index.ts';
 import { importUnits, rawUnitsFromJson } from '../geo/service.ts';
@@ -38,6 +41,9 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       staff: [['sxd.lanhdao', 'Trương Công Minh', ['agency_leader']], ['sxd.chuyenvien', 'Bùi Văn Khải', ['specialist']]] },
     { key: 'stc', code: 'H13.13', name: 'Sở Tài chính', kind: 'department', parent: province,
       staff: [['stc.lanhdao', 'Đoàn Thị Hồng Nhung', ['agency_leader']], ['stc.chuyenvien', 'Châu Minh Triết', ['specialist']]] },
+    // The business registration office: its head signs enterprise registrations.
+    { key: 'stc.dkkd', code: 'H13.13.1', name: 'Phòng Đăng ký kinh doanh', kind: 'unit', parent: 'stc',
+      staff: [['stc.truongphong', 'Phan Thị Kim Loan', ['unit_leader']]] },
     { key: 'snnmt', code: 'H13.14', name: 'Sở Nông nghiệp và Môi trường', kind: 'department', parent: province,
       staff: [['snnmt.lanhdao', 'Lâm Văn Phúc', ['agency_leader']], ['snnmt.quantri', 'Tạ Thị Bích', ['agency_admin']]] },
     { key: 'vpdkdd', code: 'H13.14.1', name: 'Văn phòng Đăng ký đất đai', kind: 'unit', parent: 'snnmt',
@@ -45,12 +51,27 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
     { key: 'sct', code: 'H13.15', name: 'Sở Công Thương', kind: 'department', parent: province,
       staff: [['sct.chuyenvien', 'Dương Ngọc Hân', ['specialist']]] },
     { key: 'syt', code: 'H13.16', name: 'Sở Y tế', kind: 'department', parent: province,
-      staff: [['syt.chuyenvien', 'Kiều Văn Sang', ['specialist']]] },
+      staff: [['syt.chuyenvien', 'Kiều Văn Sang', ['specialist']], ['syt.lanhdao', 'Quách Thị Diễm', ['agency_leader']]] },
+    // Leads the on-site inspection for food-safety certificates.
+    { key: 'syt.attp', code: 'H13.16.1', name: 'Chi cục An toàn vệ sinh thực phẩm', kind: 'unit', parent: 'syt',
+      staff: [['syt.chicuc', 'Lưu Văn Hiếu', ['unit_leader']]] },
+    // Người có công (liên thông from the communes), labour permits.
+    { key: 'snv', code: 'H13.17', name: 'Sở Nội vụ', kind: 'department', parent: province,
+      staff: [['snv.chuyenvien', 'Thái Thị Mỹ Linh', ['specialist']], ['snv.lanhdao', 'Nguyễn Hoàng Nam', ['agency_leader']]] },
+    // Not a provincial department but listed with them, as provincial one-stop systems do: criminal-record checks
+    // for the Sở Tư pháp's judicial record certificates (liên thông).
+    { key: 'catp', code: 'H13.18', name: 'Công an thành phố Cần Thơ', kind: 'department', parent: province },
+    { key: 'catp.hoso', code: 'H13.18.1', name: 'Phòng Hồ sơ nghiệp vụ', kind: 'unit', parent: 'catp',
+      staff: [['catp.hoso', 'Trịnh Quốc Việt', ['specialist']]] },
   ];
   for (const [key, code, name] of COMMUNES) {
     list.push({ key, code, name: `Ủy ban nhân dân ${name}`, kind: 'commune_committee', parent: province, unitCode: communeCodes.get(name),
       staff: [[`${key}.motcua`, `Cán bộ một cửa ${name}`, ['counter_officer']], [`${key}.chuyenvien`, `Công chức tư pháp - hộ tịch ${name}`, ['specialist']],
         [`${key}.lanhdao`, `Chủ tịch UBND ${name}`, ['agency_leader']], [`${key}.quantri`, `Quản trị ${name}`, ['agency_admin']]] });
+    // The commune's business registration office (household businesses); a ward's also covers infrastructure.
+    const office = name.startsWith('Phường') ? 'Phòng Kinh tế, Hạ tầng và Đô thị' : 'Phòng Kinh tế';
+    list.push({ key: `${key}.kinhte`, code: `${code}.2`, name: office, kind: 'unit', parent: key,
+      staff: [[`${key}.kinhte`, `Trưởng ${office.charAt(0).toLowerCase()}${office.slice(1)} ${name}`, ['unit_leader']]] });
   }
   return list;
 }
@@ -66,7 +87,6 @@ export async function demoLogins(db: Database): Promise<DemoLogin[]> {
   return rows.map((r) => ({ username: r.username, fullName: r.full_name, roles: r.roles, agency: r.name }));
 }
 
-/** Loads the demo province unless the database already has agencies. */
 /** Loads the demo province into an empty database; true when it did. */
 export async function seedDemo(db: Database): Promise<boolean> {
   const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM agencies');

@@ -76,9 +76,11 @@ eachDatabase('administration is scoped to the agency and what lies below it', { 
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
     const users = (await caikhe({ url: '/api/v1/admin/users' })).json().items;
     assert.ok(users.length >= 4);
-    assert.ok(users.every((u: any) => u.agencyName === 'Ủy ban nhân dân Phường Cái Khế'), JSON.stringify(users.map((u: any) => u.agencyName)));
+    // The ward and its own office (Phòng Kinh tế, Hạ tầng và Đô thị), nothing else.
     const agencies = (await caikhe({ url: '/api/v1/admin/agencies' })).json().items;
-    assert.deepEqual(agencies.map((a: any) => a.code), ['H13.102']);
+    assert.deepEqual(agencies.map((a: any) => a.code), ['H13.102', 'H13.102.2']);
+    const own = new Set(agencies.map((a: any) => a.id));
+    assert.ok(users.every((u: any) => own.has(u.agencyId)), JSON.stringify(users.map((u: any) => u.agencyName)));
   });
 
   test('a commune admin can neither read nor change another commune\'s users', async () => {

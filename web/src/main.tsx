@@ -16,6 +16,7 @@ import { MyDossierPage } from './citizen/MyDossier.tsx';
 import { MyDocumentsPage } from './citizen/MyDocuments.tsx';
 import { OfficeArea } from './office/OfficeArea.tsx';
 import { useStaffSignedIn } from './office/session.ts';
+import { staffHome } from './staff.tsx';
 import { WALL_PATH, canSeeStatistics, iocRoute, wall } from './ioc/routes.tsx';
 import './styles.css';
 
@@ -86,7 +87,7 @@ function App() {
             <Link to="/ho-so-cua-toi" aria-current={pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined}>Hồ sơ của tôi</Link>
             {(staff || pathname.startsWith('/mot-cua')) && <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>Xử lý hồ sơ</Link>}
             {staff && canSeeStatistics(staff) && <Link to="/dieu-hanh" aria-current={pathname.startsWith('/dieu-hanh') ? 'page' : undefined}>Điều hành</Link>}
-            <Link to="/quan-tri" aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
+            <Link to={staff ? staffHome(staff) : '/quan-tri'} aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
           </nav>
         </div>
       </header>

@@ -2,10 +2,34 @@
 // shows who is signed in with a sign-out button, the area's tabs, and the page.
 import { useEffect, type ReactNode } from 'react';
 import { ApiError, api, type Me } from './api.ts';
+import { isAdmin } from './admin/shared.tsx';
+import { canSeeStatistics } from './ioc/routes.tsx';
 import { Link, navigate } from './router.tsx';
 import { ErrorMessage, Loading, useAction, useFetch } from './ui.tsx';
 
 export interface StaffTab { to: string; label: string; current: boolean }
+
+/** Roles that work on dossiers: cán bộ một cửa, chuyên viên, lãnh đạo. */
+const handlesDossiers = (me: Pick<Me, 'roles'>) => me.roles.some((r) => r === 'counter_officer' || r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
+
+/** The staff areas and who may use them. */
+const AREAS: { path: string; may: (me: Me) => boolean }[] = [
+  { path: '/mot-cua', may: (me) => handlesDossiers(me) || me.roles.includes('system_admin') },
+  { path: '/dieu-hanh', may: canSeeStatistics },
+  { path: '/quan-tri', may: isAdmin },
+];
+
+/**
+ * Where a staff member goes after signing in, from the roles the server returns: the staff page that sent them to
+ * sign in if they may use it, else their own work — the inbox for whoever handles dossiers, the operations centre
+ * for its viewers, administration for administrators (and for anyone else, who is told there that the account has
+ * no rights).
+ */
+export function staffHome(me: Me, next: string | null = null): string {
+  const asked = next === null ? undefined : AREAS.find((a) => next === a.path || next.startsWith(a.path + '/') || next.startsWith(a.path + '?'));
+  if (asked?.may(me)) return next!;
+  return handlesDossiers(me) ? '/mot-cua' : me.roles.includes('ioc_viewer') ? '/dieu-hanh' : '/quan-tri';
+}
 
 export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: Me) => StaffTab[]; render: (me: Me) => ReactNode }) {
   const me = useFetch<{ user: Me }>('/api/v1/auth/me');

@@ -2,11 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Me } from '../api.ts';
 import { navigate, useLocation } from '../router.tsx';
+import { staffHome } from '../staff.tsx';
 import { ErrorMessage, Field, useAction, usePageTitle } from '../ui.tsx';
-
-/** Where to go after signing in: the staff page that sent us here, else the operations centre for its viewers, else the admin home. */
-const afterLogin = (next: string | null, me: Me) => (next && /^\/(quan-tri|mot-cua|dieu-hanh)(\/|$|\?)/.test(next) ? next
-  : me.roles.includes('ioc_viewer') ? '/dieu-hanh' : '/quan-tri');
 
 export function Login() {
   usePageTitle('Đăng nhập');
@@ -19,7 +16,7 @@ export function Login() {
     e.preventDefault();
     void run(async () => {
       const { user } = await api<{ user: Me }>('/api/v1/auth/login', { body: { username: username.trim(), password } });
-      navigate(afterLogin(search.get('next'), user), { replace: true });
+      navigate(staffHome(user, search.get('next')), { replace: true });
     });
   };
 
