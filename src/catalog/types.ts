@@ -44,6 +44,8 @@ export interface ProcedureContent {
   agencyLevel: AgencyLevel;
   competentAgency: string; // cơ quan thực hiện, e.g. "Ủy ban nhân dân cấp xã"
   onlineLevel: OnlineLevel;
+  /** Online submission needs an e-ID of at least this identity level (VNeID mức 2); absent = any signed-in citizen. */
+  minIdentityLevel?: 2;
   processingTime: { value: number; unit: 'working_days' | 'working_hours'; note?: string };
   fees: FeeItem[];
   components: DossierComponent[];

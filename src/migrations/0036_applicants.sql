@@ -1,0 +1,28 @@
+SET LOCAL lock_timeout = '5s';
+-- Applicants who are who they say (issue 11): the giấy ủy quyền of a dossier submitted on someone's behalf is kept as
+-- a file of its own kind, outside the procedure's components.
+ALTER TABLE dossier_files ADD COLUMN kind text NOT NULL DEFAULT 'component' CHECK (kind IN ('component', 'authorisation'));
+ALTER TABLE dossier_files ALTER COLUMN component_index DROP NOT NULL;
+ALTER TABLE dossier_files ADD CONSTRAINT dossier_files_component_index CHECK ((kind = 'component') = (component_index IS NOT NULL));
+
+-- The data store of organisations (kho dữ liệu của tổ chức), keyed by tax code (mã số thuế). A business's documents
+-- are kept per representative who brought them (citizen_id), since nothing yet proves who represents a tax code.
+ALTER TABLE citizen_documents ALTER COLUMN id_number DROP NOT NULL;
+ALTER TABLE citizen_documents ADD COLUMN tax_code text CHECK (tax_code ~ '^[0-9]{10}(-[0-9]{3})?$');
+ALTER TABLE citizen_documents ADD CONSTRAINT citizen_documents_one_owner CHECK ((id_number IS NULL) <> (tax_code IS NULL));
+CREATE UNIQUE INDEX citizen_documents_organisation ON citizen_documents (tax_code, citizen_id, sha256) NULLS NOT DISTINCT WHERE tax_code IS NOT NULL;
+
+-- Every look of an officer into a person's or organisation's store: who, when, for which dossier, whose store.
+CREATE TABLE datastore_looks (
+  id          bigserial PRIMARY KEY,
+  user_id     uuid NOT NULL REFERENCES users (id),
+  user_name   text NOT NULL,
+  dossier_id  uuid NOT NULL REFERENCES dossiers (id),
+  id_number   text,
+  tax_code    text,
+  documents   integer NOT NULL,
+  at          timestamptz NOT NULL DEFAULT now(),
+  CHECK ((id_number IS NULL) <> (tax_code IS NULL))
+);
+CREATE INDEX datastore_looks_person ON datastore_looks (id_number, at DESC) WHERE id_number IS NOT NULL;
+CREATE INDEX datastore_looks_dossier ON datastore_looks (dossier_id);
