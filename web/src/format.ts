@@ -26,6 +26,8 @@ export const formatNumber = (n: number) => numberFormat.format(n);
 /** 2000 → "2.000 đồng"; 0 → "Miễn phí"; null → "Theo quy định". */
 export const formatMoney = (amount: number | null) =>
   amount === null ? 'Theo quy định' : amount === 0 ? 'Miễn phí' : `${numberFormat.format(amount)} đồng`;
+/** A calendar day 'YYYY-MM-DD' (a birth date, a form's date) as dd/mm/yyyy, with no time zone to shift it. */
+export const formatIsoDay = (day: string) => day.split('-').reverse().join('/');
 export const formatDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleDateString('vi-VN') : '');
 /** "14:05 ngày 22/11/2026". */
 export const formatDateTime = (iso: string | null | undefined) => {
