@@ -12,6 +12,13 @@ ALTER TABLE citizen_documents ADD COLUMN tax_code text CHECK (tax_code ~ '^[0-9]
 ALTER TABLE citizen_documents ADD CONSTRAINT citizen_documents_one_owner CHECK ((id_number IS NULL) <> (tax_code IS NULL));
 CREATE UNIQUE INDEX citizen_documents_organisation ON citizen_documents (tax_code, citizen_id, sha256) NULLS NOT DISTINCT WHERE tax_code IS NOT NULL;
 
+-- Documents planted before this rule: filed in a person's store by an online dossier that another citizen submitted
+-- naming them, which no officer has received. (One already reused in a dossier stays, its reuse log refers to it.)
+DELETE FROM citizen_documents d USING dossiers x, citizens c
+ WHERE d.kind = 'submitted' AND d.dossier_id = x.id AND x.channel = 'online' AND x.received_at IS NULL
+   AND c.id = x.citizen_id AND c.id_number <> d.id_number
+   AND NOT EXISTS (SELECT 1 FROM document_reuses r WHERE r.document_id = d.id);
+
 -- Every look of an officer into a person's or organisation's store: who, when, for which dossier, whose store.
 CREATE TABLE datastore_looks (
   id          bigserial PRIMARY KEY,
