@@ -38,6 +38,16 @@ test('a citizen signs in at the local provider\'s demo page, reaches the submiss
     assert.match(new URL(page.url()).pathname, /^\/nop-ho-so\//, 'back on the form that asked for sign-in');
     assert.equal(await page.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Thu Hà', 'applicant from the provider\'s claims');
     assert.equal(await page.getByLabel('Số định danh cá nhân', { exact: true }).inputValue(), '092196112233');
+    assert.equal(await page.getByLabel('Ngày sinh', { exact: true }).inputValue(), '25/07/1996', 'the birth date too, dd/mm/yyyy');
+    for (const label of ['Họ và tên', 'Số định danh cá nhân', 'Ngày sinh']) {
+      assert.equal(await page.getByLabel(label, { exact: true }).getAttribute('readonly'), '', `${label}: shown, not asked again`);
+    }
+    // Submitting for someone else asks for that person and a giấy ủy quyền.
+    await page.getByLabel('Người khác (có giấy ủy quyền)', { exact: true }).check();
+    await page.getByLabel('Số định danh cá nhân người ủy quyền (bắt buộc)', { exact: true }).waitFor();
+    assert.equal(await page.getByLabel('Giấy ủy quyền (bắt buộc)', { exact: true }).getAttribute('type'), 'file');
+    await page.getByLabel('Bản thân tôi', { exact: true }).check();
+    assert.equal(await page.getByLabel('Giấy ủy quyền (bắt buộc)', { exact: true }).count(), 0);
 
     // Sign out: here, then at the provider, which returns to the portal.
     await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();

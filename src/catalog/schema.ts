@@ -15,6 +15,7 @@ export const procedureContentSchema = {
     agencyLevel: { type: 'string', enum: ['province', 'department', 'commune'] },
     competentAgency: str(300),
     onlineLevel: { type: 'string', enum: ['full', 'partial', 'offline'] },
+    minIdentityLevel: { type: 'integer', enum: [2] },
     processingTime: {
       type: 'object', additionalProperties: false, required: ['value', 'unit'],
       properties: { value: { type: 'number', exclusiveMinimum: 0, maximum: 3650 }, unit: { type: 'string', enum: ['working_days', 'working_hours', 'same_day'] },

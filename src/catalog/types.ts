@@ -44,6 +44,8 @@ export interface ProcedureContent {
   agencyLevel: AgencyLevel;
   competentAgency: string; // cơ quan thực hiện, e.g. "Ủy ban nhân dân cấp xã"
   onlineLevel: OnlineLevel;
+  /** Online submission needs an e-ID of at least this identity level (VNeID mức 2); absent = any signed-in citizen. */
+  minIdentityLevel?: 2;
   /**
    * Thời hạn giải quyết. 'same_day' (trong ngày): due at the close of the day of reception, or of the next working day
    * when received after `cutoff` ('HH:MM', default 15:00) or on a day off; `value` is then 1.

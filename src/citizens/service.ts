@@ -135,3 +135,9 @@ export function requireCitizen(citizen: Citizen | null): Citizen {
   if (!citizen) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập bằng tài khoản công dân.');
   return citizen;
 }
+
+/** The identification number of a citizen account (other modules check whether a dossier's applicant is its submitter). */
+export async function citizenIdNumber(db: Queryable, citizenId: string): Promise<string | null> {
+  const [r] = await db.query('SELECT id_number FROM citizens WHERE id = $1', [citizenId]);
+  return r?.id_number ?? null;
+}

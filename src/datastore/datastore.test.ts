@@ -58,12 +58,14 @@ eachDatabase('personal data store', { demo: true }, (ctx) => {
   });
 
   test('an officer reuses a document from the same person\'s earlier dossier at the counter; the reuse names the officer', async () => {
+    // The officer looks at Mai's store through her dossier waiting at this desk (the only ground for a look).
     const counter = await signIn(ctx.app, 'caikhe.motcua');
-    const listed = await counter({ url: `/api/v1/datastore/people/${mai.idNumber}/documents` });
+    const waiting = (await ctx.db.query(`SELECT id FROM dossiers WHERE applicant->>'idNumber' = $1 AND status = 1 LIMIT 1`, [mai.idNumber]))[0].id;
+    const listed = await counter({ url: `/api/v1/dossiers/${waiting}/applicant-documents` });
     assert.equal(listed.statusCode, 200);
     const doc = listed.json().items.find((x: any) => x.name === 'giay-chung-sinh.pdf');
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
-    assert.equal((await specialist({ url: `/api/v1/datastore/people/${mai.idNumber}/documents` })).statusCode, 403);
+    assert.equal((await specialist({ url: `/api/v1/dossiers/${waiting}/applicant-documents` })).statusCode, 403);
     const p = (await ctx.app.inject({ url: `/api/v1/procedures/${FREE_PROCEDURE}` })).json();
     const agencyId = (await ctx.db.query(`SELECT id FROM agencies WHERE code = 'H13.102'`))[0].id;
     const formData = { hoTenTre: 'Trần Gia Huy', ngaySinh: '2026-11-02', gioiTinh: 'Nam', noiSinh: 'Cần Thơ', hoTenMe: mai.name, soDinhDanhNguoiYeuCau: mai.idNumber };

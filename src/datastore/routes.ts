@@ -1,12 +1,12 @@
-// The personal data store: the citizen's list and downloads; officers look up an applicant's stored documents; the
-// reuse log of a dossier.
+// The data store: the citizen's list and downloads and who looked at it; officers look at the store of the applicant
+// of a dossier they handle; the reuse log of a dossier.
 import type { FastifyInstance } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
 import { party } from '../dossiers/routes.ts';
-import { getDossier } from '../dossiers/service.ts';
+import { dossierInHand, getDossier } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
-import { dossierReuses, listMyDocuments, listPersonDocuments, readMyDocument } from './service.ts';
+import { dossierReuses, listMyDocuments, lookAtApplicantStore, looksAtMyStore, readMyDocument } from './service.ts';
 
 const TAGS = ['Kho dữ liệu'];
 const items = { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, ...errorResponses } as const;
@@ -26,13 +26,18 @@ export async function datastoreRoutes(app: FastifyInstance) {
     return reply.send(doc.content);
   });
 
-  app.get<{ Params: { idNumber: string } }>('/api/v1/datastore/people/:idNumber/documents', {
-    schema: { tags: TAGS, summary: 'Cán bộ một cửa: giấy tờ trong kho của người nộp (để dùng lại khi tiếp nhận, không bắt nộp lại)',
-      params: { type: 'object', required: ['idNumber'], properties: { idNumber: { type: 'string', pattern: '^[0-9]{12}$' } } }, response: items },
+  app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/applicant-documents', {
+    schema: { tags: TAGS, summary: 'Cán bộ một cửa: kho dữ liệu của người nộp một hồ sơ đang giải quyết (để dùng lại, không bắt nộp lại); mỗi lần xem được ghi lại',
+      params: uuidParam, response: items },
   }, async (req) => {
     if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-    return { items: await listPersonDocuments(db, req.actor, req.params.idNumber) };
+    const actor = req.actor;
+    return { items: await lookAtApplicantStore(db, actor, () => dossierInHand(db, actor, req.params.id)) };
   });
+
+  app.get('/api/v1/citizen/documents/looks', {
+    schema: { tags: TAGS, summary: 'Những lần cán bộ xem kho dữ liệu của tôi (ai, lúc nào, vì hồ sơ nào)', response: items },
+  }, async (req) => ({ items: await looksAtMyStore(db, requireCitizen(req.citizen)) }));
 
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/reused-documents', {
     schema: { tags: TAGS, summary: 'Thành phần hồ sơ được lấy từ kho dữ liệu (ai chọn, lúc nào)', params: uuidParam, response: items },

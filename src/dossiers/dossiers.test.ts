@@ -57,10 +57,15 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     await admin({ method: 'POST', url: `/api/v1/admin/procedures/${procedureId}/publish` });
   });
 
-  /** Submits; an online submission without explicit files first uploads the required declaration. */
+  /**
+   * Submits; an online submission without explicit files first uploads the required declaration. Online, the
+   * applicant's name and ID number come from the signed-in citizen's e-ID, so only the contact details are sent.
+   */
   const submit = async (who: Requester, channel: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
     const files = 'files' in extra || channel !== 'online' ? [] : [{ componentIndex: 0, uploadId: (await upload(who)).json().id }];
-    return who({ method: 'POST', url: '/api/v1/dossiers', headers, payload: { procedureId, agencyId: ids['H13.102'], applicant, formData, channel, files, ...extra } });
+    const { address, phone } = applicant;
+    return who({ method: 'POST', url: '/api/v1/dossiers', headers, payload: { procedureId, agencyId: ids['H13.102'],
+      applicant: channel === 'online' ? { address, phone } : applicant, formData, channel, files, ...extra } });
   };
   const act = (who: Requester, id: string, body: Record<string, unknown>) => who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body });
   const expectOk = async (p: Promise<{ statusCode: number; body: string }>) => {

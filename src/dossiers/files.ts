@@ -33,13 +33,23 @@ export async function storeUpload(db: Queryable, owner: string, name: string, co
 export async function attachFiles(tx: Queryable, dossierId: string, owner: string, content: ProcedureContent, files: FileRef[], digitised: boolean) {
   for (const f of files) {
     if (!content.components[f.componentIndex]) throw badRequest('UNKNOWN_COMPONENT', `Thành phần hồ sơ số ${f.componentIndex + 1} không có trong thủ tục.`);
-    const [u] = await tx.query(
-      `SELECT u.id, (SELECT 1 FROM dossier_files df WHERE df.upload_id = u.id) AS used FROM uploads u WHERE u.id = $1 AND u.owner = $2`, [f.uploadId, owner]);
-    if (!u) throw notFound(`tệp tải lên ${f.uploadId}`);
-    if (u.used) throw conflict('UPLOAD_ALREADY_USED', 'Tệp này đã được đính kèm vào một hồ sơ khác.');
-    await tx.query('INSERT INTO dossier_files (dossier_id, upload_id, component_index, digitised) VALUES ($1, $2, $3, $4)',
-      [dossierId, f.uploadId, f.componentIndex, digitised]);
+    await attachUpload(tx, dossierId, owner, f.uploadId, { kind: 'component', componentIndex: f.componentIndex }, digitised);
   }
+}
+
+/** The giấy ủy quyền of a dossier submitted on someone's behalf: a file of its own kind, outside the components. */
+export async function attachAuthorisation(tx: Queryable, dossierId: string, owner: string, uploadId: string) {
+  await attachUpload(tx, dossierId, owner, uploadId, { kind: 'authorisation', componentIndex: null }, false);
+}
+
+async function attachUpload(tx: Queryable, dossierId: string, owner: string, uploadId: string,
+  as: { kind: 'component' | 'authorisation'; componentIndex: number | null }, digitised: boolean) {
+  const [u] = await tx.query(
+    `SELECT u.id, (SELECT 1 FROM dossier_files df WHERE df.upload_id = u.id) AS used FROM uploads u WHERE u.id = $1 AND u.owner = $2`, [uploadId, owner]);
+  if (!u) throw notFound(`tệp tải lên ${uploadId}`);
+  if (u.used) throw conflict('UPLOAD_ALREADY_USED', 'Tệp này đã được đính kèm vào một hồ sơ khác.');
+  await tx.query('INSERT INTO dossier_files (dossier_id, upload_id, component_index, digitised, kind) VALUES ($1, $2, $3, $4, $5)',
+    [dossierId, uploadId, as.componentIndex, digitised, as.kind]);
 }
 
 /** Online submissions must carry every required component. */
@@ -53,10 +63,11 @@ export function checkRequiredComponents(content: ProcedureContent, files: FileRe
 
 export async function listDossierFiles(db: Queryable, dossierId: string, content: ProcedureContent) {
   const rows = await db.query(
-    `SELECT df.id, df.component_index, df.digitised, df.added_at, u.name, u.mime, u.size, u.sha256
-       FROM dossier_files df JOIN uploads u ON u.id = df.upload_id WHERE df.dossier_id = $1 ORDER BY df.component_index, df.added_at`, [dossierId]);
+    `SELECT df.id, df.kind, df.component_index, df.digitised, df.added_at, u.name, u.mime, u.size, u.sha256
+       FROM dossier_files df JOIN uploads u ON u.id = df.upload_id WHERE df.dossier_id = $1 ORDER BY df.component_index NULLS FIRST, df.added_at`, [dossierId]);
   return rows.map((r) => ({
-    id: r.id as string, componentIndex: r.component_index as number, componentName: content.components[r.component_index]?.name ?? null,
+    id: r.id as string, kind: r.kind as 'component' | 'authorisation', componentIndex: r.component_index as number | null,
+    componentName: r.kind === 'authorisation' ? 'Giấy ủy quyền' : content.components[r.component_index]?.name ?? null,
     name: r.name as string, mime: r.mime as string, size: r.size as number, sha256: r.sha256 as string, digitised: r.digitised as boolean,
     uploadedAt: new Date(r.added_at).toISOString(),
   }));

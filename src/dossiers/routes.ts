@@ -14,9 +14,12 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max })
 const fileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'uploadId'],
   properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, uploadId: { type: 'string', format: 'uuid' } } } } as const;
 const reasons = { type: 'array', minItems: 1, maxItems: 50, items: text(2000) } as const;
+// Online, a person applicant's name and ID number come from the e-ID: given here they name someone else (with an
+// authorisation); the service says which fields each case needs.
 const applicantSchema = {
-  type: 'object', additionalProperties: false, required: ['name', 'idNumber'],
-  properties: { name: text(200), idNumber: { type: 'string', pattern: '^[0-9]{12}$' }, address: text(500),
+  type: 'object', additionalProperties: false,
+  properties: { kind: { enum: ['person', 'organisation'] }, name: text(200), idNumber: { type: 'string', pattern: '^[0-9]{12}$' },
+    taxCode: { type: 'string', maxLength: 20, description: 'Mã số thuế: 10 chữ số, hoặc 13 chữ số (10-3) với đơn vị phụ thuộc' }, address: text(500),
     phone: { type: 'string', pattern: '^\\+?[0-9 .-]{8,20}$' }, email: { type: 'string', format: 'email', maxLength: 254 } },
 } as const;
 const actionSchema = {
@@ -103,6 +106,8 @@ export async function dossierRoutes(app: FastifyInstance) {
       body: { type: 'object', additionalProperties: false, required: ['procedureId', 'agencyId', 'applicant', 'formData', 'channel'],
         properties: { procedureId: { type: 'string', minLength: 1, maxLength: 80 }, agencyId: { type: 'string', format: 'uuid' },
           applicant: applicantSchema, formData: { type: 'object' }, channel: { enum: ['online', 'counter', 'post'] }, files: fileRefs,
+          authorisation: { type: 'object', additionalProperties: false, required: ['uploadId'], description: 'Giấy ủy quyền (nộp thay người khác, hoặc cho tổ chức với tư cách người được ủy quyền)',
+            properties: { uploadId: { type: 'string', format: 'uuid' } } },
           storedDocuments: { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'documentId'],
             properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, documentId: { type: 'string', format: 'uuid' } } } } } },
       response: { 201: created, ...errorResponses, 422: { $ref: 'Error#' } },
@@ -154,9 +159,11 @@ export async function dossierRoutes(app: FastifyInstance) {
     return { items: await dossiers.inbox(db, req.actor) };
   });
 
-  app.get('/api/v1/citizen/dossiers', {
-    schema: { tags: ['Công dân'], summary: 'Hồ sơ của tôi', response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },
-  }, async (req) => ({ items: await dossiers.listCitizenDossiers(db, requireCitizen(req.citizen)) }));
+  app.get<{ Querystring: { taxCode?: string } }>('/api/v1/citizen/dossiers', {
+    schema: { tags: ['Công dân'], summary: 'Hồ sơ tôi đã nộp (taxCode: chỉ những hồ sơ tôi nộp cho tổ chức có mã số thuế này)',
+      querystring: { type: 'object', additionalProperties: false, properties: { taxCode: { type: 'string', maxLength: 20 } } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },
+  }, async (req) => ({ items: await dossiers.listCitizenDossiers(db, requireCitizen(req.citizen), req.query.taxCode) }));
 
   app.get<{ Params: { code: string } }>('/api/v1/lookup/:code', {
     config: { rateLimit: { max: 30, timeWindow: '1 minute' } },

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
 import { inScope, type Actor, type Role } from '../shared/actor.ts';
-import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
 import { agencyNames, getAgencyByCode, getAgencyRow, organisationOf } from '../agencies/service.ts';
@@ -14,17 +14,37 @@ import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
-import { reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
+import { applicantStore, reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
-import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
+import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
 export type Channel = 'online' | 'counter' | 'post';
-export interface Applicant { name: string; idNumber: string; address?: string; phone?: string; email?: string }
+/**
+ * Người yêu cầu: a person (by ID number) or an organisation (by tax code). Online, a person applicant is the signed-in
+ * citizen (name, ID number and birth date from the e-ID), unless the citizen submits on their behalf under an
+ * authorisation; an organisation's dossier names the signed-in citizen as its representative.
+ */
+export interface Applicant {
+  kind?: ApplicantKind; // absent on dossiers from before organisations applied: a person
+  /** The person's full name, or the organisation's name. */
+  name: string;
+  idNumber?: string;
+  birthDate?: string;
+  /** Mã số thuế: 10 digits, or 10-3 for a branch. */
+  taxCode?: string;
+  address?: string; phone?: string; email?: string;
+  /** Who submitted for the applicant: the organisation's legal representative, or a person authorised (người được ủy quyền). */
+  representative?: { name: string; idNumber: string; birthDate?: string; role: RepresentativeRole };
+}
+export type ApplicantKind = 'person' | 'organisation';
+export type RepresentativeRole = 'legal_representative' | 'authorised';
+/** The applicant as a submission names it; what the e-ID already says is taken from the session instead. */
+export type ApplicantInput = Omit<Applicant, 'representative' | 'birthDate' | 'name'> & { name?: string };
 export type Who = { kind: 'staff'; actor: Actor } | { kind: 'citizen'; citizen: Citizen };
 
 const LEVEL_KINDS: Record<ProcedureContent['agencyLevel'], string> = {
@@ -92,7 +112,9 @@ function appointment(calendar: WorkingCalendar, content: ProcedureContent, from:
 }
 
 export interface SubmitInput {
-  procedureId: string; agencyId: string; applicant: Applicant; formData: Record<string, unknown>; channel: Channel;
+  procedureId: string; agencyId: string; applicant: ApplicantInput; formData: Record<string, unknown>; channel: Channel;
+  /** Giấy ủy quyền: required online to submit for another person, or for an organisation as someone it authorised. */
+  authorisation?: { uploadId: string };
   /** Uploaded files per component; scans made at the counter are marked digitised (số hóa). */
   files?: FileRef[];
   /** Components taken from the applicant's personal data store instead of a new upload (the reuse is logged). */
@@ -114,6 +136,11 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
   if (input.channel === 'online' && content.onlineLevel === 'offline') {
     throw conflict('NOT_AVAILABLE_ONLINE', 'Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp trực tiếp tại Bộ phận Một cửa.');
   }
+  if (by.kind === 'citizen' && content.minIdentityLevel && (by.citizen.identityLevel ?? 0) < content.minIdentityLevel) {
+    throw new AppError(403, 'IDENTITY_LEVEL_REQUIRED', `Thủ tục này yêu cầu tài khoản định danh điện tử mức ${content.minIdentityLevel} (VNeID) để nộp trực tuyến. Vui lòng đăng nhập lại bằng tài khoản định danh mức ${content.minIdentityLevel}.`,
+      { required: content.minIdentityLevel, current: by.citizen.identityLevel });
+  }
+  const applicant = resolveApplicant(by, content, input.applicant, Boolean(input.authorisation));
   const validate = ajv.compile(content.formSchema);
   if (!validate(input.formData)) {
     const details = validationDetails(validate.errors as any[], 'formData');
@@ -135,7 +162,6 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
   const dueAt = received ? appointment(calendar, content, now) : null;
   const firstStep = received ? 1 : null;
   const stepDue = received ? stepDueAt(calendar, content.workflow, 1, now) : null;
-  const applicant = normalizeApplicant(input.applicant);
   return db.transaction(async (tx) => {
     const code = await nextCode(tx, { id: home.id, code: home.code }, now);
     const [row] = await tx.query(
@@ -145,10 +171,13 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
       [code, procedure.id, procedure.version, home.id, receiving.id, input.channel, received ? Status.Received : Status.New,
         by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt,
         by.kind === 'citizen' ? by.citizen.identityLevel : null]);
-    const reused = await reuseStoredDocuments(tx, by.kind === 'citizen' ? by : { ...by, applicantIdNumber: applicant.idNumber }, uploadOwner(by), row.id, picks);
+    const reused = await reuseStoredDocuments(tx, by.kind === 'citizen' ? by : { ...by, applicant: applicantStore(applicant) }, uploadOwner(by), row.id, picks);
     await attachFiles(tx, row.id, uploadOwner(by), content, [...(input.files ?? []), ...reused], by.kind === 'staff');
+    if (input.authorisation) await attachAuthorisation(tx, row.id, uploadOwner(by), input.authorisation.uploadId);
     if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);
-    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, data: { channel: input.channel, files: (input.files ?? []).length + reused.length, reusedFromStore: reused.length } });
+    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, note: representationNote(applicant),
+      data: { channel: input.channel, files: (input.files ?? []).length + reused.length, reusedFromStore: reused.length,
+        ...(applicant.representative && { representative: applicant.representative.role }) } });
     if (received) {
       await recordEvent(tx, row.id, by, { action: 'accept', from: Status.New, to: Status.Received, toStep: 1, toAgency: home.id,
         data: { dueAt: dueAt!.toISOString() } });
@@ -157,8 +186,67 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
   });
 }
 
-function normalizeApplicant(a: Applicant): Applicant {
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'string' ? nfc(v) : v])) as unknown as Applicant;
+/** Mã số thuế: 10 digits, or 13 written 10-3 (a branch, đơn vị phụ thuộc) or run together; kept as 10 or 10-3. */
+export function normalizeTaxCode(value: string): string | null {
+  const m = /^([0-9]{10})(?:-?([0-9]{3}))?$/.exec(value.trim());
+  return m ? (m[2] ? `${m[1]}-${m[2]}` : m[1]) : null;
+}
+
+/**
+ * The applicant to record. Staff at the counter enter it from the papers in front of them. A citizen online is the
+ * applicant themself — name, ID number and birth date come from the e-ID session, never from the request — unless
+ * they submit on another person's behalf with an authorisation (giấy ủy quyền) or for an organisation, where they are
+ * recorded as its representative (legal representative without an authorisation, authorised with one).
+ */
+function resolveApplicant(by: Who, content: ProcedureContent, input: ApplicantInput, authorised: boolean): Applicant {
+  const text = (v: string | undefined) => (v === undefined ? undefined : nfc(v.trim()));
+  const contact = Object.fromEntries((['address', 'phone', 'email'] as const).filter((k) => input[k]).map((k) => [k, text(input[k])]));
+  const kind: ApplicantKind = input.kind ?? 'person';
+  let taxCode: string | undefined;
+  if (kind === 'organisation') {
+    if (!content.applicantTypes.some((t) => t === 'business' || t === 'organization')) {
+      throw badRequest('APPLICANT_TYPE_NOT_ALLOWED', 'Thủ tục này chỉ dành cho cá nhân; tổ chức, doanh nghiệp không nộp được thủ tục này.');
+    }
+    taxCode = normalizeTaxCode(input.taxCode ?? '') ?? undefined;
+    if (!taxCode) throw badRequest('INVALID_TAX_CODE', 'Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số (dạng 10 số - 3 số) với đơn vị phụ thuộc.', [{ path: 'applicant/taxCode', message: 'không đúng định dạng' }]);
+    if (!input.name?.trim()) throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập tên tổ chức, doanh nghiệp.', [{ path: 'applicant/name', message: 'bắt buộc' }]);
+    if (input.idNumber) throw badRequest('INVALID_APPLICANT', 'Tổ chức được xác định bằng mã số thuế, không dùng số định danh cá nhân.', [{ path: 'applicant/idNumber', message: 'không dùng cho tổ chức' }]);
+  } else if (input.taxCode) {
+    throw badRequest('INVALID_APPLICANT', 'Mã số thuế chỉ dùng khi người nộp là tổ chức, doanh nghiệp (kind "organisation").', [{ path: 'applicant/taxCode', message: 'chỉ dùng cho tổ chức' }]);
+  }
+  if (by.kind === 'staff') {
+    if (authorised) throw badRequest('INVALID_APPLICANT', 'Tại quầy, giấy ủy quyền được nộp như một thành phần hồ sơ do cán bộ kiểm tra.');
+    if (!input.name?.trim() || (kind === 'person' && !input.idNumber)) {
+      throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập họ tên và số định danh cá nhân của người nộp hồ sơ.', [{ path: 'applicant', message: 'thiếu họ tên hoặc số định danh' }]);
+    }
+    return { kind, name: text(input.name)!, ...(kind === 'person' ? { idNumber: input.idNumber } : { taxCode }), ...contact };
+  }
+  const me = by.citizen;
+  const eid = { name: me.fullName, idNumber: me.idNumber, ...(me.birthDate && { birthDate: me.birthDate }) };
+  if (kind === 'organisation') {
+    return { kind, name: text(input.name)!, taxCode, ...contact, representative: { ...eid, role: authorised ? 'authorised' : 'legal_representative' } };
+  }
+  const forAnother = input.idNumber !== undefined && input.idNumber !== me.idNumber;
+  if (!forAnother) {
+    if (authorised) throw badRequest('AUTHORISATION_NOT_NEEDED', 'Bạn đang nộp hồ sơ cho chính mình nên không cần giấy ủy quyền.');
+    return { kind, ...eid, ...contact };
+  }
+  if (!authorised) {
+    throw new AppError(403, 'AUTHORISATION_REQUIRED', 'Bạn chỉ nộp hồ sơ với tư cách chính mình (theo tài khoản định danh điện tử). Để nộp thay người khác, hãy đính kèm giấy ủy quyền.', [{ path: 'authorisation', message: 'thiếu giấy ủy quyền' }]);
+  }
+  if (!input.name?.trim()) throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập họ tên người ủy quyền.', [{ path: 'applicant/name', message: 'bắt buộc' }]);
+  return { kind, name: text(input.name)!, idNumber: input.idNumber, ...contact, representative: { ...eid, role: 'authorised' } };
+}
+
+/** What staff read about who submitted: "Nộp thay cho … theo giấy ủy quyền", or the organisation's representative. */
+export function representationNote(a: Applicant): string | null {
+  const r = a.representative;
+  if (!r) return null;
+  const by = `${r.name} (số định danh ${r.idNumber})`;
+  if (a.kind === 'organisation') {
+    return `${by} nộp cho ${a.name} (mã số thuế ${a.taxCode}) với tư cách ${r.role === 'authorised' ? 'người được ủy quyền, theo giấy ủy quyền' : 'người đại diện theo pháp luật'}.`;
+  }
+  return `${by} nộp thay cho ${a.name} (số định danh ${a.idNumber}) theo giấy ủy quyền.`;
 }
 
 /** The due time of workflow step `index` started at `from` (its budget in working hours); null past the last step. */
@@ -430,6 +518,7 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
   return { ...describe(d, content, calendar, await atRiskShare(db)), formData: d.form_data, applicant: d.applicant as Applicant,
+    representation: representationNote(d.applicant),
     files: await listDossierFiles(db, d.id, content), events: events.map(toEvent) };
 }
 
@@ -456,6 +545,20 @@ const toEvent = (e: Record<string, any>) => ({
   fromStatus: e.from_status, toStatus: e.to_status, fromStep: e.from_step, toStep: e.to_step, fromAgency: e.from_agency,
   toAgency: e.to_agency, note: e.note, data: e.data,
 });
+
+/**
+ * A dossier the officer's organisation is handling — open, and at its one-stop desk or its competent or current
+ * agency: the only ground for an officer to look into its applicant's data store. A dossier the officer may not see
+ * answers 404 like an unknown id; one they see but no longer handle (finished) answers 403.
+ */
+export async function dossierInHand(db: Queryable, actor: Actor, id: string): Promise<{ id: string; applicant: Applicant }> {
+  const d = await getDossier(db, { kind: 'staff', actor }, id);
+  const org = await organisationOf(db, actor.agencyId);
+  if (!OPEN.includes(d.status) || ![d.agencyId, d.receivingAgencyId, d.homeAgencyId].includes(org.id)) {
+    throw new AppError(403, 'NOT_HANDLING', 'Chỉ xem được kho dữ liệu của người nộp khi cơ quan của bạn đang giải quyết hồ sơ của họ.');
+  }
+  return { id: d.id, applicant: d.applicant };
+}
 
 /** Public lookup by code: status, procedure, agency, dates, and the applicant's name masked. */
 export async function lookupDossier(db: Queryable, code: string) {
@@ -495,14 +598,27 @@ function versionReader(db: Queryable) {
   };
 }
 
-/** A citizen's own dossiers, newest first. */
-export async function listCitizenDossiers(db: Queryable, citizen: Citizen) {
-  const rows = await db.query('SELECT * FROM dossiers WHERE citizen_id = $1 ORDER BY submitted_at DESC LIMIT 200', [citizen.id]);
+/**
+ * The dossiers a citizen submitted, newest first; with a tax code, those they submitted for that organisation. A
+ * business's dossiers are listed to each representative as far as they submitted them: anyone can type a tax code,
+ * so a tax code alone never opens another representative's dossiers.
+ */
+export async function listCitizenDossiers(db: Queryable, citizen: Citizen, taxCode?: string) {
+  const organisation = taxCode === undefined ? null : normalizeTaxCode(taxCode);
+  if (taxCode !== undefined && !organisation) throw badRequest('INVALID_TAX_CODE', 'Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số (dạng 10 số - 3 số) với đơn vị phụ thuộc.');
+  const rows = await db.query(
+    `SELECT * FROM dossiers WHERE citizen_id = $1 AND ($2::text IS NULL OR applicant->>'taxCode' = $2) ORDER BY submitted_at DESC LIMIT 200`,
+    [citizen.id, organisation]);
   const calendar = await workingCalendar(db);
   const share = await atRiskShare(db);
   const version = versionReader(db);
-  return Promise.all(rows.map(async (d) => describe(d, await version(d), calendar, share)));
+  return Promise.all(rows.map(async (d) => ({ ...describe(d, await version(d), calendar, share), applicant: applicantSummary(d.applicant) })));
 }
+
+/** Who a dossier is for, in a list: the person or organisation, and whether it was submitted for them. */
+const applicantSummary = (a: Applicant) => ({
+  kind: a.kind ?? 'person', name: a.name, taxCode: a.taxCode ?? null, representation: representationNote(a),
+});
 
 /**
  * An officer's inbox: open dossiers whose current step waits for one of the officer's roles in the officer's

@@ -38,7 +38,7 @@ export async function renderReceipt(db: Queryable, by: Who, paymentId: string, p
   w.paragraph([{ text: 'Số: ' }, { text: payment.receiptNo, style: 'bold' }], { align: 'center', spaceAfter: 10 });
 
   w.paragraph([{ text: 'Tên người nộp: ' }, { text: dossier.applicant.name, style: 'bold' }]);
-  w.paragraph(`Số định danh cá nhân: ${dossier.applicant.idNumber}`);
+  w.paragraph(dossier.applicant.taxCode ? `Mã số thuế: ${dossier.applicant.taxCode}` : `Số định danh cá nhân: ${dossier.applicant.idNumber}`);
   w.paragraph([{ text: 'Mã hồ sơ: ' }, { text: dossier.code, style: 'bold' }]);
   w.paragraph(`Thủ tục: ${dossier.procedure.name}`, { spaceAfter: 6 });
   w.table(

@@ -8,7 +8,7 @@ import type { Actor, Role } from '../shared/actor.ts';
 import { AppError, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { agencyNames, getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
-import { storeCitizenDocument } from '../datastore/service.ts';
+import { applicantStore, storeCitizenDocument } from '../datastore/service.ts';
 import { getDossier, recordEvent, type Who } from '../dossiers/service.ts';
 import { maskName, Status } from '../dossiers/rules.ts';
 import { appendSignature, signNewPdf } from '../signing/pdf.ts';
@@ -144,7 +144,8 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
           [template.title, filled.subject].filter(Boolean).join(' — '), verifyCode, actor.userId, actor.fullName, signerTitle,
           JSON.stringify(signatures), signedAt, hash, pdf.length, pdf]);
       // Delivered online: into the applicant's personal data store (kho dữ liệu), besides the download.
-      await storeCitizenDocument(tx, null, { idNumber: d.applicant.idNumber, kind: 'result', title: `${template.title} số ${notation}`,
+      const store = applicantStore(d.applicant);
+      if (store) await storeCitizenDocument(tx, null, { ...store, kind: 'result', title: `${template.title} số ${notation}`,
         name: `ket-qua-${d.code}.pdf`, mime: 'application/pdf', content: pdf, dossierId: d.id, dossierCode: d.code });
       await recordEvent(tx, d.id, who, { action: 'sign_result', from: d.status, to: d.status, note: `${template.title} số ${notation}`,
         data: { notation, sha256: hash, verifyCode, signedAt: vnIso(signedAt) } });

@@ -51,7 +51,7 @@ export interface DossierFacts {
   procedureName: string;
   resultType: string;
   legalBasis: string[];
-  applicant: { name: string; idNumber: string; address?: string };
+  applicant: { kind?: string; name: string; idNumber?: string; taxCode?: string; address?: string };
   receivedAt: Date;
   /** The form's fields in the author's order, with their titles. */
   details: { label: string; value: string }[];
@@ -78,8 +78,9 @@ export function formDetails(schema: Record<string, any>, data: Record<string, un
   return keys.map((k) => ({ label: properties[k]?.title ?? k, value: show(data[k], properties[k]?.format) })).filter((d) => d.value);
 }
 
-const applicantLine = (a: DossierFacts['applicant']) =>
-  [`Ông/Bà ${a.name}`, `số định danh cá nhân ${a.idNumber}`, a.address && `địa chỉ: ${a.address}`].filter(Boolean).join(', ');
+const applicantLine = (a: DossierFacts['applicant']) => (a.kind === 'organisation'
+  ? [a.name, `mã số thuế ${a.taxCode}`, a.address && `địa chỉ: ${a.address}`]
+  : [`Ông/Bà ${a.name}`, `số định danh cá nhân ${a.idNumber}`, a.address && `địa chỉ: ${a.address}`]).filter(Boolean).join(', ');
 
 const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('vi-VN') + s.slice(1);
 

@@ -79,11 +79,17 @@ export type Channel = 'online' | 'counter' | 'post';
 export type Timeliness = 'early' | 'on_time' | 'late' | 'in_time' | 'at_risk' | 'overdue';
 export type FormKind = 'receipt' | 'supplement' | 'refusal' | 'apology' | 'control';
 
-export interface Citizen { id: string; idNumber: string; fullName: string; phone: string | null; email: string | null }
+export interface Citizen { id: string; idNumber: string; fullName: string; birthDate?: string | null; phone: string | null; email: string | null }
 export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }
 export interface FileRef { componentIndex: number; uploadId: string }
 export interface Draft { formData: Record<string, unknown>; files: FileRef[]; updatedAt: string }
-export interface Applicant { name: string; idNumber: string; address?: string; phone?: string; email?: string }
+/** Người yêu cầu as recorded (see src/dossiers/service.ts). */
+export interface Applicant {
+  kind?: 'person' | 'organisation'; name: string; idNumber?: string; birthDate?: string; taxCode?: string; address?: string; phone?: string; email?: string;
+  representative?: { name: string; idNumber: string; birthDate?: string; role: 'legal_representative' | 'authorised' };
+}
+/** What a submission names: online, a person's name and ID number come from the e-ID unless submitting for someone else. */
+export type ApplicantInput = Omit<Applicant, 'representative' | 'birthDate' | 'name'> & { name?: string };
 
 export interface DossierSummary {
   id: string; code: string; status: DossierStatus; statusName: string; channel: Channel;
@@ -96,7 +102,7 @@ export interface DossierSummary {
 }
 export interface InboxItem extends DossierSummary { stepTimeliness: Timeliness | null; applicantName: string }
 export interface DossierFile {
-  id: string; componentIndex: number; componentName: string | null; name: string; mime: string; size: number; sha256: string;
+  id: string; kind?: 'component' | 'authorisation'; componentIndex: number | null; componentName: string | null; name: string; mime: string; size: number; sha256: string;
   digitised: boolean; uploadedAt: string;
 }
 export interface DossierEvent {
@@ -106,4 +112,6 @@ export interface DossierEvent {
 }
 export interface Dossier extends DossierSummary {
   formData: Record<string, unknown>; applicant: Applicant; files: DossierFile[]; events: DossierEvent[];
+  /** "… nộp thay cho … theo giấy ủy quyền", or an organisation's representative; null when the applicant submitted. */
+  representation: string | null;
 }

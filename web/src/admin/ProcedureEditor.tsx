@@ -15,7 +15,7 @@ const NEW = 'moi';
 /** The form's state: the content with numbers, lists and JSON as the text the user types. */
 interface Form {
   nationalCode: string; localSuffix: string; name: string; field: string; agencyLevel: AgencyLevel; competentAgency: string;
-  onlineLevel: OnlineLevel; timeValue: string; timeUnit: ProcedureContent['processingTime']['unit']; timeCutoff: string; timeNote: string;
+  onlineLevel: OnlineLevel; identityLevel2: boolean; timeValue: string; timeUnit: ProcedureContent['processingTime']['unit']; timeCutoff: string; timeNote: string;
   fees: { kind: FeeItem['kind']; name: string; amount: string; note: string }[];
   components: { name: string; originals: string; copies: string; templateName: string; templateUrl: string; required: boolean }[];
   applicantTypes: ApplicantType[]; applicants: string; legalBasis: string; resultType: string; steps: string; methods: string;
@@ -35,6 +35,7 @@ function toForm(c: ProcedureContent | null): Form {
   return {
     nationalCode: c?.nationalCode ?? '', localSuffix: c?.localSuffix ?? '', name: c?.name ?? '', field: c?.field ?? '',
     agencyLevel: c?.agencyLevel ?? 'province', competentAgency: c?.competentAgency ?? '', onlineLevel: c?.onlineLevel ?? 'full',
+    identityLevel2: c?.minIdentityLevel === 2,
     timeValue: str(c?.processingTime.value), timeUnit: c?.processingTime.unit ?? 'working_days', timeCutoff: c?.processingTime.cutoff ?? '15:00', timeNote: c?.processingTime.note ?? '',
     fees: (c?.fees ?? []).map((f) => ({ kind: f.kind, name: f.name, amount: str(f.amount), note: f.note ?? '' })),
     components: (c?.components ?? []).map((d) => ({ name: d.name, originals: str(d.originals), copies: str(d.copies),
@@ -84,7 +85,7 @@ function toContent(f: Form): { content: ProcedureContent } | { problems: string[
     content: {
       nationalCode: f.nationalCode.trim(), ...(f.localSuffix.trim() ? { localSuffix: f.localSuffix.trim() } : {}),
       name: f.name.trim(), field: f.field.trim(), agencyLevel: f.agencyLevel, competentAgency: f.competentAgency.trim(),
-      onlineLevel: f.onlineLevel,
+      onlineLevel: f.onlineLevel, ...(f.identityLevel2 ? { minIdentityLevel: 2 as const } : {}),
       processingTime: { value: f.timeUnit === 'same_day' ? 1 : value, unit: f.timeUnit, ...(f.timeUnit === 'same_day' ? { cutoff: f.timeCutoff } : {}),
         ...(f.timeNote.trim() ? { note: f.timeNote.trim() } : {}) },
       fees, components, applicantTypes: f.applicantTypes, applicants: f.applicants.trim(),
@@ -193,6 +194,10 @@ function EditorForm({ procedure, onSaved }: { procedure: AdminProcedure | null; 
                 {keysOf(ONLINE_LEVELS).map((k) => <option key={k} value={k}>{ONLINE_LEVELS[k]}</option>)}
               </select>
             </Field>
+            <label className="check">
+              <input type="checkbox" checked={form.identityLevel2} onChange={(e) => set('identityLevel2', e.target.checked)} />
+              Nộp trực tuyến cần tài khoản định danh điện tử mức 2 (VNeID)
+            </label>
             {procedure ? (
               <p className="field"><span className="field-label">Cơ quan quản lý</span>{agencies.byId.get(procedure.agencyId)?.name ?? '—'}</p>
             ) : (

@@ -2,7 +2,7 @@
 // printed forms and the timeline.
 import { useMemo, type ReactNode } from 'react';
 import type { Agency, Dossier, DossierStatus, FormKind, Timeliness } from '../api.ts';
-import { ACTIONS, CHANNELS, FORM_NAMES, STATUS_TONES, TIMELINESS, TIMELINESS_TONES, formatInstant, formatSize } from '../format.ts';
+import { ACTIONS, CHANNELS, FORM_NAMES, STATUS_TONES, TIMELINESS, TIMELINESS_TONES, formatInstant, formatDay, formatSize } from '../format.ts';
 import { Badge, TableWrap, useFetch } from '../ui.tsx';
 import { schemaFields, type FormSchema } from './SchemaForm.tsx';
 
@@ -68,8 +68,15 @@ export function ApplicantFacts({ dossier: d }: { dossier: Dossier }) {
   const a = d.applicant;
   return (
     <dl className="info-grid">
-      <div><dt>Họ và tên</dt><dd>{a.name}</dd></div>
-      <div><dt>Số định danh cá nhân</dt><dd>{a.idNumber}</dd></div>
+      {d.representation && <div className="wide"><dt>Người nộp</dt><dd>{d.representation}</dd></div>}
+      {a.kind === 'organisation' ? <>
+        <div><dt>Tên tổ chức, doanh nghiệp</dt><dd>{a.name}</dd></div>
+        <div><dt>Mã số thuế</dt><dd>{a.taxCode}</dd></div>
+      </> : <>
+        <div><dt>Họ và tên</dt><dd>{a.name}</dd></div>
+        <div><dt>Số định danh cá nhân</dt><dd>{a.idNumber}</dd></div>
+        {a.birthDate && <div><dt>Ngày sinh</dt><dd>{formatDay(a.birthDate)}</dd></div>}
+      </>}
       <div className="wide"><dt>Địa chỉ</dt><dd>{a.address || '—'}</dd></div>
       <div><dt>Số điện thoại</dt><dd>{a.phone || '—'}</dd></div>
       <div><dt>Thư điện tử</dt><dd>{a.email || '—'}</dd></div>
@@ -83,7 +90,7 @@ export function FormDataFacts({ data, schema }: { data: Record<string, unknown>;
   const keys = [...titled.map((f) => f.key).filter((k) => k in data), ...Object.keys(data).filter((k) => !titled.some((f) => f.key === k))];
   if (!keys.length) return <p className="muted">Không có thông tin tờ khai.</p>;
   const label = (k: string) => titled.find((f) => f.key === k)?.label ?? k;
-  const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'Có' : 'Không') : /^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? String(v).split('-').reverse().join('/') : String(v));
+  const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'Có' : 'Không') : /^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? formatDay(String(v)) : String(v));
   return (
     <dl className="info-grid">
       {keys.map((k) => <div key={k}><dt>{label(k)}</dt><dd>{show(data[k])}</dd></div>)}
@@ -99,7 +106,7 @@ export function FileTable({ dossier: d }: { dossier: Dossier }) {
       <tbody>
         {d.files.map((f) => (
           <tr key={f.id}>
-            <td data-label="Thành phần hồ sơ" className="main-cell">{f.componentName ?? `Thành phần số ${f.componentIndex + 1}`}</td>
+            <td data-label="Thành phần hồ sơ" className="main-cell">{f.componentName ?? `Thành phần số ${(f.componentIndex ?? 0) + 1}`}</td>
             <td data-label="Tệp">
               <a href={`/api/v1/dossiers/${d.id}/files/${f.id}`} download={f.name}>{f.name}</a>
               {f.digitised && <> <Badge tone="blue" title="Bản quét do cán bộ số hóa tại quầy">Số hóa</Badge></>}

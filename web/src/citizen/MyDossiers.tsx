@@ -1,5 +1,8 @@
 // Hồ sơ của tôi: the signed-in citizen's dossiers, newest first.
 import type { DossierSummary } from '../api.ts';
+
+/** A listed dossier names whom it is for when that is not the citizen (another person, an organisation). */
+type MyDossier = DossierSummary & { applicant: { kind: 'person' | 'organisation'; name: string; taxCode: string | null; representation: string | null } };
 import { formatInstant } from '../format.ts';
 import { Link } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
@@ -12,7 +15,7 @@ export function MyDossiersPage() {
 
 function MyDossiers() {
   usePageTitle('Hồ sơ của tôi');
-  const list = useFetch<{ items: DossierSummary[] }>('/api/v1/citizen/dossiers');
+  const list = useFetch<{ items: MyDossier[] }>('/api/v1/citizen/dossiers');
   const items = list.data?.items;
   return (
     <div className="container page">
@@ -37,7 +40,8 @@ function MyDossiers() {
             {items.map((d) => (
               <tr key={d.id}>
                 <td data-label="Mã hồ sơ" className="main-cell nowrap"><Link to={`/ho-so-cua-toi/${d.id}`}>{d.code}</Link></td>
-                <td data-label="Thủ tục">{d.procedure.name}</td>
+                <td data-label="Thủ tục">{d.procedure.name}
+                  {d.applicant.representation && <span className="muted small"> — cho {d.applicant.name}{d.applicant.taxCode ? ` (mã số thuế ${d.applicant.taxCode})` : ''}</span>}</td>
                 <td data-label="Tình trạng"><StatusBadge status={d.status} name={d.statusName} /></td>
                 <td data-label="Ngày nộp" className="nowrap">{formatInstant(d.submittedAt)}</td>
                 <td data-label="Ngày tiếp nhận" className="nowrap">{d.receivedAt ? formatInstant(d.receivedAt) : '—'}</td>

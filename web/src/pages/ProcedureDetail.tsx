@@ -56,6 +56,9 @@ export function ProcedureDetail({ id }: { id: string }) {
       {(c.onlineLevel === 'full' || c.onlineLevel === 'partial') && (
         <p><Link className="btn btn-primary" to={`/nop-ho-so/${encodeURIComponent(data.id)}`}>Nộp hồ sơ trực tuyến</Link></p>
       )}
+      {c.onlineLevel !== 'offline' && c.minIdentityLevel && (
+        <p className="alert alert-info" role="note">Nộp trực tuyến thủ tục này cần đăng nhập bằng tài khoản định danh điện tử mức {c.minIdentityLevel} (VNeID).</p>
+      )}
 
       <Section id="thong-tin-chung" title="Thông tin chung">
         <dl className="info-grid">
