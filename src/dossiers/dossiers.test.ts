@@ -306,6 +306,74 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await owner({ url: `/api/v1/dossiers/${id}` })).json().status, 1);
   });
 
+  test('permission first: outsiders get an unknown id\'s answer for every action in every state; a visible role-less actor 403, never 409', async () => {
+    const owner = await citizenSignIn(ctx.app, '092190001212', 'Mai Văn Mười');
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
+    const leader = await signIn(ctx.app, 'caikhe.lanhdao');
+    const department = await signIn(ctx.app, 'stp.chuyenvien');
+    const online = async () => (await submit(owner, 'online')).json().id as string;
+    const atCounter = async () => (await submit(counter, 'counter')).json().id as string;
+    const done = async () => {
+      const id = await atCounter();
+      await expectOk(act(specialist, id, { action: 'forward', toAgencyId: ids['H13.11'] }));
+      await expectOk(act(department, id, { action: 'forward' }));
+      await expectOk(act(leader, id, { action: 'forward' }));
+      return id;
+    };
+    // One dossier in each national status.
+    const byStatus: Record<number, string> = {
+      1: await online(),
+      2: await atCounter(),
+      3: await online(),
+      4: await atCounter(),
+      5: await online(),
+      6: await atCounter(),
+      7: await online(),
+      8: await atCounter(),
+      9: await done(),
+      10: await done(),
+    };
+    await expectOk(act(counter, byStatus[3], { action: 'refuse', reasons: ['Không thuộc thẩm quyền'] }));
+    await expectOk(act(specialist, byStatus[4], { action: 'forward', toAgencyId: ids['H13.11'] }));
+    await expectOk(act(counter, byStatus[5], { action: 'request_supplement', reasons: ['Bổ sung giấy chứng sinh'] }));
+    await expectOk(act(specialist, byStatus[6], { action: 'request_payment', amount: 30000 }));
+    await expectOk(act(owner, byStatus[7], { action: 'withdraw', reason: 'Nộp nhầm' }));
+    await expectOk(act(counter, byStatus[8], { action: 'stop', reason: 'Hồ sơ giả mạo' }));
+    await expectOk(act(counter, byStatus[10], { action: 'return_result', method: 'counter' }));
+    for (const [status, id] of Object.entries(byStatus)) assert.equal((await dossierAs(counter, id)).status, Number(status));
+
+    const actions = [
+      { action: 'accept' }, { action: 'request_supplement', reasons: ['x'] }, { action: 'submit_supplement' }, { action: 'refuse', reasons: ['x'] },
+      { action: 'forward' }, { action: 'send_back', note: 'x' }, { action: 'consult', note: 'x' },
+      { action: 'apologize', reason: 'x', newDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      { action: 'return_result', method: 'counter' }, { action: 'request_payment', amount: 1000 }, { action: 'record_payment', reference: 'x' },
+      { action: 'withdraw', reason: 'x' }, { action: 'stop', reason: 'x' },
+    ];
+    const strangerCitizen = await citizenSignIn(ctx.app, '092190001313', 'Đặng Thị Mười Một');
+    const otherAgency = await signIn(ctx.app, 'ninhkieu.motcua');
+    const otherLeader = await signIn(ctx.app, 'ninhkieu.lanhdao');
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const who of [strangerCitizen, otherAgency, otherLeader]) {
+      for (const body of actions) {
+        const expected = await act(who, unknown, body);
+        assert.equal(expected.statusCode, 404, expected.body);
+        for (const [status, id] of Object.entries(byStatus)) {
+          const res = await act(who, id, body);
+          assert.deepEqual([res.statusCode, res.json()], [404, expected.json()], `${body.action} on status ${status}`);
+        }
+      }
+    }
+    // Nothing moved.
+    for (const [status, id] of Object.entries(byStatus)) assert.equal((await dossierAs(counter, id)).status, Number(status));
+    // Someone who sees the dossier but lacks the role learns nothing new either: 403 before the state could answer 409.
+    const ioc = await signIn(ctx.app, 'ioc');
+    assert.equal((await act(ioc, byStatus[3], { action: 'accept' })).statusCode, 403);
+    assert.equal((await act(owner, byStatus[3], { action: 'accept' })).statusCode, 403);
+    assert.equal((await act(specialist, byStatus[10], { action: 'return_result', method: 'counter' })).statusCode, 403);
+    assert.equal((await act(counter, byStatus[10], { action: 'return_result', method: 'counter' })).json().code, 'INVALID_TRANSITION');
+  });
+
   test('waiting for a fee stops the clock; recording the payment restarts it', async () => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');

@@ -4,7 +4,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
-import { inScope, type Actor, type Role } from '../shared/actor.ts';
+import { inScope, isSystemAdmin, type Actor, type Role } from '../shared/actor.ts';
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
@@ -209,50 +209,78 @@ export async function actAsSystem(tx: Queryable, dossierId: string, input: Syste
 
 type InTransaction = <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
 
+/** Who may take an action on a dossier as it stands: staff with one of `roles` in one of `agencies` (organisation ids), and the owner citizen when `owner`. */
+interface Permit { roles: Role[]; agencies: string[]; owner?: boolean }
+
+/** The permit of each action, from the dossier as it stands; null when no one can take it in this state (the state check answers). */
+function permitFor(action: Action['action'], d: Record<string, any>, step: WorkflowStep | undefined): Permit | null {
+  const desk = [d.receiving_agency_id, d.home_agency_id];
+  const handling: string[] = [d.agency_id];
+  switch (action) {
+    case 'accept': case 'refuse': case 'return_result': case 'record_payment':
+      return { roles: ['counter_officer'], agencies: desk };
+    case 'submit_supplement': case 'withdraw':
+      return { roles: ['counter_officer'], agencies: desk, owner: true };
+    case 'request_supplement': case 'request_payment':
+      return { roles: step ? [step.role, 'counter_officer'] : ['counter_officer'], agencies: [...handling, ...desk] };
+    case 'forward': case 'send_back':
+      return step ? { roles: [step.role], agencies: handling } : null;
+    case 'consult':
+      return { roles: ['specialist', 'unit_leader', 'agency_leader'], agencies: handling };
+    case 'apologize':
+      return { roles: ['agency_leader', 'unit_leader'], agencies: [...handling, d.home_agency_id] };
+    case 'stop':
+      return { roles: ['counter_officer', 'agency_leader'], agencies: [...handling, ...desk] };
+  }
+}
+
+/**
+ * Permission before state: someone who may not see the dossier gets the answer an unknown id gets (404); someone who
+ * sees it but may not take this action gets 403; only then can the state answer 409. A null permit leaves it to the state.
+ */
+async function authorize(db: Queryable, by: Who, d: Record<string, any>, permit: Permit | null) {
+  if (!(await canSee(db, by, d))) throw notFound('hồ sơ');
+  if (by.kind === 'citizen') {
+    if (!permit?.owner) throw forbidden('Thao tác này dành cho cán bộ.');
+    return;
+  }
+  if (!permit) return;
+  requireRole(by.actor, ...permit.roles);
+  const org = await organisationOf(db, by.actor.agencyId);
+  if (!permit.agencies.includes(org.id) && !isSystemAdmin(by.actor)) throw forbidden('Hồ sơ đang do cơ quan khác xử lý ở bước này.');
+}
+
 /** `by` null = the platform itself, which only takes SystemActions (actAsSystem's type keeps it there). */
 async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by: Who | null, dossierId: string, input: Action, expectedRevision?: number) {
   return inTransaction(async (tx) => {
     const [d] = await tx.query('SELECT * FROM dossiers WHERE id = $1 FOR UPDATE', [dossierId]);
     if (!d) throw notFound('hồ sơ');
+    const content = await getProcedureVersion(tx, d.procedure_id, d.procedure_version);
+    const step: WorkflowStep | undefined = d.step !== null ? content.workflow[d.step] : undefined;
+    if (by) await authorize(tx, by, d, permitFor(input.action, d, step));
     if (expectedRevision !== undefined && d.revision !== expectedRevision) {
       throw conflict('STALE_DOSSIER', 'Hồ sơ vừa được người khác cập nhật; vui lòng tải lại.');
     }
-    const content = await getProcedureVersion(tx, d.procedure_id, d.procedure_version);
     const now = new Date();
     const status = d.status as StatusCode;
-    const step: WorkflowStep | undefined = d.step !== null ? content.workflow[d.step] : undefined;
     // Được tiếp nhận (2) and Đang xử lý (4) are both "in the workflow"; the first step action moves 2 to 4.
     const inWorkflow = (status === Status.Received || status === Status.Processing) && step !== undefined;
     const event: EventInput = { action: input.action, from: status, to: status, fromStep: d.step, toStep: d.step, fromAgency: d.agency_id, toAgency: d.agency_id };
     const set: Record<string, unknown> = {};
-
-    // Who may act: staff of the handling organisation (or of the receiving desk for reception work) with the
-    // role the step names; citizens only on their own dossier.
-    const staff = async (roles: Role[], agencies: string[]) => {
-      if (by === null) return;
-      if (by.kind !== 'staff') throw forbidden();
-      requireRole(by.actor, ...roles);
-      const org = await organisationOf(tx, by.actor.agencyId);
-      if (!agencies.includes(org.id) && !by.actor.roles.includes('system_admin')) throw notFound('hồ sơ');
-    };
-    const owner = () => {
-      if (by?.kind !== 'citizen' || by.citizen.id !== d.citizen_id) throw notFound('hồ sơ');
-    };
-    const desk = [d.receiving_agency_id, d.home_agency_id];
     const resume = () => {
-      // The clock restarts: the appointment and the step's due time move by the working time spent waiting.
+      // The clock restarts: the appointments and the step's due time move by the working time spent waiting.
       const waited = calendar.workingHoursBetween(new Date(d.paused_at), now);
       set.paused_at = null;
       set.paused_hours = Number(d.paused_hours) + waited;
-      if (d.due_at) set.due_at = calendar.addWorkingHours(new Date(d.due_at), waited);
-      if (d.step_due_at) set.step_due_at = calendar.addWorkingHours(new Date(d.step_due_at), waited);
+      for (const column of ['due_at', 'original_due_at', 'step_due_at']) {
+        if (d[column]) set[column] = calendar.addWorkingHours(new Date(d[column]), waited);
+      }
       event.data = { waitedHours: waited };
     };
 
     switch (input.action) {
       case 'accept': {
         if (status !== Status.New) invalid(status, 'tiếp nhận');
-        await staff(['counter_officer'], desk);
         const dueAt = appointment(calendar, content, now);
         Object.assign(set, { status: Status.Received, received_at: now, due_at: dueAt, original_due_at: dueAt, step: 1,
           step_due_at: stepDueAt(calendar, content.workflow, 1, now) });
@@ -261,7 +289,6 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'request_supplement': {
         if (status !== Status.New && !inWorkflow) invalid(status, 'yêu cầu bổ sung');
-        await staff(status === Status.New ? ['counter_officer'] : [step!.role, 'counter_officer'], status === Status.New ? desk : [d.agency_id, ...desk]);
         // Only one request to supplement per dossier (Nghị định 118/2025/NĐ-CP).
         if (d.supplement_requests >= 1) throw conflict('SUPPLEMENT_ALREADY_REQUESTED', 'Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai.');
         Object.assign(set, { status: Status.SupplementRequested, paused_at: now, supplement_requests: d.supplement_requests + 1 });
@@ -271,7 +298,6 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       case 'submit_supplement': {
         if (status !== Status.SupplementRequested) invalid(status, 'nộp bổ sung');
         if (!by) throw forbidden();
-        if (by.kind === 'citizen') owner(); else await staff(['counter_officer'], desk);
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
         const back = request.data.resumeStatus as StatusCode;
         await attachFiles(tx, d.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
@@ -283,14 +309,12 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'refuse': {
         if (status !== Status.New && status !== Status.SupplementRequested) invalid(status, 'từ chối');
-        await staff(['counter_officer'], desk);
         Object.assign(set, { status: Status.Refused, finished_at: now, step: null, step_due_at: null, paused_at: null });
         Object.assign(event, { to: Status.Refused, toStep: null, note: input.reasons.join('\n'), data: { reasons: input.reasons } });
         break;
       }
       case 'forward': {
         if (!inWorkflow) invalid(status, 'chuyển xử lý');
-        await staff([step.role], [d.agency_id]);
         const stepResult = classifyFinished(now, new Date(d.step_due_at));
         const nextIndex = d.step + 1;
         const next = content.workflow[nextIndex];
@@ -308,7 +332,6 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'send_back': {
         if (!inWorkflow || d.step <= 1) invalid(status, 'trả lại bước trước');
-        await staff([step.role], [d.agency_id]);
         const previousIndex = d.step - 1;
         const [lastIn] = await tx.query(`SELECT from_agency FROM dossier_events WHERE dossier_id = $1 AND to_step = $2 AND action = 'forward' ORDER BY id DESC LIMIT 1`, [d.id, d.step]);
         const target = lastIn?.from_agency ?? d.home_agency_id;
@@ -318,13 +341,11 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'consult': {
         if (!OPEN.includes(status)) invalid(status, 'xin ý kiến');
-        await staff(['specialist', 'unit_leader', 'agency_leader'], [d.agency_id]);
         event.note = input.note;
         break;
       }
       case 'apologize': {
         if (!inWorkflow) invalid(status, 'xin lỗi và hẹn lại');
-        await staff(['agency_leader', 'unit_leader'], [d.agency_id, d.home_agency_id]);
         if (d.apologies >= 1) throw conflict('APOLOGY_ALREADY_ISSUED', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần thứ hai.');
         const due = new Date(d.due_at);
         // At least one working day before the deadline.
@@ -339,21 +360,18 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'return_result': {
         if (status !== Status.Done) invalid(status, 'trả kết quả');
-        await staff(['counter_officer'], desk);
         Object.assign(set, { status: Status.Returned, returned_at: now });
         Object.assign(event, { to: Status.Returned, note: input.note ?? null, data: { method: input.method } });
         break;
       }
       case 'request_payment': {
         if (!inWorkflow) invalid(status, 'yêu cầu thực hiện nghĩa vụ tài chính');
-        await staff([step!.role, 'counter_officer'], [d.agency_id, ...desk]);
         Object.assign(set, { status: Status.PaymentRequested, paused_at: now });
         Object.assign(event, { to: Status.PaymentRequested, note: input.note ?? null, data: { amount: input.amount, resumeStatus: status } });
         break;
       }
       case 'record_payment': {
         if (status !== Status.PaymentRequested) invalid(status, 'ghi nhận đã nộp phí');
-        await staff(['counter_officer'], desk);
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_payment' ORDER BY id DESC LIMIT 1`, [d.id]);
         resume();
         Object.assign(set, { status: request.data.resumeStatus });
@@ -363,14 +381,12 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'withdraw': {
         if (![Status.New, Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested].includes(status as never)) invalid(status, 'rút hồ sơ');
-        owner();
         Object.assign(set, { status: Status.WithdrawalRequested });
         Object.assign(event, { to: Status.WithdrawalRequested, note: input.reason });
         break;
       }
       case 'stop': {
         if (!OPEN.includes(status)) invalid(status, 'dừng xử lý');
-        await staff(['counter_officer', 'agency_leader'], [d.agency_id, ...desk]);
         Object.assign(set, { status: Status.Stopped, finished_at: now, step: null, step_due_at: null, paused_at: null });
         Object.assign(event, { to: Status.Stopped, toStep: null, note: input.reason });
         break;
@@ -412,19 +428,25 @@ async function watchedByIoc(db: Queryable, actor: Actor, homeAgencyId: string) {
   return Boolean(home && inScope(actor, home.path));
 }
 
-/** A dossier with its timeline, for its owner, for staff of the agencies it passes through, and for the IOC watching it. */
+/**
+ * Who may see a dossier: its owner citizen; staff of the agencies it passes through (handling, competent, receiving,
+ * or any it was transferred to or from); the IOC watching its competent agency; system administrators. Everyone else
+ * is answered as if it did not exist.
+ */
+async function canSee(db: Queryable, by: Who, d: Record<string, any>): Promise<boolean> {
+  if (by.kind === 'citizen') return d.citizen_id === by.citizen.id;
+  if (isSystemAdmin(by.actor) || (await watchedByIoc(db, by.actor, d.home_agency_id))) return true;
+  const org = await organisationOf(db, by.actor.agencyId);
+  const [{ involved }] = await db.query(
+    `SELECT $2::uuid IN ($3::uuid, $4::uuid, $5::uuid) OR EXISTS (SELECT 1 FROM dossier_events WHERE dossier_id = $1 AND $2::uuid IN (from_agency, to_agency)) AS involved`,
+    [d.id, org.id, d.agency_id, d.home_agency_id, d.receiving_agency_id]);
+  return involved;
+}
+
+/** A dossier with its timeline, for whoever may see it (canSee). */
 export async function getDossier(db: Queryable, by: Who, id: string) {
   const [d] = await db.query('SELECT * FROM dossiers WHERE id = $1', [id]);
-  if (!d) throw notFound('hồ sơ');
-  if (by.kind === 'citizen') {
-    if (d.citizen_id !== by.citizen.id) throw notFound('hồ sơ');
-  } else if (!by.actor.roles.includes('system_admin') && !(await watchedByIoc(db, by.actor, d.home_agency_id))) {
-    const org = await organisationOf(db, by.actor.agencyId);
-    const [{ involved }] = await db.query(
-      `SELECT $2::uuid IN ($3::uuid, $4::uuid, $5::uuid) OR EXISTS (SELECT 1 FROM dossier_events WHERE dossier_id = $1 AND $2::uuid IN (from_agency, to_agency)) AS involved`,
-      [d.id, org.id, d.agency_id, d.home_agency_id, d.receiving_agency_id]);
-    if (!involved) throw notFound('hồ sơ');
-  }
+  if (!d || !(await canSee(db, by, d))) throw notFound('hồ sơ');
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
