@@ -401,9 +401,28 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await dossierAs(c, w)).statusName, 'Dừng xử lý');
 
     const r = (await submit(c, 'online')).json().id;
+    const early = await act(counter, r, { action: 'stop', reason: 'Chưa tiếp nhận' });
+    assert.deepEqual([early.statusCode, early.json().code], [409, 'INVALID_TRANSITION'], 'before acceptance a dossier is refused, not stopped');
     await expectOk(act(counter, r, { action: 'refuse', reasons: ['Không thuộc thẩm quyền giải quyết'] }));
     assert.equal((await dossierAs(c, r)).status, 3);
     assert.equal((await act(counter, r, { action: 'accept' })).json().code, 'INVALID_TRANSITION');
+
+    // Refusal (Mẫu 03) only at reception: after acceptance it is 409, also while a supplement asked later is awaited.
+    const accepted = (await submit(c, 'online')).json().id;
+    await expectOk(act(counter, accepted, { action: 'request_supplement', reasons: ['Bổ sung tờ khai'] }));
+    await expectOk(act(counter, accepted, { action: 'refuse', reasons: ['Không bổ sung được'] }));
+    assert.equal((await dossierAs(c, accepted)).status, 3, 'a supplement asked at reception can still end in refusal');
+    const later = (await submit(counter, 'counter')).json().id;
+    for (const status of [2, 5]) {
+      if (status === 5) await expectOk(act(counter, later, { action: 'request_supplement', reasons: ['Bổ sung bản sao'] }));
+      const refused = await act(counter, later, { action: 'refuse', reasons: ['Không đủ điều kiện'] });
+      assert.deepEqual([refused.statusCode, refused.json().code], [409, 'INVALID_TRANSITION']);
+      assert.equal((await dossierAs(counter, later)).status, status);
+    }
+    await expectOk(act(counter, later, { action: 'stop', reason: 'Không đủ điều kiện giải quyết' }));
+    const stopped = await dossierAs(counter, later);
+    assert.deepEqual([stopped.status, stopped.events.at(-1).action, stopped.events.at(-1).note], [8, 'stop', 'Không đủ điều kiện giải quyết']);
+    assert.ok(stopped.events.at(-1).data.waitedHours >= 0, 'the time spent waiting for the supplement is not counted against it');
 
     const a = (await submit(counter, 'counter')).json().id;
     const d = await dossierAs(counter, a);

@@ -18,7 +18,8 @@ import { reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
-import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
+import { classifyFinished, classifyOpen, dossierCode, dossierTimeliness, judgedDueAt, maskName, OPEN_RECEIVED, Status, STATUS_NAMES, vietnamDate,
+  type StatusCode, type TimingRow } from './rules.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -267,15 +268,27 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
     const inWorkflow = (status === Status.Received || status === Status.Processing) && step !== undefined;
     const event: EventInput = { action: input.action, from: status, to: status, fromStep: d.step, toStep: d.step, fromAgency: d.agency_id, toAgency: d.agency_id };
     const set: Record<string, unknown> = {};
+    /** The clock restarts: the appointments and the step's due time move by the working time spent waiting (returned). */
     const resume = () => {
-      // The clock restarts: the appointments and the step's due time move by the working time spent waiting.
       const waited = calendar.workingHoursBetween(new Date(d.paused_at), now);
       set.paused_at = null;
       set.paused_hours = Number(d.paused_hours) + waited;
       for (const column of ['due_at', 'original_due_at', 'step_due_at']) {
         if (d[column]) set[column] = calendar.addWorkingHours(new Date(d[column]), waited);
       }
-      event.data = { waitedHours: waited };
+      return waited;
+    };
+    const later: EventInput[] = [];
+    /**
+     * Dừng xử lý (status 8, Thông báo dừng giải quyết hồ sơ, Mẫu 05 from this event's note). It ends the dossier now; time
+     * spent waiting for the citizen until now is not counted against it.
+     */
+    const stop = (from: StatusCode, note: string) => {
+      const waitedHours = d.paused_at ? resume() : 0;
+      Object.assign(set, { status: Status.Stopped, finished_at: now, step: null, step_due_at: null, paused_at: null });
+      const e: EventInput = { action: 'stop', from, to: Status.Stopped, fromStep: d.step, toStep: null, fromAgency: d.agency_id, toAgency: d.agency_id, note,
+        data: { waitedHours, withdrawal: from === Status.WithdrawalRequested } };
+      if (input.action === 'stop') Object.assign(event, e); else later.push(e);
     };
 
     switch (input.action) {
@@ -301,13 +314,13 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
         const back = request.data.resumeStatus as StatusCode;
         await attachFiles(tx, d.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
-        resume();
         Object.assign(set, { status: back });
-        Object.assign(event, { to: back, note: input.note ?? null });
-        event.data = { ...event.data, files: (input.files ?? []).length };
+        Object.assign(event, { to: back, note: input.note ?? null, data: { waitedHours: resume(), files: (input.files ?? []).length } });
         break;
       }
       case 'refuse': {
+        // Only at reception (Mẫu 03): once accepted, a dossier is stopped instead (Mẫu 05) and stays in the statistics.
+        if (d.received_at) throw conflict('INVALID_TRANSITION', 'Hồ sơ đã được tiếp nhận nên không thể từ chối tiếp nhận; hãy dừng xử lý (Thông báo dừng giải quyết hồ sơ).');
         if (status !== Status.New && status !== Status.SupplementRequested) invalid(status, 'từ chối');
         Object.assign(set, { status: Status.Refused, finished_at: now, step: null, step_due_at: null, paused_at: null });
         Object.assign(event, { to: Status.Refused, toStep: null, note: input.reasons.join('\n'), data: { reasons: input.reasons } });
@@ -321,8 +334,8 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
         if (!next) {
           // The last step done: the result is issued (Đã xử lý xong) and goes back to the one-stop desk.
           Object.assign(set, { status: Status.Done, finished_at: now, step: null, step_due_at: null, agency_id: d.home_agency_id });
-          Object.assign(event, { action: 'approve', to: Status.Done, toStep: null, toAgency: d.home_agency_id,
-            data: { stepResult, result: classifyFinished(now, new Date(d.due_at), d.supplement_requests) } });
+          Object.assign(event, { action: 'approve', to: Status.Done, toStep: null, toAgency: d.home_agency_id, note: input.note ?? null,
+            data: { stepResult, result: classifyFinished(now, judgedDueAt(d)!, d.supplement_requests) } });
           break;
         }
         const target = next.transferTo ? await transferTarget(tx, next, input.toAgencyId) : d.home_agency_id;
@@ -373,22 +386,27 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       case 'record_payment': {
         if (status !== Status.PaymentRequested) invalid(status, 'ghi nhận đã nộp phí');
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_payment' ORDER BY id DESC LIMIT 1`, [d.id]);
-        resume();
         Object.assign(set, { status: request.data.resumeStatus });
-        Object.assign(event, { to: request.data.resumeStatus, note: input.note ?? null });
-        event.data = { ...event.data, reference: input.reference, amount: request.data.amount };
+        Object.assign(event, { to: request.data.resumeStatus, note: input.note ?? null,
+          data: { waitedHours: resume(), reference: input.reference, amount: request.data.amount } });
         break;
       }
       case 'withdraw': {
         if (![Status.New, Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested].includes(status as never)) invalid(status, 'rút hồ sơ');
         Object.assign(set, { status: Status.WithdrawalRequested });
         Object.assign(event, { to: Status.WithdrawalRequested, note: input.reason });
+        // Asked in person at the counter (Nghị định 118/2025, art. 21(1)): the officer records the request and stops
+        // the dossier at once; a request made online waits for an officer's stop.
+        if (by?.kind === 'staff') stop(Status.WithdrawalRequested, `Công dân yêu cầu rút hồ sơ: ${input.reason}`);
         break;
       }
       case 'stop': {
-        if (!OPEN.includes(status)) invalid(status, 'dừng xử lý');
-        Object.assign(set, { status: Status.Stopped, finished_at: now, step: null, step_due_at: null, paused_at: null });
-        Object.assign(event, { to: Status.Stopped, toStep: null, note: input.reason });
+        // Dừng xử lý: an accepted dossier, or a withdrawal the citizen asked for; before acceptance, refuse instead.
+        if (status !== Status.WithdrawalRequested && !(d.received_at && OPEN_RECEIVED.includes(status))) {
+          if (OPEN.includes(status)) throw conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.');
+          invalid(status, 'dừng xử lý');
+        }
+        stop(status, input.reason);
         break;
       }
     }
@@ -398,7 +416,7 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
         `UPDATE dossiers SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`,
         [d.id, ...columns.map((c) => set[c])]);
     }
-    await recordEvent(tx, d.id, by, event);
+    for (const e of [event, ...later]) await recordEvent(tx, d.id, by, e);
     return { id: d.id as string, code: d.code as string };
   });
 }
@@ -456,7 +474,6 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
 
 function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar, riskShare: number) {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  const open = OPEN.includes(d.status);
   const now = new Date();
   return {
     id: d.id, code: d.code, status: d.status as StatusCode, statusName: STATUS_NAMES[d.status as StatusCode], channel: d.channel,
@@ -466,9 +483,7 @@ function describe(d: Record<string, any>, content: ProcedureContent, calendar: W
     stepDueAt: iso(d.step_due_at), submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
     originalDueAt: iso(d.original_due_at), finishedAt: iso(d.finished_at), returnedAt: iso(d.returned_at),
     supplementRequests: d.supplement_requests, apologies: d.apologies, pausedHours: Number(d.paused_hours), revision: d.revision,
-    timeliness: d.finished_at && d.due_at && [Status.Done, Status.Returned].includes(d.status)
-      ? classifyFinished(new Date(d.finished_at), new Date(d.due_at), d.supplement_requests)
-      : open && d.due_at && !d.paused_at ? classifyOpen(calendar, new Date(d.received_at), new Date(d.due_at), now, riskShare) : null,
+    timeliness: dossierTimeliness(d as TimingRow, calendar, now, riskShare),
   };
 }
 

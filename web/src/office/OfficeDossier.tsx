@@ -68,9 +68,11 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
   );
 }
 
-type ActionKey = 'accept' | 'request_supplement' | 'refuse' | 'forward' | 'send_back' | 'consult' | 'apologize' | 'return_result' | 'stop';
+type ActionKey = 'accept' | 'request_supplement' | 'refuse' | 'forward' | 'send_back' | 'consult' | 'apologize' | 'return_result' | 'withdraw' | 'stop';
 
-const OPEN = [1, 2, 4, 5, 6, 7];
+/** Statuses a withdrawal can be asked in, and those an accepted dossier can be stopped in. */
+const WITHDRAWABLE = [1, 2, 4, 5, 6];
+const STOPPABLE = [2, 4, 5, 6];
 const LEADERS: Role[] = ['specialist', 'unit_leader', 'agency_leader'];
 
 /** The actions this officer may take now, in the order they are usually taken. */
@@ -79,9 +81,9 @@ function available(d: Dossier, me: Me, workflow: WorkflowStep[] | undefined): { 
   const inWorkflow = (d.status === 2 || d.status === 4) && d.step !== null;
   const last = inWorkflow && workflow !== undefined && d.step! + 1 >= workflow.length;
   const list: { key: ActionKey; label: string; danger?: boolean }[] = [];
-  if (d.status === 1 && has('counter_officer')) {
-    list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' }, { key: 'refuse', label: 'Từ chối', danger: true });
-  }
+  if (d.status === 1 && has('counter_officer')) list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' });
+  // Refusal only at reception, before acceptance; afterwards the dossier is stopped (Mẫu 05).
+  if ((d.status === 1 || d.status === 5) && !d.receivedAt && has('counter_officer')) list.push({ key: 'refuse', label: 'Từ chối tiếp nhận', danger: true });
   if (inWorkflow) {
     if (has(d.stepRole)) list.push({ key: 'forward', label: last ? 'Phê duyệt kết quả' : 'Chuyển bước tiếp theo' });
     if (has(d.stepRole) && d.step! > 1) list.push({ key: 'send_back', label: 'Trả lại bước trước' });
@@ -90,7 +92,9 @@ function available(d: Dossier, me: Me, workflow: WorkflowStep[] | undefined): { 
     if (has('agency_leader', 'unit_leader') && d.apologies < 1) list.push({ key: 'apologize', label: 'Xin lỗi và hẹn lại' });
   }
   if (d.status === 9 && has('counter_officer')) list.push({ key: 'return_result', label: 'Trả kết quả' });
-  if (OPEN.includes(d.status) && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Dừng xử lý', danger: true });
+  if (d.status === 7 && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Xác nhận rút hồ sơ', danger: true });
+  if (STOPPABLE.includes(d.status) && d.receivedAt && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Dừng xử lý', danger: true });
+  if (WITHDRAWABLE.includes(d.status) && has('counter_officer')) list.push({ key: 'withdraw', label: 'Công dân rút hồ sơ tại quầy', danger: true });
   return list;
 }
 
@@ -98,6 +102,7 @@ const DONE: Record<ActionKey, string> = {
   accept: 'Đã tiếp nhận hồ sơ.', request_supplement: 'Đã gửi yêu cầu bổ sung, hoàn thiện hồ sơ.', refuse: 'Đã từ chối tiếp nhận hồ sơ.',
   forward: 'Đã chuyển hồ sơ.', send_back: 'Đã trả hồ sơ về bước trước.', consult: 'Đã ghi nhận xin ý kiến.',
   apologize: 'Đã phát hành phiếu xin lỗi và hẹn lại ngày trả kết quả.', return_result: 'Đã trả kết quả.', stop: 'Đã dừng xử lý hồ sơ.',
+  withdraw: 'Đã ghi nhận công dân rút hồ sơ và dừng xử lý.',
 };
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -171,8 +176,8 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
         body.method = method;
         if (note) body.note = note;
         break;
-      case 'stop':
-        if (!note) problems.text = 'Vui lòng nêu lý do dừng xử lý.';
+      case 'stop': case 'withdraw':
+        if (!note) problems.text = open === 'stop' ? 'Vui lòng nêu lý do dừng xử lý.' : 'Vui lòng ghi lý do công dân rút hồ sơ.';
         body.reason = note;
         break;
     }
@@ -188,10 +193,12 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
     request_supplement: 'Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung) (bắt buộc)', refuse: 'Lý do từ chối tiếp nhận (mỗi dòng một lý do) (bắt buộc)',
     forward: 'Ý kiến xử lý', send_back: 'Lý do trả lại (bắt buộc)', consult: 'Nội dung xin ý kiến (bắt buộc)',
     apologize: 'Lý do chậm trả kết quả (bắt buộc)', return_result: 'Ghi chú', stop: 'Lý do dừng xử lý (bắt buộc)',
+    withdraw: 'Lý do công dân rút hồ sơ (bắt buộc)',
   };
   const confirm: Partial<Record<ActionKey, string>> = {
     request_supplement: 'Gửi yêu cầu bổ sung', refuse: 'Xác nhận từ chối', forward: 'Xác nhận chuyển', send_back: 'Xác nhận trả lại',
     consult: 'Gửi xin ý kiến', apologize: 'Phát hành phiếu xin lỗi', return_result: 'Xác nhận trả kết quả', stop: 'Xác nhận dừng xử lý',
+    withdraw: 'Ghi nhận rút hồ sơ',
   };
   const current = actions.find((a) => a.key === open);
   return (
