@@ -543,9 +543,12 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
 
 /** What staff see besides the dossier: who the current step is assigned to, and the questions asked about it (xin ý kiến). */
 async function staffView(db: Queryable, actor: Actor, d: Record<string, any>) {
-  const consultations = await db.query('SELECT * FROM dossier_consultations WHERE dossier_id = $1 ORDER BY asked_at, id', [d.id]);
-  const people = await staffMembers(db, [d.assignee_id, ...consultations.flatMap((c) => [c.asked_by, c.officer_id, c.answered_by])].filter(Boolean));
-  const names = await agencyNames(db, consultations.map((c) => c.agency_id).filter(Boolean));
+const asked = await db.query('SELECT * FROM dossier_consultations WHERE dossier_id = $1 ORDER BY asked_at', [d.id]);
+  const people = await staffMembers(db, [d.assignee_id, ...asked.flatMap((c) => [c.asked_by, c.officer_id, c.answered_by])].filter(Boolean));
+  const names = await agencyNames(db, asked.map((c) => c.agency_id).filter(Boolean));
+  // Questions asked together (one time) are listed named officers first, then units, each by name.
+  const target = (c: Record<string, any>) => `${c.officer_id ? 0 : 1}${c.officer_id ? people.get(c.officer_id)?.fullName : names.get(c.agency_id)}`;
+  const consultations = [...asked].sort((a, b) => new Date(a.asked_at).getTime() - new Date(b.asked_at).getTime() || target(a).localeCompare(target(b), 'vi'));
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   const person = (id: string | null) => (id ? { id, name: people.get(id)?.fullName ?? '' } : null);
   return {
