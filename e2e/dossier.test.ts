@@ -131,6 +131,40 @@ test('file a birth registration online; the counter receives it, the specialist 
     await officer.getByRole('link', { name: 'Tải sổ theo dõi', exact: true }).click();
     assert.match((await download).suggestedFilename(), /\.xlsx$/);
 
+    // ---- on a 360 px phone the chairman opens the assignment and consultation controls, asks the department's officer ----
+    const phone = await (await e2e.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    try {
+      await staffSignIn(phone, 'caikhe.lanhdao');
+      await phone.getByRole('link', { name: code, exact: true }).click();
+      await phone.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+      await phone.getByRole('button', { name: 'Phân công', exact: true }).click();
+      await phone.getByRole('option', { name: /Chủ tịch UBND Phường Cái Khế/ }).waitFor({ state: 'attached' });
+      await noSidewaysScroll(phone, 'the assignment form');
+      await phone.getByRole('button', { name: 'Xin ý kiến', exact: true }).click();
+      await phone.getByLabel('Cơ quan, đơn vị', { exact: true }).selectOption({ label: 'Sở Tư pháp' });
+      const officerSelect = phone.getByLabel('Cán bộ (để trống: gửi cả đơn vị)', { exact: true });
+      await phone.getByRole('option', { name: /Lý Thị Mỹ Duyên/ }).waitFor({ state: 'attached' });
+      await officerSelect.selectOption({ label: 'Lý Thị Mỹ Duyên — Phòng Hành chính tư pháp' });
+      await phone.getByRole('button', { name: 'Thêm vào danh sách', exact: true }).click();
+      const due = new Date(Date.now() + 3 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 16);
+      await phone.getByLabel('Hạn trả lời (bắt buộc)', { exact: true }).fill(due);
+      await phone.getByLabel('Nội dung xin ý kiến (bắt buộc)', { exact: true }).fill('Đề nghị Sở Tư pháp cho ý kiến về giấy chứng sinh.');
+      await noSidewaysScroll(phone, 'the consultation form');
+      await phone.getByRole('button', { name: 'Gửi xin ý kiến', exact: true }).click();
+      await phone.getByText('Đã gửi xin ý kiến.', { exact: true }).waitFor();
+      await phone.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
+      // The consulted officer finds it in their inbox and answers.
+      await staffSignIn(phone, 'stp.chuyenvien');
+      await phone.getByRole('link', { name: code, exact: true }).click();
+      await phone.getByLabel('Ý kiến của bạn (bắt buộc)', { exact: true }).fill('Giấy chứng sinh hợp lệ.');
+      await phone.getByRole('button', { name: 'Gửi ý kiến', exact: true }).click();
+      await phone.getByText('Đã gửi ý kiến.', { exact: true }).waitFor();
+      assert.match(await phone.locator('section', { has: phone.getByRole('heading', { name: 'Xin ý kiến' }) }).innerText(), /Giấy chứng sinh hợp lệ\./);
+      await noSidewaysScroll(phone, 'the answered consultation');
+    } finally {
+      await phone.context().close();
+    }
+
     // ---- back to the citizen: the same session shows the new status ----
     await citizen.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Hồ sơ của tôi', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();

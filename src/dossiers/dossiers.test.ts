@@ -9,6 +9,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import { classifyFinished, dossierCode, maskName, yymmdd } from './rules.ts';
+import { createUser } from '../identity/service.ts';
+import { DEMO_PASSWORD } from '../demo/seed.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -311,6 +313,147 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await owner({ url: `/api/v1/dossiers/${id}` })).json().status, 1);
   });
 
+  test('permission first: outsiders get an unknown id\'s answer for every action in every state; a visible role-less actor 403, never 409', async () => {
+    const owner = await citizenSignIn(ctx.app, '092190001212', 'Mai Văn Mười');
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
+    const leader = await signIn(ctx.app, 'caikhe.lanhdao');
+    const department = await signIn(ctx.app, 'stp.chuyenvien');
+    const online = async () => (await submit(owner, 'online')).json().id as string;
+    const atCounter = async () => (await submit(counter, 'counter')).json().id as string;
+    const done = async () => {
+      const id = await atCounter();
+      await expectOk(act(specialist, id, { action: 'forward', toAgencyId: ids['H13.11'] }));
+      await expectOk(act(department, id, { action: 'forward' }));
+      await expectOk(act(leader, id, { action: 'forward' }));
+      return id;
+    };
+    // One dossier in each national status.
+    const byStatus: Record<number, string> = {
+      1: await online(),
+      2: await atCounter(),
+      3: await online(),
+      4: await atCounter(),
+      5: await online(),
+      6: await atCounter(),
+      7: await online(),
+      8: await atCounter(),
+      9: await done(),
+      10: await done(),
+    };
+    await expectOk(act(counter, byStatus[3], { action: 'refuse', reasons: ['Không thuộc thẩm quyền'] }));
+    await expectOk(act(specialist, byStatus[4], { action: 'forward', toAgencyId: ids['H13.11'] }));
+    await expectOk(act(counter, byStatus[5], { action: 'request_supplement', reasons: ['Bổ sung giấy chứng sinh'] }));
+    await expectOk(act(specialist, byStatus[6], { action: 'request_payment', amount: 30000 }));
+    await expectOk(act(owner, byStatus[7], { action: 'withdraw', reason: 'Nộp nhầm' }));
+    await expectOk(act(counter, byStatus[8], { action: 'stop', reason: 'Hồ sơ giả mạo' }));
+    await expectOk(act(counter, byStatus[10], { action: 'return_result', method: 'counter' }));
+    for (const [status, id] of Object.entries(byStatus)) assert.equal((await dossierAs(counter, id)).status, Number(status));
+
+    const actions = [
+      { action: 'accept' }, { action: 'request_supplement', reasons: ['x'] }, { action: 'submit_supplement' }, { action: 'refuse', reasons: ['x'] },
+      { action: 'forward' }, { action: 'send_back', note: 'x' }, { action: 'assign', assigneeId: '00000000-0000-4000-8000-000000000001' },
+      { action: 'consult', note: 'x', dueAt: new Date(Date.now() + 86_400_000).toISOString(), agencyIds: [ids.H13] },
+      { action: 'answer_consultation', consultationId: '00000000-0000-4000-8000-000000000002', answer: 'x' },
+      { action: 'apologize', reason: 'x', newDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      { action: 'return_result', method: 'counter' }, { action: 'request_payment', amount: 1000 }, { action: 'record_payment', reference: 'x' },
+      { action: 'withdraw', reason: 'x' }, { action: 'stop', reason: 'x' },
+    ];
+    const strangerCitizen = await citizenSignIn(ctx.app, '092190001313', 'Đặng Thị Mười Một');
+    const otherAgency = await signIn(ctx.app, 'ninhkieu.motcua');
+    const otherLeader = await signIn(ctx.app, 'ninhkieu.lanhdao');
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const who of [strangerCitizen, otherAgency, otherLeader]) {
+      for (const body of actions) {
+        const expected = await act(who, unknown, body);
+        assert.equal(expected.statusCode, 404, expected.body);
+        for (const [status, id] of Object.entries(byStatus)) {
+          const res = await act(who, id, body);
+          assert.deepEqual([res.statusCode, res.json()], [404, expected.json()], `${body.action} on status ${status}`);
+        }
+      }
+    }
+    // Nothing moved.
+    for (const [status, id] of Object.entries(byStatus)) assert.equal((await dossierAs(counter, id)).status, Number(status));
+    // Someone who sees the dossier but lacks the role learns nothing new either: 403 before the state could answer 409.
+    const ioc = await signIn(ctx.app, 'ioc');
+    assert.equal((await act(ioc, byStatus[3], { action: 'accept' })).statusCode, 403);
+    assert.equal((await act(owner, byStatus[3], { action: 'accept' })).statusCode, 403);
+    assert.equal((await act(specialist, byStatus[10], { action: 'return_result', method: 'counter' })).statusCode, 403);
+    assert.equal((await act(counter, byStatus[10], { action: 'return_result', method: 'counter' })).json().code, 'INVALID_TRANSITION');
+  });
+
+  test('work to a named officer: a step assigned and reassigned, opinions asked of officers and units with a deadline, answers and the approval note in the history', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
+    const leader = await signIn(ctx.app, 'caikhe.lanhdao');
+    const department = await signIn(ctx.app, 'stp.chuyenvien');
+    const builder = await signIn(ctx.app, 'sxd.chuyenvien');
+    const outsider = await signIn(ctx.app, 'sct.chuyenvien');
+    const [{ id: commune }] = await ctx.db.query(`SELECT id FROM agencies WHERE code = 'H13.102'`);
+    const colleague = await createUser(ctx.db, null, { username: 'caikhe.chuyenvien2', password: DEMO_PASSWORD, fullName: 'Huỳnh Thị Thảo', roles: ['specialist'], agencyId: commune });
+    const second = await signIn(ctx.app, 'caikhe.chuyenvien2');
+    const userId = async (username: string) => (await ctx.db.query('SELECT id FROM users WHERE username = $1', [username]))[0].id as string;
+    const first = await userId('caikhe.chuyenvien');
+    const { id } = (await submit(counter, 'counter')).json();
+    const inboxOf = async (who: Requester) => (await who({ url: '/api/v1/inbox' })).json().items.find((d: any) => d.id === id);
+
+    // Who can take the step: the specialists of the commune, not its leader or counter officer.
+    const eligible = (await leader({ url: `/api/v1/dossiers/${id}/staff` })).json().items.map((m: any) => m.fullName).sort();
+    assert.deepEqual(eligible, ['Công chức tư pháp - hộ tịch Phường Cái Khế', 'Huỳnh Thị Thảo']);
+    assert.equal((await outsider({ url: `/api/v1/dossiers/${id}/staff` })).statusCode, 404);
+
+    // The one-stop officer names the first officer; only a leader reassigns; the assignee must hold the step's role here.
+    await expectOk(act(counter, id, { action: 'assign', assigneeId: first }));
+    assert.equal((await act(counter, id, { action: 'assign', assigneeId: colleague.id })).statusCode, 403);
+    assert.equal((await act(leader, id, { action: 'assign', assigneeId: await userId('caikhe.lanhdao') })).json().code, 'INVALID_ASSIGNEE');
+    assert.equal((await act(leader, id, { action: 'assign', assigneeId: await userId('stp.chuyenvien') })).json().code, 'INVALID_ASSIGNEE');
+    assert.equal((await inboxOf(specialist))?.waitingForMe, true);
+    assert.equal(await inboxOf(second), undefined, 'assigned to someone else: not in a colleague\'s inbox');
+    assert.equal((await inboxOf(leader))?.assigneeName, 'Công chức tư pháp - hộ tịch Phường Cái Khế', 'the leader sees every step and who has it');
+    await expectOk(act(leader, id, { action: 'assign', assigneeId: colleague.id, note: 'Đồng chí Tuyết đi công tác' }));
+    assert.equal(await inboxOf(specialist), undefined);
+    assert.equal((await inboxOf(second))?.waitingForMe, true);
+    assert.equal((await act(specialist, id, { action: 'forward', toAgencyId: ids['H13.11'] })).statusCode, 403, 'the step is the assignee\'s');
+
+    // Xin ý kiến: a named officer of a department and a whole unit, with a deadline.
+    const dueAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await expectOk(act(second, id, { action: 'consult', note: 'Đề nghị cho ý kiến về tính hợp lệ của giấy tờ', dueAt,
+      officerIds: [await userId('stp.chuyenvien')], agencyIds: [ids['H13.12']] }));
+    assert.equal((await department({ url: `/api/v1/dossiers/${id}` })).statusCode, 200, 'the consulted officer reads the dossier');
+    assert.equal((await outsider({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
+    const asked = await inboxOf(department);
+    assert.deepEqual([asked.consultation.question, asked.consultation.dueAt], ['Đề nghị cho ý kiến về tính hợp lệ của giấy tờ', dueAt]);
+    assert.ok(await inboxOf(builder), 'anyone in the consulted unit sees the question');
+    let d = await dossierAs(second, id);
+    assert.deepEqual(d.consultations.map((c: any) => [c.officer?.name ?? c.agency.name, c.forMe]), [['Lý Thị Mỹ Duyên', false], ['Sở Xây dựng', false]]);
+    const [toDepartment, toBuilder] = d.consultations.map((c: any) => c.id);
+    assert.equal((await act(builder, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Không phải câu hỏi cho tôi' })).statusCode, 403);
+    assert.equal((await act(outsider, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'x' })).statusCode, 404);
+    await expectOk(act(department, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Giấy tờ hợp lệ theo quy định' }));
+    assert.equal((await act(department, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Lần hai' })).json().code, 'ALREADY_ANSWERED');
+    await expectOk(act(builder, id, { action: 'answer_consultation', consultationId: toBuilder, answer: 'Không có ý kiến khác' }));
+    assert.equal(await inboxOf(department), undefined, 'answered: gone from the inbox');
+
+    // The assignee moves the step on; the assignment ends with the step. The leader approves with a note.
+    await expectOk(act(second, id, { action: 'forward', toAgencyId: ids['H13.11'] }));
+    assert.equal((await dossierAs(second, id)).assignee, null);
+    await expectOk(act(department, id, { action: 'forward' }));
+    await expectOk(act(leader, id, { action: 'forward', note: 'Đồng ý, đủ điều kiện giải quyết' }));
+    d = await dossierAs(leader, id);
+    const history = d.events.filter((e: any) => ['assign', 'consult', 'answer_consultation', 'approve'].includes(e.action))
+      .map((e: any) => [e.action, e.actorName, e.note, e.data.assigneeName ?? e.data.consulted?.map((c: any) => c.name).join(', ') ?? e.data.question ?? null]);
+    assert.deepEqual(history, [
+      ['assign', 'Cán bộ một cửa Phường Cái Khế', null, 'Công chức tư pháp - hộ tịch Phường Cái Khế'],
+      ['assign', 'Chủ tịch UBND Phường Cái Khế', 'Đồng chí Tuyết đi công tác', 'Huỳnh Thị Thảo'],
+      ['consult', 'Huỳnh Thị Thảo', 'Đề nghị cho ý kiến về tính hợp lệ của giấy tờ', 'Lý Thị Mỹ Duyên, Sở Xây dựng'],
+      ['answer_consultation', 'Lý Thị Mỹ Duyên', 'Giấy tờ hợp lệ theo quy định', 'Đề nghị cho ý kiến về tính hợp lệ của giấy tờ'],
+      ['answer_consultation', 'Bùi Văn Khải', 'Không có ý kiến khác', 'Đề nghị cho ý kiến về tính hợp lệ của giấy tờ'],
+      ['approve', 'Chủ tịch UBND Phường Cái Khế', 'Đồng ý, đủ điều kiện giải quyết', null],
+    ]);
+    assert.equal(d.events.find((e: any) => e.action === 'consult').data.dueAt, dueAt);
+  });
+
   test('waiting for a fee stops the clock; recording the payment restarts it', async () => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
@@ -338,9 +481,28 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await dossierAs(c, w)).statusName, 'Dừng xử lý');
 
     const r = (await submit(c, 'online')).json().id;
+    const early = await act(counter, r, { action: 'stop', reason: 'Chưa tiếp nhận' });
+    assert.deepEqual([early.statusCode, early.json().code], [409, 'INVALID_TRANSITION'], 'before acceptance a dossier is refused, not stopped');
     await expectOk(act(counter, r, { action: 'refuse', reasons: ['Không thuộc thẩm quyền giải quyết'] }));
     assert.equal((await dossierAs(c, r)).status, 3);
     assert.equal((await act(counter, r, { action: 'accept' })).json().code, 'INVALID_TRANSITION');
+
+    // Refusal (Mẫu 03) only at reception: after acceptance it is 409, also while a supplement asked later is awaited.
+    const accepted = (await submit(c, 'online')).json().id;
+    await expectOk(act(counter, accepted, { action: 'request_supplement', reasons: ['Bổ sung tờ khai'] }));
+    await expectOk(act(counter, accepted, { action: 'refuse', reasons: ['Không bổ sung được'] }));
+    assert.equal((await dossierAs(c, accepted)).status, 3, 'a supplement asked at reception can still end in refusal');
+    const later = (await submit(counter, 'counter')).json().id;
+    for (const status of [2, 5]) {
+      if (status === 5) await expectOk(act(counter, later, { action: 'request_supplement', reasons: ['Bổ sung bản sao'] }));
+      const refused = await act(counter, later, { action: 'refuse', reasons: ['Không đủ điều kiện'] });
+      assert.deepEqual([refused.statusCode, refused.json().code], [409, 'INVALID_TRANSITION']);
+      assert.equal((await dossierAs(counter, later)).status, status);
+    }
+    await expectOk(act(counter, later, { action: 'stop', reason: 'Không đủ điều kiện giải quyết' }));
+    const stopped = await dossierAs(counter, later);
+    assert.deepEqual([stopped.status, stopped.events.at(-1).action, stopped.events.at(-1).note], [8, 'stop', 'Không đủ điều kiện giải quyết']);
+    assert.ok(stopped.events.at(-1).data.waitedHours >= 0, 'the time spent waiting for the supplement is not counted against it');
 
     const a = (await submit(counter, 'counter')).json().id;
     const d = await dossierAs(counter, a);

@@ -11,7 +11,8 @@ import { chainHead } from './chain.ts';
 
 export const ACTION_NAMES: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
-  refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', consult: 'Xin ý kiến',
+  refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', assign: 'Phân công cán bộ xử lý', consult: 'Xin ý kiến',
+  answer_consultation: 'Trả lời xin ý kiến',
   apologize: 'Xin lỗi, hẹn lại ngày trả', approve: 'Phê duyệt, chuyển kết quả về Bộ phận Một cửa', return_result: 'Trả kết quả',
   request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính', record_payment: 'Ghi nhận đã nộp phí, lệ phí',
   withdraw: 'Công dân yêu cầu rút hồ sơ', stop: 'Dừng xử lý', sign_result: 'Ký số, phát hành kết quả điện tử',

@@ -8,7 +8,7 @@ import { organisationOf } from '../agencies/service.ts';
 import { type Actor, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { fold } from '../shared/text.ts';
-import { classifyFinished, STATUS_NAMES, TIMELINESS_NAMES, type StatusCode } from './rules.ts';
+import { classifyFinished, isJudgedFinish, judgedDueAt, STATUS_NAMES, TIMELINESS_NAMES, type StatusCode } from './rules.ts';
 
 const TIME_ZONE_MS = 7 * 3600_000;
 
@@ -51,7 +51,7 @@ const OPEN_STATUSES = new Set([1, 2, 4, 5, 6, 7]);
 function outcome(r: Record<string, any>): string {
   const status = Number(r.status) as StatusCode;
   if (status === 9 || status === 10) {
-    return r.finished_at && r.due_at ? TIMELINESS_NAMES[classifyFinished(new Date(r.finished_at), new Date(r.due_at), r.supplement_requests)] : 'Đã giải quyết';
+    return isJudgedFinish(r) ? TIMELINESS_NAMES[classifyFinished(new Date(r.finished_at), judgedDueAt(r)!, r.supplement_requests)] : 'Đã giải quyết';
   }
   return OPEN_STATUSES.has(status) ? 'Đang giải quyết' : STATUS_NAMES[status];
 }
@@ -63,7 +63,7 @@ async function* registerRows(db: Queryable, scope: string | null, f: RegisterFil
   let after: [string, string] | null = null;
   for (;;) {
     const rows: Record<string, any>[] = await db.query(
-      `SELECT d.id, d.code, d.status, d.applicant, d.received_at, d.due_at, d.finished_at, d.returned_at, d.supplement_requests,
+      `SELECT d.id, d.code, d.status, d.applicant, d.received_at, d.due_at, d.original_due_at, d.finished_at, d.returned_at, d.supplement_requests,
               v.content->>'name' AS procedure_name, a.name AS agency_name,
               (SELECT e.data->>'method' FROM dossier_events e WHERE e.dossier_id = d.id AND e.action = 'return_result' ORDER BY e.id DESC LIMIT 1) AS method
          FROM dossiers d

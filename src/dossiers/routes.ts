@@ -14,6 +14,8 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max })
 const fileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'uploadId'],
   properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, uploadId: { type: 'string', format: 'uuid' } } } } as const;
 const reasons = { type: 'array', minItems: 1, maxItems: 50, items: text(2000) } as const;
+const uuid = { type: 'string', format: 'uuid' } as const;
+const uuids = { type: 'array', minItems: 1, maxItems: 20, items: uuid } as const;
 // Online, a person applicant's name and ID number come from the e-ID: given here they name someone else (with an
 // authorisation); the service says which fields each case needs.
 const applicantSchema = {
@@ -30,7 +32,11 @@ const actionSchema = {
     { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'refuse' }, reasons } },
     { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'forward' }, note: text(2000), toAgencyId: { type: 'string', format: 'uuid' } } },
     { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'send_back' }, note: text(2000) } },
-    { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'consult' }, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'assigneeId'], properties: { action: { const: 'assign' }, assigneeId: uuid, note: text(2000) } },
+    { type: 'object', additionalProperties: false, required: ['action', 'note', 'dueAt'], anyOf: [{ required: ['officerIds'] }, { required: ['agencyIds'] }],
+      properties: { action: { const: 'consult' }, note: text(2000), dueAt: { type: 'string', format: 'date-time' }, officerIds: uuids, agencyIds: uuids } },
+    { type: 'object', additionalProperties: false, required: ['action', 'consultationId', 'answer'],
+      properties: { action: { const: 'answer_consultation' }, consultationId: uuid, answer: text(4000) } },
     { type: 'object', additionalProperties: false, required: ['action', 'reason', 'newDueAt'], properties: { action: { const: 'apologize' }, reason: text(2000), newDueAt: { type: 'string', format: 'date-time' } } },
     { type: 'object', additionalProperties: false, required: ['action', 'method'], properties: { action: { const: 'return_result' }, method: { enum: ['counter', 'post', 'online'] }, note: text(2000) } },
     { type: 'object', additionalProperties: false, required: ['action', 'amount'], properties: { action: { const: 'request_payment' }, amount: { type: 'integer', minimum: 1, maximum: 1e12 }, note: text(2000) } },
@@ -116,12 +122,23 @@ export async function dossierRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: dossiers.Action; Querystring: { revision?: number } }>('/api/v1/dossiers/:id/actions', {
     schema: {
-      tags: ['Hồ sơ'], summary: 'Một thao tác xử lý hồ sơ (tiếp nhận, bổ sung, từ chối, chuyển, trả lại, xin ý kiến, xin lỗi, trả kết quả, rút, dừng)',
+      tags: ['Hồ sơ'], summary: 'Một thao tác xử lý hồ sơ (tiếp nhận, bổ sung, từ chối, chuyển, trả lại, phân công, xin ý kiến và trả lời, xin lỗi, trả kết quả, rút, dừng)',
       params: uuidParam, body: actionSchema,
       querystring: { type: 'object', additionalProperties: false, properties: { revision: { type: 'integer', minimum: 1 } } },
       response: { 200: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
   }, async (req, reply) => idempotent(db, req, reply, 200, () => dossiers.act(db, party(req), req.params.id, req.body, req.query.revision)));
+
+  app.get<{ Params: { id: string }; Querystring: { agencyId?: string } }>('/api/v1/dossiers/:id/staff', {
+    schema: {
+      tags: ['Hồ sơ'], summary: 'Cán bộ có thể được phân công bước hiện tại (vai trò của bước, tại cơ quan đang xử lý), hoặc cán bộ của một cơ quan, đơn vị để xin ý kiến',
+      params: uuidParam, querystring: { type: 'object', additionalProperties: false, properties: { agencyId: uuid } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses },
+    },
+  }, async (req) => {
+    if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+    return { items: await dossiers.dossierStaff(db, req.actor, req.params.id, req.query.agencyId) };
+  });
 
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id', {
     schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ và dòng thời gian (phiếu kiểm soát)', params: uuidParam, response: { 200: anyObject, ...errorResponses } },

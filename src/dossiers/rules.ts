@@ -46,6 +46,50 @@ export function classifyFinished(finishedAt: Date, due: Date, supplementRequests
   return vietnamDate(finishedAt) < vietnamDate(due) ? 'early' : 'on_time';
 }
 
+/**
+ * A `dossiers` row as the on-time rule reads it: status, received_at, finished_at, due_at, original_due_at,
+ * supplement_requests, paused_at.
+ */
+export type TimingRow = Record<string, any>;
+
+/**
+ * The appointment a dossier is judged against: the one given at reception (original_due_at), moved only by the time
+ * spent waiting for the citizen (supplement, fee). An apology (Mẫu 04) gives the citizen a new date (due_at), but a
+ * dossier late against its first appointment stays late.
+ */
+export function judgedDueAt(d: TimingRow): Date | null {
+  const v = d.original_due_at ?? d.due_at;
+  return v ? new Date(v as string) : null;
+}
+
+/** Received and not finished: the statuses an accepted dossier waits in. */
+export const OPEN_RECEIVED: readonly number[] = [2, 4, 5, 6, 7];
+
+/**
+ * DVCQG 766: an accepted dossier ends when its result is issued (9, then 10) or when it is stopped or withdrawn (8),
+ * and is judged at that end against its appointment. Refused (3) or withdrawn before acceptance: never judged.
+ */
+export const isJudgedFinish = (d: TimingRow) =>
+  [8, 9, 10].includes(Number(d.status)) && Boolean(d.received_at && d.finished_at) && judgedDueAt(d) !== null;
+
+/** A judged finish: trước hạn / đúng hạn / quá hạn at its end against its judged appointment (null: not judged). */
+export function finishedTimeliness(d: TimingRow): Timeliness | null {
+  return isJudgedFinish(d) ? classifyFinished(new Date(d.finished_at), judgedDueAt(d)!, Number(d.supplement_requests)) : null;
+}
+
+/**
+ * The on-time rule for one dossier, the one every screen and count uses: a judged finish is trước hạn / đúng hạn /
+ * quá hạn; a received open dossier whose clock runs is trong hạn / sắp đến hạn / quá hạn; otherwise null.
+ */
+export function dossierTimeliness(d: TimingRow, calendar: WorkingCalendar, now: Date, riskShare: number): Timeliness | OpenTimeliness | null {
+  const due = judgedDueAt(d);
+  if (isJudgedFinish(d)) return finishedTimeliness(d);
+  if (OPEN_RECEIVED.includes(Number(d.status)) && d.received_at && due && !d.paused_at) {
+    return classifyOpen(calendar, new Date(d.received_at), due, now, riskShare);
+  }
+  return null;
+}
+
 export type OpenTimeliness = 'in_time' | 'at_risk' | 'overdue';
 export const OPEN_TIMELINESS_NAMES: Record<OpenTimeliness, string> = { in_time: 'Trong hạn', at_risk: 'Sắp đến hạn', overdue: 'Quá hạn' };
 

@@ -4,11 +4,12 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
-import { inScope, type Actor, type Role } from '../shared/actor.ts';
+import { inScope, isSystemAdmin, type Actor, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
 import { agencyNames, getAgencyByCode, getAgencyRow, organisationOf } from '../agencies/service.ts';
+import { activeStaffIn, staffMembers } from '../identity/service.ts';
 import { getProcedureVersion, getPublishedProcedure } from '../catalog/service.ts';
 import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
@@ -18,7 +19,8 @@ import { applicantStore, reuseStoredDocuments, type StoredPick } from '../datast
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
-import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
+import { classifyFinished, classifyOpen, dossierCode, dossierTimeliness, judgedDueAt, maskName, OPEN_RECEIVED, Status, STATUS_NAMES, vietnamDate,
+  type StatusCode, type TimingRow } from './rules.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -263,6 +265,9 @@ function requireRole(actor: Actor, ...roles: Role[]) {
 
 // ---- actions -----------------------------------------------------------------------------------
 
+/** The roles that handle dossiers (assignment, consultation). */
+const WORKING_ROLES: Role[] = ['counter_officer', 'specialist', 'unit_leader', 'agency_leader'];
+
 export type Action =
   | { action: 'accept' } // tiếp nhận
   | { action: 'request_supplement'; reasons: string[] } // yêu cầu bổ sung, hoàn thiện (at most once)
@@ -270,7 +275,9 @@ export type Action =
   | { action: 'refuse'; reasons: string[] } // từ chối tiếp nhận
   | { action: 'forward'; note?: string; toAgencyId?: string } // chuyển bước tiếp theo (liên thông when the step says so)
   | { action: 'send_back'; note: string } // trả lại bước trước để xử lý lại
-  | { action: 'consult'; note: string } // xin ý kiến (recorded, no state change)
+  | { action: 'assign'; assigneeId: string; note?: string } // phân công (lại) cán bộ xử lý bước hiện tại
+  | { action: 'consult'; note: string; dueAt: string; officerIds?: string[]; agencyIds?: string[] } // xin ý kiến cán bộ, đơn vị (no state change)
+  | { action: 'answer_consultation'; consultationId: string; answer: string } // trả lời xin ý kiến
   | { action: 'apologize'; reason: string; newDueAt: string } // phiếu xin lỗi và hẹn lại ngày trả
   | { action: 'return_result'; method: 'counter' | 'post' | 'online'; note?: string } // trả kết quả
   | { action: 'request_payment'; amount: number; note?: string } // yêu cầu thực hiện nghĩa vụ tài chính (clock stops)
@@ -298,50 +305,103 @@ export async function actAsSystem(tx: Queryable, dossierId: string, input: Syste
 
 type InTransaction = <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
 
+/** A question goes to a named officer, or to a unit: anyone working in it (or below it) answers. */
+const consultedBy = (actor: Actor, c: Record<string, any>) =>
+  c.officer_id === actor.userId || (c.agency_id !== null && actor.agencyPath.split('/').includes(c.agency_id));
+
+/** Who may take an action on a dossier as it stands: staff with one of `roles` in one of `agencies` (organisation ids), and the owner citizen when `owner`. */
+interface Permit { roles: Role[]; agencies: string[]; owner?: boolean }
+
+/** The permit of each action, from the dossier as it stands; null when no one can take it in this state (the state check answers). */
+function permitFor(action: Action['action'], d: Record<string, any>, step: WorkflowStep | undefined): Permit | null {
+  const desk = [d.receiving_agency_id, d.home_agency_id];
+  const handling: string[] = [d.agency_id];
+  switch (action) {
+    case 'accept': case 'refuse': case 'return_result': case 'record_payment':
+      return { roles: ['counter_officer'], agencies: desk };
+    case 'submit_supplement': case 'withdraw':
+      return { roles: ['counter_officer'], agencies: desk, owner: true };
+    case 'request_supplement': case 'request_payment':
+      return { roles: step ? [step.role, 'counter_officer'] : ['counter_officer'], agencies: [...handling, ...desk] };
+    case 'forward': case 'send_back':
+      return step ? { roles: [step.role], agencies: handling } : null;
+    case 'consult':
+      return { roles: ['specialist', 'unit_leader', 'agency_leader'], agencies: handling };
+    case 'assign':
+      // The leaders of the holding agency assign and reassign; the one-stop officer may name the first officer.
+      return step ? { roles: ['unit_leader', 'agency_leader', 'counter_officer'], agencies: handling } : null;
+    case 'answer_consultation':
+      return null; // the consulted officer or unit, checked against the question itself
+    case 'apologize':
+      return { roles: ['agency_leader', 'unit_leader'], agencies: [...handling, d.home_agency_id] };
+    case 'stop':
+      return { roles: ['counter_officer', 'agency_leader'], agencies: [...handling, ...desk] };
+  }
+}
+
+/**
+ * Permission before state: someone who may not see the dossier gets the answer an unknown id gets (404); someone who
+ * sees it but may not take this action gets 403; only then can the state answer 409. A null permit leaves it to the state.
+ */
+async function authorize(db: Queryable, by: Who, d: Record<string, any>, action: Action['action'], permit: Permit | null) {
+  if (!(await canSee(db, by, d))) throw notFound('hồ sơ');
+  if (by.kind === 'citizen') {
+    if (!permit?.owner) throw forbidden('Thao tác này dành cho cán bộ.');
+    return;
+  }
+  if (!permit) return;
+  requireRole(by.actor, ...permit.roles);
+  const org = await organisationOf(db, by.actor.agencyId);
+  if (!permit.agencies.includes(org.id) && !isSystemAdmin(by.actor)) throw forbidden('Hồ sơ đang do cơ quan khác xử lý ở bước này.');
+  // A step assigned to a named officer is theirs to move on; the leader reassigns it first.
+  if ((action === 'forward' || action === 'send_back') && d.assignee_id && d.assignee_id !== by.actor.userId) {
+    throw forbidden('Bước xử lý này đã được phân công cho cán bộ khác.');
+  }
+}
+
 /** `by` null = the platform itself, which only takes SystemActions (actAsSystem's type keeps it there). */
 async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by: Who | null, dossierId: string, input: Action, expectedRevision?: number) {
   return inTransaction(async (tx) => {
     const [d] = await tx.query('SELECT * FROM dossiers WHERE id = $1 FOR UPDATE', [dossierId]);
     if (!d) throw notFound('hồ sơ');
+    const content = await getProcedureVersion(tx, d.procedure_id, d.procedure_version);
+    const step: WorkflowStep | undefined = d.step !== null ? content.workflow[d.step] : undefined;
+    if (by) await authorize(tx, by, d, input.action, permitFor(input.action, d, step));
     if (expectedRevision !== undefined && d.revision !== expectedRevision) {
       throw conflict('STALE_DOSSIER', 'Hồ sơ vừa được người khác cập nhật; vui lòng tải lại.');
     }
-    const content = await getProcedureVersion(tx, d.procedure_id, d.procedure_version);
     const now = new Date();
     const status = d.status as StatusCode;
-    const step: WorkflowStep | undefined = d.step !== null ? content.workflow[d.step] : undefined;
     // Được tiếp nhận (2) and Đang xử lý (4) are both "in the workflow"; the first step action moves 2 to 4.
     const inWorkflow = (status === Status.Received || status === Status.Processing) && step !== undefined;
     const event: EventInput = { action: input.action, from: status, to: status, fromStep: d.step, toStep: d.step, fromAgency: d.agency_id, toAgency: d.agency_id };
     const set: Record<string, unknown> = {};
-
-    // Who may act: staff of the handling organisation (or of the receiving desk for reception work) with the
-    // role the step names; citizens only on their own dossier.
-    const staff = async (roles: Role[], agencies: string[]) => {
-      if (by === null) return;
-      if (by.kind !== 'staff') throw forbidden();
-      requireRole(by.actor, ...roles);
-      const org = await organisationOf(tx, by.actor.agencyId);
-      if (!agencies.includes(org.id) && !by.actor.roles.includes('system_admin')) throw notFound('hồ sơ');
-    };
-    const owner = () => {
-      if (by?.kind !== 'citizen' || by.citizen.id !== d.citizen_id) throw notFound('hồ sơ');
-    };
-    const desk = [d.receiving_agency_id, d.home_agency_id];
+    /** The clock restarts: the appointments and the step's due time move by the working time spent waiting (returned). */
     const resume = () => {
-      // The clock restarts: the appointment and the step's due time move by the working time spent waiting.
       const waited = calendar.workingHoursBetween(new Date(d.paused_at), now);
       set.paused_at = null;
       set.paused_hours = Number(d.paused_hours) + waited;
-      if (d.due_at) set.due_at = calendar.addWorkingHours(new Date(d.due_at), waited);
-      if (d.step_due_at) set.step_due_at = calendar.addWorkingHours(new Date(d.step_due_at), waited);
-      event.data = { waitedHours: waited };
+      for (const column of ['due_at', 'original_due_at', 'step_due_at']) {
+        if (d[column]) set[column] = calendar.addWorkingHours(new Date(d[column]), waited);
+      }
+      return waited;
+    };
+    const later: EventInput[] = [];
+    /**
+     * Dừng xử lý (status 8, Thông báo dừng giải quyết hồ sơ, Mẫu 05 from this event's note). It ends the dossier now; time
+     * spent waiting for the citizen until now is not counted against it.
+     */
+    const stop = (from: StatusCode, note: string) => {
+      const waitedHours = d.paused_at ? resume() : 0;
+      Object.assign(set, { status: Status.Stopped, finished_at: now, step: null, step_due_at: null, paused_at: null });
+      const e: EventInput = { action: 'stop', from, to: Status.Stopped, fromStep: d.step, toStep: null, fromAgency: d.agency_id, toAgency: d.agency_id, note,
+        data: { waitedHours, withdrawal: from === Status.WithdrawalRequested } };
+      if (input.action === 'stop') Object.assign(event, e); else later.push(e);
     };
 
     switch (input.action) {
       case 'accept': {
         if (status !== Status.New) invalid(status, 'tiếp nhận');
-        await staff(['counter_officer'], desk);
         const dueAt = appointment(calendar, content, now);
         Object.assign(set, { status: Status.Received, received_at: now, due_at: dueAt, original_due_at: dueAt, step: 1,
           step_due_at: stepDueAt(calendar, content.workflow, 1, now) });
@@ -350,7 +410,6 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'request_supplement': {
         if (status !== Status.New && !inWorkflow) invalid(status, 'yêu cầu bổ sung');
-        await staff(status === Status.New ? ['counter_officer'] : [step!.role, 'counter_officer'], status === Status.New ? desk : [d.agency_id, ...desk]);
         // Only one request to supplement per dossier (Nghị định 118/2025/NĐ-CP).
         if (d.supplement_requests >= 1) throw conflict('SUPPLEMENT_ALREADY_REQUESTED', 'Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai.');
         Object.assign(set, { status: Status.SupplementRequested, paused_at: now, supplement_requests: d.supplement_requests + 1 });
@@ -360,34 +419,31 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       case 'submit_supplement': {
         if (status !== Status.SupplementRequested) invalid(status, 'nộp bổ sung');
         if (!by) throw forbidden();
-        if (by.kind === 'citizen') owner(); else await staff(['counter_officer'], desk);
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
         const back = request.data.resumeStatus as StatusCode;
         await attachFiles(tx, d.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
-        resume();
         Object.assign(set, { status: back });
-        Object.assign(event, { to: back, note: input.note ?? null });
-        event.data = { ...event.data, files: (input.files ?? []).length };
+        Object.assign(event, { to: back, note: input.note ?? null, data: { waitedHours: resume(), files: (input.files ?? []).length } });
         break;
       }
       case 'refuse': {
+        // Only at reception (Mẫu 03): once accepted, a dossier is stopped instead (Mẫu 05) and stays in the statistics.
+        if (d.received_at) throw conflict('INVALID_TRANSITION', 'Hồ sơ đã được tiếp nhận nên không thể từ chối tiếp nhận; hãy dừng xử lý (Thông báo dừng giải quyết hồ sơ).');
         if (status !== Status.New && status !== Status.SupplementRequested) invalid(status, 'từ chối');
-        await staff(['counter_officer'], desk);
         Object.assign(set, { status: Status.Refused, finished_at: now, step: null, step_due_at: null, paused_at: null });
         Object.assign(event, { to: Status.Refused, toStep: null, note: input.reasons.join('\n'), data: { reasons: input.reasons } });
         break;
       }
       case 'forward': {
         if (!inWorkflow) invalid(status, 'chuyển xử lý');
-        await staff([step.role], [d.agency_id]);
         const stepResult = classifyFinished(now, new Date(d.step_due_at));
         const nextIndex = d.step + 1;
         const next = content.workflow[nextIndex];
         if (!next) {
           // The last step done: the result is issued (Đã xử lý xong) and goes back to the one-stop desk.
           Object.assign(set, { status: Status.Done, finished_at: now, step: null, step_due_at: null, agency_id: d.home_agency_id });
-          Object.assign(event, { action: 'approve', to: Status.Done, toStep: null, toAgency: d.home_agency_id,
-            data: { stepResult, result: classifyFinished(now, new Date(d.due_at), d.supplement_requests) } });
+          Object.assign(event, { action: 'approve', to: Status.Done, toStep: null, toAgency: d.home_agency_id, note: input.note ?? null,
+            data: { stepResult, result: classifyFinished(now, judgedDueAt(d)!, d.supplement_requests) } });
           break;
         }
         const target = next.transferTo ? await transferTarget(tx, next, input.toAgencyId) : d.home_agency_id;
@@ -397,7 +453,6 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'send_back': {
         if (!inWorkflow || d.step <= 1) invalid(status, 'trả lại bước trước');
-        await staff([step.role], [d.agency_id]);
         const previousIndex = d.step - 1;
         const [lastIn] = await tx.query(`SELECT from_agency FROM dossier_events WHERE dossier_id = $1 AND to_step = $2 AND action = 'forward' ORDER BY id DESC LIMIT 1`, [d.id, d.step]);
         const target = lastIn?.from_agency ?? d.home_agency_id;
@@ -405,15 +460,58 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
         Object.assign(event, { toStep: previousIndex, toAgency: target, note: input.note });
         break;
       }
+      case 'assign': {
+        if (by?.kind !== 'staff') throw forbidden();
+        if (![Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested].includes(status as never)) invalid(status, 'phân công');
+        if (d.assignee_id && !by.actor.roles.some((r) => r === 'unit_leader' || r === 'agency_leader')) {
+          throw forbidden('Hồ sơ đã được phân công; chỉ lãnh đạo được phân công lại.');
+        }
+        const assignee = (await staffMembers(tx, [input.assigneeId])).get(input.assigneeId);
+        if (!assignee?.active || !assignee.roles.includes(step!.role) || (await organisationOf(tx, assignee.agencyId)).id !== d.agency_id) {
+          throw badRequest('INVALID_ASSIGNEE', 'Cán bộ được phân công phải có vai trò của bước này tại cơ quan đang xử lý hồ sơ.');
+        }
+        set.assignee_id = assignee.id;
+        Object.assign(event, { note: input.note ?? null,
+          data: { assigneeId: assignee.id, assigneeName: assignee.fullName, previousAssigneeId: d.assignee_id ?? null } });
+        break;
+      }
       case 'consult': {
+        if (by?.kind !== 'staff') throw forbidden();
         if (!OPEN.includes(status)) invalid(status, 'xin ý kiến');
-        await staff(['specialist', 'unit_leader', 'agency_leader'], [d.agency_id]);
-        event.note = input.note;
+        const dueAt = new Date(input.dueAt);
+        if (!(dueAt > now)) throw badRequest('INVALID_DUE', 'Hạn trả lời xin ý kiến phải sau thời điểm hiện tại.');
+        const officerIds = [...new Set(input.officerIds ?? [])];
+        const agencyIds = [...new Set(input.agencyIds ?? [])];
+        if (!officerIds.length && !agencyIds.length) throw badRequest('CONSULTEE_REQUIRED', 'Hãy chọn cán bộ hoặc đơn vị được xin ý kiến.');
+        const officers = await staffMembers(tx, officerIds);
+        const agencies = await Promise.all(agencyIds.map((id) => getAgencyRow(tx, id)));
+        if (officerIds.some((id) => !officers.get(id)?.active) || agencies.some((a) => !a?.active)) {
+          throw badRequest('INVALID_CONSULTEE', 'Cán bộ hoặc đơn vị được xin ý kiến không tồn tại hoặc không còn hoạt động.');
+        }
+        const consulted = [
+          ...officerIds.map((id) => ({ officerId: id, agencyId: null, name: officers.get(id)!.fullName, agencyName: officers.get(id)!.agencyName })),
+          ...agencies.map((a) => ({ officerId: null, agencyId: a!.id, name: a!.name, agencyName: a!.name })),
+        ];
+        const rows = await tx.query(
+          `INSERT INTO dossier_consultations (dossier_id, asked_by, officer_id, agency_id, question, due_at)
+           SELECT $1, $2, officer_id, agency_id, $3, $4 FROM unnest($5::uuid[], $6::uuid[]) AS t (officer_id, agency_id) RETURNING id`,
+          [d.id, by.actor.userId, input.note, dueAt, consulted.map((c) => c.officerId), consulted.map((c) => c.agencyId)]);
+        Object.assign(event, { note: input.note,
+          data: { dueAt: dueAt.toISOString(), consulted: consulted.map((c, i) => ({ ...c, consultationId: rows[i].id })) } });
+        break;
+      }
+      case 'answer_consultation': {
+        if (by?.kind !== 'staff') throw forbidden();
+        const [c] = await tx.query('SELECT * FROM dossier_consultations WHERE id = $1 AND dossier_id = $2 FOR UPDATE', [input.consultationId, d.id]);
+        if (!c) throw notFound('yêu cầu xin ý kiến');
+        if (!consultedBy(by.actor, c)) throw forbidden('Yêu cầu xin ý kiến này không gửi đến bạn hoặc đơn vị của bạn.');
+        if (c.answered_at) throw conflict('ALREADY_ANSWERED', 'Yêu cầu xin ý kiến này đã được trả lời.');
+        await tx.query('UPDATE dossier_consultations SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1', [c.id, input.answer, by.actor.userId, now]);
+        Object.assign(event, { note: input.answer, data: { consultationId: c.id, question: c.question, late: now > new Date(c.due_at) } });
         break;
       }
       case 'apologize': {
         if (!inWorkflow) invalid(status, 'xin lỗi và hẹn lại');
-        await staff(['agency_leader', 'unit_leader'], [d.agency_id, d.home_agency_id]);
         if (d.apologies >= 1) throw conflict('APOLOGY_ALREADY_ISSUED', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần thứ hai.');
         const due = new Date(d.due_at);
         // At least one working day before the deadline.
@@ -428,50 +526,52 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
       }
       case 'return_result': {
         if (status !== Status.Done) invalid(status, 'trả kết quả');
-        await staff(['counter_officer'], desk);
         Object.assign(set, { status: Status.Returned, returned_at: now });
         Object.assign(event, { to: Status.Returned, note: input.note ?? null, data: { method: input.method } });
         break;
       }
       case 'request_payment': {
         if (!inWorkflow) invalid(status, 'yêu cầu thực hiện nghĩa vụ tài chính');
-        await staff([step!.role, 'counter_officer'], [d.agency_id, ...desk]);
         Object.assign(set, { status: Status.PaymentRequested, paused_at: now });
         Object.assign(event, { to: Status.PaymentRequested, note: input.note ?? null, data: { amount: input.amount, resumeStatus: status } });
         break;
       }
       case 'record_payment': {
         if (status !== Status.PaymentRequested) invalid(status, 'ghi nhận đã nộp phí');
-        await staff(['counter_officer'], desk);
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_payment' ORDER BY id DESC LIMIT 1`, [d.id]);
-        resume();
         Object.assign(set, { status: request.data.resumeStatus });
-        Object.assign(event, { to: request.data.resumeStatus, note: input.note ?? null });
-        event.data = { ...event.data, reference: input.reference, amount: request.data.amount };
+        Object.assign(event, { to: request.data.resumeStatus, note: input.note ?? null,
+          data: { waitedHours: resume(), reference: input.reference, amount: request.data.amount } });
         break;
       }
       case 'withdraw': {
         if (![Status.New, Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested].includes(status as never)) invalid(status, 'rút hồ sơ');
-        owner();
         Object.assign(set, { status: Status.WithdrawalRequested });
         Object.assign(event, { to: Status.WithdrawalRequested, note: input.reason });
+        // Asked in person at the counter (Nghị định 118/2025, art. 21(1)): the officer records the request and stops
+        // the dossier at once; a request made online waits for an officer's stop.
+        if (by?.kind === 'staff') stop(Status.WithdrawalRequested, `Công dân yêu cầu rút hồ sơ: ${input.reason}`);
         break;
       }
       case 'stop': {
-        if (!OPEN.includes(status)) invalid(status, 'dừng xử lý');
-        await staff(['counter_officer', 'agency_leader'], [d.agency_id, ...desk]);
-        Object.assign(set, { status: Status.Stopped, finished_at: now, step: null, step_due_at: null, paused_at: null });
-        Object.assign(event, { to: Status.Stopped, toStep: null, note: input.reason });
+        // Dừng xử lý: an accepted dossier, or a withdrawal the citizen asked for; before acceptance, refuse instead.
+        if (status !== Status.WithdrawalRequested && !(d.received_at && OPEN_RECEIVED.includes(status))) {
+          if (OPEN.includes(status)) throw conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.');
+          invalid(status, 'dừng xử lý');
+        }
+        stop(status, input.reason);
         break;
       }
     }
+    // An assignment is to one step: it ends when the step changes or the dossier leaves the workflow.
+    if ('step' in set && set.step !== d.step && d.assignee_id) set.assignee_id = null;
     if (Object.keys(set).length) {
       const columns = Object.keys(set);
       await tx.query(
         `UPDATE dossiers SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`,
         [d.id, ...columns.map((c) => set[c])]);
     }
-    await recordEvent(tx, d.id, by, event);
+    for (const e of [event, ...later]) await recordEvent(tx, d.id, by, e);
     return { id: d.id as string, code: d.code as string };
   });
 }
@@ -501,30 +601,76 @@ async function watchedByIoc(db: Queryable, actor: Actor, homeAgencyId: string) {
   return Boolean(home && inScope(actor, home.path));
 }
 
-/** A dossier with its timeline, for its owner, for staff of the agencies it passes through, and for the IOC watching it. */
+/**
+ * Who may see a dossier: its owner citizen; staff of the agencies it passes through (handling, competent, receiving,
+ * or any it was transferred to or from); officers and units asked for their opinion on it; the IOC watching its
+ * competent agency; system administrators. Everyone else is answered as if it did not exist.
+ */
+async function canSee(db: Queryable, by: Who, d: Record<string, any>): Promise<boolean> {
+  if (by.kind === 'citizen') return d.citizen_id === by.citizen.id;
+  if (isSystemAdmin(by.actor) || (await watchedByIoc(db, by.actor, d.home_agency_id))) return true;
+  const org = await organisationOf(db, by.actor.agencyId);
+  const [{ involved }] = await db.query(
+    `SELECT $2::uuid IN ($3::uuid, $4::uuid, $5::uuid)
+         OR EXISTS (SELECT 1 FROM dossier_events WHERE dossier_id = $1 AND $2::uuid IN (from_agency, to_agency))
+         OR EXISTS (SELECT 1 FROM dossier_consultations WHERE dossier_id = $1 AND (officer_id = $6::uuid OR agency_id = ANY($7::uuid[]))) AS involved`,
+    [d.id, org.id, d.agency_id, d.home_agency_id, d.receiving_agency_id, by.actor.userId, by.actor.agencyPath.split('/')]);
+  return involved;
+}
+
+/** A dossier with its timeline, for whoever may see it (canSee). */
 export async function getDossier(db: Queryable, by: Who, id: string) {
   const [d] = await db.query('SELECT * FROM dossiers WHERE id = $1', [id]);
-  if (!d) throw notFound('hồ sơ');
-  if (by.kind === 'citizen') {
-    if (d.citizen_id !== by.citizen.id) throw notFound('hồ sơ');
-  } else if (!by.actor.roles.includes('system_admin') && !(await watchedByIoc(db, by.actor, d.home_agency_id))) {
-    const org = await organisationOf(db, by.actor.agencyId);
-    const [{ involved }] = await db.query(
-      `SELECT $2::uuid IN ($3::uuid, $4::uuid, $5::uuid) OR EXISTS (SELECT 1 FROM dossier_events WHERE dossier_id = $1 AND $2::uuid IN (from_agency, to_agency)) AS involved`,
-      [d.id, org.id, d.agency_id, d.home_agency_id, d.receiving_agency_id]);
-    if (!involved) throw notFound('hồ sơ');
-  }
+  if (!d || !(await canSee(db, by, d))) throw notFound('hồ sơ');
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
   return { ...describe(d, content, calendar, await atRiskShare(db)), formData: d.form_data, applicant: d.applicant as Applicant,
     representation: representationNote(d.applicant),
-    files: await listDossierFiles(db, d.id, content), events: events.map(toEvent) };
+    files: await listDossierFiles(db, d.id, content), events: events.map(toEvent),
+    ...(by.kind === 'staff' ? await staffView(db, by.actor, d) : {}) };
+}
+
+/** What staff see besides the dossier: who the current step is assigned to, and the questions asked about it (xin ý kiến). */
+async function staffView(db: Queryable, actor: Actor, d: Record<string, any>) {
+const asked = await db.query('SELECT * FROM dossier_consultations WHERE dossier_id = $1 ORDER BY asked_at', [d.id]);
+  const people = await staffMembers(db, [d.assignee_id, ...asked.flatMap((c) => [c.asked_by, c.officer_id, c.answered_by])].filter(Boolean));
+  const names = await agencyNames(db, asked.map((c) => c.agency_id).filter(Boolean));
+  // Questions asked together (one time) are listed named officers first, then units, each by name.
+  const target = (c: Record<string, any>) => `${c.officer_id ? 0 : 1}${c.officer_id ? people.get(c.officer_id)?.fullName : names.get(c.agency_id)}`;
+  const consultations = [...asked].sort((a, b) => new Date(a.asked_at).getTime() - new Date(b.asked_at).getTime() || target(a).localeCompare(target(b), 'vi'));
+  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  const person = (id: string | null) => (id ? { id, name: people.get(id)?.fullName ?? '' } : null);
+  return {
+    assignee: person(d.assignee_id),
+    consultations: consultations.map((c) => ({
+      id: c.id, question: c.question, dueAt: iso(c.due_at), askedAt: iso(c.asked_at), askedBy: person(c.asked_by),
+      officer: person(c.officer_id), agency: c.agency_id ? { id: c.agency_id, name: names.get(c.agency_id) ?? '' } : null,
+      answer: c.answer, answeredBy: person(c.answered_by), answeredAt: iso(c.answered_at), forMe: !c.answered_at && consultedBy(actor, c),
+    })),
+  };
+}
+
+/**
+ * The officers who may be assigned the dossier's current step (its role, in the holding agency), or the active
+ * staff of a chosen agency to consult; for staff who may see the dossier.
+ */
+export async function dossierStaff(db: Queryable, actor: Actor, id: string, agencyId?: string) {
+  const [d] = await db.query('SELECT * FROM dossiers WHERE id = $1', [id]);
+  if (!d || !(await canSee(db, { kind: 'staff', actor }, d))) throw notFound('hồ sơ');
+  const agency = await getAgencyRow(db, agencyId ?? d.agency_id);
+  if (!agency) throw notFound('cơ quan');
+  const staff = (await activeStaffIn(db, agency.path)).filter((m) => m.roles.some((r) => WORKING_ROLES.includes(r)));
+  let role: Role | null = null;
+  if (!agencyId && d.step !== null) {
+    const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
+    role = content.workflow[d.step]?.role ?? null;
+  }
+  return staff.filter((m) => !role || m.roles.includes(role)).map((m) => ({ id: m.id, fullName: m.fullName, roles: m.roles, agencyName: m.agencyName }));
 }
 
 function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar, riskShare: number) {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  const open = OPEN.includes(d.status);
   const now = new Date();
   return {
     id: d.id, code: d.code, status: d.status as StatusCode, statusName: STATUS_NAMES[d.status as StatusCode], channel: d.channel,
@@ -534,9 +680,8 @@ function describe(d: Record<string, any>, content: ProcedureContent, calendar: W
     stepDueAt: iso(d.step_due_at), submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
     originalDueAt: iso(d.original_due_at), finishedAt: iso(d.finished_at), returnedAt: iso(d.returned_at),
     supplementRequests: d.supplement_requests, apologies: d.apologies, pausedHours: Number(d.paused_hours), revision: d.revision,
-    timeliness: d.finished_at && d.due_at && [Status.Done, Status.Returned].includes(d.status)
-      ? classifyFinished(new Date(d.finished_at), new Date(d.due_at), d.supplement_requests)
-      : open && d.due_at && !d.paused_at ? classifyOpen(calendar, new Date(d.received_at), new Date(d.due_at), now, riskShare) : null,
+    assigneeId: (d.assignee_id as string | null) ?? null,
+    timeliness: dossierTimeliness(d as TimingRow, calendar, now, riskShare),
   };
 }
 
@@ -621,8 +766,10 @@ const applicantSummary = (a: Applicant) => ({
 });
 
 /**
- * An officer's inbox: open dossiers whose current step waits for one of the officer's roles in the officer's
- * organisation (reception work for counter officers), soonest due first.
+ * An officer's inbox, soonest due first: open dossiers whose current step waits for one of the officer's roles in the
+ * officer's organisation (reception work for counter officers), unless the step is assigned to someone else; for the
+ * organisation's leaders every workflow step in it as well, assigned or not (phân công, theo dõi); and the dossiers on
+ * which the officer or their unit is asked for an opinion (xin ý kiến).
  */
 export async function inbox(db: Queryable, actor: Actor) {
   const org = await organisationOf(db, actor.agencyId);
@@ -630,21 +777,36 @@ export async function inbox(db: Queryable, actor: Actor) {
     `SELECT d.* FROM dossiers d WHERE d.status IN (1, 2, 4, 5, 7, 9)
        AND (d.agency_id = $1 OR d.receiving_agency_id = $1 OR d.home_agency_id = $1)
      ORDER BY coalesce(d.step_due_at, d.due_at, d.submitted_at) LIMIT 500`, [org.id]);
+  const asked = await db.query(
+    `SELECT d.*, c.id AS consultation_id, c.question AS consultation_question, c.due_at AS consultation_due_at
+       FROM dossier_consultations c JOIN dossiers d ON d.id = c.dossier_id
+      WHERE c.answered_at IS NULL AND (c.officer_id = $1 OR c.agency_id = ANY($2::uuid[])) ORDER BY c.due_at LIMIT 200`,
+    [actor.userId, actor.agencyPath.split('/')]);
   const calendar = await workingCalendar(db);
   const share = await atRiskShare(db);
   const version = versionReader(db);
-  const mine = [];
+  const leads = actor.roles.some((r) => r === 'unit_leader' || r === 'agency_leader');
+  const items = new Map<string, Record<string, any>>();
+  const item = async (d: Record<string, any>, waitingForMe: boolean) => {
+    const working = d.status === Status.Received || d.status === Status.Processing;
+    return { ...describe(d, await version(d), calendar, share), waitingForMe, applicantName: d.applicant.name, consultation: null as unknown,
+      stepTimeliness: d.step_due_at && working ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date(), share) : null };
+  };
   for (const d of rows) {
     const content = await version(d);
     const working = d.status === Status.Received || d.status === Status.Processing;
     const role = working ? content.workflow[d.step]?.role : 'counter_officer';
     const here = working ? d.agency_id === org.id : [d.receiving_agency_id, d.home_agency_id].includes(org.id);
-    if (role && here && actor.roles.includes(role as Role)) {
-      const item = describe(d, content, calendar, share);
-      mine.push({ ...item, stepTimeliness: d.step_due_at && working
-        ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date(), share) : null, applicantName: d.applicant.name });
-    }
+    const mine = Boolean(role && here && actor.roles.includes(role as Role) && (!d.assignee_id || d.assignee_id === actor.userId));
+    if (mine || (leads && working && here)) items.set(d.id, await item(d, mine));
   }
-  return mine;
+  for (const d of asked) {
+    const consultation = { id: d.consultation_id, question: d.consultation_question, dueAt: new Date(d.consultation_due_at).toISOString() };
+    items.set(d.id, { ...(items.get(d.id) ?? await item(d, true)), waitingForMe: true, consultation });
+  }
+  const people = await staffMembers(db, [...items.values()].map((i) => i.assigneeId).filter(Boolean));
+  const due = (i: Record<string, any>) => [i.consultation?.dueAt, i.stepDueAt ?? i.dueAt ?? i.submittedAt].filter(Boolean).sort()[0] ?? '';
+  return [...items.values()].map((i) => ({ ...i, assigneeName: i.assigneeId ? people.get(i.assigneeId)?.fullName ?? null : null }))
+    .sort((a, b) => due(a).localeCompare(due(b)));
 }
 

@@ -195,3 +195,22 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
   if (patch.active === false || passwordHash) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
   return getUser(db, actor, id);
 }
+
+/** A staff member as other modules name them (assignment, consultation): no scope check, callers decide who may ask. */
+export interface StaffMember { id: string; fullName: string; roles: Role[]; agencyId: string; agencyName: string; agencyPath: string; active: boolean }
+const toStaffMember = (r: Record<string, any>): StaffMember => ({
+  id: r.id, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyName: r.agency_name, agencyPath: r.path, active: r.active,
+});
+
+/** Staff members by id (unknown ids are left out). */
+export async function staffMembers(db: Queryable, ids: string[]): Promise<Map<string, StaffMember>> {
+  if (!ids.length) return new Map();
+  const rows = await db.query(`${USER_SELECT} WHERE u.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id as string, toStaffMember(r)]));
+}
+
+/** The active staff of an agency and its units, by agency then name. */
+export async function activeStaffIn(db: Queryable, agencyPath: string): Promise<StaffMember[]> {
+  const rows = await db.query(`${USER_SELECT} WHERE u.active AND (a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.full_name`, [agencyPath]);
+  return rows.map(toStaffMember);
+}

@@ -334,9 +334,12 @@ const VN_DAY = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '7 hour
 /** Inside the period's Vietnam dates, as instant bounds an index on the column can use. */
 const IN_PERIOD = (col: string) => `${col} >= ($3::date::timestamp AT TIME ZONE 'UTC' - interval '7 hours')
   AND ${col} < (($4::date + 1)::timestamp AT TIME ZONE 'UTC' - interval '7 hours')`;
-const LATE = `(d.supplement_requests > 1 OR d.finished_at > d.due_at)`;
-const EARLY = `(NOT ${LATE} AND ${VN_DAY('d.finished_at')} < ${VN_DAY('d.due_at')})`;
-const CLASSIFIED = `d.status IN (9, 10) AND d.due_at IS NOT NULL AND ${IN_PERIOD('d.finished_at')}`;
+// The on-time rule (rules.finishedTimeliness) in SQL: an accepted dossier's end against its original appointment.
+const DUE = `coalesce(d.original_due_at, d.due_at)`;
+const LATE = `(d.supplement_requests > 1 OR d.finished_at > ${DUE})`;
+const EARLY = `(NOT ${LATE} AND ${VN_DAY('d.finished_at')} < ${VN_DAY(DUE)})`;
+const JUDGED = `(d.status IN (8, 9, 10) AND d.received_at IS NOT NULL AND d.finished_at IS NOT NULL AND ${DUE} IS NOT NULL)`;
+const CLASSIFIED = `${JUDGED} AND ${IN_PERIOD('d.finished_at')}`;
 const OVERDUE_NOW = `coalesce(o.paused_at, now()) > o.due_at`;
 const AT_RISK_NOW = `(NOT coalesce(${OVERDUE_NOW}, false) AND coalesce(o.paused_at, now()) >= o.at_risk_from)`;
 // From the events of the period (a partial index keeps these two actions), not from every dossier in scope.
@@ -349,7 +352,7 @@ const CONDITION: Record<Indicator, string> = {
   early: `${CLASSIFIED} AND ${EARLY}`,
   on_time: `${CLASSIFIED} AND NOT ${LATE} AND NOT ${EARLY}`,
   late: `${CLASSIFIED} AND ${LATE}`,
-  finished_other: `${IN_PERIOD('d.finished_at')} AND (d.status IN (3, 8) OR d.due_at IS NULL)`,
+  finished_other: `${IN_PERIOD('d.finished_at')} AND NOT ${JUDGED}`,
   in_time: `o.dossier_id IS NOT NULL AND NOT coalesce(${OVERDUE_NOW}, false) AND NOT ${AT_RISK_NOW}`,
   at_risk: `o.dossier_id IS NOT NULL AND ${AT_RISK_NOW}`,
   overdue: `o.dossier_id IS NOT NULL AND ${OVERDUE_NOW}`,
@@ -381,7 +384,7 @@ export async function drillDown(db: Queryable, q: PeriodQuery & { indicator: Ind
   const paging = [...params, q.pageSize, (q.page - 1) * q.pageSize];
   const columns = `d.id, d.code, d.procedure_id, d.home_agency_id, d.status, d.received_at, d.due_at, d.finished_at, d.supplement_requests,
     o.dossier_id AS open_id, ${open || q.indicator === 'received' ? `${OVERDUE_NOW} AS overdue_now, ${AT_RISK_NOW} AS at_risk_now` : 'null AS overdue_now, null AS at_risk_now'},
-    ${LATE} AS late, ${EARLY} AS early`;
+    ${LATE} AS late, ${EARLY} AS early, ${JUDGED} AS judged`;
   let total: number;
   let rows: Row[];
   if (open) {
@@ -415,6 +418,6 @@ export async function drillDown(db: Queryable, q: PeriodQuery & { indicator: Ind
 
 function timelinessOf(r: Row): string | null {
   if (r.open_id) return r.overdue_now ? 'overdue' : r.at_risk_now ? 'at_risk' : 'in_time';
-  if ((r.status === 9 || r.status === 10) && r.due_at) return r.late ? 'late' : r.early ? 'early' : 'on_time';
+  if (r.judged) return r.late ? 'late' : r.early ? 'early' : 'on_time';
   return null;
 }

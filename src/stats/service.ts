@@ -9,10 +9,11 @@
 //      submit                  submitted +1, reused_data +1 when a component came from the applicant's data store;
 //                              counter/post: paper_received +1, paper_digitised +1 when files came with it (scans made at the counter)
 //      accept → 2              received +1 on the reception day (dossiers.received_at, Vietnam time)
-//      approve → 9             approved +1 (a result to issue); finished early / on time / late on the finishing day, classified by
-//                              classifyFinished(finished_at, due_at, supplement_requests); processing hours
-//                              = working hours reception → finish minus paused hours.
-//      refuse → 3, stop → 8    finished_other +1 on the finishing day
+//      approve → 9             approved +1 (a result to issue)
+//      approve → 9, stop → 8   of an accepted dossier: finished early / on time / late on the finishing day, judged by the
+//                              one on-time rule (rules.finishedTimeliness: the end against the original appointment, which
+//                              an apology does not move); processing hours = working hours reception → end minus paused hours.
+//      refuse → 3, stop → 8    of a dossier never accepted: finished_other +1 on the finishing day
 //      any finish of a received dossier: closed +1 that day (it leaves the open balance), and when it had been open
 //                              past its deadline, late_open_delta +1 on the first late day and -1 on the finishing day
 //                              (so the late open dossiers at the end of any past day are a running sum)
@@ -21,11 +22,11 @@
 //      return_result           returned +1, returned_online +1 when the result went out electronically
 //      request_supplement      supplements +1 on the day of the event;   apologize   apologies +1 on that day
 //  - an imported dossier (it has an 'import' event) contributes from its row what it held when imported: received on
-//    received_at, its finish if finished (9/10 classified, 3/8 other), its supplement_requests counted on the submission
+//    received_at, its finish if finished (judged as above, or other), its supplement_requests counted on the submission
 //    day; the parts a later live event recorded (reception, finish, supplement) are left to that event.
 import type { Database, Queryable, Row } from '../db/index.ts';
 import type { DossierEventHook, DossierEventRecord, DossiersImportedHook } from '../dossiers/hooks.ts';
-import { classifyFinished, vietnamDate } from '../dossiers/rules.ts';
+import { finishedTimeliness, judgedDueAt, OPEN_RECEIVED, vietnamDate } from '../dossiers/rules.ts';
 import { atRiskShare } from '../dossiers/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
@@ -57,18 +58,19 @@ const baseOf = (d: Row) => ({ agencyId: d.home_agency_id as string, procedureId:
 export function lateFrom(d: Row): string | null {
   const received = dayOf(d.received_at);
   if (Number(d.supplement_requests) > 1) return received;
-  if (!d.due_at) return null;
-  if (d.paused_at && at(d.paused_at) <= at(d.due_at)) return null;
-  const due = dayOf(d.due_at);
+  const judged = judgedDueAt(d);
+  if (!judged) return null;
+  if (d.paused_at && at(d.paused_at) <= judged) return null;
+  const due = dayOf(judged);
   return due > received ? due : received;
 }
 
-/** The finish of a dossier (status 9/10 classified, 3/8 other) as deltas on the finishing day. */
+/** The finish of a dossier (judged by the on-time rule when accepted, otherwise other) as deltas on the finishing day. */
 function finishDeltas(d: Row, calendar: () => WorkingCalendar, day: string): Delta[] {
   const base = { day, ...baseOf(d) };
   const out: Delta[] = [];
-  if ((d.status === 9 || d.status === 10) && d.finished_at && d.due_at) {
-    const timeliness = classifyFinished(at(d.finished_at), at(d.due_at), d.supplement_requests);
+  const timeliness = finishedTimeliness(d);
+  if (timeliness) {
     const start = at(d.received_at ?? d.submitted_at);
     const hours = Math.max(0, calendar().workingHoursBetween(start, at(d.finished_at)) - Number(d.paused_hours));
     out.push({ ...base, counter: FINISHED_COUNTER[timeliness], amount: 1 }, { ...base, counter: 'processing_hours', amount: Number(hoursText(hours)) });
@@ -194,24 +196,25 @@ export async function applyDeltas(tx: Queryable, deltas: Delta[]): Promise<void>
 
 // ---- the open set -------------------------------------------------------------------------------
 
-const OPEN_STATUSES = [2, 4, 5, 6, 7];
 
 /** The stats_open row of a dossier, or null when it is not a received, unfinished dossier. */
 function openRow(d: Row, calendar: WorkingCalendar, riskShare: number) {
-  if (!d.received_at || !OPEN_STATUSES.includes(d.status)) return null;
+  if (!d.received_at || !OPEN_RECEIVED.includes(d.status)) return null;
+  // The appointment the on-time rule judges it against (an apology's new date does not count).
+  const due = judgedDueAt(d);
   let atRiskFrom: string | null = null;
-  if (d.due_at) {
-    const total = calendar.workingHoursBetween(at(d.received_at), at(d.due_at));
+  if (due) {
+    const total = calendar.workingHoursBetween(at(d.received_at), due);
     atRiskFrom = calendar.addWorkingHours(at(d.received_at), (1 - riskShare) * total).toISOString();
   }
-  return { ...baseOf(d), dossierId: d.id as string, receivedDay: dayOf(d.received_at), dueAt: d.due_at ? at(d.due_at).toISOString() : null,
+  return { ...baseOf(d), dossierId: d.id as string, receivedDay: dayOf(d.received_at), dueAt: due ? due.toISOString() : null,
     pausedAt: d.paused_at ? at(d.paused_at).toISOString() : null, lateFrom: lateFrom(d), atRiskFrom };
 }
 
 /** Brings stats_open in line with the given dossier rows (inserted, changed or removed when finished). */
 async function syncOpen(tx: Queryable, dossiers: Row[], calendar: WorkingCalendar): Promise<void> {
   if (!dossiers.length) return;
-  const open = dossiers.filter((d) => d.received_at && OPEN_STATUSES.includes(d.status));
+  const open = dossiers.filter((d) => d.received_at && OPEN_RECEIVED.includes(d.status));
   const share = open.length ? await atRiskShare(tx) : 0;
   const rows = open.map((d) => openRow(d, calendar, share)!);
   const kept = new Set(rows.map((r) => r.dossierId));

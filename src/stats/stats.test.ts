@@ -96,17 +96,17 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     await finish(d4);
     // D5 counter: finished on its due date → on time.
     const d5 = (await submit(counter, 'counter')).id;
-    await ctx.db.query(`UPDATE dossiers SET due_at = $2 WHERE id = $1`, [d5, `${vietnamDate(new Date())}T23:59:59+07:00`]);
+    await ctx.db.query(`UPDATE dossiers SET due_at = $2, original_due_at = $2 WHERE id = $1`, [d5, `${vietnamDate(new Date())}T23:59:59+07:00`]);
     await finish(d5);
     // D6 online, refused at reception: finished, not classified, never received.
     const d6 = (await submit(person, 'online')).id;
     await act(counter, d6, { action: 'refuse', reasons: ['Không thuộc thẩm quyền'] });
     // D7 overdue and D8 at risk (deadlines moved in the database).
     const d7 = (await submit(counter, 'counter')).id;
-    await ctx.db.query(`UPDATE dossiers SET due_at = now() - interval '1 hour' WHERE id = $1`, [d7]);
+    await ctx.db.query(`UPDATE dossiers SET due_at = now() - interval '1 hour', original_due_at = now() - interval '1 hour' WHERE id = $1`, [d7]);
     const d8 = (await submit(counter, 'counter')).id;
     const [{ received_at: received8 }] = await ctx.db.query('SELECT received_at FROM dossiers WHERE id = $1', [d8]);
-    await ctx.db.query(`UPDATE dossiers SET received_at = now() - interval '60 days', due_at = now() + interval '2 hours' WHERE id = $1`, [d8]);
+    await ctx.db.query(`UPDATE dossiers SET received_at = now() - interval '60 days', due_at = now() + interval '2 hours', original_due_at = now() + interval '2 hours' WHERE id = $1`, [d8]);
     await refreshOpenDossiers(ctx.db, [d7, d8]);
 
     const today = vietnamDate(new Date());
@@ -186,6 +186,85 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
       assert.deepEqual(Object.keys(body).sort(), ['code', 'details', 'message'], q);
       assert.match(body.message, /[àáảãạâấầăắđêếệôốơớưứ]/i, q);
     }
+  });
+
+  test('the on-time rule without loopholes: stopped and withdrawn after acceptance are judged at their end, an apology does not rescue a late dossier; the IOC ratio counts them so', async () => {
+    const counter = await signIn(ctx.app, 'cairang.motcua');
+    const specialist = await signIn(ctx.app, 'cairang.chuyenvien');
+    const leader = await signIn(ctx.app, 'cairang.lanhdao');
+    const ioc = await signIn(ctx.app, 'ioc');
+    const person = await citizenSignIn(ctx.app, '092190004999', 'Tạ Văn Mười');
+    const submit = async (who: Requester, channel: string) => (await ok(who({ method: 'POST', url: '/api/v1/dossiers',
+      payload: { procedureId, agencyId: ids['H13.103'], applicant: { name: 'Tạ Văn Mười', idNumber: '092190004999' }, formData, channel, files: [] } }))).id as string;
+    const act = (who: Requester, id: string, body: object) => ok(who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body }));
+    const view = (id: string) => ok(counter({ url: `/api/v1/dossiers/${id}` }));
+    /** The first appointment has passed (time moved on in the database): the on-time rule judges against it. */
+    const pastFirstAppointment = (id: string) => ctx.db.query(`UPDATE dossiers SET original_due_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    const apologise = async (id: string) => {
+      const d = await view(id);
+      await act(leader, id, { action: 'apologize', reason: 'Chờ kết quả xác minh', newDueAt: new Date(new Date(d.dueAt).getTime() + 7 * 86_400_000).toISOString() });
+    };
+
+    // S1 stopped before its appointment (5 working days ahead): judged early.
+    const s1 = await submit(counter, 'counter');
+    await act(counter, s1, { action: 'stop', reason: 'Hồ sơ có dấu hiệu giả mạo' });
+    // S2 stopped after its appointment had passed: judged late.
+    const s2 = await submit(counter, 'counter');
+    await ctx.db.query(`UPDATE dossiers SET due_at = now() - interval '1 hour', original_due_at = now() - interval '1 hour' WHERE id = $1`, [s2]);
+    await act(counter, s2, { action: 'stop', reason: 'Dừng theo văn bản của cơ quan có thẩm quyền' });
+    // W1 withdrawn at the counter after acceptance: the request (7) and the stop (8) together; judged early.
+    const w1 = await submit(counter, 'counter');
+    await act(counter, w1, { action: 'withdraw', reason: 'Không còn nhu cầu' });
+    // W2 withdrawn online before acceptance, confirmed by the officer: never judged (other). R1 refused at reception: other.
+    const w2 = await submit(person, 'online');
+    await act(person, w2, { action: 'withdraw', reason: 'Nộp nhầm thủ tục' });
+    await act(counter, w2, { action: 'stop', reason: 'Xác nhận công dân rút hồ sơ' });
+    const r1 = await submit(person, 'online');
+    await act(counter, r1, { action: 'refuse', reasons: ['Không thuộc thẩm quyền'] });
+    // A1 apologised with a new appointment a week later, finished after the first one: late stays late.
+    const a1 = await submit(counter, 'counter');
+    await apologise(a1);
+    await pastFirstAppointment(a1);
+    await act(specialist, a1, { action: 'forward' });
+    await act(leader, a1, { action: 'forward', note: 'Đồng ý cấp' });
+    // A2 apologised, still open after its first appointment: overdue, although the citizen's new date is ahead.
+    const a2 = await submit(counter, 'counter');
+    await apologise(a2);
+    await pastFirstAppointment(a2);
+    await refreshOpenDossiers(ctx.db, [a2]);
+    // O1 open, in time.
+    const o1 = await submit(counter, 'counter');
+
+    const timeliness = async (id: string) => (await view(id)).timeliness;
+    assert.deepEqual(
+      await Promise.all([s1, s2, w1, w2, r1, a1, a2, o1].map(timeliness)),
+      ['early', 'late', 'early', null, null, 'late', 'overdue', 'in_time']);
+    const w1Events = (await view(w1)).events.map((e: Row) => [e.action, e.toStatus]);
+    assert.deepEqual(w1Events.slice(-2), [['withdraw', 7], ['stop', 8]]);
+    assert.ok(new Date((await view(a2)).dueAt) > new Date(), 'the citizen keeps the new appointment');
+    const inbox = (await ok(specialist({ url: '/api/v1/inbox' }))).items;
+    assert.equal(inbox.find((d: Row) => d.id === a2).timeliness, 'overdue', 'the inbox flags it by the same rule');
+
+    // By hand: judged finishes S1, W1 early; S2, A1 late; W2, R1 other. Open at the end of today: A2 late, O1 in time.
+    // Ratio = (early + on time + open in time) / (judged finishes + open) = (2 + 0 + 1) / (4 + 2).
+    const today = vietnamDate(new Date());
+    const s = await ok(ioc({ url: `/api/v1/stats/summary?from=${today}&to=${today}&agency=${ids['H13.103']}&procedure=${procedureId}` }));
+    assert.deepEqual(s.finished, { total: 6, early: 2, onTime: 0, late: 2, other: 2 });
+    assert.deepEqual(s.openAtEnd, { total: 2, inTime: 1, late: 1 });
+    assert.equal(s.onTimeRatio, 3 / 6);
+    assert.equal(s.open.overdue, 1);
+    const drill = async (indicator: string) => (await ok(ioc({ url: `/api/v1/stats/dossiers?from=${today}&to=${today}&agency=${ids['H13.103']}&procedure=${procedureId}&indicator=${indicator}` })))
+      .items.map((i: Row) => i.id).sort();
+    assert.deepEqual(await drill('late'), [s2, a1].sort());
+    assert.deepEqual(await drill('early'), [s1, w1].sort());
+    assert.deepEqual(await drill('finished_other'), [w2, r1].sort());
+    assert.deepEqual(await drill('overdue'), [a2]);
+    // The live counters equal a recomputation from the rows and events.
+    const incremental = await statisticsSnapshot(ctx.db);
+    await recomputeStatistics(ctx.db);
+    assert.deepEqual(rowDifferences(await statisticsSnapshot(ctx.db), incremental), []);
+    // Nothing left open here for the tests that follow.
+    for (const id of [a2, o1]) await act(counter, id, { action: 'stop', reason: 'Kết thúc thử nghiệm' });
   });
 
   test('on-time rule edge cases on imported histories: carried over, unfinished at the end, second supplement; trend, breakdown, drill-down, 766, public', async () => {
@@ -457,7 +536,7 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
       let t = Date.parse('2025-01-02T01:00:00Z') + Math.floor(rand() * 300 * 24) * HOUR;
       const d: Row = {
         id: randomUUID(), code: `PT-${n}`, procedure_id: pick(procedures), procedure_version: version, home_agency_id: pick(agencies),
-        channel, status: 1, submitted_at: new Date(t).toISOString(), received_at: null, due_at: null, paused_at: null, paused_hours: 0,
+        channel, status: 1, submitted_at: new Date(t).toISOString(), received_at: null, due_at: null, original_due_at: null, paused_at: null, paused_hours: 0,
         supplement_requests: 0, apologies: 0, finished_at: null, returned_at: null,
       };
       d.agency_id = d.home_agency_id; d.receiving_agency_id = d.home_agency_id;
@@ -498,6 +577,7 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
             const waited = cal.workingHoursBetween(new Date(d.paused_at), new Date(t));
             d.paused_hours = Number(d.paused_hours) + waited; d.paused_at = null;
             if (d.due_at) d.due_at = cal.addWorkingHours(new Date(d.due_at), waited).toISOString();
+            if (d.original_due_at) d.original_due_at = cal.addWorkingHours(new Date(d.original_due_at), waited).toISOString();
             if (s === 5) emit('submit_supplement', s, resume);
             else emit('record_payment', s, resume, {}, rand() < 0.6 ? 'system' : 'staff'); // settled online by the platform, or at the desk
             d.status = resume; list[list.length - 1].dossier.status = resume;
@@ -525,12 +605,13 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
         await tx.query(
           `INSERT INTO dossiers (id, code, procedure_id, procedure_version, home_agency_id, agency_id, receiving_agency_id, channel, status, applicant,
              submitted_at, received_at, due_at, original_due_at, paused_at, paused_hours, supplement_requests, apologies, finished_at, returned_at)
-           SELECT id, code, p, 1, h, h, h, c, s, '{"name":"Thử","idNumber":"000000000000"}'::jsonb, sa, ra, da, da, pa, ph, sr, ap, fa, rt
+           SELECT id, code, p, 1, h, h, h, c, s, '{"name":"Thử","idNumber":"000000000000"}'::jsonb, sa, ra, da, od, pa, ph, sr, ap, fa, rt
              FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::smallint[], $7::timestamptz[], $8::timestamptz[],
-                         $9::timestamptz[], $10::timestamptz[], $11::numeric[], $12::int[], $13::int[], $14::timestamptz[], $15::timestamptz[])
-               AS t (id, code, p, h, c, s, sa, ra, da, pa, ph, sr, ap, fa, rt)`,
+                         $9::timestamptz[], $10::timestamptz[], $11::numeric[], $12::int[], $13::int[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[])
+               AS t (id, code, p, h, c, s, sa, ra, da, pa, ph, sr, ap, fa, rt, od)`,
           [col('id'), col('code'), col('procedure_id'), col('home_agency_id'), col('channel'), col('status'), col('submitted_at'), col('received_at'),
-            col('due_at'), col('paused_at'), col('paused_hours').map(String), col('supplement_requests'), col('apologies'), col('finished_at'), col('returned_at')]);
+            col('due_at'), col('paused_at'), col('paused_hours').map(String), col('supplement_requests'), col('apologies'), col('finished_at'), col('returned_at'),
+            col('original_due_at')]);
       }
       const ev = { d: [] as string[], at: [] as string[], action: [] as string[], kind: [] as string[], to: [] as (number | null)[], data: [] as string[] };
       perDossier.forEach((list, i) => list.forEach((e) => {

@@ -61,7 +61,8 @@ export const STATUS_TONES: Record<DossierStatus, 'neutral' | 'green' | 'blue' | 
 /** Names of the dossier timeline's actions. */
 export const ACTIONS: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung', submit_supplement: 'Nộp bổ sung',
-  refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', consult: 'Xin ý kiến',
+  refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', assign: 'Phân công cán bộ xử lý', consult: 'Xin ý kiến',
+  answer_consultation: 'Trả lời xin ý kiến',
   apologize: 'Xin lỗi và hẹn lại', approve: 'Phê duyệt kết quả', return_result: 'Trả kết quả', withdraw: 'Yêu cầu rút hồ sơ',
   stop: 'Dừng xử lý', request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính', record_payment: 'Ghi nhận đã nộp phí, lệ phí',
 };

@@ -12,9 +12,19 @@ import { dossierAction } from '../citizen/requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from '../citizen/SchemaForm.tsx';
 import { ResultPanel } from '../results/ResultPanel.tsx';
 
+interface Person { id: string; name: string }
+/** A question asked about the dossier (xin ý kiến) and its answer. */
+interface Consultation {
+  id: string; question: string; dueAt: string; askedAt: string; askedBy: Person | null; officer: Person | null; agency: Person | null;
+  answer: string | null; answeredBy: Person | null; answeredAt: string | null; forMe: boolean;
+}
+/** The dossier as staff read it: who the current step is assigned to, and the questions asked about it. */
+type StaffDossier = Dossier & { assignee: Person | null; consultations: Consultation[] };
+interface StaffMember { id: string; fullName: string; roles: Role[]; agencyName: string }
+
 export function OfficeDossier({ id, me }: { id: string; me: Me }) {
   const { search } = useLocation();
-  const res = useFetch<Dossier>(`/api/v1/dossiers/${encodeURIComponent(id)}`);
+  const res = useFetch<StaffDossier>(`/api/v1/dossiers/${encodeURIComponent(id)}`);
   const d = res.data;
   // The published version of the procedure: its titles and workflow (the dossier's own version may be older).
   const procedure = useFetch<PublicProcedure>(d ? `/api/v1/procedures/${d.procedure.id}` : null);
@@ -40,6 +50,7 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
         <dl className="meta">
           {d.stepDueAt && <div><dt>Hạn xử lý bước</dt><dd><Due at={d.stepDueAt} /></dd></div>}
           {d.dueAt && <div><dt>Hạn trả kết quả</dt><dd><Due at={d.dueAt} timeliness={d.timeliness} title="Tiến độ giải quyết hồ sơ" /></dd></div>}
+          {d.assignee && <div><dt>Cán bộ được phân công</dt><dd>{d.assignee.name}</dd></div>}
         </dl>
       )}
       {fresh && (
@@ -58,6 +69,11 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
             onSigned={(r) => { setNotice(`Đã ký số và phát hành ${r.title} số ${r.notation}.`); res.reload(); }} />
         </Section>
       )}
+      {d.consultations.length > 0 && (
+        <Section id="xin-y-kien" title="Xin ý kiến">
+          <Consultations dossier={d} onDone={(message) => { setNotice(message); res.reload(); }} onStale={res.reload} />
+        </Section>
+      )}
       <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencies.names} staff /></Section>
       <Section id="nguoi-nop" title="Người nộp hồ sơ"><ApplicantFacts dossier={d} /></Section>
       <Section id="to-khai" title="Tờ khai"><FormDataFacts data={d.formData} schema={procedure.data?.content.formSchema as FormSchema | undefined} /></Section>
@@ -68,42 +84,52 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
   );
 }
 
-type ActionKey = 'accept' | 'request_supplement' | 'refuse' | 'forward' | 'send_back' | 'consult' | 'apologize' | 'return_result' | 'stop';
+type ActionKey = 'accept' | 'request_supplement' | 'refuse' | 'forward' | 'send_back' | 'assign' | 'consult' | 'apologize' | 'return_result' | 'withdraw' | 'stop';
 
-const OPEN = [1, 2, 4, 5, 6, 7];
+/** Statuses a withdrawal can be asked in, and those an accepted dossier can be stopped in. */
+const WITHDRAWABLE = [1, 2, 4, 5, 6];
+const STOPPABLE = [2, 4, 5, 6];
 const LEADERS: Role[] = ['specialist', 'unit_leader', 'agency_leader'];
 
 /** The actions this officer may take now, in the order they are usually taken. */
-function available(d: Dossier, me: Me, workflow: WorkflowStep[] | undefined): { key: ActionKey; label: string; danger?: boolean }[] {
+function available(d: StaffDossier, me: Me, workflow: WorkflowStep[] | undefined): { key: ActionKey; label: string; danger?: boolean }[] {
   const has = (...roles: (Role | null)[]) => me.roles.includes('system_admin') || roles.some((r) => r && me.roles.includes(r));
   const inWorkflow = (d.status === 2 || d.status === 4) && d.step !== null;
   const last = inWorkflow && workflow !== undefined && d.step! + 1 >= workflow.length;
   const list: { key: ActionKey; label: string; danger?: boolean }[] = [];
-  if (d.status === 1 && has('counter_officer')) {
-    list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' }, { key: 'refuse', label: 'Từ chối', danger: true });
-  }
+  if (d.status === 1 && has('counter_officer')) list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' });
+  // Refusal only at reception, before acceptance; afterwards the dossier is stopped (Mẫu 05).
+  if ((d.status === 1 || d.status === 5) && !d.receivedAt && has('counter_officer')) list.push({ key: 'refuse', label: 'Từ chối tiếp nhận', danger: true });
   if (inWorkflow) {
-    if (has(d.stepRole)) list.push({ key: 'forward', label: last ? 'Phê duyệt kết quả' : 'Chuyển bước tiếp theo' });
-    if (has(d.stepRole) && d.step! > 1) list.push({ key: 'send_back', label: 'Trả lại bước trước' });
+    const assignedElsewhere = d.assignee !== null && d.assignee.id !== me.id;
+    if (has(d.stepRole) && !assignedElsewhere) list.push({ key: 'forward', label: last ? 'Phê duyệt kết quả' : 'Chuyển bước tiếp theo' });
+    if (has(d.stepRole) && !assignedElsewhere && d.step! > 1) list.push({ key: 'send_back', label: 'Trả lại bước trước' });
+    // Leaders assign and reassign; the one-stop officer may name the first officer.
+    if (has('unit_leader', 'agency_leader') || (!d.assignee && has('counter_officer'))) list.push({ key: 'assign', label: d.assignee ? 'Phân công lại' : 'Phân công' });
     if (has(...LEADERS)) list.push({ key: 'consult', label: 'Xin ý kiến' });
     if (has(d.stepRole, 'counter_officer') && d.supplementRequests < 1) list.push({ key: 'request_supplement', label: 'Yêu cầu bổ sung' });
     if (has('agency_leader', 'unit_leader') && d.apologies < 1) list.push({ key: 'apologize', label: 'Xin lỗi và hẹn lại' });
   }
   if (d.status === 9 && has('counter_officer')) list.push({ key: 'return_result', label: 'Trả kết quả' });
-  if (OPEN.includes(d.status) && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Dừng xử lý', danger: true });
+  if (d.status === 7 && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Xác nhận rút hồ sơ', danger: true });
+  if (STOPPABLE.includes(d.status) && d.receivedAt && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Dừng xử lý', danger: true });
+  if (WITHDRAWABLE.includes(d.status) && has('counter_officer')) list.push({ key: 'withdraw', label: 'Công dân rút hồ sơ tại quầy', danger: true });
   return list;
 }
 
 const DONE: Record<ActionKey, string> = {
   accept: 'Đã tiếp nhận hồ sơ.', request_supplement: 'Đã gửi yêu cầu bổ sung, hoàn thiện hồ sơ.', refuse: 'Đã từ chối tiếp nhận hồ sơ.',
-  forward: 'Đã chuyển hồ sơ.', send_back: 'Đã trả hồ sơ về bước trước.', consult: 'Đã ghi nhận xin ý kiến.',
+  forward: 'Đã chuyển hồ sơ.', send_back: 'Đã trả hồ sơ về bước trước.', assign: 'Đã phân công cán bộ xử lý.', consult: 'Đã gửi xin ý kiến.',
   apologize: 'Đã phát hành phiếu xin lỗi và hẹn lại ngày trả kết quả.', return_result: 'Đã trả kết quả.', stop: 'Đã dừng xử lý hồ sơ.',
+  withdraw: 'Đã ghi nhận công dân rút hồ sơ và dừng xử lý.',
 };
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+/** True when the dossier is at the last step of its workflow (forwarding it approves the result). */
+const atLastStep = (d: Dossier, workflow: WorkflowStep[] | undefined) => d.step !== null && workflow !== undefined && d.step + 1 >= workflow.length;
 
 function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
-  dossier: Dossier; me: Me; workflow: WorkflowStep[] | undefined; agencies: Agency[]; onDone: (message: string) => void; onStale: () => void;
+  dossier: StaffDossier; me: Me; workflow: WorkflowStep[] | undefined; agencies: Agency[]; onDone: (message: string) => void; onStale: () => void;
 }) {
   const [open, setOpen] = useState<ActionKey | null>(null);
   const [text, setText] = useState('');
@@ -111,8 +137,22 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
   const [method, setMethod] = useState<keyof typeof RETURN_METHODS>('counter');
   const [newDueAt, setNewDueAt] = useState('');
   const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const [assigneeId, setAssigneeId] = useState('');
+  const [targets, setTargets] = useState<{ officerId?: string; agencyId?: string; label: string }[]>([]);
+  const [targetAgency, setTargetAgency] = useState('');
+  const [targetOfficer, setTargetOfficer] = useState('');
   const { busy, error, setError, run } = useAction();
   const actions = available(d, me, workflow);
+  const base = `/api/v1/dossiers/${d.id}/staff`;
+  const assignable = useFetch<{ items: StaffMember[] }>(open === 'assign' ? base : null);
+  const consultable = useFetch<{ items: StaffMember[] }>(open === 'consult' && targetAgency ? `${base}?agencyId=${targetAgency}` : null);
+  const addTarget = () => {
+    const officer = consultable.data?.items.find((m) => m.id === targetOfficer);
+    const agency = agencies.find((a) => a.id === targetAgency);
+    const target = officer ? { officerId: officer.id, label: `${officer.fullName} (${officer.agencyName})` } : agency ? { agencyId: agency.id, label: agency.name } : null;
+    if (target && !targets.some((t) => t.label === target.label)) setTargets([...targets, target]);
+    setTargetOfficer('');
+  };
 
   const next = d.step !== null && workflow ? workflow[d.step + 1] : undefined;
   const transfer = next?.transferTo;
@@ -135,7 +175,7 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
     setError(null);
     setInvalid({});
     if (key === 'accept') { setOpen(null); send('accept', {}); return; }
-    setOpen(key); setText(''); setToAgencyId(''); setNewDueAt('');
+    setOpen(key); setText(''); setToAgencyId(''); setNewDueAt(''); setAssigneeId(''); setTargets([]); setTargetAgency(''); setTargetOfficer('');
   };
 
   const submit = (e: FormEvent) => {
@@ -156,10 +196,28 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
           body.toAgencyId = toAgencyId;
         }
         break;
-      case 'send_back': case 'consult':
+      case 'send_back':
         if (!note) problems.text = 'Vui lòng nhập nội dung.';
         body.note = note;
         break;
+      case 'assign':
+        if (!assigneeId) problems.assignee = 'Vui lòng chọn cán bộ được phân công.';
+        body.assigneeId = assigneeId;
+        if (note) body.note = note;
+        break;
+      case 'consult': {
+        if (!note) problems.text = 'Vui lòng nhập nội dung xin ý kiến.';
+        if (!targets.length) problems.targets = 'Vui lòng thêm ít nhất một cán bộ hoặc đơn vị được xin ý kiến.';
+        if (!newDueAt || Number.isNaN(new Date(newDueAt).getTime())) problems.due = 'Vui lòng chọn hạn trả lời.';
+        else if (new Date(newDueAt) <= new Date()) problems.due = 'Hạn trả lời phải sau thời điểm hiện tại.';
+        body.note = note;
+        const officerIds = targets.flatMap((t) => (t.officerId ? [t.officerId] : []));
+        const agencyIds = targets.flatMap((t) => (t.agencyId ? [t.agencyId] : []));
+        if (officerIds.length) body.officerIds = officerIds;
+        if (agencyIds.length) body.agencyIds = agencyIds;
+        if (!problems.due) body.dueAt = new Date(newDueAt).toISOString();
+        break;
+      }
       case 'apologize':
         if (!note) problems.text = 'Vui lòng nêu lý do chậm trả kết quả.';
         if (!newDueAt || Number.isNaN(new Date(newDueAt).getTime())) problems.due = 'Vui lòng chọn ngày, giờ hẹn trả mới.';
@@ -171,8 +229,8 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
         body.method = method;
         if (note) body.note = note;
         break;
-      case 'stop':
-        if (!note) problems.text = 'Vui lòng nêu lý do dừng xử lý.';
+      case 'stop': case 'withdraw':
+        if (!note) problems.text = open === 'stop' ? 'Vui lòng nêu lý do dừng xử lý.' : 'Vui lòng ghi lý do công dân rút hồ sơ.';
         body.reason = note;
         break;
     }
@@ -186,12 +244,15 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
   }
   const textLabel: Partial<Record<ActionKey, string>> = {
     request_supplement: 'Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung) (bắt buộc)', refuse: 'Lý do từ chối tiếp nhận (mỗi dòng một lý do) (bắt buộc)',
-    forward: 'Ý kiến xử lý', send_back: 'Lý do trả lại (bắt buộc)', consult: 'Nội dung xin ý kiến (bắt buộc)',
+    forward: atLastStep(d, workflow) ? 'Ý kiến phê duyệt' : 'Ý kiến xử lý', send_back: 'Lý do trả lại (bắt buộc)', assign: 'Ghi chú phân công',
+    consult: 'Nội dung xin ý kiến (bắt buộc)',
     apologize: 'Lý do chậm trả kết quả (bắt buộc)', return_result: 'Ghi chú', stop: 'Lý do dừng xử lý (bắt buộc)',
+    withdraw: 'Lý do công dân rút hồ sơ (bắt buộc)',
   };
   const confirm: Partial<Record<ActionKey, string>> = {
-    request_supplement: 'Gửi yêu cầu bổ sung', refuse: 'Xác nhận từ chối', forward: 'Xác nhận chuyển', send_back: 'Xác nhận trả lại',
+    request_supplement: 'Gửi yêu cầu bổ sung', refuse: 'Xác nhận từ chối', forward: 'Xác nhận chuyển', send_back: 'Xác nhận trả lại', assign: 'Xác nhận phân công',
     consult: 'Gửi xin ý kiến', apologize: 'Phát hành phiếu xin lỗi', return_result: 'Xác nhận trả kết quả', stop: 'Xác nhận dừng xử lý',
+    withdraw: 'Ghi nhận rút hồ sơ',
   };
   const current = actions.find((a) => a.key === open);
   return (
@@ -216,6 +277,48 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
                 <option value="">— Chọn cơ quan —</option>
                 {transferChoices.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
               </select>
+            </CheckedField>
+          )}
+          {open === 'assign' && (
+            <CheckedField label={`Cán bộ được phân công (vai trò của bước: ${d.stepName ?? ''}) (bắt buộc)`} error={invalid.assignee}>
+              <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} aria-required="true" {...invalidProps(invalid.assignee)}>
+                <option value="">— Chọn cán bộ —</option>
+                {(assignable.data?.items ?? []).map((m) => <option key={m.id} value={m.id}>{m.fullName} — {m.agencyName}</option>)}
+              </select>
+            </CheckedField>
+          )}
+          {open === 'consult' && (
+            <fieldset className="consult-targets">
+              <legend>Cán bộ, đơn vị được xin ý kiến (bắt buộc)</legend>
+              <Field label="Cơ quan, đơn vị">
+                <select value={targetAgency} onChange={(e) => { setTargetAgency(e.target.value); setTargetOfficer(''); }}>
+                  <option value="">— Chọn cơ quan, đơn vị —</option>
+                  {[...agencies].sort((x, y) => x.name.localeCompare(y.name, 'vi')).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+                </select>
+              </Field>
+              {targetAgency && (
+                <Field label="Cán bộ (để trống: gửi cả đơn vị)">
+                  <select value={targetOfficer} onChange={(e) => setTargetOfficer(e.target.value)}>
+                    <option value="">— Cả đơn vị —</option>
+                    {(consultable.data?.items ?? []).map((m) => <option key={m.id} value={m.id}>{m.fullName} — {m.agencyName}</option>)}
+                  </select>
+                </Field>
+              )}
+              <button type="button" className="btn" onClick={addTarget} disabled={!targetAgency}>Thêm vào danh sách</button>
+              {targets.length > 0 && (
+                <ul className="consult-list">
+                  {targets.map((t) => (
+                    <li key={t.label}>{t.label} <button type="button" className="btn btn-link" onClick={() => setTargets(targets.filter((x) => x !== t))}
+                      aria-label={`Bỏ ${t.label}`}>Bỏ</button></li>
+                  ))}
+                </ul>
+              )}
+              {invalid.targets && <p className="field-error" role="alert">{invalid.targets}</p>}
+            </fieldset>
+          )}
+          {open === 'consult' && (
+            <CheckedField label="Hạn trả lời (bắt buộc)" error={invalid.due}>
+              <input type="datetime-local" value={newDueAt} onChange={(e) => setNewDueAt(e.target.value)} aria-required="true" {...invalidProps(invalid.due)} />
             </CheckedField>
           )}
           {open === 'return_result' && (
@@ -249,4 +352,49 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
 function TimelinessNote({ dossier: d }: { dossier: Dossier }) {
   if (d.timeliness !== 'at_risk' && d.timeliness !== 'overdue') return null;
   return <p className="small">Tiến độ: <TimelinessBadge value={d.timeliness} /> {d.timeliness === 'overdue' ? 'Hồ sơ đã quá hạn trả kết quả.' : 'Hồ sơ sắp đến hạn trả kết quả.'}</p>;
+}
+
+/** The questions asked about the dossier, their answers, and an answer form for the ones addressed to this officer. */
+function Consultations({ dossier: d, onDone, onStale }: { dossier: StaffDossier; onDone: (message: string) => void; onStale: () => void }) {
+  const [answers, setAnswers] = useState<Record<string, string>>({});
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const { busy, error, run } = useAction();
+  const answer = (e: FormEvent, c: Consultation) => {
+    e.preventDefault();
+    const text = (answers[c.id] ?? '').trim();
+    setInvalid(text ? {} : { [c.id]: 'Vui lòng nhập ý kiến.' });
+    if (!text) return;
+    void run(async () => {
+      try {
+        await dossierAction(d.id, d.revision, { action: 'answer_consultation', consultationId: c.id, answer: text });
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'STALE_DOSSIER') onStale();
+        throw err;
+      }
+      onDone('Đã gửi ý kiến.');
+    });
+  };
+  return (
+    <ul className="consultations">
+      {d.consultations.map((c) => (
+        <li key={c.id}>
+          <p><strong>{c.askedBy?.name}</strong> xin ý kiến {c.officer ? c.officer.name : c.agency?.name} — hạn trả lời {formatInstant(c.dueAt)}</p>
+          <p>{c.question}</p>
+          {c.answer !== null
+            ? <p>Ý kiến của <strong>{c.answeredBy?.name}</strong> ({formatInstant(c.answeredAt!)}): {c.answer}</p>
+            : c.forMe
+              ? (
+                <form className="form" onSubmit={(e) => answer(e, c)} noValidate aria-label="Trả lời xin ý kiến">
+                  <CheckedField label="Ý kiến của bạn (bắt buộc)" error={invalid[c.id]}>
+                    <textarea value={answers[c.id] ?? ''} maxLength={4000} onChange={(e) => setAnswers({ ...answers, [c.id]: e.target.value })} {...invalidProps(invalid[c.id])} />
+                  </CheckedField>
+                  <ErrorMessage error={error} />
+                  <div className="form-actions"><button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>Gửi ý kiến</button></div>
+                </form>
+              )
+              : <p className="muted">Chưa trả lời.</p>}
+        </li>
+      ))}
+    </ul>
+  );
 }
