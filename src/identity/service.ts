@@ -129,9 +129,9 @@ export function requireAdmin(actor: Actor | null): Actor {
 
 /** Province-wide operations (documented as "chỉ quản trị hệ thống"): agency administrators are refused too. */
 export function requireSystemAdmin(actor: Actor | null, message = 'Chỉ quản trị hệ thống được thực hiện thao tác này.'): Actor {
-  const admin = requireAdmin(actor);
-  if (!isSystemAdmin(admin)) throw forbidden(message);
-  return admin;
+  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+  if (!isSystemAdmin(actor)) throw forbidden(message);
+  return actor;
 }
 
 function checkGrantable(actor: Actor | null, roles: Role[]) {

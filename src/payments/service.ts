@@ -118,6 +118,17 @@ async function settle(tx: Queryable, paymentId: string, method: Method, provider
 
 // ---- reading -----------------------------------------------------------------------------------
 
+/** True when the party may see the dossier: the one scope of every payment and every payment action. */
+async function canSeeDossier(db: Queryable, by: Who, dossierId: string) {
+  try {
+    await getDossier(db, by, dossierId);
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.statusCode === 404) return false;
+    throw err;
+  }
+}
+
 const toPayment = (p: Row) => ({
   id: p.id as string, dossierId: p.dossier_id as string, dossierCode: p.dossier_code as string, amount: Number(p.amount),
   items: p.items as { kind: string; name: string; amount: number }[], status: p.status as 'pending' | 'paid' | 'cancelled',
@@ -133,11 +144,10 @@ export async function dossierPayments(db: Queryable, by: Who, dossierId: string)
   return (await db.query('SELECT * FROM payments WHERE dossier_id = $1 ORDER BY created_at DESC', [dossierId])).map(toPayment);
 }
 
-/** A payment, for whoever may see its dossier; 404 otherwise. */
+/** A payment, for whoever may see its dossier; otherwise the answer of an unknown payment. */
 export async function getPayment(db: Queryable, by: Who, paymentId: string) {
   const [p] = await db.query('SELECT * FROM payments WHERE id = $1', [paymentId]);
-  if (!p) throw notFound('khoản thanh toán');
-  await getDossier(db, by, p.dossier_id);
+  if (!p || !(await canSeeDossier(db, by, p.dossier_id))) throw notFound('khoản thanh toán');
   return toPayment(p);
 }
 
@@ -164,16 +174,6 @@ export interface BankLine { reference: string; amount: number; description: stri
 export type LineOutcome = { status: 'matched'; dossierCode: string; paymentId: string }
   | { status: 'unmatched' | 'duplicate' | 'outside_scope'; reason: string };
 
-/** True when the officer may see the obligation's dossier: the one scope of every payment action. */
-async function mayCollect(tx: Queryable, actor: Actor, dossierId: string) {
-  try {
-    await getDossier(tx, { kind: 'staff', actor }, dossierId);
-    return true;
-  } catch (err) {
-    if (err instanceof AppError && err.statusCode === 404) return false;
-    throw err;
-  }
-}
 
 /**
  * One credit on the collecting account: recorded once by its bank reference, and matched to the pending obligation
@@ -186,7 +186,7 @@ async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', li
   const named = (await tx.query(`SELECT id, dossier_id, dossier_code, amount FROM payments WHERE status = 'pending'`))
     .filter((p) => text.includes(squeeze(p.dossier_code)));
   const candidates = [];
-  for (const p of named) if (!by || await mayCollect(tx, by, p.dossier_id)) candidates.push(p);
+  for (const p of named) if (!by || await canSeeDossier(tx, { kind: 'staff', actor: by }, p.dossier_id)) candidates.push(p);
   if (named.length && !candidates.length) {
     return { status: 'outside_scope', reason: 'Mã hồ sơ trong nội dung chuyển khoản không thuộc phạm vi của bạn; dòng này không được ghi nhận.' };
   }
