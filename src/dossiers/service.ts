@@ -18,7 +18,7 @@ import { reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
-import { classifyFinished, classifyOpen, dossierCode, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
+import { classifyFinished, classifyOpen, dossierCode, lastFourDigits, maskName, Status, STATUS_NAMES, vietnamDate, type StatusCode } from './rules.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -456,16 +456,21 @@ const toEvent = (e: Record<string, any>) => ({
   toAgency: e.to_agency, note: e.note, data: e.data,
 });
 
-/** Public lookup by code: status, procedure, agency, dates, and the applicant's name masked. */
-export async function lookupDossier(db: Queryable, code: string) {
+/**
+ * Public lookup by code: status, procedure, agency and dates. Codes of one agency's day are consecutive, so anyone can
+ * guess them: the applicant's name (masked) is shown only with a second factor, the last four digits of the
+ * applicant's ID number or phone number (`verified`).
+ */
+export async function lookupDossier(db: Queryable, code: string, factor?: string) {
   const [d] = await db.query('SELECT * FROM dossiers WHERE code = $1', [code]);
   if (!d) throw notFound('hồ sơ');
   const agencyName = (await agencyNames(db, [d.home_agency_id])).get(d.home_agency_id);
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  const verified = factor !== undefined && [d.applicant.idNumber, d.applicant.phone].some((v) => lastFourDigits(v).length === 4 && lastFourDigits(v) === factor);
   return {
     code: d.code, status: d.status, statusName: STATUS_NAMES[d.status as StatusCode], procedureName: content.name, agencyName,
-    applicantName: maskName(d.applicant.name), submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
+    verified, applicantName: verified ? maskName(d.applicant.name) : null, submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
     finishedAt: iso(d.finished_at), apologized: d.apologies > 0,
   };
 }
