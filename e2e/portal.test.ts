@@ -2,6 +2,7 @@
 // on a desktop and on a 360 px phone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { agencyIds, signIn } from '../src/testing/harness.ts';
 import { platformAndBrowser } from './browser.ts';
 
 const e2e = platformAndBrowser();
@@ -44,3 +45,30 @@ test('a procedure page opened directly by its address (a shared link) loads', as
   }
 });
 
+
+test('public lookup: a code alone shows the status, not who filed it; the last four digits of the ID number show the masked name', async () => {
+  const { app } = e2e.platform;
+  const counter = await signIn(app, 'caikhe.motcua');
+  const procedureId = (await app.inject({ url: '/api/v1/procedures/1.001193' })).json().id;
+  const created = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
+    procedureId, agencyId: (await agencyIds(app.db))['H13.102'], channel: 'counter', applicant: { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234' },
+    formData: { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết', soDinhDanhNguoiYeuCau: '092190001234' } } });
+  assert.equal(created.statusCode, 201, created.body);
+  const { code } = created.json();
+  const page = await e2e.browser.newPage();
+  try {
+    await page.goto(`${e2e.platform.url}/tra-cuu`);
+    await page.getByLabel('Mã hồ sơ').fill(code);
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    const result = page.locator('section', { has: page.getByRole('heading', { name: `Hồ sơ ${code}` }) });
+    await result.waitFor();
+    assert.match(await result.innerText(), /Đăng ký khai sinh/);
+    assert.doesNotMatch(await result.innerText(), /Người nộp|N\. T\./, 'a guessed code does not tell who filed it');
+    await page.getByLabel(/4 số cuối/).fill('1234');
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await result.getByText('N. T. Á. T.').waitFor();
+    assert.doesNotMatch(await page.locator('body').innerText(), /Nguyễn Thị Ánh Tuyết|092190001234/);
+  } finally {
+    await page.close();
+  }
+});

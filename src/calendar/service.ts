@@ -1,9 +1,9 @@
 // The calendar domain: office hours and adjustments stored as data, the WorkingCalendar built from them, and
 // their administration (system administrators only).
 import type { Database, Queryable } from '../db/index.ts';
-import { isSystemAdmin, type Actor } from '../shared/actor.ts';
-import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
-import { requireAdmin } from '../identity/service.ts';
+import type { Actor } from '../shared/actor.ts';
+import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { requireSystemAdmin } from '../identity/service.ts';
 import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
 import { statutoryHolidays } from './holidays.ts';
 import { officePeriodsMs, WorkingCalendar, type Adjustment, type AdjustmentKind, type OfficePeriod } from './working-calendar.ts';
@@ -28,17 +28,13 @@ export async function getOfficeHours(db: Queryable): Promise<OfficePeriod[]> {
   return row.office_hours;
 }
 
-function requireSystemAdmin(actor: Actor | null): Actor {
-  const admin = requireAdmin(actor);
-  if (!isSystemAdmin(admin)) throw forbidden('Chỉ quản trị hệ thống được quản lý lịch làm việc.');
-  return admin;
-}
+const requireCalendarAdmin = (actor: Actor | null) => requireSystemAdmin(actor, 'Chỉ quản trị hệ thống được quản lý lịch làm việc.');
 
 const bump = (tx: Queryable, actor: Actor) =>
   tx.query('UPDATE calendar_settings SET revision = revision + 1, updated_by = $1, updated_at = now()', [actor.userId]);
 
 export async function setOfficeHours(db: Database, actor: Actor | null, periods: OfficePeriod[]): Promise<OfficePeriod[]> {
-  const admin = requireSystemAdmin(actor);
+  const admin = requireCalendarAdmin(actor);
   officePeriodsMs(periods);
   const clean = periods.map(({ start, end }) => ({ start, end }));
   await db.transaction(async (tx) => {
@@ -59,14 +55,14 @@ async function loadAdjustments(db: Queryable, year?: number): Promise<StoredAdju
 }
 
 export async function listAdjustments(db: Queryable, actor: Actor | null, year?: number): Promise<StoredAdjustment[]> {
-  requireSystemAdmin(actor);
+  requireCalendarAdmin(actor);
   return loadAdjustments(db, year);
 }
 
 export interface AdjustmentInput { date: string; kind: AdjustmentKind; name: string; source: string }
 
 export async function createAdjustment(db: Database, actor: Actor | null, input: AdjustmentInput): Promise<StoredAdjustment> {
-  const admin = requireSystemAdmin(actor);
+  const admin = requireCalendarAdmin(actor);
   const year = Number(input.date.slice(0, 4));
   if (year < FIRST_YEAR || year > LAST_YEAR) {
     throw badRequest('DATE_OUT_OF_RANGE', `Lịch làm việc chỉ tính được cho các năm từ ${FIRST_YEAR} đến ${LAST_YEAR}.`);
@@ -91,7 +87,7 @@ export async function createAdjustment(db: Database, actor: Actor | null, input:
 }
 
 export async function deleteAdjustment(db: Database, actor: Actor | null, id: string): Promise<void> {
-  const admin = requireSystemAdmin(actor);
+  const admin = requireCalendarAdmin(actor);
   await db.transaction(async (tx) => {
     const deleted = await tx.query('DELETE FROM calendar_adjustments WHERE id = $1 RETURNING id', [id]);
     if (!deleted.length) throw notFound('điều chỉnh lịch làm việc');

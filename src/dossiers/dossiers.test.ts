@@ -516,14 +516,20 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal(lookup.apologized, true, 'the citizen sees the new appointment');
   });
 
-  test('public lookup shows status and dates with the name masked; bad codes get clear errors', async () => {
+  test('public lookup shows status and dates; the masked name only with the last four digits of the applicant\'s ID or phone; bad codes get clear errors', async () => {
     const c = await citizenSignIn(ctx.app, '092190004444', 'Nguyễn Văn An');
     const { code } = (await submit(c, 'online', { applicant: { ...applicant, name: 'Nguyễn Văn An', idNumber: '092190004444' } })).json();
     const res = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.1' });
     assert.equal(res.statusCode, 200);
     const body = res.json();
-    assert.equal(body.applicantName, 'N***** V** A*');
+    assert.equal(body.applicantName, null, 'a guessed code tells the status, not who filed it');
+    assert.equal(body.verified, false);
     assert.equal(body.statusName, 'Mới đăng ký');
+    const withFactor = async (verify: string) => (await ctx.app.inject({ url: `/api/v1/lookup/${code}?verify=${verify}`, remoteAddress: '10.1.1.1' })).json();
+    assert.deepEqual(await withFactor('4444'), { ...body, verified: true, applicantName: 'N. V. A.' });
+    assert.equal((await withFactor('5678')).applicantName, 'N. V. A.', 'the phone\'s last four digits do as well');
+    assert.deepEqual(await withFactor('1234'), body, 'a wrong second factor shows no more than none');
+    assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/${code}?verify=44`, remoteAddress: '10.1.1.1' })).statusCode, 400);
     assert.equal(body.procedureName, 'Thủ tục liên thông thử nghiệm');
     assert.ok(!JSON.stringify(body).includes('092190004444') && !JSON.stringify(body).includes('Nguyễn Văn An'));
     assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/H13.102-991231-9999`, remoteAddress: '10.1.1.2' })).statusCode, 404);
@@ -573,5 +579,6 @@ test('rules: dossier code, classification, masking', () => {
   assert.equal(classifyFinished(new Date('2026-11-25T10:00:00+07:00'), due), 'on_time');
   assert.equal(classifyFinished(new Date('2026-11-25T10:01:00+07:00'), due), 'late');
   assert.equal(classifyFinished(new Date('2026-11-20T10:00:00+07:00'), due, 2), 'late', 'a second supplement request makes it late');
-  assert.equal(maskName('Nguyễn Văn An'), 'N***** V** A*');
+  assert.equal(maskName('Nguyễn Văn An'), 'N. V. A.');
+  assert.equal(maskName('Lê Thị Hoa'), maskName('Lý Thanh Hương'), 'no word\'s length shows through');
 });

@@ -1,8 +1,8 @@
 // Routes of the historical import, the tracking register (Mẫu 07) and the officers' dossier search.
 // Registered in a child scope, so the NDJSON body parser and its 50 MB limit apply to the import route only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isSystemAdmin } from '../shared/actor.ts';
-import { AppError, forbidden } from '../shared/errors.ts';
+import { requireSystemAdmin } from '../identity/service.ts';
+import { AppError } from '../shared/errors.ts';
 import { errorResponses, pagingQuery } from '../shared/http.ts';
 import { importDossiers, linesOf } from './import.ts';
 import { searchDossiers, trackingRegister, type RegisterFilters, type SearchQuery } from './register.ts';
@@ -12,9 +12,8 @@ const NDJSON = 'application/x-ndjson';
 const day = { type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
 
-async function requireSystemAdmin(req: FastifyRequest) {
-  if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-  if (!isSystemAdmin(req.actor)) throw forbidden('Chỉ quản trị hệ thống được nhập hồ sơ từ hệ thống cũ.');
+async function requireImporter(req: FastifyRequest) {
+  requireSystemAdmin(req.actor, 'Chỉ quản trị hệ thống được nhập hồ sơ từ hệ thống cũ.');
 }
 
 export async function dossierExtraRoutes(app: FastifyInstance): Promise<void> {
@@ -25,7 +24,7 @@ export async function dossierExtraRoutes(app: FastifyInstance): Promise<void> {
     scope.post<{ Body: string }>('/api/v1/import/dossiers', {
       bodyLimit: IMPORT_BODY_LIMIT,
       // Checked before the body is read, so nobody else can make the server read 50 MB.
-      onRequest: requireSystemAdmin,
+      onRequest: requireImporter,
       schema: {
         tags: ['Hồ sơ'],
         summary: 'Nhập hồ sơ lịch sử từ hệ thống cũ (NDJSON, mỗi dòng một hồ sơ; hồ sơ đã có mã thì bỏ qua; dòng lỗi bị từ chối kèm số dòng và lý do). Chỉ quản trị hệ thống.',

@@ -182,12 +182,14 @@ export async function dossierRoutes(app: FastifyInstance) {
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses } },
   }, async (req) => ({ items: await dossiers.listCitizenDossiers(db, requireCitizen(req.citizen), req.query.taxCode) }));
 
-  app.get<{ Params: { code: string } }>('/api/v1/lookup/:code', {
+  app.get<{ Params: { code: string }; Querystring: { verify?: string } }>('/api/v1/lookup/:code', {
     config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     schema: {
-      tags: ['Hồ sơ'], summary: 'Tra cứu công khai theo mã hồ sơ (thông tin cá nhân được che; giới hạn số lần tra cứu)',
+      tags: ['Hồ sơ'], summary: 'Tra cứu công khai theo mã hồ sơ: tình trạng, thủ tục, cơ quan, các mốc ngày; tên người nộp (đã che) chỉ hiện khi '
+        + 'gửi kèm verify = 4 số cuối số định danh hoặc số điện thoại của người nộp. Giới hạn số lần tra cứu.',
       params: { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 10, maxLength: 60, pattern: '^[0-9A-Z.]+-[0-9]{6}-[0-9]{4,}$' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { verify: { type: 'string', pattern: '^[0-9]{4}$' } } },
       response: { 200: anyObject, ...errorResponses, 429: { $ref: 'Error#' } },
     },
-  }, async (req) => dossiers.lookupDossier(db, req.params.code));
+  }, async (req) => dossiers.lookupDossier(db, req.params.code, req.query.verify));
 }

@@ -101,7 +101,13 @@ export function classifyOpen(calendar: WorkingCalendar, start: Date, due: Date, 
   return total > 0 && left < riskShare * total ? 'at_risk' : 'in_time';
 }
 
-/** "Nguyễn Văn An" → "N***** V** A*": enough to recognise one's own dossier, nothing to identify a stranger. */
+/**
+ * "Nguyễn Văn An" → "N. V. A.": enough to recognise one's own dossier, nothing to identify a stranger — initials
+ * only, since the length of each word would narrow a name down to a few candidates.
+ */
 export function maskName(name: string): string {
-  return name.normalize('NFC').trim().split(/\s+/).map((w) => [...w][0] + '*'.repeat(Math.max(1, [...w].length - 1))).join(' ');
+  return name.normalize('NFC').trim().split(/\s+/).map((w) => `${[...w][0]}.`).join(' ');
 }
+
+/** The last four digits of an ID number or phone number: the second factor of the public lookup. */
+export const lastFourDigits = (value: unknown) => String(value ?? '').replace(/\D/g, '').slice(-4);

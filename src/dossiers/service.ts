@@ -19,8 +19,8 @@ import { applicantStore, reuseStoredDocuments, type StoredPick } from '../datast
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
-import { classifyFinished, classifyOpen, dossierCode, dossierTimeliness, judgedDueAt, maskName, OPEN_RECEIVED, Status, STATUS_NAMES, vietnamDate,
-  type StatusCode, type TimingRow } from './rules.ts';
+import { classifyFinished, classifyOpen, dossierCode, dossierTimeliness, judgedDueAt, lastFourDigits, maskName, OPEN_RECEIVED, Status, STATUS_NAMES,
+  vietnamDate, type StatusCode, type TimingRow } from './rules.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -705,16 +705,21 @@ export async function dossierInHand(db: Queryable, actor: Actor, id: string): Pr
   return { id: d.id, applicant: d.applicant };
 }
 
-/** Public lookup by code: status, procedure, agency, dates, and the applicant's name masked. */
-export async function lookupDossier(db: Queryable, code: string) {
+/**
+ * Public lookup by code: status, procedure, agency and dates. Codes of one agency's day are consecutive, so anyone can
+ * guess them: the applicant's name (masked) is shown only with a second factor, the last four digits of the
+ * applicant's ID number or phone number (`verified`).
+ */
+export async function lookupDossier(db: Queryable, code: string, factor?: string) {
   const [d] = await db.query('SELECT * FROM dossiers WHERE code = $1', [code]);
   if (!d) throw notFound('hồ sơ');
   const agencyName = (await agencyNames(db, [d.home_agency_id])).get(d.home_agency_id);
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  const verified = factor !== undefined && [d.applicant.idNumber, d.applicant.phone].some((v) => lastFourDigits(v).length === 4 && lastFourDigits(v) === factor);
   return {
     code: d.code, status: d.status, statusName: STATUS_NAMES[d.status as StatusCode], procedureName: content.name, agencyName,
-    applicantName: maskName(d.applicant.name), submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
+    verified, applicantName: verified ? maskName(d.applicant.name) : null, submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
     finishedAt: iso(d.finished_at), apologized: d.apologies > 0,
   };
 }

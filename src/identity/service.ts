@@ -127,6 +127,13 @@ export function requireAdmin(actor: Actor | null): Actor {
   return actor;
 }
 
+/** Province-wide operations (documented as "chỉ quản trị hệ thống"): agency administrators are refused too. */
+export function requireSystemAdmin(actor: Actor | null, message = 'Chỉ quản trị hệ thống được thực hiện thao tác này.'): Actor {
+  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+  if (!isSystemAdmin(actor)) throw forbidden(message);
+  return actor;
+}
+
 function checkGrantable(actor: Actor | null, roles: Role[]) {
   if (roles.includes('system_admin') && actor && !isSystemAdmin(actor)) {
     throw forbidden('Chỉ quản trị hệ thống được cấp vai trò quản trị hệ thống.');

@@ -152,6 +152,20 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     assert.equal(bad.statusCode, 400);
   });
 
+  test('a statement settles only the importing officer\'s dossiers: another agency\'s credit is reported outside scope and left for that agency', async () => {
+    const a = await owing();
+    const csv = ['date,reference,amount,description', `2026-11-27,FTX${a.code.replace(/\D/g, '')},8000,${a.code}`].join('\n');
+    const post = (who: Requester) => who({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } });
+    const other = (await post(await signIn(ctx.app, 'ninhkieu.motcua'))).json();
+    assert.deepEqual(other.matched, []);
+    assert.deepEqual(other.outsideScope.map((o: any) => o.line), [2]);
+    assert.doesNotMatch(JSON.stringify(other), /8\.?000 của hồ sơ/, 'nothing about the other agency\'s obligation is told');
+    assert.equal((await dossier(a.citizen, a.id)).status, 6, 'another agency\'s officer settled nothing');
+    const own = (await post(await signIn(ctx.app, 'caikhe.motcua'))).json();
+    assert.deepEqual(own.matched.map((m: any) => m.dossierCode), [a.code], 'the line was not recorded, so the dossier\'s agency still applies it');
+    assert.equal((await dossier(a.citizen, a.id)).status, 2);
+  });
+
   test('bank callback: settles when signed with the shared secret, once; a bad signature is refused', async () => {
     const a = await owing();
     const body = JSON.stringify({ reference: `CB-${a.id}`, amount: FEE, description: `Thanh toan ${a.code}`, bookedAt: new Date().toISOString() });

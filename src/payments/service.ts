@@ -9,7 +9,7 @@ import { getProcedureVersion } from '../catalog/service.ts';
 import { actAsSystem, getDossier, type Who } from '../dossiers/service.ts';
 import type { DossierEventRecord } from '../dossiers/hooks.ts';
 import { Status } from '../dossiers/rules.ts';
-import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
 import type { Actor } from '../shared/actor.ts';
 import { transferText, vietQrPayload } from './vietqr.ts';
@@ -118,6 +118,17 @@ async function settle(tx: Queryable, paymentId: string, method: Method, provider
 
 // ---- reading -----------------------------------------------------------------------------------
 
+/** True when the party may see the dossier: the one scope of every payment and every payment action. */
+async function canSeeDossier(db: Queryable, by: Who, dossierId: string) {
+  try {
+    await getDossier(db, by, dossierId);
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.statusCode === 404) return false;
+    throw err;
+  }
+}
+
 const toPayment = (p: Row) => ({
   id: p.id as string, dossierId: p.dossier_id as string, dossierCode: p.dossier_code as string, amount: Number(p.amount),
   items: p.items as { kind: string; name: string; amount: number }[], status: p.status as 'pending' | 'paid' | 'cancelled',
@@ -133,11 +144,10 @@ export async function dossierPayments(db: Queryable, by: Who, dossierId: string)
   return (await db.query('SELECT * FROM payments WHERE dossier_id = $1 ORDER BY created_at DESC', [dossierId])).map(toPayment);
 }
 
-/** A payment, for whoever may see its dossier; 404 otherwise. */
+/** A payment, for whoever may see its dossier; otherwise the answer of an unknown payment. */
 export async function getPayment(db: Queryable, by: Who, paymentId: string) {
   const [p] = await db.query('SELECT * FROM payments WHERE id = $1', [paymentId]);
-  if (!p) throw notFound('khoản thanh toán');
-  await getDossier(db, by, p.dossier_id);
+  if (!p || !(await canSeeDossier(db, by, p.dossier_id))) throw notFound('khoản thanh toán');
   return toPayment(p);
 }
 
@@ -161,20 +171,29 @@ export async function vietQrFor(db: Queryable, settings: PaymentSettings, by: Wh
 const squeeze = (s: string) => transferText(s).toUpperCase().replace(/[^A-Z0-9]/g, '');
 
 export interface BankLine { reference: string; amount: number; description: string; bookedAt: Date }
-export type LineOutcome = { status: 'matched'; dossierCode: string; paymentId: string } | { status: 'unmatched' | 'duplicate'; reason: string };
+export type LineOutcome = { status: 'matched'; dossierCode: string; paymentId: string }
+  | { status: 'unmatched' | 'duplicate' | 'outside_scope'; reason: string };
+
 
 /**
  * One credit on the collecting account: recorded once by its bank reference, and matched to the pending obligation
- * whose dossier code is in the description and whose amount equals the credit.
+ * whose dossier code is in the description and whose amount equals the credit. An officer (`by`) settles only
+ * obligations of dossiers in their scope; a line naming only other agencies' dossiers is left unrecorded, so the
+ * agency it belongs to can still import it. The bank's own callback (`by` null) covers the whole account.
  */
-async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', line: BankLine): Promise<LineOutcome> {
+async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', line: BankLine, by: Actor | null): Promise<LineOutcome> {
+  const text = squeeze(line.description);
+  const named = (await tx.query(`SELECT id, dossier_id, dossier_code, amount FROM payments WHERE status = 'pending'`))
+    .filter((p) => text.includes(squeeze(p.dossier_code)));
+  const candidates = [];
+  for (const p of named) if (!by || await canSeeDossier(tx, { kind: 'staff', actor: by }, p.dossier_id)) candidates.push(p);
+  if (named.length && !candidates.length) {
+    return { status: 'outside_scope', reason: 'Mã hồ sơ trong nội dung chuyển khoản không thuộc phạm vi của bạn; dòng này không được ghi nhận.' };
+  }
   const inserted = await tx.query(
     `INSERT INTO bank_transactions (bank_ref, source, amount, description, booked_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (bank_ref) DO NOTHING RETURNING bank_ref`, [line.reference, source, line.amount, line.description, line.bookedAt]);
   if (!inserted.length) return { status: 'duplicate', reason: `Giao dịch ${line.reference} đã được ghi nhận trước đây.` };
-  const text = squeeze(line.description);
-  const candidates = (await tx.query(`SELECT id, dossier_code, amount FROM payments WHERE status = 'pending'`))
-    .filter((p) => text.includes(squeeze(p.dossier_code)));
   if (!candidates.length) return { status: 'unmatched', reason: 'Nội dung chuyển khoản không chứa mã hồ sơ nào đang chờ thanh toán.' };
   const exact = candidates.find((p) => Number(p.amount) === line.amount);
   if (!exact) {
@@ -214,12 +233,15 @@ export interface StatementResult {
   matched: { line: number; reference: string; dossierCode: string; amount: number }[];
   unmatched: { line: number; reference: string | null; amount: number | null; reason: string }[];
   duplicates: { line: number; reference: string }[];
+  /** Credits naming only dossiers outside the officer's scope: not applied, not recorded. */
+  outsideScope: { line: number; reference: string; reason: string }[];
 }
 
 /**
  * Imports a bank statement (CSV with a header: date, reference, amount, description — English or Vietnamese names).
  * Credits are matched by dossier code and amount; debits, broken lines and credits matching nothing are reported by
- * line number. Each line commits on its own, so a bad line never holds back a good one.
+ * line number. Each line commits on its own, so a bad line never holds back a good one. An officer settles only the
+ * obligations of dossiers in their scope (system administrators: the whole province).
  */
 export async function importStatement(db: Database, actor: Actor, csv: string): Promise<StatementResult> {
   requireCollector(actor);
@@ -234,7 +256,7 @@ export async function importStatement(db: Database, actor: Actor, csv: string): 
   if (missing.length) {
     throw badRequest('INVALID_STATEMENT', 'Dòng tiêu đề của sao kê phải có các cột: ngày (date), số tham chiếu (reference), số tiền (amount), nội dung (description).');
   }
-  const result: StatementResult = { matched: [], unmatched: [], duplicates: [] };
+  const result: StatementResult = { matched: [], unmatched: [], duplicates: [], outsideScope: [] };
   for (let i = 1; i < rows.length; i++) {
     const line = i + 1;
     const cell = (k: keyof BankLine) => rows[i][columns.indexOf(k)] ?? '';
@@ -244,9 +266,10 @@ export async function importStatement(db: Database, actor: Actor, csv: string): 
     const problem = !reference ? 'thiếu số tham chiếu' : Number.isNaN(amount) ? `số tiền "${cell('amount')}" không hợp lệ`
       : amount <= 0 ? 'không phải giao dịch ghi có (tiền vào)' : !bookedAt ? `ngày "${cell('bookedAt')}" không hợp lệ` : null;
     if (problem) { result.unmatched.push({ line, reference: reference || null, amount: Number.isNaN(amount) ? null : amount, reason: problem }); continue; }
-    const outcome = await db.transaction((tx) => applyBankLine(tx, 'statement', { reference, amount, description: nfc(cell('description')), bookedAt: bookedAt! }));
+    const outcome = await db.transaction((tx) => applyBankLine(tx, 'statement', { reference, amount, description: nfc(cell('description')), bookedAt: bookedAt! }, actor));
     if (outcome.status === 'matched') result.matched.push({ line, reference, dossierCode: outcome.dossierCode, amount });
     else if (outcome.status === 'duplicate') result.duplicates.push({ line, reference });
+    else if (outcome.status === 'outside_scope') result.outsideScope.push({ line, reference, reason: outcome.reason });
     else result.unmatched.push({ line, reference, amount, reason: outcome.reason });
   }
   return result;
@@ -254,7 +277,7 @@ export async function importStatement(db: Database, actor: Actor, csv: string): 
 
 /** The bank's notification of one credit (its signature already checked by the route). */
 export function bankCallback(db: Database, line: BankLine): Promise<LineOutcome> {
-  return db.transaction((tx) => applyBankLine(tx, 'callback', line));
+  return db.transaction((tx) => applyBankLine(tx, 'callback', line, null));
 }
 
 // ---- VNPay gateway -----------------------------------------------------------------------------

@@ -36,6 +36,8 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     // Only system administrators run the check.
     const officer = await signIn(ctx.app, 'caikhe.motcua');
     assert.equal((await officer({ url: '/api/v1/admin/history/verify' })).statusCode, 403);
+    const agencyAdmin = await signIn(ctx.app, 'stp.quantri');
+    assert.equal((await agencyAdmin({ url: '/api/v1/admin/history/verify' })).statusCode, 403, 'the check reads the whole province: not for agency administrators');
   });
 
   test('editing one event row in the database is caught, and the check names that event', async () => {

@@ -2,7 +2,7 @@
 // Registered in a child scope, so the raw PDF body parser applies to these routes only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
-import { requireAdmin } from '../identity/service.ts';
+import { requireSystemAdmin } from '../identity/service.ts';
 import { anchorHistory, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
 import type { Who } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';
@@ -108,7 +108,7 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: anyObject, ...errorResponses },
       },
     }, async (req) => {
-      requireAdmin(req.actor);
+      requireSystemAdmin(req.actor);
       const chains = await verifyChains(db, req.query.dossierId ? [req.query.dossierId] : undefined);
       const anchors = await verifyAnchors(db);
       return { ok: chains.ok && anchors.ok, firstBreak: chains.breaks[0] ?? null, chains, anchors };

@@ -1,0 +1,293 @@
+// The authorization matrix: every route of the OpenAPI document × every kind of caller. Each route must be classified
+// below (a route without a rule fails the test), so a new route is covered as soon as it exists. For each caller the
+// matrix asserts: no 2xx without permission; a denial that is a denial (401/403/404), not a validation error of the
+// test's own request; and for callers outside an object's scope, the very answer (status, code, body) an unknown id
+// of the same shape gets — so ids of other agencies and other citizens reveal nothing, not even a state.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { before, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { act, FEE_PROCEDURE, submitOnline, upload } from '../payments/testkit.ts';
+import { agencyIds, citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
+
+const ACTORS = ['anonymous', 'citizen', 'otherCitizen', 'counter', 'specialist', 'leader', 'agencyAdmin',
+  'otherCounter', 'otherLeader', 'otherAdmin', 'ioc', 'sysadmin'] as const;
+type ActorName = (typeof ACTORS)[number];
+
+/** Staff of the demo accounts: the own agency is Phường Cái Khế (where the fixtures' dossiers are), the other Phường Ninh Kiều and Sở Tư pháp. */
+const STAFF_LOGINS: Partial<Record<ActorName, string>> = {
+  counter: 'caikhe.motcua', specialist: 'caikhe.chuyenvien', leader: 'caikhe.lanhdao', agencyAdmin: 'caikhe.quantri',
+  otherCounter: 'ninhkieu.motcua', otherLeader: 'ninhkieu.lanhdao', otherAdmin: 'stp.quantri', ioc: 'ioc', sysadmin: 'admin',
+};
+const CITIZEN = { idNumber: '092085000123', name: 'Nguyễn Văn Minh' };
+const OTHER_CITIZEN = { idNumber: '092196112233', name: 'Trần Thị Thu Hà' };
+
+const STAFF: ActorName[] = ['counter', 'specialist', 'leader', 'agencyAdmin', 'otherCounter', 'otherLeader', 'otherAdmin', 'ioc', 'sysadmin'];
+const CITIZENS: ActorName[] = ['citizen', 'otherCitizen'];
+const ADMINS: ActorName[] = ['agencyAdmin', 'otherAdmin', 'sysadmin'];
+/** Who may see a dossier of Cái Khế filed by the citizen: its owner, the agency's staff, the IOC and the system administrator. */
+const DOSSIER_SEES: ActorName[] = ['citizen', 'counter', 'specialist', 'leader', 'agencyAdmin', 'ioc', 'sysadmin'];
+const STATS_READERS: ActorName[] = ['leader', 'otherLeader', 'ioc', 'sysadmin'];
+
+/** The objects the matrix points at, each owned by someone. */
+interface Fixture {
+  paidDossier: { id: string; code: string }; pendingDossier: { id: string; code: string }; resultDossier: string;
+  fileId: string; paymentId: string; documentId: string; scanId: string; procedureId: string; publishedProcedureId: string;
+  draftProcedureId: string; procedureContent: unknown; userId: string; agencyId: string; adjustmentId: string;
+}
+
+type Ids = Record<string, string>;
+interface Rule {
+  /** public: anyone; self: the caller's own things; scoped: objects with an owner; role: a permission, no object; admin: administrators. */
+  kind: 'public' | 'self' | 'scoped' | 'role' | 'admin';
+  /** Who may get a 2xx; non-GET requests of these callers are not sent (they would change the fixtures). */
+  allow: ActorName[] | 'everyone';
+  /** Who may see the object the request names: everyone else gets the answer of an unknown id (or never the marker in a list). */
+  sees?: ActorName[];
+  /** The path parameters (and query ids) of the real object; the unknown ones default to fresh UUIDs. */
+  ids?: (f: Fixture) => Ids;
+  unknownIds?: (f: Fixture) => Ids;
+  query?: (ids: Ids) => Record<string, string>;
+  payload?: (f: Fixture) => unknown;
+  headers?: Record<string, string>;
+  /** Text of the fixture (a dossier code, a username) that a list must not show to callers outside `sees`. */
+  marker?: (f: Fixture) => string;
+  /** A denial may also be a state conflict for callers who see the object (the action is wrong for its state). */
+  stateful?: boolean;
+  /** Server-sent events: an allowed caller's stream never ends, so only denials are sent. */
+  stream?: boolean;
+}
+
+const PERIOD = { from: '2026-01-01', to: '2026-12-31' };
+const multipart = (field: string, content: Buffer, filename = 'trang-1.png') => {
+  const boundary = '----congsomatrix';
+  const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return { payload: () => payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+};
+const scanBody = multipart('page', Buffer.from('not really a page'));
+const dossierSubmission = (f: Fixture) => ({ procedureId: f.procedureId, agencyId: f.agencyId, channel: 'counter',
+  applicant: { name: OTHER_CITIZEN.name, idNumber: OTHER_CITIZEN.idNumber }, formData: {} });
+
+const publicRoute: Rule = { kind: 'public', allow: 'everyone' };
+const dossierRoute = (extra: Partial<Rule> = {}): Rule => ({ kind: 'scoped', allow: DOSSIER_SEES, sees: DOSSIER_SEES, ids: (f) => ({ id: f.paidDossier.id }), ...extra });
+
+/** Every route of the OpenAPI document, by "METHOD /path". */
+const RULES: Record<string, Rule> = {
+  'GET /health': publicRoute,
+  'POST /api/v1/auth/login': publicRoute,
+  'POST /api/v1/auth/logout': publicRoute,
+  'GET /api/v1/auth/me': { kind: 'self', allow: STAFF },
+  'GET /api/v1/citizen/signin': publicRoute,
+  'GET /api/v1/citizen/me': { kind: 'self', allow: CITIZENS },
+  'POST /api/v1/citizen/signout': publicRoute,
+
+  // Administration: users and agencies within the administrator's agency and below; the province's things for system administrators.
+  'GET /api/v1/admin/users': { kind: 'admin', allow: ADMINS, sees: ['agencyAdmin', 'sysadmin'], marker: () => 'caikhe.motcua' },
+  'POST /api/v1/admin/users': { kind: 'admin', allow: ADMINS, payload: (f) => ({ username: 'matrix.user', password: 'Matran@2026x', fullName: 'Người Thử', roles: ['specialist'], agencyId: f.agencyId }) },
+  'GET /api/v1/admin/users/{id}': { kind: 'admin', allow: ['agencyAdmin', 'sysadmin'], sees: ['agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.userId }) },
+  'PATCH /api/v1/admin/users/{id}': { kind: 'admin', allow: ['agencyAdmin', 'sysadmin'], sees: ['agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.userId }), payload: () => ({ active: false }) },
+  'GET /api/v1/agencies': publicRoute,
+  'GET /api/v1/admin/agencies': { kind: 'admin', allow: ADMINS, sees: ['agencyAdmin', 'sysadmin'], marker: () => 'H13.102' },
+  'POST /api/v1/admin/agencies': { kind: 'admin', allow: ADMINS, payload: (f) => ({ code: 'H13.102.9', name: 'Tổ thử nghiệm', kind: 'unit', parentId: f.agencyId }) },
+  'PATCH /api/v1/admin/agencies/{id}': { kind: 'admin', allow: ['agencyAdmin', 'sysadmin'], sees: ['agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.agencyId }), payload: () => ({ active: false }) },
+  'GET /api/v1/units': publicRoute,
+
+  // The catalogue: public reading of published procedures only; the demo procedures belong to the province.
+  'GET /api/v1/procedures': publicRoute,
+  'GET /api/v1/fields': publicRoute,
+  'GET /api/v1/procedures/{id}': { kind: 'public', allow: 'everyone', sees: [], ids: (f) => ({ id: f.draftProcedureId }) },
+  'GET /api/v1/admin/procedures': { kind: 'admin', allow: ADMINS, sees: ['sysadmin'], marker: () => '1.001193' },
+  'POST /api/v1/admin/procedures': { kind: 'admin', allow: ADMINS, payload: (f) => ({ agencyId: f.agencyId, content: f.procedureContent }) },
+  'GET /api/v1/admin/procedures/export': { kind: 'admin', allow: ADMINS, sees: ['sysadmin'], marker: () => '1.001193' },
+  'POST /api/v1/admin/procedures/import': { kind: 'admin', allow: ADMINS, payload: () => ({ items: [] }) },
+  'GET /api/v1/admin/procedures/{id}': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.publishedProcedureId }) },
+  'PUT /api/v1/admin/procedures/{id}': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.publishedProcedureId }), payload: (f) => ({ content: f.procedureContent }) },
+  'POST /api/v1/admin/procedures/{id}/publish': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.draftProcedureId }) },
+  'POST /api/v1/admin/procedures/{id}/unpublish': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.publishedProcedureId }) },
+
+  // The working calendar: read by anyone, changed by system administrators.
+  'GET /api/v1/calendar/due': publicRoute,
+  'GET /api/v1/calendar/holidays': publicRoute,
+  'GET /api/v1/calendar/office-hours': publicRoute,
+  'GET /api/v1/admin/calendar/adjustments': { kind: 'admin', allow: ['sysadmin'] },
+  'POST /api/v1/admin/calendar/adjustments': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ date: '2026-12-24', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận phân quyền' }) },
+  'DELETE /api/v1/admin/calendar/adjustments/{id}': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.adjustmentId }) },
+  'PUT /api/v1/admin/calendar/office-hours': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ periods: [{ start: '07:30', end: '11:30' }, { start: '13:30', end: '17:00' }] }) },
+
+  // Dossiers.
+  'POST /api/v1/uploads': { kind: 'self', allow: [...CITIZENS, ...STAFF], ...multipart('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'a.pdf') },
+  'GET /api/v1/citizen/drafts/{procedureId}': { kind: 'self', allow: ['citizen'], sees: ['citizen'], ids: (f) => ({ procedureId: f.procedureId }) },
+  'PUT /api/v1/citizen/drafts/{procedureId}': { kind: 'self', allow: CITIZENS, ids: (f) => ({ procedureId: f.procedureId }), payload: () => ({ formData: {} }) },
+  'GET /api/v1/dossiers/{id}/files/{fileId}': dossierRoute({ ids: (f) => ({ id: f.paidDossier.id, fileId: f.fileId }) }),
+  'POST /api/v1/dossiers': { kind: 'role', allow: [...CITIZENS, 'counter', 'otherCounter'], payload: dossierSubmission },
+  'GET /api/v1/dossiers': { kind: 'role', allow: STAFF, sees: DOSSIER_SEES, marker: (f) => f.paidDossier.code },
+  // The paid dossier is being examined: recording a payment is wrong for its state, so only its scope decides who learns that.
+  'POST /api/v1/dossiers/{id}/actions': dossierRoute({ allow: [], stateful: true, payload: () => ({ action: 'record_payment', reference: 'PT-01' }) }),
+  'GET /api/v1/dossiers/{id}': dossierRoute(),
+  'GET /api/v1/dossiers/{id}/forms/{kind}': dossierRoute({ ids: (f) => ({ id: f.paidDossier.id, kind: 'receipt' }), unknownIds: () => ({ id: randomUUID(), kind: 'receipt' }) }),
+  'GET /api/v1/admin/dossier-settings': { kind: 'admin', allow: ADMINS },
+  'PUT /api/v1/admin/dossier-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ atRiskShare: 0.25 }) },
+  'GET /api/v1/inbox': { kind: 'self', allow: STAFF, sees: DOSSIER_SEES, marker: (f) => f.pendingDossier.code },
+  'GET /api/v1/citizen/dossiers': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.paidDossier.code },
+  'GET /api/v1/lookup/{code}': publicRoute,
+  'POST /api/v1/import/dossiers': { kind: 'admin', allow: ['sysadmin'], payload: () => '{}\n', headers: { 'content-type': 'application/x-ndjson' } },
+  'GET /api/v1/register': { kind: 'role', allow: STAFF, sees: DOSSIER_SEES, query: () => ({ format: 'csv' }), marker: (f) => f.paidDossier.code },
+  'POST /api/v1/scans': { kind: 'role', allow: ['counter', 'otherCounter'], ...scanBody },
+  'GET /api/v1/scans/{id}': { kind: 'scoped', allow: ['counter', 'specialist', 'leader', 'agencyAdmin', 'sysadmin'], sees: ['counter', 'specialist', 'leader', 'agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.scanId }) },
+
+  // Statistics: the IOC and system administrators the province, a leader their own organisation (the agency filter is the object).
+  ...Object.fromEntries(['summary', 'trend', 'breakdown', 'dossiers', 'index766'].map((name) => [`GET /api/v1/stats/${name}`, {
+    kind: 'scoped', allow: ['leader', 'ioc', 'sysadmin'], sees: ['leader', 'ioc', 'sysadmin'], ids: (f: Fixture) => ({ agency: f.agencyId }),
+    query: (ids: Ids) => ({ ...(name === 'index766' ? { period: '2026' } : PERIOD), ...(name === 'breakdown' ? { by: 'procedure' } : {}),
+      ...(name === 'dossiers' ? { indicator: 'received' } : {}), agency: ids.agency }),
+  } satisfies Rule])),
+  'GET /api/v1/stats/stream': { kind: 'role', allow: STATS_READERS, stream: true },
+  'GET /api/v1/public/stats': publicRoute,
+  'GET /api/v1/public/stats.csv': publicRoute,
+  'GET /api/v1/public/geo/communes': publicRoute,
+
+  // Payments: the dossier's scope, and the desk's roles for money.
+  'GET /api/v1/dossiers/{id}/payments': dossierRoute(),
+  'GET /api/v1/dossiers/{id}/payments/vietqr': dossierRoute({ ids: (f) => ({ id: f.pendingDossier.id }) }),
+  'GET /api/v1/dossiers/{id}/payments/vietqr.png': dossierRoute({ ids: (f) => ({ id: f.pendingDossier.id }) }),
+  'POST /api/v1/dossiers/{id}/payments/vnpay': dossierRoute({ allow: ['citizen'], ids: (f) => ({ id: f.pendingDossier.id }) }),
+  'GET /api/v1/payments/vnpay/return': publicRoute, // signed by the gateway
+  'GET /api/v1/payments/vnpay/ipn': publicRoute, // signed by the gateway
+  'POST /api/v1/payments/bank/callback': publicRoute, // signed by the bank
+  'POST /api/v1/payments/statements': { kind: 'role', allow: ['counter', 'otherCounter', 'leader', 'otherLeader', 'sysadmin'],
+    payload: () => 'date,reference,amount,description\n2026-11-27,MATRIX1,1000,khong ro\n', headers: { 'content-type': 'text/csv' } },
+  'POST /api/v1/payments/reconcile': { kind: 'admin', allow: ['sysadmin'] },
+  'GET /api/v1/payments/{id}/receipt': dossierRoute({ ids: (f) => ({ id: f.paymentId }) }),
+  'GET /api/v1/payments/{id}/refunds': dossierRoute({ ids: (f) => ({ id: f.paymentId }) }),
+  'POST /api/v1/payments/{id}/refunds': dossierRoute({ allow: ['counter', 'leader', 'sysadmin'], ids: (f) => ({ id: f.paymentId }), payload: () => ({ amount: 1000, reason: 'Thử hoàn trả' }) }),
+
+  // The personal data store.
+  'GET /api/v1/citizen/documents': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.documentId },
+  'GET /api/v1/citizen/documents/{id}/content': { kind: 'scoped', allow: ['citizen'], sees: ['citizen'], ids: (f) => ({ id: f.documentId }) },
+  // Any counter in the province may reuse a present applicant's documents (one-stop across boundaries): a role, by ID number.
+  'GET /api/v1/datastore/people/{idNumber}/documents': { kind: 'role', allow: ['counter', 'otherCounter'], ids: () => ({ idNumber: CITIZEN.idNumber }) },
+  'GET /api/v1/dossiers/{id}/reused-documents': dossierRoute(),
+
+  // Satisfaction: the applicant's own rating.
+  'GET /api/v1/dossiers/{id}/rating': dossierRoute({ allow: ['citizen'], sees: ['citizen'] }),
+  'POST /api/v1/dossiers/{id}/rating': dossierRoute({ allow: [], sees: ['citizen'], stateful: true, payload: () => ({ level: 5, reasons: [] }) }),
+
+  // Results: signed by the agency's leader, read within the dossier's scope, verified by anyone.
+  'POST /api/v1/dossiers/{id}/result': dossierRoute({ allow: [], stateful: true, ids: (f) => ({ id: f.resultDossier }) }),
+  'GET /api/v1/dossiers/{id}/result': dossierRoute({ ids: (f) => ({ id: f.resultDossier }) }),
+  'GET /api/v1/dossiers/{id}/result/pdf': dossierRoute({ ids: (f) => ({ id: f.resultDossier }) }),
+  'POST /api/v1/verify': publicRoute,
+  'GET /api/v1/verify/{code}': publicRoute,
+  'GET /api/v1/verify-authorities': publicRoute,
+  'GET /api/v1/admin/history/verify': { kind: 'admin', allow: ['sysadmin'] },
+};
+
+const ok = (status: number) => status >= 200 && status < 300;
+const answer = (res: LightMyRequestResponse) => ({ status: res.statusCode, body: res.body });
+
+eachDatabase('authorization matrix', { demo: true }, (ctx) => {
+  const callers = {} as Record<ActorName, Requester>;
+  let f: Fixture;
+  let routes: { method: string; path: string }[];
+
+  before(async () => {
+    const { app, db } = ctx;
+    callers.anonymous = (opts) => app.inject(opts);
+    for (const [name, username] of Object.entries(STAFF_LOGINS)) callers[name as ActorName] = await signIn(app, username);
+    callers.citizen = await citizenSignIn(app, CITIZEN.idNumber, CITIZEN.name);
+    callers.otherCitizen = await citizenSignIn(app, OTHER_CITIZEN.idNumber, OTHER_CITIZEN.name);
+    const { citizen, counter, specialist, leader, sysadmin } = callers;
+    const ids = await agencyIds(db);
+
+    // A fee dossier paid at the desk (a receipt), one still owing (VietQR), one approved and signed (a result).
+    const paid = await submitOnline(ctx, citizen, FEE_PROCEDURE, CITIZEN);
+    await act(counter, paid.id, { action: 'accept' });
+    await act(counter, paid.id, { action: 'record_payment', reference: 'PT-00' });
+    const pending = await submitOnline(ctx, citizen, FEE_PROCEDURE, CITIZEN);
+    await act(counter, pending.id, { action: 'accept' });
+    const signed = await submitOnline(ctx, citizen, '1.001193', CITIZEN);
+    await act(counter, signed.id, { action: 'accept' });
+    await act(specialist, signed.id, { action: 'forward' });
+    await act(leader, signed.id, { action: 'forward' });
+    const result = await leader({ method: 'POST', url: `/api/v1/dossiers/${signed.id}/result` });
+    assert.equal(result.statusCode, 201, result.body);
+
+    const dossier = (await citizen({ url: `/api/v1/dossiers/${paid.id}` })).json();
+    const [payment] = (await citizen({ url: `/api/v1/dossiers/${paid.id}/payments` })).json().items;
+    const [document] = (await citizen({ url: '/api/v1/citizen/documents' })).json().items;
+    const page = multipart('page', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64'));
+    const scan = await counter({ method: 'POST', url: '/api/v1/scans', payload: page.payload(), headers: page.headers });
+    assert.equal(scan.statusCode, 201, scan.body);
+    const adjustment = await sysadmin({ method: 'POST', url: '/api/v1/admin/calendar/adjustments', payload: { date: '2026-12-23', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận' } });
+    assert.equal(adjustment.statusCode, 201, adjustment.body);
+    const feeProcedure = (await app.inject({ url: `/api/v1/procedures/${FEE_PROCEDURE}` })).json();
+    // A procedure withdrawn from publication: its id must answer on the portal like one that never existed.
+    const [draft] = await db.query(`SELECT id FROM procedures WHERE code <> ALL($1) AND status = 'published' ORDER BY code LIMIT 1`, [[FEE_PROCEDURE, '1.001193']]);
+    assert.equal((await sysadmin({ method: 'POST', url: `/api/v1/admin/procedures/${draft.id}/unpublish` })).statusCode, 200);
+    const [user] = await db.query(`SELECT id FROM users WHERE username = 'caikhe.motcua'`);
+    f = {
+      paidDossier: paid, pendingDossier: pending, resultDossier: signed.id, fileId: dossier.files.find((x: any) => x.id)?.id,
+      paymentId: payment.id, documentId: document.id, scanId: scan.json().uploadId, procedureId: feeProcedure.id, publishedProcedureId: feeProcedure.id,
+      draftProcedureId: draft.id, procedureContent: feeProcedure.content, userId: user.id, agencyId: ids['H13.102'], adjustmentId: adjustment.json().id,
+    };
+    assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
+    await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
+
+    await app.ready();
+    const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
+  });
+
+  test('every route of the OpenAPI document is classified, and every rule names a route that exists', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(keys.filter((k) => !RULES[k]), [], 'routes without a rule: classify them in RULES (public, self, scoped, role, admin)');
+    assert.deepEqual(Object.keys(RULES).filter((k) => !keys.includes(k)), [], 'rules of routes that no longer exist');
+  });
+
+  test('no caller gets what they may not; outside the scope, an object answers exactly like an unknown id', { timeout: 600_000 }, async () => {
+    const problems: string[] = [];
+    const send = (who: ActorName, route: { method: string; path: string }, rule: Rule, ids: Ids) => {
+      const url = route.path.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(ids[k] ?? randomUUID()));
+      const query = rule.query?.(ids);
+      const payload = rule.payload?.(f);
+      return callers[who]({ method: route.method as 'GET', url: query ? `${url}?${new URLSearchParams(query)}` : url,
+        ...(payload === undefined ? {} : { payload: payload as string }), headers: rule.headers });
+    };
+    let requests = 0;
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const rule = RULES[key];
+      if (!rule) continue;
+      for (const who of ACTORS) {
+        const allowed = rule.allow === 'everyone' || rule.allow.includes(who);
+        if (allowed && (route.method !== 'GET' || rule.stream)) continue;
+        const realIds = rule.ids?.(f) ?? {};
+        const res = await send(who, route, rule, realIds);
+        requests++;
+        const where = `${key} as ${who}`;
+        if (res.statusCode >= 500) problems.push(`${where}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+        const outside = rule.sees !== undefined && !rule.sees.includes(who);
+        if (allowed) {
+          if (rule.kind !== 'public' && !outside && !ok(res.statusCode)) problems.push(`${where}: allowed, but ${res.statusCode} ${res.body.slice(0, 200)}`);
+        } else {
+          if (ok(res.statusCode)) problems.push(`${where}: LEAK, ${res.statusCode} without permission`);
+          const denials = rule.stateful && !outside ? [401, 403, 404, 409] : [401, 403, 404];
+          if (!denials.includes(res.statusCode)) problems.push(`${where}: ${res.statusCode} is not a denial (${res.body.slice(0, 200)})`);
+        }
+        if (outside && rule.ids) {
+          const unknown = await send(who, route, rule, rule.unknownIds?.(f) ?? Object.fromEntries(Object.keys(realIds).map((k) => [k, randomUUID()])));
+          requests++;
+          try {
+            assert.deepEqual(answer(res), answer(unknown));
+          } catch {
+            problems.push(`${where}: out of scope answers ${res.statusCode} ${res.body.slice(0, 160)}, an unknown id ${unknown.statusCode} ${unknown.body.slice(0, 160)}`);
+          }
+        }
+        if (outside && rule.marker && res.body.includes(rule.marker(f))) problems.push(`${where}: LEAK, the list shows ${rule.marker(f)}`);
+      }
+    }
+    assert.ok(requests > routes.length * 5, `the matrix sent ${requests} requests`);
+    assert.deepEqual(problems, []);
+  });
+});
