@@ -8,7 +8,8 @@ import { FormWriter } from '../forms/layout.ts';
 import { placeAndDate, vnDateTime } from '../forms/format.ts';
 import { conflict } from '../shared/errors.ts';
 import { sealDocument, type SigningProvider } from '../signing/service.ts';
-import { getPayment, listRefunds, type FeeLine } from './service.ts';
+import { getPayment, listRefunds } from './service.ts';
+import type { FeeLine } from '../catalog/fees.ts';
 import { amountInFigures, amountInWords } from './words.ts';
 
 const TITLE = 'BIÊN LAI THU PHÍ, LỆ PHÍ';

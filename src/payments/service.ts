@@ -6,7 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Database, Queryable, Row } from '../db/index.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
-import type { FeeItem } from '../catalog/types.ts';
+import { fixedFees, type FeeLine } from '../catalog/fees.ts';
 import { actAsSystem, getDossier, type Who } from '../dossiers/service.ts';
 import type { DossierEventRecord } from '../dossiers/hooks.ts';
 import { Status } from '../dossiers/rules.ts';
@@ -55,28 +55,6 @@ export function paymentSettings(env: NodeJS.ProcessEnv, production: boolean): Pa
 }
 
 // ---- the obligation ----------------------------------------------------------------------------
-
-/** One line of what is owed; a fee per unit keeps its unit price and how many were asked for (02 bản × 8.000 đồng). */
-export interface FeeLine { kind: string; name: string; amount: number; quantity?: number; unit?: string; unitAmount?: number }
-
-/**
- * The fees a dossier owes as charged: a fee per unit times the number the applicant asked for in the form. Null when
- * some amount is "theo quy định" (or the number is missing) and an officer must set it.
- */
-export function fixedFees(fees: FeeItem[], formData: Record<string, unknown>): { items: FeeLine[]; total: number } | null {
-  const items: FeeLine[] = [];
-  for (const f of fees) {
-    if (f.amount === null) return null;
-    if (!f.per) {
-      if (f.amount > 0) items.push({ kind: f.kind, name: f.name, amount: f.amount });
-      continue;
-    }
-    const quantity = formData[f.per.field];
-    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0) return null;
-    if (f.amount * quantity > 0) items.push({ kind: f.kind, name: f.name, amount: f.amount * quantity, quantity, unit: f.per.unit, unitAmount: f.amount });
-  }
-  return { items, total: items.reduce((s, f) => s + f.amount, 0) };
-}
 
 /**
  * What a dossier's applicant has to pay, from submission on: the fixed fees (payable once the desk receives the
