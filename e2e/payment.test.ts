@@ -1,5 +1,6 @@
-// Paying a fee online, in Chromium: a citizen signs in and files "Cấp bản sao Trích lục hộ tịch" (8.000 đồng) on a
-// phone; the commune's desk receives it, which makes the fee due (status 6); the citizen sees the VietQR code, pays
+// Paying a fee online, in Chromium: a citizen signs in and files "Cấp bản sao Trích lục hộ tịch" (8.000 đồng a copy,
+// two copies) on a phone, seeing 16.000 đồng due on the form and on the dossier; the commune's desk receives it, which
+// makes the fee due (status 6); the citizen sees the VietQR code, pays
 // through the sandbox VNPay gateway, comes back to the dossier and sees it paid, with the receipt, and back in processing;
 // then files again, taking the declaration from "Kho dữ liệu của tôi" instead of uploading it. A second citizen rates
 // the service once the result is returned.
@@ -19,13 +20,13 @@ before(async () => {
 });
 
 /** The online form of "Cấp bản sao Trích lục hộ tịch", apart from its files. */
-async function fillForm(page: Page) {
+async function fillForm(page: Page, copies = 1) {
   await page.getByLabel('Cơ quan tiếp nhận, giải quyết hồ sơ (bắt buộc)', { exact: true }).selectOption({ label: 'Ủy ban nhân dân Phường Cái Khế' });
   await page.getByLabel('Họ và tên người yêu cầu (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
   await page.getByLabel('Số định danh cá nhân (bắt buộc)', { exact: true }).fill('092203004567');
   await page.getByLabel('Loại trích lục (bắt buộc)', { exact: true }).selectOption('Khai sinh');
   await page.getByLabel('Họ và tên người được cấp trích lục (bắt buộc)', { exact: true }).fill('Phạm Thị Hoa');
-  await page.getByLabel('Số bản sao (bắt buộc)', { exact: true }).fill('1');
+  await page.getByLabel('Số bản sao (bắt buộc)', { exact: true }).fill(String(copies));
 }
 
 test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then reuses a stored document', async () => {
@@ -36,15 +37,23 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     const citizen = await citizenContext.newPage();
     await citizenSignInInBrowser(citizen, e2e.platform.url, '092203004567', 'Phạm Thị Hoa');
     await citizen.goto(e2e.platform.url + '/thu-tuc/2.000635');
+    await citizen.getByText('8.000 đồng/bản', { exact: true }).waitFor();
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
-    await fillForm(citizen);
+    await fillForm(citizen, 2);
+    const due = citizen.locator('.fees-due');
+    await due.getByText('Phải nộp 16.000 đồng khi hồ sơ được tiếp nhận.', { exact: true }).waitFor();
+    assert.match(await due.innerText(), /Phí cấp bản sao Trích lục hộ tịch: 02 bản × 8\.000 đồng: 16\.000 đồng/);
     const component = 'Tờ khai cấp bản sao Trích lục hộ tịch theo mẫu';
     await citizen.getByLabel(`${component} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
     await citizen.getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true }).getByText('to-khai.pdf', { exact: true }).waitFor();
     await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ thành công' }).waitFor();
     const code = (await citizen.locator('.dossier-code').innerText()).trim();
+    // Before the desk receives it, the dossier page already says what will be due (never "không phải nộp phí").
+    await citizen.getByRole('link', { name: `Xem hồ sơ ${code}`, exact: true }).click();
+    await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    await citizen.getByText('Phải nộp 16.000 đồng khi hồ sơ được tiếp nhận.', { exact: true }).waitFor();
 
     // ---- the commune's desk receives it: the fee falls due ----
     const officer = await officerContext.newPage();
@@ -61,13 +70,13 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     await officer.locator('.badges').getByText('Yêu cầu thực hiện nghĩa vụ tài chính', { exact: true }).waitFor();
 
     // ---- the citizen sees what is owed and how to pay ----
-    await citizen.getByRole('link', { name: `Xem hồ sơ ${code}`, exact: true }).click();
+    await citizen.reload();
     await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     await citizen.locator('.badges').getByText('Yêu cầu thực hiện nghĩa vụ tài chính', { exact: true }).waitFor();
     const fees = citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Phí, lệ phí', exact: true }) });
     await fees.getByText('Chờ thanh toán', { exact: true }).waitFor();
-    assert.match(await fees.innerText(), /Phí cấp bản sao Trích lục hộ tịch\s+8\.000 đồng/);
-    const qr = fees.getByRole('img', { name: new RegExp(`^Mã VietQR chuyển 8\\.000 đồng .* nội dung ${code.replaceAll('.', '\\.')}$`) });
+    assert.match(await fees.innerText(), /Phí cấp bản sao Trích lục hộ tịch \(02 bản × 8\.000 đồng\)\s+16\.000 đồng/);
+    const qr = fees.getByRole('img', { name: new RegExp(`^Mã VietQR chuyển 16\\.000 đồng .* nội dung ${code.replaceAll('.', '\\.')}$`) });
     await qr.waitFor();
     assert.ok(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100), 'the QR image loaded');
     const overflow = await citizen.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -77,7 +86,7 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     await fees.getByRole('button', { name: 'Thanh toán qua VNPay', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Thanh toán đơn hàng' }).waitFor();
     const order = await citizen.locator('body').innerText();
-    assert.match(order, /8\.000 VND/);
+    assert.match(order, /16\.000 VND/);
     assert.ok(order.includes(code), 'the order names the dossier');
     await citizen.getByRole('button', { name: 'Thanh toán', exact: true }).click();
 

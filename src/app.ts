@@ -34,9 +34,12 @@ import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
+import { signingProvider, type SigningProvider } from './signing/service.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc }
+  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc;
+    /** Signing keys (results, sealed forms and receipts); refuses to start in production without configured certificates. */
+    signing: SigningProvider }
   interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
@@ -87,6 +90,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);
   app.decorate('publicUrl', opts.publicUrl ?? 'http://localhost:3000');
+  app.decorate('signing', signingProvider(app.production, process.env));
   app.decorateRequest('actor', null);
   app.decorateRequest('citizen', null);
   app.addSchema(errorSchema);

@@ -151,6 +151,9 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
       ['bad form schema', { ...base, nationalCode: '1.999001', formSchema: { type: 'object', properties: { a: { type: 'khong-co' } } } }, 'INVALID_FORM_SCHEMA'],
       ['duplicate step keys', { ...base, nationalCode: '1.999002', workflow: [base.workflow[0], base.workflow[0]] }, 'INVALID_WORKFLOW'],
       ['negative fee', { ...base, nationalCode: '1.999003', fees: [{ kind: 'fee', name: 'Phí', amount: -1 }] }, 'VALIDATION_FAILED'],
+      // A fee per copy must name a required whole-number field of the form that says how many copies.
+      ['fee per copy of no field', { ...base, nationalCode: '1.999004', fees: [{ kind: 'fee', name: 'Phí', amount: 8000, per: { field: 'soBanSao', unit: 'bản' } }] }, 'INVALID_FEE'],
+      ['fee per copy of a text field', { ...base, nationalCode: '1.999005', fees: [{ kind: 'fee', name: 'Phí', amount: 8000, per: { field: 'hoTenTre', unit: 'bản' } }] }, 'INVALID_FEE'],
       ['taken code', base, 'PROCEDURE_CODE_TAKEN'],
     ];
     for (const [why, content, code] of cases) {

@@ -25,7 +25,8 @@ export const procedureContentSchema = {
       type: 'array', maxItems: 50,
       items: {
         type: 'object', additionalProperties: false, required: ['kind', 'name', 'amount'],
-        properties: { kind: { type: 'string', enum: ['fee', 'charge'] }, name: str(300), amount: { type: ['integer', 'null'], minimum: 0, maximum: 1e12 }, note: str(1000, 0) },
+        properties: { kind: { type: 'string', enum: ['fee', 'charge'] }, name: str(300), amount: { type: ['integer', 'null'], minimum: 0, maximum: 1e12 }, note: str(1000, 0),
+          per: { type: 'object', additionalProperties: false, required: ['field', 'unit'], properties: { field: str(100), unit: str(50) } } },
       },
     },
     components: {

@@ -31,6 +31,12 @@ export function checkContent(content: unknown): ProcedureContent {
   } catch (err) {
     throw badRequest('INVALID_FORM_SCHEMA', `Biểu mẫu trực tuyến (formSchema) không phải JSON Schema hợp lệ: ${(err as Error).message}`);
   }
+  const form = c.formSchema as { properties?: Record<string, { type?: unknown }>; required?: string[] };
+  for (const f of c.fees) {
+    if (f.per && !(form.properties?.[f.per.field]?.type === 'integer' && form.required?.includes(f.per.field))) {
+      throw badRequest('INVALID_FEE', `Phí "${f.name}" tính theo ${f.per.unit}: biểu mẫu phải có trường số nguyên bắt buộc "${f.per.field}" ghi số ${f.per.unit}.`);
+    }
+  }
   const keys = c.workflow.map((s) => s.key);
   if (new Set(keys).size !== keys.length) throw badRequest('INVALID_WORKFLOW', 'Các bước trong quy trình phải có mã (key) khác nhau.');
   return normalize(c);

@@ -14,6 +14,11 @@ export interface FeeItem {
   /** Amount in VND; null means "theo quy định" (set by regulation case by case). 0 = free. */
   amount: number | null;
   note?: string;
+  /**
+   * A fee per unit (e.g. 8.000 đồng per bản sao): `amount` is for one unit and is multiplied by the whole number the
+   * applicant gives in the form field `field` (a required integer of the form schema); `unit` names it ("bản").
+   */
+  per?: { field: string; unit: string };
 }
 
 export interface DossierComponent {

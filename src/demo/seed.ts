@@ -96,6 +96,7 @@ export async function seedDemo(db: Database): Promise<boolean> {
   const communeCodes = new Map(communes.map((c) => [c.FullName, c.Code]));
 
   const ids = new Map<string, string>();
+  let staffCount = 0;
   for (const spec of agencies(communeCodes)) {
     const agency = await createAgency(db, null, {
       code: spec.code, name: spec.name, kind: spec.kind, parentId: spec.parent ? ids.get(spec.parent) : null, unitCode: spec.unitCode ?? null,
@@ -103,7 +104,8 @@ export async function seedDemo(db: Database): Promise<boolean> {
     });
     ids.set(spec.key, agency.id);
     for (const [username, fullName, roles] of spec.staff ?? []) {
-      await createUser(db, null, { username, password: DEMO_PASSWORD, fullName, roles, agencyId: agency.id, email: username + DEMO_EMAIL_DOMAIN });
+      await createUser(db, null, { username, password: DEMO_PASSWORD, fullName, roles, agencyId: agency.id, email: username + DEMO_EMAIL_DOMAIN,
+        phone: `0292 381 ${String(++staffCount).padStart(4, '0')}` });
     }
   }
   const catalogue = here('./procedures.json');

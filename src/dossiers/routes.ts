@@ -8,6 +8,7 @@ import { errorResponses, uuidParam } from '../shared/http.ts';
 import { idempotent } from '../shared/idempotency.ts';
 import * as dossiers from './service.ts';
 import { renderDossierForm } from './forms.ts';
+import type { FormKind } from '../forms/types.ts';
 import { getDraft, MAX_UPLOAD_BYTES, readDossierFile, saveDraft, storeUpload } from './files.ts';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
@@ -144,16 +145,16 @@ export async function dossierRoutes(app: FastifyInstance) {
     schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ và dòng thời gian (phiếu kiểm soát)', params: uuidParam, response: { 200: anyObject, ...errorResponses } },
   }, async (req) => dossiers.getDossier(db, party(req), req.params.id));
 
-  app.get<{ Params: { id: string; kind: 'receipt' | 'supplement' | 'refusal' | 'apology' | 'control' } }>('/api/v1/dossiers/:id/forms/:kind', {
+  app.get<{ Params: { id: string; kind: FormKind } }>('/api/v1/dossiers/:id/forms/:kind', {
     schema: {
-      tags: ['Hồ sơ'], summary: 'Phiếu in (PDF): receipt = Mẫu 01, supplement = Mẫu 02, refusal = Mẫu 03, apology = Mẫu 04, control = phiếu kiểm soát',
+      tags: ['Hồ sơ'], summary: 'Phiếu in (PDF, có chữ ký số của cơ quan): receipt = Mẫu 01, supplement = Mẫu 02, refusal = Mẫu 03, apology = Mẫu 04, stop = Mẫu 05, control = phiếu kiểm soát',
       params: { type: 'object', required: ['id', 'kind'], properties: { id: { type: 'string', format: 'uuid' },
-        kind: { enum: ['receipt', 'supplement', 'refusal', 'apology', 'control'] } } },
+        kind: { enum: ['receipt', 'supplement', 'refusal', 'apology', 'stop', 'control'] } } },
     },
   }, async (req, reply) => {
-    const pdf = await renderDossierForm(db, party(req), req.params.id, req.params.kind, app.publicUrl);
+    const pdf = await renderDossierForm(db, app.signing, party(req), req.params.id, req.params.kind, app.publicUrl);
     reply.type('application/pdf').header('content-disposition', `inline; filename="${req.params.kind}.pdf"`);
-    return reply.send(Buffer.from(pdf));
+    return reply.send(pdf);
   });
 
   const settingsSchema = { type: 'object', properties: { atRiskShare: { type: 'number' } } } as const;

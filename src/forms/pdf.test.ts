@@ -9,7 +9,7 @@ import { FORM_TITLES, renderForm } from './pdf.ts';
 import { vnDate, vnDateTime } from './format.ts';
 import type { FormComponent, FormData, FormKind } from './types.ts';
 
-const KINDS: FormKind[] = ['receipt', 'supplement', 'refusal', 'apology', 'control'];
+const KINDS: FormKind[] = ['receipt', 'supplement', 'refusal', 'apology', 'stop', 'control'];
 const TOOLS: Record<string, string> = {
   pdftotext: 'poppler-utils', pdftoppm: 'poppler-utils', pdffonts: 'poppler-utils', pdfinfo: 'poppler-utils',
   zbarimg: 'zbar-tools',
@@ -71,7 +71,12 @@ function sample(kind: FormKind, over: Partial<FormData> = {}): FormData {
       { name: 'Tờ khai đăng ký khai sinh theo mẫu', originals: 1, copies: 0 },
       { name: 'Giấy chứng sinh', originals: 1, copies: 0, digitised: true },
       { name: 'Căn cước của người đi đăng ký khai sinh', originals: 0, copies: 1, digitised: true },
+      { name: 'Văn bản ủy quyền được chứng thực', originals: 0, copies: 1, electronic: true },
     ],
+    processingTime: '01 ngày làm việc',
+    resultPlace: 'Bộ phận Tiếp nhận và Trả kết quả — Ủy ban nhân dân Phường Ninh Kiều',
+    bookNumber: '000.00.13.H13-261122-0007',
+    contact: { name: 'Trần Văn Bình', phone: '0292 381 0042' },
     reasons: ['Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp', LONG_REASON],
     newDueAt: new Date('2026-11-26T08:00:00Z'),
     entries: [
@@ -136,13 +141,16 @@ for (const kind of KINDS) {
     }
 
     const expected: Record<FormKind, string[]> = {
-      receipt: ['Giấy chứng sinh (đã số hóa)', 'Bản chính', 'Bản sao', 'STT', '16 giờ 00 phút, ngày 24 tháng 11 năm 2026', 'NGƯỜI NỘP HỒ SƠ'],
-      supplement: ['Giấy chứng sinh (đã số hóa)', 'bổ sung, hoàn thiện hồ sơ', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp'],
+      receipt: ['Giấy chứng sinh (đã số hóa)', 'Bản chính', 'Bản sao', 'Văn bản ủy quyền được chứng thực (bản điện tử)', 'STT', '16 giờ 00 phút, ngày 24 tháng 11 năm 2026', 'NGƯỜI NỘP HỒ SƠ',
+        'Thời gian giải quyết hồ sơ theo quy định: 01 ngày làm việc', 'Nơi trả kết quả: Bộ phận Tiếp nhận và Trả kết quả', 'Vào Sổ theo dõi hồ sơ, số: 000.00.13.H13-261122-0007'],
+      supplement: ['Giấy chứng sinh (đã số hóa)', 'bổ sung, hoàn thiện hồ sơ', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp', 'Trần Văn Bình, số điện thoại 0292 381 0042'],
       refusal: ['Giấy chứng sinh (đã số hóa)', 'từ chối tiếp nhận', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp'],
-      apology: ['Kính gửi: Ông/Bà Nguyễn Thị Ánh Tuyết', '15 giờ 00 phút, ngày 26 tháng 11 năm 2026', 'xin lỗi'],
+      apology: ['Kính gửi: Ông/Bà Nguyễn Thị Ánh Tuyết', 'Số định danh cá nhân/tổ chức: 092186004321', '15 giờ 00 phút, ngày 26 tháng 11 năm 2026', 'xin lỗi'],
+      stop: ['Kính gửi: Ông/Bà Nguyễn Thị Ánh Tuyết', 'Số định danh cá nhân/tổ chức: 092186004321', 'dừng giải quyết hồ sơ', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp'],
       control: ['Trước hạn', 'Đúng hạn', 'Quá hạn', 'Bên nhận', 'Ghi chú', 'Phạm Quốc Dũng', 'Trình ký'],
     };
-    for (const s of expected[kind]) assert.ok(t.includes(s), `${kind}: missing "${s}" in:\n${t}`);
+    const flat = t.replace(/\s+/g, ' ');
+    for (const s of expected[kind]) assert.ok(flat.includes(s), `${kind}: missing "${s}" in:\n${t}`);
     if (kind === 'control') {
       // Each result label appears once in the column heading and once in its row.
       for (const s of ['Trước hạn', 'Đúng hạn', 'Quá hạn']) assert.equal(t.split(s).length - 1, 2, s);
@@ -163,6 +171,16 @@ for (const kind of KINDS) {
     assert.equal(run('zbarimg', ['--raw', '-q', `${png}.png`]).trim(), LOOKUP);
   });
 }
+
+test('Mẫu 04 carries its number in the national header and the signature of the handling agency\'s head', async () => {
+  const { file } = await render('apology-signed', sample('apology', {
+    authority: 'Ủy ban nhân dân thành phố Cần Thơ', unit: 'Sở Xây dựng', number: 'Số: 07/PXL',
+    signer: { title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: 'Lê Hoàng Minh' },
+  }));
+  const t = text(file).replace(/\s+/g, ' ');
+  for (const s of ['SỞ XÂY DỰNG', 'Số: 07/PXL', 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', 'Lê Hoàng Minh']) assert.ok(t.includes(s), `missing "${s}" in:\n${t}`);
+  assert.ok(!t.includes('NGƯỜI TIẾP NHẬN'), 'the receiving officer does not sign the apology');
+});
 
 test('long component lists continue on a new page and repeat the table heading', async () => {
   const { file } = await render('paged', sample('receipt', { components: THIRTY }));

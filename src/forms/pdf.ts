@@ -1,7 +1,7 @@
-// Printed one-stop forms (TT 03/2025/TT-VPCP Phụ lục I: Mẫu 01, 02, 03, 04, 06) rendered as A4 PDFs.
+// Printed one-stop forms (TT 03/2025/TT-VPCP Phụ lục I: Mẫu 01, 02, 03, 04, 05, 06) rendered as A4 PDFs.
 import { FormWriter, type Rich, type Run } from './layout.ts';
 import { count2, placeAndDate, vnDateTime, vnDateTimeShort } from './format.ts';
-import type { ControlEntry, FormData, FormKind } from './types.ts';
+import type { ControlEntry, FormData, FormKind, FormSigner } from './types.ts';
 
 /** Tên loại văn bản of each form. */
 export const FORM_TITLES: Record<FormKind, string> = {
@@ -9,11 +9,12 @@ export const FORM_TITLES: Record<FormKind, string> = {
   supplement: 'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ', // Mẫu 02
   refusal: 'PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ', // Mẫu 03
   apology: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', // Mẫu 04
+  stop: 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ', // Mẫu 05
   control: 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', // Mẫu 06
 };
 
 export const FORM_NUMBERS: Record<FormKind, string> = {
-  receipt: '01', supplement: '02', refusal: '03', apology: '04', control: '06',
+  receipt: '01', supplement: '02', refusal: '03', apology: '04', stop: '05', control: '06',
 };
 
 /** Kết quả giải quyết at each hand-over: trước hạn / đúng hạn / quá hạn. */
@@ -23,6 +24,9 @@ export const RESULT_LABELS: Record<NonNullable<ControlEntry['result']>, string> 
 
 const ONE_STOP = 'Bộ phận Tiếp nhận và Trả kết quả';
 const SIGNER = { title: 'NGƯỜI TIẾP NHẬN', note: '(Ký và ghi rõ họ tên)' };
+
+/** Mẫu 04 and 05 are signed by the head of the agency that handles the dossier. */
+export const AGENCY_HEAD = { title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', note: '(Ký, ghi rõ họ tên và đóng dấu)' };
 
 const label = (name: string, value: string): Run[] => [{ text: `${name}: ` }, { text: value, style: 'bold' }];
 
@@ -91,12 +95,12 @@ function applicant(w: FormWriter, d: FormData): void {
   w.paragraph(label('Nội dung yêu cầu giải quyết', d.procedureName), { spaceAfter: 4 });
 }
 
-/** Thành phần hồ sơ: STT, tên giấy tờ, số bản chính, số bản sao; digitised papers are marked. */
+/** Thành phần hồ sơ: STT, tên giấy tờ, số bản chính, số bản sao; electronic files and digitised papers are marked. */
 function components(w: FormWriter, d: FormData, heading: string): void {
   w.paragraph(heading, { spaceAfter: 4 });
   const rows: Rich[][] = d.components.map((c, i) => [
     String(i + 1),
-    c.digitised ? [{ text: `${c.name} ` }, { text: '(đã số hóa)', style: 'italic' }] : c.name,
+    c.digitised || c.electronic ? [{ text: `${c.name} ` }, { text: c.digitised ? '(đã số hóa)' : '(bản điện tử)', style: 'italic' }] : c.name,
     count2(c.originals),
     count2(c.copies),
   ]);
@@ -112,6 +116,15 @@ function components(w: FormWriter, d: FormData, heading: string): void {
   w.gap(6);
 }
 
+/** Kính gửi the applicant, with their ID number, and what was received when (Mẫu 04, 05). */
+function addressee(w: FormWriter, d: FormData): void {
+  w.paragraph(label('Kính gửi', `Ông/Bà ${d.applicant.name}`), { align: 'center', spaceAfter: 6 });
+  if (d.applicant.idNumber) w.paragraph(`Số định danh cá nhân/tổ chức: ${d.applicant.idNumber}`);
+  w.paragraph(
+    `Vào lúc ${vnDateTime(d.receivedAt)}, ${ONE_STOP} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedureName}” của Ông/Bà.`,
+  );
+}
+
 /** A numbered list ("1. …", "2. …"); `indent` moves the whole list right. */
 function numbered(w: FormWriter, items: string[] | undefined, indent = 0): void {
   const x = w.contentLeft + indent;
@@ -121,7 +134,7 @@ function numbered(w: FormWriter, items: string[] | undefined, indent = 0): void 
 }
 
 /** Chữ ký: one block per signer, side by side; a single signer sits on the right half. */
-function signatures(w: FormWriter, signers: { title: string; note: string; name: string }[]): void {
+function signatures(w: FormWriter, signers: FormSigner[]): void {
   const blockH = 13 * 1.3 * 3 + 70;
   w.ensure(blockH + 10);
   w.gap(10);
@@ -144,9 +157,13 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ của:`);
     applicant(w, d);
     components(w, d, '1. Thành phần hồ sơ nộp gồm:');
-    w.paragraph('2. Số lượng hồ sơ: 01 (bộ).');
-    w.paragraph(`3. Thời gian nhận hồ sơ: ${vnDateTime(d.receivedAt)}.`);
-    if (d.dueAt) w.paragraph(label('4. Thời gian trả kết quả giải quyết hồ sơ', `${vnDateTime(d.dueAt)}.`));
+    const items: (string | Run[])[] = ['Số lượng hồ sơ: 01 (bộ).'];
+    if (d.processingTime) items.push(`Thời gian giải quyết hồ sơ theo quy định: ${d.processingTime}.`);
+    items.push(`Thời gian nhận hồ sơ: ${vnDateTime(d.receivedAt)}.`);
+    if (d.dueAt) items.push(label('Thời gian trả kết quả giải quyết hồ sơ', `${vnDateTime(d.dueAt)}.`));
+    if (d.resultPlace) items.push(`Nơi trả kết quả: ${d.resultPlace}.`);
+    if (d.bookNumber) items.push(label('Vào Sổ theo dõi hồ sơ, số', d.bookNumber));
+    items.forEach((item, i) => w.paragraph(typeof item === 'string' ? `${i + 2}. ${item}` : [{ text: `${i + 2}. ` }, ...item]));
     if (d.chainHead) {
       // The citizen keeps this: a later rewrite of the dossier's history cannot reproduce it.
       w.paragraph([{ text: 'Mã kiểm chứng lịch sử hồ sơ (SHA-256): ', style: 'italic' }, { text: d.chainHead }], { size: 10 });
@@ -159,10 +176,10 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     components(w, d, 'Thành phần hồ sơ đã nộp:');
     w.paragraph('Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:');
     numbered(w, d.reasons);
-    w.paragraph(
-      'Trong quá trình bổ sung, hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với người tiếp nhận hồ sơ để được hướng dẫn.',
-      { spaceAfter: 4 },
-    );
+    const who = d.contact
+      ? `${d.contact.name}${d.contact.phone ? `, số điện thoại ${d.contact.phone}` : ''}`
+      : 'người tiếp nhận hồ sơ';
+    w.paragraph(`Trong quá trình bổ sung, hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với ${who} để được hướng dẫn.`, { spaceAfter: 4 });
   },
   refusal(w, d) {
     w.paragraph(`${ONE_STOP} tiếp nhận hồ sơ của:`);
@@ -174,10 +191,7 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     w.paragraph('Xin trân trọng thông báo!', { spaceAfter: 4 });
   },
   apology(w, d) {
-    w.paragraph(label('Kính gửi', `Ông/Bà ${d.applicant.name}`), { align: 'center', spaceAfter: 6 });
-    w.paragraph(
-      `Vào lúc ${vnDateTime(d.receivedAt)}, ${ONE_STOP} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedureName}” của Ông/Bà.`,
-    );
+    addressee(w, d);
     if (d.dueAt) w.paragraph(`Thời gian hẹn trả kết quả giải quyết hồ sơ: ${vnDateTime(d.dueAt)}.`);
     w.paragraph(
       'Tuy nhiên đến nay, cơ quan, đơn vị giải quyết hồ sơ chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn. Lý do:',
@@ -189,6 +203,13 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     );
     if (d.newDueAt) w.paragraph(label('Thời gian hẹn trả kết quả mới', `${vnDateTime(d.newDueAt)}.`));
     w.paragraph('Xin trân trọng cảm ơn!', { spaceAfter: 4 });
+  },
+  stop(w, d) {
+    addressee(w, d);
+    w.paragraph(`Cơ quan, đơn vị giải quyết hồ sơ thông báo dừng giải quyết hồ sơ của Ông/Bà từ ${vnDateTime(d.issuedAt)}. Lý do:`);
+    numbered(w, d.reasons);
+    w.paragraph('Ông/Bà có thể liên hệ Bộ phận Tiếp nhận và Trả kết quả để nhận lại hồ sơ và được hướng dẫn.');
+    w.paragraph('Xin trân trọng thông báo!', { spaceAfter: 4 });
   },
   control(w, d) {
     applicant(w, d);
@@ -227,7 +248,7 @@ export async function renderForm(data: FormData): Promise<Uint8Array> {
   });
   header(w, data);
   BODIES[data.kind](w, data);
-  const signers = [{ ...SIGNER, name: data.officerName }];
+  const signers = [data.signer ?? { ...SIGNER, name: data.officerName }];
   if (data.kind === 'receipt') signers.unshift({ title: 'NGƯỜI NỘP HỒ SƠ', note: SIGNER.note, name: data.applicant.name });
   signatures(w, signers);
   return w.finish(data.lookupUrl, 'Tra cứu hồ sơ');

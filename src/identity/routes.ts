@@ -18,7 +18,7 @@ const meSchema = {
 const userSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, username: { type: 'string' }, fullName: { type: 'string' }, email: { type: ['string', 'null'] },
+    id: { type: 'string' }, username: { type: 'string' }, fullName: { type: 'string' }, email: { type: ['string', 'null'] }, phone: { type: ['string', 'null'] },
     roles: { type: 'array', items: { type: 'string' } }, agencyId: { type: 'string' }, agencyName: { type: 'string' },
     active: { type: 'boolean' }, lockedUntil: { type: ['string', 'null'] },
   },
@@ -78,6 +78,7 @@ export async function identityRoutes(app: FastifyInstance) {
         properties: {
           username: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' }, password: text(256), fullName: text(200),
           email: { type: ['string', 'null'], format: 'email', maxLength: 254 }, roles: rolesSchema, agencyId: { type: 'string', format: 'uuid' },
+          phone: { type: ['string', 'null'], pattern: '^[0-9 +().-]{6,20}$' }, 
         } },
       response: { 201: userSchema, ...errorResponses },
     },
@@ -88,7 +89,7 @@ export async function identityRoutes(app: FastifyInstance) {
       tags: ['Quản trị'], summary: 'Sửa tài khoản: vai trò, cơ quan, khóa/mở, đặt lại mật khẩu', params: uuidParam,
       body: { type: 'object', additionalProperties: false, minProperties: 1,
         properties: {
-          fullName: text(200), email: { type: ['string', 'null'], format: 'email', maxLength: 254 }, roles: rolesSchema,
+          fullName: text(200), email: { type: ['string', 'null'], format: 'email', maxLength: 254 }, phone: { type: ['string', 'null'], pattern: '^[0-9 +().-]{6,20}$' }, roles: rolesSchema,
           agencyId: { type: 'string', format: 'uuid' }, active: { type: 'boolean' }, password: text(256),
         } },
       response: { 200: userSchema, ...errorResponses },

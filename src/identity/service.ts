@@ -111,13 +111,13 @@ export async function describeActor(db: Queryable, actor: Actor): Promise<Me> {
 
 // ---- administration of users --------------------------------------------------------------------
 
-export interface User { id: string; username: string; fullName: string; email: string | null; roles: Role[];
+export interface User { id: string; username: string; fullName: string; email: string | null; phone: string | null; roles: Role[];
   agencyId: string; agencyName: string; active: boolean; lockedUntil: string | null }
 
-const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.roles, u.agency_id, a.name AS agency_name, a.path,
+const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.phone, u.roles, u.agency_id, a.name AS agency_name, a.path,
   u.active, CASE WHEN u.locked_until > now() THEN u.locked_until END AS locked_until FROM users u JOIN agencies a ON a.id = u.agency_id`;
 const toUser = (r: Record<string, any>): User => ({
-  id: r.id, username: r.username, fullName: r.full_name, email: r.email, roles: r.roles, agencyId: r.agency_id,
+  id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles, agencyId: r.agency_id,
   agencyName: r.agency_name, active: r.active, lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
 });
 
@@ -157,7 +157,8 @@ export async function getUser(db: Queryable, actor: Actor, id: string): Promise<
   return toUser(await getUserInScope(db, actor, id));
 }
 
-export interface NewUser { username: string; password: string; fullName: string; email?: string | null; roles: Role[]; agencyId: string }
+/** `phone`: the work phone citizens are given to call (printed on Mẫu 02 as the contact). */
+export interface NewUser { username: string; password: string; fullName: string; email?: string | null; phone?: string | null; roles: Role[]; agencyId: string }
 
 /** Creates a staff account; actor null = the system itself (seeding). */
 export async function createUser(db: Queryable, actor: Actor | null, input: NewUser): Promise<User> {
@@ -169,14 +170,14 @@ export async function createUser(db: Queryable, actor: Actor | null, input: NewU
   const [taken] = await db.query('SELECT 1 FROM users WHERE username = $1', [username]);
   if (taken) throw conflict('USERNAME_TAKEN', `Tên đăng nhập "${username}" đã được dùng.`);
   const [row] = await db.query(
-    `INSERT INTO users (username, password_hash, full_name, email, agency_id, roles) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [username, await hashPassword(input.password), nfc(input.fullName), input.email ?? null, input.agencyId, [...new Set(input.roles)]],
+    `INSERT INTO users (username, password_hash, full_name, email, agency_id, roles, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [username, await hashPassword(input.password), nfc(input.fullName), input.email ?? null, input.agencyId, [...new Set(input.roles)], input.phone ?? null],
   );
   const [r] = await db.query(`${USER_SELECT} WHERE u.id = $1`, [row.id]);
   return toUser(r);
 }
 
-export interface UserPatch { fullName?: string; email?: string | null; roles?: Role[]; agencyId?: string; active?: boolean; password?: string }
+export interface UserPatch { fullName?: string; email?: string | null; phone?: string | null; roles?: Role[]; agencyId?: string; active?: boolean; password?: string }
 
 export async function updateUser(db: Queryable, actor: Actor, id: string, patch: UserPatch): Promise<User> {
   const current = await getUserInScope(db, actor, id);
@@ -191,12 +192,13 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
   await db.query(
     `UPDATE users SET full_name = coalesce($2, full_name), email = CASE WHEN $3::boolean THEN $4 ELSE email END,
        roles = coalesce($5, roles), agency_id = coalesce($6, agency_id), active = coalesce($7, active),
-       password_hash = coalesce($8, password_hash),
+       password_hash = coalesce($8, password_hash), phone = CASE WHEN $9::boolean THEN $10 ELSE phone END,
        failed_logins = CASE WHEN $8 IS NULL THEN failed_logins ELSE 0 END,
        locked_until = CASE WHEN $8 IS NULL THEN locked_until END, updated_at = now()
      WHERE id = $1`,
     [id, patch.fullName ? nfc(patch.fullName) : null, patch.email !== undefined, patch.email ?? null,
-      patch.roles ? [...new Set(patch.roles)] : null, patch.agencyId ?? null, patch.active ?? null, passwordHash],
+      patch.roles ? [...new Set(patch.roles)] : null, patch.agencyId ?? null, patch.active ?? null, passwordHash,
+      patch.phone !== undefined, patch.phone ?? null],
   );
   // A disabled account or a new password ends every open session of that user.
   if (patch.active === false || passwordHash) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
@@ -220,4 +222,10 @@ export async function staffMembers(db: Queryable, ids: string[]): Promise<Map<st
 export async function activeStaffIn(db: Queryable, agencyPath: string): Promise<StaffMember[]> {
   const rows = await db.query(`${USER_SELECT} WHERE u.active AND (a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.full_name`, [agencyPath]);
   return rows.map(toStaffMember);
+}
+
+/** The name and work phone of a staff member, for documents that tell citizens whom to call; null for an unknown id. */
+export async function staffContact(db: Queryable, userId: string): Promise<{ name: string; phone: string | null } | null> {
+  const [r] = await db.query('SELECT full_name, phone FROM users WHERE id = $1', [userId]);
+  return r ? { name: r.full_name as string, phone: (r.phone as string | null) ?? null } : null;
 }

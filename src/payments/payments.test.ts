@@ -9,9 +9,11 @@ import { buildApp } from '../app.ts';
 import { DEFAULT_RATE_LIMITS } from '../shared/security.ts';
 import { citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import { paymentSettings } from './service.ts';
+import { fixedFees } from '../catalog/fees.ts';
 import { signData, signParams } from './vnpay.ts';
 import { vietQrPayload } from './vietqr.ts';
-import { FEE, FEE_PROCEDURE, FREE_PROCEDURE, act, submitAndAccept } from './testkit.ts';
+import { FEE, FEE_PROCEDURE, FREE_PROCEDURE, act, formFor, staff, submitAndAccept, submitOnline } from './testkit.ts';
+import { pdfsig } from '../results/test-support.ts';
 import { amountInWords } from './words.ts';
 
 const settings = paymentSettings({}, false);
@@ -46,6 +48,19 @@ test('production: no sandbox gateway and no development defaults; only what is c
   const full = paymentSettings({ ...vnpay, VNPAY_API_URL: 'https://sandbox.vnpayment.vn/merchant_webapi/api/transaction' }, true);
   assert.equal(full.sandbox, false);
   assert.equal(full.vnpay!.hashSecret, 's3cret');
+});
+
+test('fees as charged: a fee per copy times the copies asked for; an amount set case by case or a missing count is left to the officer', () => {
+  const perCopy = { kind: 'fee' as const, name: 'Phí cấp bản sao', amount: 8000, per: { field: 'soBanSao', unit: 'bản' } };
+  const charge = { kind: 'charge' as const, name: 'Lệ phí', amount: 5000 };
+  assert.deepEqual(fixedFees([perCopy, charge], { soBanSao: 3 }), {
+    items: [{ kind: 'fee', name: 'Phí cấp bản sao', amount: 24000, quantity: 3, unit: 'bản', unitAmount: 8000 }, { kind: 'charge', name: 'Lệ phí', amount: 5000 }],
+    total: 29000,
+  });
+  assert.equal(fixedFees([perCopy], {}), null);
+  assert.equal(fixedFees([perCopy], { soBanSao: 1.5 }), null);
+  assert.equal(fixedFees([charge, { kind: 'charge', name: 'Theo quy định', amount: null }], {}), null);
+  assert.deepEqual(fixedFees([{ ...charge, amount: 0 }], {}), { items: [], total: 0 });
 });
 
 test('amounts in words', () => {
@@ -183,14 +198,14 @@ eachDatabase('payments', { demo: true }, (ctx) => {
   });
 
   /** Starts a VNPay payment and lets the sandbox gateway decide; the redirect back (signed query string). */
-  const payInSandbox = async (citizen: Requester, id: string, choice: 'pay' | 'cancel', dropIpn = false) => {
+  const payInSandbox = async (citizen: Requester, id: string, choice: 'pay' | 'cancel', dropIpn = false, amount = FEE) => {
     const start = await citizen({ method: 'POST', url: `/api/v1/dossiers/${id}/payments/vnpay` });
     assert.equal(start.statusCode, 201, start.body);
     const url = new URL(start.json().url, 'http://localhost');
-    assert.equal(url.searchParams.get('vnp_Amount'), String(FEE * 100));
+    assert.equal(url.searchParams.get('vnp_Amount'), String(amount * 100));
     const page = await citizen({ url: url.pathname + url.search });
     assert.equal(page.statusCode, 200, page.body);
-    assert.match(page.body, /8\.000 VND/);
+    assert.ok(page.body.includes(`${amount.toLocaleString('vi-VN')} VND`), page.body);
     const decided = await citizen({ method: 'POST', url: url.pathname, payload: `txnRef=${start.json().txnRef}&choice=${choice}${dropIpn ? '&dropIpn=1' : ''}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(decided.statusCode, 303, decided.body);
@@ -290,6 +305,14 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
     assert.match(text, /BIÊN LAI THU PHÍ, LỆ PHÍ/);
     assert.match(text, new RegExp(`Số: ${paid.receiptNo}`));
+    // Mẫu số and ký hiệu: the default series with the year of payment, E for electronic.
+    assert.match(text, /Mẫu số: 01BLP0-001/);
+    assert.match(text, new RegExp(`Ký hiệu: CT-${paid.paidAt.slice(2, 4)}E`));
+    assert.equal(paid.receiptSeries, `CT-${paid.paidAt.slice(2, 4)}E`);
+    // Signed with the collecting ward's seal, valid for poppler.
+    const report = pdfsig(pdf.rawPayload);
+    assert.match(report, /Signature is Valid/, report);
+    assert.match(report, /Phường Cái Khế/, report);
     assert.match(text, /Tổng số tiền: 8\.000 đồng/);
     assert.match(text, /Số tiền viết bằng chữ: Tám nghìn đồng\./);
     assert.ok(text.includes(a.code));
@@ -309,5 +332,34 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     assert.equal((await refund(other, 1000)).statusCode, 403, 'a specialist of another agency may not refund');
     writeFileSync(file, (await a.citizen({ url: `/api/v1/payments/${paid.id}/receipt` })).rawPayload);
     assert.match(execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' '), /Đã hoàn trả 3\.000 đồng \(ba nghìn đồng\)/);
+  });
+
+  test('a fee per copy is charged for the copies asked for: shown from submission, owed on acceptance, on the receipt', async () => {
+    const citizen = await citizenSignIn(ctx.app, '092190077777', 'Đặng Thị Hoa');
+    const who = { idNumber: '092190077777', name: 'Đặng Thị Hoa' };
+    const d = await submitOnline(ctx, citizen, FEE_PROCEDURE, who, { formData: { ...formFor(FEE_PROCEDURE, who.idNumber, who.name), soBanSao: 2 } });
+    // Before the desk has received it, the citizen already sees what will be due.
+    const due = (await citizen({ url: `/api/v1/dossiers/${d.id}/fees` })).json().due;
+    assert.equal(due.total, 2 * FEE);
+    assert.deepEqual(due.items, [{ kind: 'fee', name: 'Phí cấp bản sao Trích lục hộ tịch', amount: 2 * FEE, quantity: 2, unit: 'bản', unitAmount: FEE }]);
+    assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}/fees` })).statusCode, 401, 'only the dossier\'s parties see it');
+    await act(await staff(ctx).counter(), d.id, { action: 'accept' });
+    const [owed] = await payments(citizen, d.id);
+    assert.equal(owed.amount, 16000);
+    assert.equal((await dossier(citizen, d.id)).status, 6);
+    const back = await payInSandbox(citizen, d.id, 'pay', false, 2 * FEE);
+    assert.ok(back);
+    const [paid] = await payments(citizen, d.id);
+    const file = join(tmp, `${paid.id}-copies.pdf`);
+    writeFileSync(file, (await citizen({ url: `/api/v1/payments/${paid.id}/receipt` })).rawPayload);
+    const text = execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
+    assert.match(text, /Phí cấp bản sao Trích lục hộ tịch \(02 bản × 8\.000 đồng\) 16\.000/);
+    assert.match(text, /Mười sáu nghìn đồng/);
+  });
+
+  test('a free procedure shows nothing due', async () => {
+    const citizen = await citizenSignIn(ctx.app, '092190088888', 'Phan Văn Tài');
+    const free = await submitOnline(ctx, citizen, FREE_PROCEDURE, { idNumber: '092190088888', name: 'Phan Văn Tài' });
+    assert.deepEqual((await citizen({ url: `/api/v1/dossiers/${free.id}/fees` })).json().due, { items: [], total: 0 });
   });
 });

@@ -1,23 +1,33 @@
 // The electronic receipt (biên lai thu phí, lệ phí) of a settled payment, as an A4 PDF drawn with the printed forms'
-// writer (embedded Liberation Serif, the lookup QR code at the foot of the page).
+// writer (embedded Liberation Serif, the lookup QR code at the foot of the page), with its mẫu số, ký hiệu and số,
+// signed with the collecting agency's seal.
 import type { Queryable } from '../db/index.ts';
-import { agencyNames } from '../agencies/service.ts';
+import { getAgencyRow } from '../agencies/service.ts';
 import { getDossier, type Who } from '../dossiers/service.ts';
 import { FormWriter } from '../forms/layout.ts';
 import { placeAndDate, vnDateTime } from '../forms/format.ts';
 import { conflict } from '../shared/errors.ts';
+import { sealDocument, type SigningProvider } from '../signing/service.ts';
 import { getPayment, listRefunds } from './service.ts';
+import type { FeeLine } from '../catalog/fees.ts';
 import { amountInFigures, amountInWords } from './words.ts';
 
 const TITLE = 'BIÊN LAI THU PHÍ, LỆ PHÍ';
 const KIND_NAMES: Record<string, string> = { fee: 'Phí', charge: 'Lệ phí', obligation: 'Nghĩa vụ tài chính' };
 
-export async function renderReceipt(db: Queryable, by: Who, paymentId: string, publicUrl: string): Promise<Uint8Array> {
+/** "Phí: Phí cấp bản sao Trích lục hộ tịch (02 bản × 8.000 đồng)". */
+export function feeLineText(item: FeeLine): string {
+  const per = item.quantity !== undefined ? ` (${String(item.quantity).padStart(2, '0')} ${item.unit} × ${item.unitAmount!.toLocaleString('vi-VN')} đồng)` : '';
+  return `${KIND_NAMES[item.kind] ?? ''}: ${item.name}${per}`;
+}
+
+export async function renderReceipt(db: Queryable, provider: SigningProvider, by: Who, paymentId: string, publicUrl: string): Promise<Buffer> {
   const payment = await getPayment(db, by, paymentId);
   if (payment.status !== 'paid' || !payment.paidAt || !payment.receiptNo) throw conflict('NOT_PAID', 'Khoản phí, lệ phí này chưa được thanh toán nên chưa có biên lai.');
   const dossier = await getDossier(db, by, payment.dossierId);
   const refunds = await listRefunds(db, by, paymentId);
-  const authority = (await agencyNames(db, [dossier.receivingAgencyId])).get(dossier.receivingAgencyId) ?? '';
+  const collector = (await getAgencyRow(db, dossier.receivingAgencyId))!;
+  const authority: string = collector.name;
   const paidAt = new Date(payment.paidAt);
 
   const w = await FormWriter.create({ title: `${TITLE} số ${payment.receiptNo}`, subject: dossier.code, createdAt: paidAt });
@@ -33,6 +43,11 @@ export async function renderReceipt(db: Queryable, by: Who, paymentId: string, p
     } },
   ]);
   w.gap(12);
+  if (payment.receiptForm) {
+    const right = { x: w.contentLeft + w.contentWidth * 0.6, width: w.contentWidth * 0.4, size: 12 } as const;
+    w.paragraph(`Mẫu số: ${payment.receiptForm}`, right);
+    w.paragraph(`Ký hiệu: ${payment.receiptSeries}`, right);
+  }
   w.paragraph(TITLE, { size: 15, style: 'bold', align: 'center' });
   w.paragraph('(Biên lai điện tử)', { style: 'italic', align: 'center' });
   w.paragraph([{ text: 'Số: ' }, { text: payment.receiptNo, style: 'bold' }], { align: 'center', spaceAfter: 10 });
@@ -44,7 +59,7 @@ export async function renderReceipt(db: Queryable, by: Who, paymentId: string, p
   w.table(
     [{ header: 'STT', weight: 8, align: 'center' }, { header: 'Nội dung thu', weight: 62 }, { header: 'Số tiền (đồng)', weight: 30, align: 'center' }],
     [
-      ...payment.items.map((item, i) => [String(i + 1), `${KIND_NAMES[item.kind] ?? ''}: ${item.name}`, item.amount.toLocaleString('vi-VN')]),
+      ...payment.items.map((item, i) => [String(i + 1), feeLineText(item), item.amount.toLocaleString('vi-VN')]),
       ['', [{ text: 'Tổng cộng', style: 'bold' as const }], [{ text: payment.amount.toLocaleString('vi-VN'), style: 'bold' as const }]],
     ],
   );
@@ -60,6 +75,8 @@ export async function renderReceipt(db: Queryable, by: Who, paymentId: string, p
   const right = w.contentLeft + w.contentWidth / 2;
   w.paragraph(placeAndDate('Cần Thơ', paidAt), { x: right, width: w.contentWidth / 2, style: 'italic', align: 'center' });
   w.paragraph('ĐƠN VỊ THU', { x: right, width: w.contentWidth / 2, style: 'bold', align: 'center' });
-  w.paragraph('(Biên lai điện tử do hệ thống lập, không cần chữ ký)', { x: right, width: w.contentWidth / 2, size: 11, style: 'italic', align: 'center' });
-  return w.finish(`${publicUrl}/tra-cuu/${encodeURIComponent(dossier.code)}`, 'Tra cứu hồ sơ');
+  w.paragraph(`(Đã ký số: ${authority})`, { x: right, width: w.contentWidth / 2, size: 11, style: 'italic', align: 'center' });
+  const pdf = await w.finish(`${publicUrl}/tra-cuu/${encodeURIComponent(dossier.code)}`, 'Tra cứu hồ sơ');
+  return sealDocument(db, provider, { agencyId: collector.id, agencyCode: collector.code, agencyName: authority }, pdf,
+    { reason: `Bien lai thu phi, le phi so ${payment.receiptNo}`, location: 'Cần Thơ' });
 }

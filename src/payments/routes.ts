@@ -12,7 +12,7 @@ import { vietQrPng } from './vietqr.ts';
 import { renderReceipt } from './receipt.ts';
 import { IPN_PATH, sandboxRoutes } from './sandbox.ts';
 import {
-  bankCallback, dossierPayments, httpTransport, importStatement, listRefunds, paymentSettings, reconcilePayments, recordRefund, startVnpayPayment,
+  bankCallback, dossierPayments, feesDue, httpTransport, importStatement, listRefunds, paymentSettings, reconcilePayments, recordRefund, startVnpayPayment,
   vietQrFor, vnpayCallback, type GatewayTransport, type PaymentSettings,
 } from './service.ts';
 
@@ -136,12 +136,17 @@ export async function paymentRoutes(app: FastifyInstance, settings: PaymentSetti
     return reconcilePayments(db, settings, transport, { minAgeMs: 0 });
   });
 
+  app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/fees', {
+    schema: { tags: TAGS, summary: 'Phí, lệ phí hồ sơ phải nộp (khi được tiếp nhận): các khoản theo số lượng yêu cầu; due = null khi mức thu theo quy định do cán bộ xác định',
+      params: uuidParam, response: { 200: anyObject, ...errorResponses } },
+  }, async (req) => ({ due: await feesDue(db, party(req), req.params.id) }));
+
   app.get<{ Params: { id: string } }>('/api/v1/payments/:id/receipt', {
     schema: { tags: TAGS, summary: 'Biên lai thu phí, lệ phí điện tử (PDF)', params: uuidParam, response: { ...errorResponses } },
   }, async (req, reply) => {
-    const pdf = await renderReceipt(db, party(req), req.params.id, app.publicUrl);
+    const pdf = await renderReceipt(db, app.signing, party(req), req.params.id, app.publicUrl);
     reply.type('application/pdf').header('content-disposition', 'inline; filename="bien-lai.pdf"');
-    return reply.send(Buffer.from(pdf));
+    return reply.send(pdf);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/payments/:id/refunds', {

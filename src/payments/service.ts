@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Database, Queryable, Row } from '../db/index.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
+import { fixedFees, type FeeLine } from '../catalog/fees.ts';
 import { actAsSystem, getDossier, type Who } from '../dossiers/service.ts';
 import type { DossierEventRecord } from '../dossiers/hooks.ts';
 import { Status } from '../dossiers/rules.ts';
@@ -55,11 +56,14 @@ export function paymentSettings(env: NodeJS.ProcessEnv, production: boolean): Pa
 
 // ---- the obligation ----------------------------------------------------------------------------
 
-/** The fee items with known amounts; null when some amount is "theo quy định" and an officer must set it. */
-export function fixedFees(fees: { kind: string; name: string; amount: number | null }[]) {
-  if (fees.some((f) => f.amount === null)) return null;
-  const items = fees.filter((f) => (f.amount ?? 0) > 0).map((f) => ({ kind: f.kind, name: f.name, amount: f.amount! }));
-  return { items, total: items.reduce((s, f) => s + f.amount, 0) };
+/**
+ * What a dossier's applicant has to pay, from submission on: the fixed fees (payable once the desk receives the
+ * dossier), or null when an officer will set the amount.
+ */
+export async function feesDue(db: Queryable, by: Who, dossierId: string) {
+  const d = await getDossier(db, by, dossierId);
+  const content = await getProcedureVersion(db, d.procedure.id, d.procedure.version);
+  return fixedFees(content.fees, d.formData as Record<string, unknown>);
 }
 
 /**
@@ -70,15 +74,15 @@ export function fixedFees(fees: { kind: string; name: string; amount: number | n
 export async function onDossierEventForPayments(tx: Queryable, dossier: Row, event: DossierEventRecord) {
   if (event.action === 'accept' && dossier.channel === 'online') {
     const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);
-    const fees = fixedFees(content.fees);
+    const fees = fixedFees(content.fees, dossier.form_data);
     if (fees && fees.total > 0) {
       await actAsSystem(tx, dossier.id, { action: 'request_payment', amount: fees.total, note: 'Phí, lệ phí theo quy định của thủ tục; nộp trực tuyến.' });
     }
   } else if (event.action === 'request_payment') {
     const amount = Number(event.data.amount);
     const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);
-    const fees = fixedFees(content.fees);
-    const items = event.actorKind === 'system' && fees ? fees.items : [{ kind: 'obligation', name: event.note ?? 'Nghĩa vụ tài chính', amount }];
+    const fees = fixedFees(content.fees, dossier.form_data);
+    const items: FeeLine[] = event.actorKind === 'system' && fees ? fees.items : [{ kind: 'obligation', name: event.note ?? 'Nghĩa vụ tài chính', amount }];
     await tx.query(`UPDATE payments SET status = 'cancelled' WHERE dossier_id = $1 AND status = 'pending'`, [dossier.id]);
     await tx.query(
       `INSERT INTO payments (dossier_id, dossier_code, agency_id, payer_name, payer_id_number, amount, items) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -99,9 +103,22 @@ async function nextReceiptNo(tx: Queryable, at: Date): Promise<string> {
   return `${year}-${String(last).padStart(6, '0')}`;
 }
 
+/**
+ * Mẫu số and ký hiệu of the collecting agency's receipts (its own row, else the default): ký hiệu = the registered
+ * series, the year's last two digits and E for an electronic receipt ("CT-26E").
+ */
+async function receiptForm(tx: Queryable, paymentId: string, at: Date): Promise<{ form: string; series: string }> {
+  const [r] = await tx.query(
+    `SELECT f.form_no, f.series FROM payments p JOIN receipt_forms f ON f.agency_id = p.agency_id OR f.agency_id IS NULL
+      WHERE p.id = $1 ORDER BY f.agency_id NULLS LAST LIMIT 1`, [paymentId]);
+  const yy = String(new Date(at.getTime() + 7 * 3600_000).getUTCFullYear()).slice(2);
+  return { form: r.form_no, series: `${r.series}-${yy}E` };
+}
+
 async function markPaid(tx: Queryable, paymentId: string, method: Method, providerRef: string, at: Date) {
-  await tx.query(`UPDATE payments SET status = 'paid', method = $2, provider_ref = $3, paid_at = $4, receipt_no = $5 WHERE id = $1`,
-    [paymentId, method, providerRef, at, await nextReceiptNo(tx, at)]);
+  const form = await receiptForm(tx, paymentId, at);
+  await tx.query(`UPDATE payments SET status = 'paid', method = $2, provider_ref = $3, paid_at = $4, receipt_no = $5, receipt_form = $6, receipt_series = $7
+    WHERE id = $1`, [paymentId, method, providerRef, at, await nextReceiptNo(tx, at), form.form, form.series]);
 }
 
 /**
@@ -131,9 +148,10 @@ async function canSeeDossier(db: Queryable, by: Who, dossierId: string) {
 
 const toPayment = (p: Row) => ({
   id: p.id as string, dossierId: p.dossier_id as string, dossierCode: p.dossier_code as string, amount: Number(p.amount),
-  items: p.items as { kind: string; name: string; amount: number }[], status: p.status as 'pending' | 'paid' | 'cancelled',
+  items: p.items as FeeLine[], status: p.status as 'pending' | 'paid' | 'cancelled',
   method: p.method as Method | null, methodName: p.method ? METHOD_NAMES[p.method as Method] : null, providerRef: p.provider_ref as string | null,
-  paidAt: p.paid_at ? new Date(p.paid_at).toISOString() : null, receiptNo: p.receipt_no as string | null, refunded: Number(p.refunded),
+  paidAt: p.paid_at ? new Date(p.paid_at).toISOString() : null, receiptNo: p.receipt_no as string | null,
+  receiptForm: p.receipt_form as string | null, receiptSeries: p.receipt_series as string | null, refunded: Number(p.refunded),
   createdAt: new Date(p.created_at).toISOString(),
 });
 export type Payment = ReturnType<typeof toPayment>;

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import Fastify from 'fastify';
 import { citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import { FormWriter } from '../forms/layout.ts';
 import { createTestCa, issueTestCertificate } from '../signing/pki.ts';
@@ -11,7 +10,7 @@ import { signNewPdf } from '../signing/pdf.ts';
 import { P12Signer } from '../signing/signer.ts';
 import { signingProvider, testProvider } from '../signing/service.ts';
 import { allocateNumber } from './service.ts';
-import { resultRoutes } from './routes.ts';
+import { buildApp } from '../app.ts';
 import { maskName } from '../dossiers/rules.ts';
 import { APPLICANT, approvedDossier, flipOneByte, opensslVerify, pdfsig, workDir } from './test-support.ts';
 
@@ -201,10 +200,8 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
 
 test('production refuses to start without configured certificates, and signs with configured PKCS#12 files', async () => {
   assert.throws(() => signingProvider(true, {}), /SIGNING_P12_DIR/);
-  // The routes take their signer when the application is built: a production build without certificates fails.
-  const bare = Fastify();
-  bare.decorate('production', true);
-  await assert.rejects(resultRoutes(bare), /SIGNING_P12_DIR/);
+  // The application takes its signer when it is built: a production build without certificates fails.
+  await assert.rejects(buildApp({ db: null as never, production: true }), /SIGNING_P12_DIR/);
   const dir = workDir();
   const ca = createTestCa();
   const leader = issueTestCertificate(ca, { commonName: 'Lãnh đạo cấu hình' });

@@ -8,7 +8,6 @@ import type { Who } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
 import { idempotent } from '../shared/idempotency.ts';
-import { signingProvider } from '../signing/service.ts';
 import { getResult, issueResult, readResultPdf, verifyCode, verifyPdf } from './service.ts';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
@@ -19,8 +18,7 @@ const codeSchema = { type: 'string', pattern: '^[0-9A-Fa-f]{16}$' } as const;
 const party = (req: FastifyRequest): Who => (req.actor ? { kind: 'staff', actor: req.actor } : { kind: 'citizen', citizen: requireCitizen(req.citizen) });
 
 export async function resultRoutes(app: FastifyInstance): Promise<void> {
-  // Refuses to start in production without configured certificates (a thrown error stops the server).
-  const provider = signingProvider(app.production, process.env);
+  const provider = app.signing;
   // Anchor the finished days of history in the background, at start and every hour (each day once, after it ends), so
   // that a large history never delays the start; a failure is logged, never fatal.
   let anchoring: Promise<unknown> | null = null;

@@ -8,6 +8,7 @@ import type { Queryable } from '../db/index.ts';
 import { conflict } from '../shared/errors.ts';
 import { createTestCa, issueTestCertificate, subjectFields, type Credential, type SubjectInput } from './pki.ts';
 import { P12Signer, type SigningIdentity } from './signer.ts';
+import { signNewPdf } from './pdf.ts';
 
 export interface Person { userId: string; username: string; fullName: string; title: string; agencyName: string }
 export interface SealOwner { agencyId: string; agencyCode: string; agencyName: string }
@@ -109,4 +110,15 @@ export function signingProvider(production: boolean, env: SigningEnv): SigningPr
       + 'SIGNING_P12_PASSPHRASE và SIGNING_TRUSTED_CA (PEM của tổ chức chứng thực tin cậy). Hệ thống không dùng chứng thư thử nghiệm khi chạy chính thức.');
   }
   return testProvider();
+}
+
+/**
+ * A document the platform issues electronically on the agency's behalf (a one-stop form, a fee receipt) signed with
+ * the agency's seal (chữ ký số của cơ quan): an invisible signature any PDF reader checks.
+ */
+export async function sealDocument(db: Queryable, provider: SigningProvider, agency: SealOwner, pdf: Uint8Array,
+  why: { reason: string; location: string; at?: Date }): Promise<Buffer> {
+  const seal = await provider.seal(db, agency);
+  return signNewPdf(pdf, seal.signer, { field: 'DauCoQuan', page: 0, rect: [0, 0, 0, 0], name: agency.agencyName,
+    reason: why.reason, location: why.location, signingTime: why.at ?? new Date() });
 }

@@ -5,7 +5,6 @@
 import type { Queryable } from '../db/index.ts';
 import { badRequest } from '../shared/errors.ts';
 import { publishedProcedureFacts, type PublishedProcedureFacts } from '../catalog/service.ts';
-import { fixedFees } from '../payments/service.ts';
 import { addDays, figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
 
 export interface IndicatorDefinition { key: string; name: string; formula: string; maxPoints: number; group: string }
@@ -119,8 +118,9 @@ function score(x: Inputs) {
 /** The catalogue's facts and, over the scope's period, which procedures had fees paid, and paid online. */
 function catalogueFacts(facts: PublishedProcedureFacts[], perProcedure: Map<string, Figures>): CatalogueFacts {
   const charging = facts.filter((p) => p.fees.some((f) => f.amount !== 0));
-  // Integrated: fixed amounts owed with an online dossier, paid by VietQR or the gateway on the dossier's page.
-  const integrated = charging.filter((p) => p.onlineLevel !== 'offline' && (fixedFees(p.fees)?.total ?? 0) > 0);
+  // Integrated: amounts fixed in the catalogue (per dossier or per copy), owed with an online dossier and paid by VietQR
+  // or the gateway on the dossier's page; "theo quy định" needs an officer to set it first.
+  const integrated = charging.filter((p) => p.onlineLevel !== 'offline' && p.fees.every((f) => f.amount !== null));
   return {
     published: facts.length, complete: facts.filter((p) => !p.missingParts.length).length,
     charging: charging.length, integrated: integrated.length,

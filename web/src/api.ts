@@ -77,7 +77,7 @@ export interface ImportResult { created: number; updated: number; unchanged?: nu
 export type DossierStatus = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 export type Channel = 'online' | 'counter' | 'post';
 export type Timeliness = 'early' | 'on_time' | 'late' | 'in_time' | 'at_risk' | 'overdue';
-export type FormKind = 'receipt' | 'supplement' | 'refusal' | 'apology' | 'control';
+export type { FormKind } from '../../src/forms/types.ts';
 
 export interface Citizen { id: string; idNumber: string; fullName: string; birthDate?: string | null; phone: string | null; email: string | null }
 export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }

@@ -69,7 +69,7 @@ export const ACTIONS: Record<string, string> = {
 export const FORM_NAMES: Record<FormKind, string> = {
   receipt: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)', supplement: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)',
   refusal: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)', apology: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)',
-  control: 'Phiếu kiểm soát quá trình giải quyết hồ sơ',
+  stop: 'Thông báo dừng giải quyết hồ sơ (Mẫu 05)', control: 'Phiếu kiểm soát quá trình giải quyết hồ sơ',
 };
 
 /** An instant in Vietnam time, whatever the device's time zone: "14:05 22/11/2026". */

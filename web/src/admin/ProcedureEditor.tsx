@@ -16,7 +16,7 @@ const NEW = 'moi';
 interface Form {
   nationalCode: string; localSuffix: string; name: string; field: string; agencyLevel: AgencyLevel; competentAgency: string;
   onlineLevel: OnlineLevel; identityLevel2: boolean; timeValue: string; timeUnit: ProcedureContent['processingTime']['unit']; timeCutoff: string; timeNote: string;
-  fees: { kind: FeeItem['kind']; name: string; amount: string; note: string }[];
+  fees: { kind: FeeItem['kind']; name: string; amount: string; note: string; perField: string; perUnit: string }[];
   components: { name: string; originals: string; copies: string; templateName: string; templateUrl: string; required: boolean }[];
   applicantTypes: ApplicantType[]; applicants: string; legalBasis: string; resultType: string; steps: string; methods: string;
   requirements: string; formSchema: string; workflow: string;
@@ -37,7 +37,7 @@ function toForm(c: ProcedureContent | null): Form {
     agencyLevel: c?.agencyLevel ?? 'province', competentAgency: c?.competentAgency ?? '', onlineLevel: c?.onlineLevel ?? 'full',
     identityLevel2: c?.minIdentityLevel === 2,
     timeValue: str(c?.processingTime.value), timeUnit: c?.processingTime.unit ?? 'working_days', timeCutoff: c?.processingTime.cutoff ?? '15:00', timeNote: c?.processingTime.note ?? '',
-    fees: (c?.fees ?? []).map((f) => ({ kind: f.kind, name: f.name, amount: str(f.amount), note: f.note ?? '' })),
+    fees: (c?.fees ?? []).map((f) => ({ kind: f.kind, name: f.name, amount: str(f.amount), note: f.note ?? '', perField: f.per?.field ?? '', perUnit: f.per?.unit ?? '' })),
     components: (c?.components ?? []).map((d) => ({ name: d.name, originals: str(d.originals), copies: str(d.copies),
       templateName: d.templateName ?? '', templateUrl: d.templateUrl ?? '', required: d.required })),
     applicantTypes: c?.applicantTypes ?? ['citizen'], applicants: c?.applicants ?? '', legalBasis: (c?.legalBasis ?? []).join('\n'),
@@ -66,7 +66,8 @@ function toContent(f: Form): { content: ProcedureContent } | { problems: string[
   const fees = f.fees.map((x, i) => {
     const amount = x.amount.trim() === '' ? null : parseWhole(x.amount);
     if (Number.isNaN(amount)) problems.push(`Phí, lệ phí ${i + 1}: mức thu phải là số nguyên (đồng), hoặc để trống nếu theo quy định.`);
-    return { kind: x.kind, name: x.name.trim(), amount, ...(x.note.trim() ? { note: x.note.trim() } : {}) };
+    return { kind: x.kind, name: x.name.trim(), amount, ...(x.note.trim() ? { note: x.note.trim() } : {}),
+      ...(x.perField.trim() ? { per: { field: x.perField.trim(), unit: x.perUnit.trim() || 'bản' } } : {}) };
   });
   const components = f.components.map((x, i) => {
     const originals = parseWhole(x.originals || '0');
@@ -229,7 +230,7 @@ function EditorForm({ procedure, onSaved }: { procedure: AdminProcedure | null; 
         <section className="card form" aria-labelledby="s-phi">
           <h2 id="s-phi">Phí, lệ phí</h2>
           <RowsEditor rowTitle="Khoản thu" items={form.fees} onChange={(v) => set('fees', v)} addLabel="Thêm phí, lệ phí"
-            empty="Không thu phí, lệ phí." blank={(): Form['fees'][number] => ({ kind: 'charge', name: '', amount: '', note: '' })}>
+            empty="Không thu phí, lệ phí." blank={(): Form['fees'][number] => ({ kind: 'charge', name: '', amount: '', note: '', perField: '', perUnit: '' })}>
             {(x, update) => (
               <>
                 <Field label="Loại">
@@ -242,6 +243,10 @@ function EditorForm({ procedure, onSaved }: { procedure: AdminProcedure | null; 
                   <input value={x.amount} onChange={(e) => update({ amount: e.target.value })} inputMode="numeric" />
                 </Field>
                 <Field label="Ghi chú"><input value={x.note} onChange={(e) => update({ note: e.target.value })} /></Field>
+                <Field label="Thu theo số lượng: trường của tờ khai" hint="Mã trường số nguyên bắt buộc (vd. soBanSao); để trống nếu thu một lần">
+                  <input value={x.perField} onChange={(e) => update({ perField: e.target.value })} />
+                </Field>
+                <Field label="Đơn vị tính" hint="vd. bản"><input value={x.perUnit} onChange={(e) => update({ perUnit: e.target.value })} /></Field>
               </>
             )}
           </RowsEditor>

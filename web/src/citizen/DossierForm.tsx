@@ -8,6 +8,7 @@ import { ErrorMessage, Notice, useAction, useFetch } from '../ui.tsx';
 import { FileSlots, fromRefs, missingRequired, toRefs, toStoredRefs, type AttachedFile, type StoredPick } from './FileSlots.tsx';
 import type { StoredDocument } from './MyDocuments.tsx';
 import { ACCEPT, newIdempotencyKey, postWithKey, uploadFile } from './requests.ts';
+import { FeesDueNotice, fixedFees } from './Fees.tsx';
 import { CheckedField, SchemaForm, invalidProps, requiredLabel, serverErrors, toFormData, toFormValues, validateForm, type FieldErrors, type FormSchema, type FormValues } from './SchemaForm.tsx';
 
 /** The kind of agency competent for a procedure of each level. */
@@ -267,6 +268,13 @@ export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyI
         <FileSlots components={c.components} files={files} onChange={setFiles} errors={errors.files} markRequired disabled={busy}
           store={stored.data ? { documents: stored.data.items, picks, onPick: setPicks } : undefined} />
       </section>
+
+      {online && c.fees.length > 0 && (
+        <section className="detail-section" aria-labelledby="phi">
+          <h2 id="phi">5. Phí, lệ phí</h2>
+          <FeesDueNotice due={fixedFees(c.fees, toFormData(schema, values))} />
+        </section>
+      )}
 
       <div className="form-footer">
         <ErrorMessage error={submitting.error} />

@@ -120,7 +120,7 @@ export function FileTable({ dossier: d }: { dossier: Dossier }) {
   );
 }
 
-const ISSUED_BY: Record<Exclude<FormKind, 'control'>, string> = { receipt: 'accept', supplement: 'request_supplement', refusal: 'refuse', apology: 'apologize' };
+const ISSUED_BY: Record<Exclude<FormKind, 'control'>, string> = { receipt: 'accept', supplement: 'request_supplement', refusal: 'refuse', apology: 'apologize', stop: 'stop' };
 
 /** Links to the printed forms (PDF) that exist for the dossier; the control slip only for staff. */
 export function FormLinks({ dossier: d, control }: { dossier: Dossier; control?: boolean }) {

@@ -62,7 +62,7 @@ function MyDossier({ id }: { id: string }) {
 
       {(d.status === 9 || d.status === 10) && <Section id="ket-qua" title="Kết quả giải quyết"><ResultPanel dossierId={d.id} /></Section>}
       {d.status === 10 && <Section id="danh-gia" title="Đánh giá mức độ hài lòng"><RatingPanel dossierId={d.id} /></Section>}
-      <Section id="phi-le-phi" title="Phí, lệ phí"><PaymentPanel dossierId={d.id} onPaid={res.reload} /></Section>
+      <Section id="phi-le-phi" title="Phí, lệ phí"><PaymentPanel dossierId={d.id} awaitingReception={!d.receivedAt && [1, 5].includes(d.status)} onPaid={res.reload} /></Section>
       <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencyNames} /></Section>
       <Section id="qua-trinh" title="Quá trình giải quyết"><Timeline dossier={d} agencyNames={agencyNames} /></Section>
       <Section id="phieu" title="Giấy tờ do cơ quan phát hành"><FormLinks dossier={d} /></Section>

@@ -1,12 +1,14 @@
 // Phí, lệ phí of a dossier, on the citizen's dossier page: what is owed and two ways to pay it — a VietQR code for any
 // banking app (the dossier code is the transfer's purpose) or the VNPay gateway — then the paid state and the receipt.
+import type { FeeLine } from '../../../src/catalog/fees.ts';
 import { useLocation } from '../router.tsx';
 import { formatInstant, formatMoney } from '../format.ts';
 import { Badge, ErrorMessage, Loading, Notice, TableWrap, useAction, useFetch } from '../ui.tsx';
 import { newIdempotencyKey, postWithKey } from './requests.ts';
+import { FeesDueNotice, type FeesDue } from './Fees.tsx';
 
 export interface Payment {
-  id: string; amount: number; items: { kind: string; name: string; amount: number }[]; status: 'pending' | 'paid' | 'cancelled';
+  id: string; amount: number; items: FeeLine[]; status: 'pending' | 'paid' | 'cancelled';
   methodName: string | null; providerRef: string | null; paidAt: string | null; receiptNo: string | null; refunded: number; createdAt: string;
 }
 interface VietQr { bankBin: string; accountNo: string; accountName: string; amount: number; purpose: string; payload: string }
@@ -22,13 +24,21 @@ const OUTCOMES: Record<string, string> = {
   loi: 'Không xác nhận được kết quả thanh toán. Nếu tài khoản đã bị trừ tiền, hệ thống sẽ tự đối soát và cập nhật.',
 };
 
-export function PaymentPanel({ dossierId, onPaid }: { dossierId: string; onPaid: () => void }) {
+/**
+ * `awaitingReception`: the desk has not received the dossier yet, so what it will owe is shown; afterwards only the
+ * obligations actually opened are.
+ */
+export function PaymentPanel({ dossierId, awaitingReception, onPaid }: { dossierId: string; awaitingReception: boolean; onPaid: () => void }) {
   const { search } = useLocation();
   const res = useFetch<{ items: Payment[]; vnpay: boolean; vietqr: boolean }>(`/api/v1/dossiers/${dossierId}/payments`);
+  const fees = useFetch<{ due: FeesDue }>(awaitingReception ? `/api/v1/dossiers/${dossierId}/fees` : null);
   if (!res.data) return res.error ? <ErrorMessage error={res.error} /> : <Loading />;
   const outcome = search.get('thanh-toan');
   const shown = res.data.items.filter((p) => p.status !== 'cancelled');
-  if (!shown.length) return <p className="muted">Hồ sơ không phải nộp phí, lệ phí.</p>;
+  if (!shown.length) {
+    if (!awaitingReception) return <p className="muted">Hồ sơ chưa có khoản phí, lệ phí nào phải nộp.</p>;
+    return fees.data ? <FeesDueNotice due={fees.data.due} /> : fees.error ? <ErrorMessage error={fees.error} /> : <Loading />;
+  }
   return (
     <>
       {outcome && OUTCOMES[outcome] && (outcome === 'da-thanh-toan' ? <Notice>{OUTCOMES[outcome]}</Notice>
@@ -38,7 +48,7 @@ export function PaymentPanel({ dossierId, onPaid }: { dossierId: string; onPaid:
           <p><Badge tone={STATUS[p.status].tone} title="Tình trạng thanh toán">{STATUS[p.status].label}</Badge> Số tiền: <strong>{formatMoney(p.amount)}</strong></p>
           <TableWrap label="Các khoản phải nộp">
             <thead><tr><th scope="col">Khoản thu</th><th scope="col">Số tiền</th></tr></thead>
-            <tbody>{p.items.map((item, i) => <tr key={i}><td>{KINDS[item.kind] ? `${KINDS[item.kind]}: ` : ''}{item.name}</td><td className="nowrap">{formatMoney(item.amount)}</td></tr>)}</tbody>
+            <tbody>{p.items.map((item, i) => <tr key={i}><td>{KINDS[item.kind] ? `${KINDS[item.kind]}: ` : ''}{item.name}{item.quantity !== undefined && ` (${String(item.quantity).padStart(2, '0')} ${item.unit} × ${formatMoney(item.unitAmount!)})`}</td><td className="nowrap">{formatMoney(item.amount)}</td></tr>)}</tbody>
           </TableWrap>
           {p.status === 'pending' && <PayOptions dossierId={dossierId} vnpay={res.data!.vnpay} vietqr={res.data!.vietqr} onChecked={() => { res.reload(); onPaid(); }} />}
           {p.status === 'paid' && (

@@ -5,6 +5,7 @@ import { AGENCY_LEVELS, APPLICANT_TYPES, ONLINE_LEVELS, formatDate, formatMoney,
 import { Link } from '../router.tsx';
 import { Badge, ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { OnlineLevelBadge } from './ProcedureCard.tsx';
+import { feeRate } from '../citizen/Fees.tsx';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -117,7 +118,7 @@ export function ProcedureDetail({ id }: { id: string }) {
                 <tr key={i}>
                   <td data-label="Tên phí, lệ phí" className="main-cell">{f.name}</td>
                   <td data-label="Loại">{f.kind === 'fee' ? 'Phí' : 'Lệ phí'}</td>
-                  <td data-label="Mức thu" className="money">{formatMoney(f.amount)}</td>
+                  <td data-label="Mức thu" className="money">{feeRate(f)}</td>
                   <td data-label="Ghi chú">{f.note || '—'}</td>
                 </tr>
               ))}
