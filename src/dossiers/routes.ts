@@ -107,7 +107,7 @@ export async function dossierRoutes(app: FastifyInstance) {
             properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, documentId: { type: 'string', format: 'uuid' } } } } } },
       response: { 201: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
-  }, async (req, reply) => idempotent(db, req, reply, 201, () => dossiers.submitDossier(db, party(req), req.body)));
+  }, async (req, reply) => idempotent(db, req, reply, 201, (keyed) => dossiers.submitDossier(keyed, party(req), req.body)));
 
   app.post<{ Params: { id: string }; Body: dossiers.Action; Querystring: { revision?: number } }>('/api/v1/dossiers/:id/actions', {
     schema: {
@@ -116,7 +116,7 @@ export async function dossierRoutes(app: FastifyInstance) {
       querystring: { type: 'object', additionalProperties: false, properties: { revision: { type: 'integer', minimum: 1 } } },
       response: { 200: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
-  }, async (req, reply) => idempotent(db, req, reply, 200, () => dossiers.act(db, party(req), req.params.id, req.body, req.query.revision)));
+  }, async (req, reply) => idempotent(db, req, reply, 200, (keyed) => dossiers.act(keyed, party(req), req.params.id, req.body, req.query.revision)));
 
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id', {
     schema: { tags: ['Hồ sơ'], summary: 'Hồ sơ và dòng thời gian (phiếu kiểm soát)', params: uuidParam, response: { 200: anyObject, ...errorResponses } },

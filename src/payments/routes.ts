@@ -62,8 +62,8 @@ export async function paymentRoutes(app: FastifyInstance, settings: PaymentSetti
       response: { 201: { type: 'object', properties: { txnRef: { type: 'string' }, url: { type: 'string' } } }, ...errorResponses } },
   }, async (req, reply) => {
     const citizen = requireCitizen(req.citizen);
-    return idempotent(db, req, reply, 201, () => startVnpayPayment(db, settings, { kind: 'citizen', citizen }, req.params.id,
-      `${originOf(app, req)}/api/v1/payments/vnpay/return`, req.ip));
+    return idempotent(db, req, reply, 201, (keyed) => keyed.transaction((tx) => startVnpayPayment(tx, settings, { kind: 'citizen', citizen }, req.params.id,
+      `${originOf(app, req)}/api/v1/payments/vnpay/return`, req.ip)));
   });
 
   app.get<{ Querystring: Record<string, string> }>('/api/v1/payments/vnpay/return', {
@@ -154,7 +154,7 @@ export async function paymentRoutes(app: FastifyInstance, settings: PaymentSetti
       body: { type: 'object', additionalProperties: false, required: ['amount', 'reason'], properties: {
         amount: { type: 'integer', minimum: 1, maximum: 1e12 }, reason: { type: 'string', minLength: 1, maxLength: 2000 }, reference: { type: 'string', minLength: 1, maxLength: 200 } } },
       response: { 201: anyObject, ...errorResponses } },
-  }, async (req, reply) => idempotent(db, req, reply, 201, () => recordRefund(db, requireStaff(req), req.params.id, req.body)));
+  }, async (req, reply) => idempotent(db, req, reply, 201, (keyed) => recordRefund(keyed, requireStaff(req), req.params.id, req.body)));
 
   await sandboxRoutes(app, settings);
 

@@ -50,7 +50,7 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     }, async (req, reply) => {
       if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
       const actor = req.actor;
-      return idempotent(db, req, reply, 201, () => issueResult(db, actor, req.params.id, { provider, publicUrl: scope.publicUrl }));
+      return idempotent(db, req, reply, 201, (keyed) => issueResult(keyed, actor, req.params.id, { provider, publicUrl: scope.publicUrl }));
     });
 
     scope.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/result', {
