@@ -15,6 +15,7 @@ import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
 import { registerErrorHandling, routeNotFound } from './shared/http.ts';
 import { registerMetrics } from './shared/metrics.ts';
+import { jobStatus } from './jobs/index.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
@@ -120,9 +121,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get('/health', {
-    schema: { tags: ['Hệ thống'], summary: 'Tình trạng hệ thống', response: { 200: { type: 'object', properties: {
-      status: { type: 'string' }, database: { type: 'string' }, migration: { type: 'integer' } } } } },
-  }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db) }));
+    schema: { tags: ['Hệ thống'], summary: 'Tình trạng hệ thống và lần chạy gần nhất của mỗi việc định kỳ', response: { 200: { type: 'object', properties: {
+      status: { type: 'string' }, database: { type: 'string' }, migration: { type: 'integer' },
+      jobs: { type: 'array', items: { type: 'object', properties: {
+        name: { type: 'string' }, lastStartedAt: { type: ['string', 'null'] }, lastFinishedAt: { type: ['string', 'null'] },
+        ok: { type: ['boolean', 'null'] }, error: { type: ['string', 'null'] }, result: {} } } } } } } },
+  }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db), jobs: await jobStatus(opts.db) }));
 
   await app.register(async (api) => {
     await identityRoutes(api);

@@ -128,6 +128,11 @@ export async function citizenForSession(db: Queryable, token: string, idleMinute
   return r ? { id: r.id, idNumber: r.id_number, fullName: r.full_name, birthDate: r.birth_date, phone: r.phone, email: r.email, identityLevel: s.identity_level } : null;
 }
 
+/** Deletes sessions past their expiry or idle timeout (scheduled: src/jobs). */
+export async function deleteExpiredCitizenSessions(db: Queryable, idleMinutes = CITIZEN_SESSION_IDLE_MINUTES): Promise<number> {
+  return (await db.query(`DELETE FROM citizen_sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])).length;
+}
+
 /** Ends every session of the citizen except the one presenting `token`; returns how many ended. */
 export async function endOtherCitizenSessions(db: Queryable, citizen: Citizen, token: string): Promise<number> {
   return (await db.query('DELETE FROM citizen_sessions WHERE citizen_id = $1 AND token_hash <> $2 RETURNING 1', [citizen.id, tokenHash(token)])).length;

@@ -114,6 +114,14 @@ export async function actorForSession(db: Queryable, token: string, idleMinutes 
   return s ? actorForUser(db, s.user_id) : null;
 }
 
+/** Deletes sessions past their expiry or idle timeout, and sign-in counts nobody added to for a day (scheduled: src/jobs). */
+export async function deleteExpiredSessions(db: Queryable, idleMinutes = SESSION_IDLE_MINUTES): Promise<number> {
+  return (await db.query(`DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])).length;
+}
+export async function deleteForgottenThrottles(db: Queryable): Promise<number> {
+  return (await db.query(`DELETE FROM login_throttles WHERE last_failure_at <= now() - make_interval(hours => $1) RETURNING 1`, [SIGN_IN_THROTTLE.forgetAfterHours])).length;
+}
+
 /** Ends every session of the user except the one presenting `token`; returns how many ended. */
 export async function endOtherSessions(db: Queryable, actor: Actor, token: string): Promise<number> {
   return (await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING 1', [actor.userId, tokenHash(token)])).length;

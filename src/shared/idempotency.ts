@@ -11,6 +11,11 @@ import { AppError, badRequest } from './errors.ts';
 /** How long an answer is kept for replay; older keys are deleted by the retention job (src/jobs). */
 export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
+/** Deletes keys older than the retention period (scheduled: src/jobs); returns how many. */
+export async function deleteExpiredIdempotencyKeys(db: Queryable): Promise<number> {
+  return (await db.query('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1', [IDEMPOTENCY_RETENTION_HOURS])).length;
+}
+
 /** The key was claimed by another request that committed first: answer with what it recorded. */
 class AlreadyAnswered extends Error {}
 
