@@ -15,8 +15,10 @@ const SUBMISSIONS = 40;
 
 /** `npm start` as a child process; resolves with its address once it listens. */
 function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  // The harness's DATABASE_URL is the server's admin database: the child gets its own database or none (PGlite).
+  const { DATABASE_URL: _admin, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO_HISTORY: '0', LOG_LEVEL: 'silent', COOKIE_SECURE: '0', ...env },
+    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', DEMO_HISTORY: '0', LOG_LEVEL: 'silent', COOKIE_SECURE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
