@@ -8,12 +8,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { TrustProxy } from './config.ts';
 import type { Database } from './db/index.ts';
 import { migrationVersion } from './db/migrate.ts';
 import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
 import { registerErrorHandling, routeNotFound } from './shared/http.ts';
 import { registerMetrics } from './shared/metrics.ts';
+import { jobStatus } from './jobs/index.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
@@ -55,6 +57,10 @@ export interface AppOptions {
   oidc?: OidcSettings;
   /** CORS allow-list and rate limits (defaults: no cross-origin callers, generous limits). */
   security?: Partial<SecuritySettings>;
+  /** Proxies whose X-Forwarded-For names the client (config TRUST_PROXY); default none: the socket's address. */
+  trustProxy?: TrustProxy;
+  /** Idle timeouts of staff and citizen sessions, in minutes (defaults 30). */
+  sessionIdleMinutes?: { staff: number; citizen: number };
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -67,10 +73,12 @@ function makeAjv(coerce: boolean) {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  // A hop count trusts that many proxies in front of this server (what Fastify does with a number, typed as a function).
+  const trust = opts.trustProxy;
   const app = Fastify({
     logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: 1024 * 1024,
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust ?? false,
     schemaController: {
       compilersFactory: {
         // Shared schemas ($ref 'Error#', 'ProcedureContent#') are added to both validators.
@@ -111,15 +119,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) req.actor = await actorForSession(opts.db, token);
+    if (token) req.actor = await actorForSession(opts.db, token, opts.sessionIdleMinutes?.staff);
     const citizenToken = req.cookies[CITIZEN_COOKIE];
-    if (citizenToken) req.citizen = await citizenForSession(opts.db, citizenToken);
+    if (citizenToken) req.citizen = await citizenForSession(opts.db, citizenToken, opts.sessionIdleMinutes?.citizen);
   });
 
   app.get('/health', {
-    schema: { tags: ['Hệ thống'], summary: 'Tình trạng hệ thống', response: { 200: { type: 'object', properties: {
-      status: { type: 'string' }, database: { type: 'string' }, migration: { type: 'integer' } } } } },
-  }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db) }));
+    schema: { tags: ['Hệ thống'], summary: 'Tình trạng hệ thống và lần chạy gần nhất của mỗi việc định kỳ', response: { 200: { type: 'object', properties: {
+      status: { type: 'string' }, database: { type: 'string' }, migration: { type: 'integer' },
+      jobs: { type: 'array', items: { type: 'object', properties: {
+        name: { type: 'string' }, lastStartedAt: { type: ['string', 'null'] }, lastFinishedAt: { type: ['string', 'null'] },
+        ok: { type: ['boolean', 'null'] }, error: { type: ['string', 'null'] }, result: {} } } } } } } },
+  }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db), jobs: await jobStatus(opts.db) }));
 
   await app.register(async (api) => {
     await identityRoutes(api);

@@ -1,7 +1,10 @@
 // Runtime configuration, from the environment only.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { DatabaseOptions } from './db/index.ts';
 import { oidcSettingsFromEnv, type OidcSettings } from './citizens/oidc.ts';
+import { SESSION_IDLE_MINUTES } from './identity/service.ts';
+import { CITIZEN_SESSION_IDLE_MINUTES } from './citizens/service.ts';
 import { securitySettingsFromEnv, type SecuritySettings } from './shared/security.ts';
 
 export interface Config {
@@ -22,7 +25,36 @@ export interface Config {
   /** Citizen notifications: SMTP server (smtp://user:pass@host:587); none = emails go to the log. */
   smtpUrl?: string;
   mailFrom: string;
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client (addresses/CIDRs, or a hop count); false = none. */
+  trustProxy: TrustProxy;
+  /** SESSION_IDLE_MINUTES, CITIZEN_SESSION_IDLE_MINUTES: a session unused this long ends. */
+  sessionIdleMinutes: { staff: number; citizen: number };
 }
+
+export type TrustProxy = false | number | string[];
+
+/** "2" = trust two hops; "10.0.0.5, 10.1.0.0/16" = trust those proxies only; unset = trust none. */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (!value?.trim()) return false;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of list) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || rest.length || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error(`TRUST_PROXY: "${entry}" phải là địa chỉ IP, dải CIDR (10.0.0.0/8) hoặc số lượng proxy`);
+    }
+  }
+  return list;
+}
+
+const positiveMinutes = (name: string, value: string | undefined, fallback: number) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} phải là số phút nguyên dương: ${value}`);
+  return n;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
@@ -43,5 +75,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     security: securitySettingsFromEnv(env),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Cổng dịch vụ công <no-reply@localhost>',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    sessionIdleMinutes: {
+      staff: positiveMinutes('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, SESSION_IDLE_MINUTES),
+      citizen: positiveMinutes('CITIZEN_SESSION_IDLE_MINUTES', env.CITIZEN_SESSION_IDLE_MINUTES, CITIZEN_SESSION_IDLE_MINUTES),
+    },
   };
 }

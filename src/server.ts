@@ -10,6 +10,7 @@ import { vietnamDate } from './dossiers/rules.ts';
 import { generateDossiers } from './stats/generate.ts';
 import { addDays } from './stats/query.ts';
 import { defaultTransports, startNotificationWorker } from './notifications/service.ts';
+import { platformJobs, startJobs } from './jobs/index.ts';
 
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
@@ -24,10 +25,13 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
   const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
-    oidc: config.oidc, security: config.security });
-  // The notification outbox is delivered by this process; more workers may run beside it (npm run worker:notifications).
-  const notifications = startNotificationWorker(db, { transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
+    oidc: config.oidc, security: config.security, trustProxy: config.trustProxy, sessionIdleMinutes: config.sessionIdleMinutes });
+  // The notification outbox is delivered by this process on the jobs' schedule; more workers may run beside it
+  // (npm run worker:notifications).
+  const notifications = startNotificationWorker(db, { intervalMs: 0, transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
+  const jobs = startJobs(db, platformJobs({ app, notifications, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
   app.addHook('onClose', async () => {
+    await jobs.stop();
     await notifications.stop();
     await db.close();
   });

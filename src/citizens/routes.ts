@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses } from '../shared/http.ts';
 import { CALLBACK_PATH, type CitizenOidc } from './oidc.ts';
-import { beginSignIn, citizenSignOut, completeSignIn } from './service.ts';
+import { beginSignIn, citizenSignOut, completeSignIn, endOtherCitizenSessions } from './service.ts';
 
 export const CITIZEN_COOKIE = 'congso_citizen';
 /** Holds the sign-in attempt between leaving for the provider and coming back; sent only to the callback. */
@@ -71,5 +71,15 @@ export async function citizenRoutes(app: FastifyInstance, oidc: CitizenOidc) {
     const result = await citizenSignOut(app.db, oidc, req.cookies[CITIZEN_COOKIE]);
     reply.clearCookie(CITIZEN_COOKIE, { path: '/' });
     return result;
+  });
+
+  app.post('/api/v1/citizen/sessions/end-others', {
+    schema: {
+      tags: ['Công dân'], summary: 'Đăng xuất mọi phiên khác của công dân (giữ phiên đang dùng)',
+      response: { 200: { type: 'object', properties: { ended: { type: 'integer' } } }, ...errorResponses },
+    },
+  }, async (req) => {
+    if (!req.citizen) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập bằng tài khoản công dân.');
+    return { ended: await endOtherCitizenSessions(app.db, req.citizen, req.cookies[CITIZEN_COOKIE]!) };
   });
 }

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import type { Queryable } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { liveSession } from '../shared/sessions.ts';
 import { mapClaims, type CitizenOidc, type VerifiedIdentity } from './oidc.ts';
 
 export interface Citizen {
@@ -116,11 +117,25 @@ export async function openCitizenSession(db: Queryable, identity: VerifiedIdenti
   return { token, expiresAt, citizen: (await citizenForSession(db, token))! };
 }
 
-export async function citizenForSession(db: Queryable, token: string): Promise<Citizen | null> {
+/** A session nobody used for this long ends (idle timeout), besides its absolute expiry; CITIZEN_SESSION_IDLE_MINUTES. */
+export const CITIZEN_SESSION_IDLE_MINUTES = 30;
+
+export async function citizenForSession(db: Queryable, token: string, idleMinutes = CITIZEN_SESSION_IDLE_MINUTES): Promise<Citizen | null> {
+  const s = await liveSession(db, 'citizen_sessions', tokenHash(token), idleMinutes);
+  if (!s) return null;
   const [r] = await db.query(
-    `SELECT c.id, c.id_number, c.full_name, to_char(c.birth_date, 'YYYY-MM-DD') AS birth_date, c.phone, c.email, s.identity_level
-       FROM citizen_sessions s JOIN citizens c ON c.id = s.citizen_id WHERE s.token_hash = $1 AND s.expires_at > now()`, [tokenHash(token)]);
-  return r ? { id: r.id, idNumber: r.id_number, fullName: r.full_name, birthDate: r.birth_date, phone: r.phone, email: r.email, identityLevel: r.identity_level } : null;
+    `SELECT id, id_number, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, phone, email FROM citizens WHERE id = $1`, [s.citizen_id]);
+  return r ? { id: r.id, idNumber: r.id_number, fullName: r.full_name, birthDate: r.birth_date, phone: r.phone, email: r.email, identityLevel: s.identity_level } : null;
+}
+
+/** Deletes sessions past their expiry or idle timeout (scheduled: src/jobs). */
+export async function deleteExpiredCitizenSessions(db: Queryable, idleMinutes = CITIZEN_SESSION_IDLE_MINUTES): Promise<number> {
+  return (await db.query(`DELETE FROM citizen_sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])).length;
+}
+
+/** Ends every session of the citizen except the one presenting `token`; returns how many ended. */
+export async function endOtherCitizenSessions(db: Queryable, citizen: Citizen, token: string): Promise<number> {
+  return (await db.query('DELETE FROM citizen_sessions WHERE citizen_id = $1 AND token_hash <> $2 RETURNING 1', [citizen.id, tokenHash(token)])).length;
 }
 
 /** Ends the session here; returns the provider's sign-out address (RP-initiated logout) when it has one. */

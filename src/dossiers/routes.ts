@@ -119,7 +119,7 @@ export async function dossierRoutes(app: FastifyInstance) {
             properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, documentId: { type: 'string', format: 'uuid' } } } } } },
       response: { 201: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
-  }, async (req, reply) => idempotent(db, req, reply, 201, () => dossiers.submitDossier(db, party(req), req.body)));
+  }, async (req, reply) => idempotent(db, req, reply, 201, (keyed) => dossiers.submitDossier(keyed, party(req), req.body)));
 
   app.post<{ Params: { id: string }; Body: dossiers.Action; Querystring: { revision?: number } }>('/api/v1/dossiers/:id/actions', {
     schema: {
@@ -128,7 +128,7 @@ export async function dossierRoutes(app: FastifyInstance) {
       querystring: { type: 'object', additionalProperties: false, properties: { revision: { type: 'integer', minimum: 1 } } },
       response: { 200: created, ...errorResponses, 422: { $ref: 'Error#' } },
     },
-  }, async (req, reply) => idempotent(db, req, reply, 200, () => dossiers.act(db, party(req), req.params.id, req.body, req.query.revision)));
+  }, async (req, reply) => idempotent(db, req, reply, 200, (keyed) => dossiers.act(keyed, party(req), req.params.id, req.body, req.query.revision)));
 
   app.get<{ Params: { id: string }; Querystring: { agencyId?: string } }>('/api/v1/dossiers/:id/staff', {
     schema: {

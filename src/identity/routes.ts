@@ -38,7 +38,11 @@ export async function identityRoutes(app: FastifyInstance) {
       response: { 200: { type: 'object', properties: { user: meSchema } }, ...errorResponses },
     },
   }, async (req, reply) => {
-    const result = await identity.login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    const result = await identity.login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null })
+      .catch((err) => {
+        if (err instanceof AppError && err.code === 'LOGIN_THROTTLED') reply.header('retry-after', (err.details as { retryAfterSeconds: number }).retryAfterSeconds);
+        throw err;
+      });
     reply.setCookie(SESSION_COOKIE, result.token, {
       path: '/', httpOnly: true, secure: app.cookieSecure, sameSite: 'lax', expires: result.expiresAt,
     });
@@ -50,6 +54,14 @@ export async function identityRoutes(app: FastifyInstance) {
     if (token) await identity.logout(db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
+  });
+
+  app.post('/api/v1/auth/sessions/end-others', {
+    schema: { tags: ['Xác thực'], summary: 'Đăng xuất mọi phiên khác của tài khoản (giữ phiên đang dùng)',
+      response: { 200: { type: 'object', properties: { ended: { type: 'integer' } } }, ...errorResponses } },
+  }, async (req) => {
+    if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+    return { ended: await identity.endOtherSessions(db, req.actor, req.cookies[SESSION_COOKIE]!) };
   });
 
   app.get('/api/v1/auth/me', {

@@ -4,15 +4,23 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Queryable } from '../db/index.ts';
 import { type Actor, isSystemAdmin, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { liveSession } from '../shared/sessions.ts';
 import { nfc } from '../shared/text.ts';
 import { getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
 
 export const SESSION_HOURS = 12;
-/** Consecutive failures that lock an account, and for how long. */
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
-/** Failed attempts from one address within the window before it is throttled, whatever the usernames. */
-export const IP_FAILURES_PER_WINDOW = 20;
+/** A session nobody used for this long ends (idle timeout), besides its absolute expiry; SESSION_IDLE_MINUTES. */
+export const SESSION_IDLE_MINUTES = 30;
+
+/**
+ * Sign-in throttling: failures are counted per username and address together, per username from anywhere, and per
+ * address for any username; past each threshold the next attempt must wait, a wait that doubles with every further
+ * failure (429 with Retry-After). No count ever refuses the right password for good, and the account-wide and
+ * address-wide counts do not hold back a user at an address they signed in from before — so a stranger cannot lock
+ * someone out, nor one colleague's typing lock out a whole office behind one address. Unknown usernames are counted
+ * and answered exactly like known ones.
+ */
+export const SIGN_IN_THROTTLE = { pair: 5, account: 10, address: 20, firstWaitSeconds: 30, maxWaitSeconds: 900, forgetAfterHours: 24 };
 
 // argon2id with OWASP's recommended memory cost (19 MiB, 2 passes).
 const ARGON2 = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -30,49 +38,54 @@ export interface LoginContext { ip: string; userAgent: string | null }
 
 export interface LoginResult { token: string; actor: Actor; expiresAt: Date }
 
+const throttleKeys = (name: string, ip: string) => ({ pair: `pair:${name}|${ip}`, account: `account:${name}`, address: `ip:${ip}` });
+
+/** Seconds until a key with `failures` (last at `last`) may try again; 0 = now. */
+export function throttleWait(failures: number, threshold: number, last: Date, now = new Date()): number {
+  if (failures < threshold) return 0;
+  const wait = Math.min(SIGN_IN_THROTTLE.maxWaitSeconds, SIGN_IN_THROTTLE.firstWaitSeconds * 2 ** (failures - threshold));
+  return Math.max(0, Math.ceil((last.getTime() + wait * 1000 - now.getTime()) / 1000));
+}
+
 export async function login(db: Queryable, username: string, password: string, ctx: LoginContext): Promise<LoginResult> {
   const name = username.trim().toLowerCase();
+  const dummy = await (dummyHash ??= hashPassword('khong-phai-mat-khau-1'));
   const record = (userId: string | null, success: boolean, reason: string) =>
     db.query('INSERT INTO login_events (username, user_id, ip, user_agent, success, reason) VALUES ($1, $2, $3, $4, $5, $6)',
       [name, userId, ctx.ip, ctx.userAgent, success, reason]);
-
-  const [{ n }] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM login_events WHERE ip = $1 AND NOT success AND at > now() - make_interval(mins => $2)`,
-    [ctx.ip, LOCK_MINUTES]);
-  if (n >= IP_FAILURES_PER_WINDOW) {
-    await record(null, false, 'ip_throttled');
-    throw new AppError(429, 'LOGIN_THROTTLED', 'Đăng nhập sai quá nhiều lần từ địa chỉ này. Vui lòng thử lại sau ít phút.');
-  }
+  const keys = throttleKeys(name, ctx.ip);
   const [user] = await db.query(
-    `SELECT u.id, u.password_hash, u.active, u.locked_until > now() AS locked, u.locked_until, a.active AS agency_active
-       FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1`, [name]);
-  if (!user) {
-    await verify(await (dummyHash ??= hashPassword('khong-phai-mat-khau-1')), password).catch(() => false);
-    await record(null, false, 'unknown_user');
-    throw invalidCredentials();
+    `SELECT u.id, u.password_hash, u.active AND a.active AS active,
+            EXISTS (SELECT 1 FROM login_events e WHERE e.user_id = u.id AND e.ip = $2 AND e.success) AS known_address
+       FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1`, [name, ctx.ip]);
+  const counts = await db.query<{ key: string; failures: number; last_failure_at: Date }>(
+    `SELECT key, failures, last_failure_at FROM login_throttles
+      WHERE key = ANY($1) AND last_failure_at > now() - make_interval(hours => $2)`, [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours]);
+  const wait = Math.max(0, ...counts.map((c) => {
+    if (c.key === keys.pair) return throttleWait(c.failures, SIGN_IN_THROTTLE.pair, new Date(c.last_failure_at));
+    if (user?.known_address) return 0;
+    return throttleWait(c.failures, c.key === keys.account ? SIGN_IN_THROTTLE.account : SIGN_IN_THROTTLE.address, new Date(c.last_failure_at));
+  }));
+  if (wait > 0) {
+    await record(user?.id ?? null, false, 'throttled');
+    throw new AppError(429, 'LOGIN_THROTTLED', `Đăng nhập sai nhiều lần. Vui lòng thử lại sau ${wait} giây.`, { retryAfterSeconds: wait });
   }
-  if (user.locked) {
-    await record(user.id, false, 'locked');
-    throw new AppError(423, 'ACCOUNT_LOCKED',
-      `Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau ${new Date(user.locked_until).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit' })}.`);
+  const ok = await verify(user?.password_hash ?? dummy, password).catch(() => false);
+  if (!user || !ok) {
+    await db.query(
+      `INSERT INTO login_throttles (key, failures, last_failure_at) SELECT k, 1, now() FROM unnest($1::text[]) AS k
+       ON CONFLICT (key) DO UPDATE SET last_failure_at = now(), failures =
+         CASE WHEN login_throttles.last_failure_at > now() - make_interval(hours => $2) THEN login_throttles.failures + 1 ELSE 1 END`,
+      [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours]);
+    await record(user?.id ?? null, false, user ? 'bad_password' : 'unknown_user');
+    throw new AppError(401, 'INVALID_CREDENTIALS', 'Tên đăng nhập hoặc mật khẩu không đúng.');
   }
-  const ok = await verify(user.password_hash, password).catch(() => false);
-  if (!ok) {
-    const [u] = await db.query(
-      `UPDATE users SET failed_logins = failed_logins + 1,
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-       WHERE id = $1 RETURNING failed_logins`, [user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES]);
-    await record(user.id, false, 'bad_password');
-    if (u.failed_logins >= LOCK_AFTER_FAILURES) {
-      throw new AppError(423, 'ACCOUNT_LOCKED', `Đăng nhập sai ${LOCK_AFTER_FAILURES} lần liên tiếp; tài khoản tạm khóa ${LOCK_MINUTES} phút.`);
-    }
-    throw invalidCredentials();
-  }
-  if (!user.active || !user.agency_active) {
+  if (!user.active) {
     await record(user.id, false, 'inactive');
     throw new AppError(403, 'ACCOUNT_DISABLED', 'Tài khoản đã ngừng hoạt động. Vui lòng liên hệ quản trị.');
   }
-  await db.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id]);
+  // The right password clears what counted against this account (not what counts against the address).
+  await db.query('DELETE FROM login_throttles WHERE key = ANY($1)', [[keys.pair, keys.account]]);
   await record(user.id, true, 'ok');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
@@ -82,7 +95,6 @@ export async function login(db: Queryable, username: string, password: string, c
   return { token, actor: actor!, expiresAt };
 }
 
-const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Tên đăng nhập hoặc mật khẩu không đúng.');
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export async function logout(db: Queryable, token: string): Promise<void> {
@@ -96,10 +108,23 @@ async function actorForUser(db: Queryable, userId: string): Promise<Actor | null
   return r ? { userId: r.id, username: r.username, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyPath: r.path } : null;
 }
 
-/** The actor behind a session token, or null when the token is unknown, expired or its user disabled. */
-export async function actorForSession(db: Queryable, token: string): Promise<Actor | null> {
-  const [s] = await db.query('SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > now()', [tokenHash(token)]);
+/** The actor behind a session token, or null when the token is unknown, expired, idle too long or its user disabled. */
+export async function actorForSession(db: Queryable, token: string, idleMinutes = SESSION_IDLE_MINUTES): Promise<Actor | null> {
+  const s = await liveSession(db, 'sessions', tokenHash(token), idleMinutes);
   return s ? actorForUser(db, s.user_id) : null;
+}
+
+/** Deletes sessions past their expiry or idle timeout, and sign-in counts nobody added to for a day (scheduled: src/jobs). */
+export async function deleteExpiredSessions(db: Queryable, idleMinutes = SESSION_IDLE_MINUTES): Promise<number> {
+  return (await db.query(`DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])).length;
+}
+export async function deleteForgottenThrottles(db: Queryable): Promise<number> {
+  return (await db.query(`DELETE FROM login_throttles WHERE last_failure_at <= now() - make_interval(hours => $1) RETURNING 1`, [SIGN_IN_THROTTLE.forgetAfterHours])).length;
+}
+
+/** Ends every session of the user except the one presenting `token`; returns how many ended. */
+export async function endOtherSessions(db: Queryable, actor: Actor, token: string): Promise<number> {
+  return (await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING 1', [actor.userId, tokenHash(token)])).length;
 }
 
 export interface Me { id: string; username: string; fullName: string; roles: Role[]; agency: { id: string; code: string; name: string } }
@@ -115,10 +140,16 @@ export interface User { id: string; username: string; fullName: string; email: s
   agencyId: string; agencyName: string; active: boolean; lockedUntil: string | null }
 
 const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.phone, u.roles, u.agency_id, a.name AS agency_name, a.path,
-  u.active, CASE WHEN u.locked_until > now() THEN u.locked_until END AS locked_until FROM users u JOIN agencies a ON a.id = u.agency_id`;
+  u.active, t.failures AS throttle_failures, t.last_failure_at AS throttle_last
+  FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN login_throttles t ON t.key = 'account:' || u.username`;
+/** Until when sign-in to the account from a new address waits (account-wide throttle), or null. */
+function heldBackUntil(failures: number | null, last: Date | null): string | null {
+  const wait = failures && last ? throttleWait(failures, SIGN_IN_THROTTLE.account, new Date(last)) : 0;
+  return wait > 0 ? new Date(Date.now() + wait * 1000).toISOString() : null;
+}
 const toUser = (r: Record<string, any>): User => ({
   id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles, agencyId: r.agency_id,
-  agencyName: r.agency_name, active: r.active, lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
+  agencyName: r.agency_name, active: r.active, lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
 });
 
 export function requireAdmin(actor: Actor | null): Actor {
@@ -192,16 +223,16 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
   await db.query(
     `UPDATE users SET full_name = coalesce($2, full_name), email = CASE WHEN $3::boolean THEN $4 ELSE email END,
        roles = coalesce($5, roles), agency_id = coalesce($6, agency_id), active = coalesce($7, active),
-       password_hash = coalesce($8, password_hash), phone = CASE WHEN $9::boolean THEN $10 ELSE phone END,
-       failed_logins = CASE WHEN $8 IS NULL THEN failed_logins ELSE 0 END,
-       locked_until = CASE WHEN $8 IS NULL THEN locked_until END, updated_at = now()
+       password_hash = coalesce($8, password_hash), phone = CASE WHEN $9::boolean THEN $10 ELSE phone END, updated_at = now()
      WHERE id = $1`,
     [id, patch.fullName ? nfc(patch.fullName) : null, patch.email !== undefined, patch.email ?? null,
       patch.roles ? [...new Set(patch.roles)] : null, patch.agencyId ?? null, patch.active ?? null, passwordHash,
       patch.phone !== undefined, patch.phone ?? null],
   );
-  // A disabled account or a new password ends every open session of that user.
+  // A disabled account or a new password ends every open session of that user; a new password also lifts the
+  // account-wide sign-in wait.
   if (patch.active === false || passwordHash) await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  if (passwordHash) await db.query('DELETE FROM login_throttles WHERE key = $1', [throttleKeys(current.username, '').account]);
   return getUser(db, actor, id);
 }
 

@@ -244,6 +244,15 @@ export function startNotificationWorker(db: Database, opts: WorkerOptions = {}):
   };
 }
 
+/** How long a delivered message stays in the outbox (the dossier's message history on staff screens). */
+export const DELIVERED_RETENTION_DAYS = 90;
+
+/** Deletes messages delivered longer ago than the retention period (scheduled: src/jobs); returns how many. */
+export async function deleteDeliveredNotifications(db: Queryable): Promise<number> {
+  return (await db.query(`DELETE FROM notification_outbox WHERE status = 'sent' AND sent_at < now() - make_interval(days => $1) RETURNING 1`,
+    [DELIVERED_RETENTION_DAYS])).length;
+}
+
 /** A dossier's notifications, newest first (for staff screens and tests). */
 export async function listNotifications(db: Queryable, dossierId: string) {
   return db.query(

@@ -23,7 +23,6 @@ const gatewayQuery = {
   type: 'object', required: ['vnp_TxnRef', 'vnp_SecureHash'], additionalProperties: { type: 'string', maxLength: 2000 },
   properties: { vnp_TxnRef: { type: 'string', minLength: 1, maxLength: 100 }, vnp_SecureHash: { type: 'string', pattern: '^[0-9a-fA-F]{128}$' } },
 } as const;
-const RECONCILE_EVERY_MS = 5 * 60_000;
 
 function requireStaff(req: FastifyRequest) {
   if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
@@ -33,11 +32,16 @@ function requireStaff(req: FastifyRequest) {
 /** Where the platform is reached: the configured public address in production, else the address the browser used. */
 const originOf = (app: FastifyInstance, req: FastifyRequest) => (app.production ? app.publicUrl : `${req.protocol}://${req.host}`);
 
+// The local sandbox's merchant API is this server: reached in-process (there may be no listening socket, as in tests).
+const gatewayTransport = (app: FastifyInstance): GatewayTransport => async (url, body) => (url.startsWith('/')
+  ? (await app.inject({ method: 'POST', url, payload: body })).json() : httpTransport(url, body));
+
+/** The reconciler's run (scheduled: src/jobs): a lost IPN or an abandoned return page is caught up by asking the gateway. */
+export const paymentReconciler = (app: FastifyInstance, settings: PaymentSettings = paymentSettings(process.env, app.production)) =>
+  () => reconcilePayments(app.db, settings, gatewayTransport(app));
+
 export async function paymentRoutes(app: FastifyInstance, settings: PaymentSettings = paymentSettings(process.env, app.production)) {
   const db = app.db;
-  // The local sandbox's merchant API is this server: reached in-process (there may be no listening socket, as in tests).
-  const transport: GatewayTransport = async (url, body) => (url.startsWith('/')
-    ? (await app.inject({ method: 'POST', url, payload: body })).json() : httpTransport(url, body));
 
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/payments', {
     schema: { tags: TAGS, summary: 'Các khoản phí, lệ phí của hồ sơ và tình trạng thanh toán', params: uuidParam,
@@ -62,8 +66,8 @@ export async function paymentRoutes(app: FastifyInstance, settings: PaymentSetti
       response: { 201: { type: 'object', properties: { txnRef: { type: 'string' }, url: { type: 'string' } } }, ...errorResponses } },
   }, async (req, reply) => {
     const citizen = requireCitizen(req.citizen);
-    return idempotent(db, req, reply, 201, () => startVnpayPayment(db, settings, { kind: 'citizen', citizen }, req.params.id,
-      `${originOf(app, req)}/api/v1/payments/vnpay/return`, req.ip));
+    return idempotent(db, req, reply, 201, (keyed) => keyed.transaction((tx) => startVnpayPayment(tx, settings, { kind: 'citizen', citizen }, req.params.id,
+      `${originOf(app, req)}/api/v1/payments/vnpay/return`, req.ip)));
   });
 
   app.get<{ Querystring: Record<string, string> }>('/api/v1/payments/vnpay/return', {
@@ -133,7 +137,7 @@ export async function paymentRoutes(app: FastifyInstance, settings: PaymentSetti
   }, async (req) => {
     const actor = requireStaff(req);
     if (!actor.roles.includes('system_admin')) throw new AppError(403, 'FORBIDDEN', 'Chỉ quản trị hệ thống được chạy đối soát.');
-    return reconcilePayments(db, settings, transport, { minAgeMs: 0 });
+    return reconcilePayments(db, settings, gatewayTransport(app), { minAgeMs: 0 });
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/fees', {
@@ -159,14 +163,8 @@ export async function paymentRoutes(app: FastifyInstance, settings: PaymentSetti
       body: { type: 'object', additionalProperties: false, required: ['amount', 'reason'], properties: {
         amount: { type: 'integer', minimum: 1, maximum: 1e12 }, reason: { type: 'string', minLength: 1, maxLength: 2000 }, reference: { type: 'string', minLength: 1, maxLength: 200 } } },
       response: { 201: anyObject, ...errorResponses } },
-  }, async (req, reply) => idempotent(db, req, reply, 201, () => recordRefund(db, requireStaff(req), req.params.id, req.body)));
+  }, async (req, reply) => idempotent(db, req, reply, 201, (keyed) => recordRefund(keyed, requireStaff(req), req.params.id, req.body)));
 
   await sandboxRoutes(app, settings);
 
-  // A lost IPN or an abandoned return page is caught up by asking the gateway, every few minutes.
-  const timer = setInterval(() => {
-    reconcilePayments(db, settings, transport).catch((err) => app.log.error({ err }, 'payment reconciler'));
-  }, RECONCILE_EVERY_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
 import { requireSystemAdmin } from '../identity/service.ts';
-import { anchorHistory, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
+import { verifyAnchors, verifyChains } from '../dossiers/chain.ts';
 import type { Who } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
@@ -19,23 +19,6 @@ const party = (req: FastifyRequest): Who => (req.actor ? { kind: 'staff', actor:
 
 export async function resultRoutes(app: FastifyInstance): Promise<void> {
   const provider = app.signing;
-  // Anchor the finished days of history in the background, at start and every hour (each day once, after it ends), so
-  // that a large history never delays the start; a failure is logged, never fatal.
-  let anchoring: Promise<unknown> | null = null;
-  const anchor = () => {
-    anchoring ??= anchorHistory(app.db).catch((err) => app.log.error({ err }, 'anchoring the dossier history failed'))
-      .finally(() => { anchoring = null; });
-  };
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    anchor();
-    timer = setInterval(anchor, 3600_000).unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await anchoring;
-  });
-
   await app.register(async (scope) => {
     const db = scope.db;
     scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) => done(null, body));
@@ -48,7 +31,7 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     }, async (req, reply) => {
       if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
       const actor = req.actor;
-      return idempotent(db, req, reply, 201, () => issueResult(db, actor, req.params.id, { provider, publicUrl: scope.publicUrl }));
+      return idempotent(db, req, reply, 201, (keyed) => issueResult(keyed, actor, req.params.id, { provider, publicUrl: scope.publicUrl }));
     });
 
     scope.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/result', {

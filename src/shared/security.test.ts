@@ -7,6 +7,8 @@ import { buildApp } from '../app.ts';
 import { migrate } from '../db/migrate.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { citizenSignIn, eachDatabase, freshDatabase, signIn } from '../testing/harness.ts';
+import { loadConfig } from '../config.ts';
+import { SIGN_IN_THROTTLE } from '../identity/service.ts';
 import { securitySettingsFromEnv } from './security.ts';
 
 const EVIL = 'https://lua-dao.example';
@@ -55,6 +57,20 @@ eachDatabase('CSRF: state-changing requests with a session cookie must come from
       assert.match(String(res.headers['strict-transport-security']), /max-age=31536000/, url);
       assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
     }
+  });
+
+  test('signed-in answers, file downloads and the sign-in answer are never cached; public answers may be', async () => {
+    const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'Congso@2026' } });
+    assert.equal(login.headers['cache-control'], 'no-store', 'the answer that sets the session cookie');
+    const admin = await signIn(ctx.app, 'admin');
+    const citizen = await citizenSignIn(ctx.app, '092190990003', 'Người Thử Bộ Nhớ Đệm');
+    for (const [who, url] of [[admin, '/api/v1/auth/me'], [admin, '/api/v1/admin/procedures/export'], [admin, '/api/v1/procedures'], [citizen, '/api/v1/citizen/me']] as const) {
+      const res = await who({ url });
+      assert.equal(res.statusCode, 200, url);
+      assert.equal(res.headers['cache-control'], 'no-store', url);
+    }
+    assert.equal((await admin({ url: '/api/v1/admin/procedures/export' })).headers['content-disposition'], 'attachment; filename="thu-tuc-hanh-chinh.json"');
+    assert.notEqual((await ctx.app.inject({ url: '/api/v1/procedures' })).headers['cache-control'], 'no-store', 'anonymous public answers');
   });
 
   test('CORS: no origin is allowed by default', async () => {
@@ -131,6 +147,56 @@ describe('CORS allow-list and rate limits (set low) [pglite]', () => {
     for (let i = 0; i < 2; i++) assert.equal((await app.inject({ method: 'POST', url: '/api/v1/payments/thu-nghiem/ipn', remoteAddress: '10.30.3.1' })).statusCode, 200);
     expect429(await app.inject({ method: 'POST', url: '/api/v1/payments/thu-nghiem/ipn', remoteAddress: '10.30.3.1' }), 'payment callback');
   });
+});
+
+// The per-address keys (rate limits, sign-in waits, login records) take the client's address from X-Forwarded-For only
+// when the connection comes from a proxy named in TRUST_PROXY.
+for (const [setting, trusted] of [[undefined, false], ['10.60.0.1, 10.61.0.0/16', true]] as const) {
+  describe(`client address with TRUST_PROXY ${setting ?? 'unset'}`, () => {
+    let app: FastifyInstance;
+    let drop: () => Promise<void>;
+    before(async () => {
+      const fresh = await freshDatabase('pglite');
+      drop = fresh.drop;
+      await migrate(fresh.db);
+      await seedDemo(fresh.db);
+      app = await buildApp({ db: fresh.db, trustProxy: loadConfig({ TRUST_PROXY: setting }).trustProxy });
+    });
+    after(async () => {
+      await app?.close();
+      await drop?.();
+    });
+
+    test(trusted ? 'a named proxy\'s X-Forwarded-For is the client; anyone else\'s is ignored' : 'a spoofed X-Forwarded-For does not change the per-address key', async () => {
+      const attempt = (i: number, remoteAddress: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress,
+        headers: { 'x-forwarded-for': `203.0.113.${i}` }, payload: { username: `gia.mao.${i}`, password: 'sai-mat-khau-1' } });
+      const answers: number[] = [];
+      for (let i = 0; i <= SIGN_IN_THROTTLE.address; i++) answers.push((await attempt(i, '10.60.0.1')).statusCode);
+      const ips = (await app.db.query(`SELECT DISTINCT ip FROM login_events WHERE username LIKE 'gia.mao.%'`)).map((r) => r.ip);
+      if (trusted) {
+        assert.ok(answers.every((s) => s === 401), 'each client behind the proxy is counted on its own');
+        assert.equal(ips.length, SIGN_IN_THROTTLE.address + 1);
+        assert.ok(ips.every((ip) => ip.startsWith('203.0.113.')));
+        assert.equal((await attempt(99, '10.62.0.9')).statusCode, 401);
+        const [{ ip }] = await app.db.query(`SELECT ip FROM login_events WHERE username = 'gia.mao.99'`);
+        assert.equal(ip, '10.62.0.9', 'not a named proxy: its header is ignored');
+      } else {
+        assert.deepEqual(ips, ['10.60.0.1']);
+        assert.equal(answers.at(-1), 429, 'the failures count against the one real address');
+      }
+    });
+  });
+}
+
+test('TRUST_PROXY and the session idle timeouts are read and checked', () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.5, 2001:db8::/32' }).trustProxy, ['10.0.0.5', '2001:db8::/32']);
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.local' }), /TRUST_PROXY/);
+  assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }), /TRUST_PROXY/);
+  assert.deepEqual(loadConfig({}).sessionIdleMinutes, { staff: 30, citizen: 30 });
+  assert.deepEqual(loadConfig({ SESSION_IDLE_MINUTES: '15', CITIZEN_SESSION_IDLE_MINUTES: '60' }).sessionIdleMinutes, { staff: 15, citizen: 60 });
+  assert.throws(() => loadConfig({ SESSION_IDLE_MINUTES: '0' }), /SESSION_IDLE_MINUTES/);
 });
 
 test('settings from the environment: per-minute limits and CORS origins are checked', () => {

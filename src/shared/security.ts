@@ -1,5 +1,6 @@
 // Browser-facing protections in one place: security headers (helmet, with a CSP the web app and /docs live with),
-// strict CORS, a cross-site request check for cookie sessions (CSRF), and per-IP / per-account rate limits.
+// strict CORS, a cross-site request check for cookie sessions (CSRF), per-IP / per-account rate limits, and no caching
+// of signed-in answers.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -124,6 +125,12 @@ export async function registerSecurity(app: FastifyInstance, opts: {
     if (!fromThisSite) {
       throw new AppError(403, 'CROSS_SITE_REQUEST', 'Yêu cầu đến từ trang web khác nên bị từ chối để bảo vệ phiên đăng nhập của bạn. Vui lòng thao tác trực tiếp trên Cổng dịch vụ công.');
     }
+  });
+
+  // Answers to a signed-in user (files included) and answers that set a session cookie are personal: no browser or
+  // proxy cache may keep them.
+  app.addHook('onSend', async (req, reply) => {
+    if ((req.url.startsWith('/api/') && (req.actor || req.citizen)) || reply.hasHeader('set-cookie')) reply.header('cache-control', 'no-store');
   });
 
   // global: false — only the routes below and routes that declare `config.rateLimit` are limited.

@@ -1,11 +1,11 @@
 // The frame of every staff area: requires a signed-in officer (else to the login page, coming back afterwards),
-// shows who is signed in with a sign-out button, the area's tabs, and the page.
-import { useEffect, type ReactNode } from 'react';
+// shows who is signed in with sign-out buttons (here, and every other session of the account), the area's tabs, and the page.
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, api, type Me } from './api.ts';
 import { isAdmin } from './admin/shared.tsx';
 import { canSeeStatistics } from './ioc/routes.tsx';
 import { Link, navigate } from './router.tsx';
-import { ErrorMessage, Loading, useAction, useFetch } from './ui.tsx';
+import { ErrorMessage, Loading, Notice, useAction, useFetch } from './ui.tsx';
 
 export interface StaffTab { to: string; label: string; current: boolean }
 
@@ -34,6 +34,7 @@ export function staffHome(me: Me, next: string | null = null): string {
 export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: Me) => StaffTab[]; render: (me: Me) => ReactNode }) {
   const me = useFetch<{ user: Me }>('/api/v1/auth/me');
   const logout = useAction();
+  const [endedOthers, setEndedOthers] = useState<number | null>(null);
   const unauthenticated = me.error instanceof ApiError && me.error.status === 401;
   useEffect(() => {
     if (unauthenticated) navigate(`/dang-nhap?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
@@ -47,6 +48,10 @@ export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: M
     await api('/api/v1/auth/logout', { method: 'POST' });
     navigate('/dang-nhap', { replace: true });
   });
+  // Signed in somewhere else and forgot to sign out (a shared desk, a lost phone): end those sessions, keep this one.
+  const endOthers = () => void logout.run(async () => {
+    setEndedOthers((await api<{ ended: number }>('/api/v1/auth/sessions/end-others', { method: 'POST' })).ended);
+  });
   const shown = tabs(user);
   return (
     <>
@@ -56,6 +61,7 @@ export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: M
             <span className="who-name">{user.fullName}</span>
             <span className="who-agency">{user.agency.name}</span>
           </p>
+          <button type="button" className="btn btn-small" onClick={endOthers} disabled={logout.busy}>Đăng xuất nơi khác</button>
           <button type="button" className="btn btn-small" onClick={signOut} disabled={logout.busy}>Đăng xuất</button>
         </div>
         {shown.length > 0 && (
@@ -66,6 +72,7 @@ export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: M
       </div>
       <div className="container page">
         <ErrorMessage error={logout.error} />
+        {endedOthers !== null && <Notice>{endedOthers ? `Đã đăng xuất ${endedOthers} phiên khác của tài khoản.` : 'Không có phiên nào khác đang mở.'}</Notice>}
         {render(user)}
       </div>
     </>

@@ -7,7 +7,7 @@ import { AgencyOptions, RoleCheckboxes, useAgencies, useMe } from './shared.tsx'
 
 function UserStatus({ user }: { user: User }) {
   if (!user.active) return <Badge tone="red">Đã khóa</Badge>;
-  if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) return <Badge tone="amber">Tạm khóa đến {formatDateTime(user.lockedUntil)}</Badge>;
+  if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) return <Badge tone="amber" title="Đăng nhập sai nhiều lần: nơi đăng nhập mới phải chờ; đặt lại mật khẩu để bỏ chờ">Đăng nhập phải chờ đến {formatDateTime(user.lockedUntil)}</Badge>;
   return <Badge tone="green">Đang hoạt động</Badge>;
 }
 

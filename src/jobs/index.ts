@@ -1,0 +1,126 @@
+// The platform's scheduled work, declared in one list with its schedule, and the scheduler that runs it in the server.
+// Several servers may share one database: a cluster job runs once per period in the whole cluster (a PostgreSQL
+// advisory lock keeps two servers from running it at once, and its row in scheduled_jobs says when it last started);
+// an every-server job (outbox delivery, whose workers share the rows with FOR UPDATE SKIP LOCKED) runs in each process.
+// Each job's last run is kept in scheduled_jobs and shown on /health.
+import type { FastifyInstance } from 'fastify';
+import { CITIZEN_SESSION_IDLE_MINUTES, deleteExpiredCitizenSessions } from '../citizens/service.ts';
+import type { Database, Queryable } from '../db/index.ts';
+import { anchorHistory } from '../dossiers/chain.ts';
+import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
+import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
+import { paymentReconciler } from '../payments/routes.ts';
+import { deleteExpiredIdempotencyKeys } from '../shared/idempotency.ts';
+
+export interface Job {
+  /** Stable name: the key of its row in scheduled_jobs and of its advisory lock. */
+  name: string;
+  everyMs: number;
+  /** Runs in every server process instead of once per cluster. */
+  everyServer?: boolean;
+  /** Returns a small summary (counts) shown on /health. */
+  run: () => Promise<unknown>;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface JobDeps {
+  app: FastifyInstance;
+  notifications: NotificationWorker;
+  sessionIdleMinutes?: { staff: number; citizen: number };
+}
+
+/** Every scheduled job of the platform. */
+export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps): Job[] {
+  const db = app.db;
+  const idle = sessionIdleMinutes ?? { staff: SESSION_IDLE_MINUTES, citizen: CITIZEN_SESSION_IDLE_MINUTES };
+  return [
+    // Citizens' messages: a full batch means more are waiting, so it goes again at once.
+    { name: 'notifications.deliver', everyMs: 5000, everyServer: true, run: async () => {
+      let sent = 0;
+      for (let n = await notifications.runOnce(); n > 0; n = await notifications.runOnce()) sent += n;
+      return { attempted: sent };
+    } },
+    // A lost IPN or an abandoned return page is caught up by asking the gateway.
+    { name: 'payments.reconcile', everyMs: 5 * MINUTE, run: paymentReconciler(app) },
+    // Finished days of dossier history anchored, each day once, after it ends.
+    { name: 'history.anchor', everyMs: HOUR, run: async () => ({ anchoredDays: await anchorHistory(db) }) },
+    // Retention: what nobody can use any more.
+    { name: 'retention.idempotency-keys', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(db) }) },
+    { name: 'retention.sessions', everyMs: HOUR, run: async () => ({
+      staff: await deleteExpiredSessions(db, idle.staff), citizen: await deleteExpiredCitizenSessions(db, idle.citizen),
+      signInThrottles: await deleteForgottenThrottles(db) }) },
+    { name: 'retention.notifications', everyMs: 24 * HOUR, run: async () => ({ deleted: await deleteDeliveredNotifications(db) }) },
+    // Uploads never attached to a dossier: deleteExpiredUploads (dossiers/files.ts) goes here, hourly.
+  ];
+}
+
+export interface JobStatus { name: string; lastStartedAt: string | null; lastFinishedAt: string | null;
+  ok: boolean | null; error: string | null; result: unknown }
+
+/** Each job's last run, from scheduled_jobs (the whole cluster's). */
+export async function jobStatus(db: Queryable): Promise<JobStatus[]> {
+  const rows = await db.query('SELECT * FROM scheduled_jobs ORDER BY name');
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return rows.map((r) => ({ name: r.name, lastStartedAt: iso(r.last_started_at), lastFinishedAt: iso(r.last_finished_at),
+    ok: r.last_ok, error: r.last_error, result: r.last_result }));
+}
+
+// A period's start may come a little early on another server's clock tick; 10 % slack keeps it from skipping a period.
+const DUE_SLACK = 0.9;
+
+/** Runs `job` now if it is due (and, for a cluster job on a server, no other server runs it); true if it ran. */
+export async function runIfDue(db: Database, job: Job, onError: (err: unknown) => void = () => undefined): Promise<boolean> {
+  const finish = (q: Queryable, ok: boolean, result: unknown, error: string | null) => q.query(
+    `UPDATE scheduled_jobs SET last_finished_at = now(), last_ok = $2, last_result = $3, last_error = $4 WHERE name = $1`,
+    [job.name, ok, JSON.stringify(result ?? null), error]);
+  const attempt = async (q: Queryable) => {
+    await q.query('INSERT INTO scheduled_jobs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [job.name]);
+    const due = await q.query(
+      `UPDATE scheduled_jobs SET last_started_at = now() WHERE name = $1
+         AND ($2::boolean OR last_started_at IS NULL OR last_started_at <= now() - make_interval(secs => $3)) RETURNING 1`,
+      [job.name, Boolean(job.everyServer), (job.everyMs * DUE_SLACK) / 1000]);
+    if (!due.length) return false;
+    try {
+      await finish(q, true, await job.run(), null);
+    } catch (err) {
+      onError(err);
+      await finish(q, false, null, String((err as Error)?.message ?? err).slice(0, 1000));
+    }
+    return true;
+  };
+  // PGlite is one process with one connection: no other server, and a transaction held open would block the job's own queries.
+  if (job.everyServer || db.kind === 'pglite') return attempt(db);
+  return db.transaction(async (tx) => {
+    const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('congso.job'), hashtext($1)) AS locked`, [job.name]);
+    return locked ? attempt(tx) : false;
+  });
+}
+
+export interface Scheduler { stop(): Promise<void> }
+
+/** Starts every job now (each when due) and then on its schedule; stop() waits for the runs in progress. */
+export function startJobs(db: Database, jobs: Job[], log: { error: (obj: object, msg: string) => void }): Scheduler {
+  let stopped = false;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
+  const tick = (job: Job) => {
+    if (stopped) return;
+    const run = runIfDue(db, job, (err) => log.error({ err, job: job.name }, 'scheduled job failed'))
+      .catch((err) => log.error({ err, job: job.name }, 'scheduled job could not start'))
+      .finally(() => {
+        running.delete(run);
+        if (!stopped) timers.set(job.name, setTimeout(() => tick(job), job.everyMs).unref());
+      });
+    running.add(run);
+  };
+  for (const job of jobs) tick(job);
+  return {
+    async stop() {
+      stopped = true;
+      for (const t of timers.values()) clearTimeout(t);
+      await Promise.all(running);
+    },
+  };
+}
