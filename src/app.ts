@@ -12,7 +12,7 @@ import type { Database } from './db/index.ts';
 import { migrationVersion } from './db/migrate.ts';
 import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
-import { registerErrorHandling, routeNotFound } from './shared/http.ts';
+import { frameworkErrors, registerErrorHandling, registerTextRule, routeNotFound } from './shared/http.ts';
 import { registerMetrics } from './shared/metrics.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
@@ -34,9 +34,10 @@ import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc }
+  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc; uploadSettings: UploadSettings }
   interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
@@ -52,6 +53,8 @@ export interface AppOptions {
   oidc?: OidcSettings;
   /** CORS allow-list and rate limits (defaults: no cross-origin callers, generous limits). */
   security?: Partial<SecuritySettings>;
+  /** Upload limits (defaults: DEFAULT_UPLOAD_SETTINGS). */
+  uploads?: Partial<UploadSettings>;
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -68,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: 1024 * 1024,
     trustProxy: process.env.TRUST_PROXY === '1',
+    frameworkErrors,
     schemaController: {
       compilersFactory: {
         // Shared schemas ($ref 'Error#', 'ProcedureContent#') are added to both validators.
@@ -87,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);
   app.decorate('publicUrl', opts.publicUrl ?? 'http://localhost:3000');
+  app.decorate('uploadSettings', { ...DEFAULT_UPLOAD_SETTINGS, ...opts.uploads });
   app.decorateRequest('actor', null);
   app.decorateRequest('citizen', null);
   app.addSchema(errorSchema);
@@ -95,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app);
 
   await app.register(cookie);
+  registerTextRule(app);
   await registerSecurity(app, { settings: opts.security, publicUrl: app.publicUrl, cookieSecure: app.cookieSecure, sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE] });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
   await app.register(swagger, {

@@ -10,6 +10,7 @@ import { vietnamDate } from './dossiers/rules.ts';
 import { generateDossiers } from './stats/generate.ts';
 import { addDays } from './stats/query.ts';
 import { defaultTransports, startNotificationWorker } from './notifications/service.ts';
+import { deleteExpiredUploads } from './dossiers/files.ts';
 
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
@@ -24,10 +25,17 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
   const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
-    oidc: config.oidc, security: config.security });
+    oidc: config.oidc, security: config.security, uploads: config.uploads });
   // The notification outbox is delivered by this process; more workers may run beside it (npm run worker:notifications).
   const notifications = startNotificationWorker(db, { transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
+  // Uploads attached to nothing expire: checked every hour (and once at start).
+  const expireUploads = () => deleteExpiredUploads(db, new Date(Date.now() - config.uploads.expiryHours * 3600_000))
+    .then((n) => { if (n) app.log.info({ deleted: n }, 'expired uploads deleted'); })
+    .catch((err) => app.log.error({ err }, 'deleting expired uploads failed'));
+  void expireUploads();
+  const uploadExpiry = setInterval(expireUploads, 3600_000);
   app.addHook('onClose', async () => {
+    clearInterval(uploadExpiry);
     await notifications.stop();
     await db.close();
   });
