@@ -129,13 +129,17 @@ eachDatabase('digitised paper', { demo: true }, (ctx) => {
     assert.match(res.json().message, /Trang 1 có 8000×8000 điểm ảnh .* vượt giới hạn 40 triệu điểm ảnh/);
     assert.ok(during.slowest < 200, `slowest lookup ${during.slowest} ms`);
 
-    // Within the limit but heavy to decode (25 million pixels, three pages): the lookups keep answering meanwhile.
+    // Within the limit but heavy to decode (25 million pixels, three pages: seconds of work): the lookups keep
+    // answering meanwhile. Decoded on the request loop, one lookup would wait for all of it; storing the PDF still
+    // happens on the loop (and PGlite runs there), so the bound here is looser than for the refused bomb.
     const large = blankPng(5000, 5000);
+    const started = performance.now();
     const scanned = scan(counter, [large, large, large]);
     const whileDecoding = await slowestLookupDuring(lookups, code, scanned);
+    const took = performance.now() - started;
     assert.equal((await scanned).statusCode, 201, (await scanned).body);
-    assert.ok(whileDecoding.lookups >= 3, `${whileDecoding.lookups} lookups while decoding`);
-    assert.ok(whileDecoding.slowest < 200, `slowest lookup ${whileDecoding.slowest} ms while decoding`);
+    assert.ok(whileDecoding.lookups >= 10, `${whileDecoding.lookups} lookups while decoding for ${took} ms`);
+    assert.ok(whileDecoding.slowest < Math.min(1000, took / 5), `slowest lookup ${whileDecoding.slowest} ms while the scan took ${took} ms`);
     const [{ n: stored }] = await ctx.db.query('SELECT count(*)::int AS n FROM uploads');
     assert.equal(stored, before + 1, 'the bomb stored nothing');
   });
