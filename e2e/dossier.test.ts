@@ -13,7 +13,7 @@ const e2e = platformAndBrowser();
 let pdf: string;
 before(async () => {
   pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pdf-')), 'giay-to.pdf');
-  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 });
 
 const PASSWORD = 'Congso@2026';

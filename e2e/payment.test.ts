@@ -16,7 +16,7 @@ const e2e = platformAndBrowser();
 let pdf: string;
 before(async () => {
   pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pay-')), 'to-khai.pdf');
-  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 });
 
 /** The online form of "Cấp bản sao Trích lục hộ tịch", apart from its files. */
@@ -135,7 +135,7 @@ test('after the result is returned, the citizen rates the service once', async (
     const procedure = await (await api.get(`${e2e.platform.url}/api/v1/procedures/1.001193`)).json();
     const agency = (await (await api.get(`${e2e.platform.url}/api/v1/agencies`)).json()).items.find((a: { code: string }) => a.code === 'H13.102');
     const file = async () => (await (await api.post(`${e2e.platform.url}/api/v1/uploads`, {
-      multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') } } })).json()).id;
+      multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n') } } })).json()).id;
     const created = await api.post(`${e2e.platform.url}/api/v1/dossiers`, { data: {
       procedureId: procedure.id, agencyId: agency.id, channel: 'online', applicant: { name: 'Đặng Văn Lâm', idNumber: '092203007788' },
       formData: { hoTenTre: 'Đặng Gia Hân', ngaySinh: '2026-11-10', gioiTinh: 'Nữ', noiSinh: 'Cần Thơ', hoTenMe: 'Lý Thị Thu', soDinhDanhNguoiYeuCau: '092203007788' },

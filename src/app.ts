@@ -13,7 +13,7 @@ import type { Database } from './db/index.ts';
 import { migrationVersion } from './db/migrate.ts';
 import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
-import { registerErrorHandling, routeNotFound } from './shared/http.ts';
+import { frameworkErrors, registerErrorHandling, registerTextRule, routeNotFound } from './shared/http.ts';
 import { registerMetrics } from './shared/metrics.ts';
 import { jobStatus } from './jobs/index.ts';
 import { actorForSession } from './identity/service.ts';
@@ -37,11 +37,12 @@ import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citiz
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 import { signingProvider, type SigningProvider } from './signing/service.ts';
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.ts';
 
 declare module 'fastify' {
   interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc;
     /** Signing keys (results, sealed forms and receipts); refuses to start in production without configured certificates. */
-    signing: SigningProvider }
+    signing: SigningProvider; uploadSettings: UploadSettings }
   interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
@@ -61,6 +62,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Idle timeouts of staff and citizen sessions, in minutes (defaults 30). */
   sessionIdleMinutes?: { staff: number; citizen: number };
+  /** Upload limits (defaults: DEFAULT_UPLOAD_SETTINGS). */
+  uploads?: Partial<UploadSettings>;
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -79,6 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: 1024 * 1024,
     trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust ?? false,
+    frameworkErrors,
     schemaController: {
       compilersFactory: {
         // Shared schemas ($ref 'Error#', 'ProcedureContent#') are added to both validators.
@@ -99,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('production', opts.production ?? false);
   app.decorate('publicUrl', opts.publicUrl ?? 'http://localhost:3000');
   app.decorate('signing', signingProvider(app.production, process.env));
+  app.decorate('uploadSettings', { ...DEFAULT_UPLOAD_SETTINGS, ...opts.uploads });
   app.decorateRequest('actor', null);
   app.decorateRequest('citizen', null);
   app.addSchema(errorSchema);
@@ -107,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app);
 
   await app.register(cookie);
+  registerTextRule(app);
   await registerSecurity(app, { settings: opts.security, publicUrl: app.publicUrl, cookieSecure: app.cookieSecure, sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE] });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
   await app.register(swagger, {

@@ -6,6 +6,7 @@ import { oidcSettingsFromEnv, type OidcSettings } from './citizens/oidc.ts';
 import { SESSION_IDLE_MINUTES } from './identity/service.ts';
 import { CITIZEN_SESSION_IDLE_MINUTES } from './citizens/service.ts';
 import { securitySettingsFromEnv, type SecuritySettings } from './shared/security.ts';
+import { uploadSettingsFromEnv, type UploadSettings } from './dossiers/files.ts';
 
 export interface Config {
   port: number;
@@ -22,6 +23,8 @@ export interface Config {
   oidc?: OidcSettings;
   /** CORS_ORIGINS and RATE_LIMIT_*. */
   security: SecuritySettings;
+  /** UPLOAD_*: image size limit, per-citizen daily quota, expiry of unattached uploads. */
+  uploads: UploadSettings;
   /** Citizen notifications: SMTP server (smtp://user:pass@host:587); none = emails go to the log. */
   smtpUrl?: string;
   mailFrom: string;
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: env.COOKIE_SECURE !== '0',
     oidc: oidcSettingsFromEnv(env),
     security: securitySettingsFromEnv(env),
+    uploads: uploadSettingsFromEnv(env),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Cổng dịch vụ công <no-reply@localhost>',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

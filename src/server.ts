@@ -25,7 +25,8 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
   const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
-    oidc: config.oidc, security: config.security, trustProxy: config.trustProxy, sessionIdleMinutes: config.sessionIdleMinutes });
+    oidc: config.oidc, security: config.security, trustProxy: config.trustProxy, sessionIdleMinutes: config.sessionIdleMinutes,
+    uploads: config.uploads });
   // The notification outbox is delivered by this process on the jobs' schedule; more workers may run beside it
   // (npm run worker:notifications).
   const notifications = startNotificationWorker(db, { intervalMs: 0, transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });

@@ -11,8 +11,10 @@ import type { ProcedureContent } from '../catalog/types.ts';
 import { classifyFinished, dossierCode, maskName, yymmdd } from './rules.ts';
 import { createUser } from '../identity/service.ts';
 import { DEMO_PASSWORD } from '../demo/seed.ts';
+import { deleteExpiredUploads } from './files.ts';
+import { buildApp } from '../app.ts';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 /** POST /api/v1/uploads as a browser would: multipart/form-data with one part named "file". */
 function upload(who: Requester, content: Buffer = PDF, filename = 'to-khai.pdf') {
@@ -253,9 +255,12 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal(disguised.statusCode, 415);
     assert.equal(disguised.json().code, 'UNSUPPORTED_FILE_TYPE');
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c1d30000000049454e44ae426082', 'hex');
-    const image = await upload(owner, png, 'anh-chup.jpg');
+    const misnamed = await upload(owner, png, 'anh-chup.jpg');
+    assert.equal(misnamed.statusCode, 415, 'the bytes must agree with the name');
+    assert.equal(misnamed.json().code, 'CONTENT_TYPE_MISMATCH');
+    const image = await upload(owner, png, 'anh-chup.png');
     assert.equal(image.statusCode, 201, image.body);
-    assert.equal(image.json().mime, 'image/png', 'the type comes from the bytes, not the name');
+    assert.equal(image.json().mime, 'image/png', 'the type comes from the bytes');
     assert.equal(image.json().sha256, createHash('sha256').update(png).digest('hex'));
     const huge = await upload(owner, Buffer.concat([PDF, Buffer.alloc(11 * 1024 * 1024)]));
     assert.equal(huge.statusCode, 413);
@@ -281,6 +286,53 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const scan = (await upload(officer)).json().id;
     const counterDossier = await submit(officer, 'counter', { files: [{ componentIndex: 0, uploadId: scan }] });
     assert.equal((await dossierAs(officer, counterDossier.json().id)).files[0].digitised, true);
+  });
+
+  test('uploads: a PDF header before an executable, a mismatched type, an image bomb and a broken PDF are refused; a daily quota per citizen; unattached uploads expire', async () => {
+    const c = await citizenSignIn(ctx.app, '092190006669', 'Đoàn Thị Yến');
+    const exe = Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode.\r\r\n$\x00PE\x00\x00L\x01', 'latin1');
+    for (const [why, content, name, code] of [
+      ['a PDF header followed by an executable', Buffer.concat([Buffer.from('%PDF-1.7\n'), exe]), 'to-khai.pdf', 'INVALID_PDF'],
+      ['a whole PDF with an executable after its end', Buffer.concat([PDF, exe]), 'to-khai.pdf', 'INVALID_PDF'],
+      ['a PDF that does not parse', Buffer.from('%PDF-1.4\nkhong phai pdf\n%%EOF\n'), 'to-khai.pdf', 'INVALID_PDF'],
+      ['a PDF named as an image', PDF, 'anh.png', 'CONTENT_TYPE_MISMATCH'],
+      ['a PDF named as a program', PDF, 'to-khai.exe', 'CONTENT_TYPE_MISMATCH'],
+      // 30000×30000 pixels in a header of a few bytes: refused before anything is decoded.
+      ['an image of 900 million pixels', Buffer.from('89504e470d0a1a0a0000000d4948445200007530000075300806000000', 'hex'), 'anh.png', 'IMAGE_TOO_LARGE'],
+    ] as const) {
+      const res = await upload(c, content, name);
+      assert.equal(res.json().code, code, `${why}: ${res.statusCode} ${res.body}`);
+      assert.ok(res.statusCode === 413 || res.statusCode === 415, why);
+    }
+
+    // A citizen's daily quota (UPLOAD_DAILY_FILES): an application with a quota of 2 files a day.
+    const limited = await buildApp({ db: ctx.db, uploads: { dailyFiles: 2 } });
+    try {
+      const q = await citizenSignIn(limited, '092190006670', 'Mạc Văn Tài');
+      assert.equal((await upload(q)).statusCode, 201);
+      assert.equal((await upload(q)).statusCode, 201);
+      const third = await upload(q);
+      assert.equal(third.statusCode, 429);
+      assert.equal(third.json().code, 'UPLOAD_QUOTA_EXCEEDED');
+      assert.match(third.json().message, /tối đa 2 tệp/);
+      const other = await citizenSignIn(limited, '092190006671', 'Mạc Thị Tâm');
+      assert.equal((await upload(other)).statusCode, 201, 'the quota is per citizen');
+    } finally {
+      await limited.close();
+    }
+
+    // Expiry: an upload in a dossier or in a draft stays; one attached to nothing is deleted.
+    const used = (await upload(c)).json().id;
+    assert.equal((await submit(c, 'online', { files: [{ componentIndex: 0, uploadId: used }] })).statusCode, 201);
+    const drafted = (await upload(c)).json().id;
+    assert.equal((await c({ method: 'PUT', url: `/api/v1/citizen/drafts/${procedureId}`, payload: { formData: {}, files: [{ componentIndex: 0, uploadId: drafted }] } })).statusCode, 200);
+    const abandoned = (await upload(c)).json().id;
+    const exists = async (id: string) => (await ctx.db.query('SELECT 1 FROM uploads WHERE id = $1', [id])).length === 1;
+    assert.equal(await deleteExpiredUploads(ctx.db, new Date(Date.now() - 3600_000)), 0, 'nothing older than an hour');
+    assert.ok((await deleteExpiredUploads(ctx.db, new Date(Date.now() + 1000))) >= 1);
+    assert.deepEqual([await exists(used), await exists(drafted), await exists(abandoned)], [true, true, false]);
+    const late = await submit(c, 'online', { files: [{ componentIndex: 0, uploadId: abandoned }] });
+    assert.equal(late.statusCode, 404, 'an expired upload can no longer be attached');
   });
 
   test('a draft is saved, read back, and cleared by the submission', async () => {

@@ -4,10 +4,86 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Queryable } from '../db/index.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
+import { offLoop } from '../shared/off-loop.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
+import { checkImagePixels, imageSize } from './content.ts';
 
 export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const EXTENSIONS: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+
+/** Limits on uploads (UPLOAD_* in the environment). */
+export interface UploadSettings {
+  /** Largest image accepted (width × height), checked from the header before anything is decoded. */
+  maxImagePixels: number;
+  /** Per citizen, over the last 24 hours: how many files and how many bytes. */
+  dailyFiles: number;
+  dailyBytes: number;
+  /** An upload attached to no dossier and no draft is deleted after this many hours. */
+  expiryHours: number;
+}
+export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = { maxImagePixels: 40_000_000, dailyFiles: 100, dailyBytes: 200 * 1024 * 1024, expiryHours: 72 };
+const UPLOAD_ENV: Record<keyof UploadSettings, string> = {
+  maxImagePixels: 'UPLOAD_MAX_IMAGE_PIXELS', dailyFiles: 'UPLOAD_DAILY_FILES', dailyBytes: 'UPLOAD_DAILY_BYTES', expiryHours: 'UPLOAD_EXPIRY_HOURS',
+};
+
+export function uploadSettingsFromEnv(env: NodeJS.ProcessEnv): UploadSettings {
+  const settings = { ...DEFAULT_UPLOAD_SETTINGS };
+  for (const [key, name] of Object.entries(UPLOAD_ENV) as [keyof UploadSettings, string][]) {
+    if (env[name] === undefined) continue;
+    const n = Number(env[name]);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} phải là số nguyên dương: ${env[name]}`);
+    settings[key] = n;
+  }
+  return settings;
+}
+
+/**
+ * Checks an uploaded file before it is stored: its bytes are a PDF, JPEG or PNG; its name's extension and its declared
+ * type (when they name one of those) agree with the bytes; an image's size in pixels is within the limit; a PDF parses
+ * (in the worker thread) and carries nothing after its end.
+ */
+export async function checkUploadContent(name: string, declaredMime: string, content: Buffer, settings: UploadSettings): Promise<void> {
+  if (!content.length) throw badRequest('EMPTY_FILE', 'Tệp tải lên đang trống.');
+  const type = await fileTypeFromBuffer(content);
+  if (!type || !ACCEPTED_TYPES.includes(type.mime)) throw unsupportedType();
+  const ext = /\.([^.]{1,10})$/.exec(name)?.[1]?.toLowerCase();
+  const declared = ext === undefined ? undefined : EXTENSIONS[ext] ?? 'unknown';
+  for (const claimed of [declared, ACCEPTED_TYPES.includes(declaredMime) ? declaredMime : undefined]) {
+    if (claimed && claimed !== type.mime) {
+      throw new AppError(415, 'CONTENT_TYPE_MISMATCH', `Nội dung tệp là ${type.ext.toUpperCase()}, không khớp với tên tệp hoặc kiểu tệp đã khai ("${name}", ${declaredMime}).`);
+    }
+  }
+  if (type.mime === 'application/pdf') await offLoop(new URL('./content.ts', import.meta.url), 'checkPdf', [content]);
+  else checkImagePixels(imageSize(content), settings.maxImagePixels, 'Ảnh');
+}
+
+/** A citizen's uploads over the last 24 hours stay within the daily number and bytes. */
+export async function checkUploadQuota(db: Queryable, owner: string, size: number, settings: UploadSettings): Promise<void> {
+  if (!owner.startsWith('citizen:')) return; // staff upload and scan for many people at the desk
+  const [r] = await db.query(
+    `SELECT count(*)::int AS n, coalesce(sum(size), 0)::bigint AS bytes FROM uploads WHERE owner = $1 AND created_at > now() - interval '1 day'`, [owner]);
+  if (r.n + 1 > settings.dailyFiles || Number(r.bytes) + size > settings.dailyBytes) {
+    throw new AppError(429, 'UPLOAD_QUOTA_EXCEEDED', `Mỗi ngày tải lên tối đa ${settings.dailyFiles} tệp, ${Math.round(settings.dailyBytes / 1024 / 1024)} MB; vui lòng thử lại sau.`,
+      { dailyFiles: settings.dailyFiles, dailyBytes: settings.dailyBytes });
+  }
+}
+
+/**
+ * Deletes uploads made before `olderThan` that no dossier and no draft uses (a scan's record goes with its upload).
+ * Returns how many were deleted.
+ */
+export async function deleteExpiredUploads(db: Queryable, olderThan: Date): Promise<number> {
+  const rows = await db.query(
+    `DELETE FROM uploads u WHERE u.created_at < $1
+        AND NOT EXISTS (SELECT 1 FROM dossier_files f WHERE f.upload_id = u.id)
+        AND NOT EXISTS (SELECT 1 FROM citizen_drafts d WHERE d.files @> jsonb_build_array(jsonb_build_object('uploadId', u.id::text)))
+      RETURNING 1`, [olderThan]);
+  return rows.length;
+}
+
+const unsupportedType = () =>
+  new AppError(415, 'UNSUPPORTED_FILE_TYPE', 'Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).');
 
 export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }
 export interface FileRef { componentIndex: number; uploadId: string }
@@ -16,9 +92,7 @@ export interface FileRef { componentIndex: number; uploadId: string }
 export async function storeUpload(db: Queryable, owner: string, name: string, content: Buffer): Promise<Upload> {
   if (!content.length) throw badRequest('EMPTY_FILE', 'Tệp tải lên đang trống.');
   const type = await fileTypeFromBuffer(content);
-  if (!type || !ACCEPTED_TYPES.includes(type.mime)) {
-    throw new AppError(415, 'UNSUPPORTED_FILE_TYPE', 'Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).');
-  }
+  if (!type || !ACCEPTED_TYPES.includes(type.mime)) throw unsupportedType();
   const sha256 = createHash('sha256').update(content).digest('hex');
   const [row] = await db.query(
     'INSERT INTO uploads (owner, name, mime, size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',

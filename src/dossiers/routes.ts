@@ -4,12 +4,12 @@ import { requireCitizen } from '../citizens/service.ts';
 import { requireAdmin } from '../identity/service.ts';
 import { getPublishedProcedure } from '../catalog/service.ts';
 import { AppError } from '../shared/errors.ts';
-import { errorResponses, uuidParam } from '../shared/http.ts';
+import { errorResponses, readFiles, uuidParam } from '../shared/http.ts';
 import { idempotent } from '../shared/idempotency.ts';
 import * as dossiers from './service.ts';
 import { renderDossierForm } from './forms.ts';
 import type { FormKind } from '../forms/types.ts';
-import { getDraft, MAX_UPLOAD_BYTES, readDossierFile, saveDraft, storeUpload } from './files.ts';
+import { checkUploadContent, checkUploadQuota, getDraft, MAX_UPLOAD_BYTES, readDossierFile, saveDraft, storeUpload } from './files.ts';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const fileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'uploadId'],
@@ -57,27 +57,22 @@ export function party(req: { actor: any; citizen: any }): dossiers.Who {
 
 export async function dossierRoutes(app: FastifyInstance) {
   const db = app.db;
-  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1 } });
+  await app.register(multipart);
 
   app.post('/api/v1/uploads', {
     schema: {
-      tags: ['Hồ sơ'], summary: 'Tải lên một tệp (PDF, JPEG, PNG; tối đa 10 MB; kiểu tệp xác định theo nội dung) để đính kèm vào hồ sơ',
+      tags: ['Hồ sơ'], summary: 'Tải lên một tệp (PDF, JPEG, PNG; tối đa 10 MB; kiểu tệp xác định theo nội dung và phải khớp tên tệp; ảnh có giới hạn số điểm ảnh; công dân có hạn mức mỗi ngày; tệp không đính kèm hồ sơ hay bản nháp bị xóa sau thời hạn) để đính kèm vào hồ sơ',
       consumes: ['multipart/form-data'],
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' },
-        size: { type: 'integer' }, sha256: { type: 'string' } } }, ...errorResponses, 413: { $ref: 'Error#' }, 415: { $ref: 'Error#' } },
+        size: { type: 'integer' }, sha256: { type: 'string' } } }, ...errorResponses, 413: { $ref: 'Error#' }, 415: { $ref: 'Error#' },
+        422: { $ref: 'Error#' }, 429: { $ref: 'Error#' } },
     },
   }, async (req, reply) => {
     const owner = dossiers.uploadOwner(party(req));
-    if (!req.isMultipart()) throw new AppError(415, 'MULTIPART_REQUIRED', 'Hãy gửi tệp dưới dạng multipart/form-data, trường "file".');
-    const part = await req.file();
-    if (!part || part.fieldname !== 'file') throw new AppError(400, 'FILE_REQUIRED', 'Thiếu tệp (trường "file").');
-    let content: Buffer;
-    try {
-      content = await part.toBuffer();
-    } catch {
-      throw new AppError(413, 'FILE_TOO_LARGE', `Tệp vượt quá ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
-    }
-    return reply.status(201).send(await storeUpload(db, owner, part.filename, content));
+    const [{ filename, mimetype, content }] = await readFiles(req, { field: 'file', maxFiles: 1, maxBytes: MAX_UPLOAD_BYTES });
+    await checkUploadQuota(db, owner, content.length, app.uploadSettings);
+    await checkUploadContent(filename, mimetype, content, app.uploadSettings);
+    return reply.status(201).send(await storeUpload(db, owner, filename, content));
   });
 
   app.get<{ Params: { procedureId: string } }>('/api/v1/citizen/drafts/:procedureId', {

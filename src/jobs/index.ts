@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { CITIZEN_SESSION_IDLE_MINUTES, deleteExpiredCitizenSessions } from '../citizens/service.ts';
 import type { Database, Queryable } from '../db/index.ts';
 import { anchorHistory } from '../dossiers/chain.ts';
+import { deleteExpiredUploads } from '../dossiers/files.ts';
 import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
 import { paymentReconciler } from '../payments/routes.ts';
@@ -52,7 +53,8 @@ export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps
       staff: await deleteExpiredSessions(db, idle.staff), citizen: await deleteExpiredCitizenSessions(db, idle.citizen),
       signInThrottles: await deleteForgottenThrottles(db) }) },
     { name: 'retention.notifications', everyMs: 24 * HOUR, run: async () => ({ deleted: await deleteDeliveredNotifications(db) }) },
-    // Uploads never attached to a dossier: deleteExpiredUploads (dossiers/files.ts) goes here, hourly.
+    { name: 'retention.uploads', everyMs: HOUR, run: async () => ({
+      deleted: await deleteExpiredUploads(db, new Date(Date.now() - app.uploadSettings.expiryHours * HOUR)) }) },
   ];
 }
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { agencyIds, signIn, type Requester } from '../testing/harness.ts';
 import type { Database } from '../db/index.ts';
 
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 /** POST /api/v1/uploads as a browser would (multipart, one part "file"); the upload's id. */
 export async function upload(who: Requester, content: Buffer = PDF, filename = 'to-khai.pdf'): Promise<string> {

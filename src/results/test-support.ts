@@ -50,7 +50,7 @@ async function requiredUploads(who: Requester) {
     if (!c.required) continue;
     const boundary = `----congso${i}`;
     const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="giay-to.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
-      Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+      Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'), Buffer.from(`\r\n--${boundary}--\r\n`)]);
     const res = await who({ method: 'POST', url: '/api/v1/uploads', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
     assert.equal(res.statusCode, 201, res.body);
     files.push({ componentIndex: i, uploadId: res.json().id });
