@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
 import { requireAdmin } from '../identity/service.ts';
-import { anchorHistory, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
+import { anchorHistory, checkHistory, checkpointHistory, publishedAnchors } from '../dossiers/chain.ts';
 import type { Who } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
@@ -12,6 +12,8 @@ import { signingProvider } from '../signing/service.ts';
 import { getResult, issueResult, readResultPdf, verifyCode, verifyPdf } from './service.ts';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
+/** How often today's dossier heads are checkpointed: the window in which a deletion could go unrecorded. */
+const CHECKPOINT_EVERY_MS = 5 * 60_000;
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const codeSchema = { type: 'string', pattern: '^[0-9A-Fa-f]{16}$' } as const;
 
@@ -21,17 +23,19 @@ const party = (req: FastifyRequest): Who => (req.actor ? { kind: 'staff', actor:
 export async function resultRoutes(app: FastifyInstance): Promise<void> {
   // Refuses to start in production without configured certificates (a thrown error stops the server).
   const provider = signingProvider(app.production, process.env);
-  // Anchor the finished days of history in the background, at start and every hour (each day once, after it ends), so
-  // that a large history never delays the start; a failure is logged, never fatal.
+  // Anchor the history in the background, at start and every few minutes: the finished days (each once, after it
+  // ends) and a rolling checkpoint of the dossiers changed since the last one, so that deleting or rewriting today's
+  // work is caught too. A large history never delays the start; a failure is logged, never fatal.
   let anchoring: Promise<unknown> | null = null;
   const anchor = () => {
-    anchoring ??= anchorHistory(app.db).catch((err) => app.log.error({ err }, 'anchoring the dossier history failed'))
+    anchoring ??= anchorHistory(app.db).then(() => checkpointHistory(app.db))
+      .catch((err) => app.log.error({ err }, 'anchoring the dossier history failed'))
       .finally(() => { anchoring = null; });
   };
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     anchor();
-    timer = setInterval(anchor, 3600_000).unref();
+    timer = setInterval(anchor, CHECKPOINT_EVERY_MS).unref();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);
@@ -109,9 +113,14 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
       },
     }, async (req) => {
       requireAdmin(req.actor);
-      const chains = await verifyChains(db, req.query.dossierId ? [req.query.dossierId] : undefined);
-      const anchors = await verifyAnchors(db);
-      return { ok: chains.ok && anchors.ok, firstBreak: chains.breaks[0] ?? null, chains, anchors };
+      return checkHistory(db, req.query.dossierId ? [req.query.dossierId] : undefined);
     });
+
+    scope.get('/api/v1/history/anchors', {
+      schema: {
+        tags: ['Kết quả'], summary: 'Các mốc niêm phong lịch sử hồ sơ (công khai): mốc ngày và mốc kiểm tra gần nhất với mã xác thực HMAC, để kiểm toán đối chiếu về sau',
+        response: { 200: anyObject },
+      },
+    }, async () => publishedAnchors(db));
   });
 }
