@@ -32,6 +32,7 @@ import { datastoreRoutes } from './datastore/routes.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
 import { resultRoutes } from './results/routes.ts';
 import { scanRoutes } from './scans/routes.ts';
+import { backupRoutes } from './backup/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -153,6 +154,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await satisfactionRoutes(api);
     await resultRoutes(api);
     await scanRoutes(api);
+    await backupRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -1,6 +1,8 @@
 // Runtime configuration, from the environment only.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DatabaseOptions } from './db/index.ts';
 import { oidcSettingsFromEnv, type OidcSettings } from './citizens/oidc.ts';
 import { SESSION_IDLE_MINUTES } from './identity/service.ts';
@@ -32,6 +34,41 @@ export interface Config {
   trustProxy: TrustProxy;
   /** SESSION_IDLE_MINUTES, CITIZEN_SESSION_IDLE_MINUTES: a session unused this long ends. */
   sessionIdleMinutes: { staff: number; citizen: number };
+  /** The key of the dossier history's MACs (HISTORY_KEY / HISTORY_KEY_FILE), kept outside the database. */
+  historyKey: Buffer;
+}
+
+const historyKeys = new Map<string, Buffer>();
+
+/**
+ * The secret that keys the dossier history's hash chain and anchors (HMAC-SHA256). It must live outside the database:
+ * whoever can write the database must not be able to recompute a valid chain. HISTORY_KEY (at least 32 characters)
+ * or HISTORY_KEY_FILE (its first line); required in production. In development a random key is created once in
+ * DATA_DIR/history.key (beside the PGlite files, and also when the database is a server).
+ */
+export function historyKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
+  const file = env.HISTORY_KEY_FILE ?? (env.HISTORY_KEY || env.NODE_ENV === 'production' ? undefined : resolve(env.DATA_DIR ?? './data', 'history.key'));
+  const cacheKey = `${env.HISTORY_KEY ?? ''}\0${file ?? ''}`;
+  const cached = historyKeys.get(cacheKey);
+  if (cached) return cached;
+  let text = env.HISTORY_KEY;
+  if (!text && !file) throw new Error('Chế độ production cần khóa niêm phong lịch sử hồ sơ: đặt HISTORY_KEY hoặc HISTORY_KEY_FILE (giữ ngoài cơ sở dữ liệu).');
+  if (!text && file) {
+    if (!existsSync(file) && !env.HISTORY_KEY_FILE) {
+      mkdirSync(dirname(file), { recursive: true });
+      try {
+        writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+        chmodSync(file, 0o600);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process created it first
+      }
+    }
+    text = readFileSync(file, 'utf8').split(/\r?\n/)[0].trim();
+  }
+  if (!text || text.length < 32) throw new Error('HISTORY_KEY / HISTORY_KEY_FILE: khóa niêm phong lịch sử cần ít nhất 32 ký tự.');
+  const key = createHash('sha256').update(text, 'utf8').digest();
+  historyKeys.set(cacheKey, key);
+  return key;
 }
 
 export type TrustProxy = false | number | string[];
@@ -84,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staff: positiveMinutes('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, SESSION_IDLE_MINUTES),
       citizen: positiveMinutes('CITIZEN_SESSION_IDLE_MINUTES', env.CITIZEN_SESSION_IDLE_MINUTES, CITIZEN_SESSION_IDLE_MINUTES),
     },
+    historyKey: historyKeyFromEnv(env),
   };
 }

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.ts';
 import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/seed.ts';
 import { registerDossierHooks } from './dossier-hooks.ts';
 import { vietnamDate } from './dossiers/rules.ts';
+import { useHistoryKey } from './dossiers/chain.ts';
 import { generateDossiers } from './stats/generate.ts';
 import { addDays } from './stats/query.ts';
 import { defaultTransports, startNotificationWorker } from './notifications/service.ts';
@@ -15,6 +16,7 @@ import { platformJobs, startJobs } from './jobs/index.ts';
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
 export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
+  useHistoryKey(config.historyKey);
   const db = await openDatabase(config.database);
   await migrate(db);
   if (config.demoData && (await seedDemo(db)) && config.demoHistory > 0) {

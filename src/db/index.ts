@@ -15,6 +15,8 @@ export interface Database extends Queryable {
   /** Runs fn in one transaction; everything fn writes commits or rolls back together. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: a consistent copy of the data directory (gzipped tar), taken between two statements of the queue. */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface DatabaseOptions {
@@ -22,17 +24,19 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; undefined = in memory. */
   dataDir?: string;
+  /** PGlite: start from this copy of a data directory (a backup) instead of an empty one. */
+  loadDataDir?: Blob;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir);
+  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir, opts.loadDataDir);
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
+async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const pg = await PGlite.create(dataDir, { extensions: { pg_trgm }, loadDataDir });
   // PGlite is a single connection: a transaction must not interleave with other queries,
   // so every statement goes through one queue.
   let queue: Promise<unknown> = Promise.resolve();
@@ -57,6 +61,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
         ),
       ),
     close: () => serial(() => pg.close()),
+    dumpDataDir: () => serial(() => pg.dumpDataDir('gzip')),
   };
 }
 

@@ -238,7 +238,9 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
     }
     // Who brought the dossier in and when: the closing line of its history.
     events.push({ dossierId: r.id, at: now, action: 'import', actorKind: opts.importedBy ? 'staff' : 'system', actorId: opts.importedBy?.id ?? null,
-      actorName: opts.importedBy?.name ?? 'Hệ thống', fromStatus: null, toStatus: null, note: 'Nhập từ hệ thống cũ', data: { imported: true, line: r.line } });
+      actorName: opts.importedBy?.name ?? 'Hệ thống', fromStatus: null, toStatus: null, note: 'Nhập từ hệ thống cũ',
+      // The status the old system reported: the state a later check replays from (its events may not reach it).
+      data: { imported: true, line: r.line, status: r.status } });
   }
   // New dossiers have no history yet: their events are written already sealed (chain.ts).
   const sealed = await sealFreshHistories(tx, events);

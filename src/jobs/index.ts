@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CITIZEN_SESSION_IDLE_MINUTES, deleteExpiredCitizenSessions } from '../citizens/service.ts';
 import type { Database, Queryable } from '../db/index.ts';
-import { anchorHistory } from '../dossiers/chain.ts';
+import { anchorHistory, checkpointHistory } from '../dossiers/chain.ts';
 import { deleteExpiredUploads } from '../dossiers/files.ts';
 import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
@@ -45,8 +45,9 @@ export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps
     } },
     // A lost IPN or an abandoned return page is caught up by asking the gateway.
     { name: 'payments.reconcile', everyMs: 5 * MINUTE, run: paymentReconciler(app) },
-    // Finished days of dossier history anchored, each day once, after it ends.
-    { name: 'history.anchor', everyMs: HOUR, run: async () => ({ anchoredDays: await anchorHistory(db) }) },
+    // Finished days of dossier history anchored (each day once, after it ends), and a rolling checkpoint of the dossiers
+    // changed since the last one: the period is the window in which deleting or rewriting today's work goes unrecorded.
+    { name: 'history.anchor', everyMs: 5 * MINUTE, run: async () => ({ anchoredDays: await anchorHistory(db), checkpointed: await checkpointHistory(db) }) },
     // Retention: what nobody can use any more.
     { name: 'retention.idempotency-keys', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(db) }) },
     { name: 'retention.sessions', everyMs: HOUR, run: async () => ({

@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { eachDatabase, signIn, type Requester } from '../testing/harness.ts';
-import { anchorHistory, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
+import { createHash, createHmac } from 'node:crypto';
+import { historyKeyFromEnv } from '../config.ts';
+import { anchorHistory, canonicalEvent, EVENT_COLUMNS, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
 import { approvedDossier, workDir } from './test-support.ts';
 
 eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
@@ -15,6 +17,14 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     const res = await admin({ url: `/api/v1/admin/history/verify${query}` });
     assert.equal(res.statusCode, 200, res.body);
     return res.json();
+  };
+
+  const fullEvents = (id: string) => ctx.db.query(`SELECT ${EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = $1 ORDER BY id`, [id]);
+  /** The chain's hashes recomputed from the rows with the given function, as a forger would. */
+  const rehash = (rows: Record<string, unknown>[], hash: (text: string) => string, v: 1 | 2 = 1) => {
+    const out: string[] = [];
+    for (const r of rows) out.push(hash(canonicalEvent(r, out.at(-1) ?? null, v)));
+    return out;
   };
 
   before(async () => {
@@ -72,12 +82,21 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     assert.equal((await check()).ok, true);
   });
 
-  test('histories written before the chain existed are sealed by the backfill, to the same hashes', async () => {
+  test('histories written before the chain existed are sealed by the backfill; a newer event that lost its hash never is', async () => {
     const before = await events(dossierId);
     await ctx.db.query('UPDATE dossier_events SET prev_hash = NULL, hash = NULL WHERE dossier_id = $1', [dossierId]);
-    const report = await verifyChains(ctx.db);
-    assert.equal(report.ok, true);
-    assert.deepEqual((await events(dossierId)).map((r) => r.hash), before.map((r) => r.hash), 'the canonical serialisation is deterministic');
+    const refused = await verifyChains(ctx.db, [dossierId]);
+    assert.equal(refused.breaks[0]?.reason, 'unsealed', 'events written since the key are never sealed again');
+    assert.ok((await events(dossierId)).every((r) => r.hash === null));
+    // A database from before the keyed chain: these events lie under the legacy bound, and the backfill seals them unkeyed.
+    const [{ bound }] = await ctx.db.query('SELECT last_legacy_event_id::text AS bound FROM history_legacy');
+    await ctx.db.query('UPDATE history_legacy SET last_legacy_event_id = $1', [before.at(-1)!.id]);
+    assert.equal((await verifyChains(ctx.db, [dossierId])).ok, true);
+    assert.deepEqual((await events(dossierId)).map((r) => r.hash), rehash(await fullEvents(dossierId), (text) => createHash('sha256').update(text).digest('hex')),
+      'the canonical serialisation is deterministic');
+    await ctx.db.query('UPDATE history_legacy SET last_legacy_event_id = $1', [bound]);
+    for (const r of before) await ctx.db.query('UPDATE dossier_events SET prev_hash = $2, hash = $3 WHERE id = $1', [r.id, r.prev_hash, r.hash]);
+    assert.equal((await verifyChains(ctx.db, [dossierId])).ok, true);
   });
 
   test('the receipt shows the chain head at acceptance, which later events do not change', async () => {
@@ -123,10 +142,14 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     // Events written after the anchor (new work, late imports dated that day) leave what it proves unchanged.
     await approvedDossier(ctx.app, ctx.db);
     assert.equal((await verifyAnchors(ctx.db)).ok, true);
-    // A careful forger edits an event and recomputes the whole chain of the dossier.
+    // A forger who even holds the key edits an event and recomputes the whole chain of the dossier.
     const rows = await events(dossierId);
     await ctx.db.query(`UPDATE dossier_events SET note = 'viết lại lịch sử' WHERE id = $1`, [rows[1].id]);
-    await ctx.db.query('UPDATE dossier_events SET prev_hash = NULL, hash = NULL WHERE dossier_id = $1', [dossierId]);
+    const key = historyKeyFromEnv();
+    const forged = rehash(await fullEvents(dossierId), (text) => createHmac('sha256', key).update(text).digest('hex'), 2);
+    for (const [i, r] of rows.entries()) {
+      await ctx.db.query('UPDATE dossier_events SET prev_hash = $2, hash = $3 WHERE id = $1', [r.id, i ? forged[i - 1] : null, forged[i]]);
+    }
     const chains = await verifyChains(ctx.db);
     assert.equal(chains.ok, true, 'the dossier chain alone no longer shows it');
     const anchors = await verifyAnchors(ctx.db);

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
 import { requireSystemAdmin } from '../identity/service.ts';
-import { verifyAnchors, verifyChains } from '../dossiers/chain.ts';
+import { checkHistory, publishedAnchors } from '../dossiers/chain.ts';
 import type { Who } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
@@ -90,9 +90,14 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
       },
     }, async (req) => {
       requireSystemAdmin(req.actor);
-      const chains = await verifyChains(db, req.query.dossierId ? [req.query.dossierId] : undefined);
-      const anchors = await verifyAnchors(db);
-      return { ok: chains.ok && anchors.ok, firstBreak: chains.breaks[0] ?? null, chains, anchors };
+      return checkHistory(db, req.query.dossierId ? [req.query.dossierId] : undefined);
     });
+
+    scope.get('/api/v1/history/anchors', {
+      schema: {
+        tags: ['Kết quả'], summary: 'Các mốc niêm phong lịch sử hồ sơ (công khai): mốc ngày và mốc kiểm tra gần nhất với mã xác thực HMAC, để kiểm toán đối chiếu về sau',
+        response: { 200: anyObject },
+      },
+    }, async () => publishedAnchors(db));
   });
 }

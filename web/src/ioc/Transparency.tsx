@@ -1,7 +1,7 @@
 // Công khai kết quả (transparency): the province's aggregates and the agencies' ranking for a year, without login,
 // with the definitions of the figures and links to the same data as open data (JSON, CSV).
 import { withQuery } from '../api.ts';
-import { formatDecimal, formatNumber } from '../format.ts';
+import { formatDateTime, formatDay, formatDecimal, formatNumber } from '../format.ts';
 import { setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { Card, CommuneMapChart, LocalExport, NoData, Panel, RatioText } from './parts.tsx';
@@ -15,6 +15,13 @@ export interface PublicStats {
   ranking: { rank: number | null; agencyId: string; name: string; received: number; finished: number; onTimeRatio: number | null }[];
 }
 
+/** The history seals the province publishes (GET /api/v1/history/anchors): an auditor keeps copies and compares later. */
+interface HistoryAnchors {
+  keyId: string;
+  days: { day: string; dossiers: number; hash: string; mac: string | null }[];
+  checkpoints: { id: string; at: string; dayDossiers: number; mac: string }[];
+}
+
 /** "92,9%", "3,5", "1.234" (the unit goes below); "Chưa có dữ liệu" when the figure is not available. */
 const figureText = (f: PublicStats['figures'][number]) =>
   f.value === null ? <NoData /> : f.unit === '%' ? `${formatDecimal(f.value)}%` : formatDecimal(f.value);
@@ -26,6 +33,7 @@ export function Transparency() {
   const year = Number(search.get('nam')) || thisYear;
   const res = useFetch<PublicStats>(withQuery('/api/v1/public/stats', { year }));
   const map = useFetch<CommuneMap>(withQuery('/api/v1/public/geo/communes', { year }));
+  const seals = useFetch<HistoryAnchors>('/api/v1/history/anchors').data;
   const x = res.data;
   const years = Array.from({ length: 5 }, (_, i) => thisYear - i);
 
@@ -79,6 +87,25 @@ export function Transparency() {
       <Panel id="ban-do-cong-khai" title="Tỷ lệ giải quyết đúng hạn theo xã, phường">
         {map.data && <CommuneMapChart map={map.data} look="desk" />}
       </Panel>
+      {seals && (
+        <Panel id="niem-phong-lich-su" title="Niêm phong lịch sử hồ sơ">
+          <p className="small">
+            Mỗi ngày và mỗi 5 phút, hệ thống chốt đầu chuỗi băm của các hồ sơ có thay đổi và số hồ sơ đã nộp, kèm mã xác thực (HMAC, khóa mã {seals.keyId}).
+            Lưu lại các mã dưới đây (<a href="/api/v1/history/anchors" type="application/json">JSON</a>) để đối chiếu về sau: lịch sử bị sửa hay hồ sơ bị xóa sẽ không còn khớp.
+          </p>
+          <TableWrap label="Mốc niêm phong theo ngày" stack>
+            <thead><tr><th scope="col">Ngày</th><th scope="col" className="num">Hồ sơ có thay đổi</th><th scope="col">Mã xác thực</th></tr></thead>
+            <tbody>
+              {seals.checkpoints.slice(0, 1).map((c) => (
+                <tr key={c.id}><td data-label="Ngày">{formatDateTime(c.at)} (mốc gần nhất, {formatNumber(c.dayDossiers)} hồ sơ nộp trong ngày)</td><td className="num" data-label="Hồ sơ có thay đổi">—</td><td data-label="Mã xác thực"><code>{c.mac}</code></td></tr>
+              ))}
+              {seals.days.slice(0, 7).map((a) => (
+                <tr key={a.day}><td data-label="Ngày">{formatDay(a.day)}</td><td className="num" data-label="Hồ sơ có thay đổi">{formatNumber(a.dossiers)}</td><td data-label="Mã xác thực"><code>{a.mac ?? a.hash}</code></td></tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        </Panel>
+      )}
       {x && (
         <Panel id="dinh-nghia" title="Cách tính các chỉ số">
           <dl className="ioc-definitions">

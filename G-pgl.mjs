@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { readdirSync } from 'node:fs';
+const pg = await PGlite.create('/tmp/G-pgl-dir');
+await pg.query('create table if not exists t(x int)');
+console.log(readdirSync('/tmp/G-pgl-dir'));
+const b = await pg.dumpDataDir('gzip');
+console.log(b.size, b.constructor.name);
+const pg2 = await PGlite.create({ loadDataDir: b });
+console.log((await pg2.query('select count(*) from t')).rows);
+await pg.close();
+console.log(readdirSync('/tmp/G-pgl-dir').includes('postmaster.pid'));
