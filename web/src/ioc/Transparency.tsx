@@ -91,7 +91,7 @@ export function Transparency() {
         <Panel id="niem-phong-lich-su" title="Niêm phong lịch sử hồ sơ">
           <p className="small">
             Mỗi ngày và mỗi 5 phút, hệ thống chốt đầu chuỗi băm của các hồ sơ có thay đổi và số hồ sơ đã nộp, kèm mã xác thực (HMAC, khóa mã {seals.keyId}).
-            Lưu lại các mã dưới đây (<a href="/api/v1/history/anchors" type="application/json">JSON</a>) để đối chiếu về sau: lịch sử bị sửa hay hồ sơ bị xóa sẽ không còn khớp.
+            Lưu lại các mã dưới đây (<a href="/api/v1/history/anchors" type="application/json">các mốc niêm phong, JSON</a>) để đối chiếu về sau: lịch sử bị sửa hay hồ sơ bị xóa sẽ không còn khớp.
           </p>
           <TableWrap label="Mốc niêm phong theo ngày" stack>
             <thead><tr><th scope="col">Ngày</th><th scope="col" className="num">Hồ sơ có thay đổi</th><th scope="col">Mã xác thực</th></tr></thead>
