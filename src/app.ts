@@ -103,7 +103,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);
   app.decorate('publicUrl', opts.publicUrl ?? 'http://localhost:3000');
-  app.decorate('signing', signingProvider(app.production, process.env));
   app.decorate('uploadSettings', { ...DEFAULT_UPLOAD_SETTINGS, ...opts.uploads });
   app.decorateRequest('actor', null);
   app.decorateRequest('citizen', null);
@@ -116,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerTextRule(app);
   await registerSecurity(app, { settings: opts.security, publicUrl: app.publicUrl, cookieSecure: app.cookieSecure, sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE] });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
+  app.decorate('signing', signingProvider(app.production, process.env));
   await app.register(swagger, {
     openapi: {
       info: { title: 'congso API', version: '1', description: 'API của nền tảng chính quyền số congso. Lỗi: { code, message, details } với thông điệp tiếng Việt.' },
