@@ -74,7 +74,7 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
     const { text, signatures } = await download(citizen, d.id, 'receipt');
     expectAll(text, [
       'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', `Mã hồ sơ: ${d.code}`, `Số định danh cá nhân/tổ chức: ${who.idNumber}`,
-      'Thời gian giải quyết hồ sơ theo quy định: 01 ngày làm việc',
+      'Thời gian giải quyết hồ sơ theo quy định: trong ngày (tiếp nhận sau 15:00 thì trả trong ngày làm việc tiếp theo)',
       `Nơi trả kết quả: Bộ phận Tiếp nhận và Trả kết quả — ${ward}; hoặc nhận kết quả điện tử trên Cổng Dịch vụ công`,
       `Vào Sổ theo dõi hồ sơ, số: ${d.code}`,
       'Tờ khai đăng ký khai sinh theo mẫu (bản điện tử) 01 0', 'Giấy chứng sinh', 'Bản chính', 'Bản sao',
@@ -96,7 +96,7 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
       `liên hệ với ${counterName}, số điện thoại ${counterPhone} để được hướng dẫn`]);
     sealedBy(supplement.signatures, ward);
 
-    const refused = await submitOnline(ctx, citizen, FREE_PROCEDURE, person());
+    const refused = await submitOnline(ctx, citizen, FREE_PROCEDURE, who); // online, the applicant is the signed-in citizen
     await act(counter, refused.id, { action: 'refuse', reasons: ['Không thuộc thẩm quyền giải quyết của phường'] });
     const refusal = await download(counter, refused.id, 'refusal');
     expectAll(refusal.text, ['PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ', '1. Không thuộc thẩm quyền giải quyết của phường']);

@@ -129,9 +129,9 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     // The service gives the same to a staff member of the competent agency; another commune's staff gets 404.
     const other = await signIn(ctx.app, 'ninhkieu.motcua');
     assert.equal((await other({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
-    const [user] = await ctx.db.query(`SELECT id FROM users WHERE username = 'caikhe.chuyenvien'`);
+    const [user] = await ctx.db.query(`SELECT u.id, a.path FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = 'caikhe.chuyenvien'`);
     const viaService = await getDossier(ctx.db, { kind: 'staff', actor: { userId: user.id, username: 'caikhe.chuyenvien', fullName: 'x',
-      roles: ['specialist'], agencyId: ids['H13.102'], agencyPath: '' } }, id);
+      roles: ['specialist'], agencyId: ids['H13.102'], agencyPath: user.path } }, id);
     assert.equal(viaService.events.length, 5);
     // An imported open dossier is history only: no workflow step to act on.
     const [open] = await ctx.db.query(`SELECT id FROM dossiers WHERE code = 'CU-2024-000003'`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { oidcSettingsFromEnv } from '../citizens/oidc.ts';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -200,8 +201,10 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
 
 test('production refuses to start without configured certificates, and signs with configured PKCS#12 files', async () => {
   assert.throws(() => signingProvider(true, {}), /SIGNING_P12_DIR/);
-  // The application takes its signer when it is built: a production build without certificates fails.
-  await assert.rejects(buildApp({ db: null as never, production: true }), /SIGNING_P12_DIR/);
+  // The application takes its signer when it is built: a production build (with a real identity provider) without
+  // certificates fails.
+  const oidc = oidcSettingsFromEnv({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso' });
+  await assert.rejects(buildApp({ db: null as never, production: true, oidc }), /SIGNING_P12_DIR/);
   const dir = workDir();
   const ca = createTestCa();
   const leader = issueTestCertificate(ca, { commonName: 'Lãnh đạo cấu hình' });
