@@ -1,6 +1,6 @@
 // The running server's own backup (PGlite: only the process that holds the data directory can copy it consistently).
 import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from '../identity/service.ts';
+import { requireSystemAdmin } from '../identity/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses } from '../shared/http.ts';
 import { pgliteBackup } from './backup.ts';
@@ -12,7 +12,7 @@ export async function backupRoutes(app: FastifyInstance): Promise<void> {
       response: { ...errorResponses, 409: { $ref: 'Error#' } },
     },
   }, async (req, reply) => {
-    requireAdmin(req.actor);
+    requireSystemAdmin(req.actor);
     if (app.db.kind !== 'pglite') throw new AppError(409, 'USE_PG_DUMP', 'Cơ sở dữ liệu là máy chủ PostgreSQL: sao lưu bằng npm run backup (pg_dump), không qua API.');
     const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
     reply.type('application/gzip').header('content-disposition', `attachment; filename="congso-${day}.tar.gz"`);
