@@ -48,6 +48,18 @@ eachDatabase('tampering with the dossier history', { demo: true }, (ctx) => {
     await expectClean();
   });
 
+  test('the anchors are published to anyone, with their MACs and the key\'s public id', async () => {
+    await fresh();
+    const res = await ctx.app.inject({ url: '/api/v1/history/anchors' });
+    assert.equal(res.statusCode, 200, res.body);
+    const published = res.json();
+    assert.match(published.keyId, /^[0-9a-f]{16}$/);
+    const [latest] = await ctx.db.query('SELECT mac, day_dossiers FROM history_checkpoints ORDER BY id DESC LIMIT 1');
+    assert.equal(published.checkpoints[0].mac, latest.mac);
+    assert.equal(published.checkpoints[0].dayDossiers, latest.day_dossiers);
+    assert.ok(latest.day_dossiers >= 1, 'today\'s submitted dossiers are counted');
+  });
+
   test('(a) deleting a dossier\'s last event of today is named', async () => {
     const { id, code } = await fresh();
     const last = await lastEvent(id);
