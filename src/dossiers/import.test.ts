@@ -160,6 +160,23 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     assert.equal(empty.json().code, 'EMPTY_BODY');
   });
 
+  test('an imported dossier with a code unlike the system\'s own is found by the public lookup; a code with characters never allowed answers 400', async () => {
+    const report = await importDossiers(ctx.db, linesOf(ndjson([pastDossier('EC-C'), pastDossier('so/2019.cx_07')])));
+    assert.deepEqual([report.imported, report.rejected], [2, []]);
+    for (const code of ['EC-C', 'so/2019.cx_07']) {
+      const res = await ctx.app.inject({ url: `/api/v1/lookup/${encodeURIComponent(code)}?verify=1111`, remoteAddress: '10.9.0.1' });
+      assert.equal(res.statusCode, 200, code);
+      assert.deepEqual([res.json().code, res.json().statusName, res.json().applicantName], [code, 'Đã trả kết quả', 'N. V. A.']);
+    }
+    assert.equal((await ctx.app.inject({ url: '/api/v1/lookup/ec-c', remoteAddress: '10.9.0.1' })).json().code, 'EC-C', 'typed in lower case');
+    for (const bad of ['ma có dấu', 'EC-C;DROP', '-EC-C', 'X'.repeat(61)]) {
+      const res = await ctx.app.inject({ url: `/api/v1/lookup/${encodeURIComponent(bad)}`, remoteAddress: '10.9.0.2' });
+      assert.equal(res.statusCode, 400, bad);
+      assert.equal(res.json().code, 'VALIDATION_FAILED');
+      assert.equal(typeof res.json().message, 'string');
+    }
+  });
+
   test('10,000 lines in chunks: all imported, then all skipped', async (t) => {
     const lines = function* () {
       for (let i = 1; i <= 10_000; i++) {

@@ -12,7 +12,7 @@ import { getPublishedProcedure } from '../catalog/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { describeIssue } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
-import { STATUS_NAMES, type StatusCode } from './rules.ts';
+import { DOSSIER_CODE_PATTERN, STATUS_NAMES, type StatusCode } from './rules.ts';
 import { runDossiersImportedHooks } from './hooks.ts';
 import { sealFreshHistories, type FreshEvent } from './chain.ts';
 
@@ -30,7 +30,7 @@ export const lineSchema = {
   type: 'object', additionalProperties: false,
   required: ['code', 'procedureCode', 'agencyCode', 'channel', 'status', 'applicant', 'submittedAt', 'events'],
   properties: {
-    code: { type: 'string', pattern: '^[0-9A-Za-z][0-9A-Za-z._/-]{0,59}$' },
+    code: { type: 'string', pattern: DOSSIER_CODE_PATTERN },
     procedureCode: { type: 'string', maxLength: 80, pattern: '^[0-9]\\.[0-9]{6}(\\.[0-9A-Za-z._-]+)?$' },
     agencyCode: { type: 'string', maxLength: 35, pattern: AGENCY_CODE_PATTERN },
     receivingAgencyCode: optional({ type: 'string', maxLength: 35, pattern: AGENCY_CODE_PATTERN }),

@@ -10,6 +10,7 @@ import * as dossiers from './service.ts';
 import { renderDossierForm } from './forms.ts';
 import type { FormKind } from '../forms/types.ts';
 import { checkUploadContent, checkUploadQuota, getDraft, MAX_UPLOAD_BYTES, readDossierFile, saveDraft, storeUpload } from './files.ts';
+import { DOSSIER_CODE_PATTERN } from './rules.ts';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const fileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'uploadId'],
@@ -183,7 +184,7 @@ export async function dossierRoutes(app: FastifyInstance) {
     schema: {
       tags: ['Hồ sơ'], summary: 'Tra cứu công khai theo mã hồ sơ: tình trạng, thủ tục, cơ quan, các mốc ngày; tên người nộp (đã che) chỉ hiện khi '
         + 'gửi kèm verify = 4 số cuối số định danh hoặc số điện thoại của người nộp. Giới hạn số lần tra cứu.',
-      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 10, maxLength: 60, pattern: '^[0-9A-Z.]+-[0-9]{6}-[0-9]{4,}$' } } },
+      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: DOSSIER_CODE_PATTERN } } },
       querystring: { type: 'object', additionalProperties: false, properties: { verify: { type: 'string', pattern: '^[0-9]{4}$' } } },
       response: { 200: anyObject, ...errorResponses, 429: { $ref: 'Error#' } },
     },

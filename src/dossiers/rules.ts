@@ -31,6 +31,9 @@ export function yymmdd(at: Date): string {
 export const vietnamDate = (at: Date) => new Date(at.getTime() + TIME_ZONE_MS).toISOString().slice(0, 10);
 
 /** Mã hồ sơ: {agency electronic identifier}-{YYMMDD}-{daily sequence, at least 4 digits}. */
+/** Every dossier code the system can hold: its own (`H13.102-261122-0001`) and imported ones (`CU-2024-000001`, `EC-C`);
+ * shared by the import, the public lookup and the lookup page, so that any stored code can be looked up. */
+export const DOSSIER_CODE_PATTERN = '^[0-9A-Za-z][0-9A-Za-z._/-]{0,59}$';
 export const dossierCode = (agencyCode: string, at: Date, sequence: number) => `${agencyCode}-${yymmdd(at)}-${String(sequence).padStart(4, '0')}`;
 
 export type Timeliness = 'early' | 'on_time' | 'late';

@@ -711,7 +711,8 @@ export async function dossierInHand(db: Queryable, actor: Actor, id: string): Pr
  * applicant's ID number or phone number (`verified`).
  */
 export async function lookupDossier(db: Queryable, code: string, factor?: string) {
-  const [d] = await db.query('SELECT * FROM dossiers WHERE code = $1', [code]);
+  // Typed codes may come in lower case; an exact match wins over the upper-case form.
+  const [d] = await db.query('SELECT * FROM dossiers WHERE code = ANY($1::text[]) ORDER BY code = $2 DESC LIMIT 1', [[code, code.toUpperCase()], code]);
   if (!d) throw notFound('hồ sơ');
   const agencyName = (await agencyNames(db, [d.home_agency_id])).get(d.home_agency_id);
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
