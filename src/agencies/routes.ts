@@ -3,11 +3,16 @@ import { requireAdmin } from '../identity/service.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
 import { AGENCY_CODE_PATTERN, AGENCY_KINDS, createAgency, listAgencies, updateAgency, type AgencyPatch, type NewAgency } from './service.ts';
 
+const timeSchema = { type: 'string', pattern: '^[0-9]{2}:[0-9]{2}$' } as const;
+const saturdaySchema = {
+  type: ['object', 'null'], additionalProperties: false, required: ['start', 'end'], properties: { start: timeSchema, end: timeSchema },
+} as const;
 const agencySchema = {
   type: 'object',
   properties: {
     id: { type: 'string' }, code: { type: 'string' }, legacyCode: { type: ['string', 'null'] }, name: { type: 'string' },
     kind: { type: 'string' }, parentId: { type: ['string', 'null'] }, unitCode: { type: ['string', 'null'] }, active: { type: 'boolean' },
+    saturdaySession: saturdaySchema,
   },
 } as const;
 const listSchema = { type: 'object', properties: { items: { type: 'array', items: agencySchema } } } as const;
@@ -41,7 +46,8 @@ export async function agencyRoutes(app: FastifyInstance) {
     schema: {
       tags: ['Quản trị'], summary: 'Sửa cơ quan, ngừng hoạt động', params: uuidParam,
       body: { type: 'object', additionalProperties: false, minProperties: 1,
-        properties: { code: codeSchema, name: { type: 'string', minLength: 2, maxLength: 300 }, unitCode: unitCodeSchema, active: { type: 'boolean' } } },
+        properties: { code: codeSchema, name: { type: 'string', minLength: 2, maxLength: 300 }, unitCode: unitCodeSchema, active: { type: 'boolean' },
+          saturdaySession: saturdaySchema } },
       response: { 200: agencySchema, ...errorResponses },
     },
   }, async (req) => updateAgency(db, requireAdmin(req.actor), req.params.id, req.body));

@@ -12,6 +12,18 @@ export const AGENCY_KINDS: AgencyKind[] = ['province_committee', 'department', '
 export interface Agency {
   id: string; code: string; legacyCode: string | null; name: string; kind: AgencyKind;
   parentId: string | null; unitCode: string | null; active: boolean;
+  /** Tiếp nhận sáng thứ Bảy tại bộ phận một cửa: 'HH:MM' range within the morning, or null (closed). */
+  saturdaySession: SaturdaySession | null;
+}
+export interface SaturdaySession { start: string; end: string }
+
+/** A Saturday-morning session is a 'HH:MM' range inside the morning (06:00–12:00), start before end. */
+export function checkSaturdaySession(session: SaturdaySession): void {
+  const valid = [session.start, session.end].every((t) => /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(t))
+    && session.start >= '06:00' && session.end <= '12:00' && session.start < session.end;
+  if (!valid) {
+    throw badRequest('INVALID_SATURDAY_SESSION', 'Giờ tiếp nhận sáng thứ Bảy phải có dạng HH:MM, trong buổi sáng (06:00–12:00), giờ bắt đầu trước giờ kết thúc.');
+  }
 }
 
 /** Mã định danh điện tử (QĐ 20/2020): dot-separated groups of [0-9A-Z], level 1 = letter A–Y + 2 digits, ≤ 35 chars. */
@@ -22,10 +34,11 @@ export function checkAgencyCode(code: string): void {
   }
 }
 
-const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path';
+const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path, saturday_start, saturday_end';
 const toAgency = (r: Record<string, any>): Agency => ({
   id: r.id, code: r.code, legacyCode: r.legacy_code, name: r.name, kind: r.kind,
   parentId: r.parent_id, unitCode: r.unit_code, active: r.active,
+  saturdaySession: r.saturday_start ? { start: r.saturday_start, end: r.saturday_end } : null,
 });
 
 export async function getAgencyRow(db: Queryable, id: string) {
@@ -79,7 +92,7 @@ export async function createAgency(db: Queryable, actor: Actor | null, input: Ne
   return toAgency(row);
 }
 
-export interface AgencyPatch { code?: string; name?: string; unitCode?: string | null; active?: boolean }
+export interface AgencyPatch { code?: string; name?: string; unitCode?: string | null; active?: boolean; saturdaySession?: SaturdaySession | null }
 
 export async function updateAgency(db: Queryable, actor: Actor, id: string, patch: AgencyPatch): Promise<Agency> {
   const current = await getAgencyInScope(db, actor, id);
@@ -94,11 +107,15 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
   if (patch.active === false && id === actor.agencyId) {
     throw new AppError(409, 'CANNOT_DEACTIVATE_OWN_AGENCY', 'Không thể ngừng hoạt động cơ quan của chính mình.');
   }
+  if (patch.saturdaySession) checkSaturdaySession(patch.saturdaySession);
   const [row] = await db.query(
     `UPDATE agencies SET code = coalesce($2, code), name = coalesce($3, name),
-       unit_code = CASE WHEN $4::boolean THEN $5 ELSE unit_code END, active = coalesce($6, active), updated_at = now()
+       unit_code = CASE WHEN $4::boolean THEN $5 ELSE unit_code END, active = coalesce($6, active),
+       saturday_start = CASE WHEN $7::boolean THEN $8 ELSE saturday_start END,
+       saturday_end = CASE WHEN $7::boolean THEN $9 ELSE saturday_end END, updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, code ?? null, patch.name ? nfc(patch.name) : null, patch.unitCode !== undefined, patch.unitCode ?? null, patch.active ?? null],
+    [id, code ?? null, patch.name ? nfc(patch.name) : null, patch.unitCode !== undefined, patch.unitCode ?? null, patch.active ?? null,
+      patch.saturdaySession !== undefined, patch.saturdaySession?.start ?? null, patch.saturdaySession?.end ?? null],
   );
   return toAgency(row);
 }

@@ -136,3 +136,16 @@ describe('"trong ngày" (same day) with a 15:00 cut-off', () => {
     assert.equal(due('2026-12-02T15:30', '16:00'), '2026-12-02T17:00');
   });
 });
+
+describe('reception at a desk open on Saturday morning (per-agency session; deadlines stay province-wide)', () => {
+  test('received Sat 09:00: due as if received at Monday office start; same-day due Monday close', () => {
+    // Sat 7/3/2026 and Mon 9/3/2026.
+    assert.equal(days('2026-03-07T09:00', 3), days('2026-03-09T07:30', 3));
+    assert.equal(days('2026-03-07T09:00', 3), '2026-03-11T17:00:00+07:00');
+    assert.equal(formatLocal(calendar.sameDayDue(at('2026-03-07T09:00'))), '2026-03-09T17:00:00+07:00');
+  });
+
+  test('a province-wide làm bù Saturday still counts as a working day', () => {
+    assert.equal(formatLocal(calendar.sameDayDue(at('2026-08-22T09:00'))), '2026-08-22T17:00:00+07:00');
+  });
+});

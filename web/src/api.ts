@@ -64,7 +64,9 @@ export interface AdminProcedure {
   id: string; code: string; status: ProcedureStatus; version: number; publishedVersion?: number | null; agencyId: string;
   content: ProcedureContent; versions: { version: number; createdAt: string; createdBy: string | null }[];
 }
-export interface Agency { id: string; code: string; name: string; parentId: string | null; unitCode: string | null; kind: AgencyKind; active: boolean }
+export interface Agency { id: string; code: string; name: string; parentId: string | null; unitCode: string | null; kind: AgencyKind; active: boolean;
+  /** Tiếp nhận sáng thứ Bảy tại bộ phận một cửa, 'HH:MM'. */
+  saturdaySession?: { start: string; end: string } | null }
 export interface User {
   id: string; username: string; fullName: string; email: string | null; roles: Role[]; agencyId: string; agencyName: string;
   active: boolean; lockedUntil: string | null;

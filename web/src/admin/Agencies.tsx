@@ -5,8 +5,8 @@ import { AGENCY_KINDS, DEFAULT_PROVINCE, keysOf } from '../format.ts';
 import { Badge, ErrorMessage, Field, Loading, Notice, TableWrap, upsert, useAction, useFetch, useFocusFirstField, usePageTitle } from '../ui.tsx';
 import { AgencyOptions, useAgencies } from './shared.tsx';
 
-interface Draft { code: string; name: string; parentId: string; kind: AgencyKind; unitCode: string }
-const blank = (parentId: string): Draft => ({ code: '', name: '', parentId, kind: 'department', unitCode: '' });
+interface Draft { code: string; name: string; parentId: string; kind: AgencyKind; unitCode: string; satStart: string; satEnd: string }
+const blank = (parentId: string): Draft => ({ code: '', name: '', parentId, kind: 'department', unitCode: '', satStart: '', satEnd: '' });
 
 export function Agencies() {
   usePageTitle('Cơ quan, đơn vị');
@@ -78,7 +78,8 @@ function AgencyForm({ agency, agencies, units, onCancel, onSaved }: {
   agency: Agency | null; agencies: ReturnType<typeof useAgencies>; units: Unit[]; onCancel: () => void; onSaved: (a: Agency) => void;
 }) {
   const [d, setD] = useState<Draft>(() => agency
-    ? { code: agency.code, name: agency.name, parentId: agency.parentId ?? '', kind: agency.kind, unitCode: agency.unitCode ?? '' }
+    ? { code: agency.code, name: agency.name, parentId: agency.parentId ?? '', kind: agency.kind, unitCode: agency.unitCode ?? '',
+      satStart: agency.saturdaySession?.start ?? '', satEnd: agency.saturdaySession?.end ?? '' }
     : blank(agencies.items[0]?.id ?? ''));
   const { busy, error, run } = useAction();
   const form = useFocusFirstField<HTMLFormElement>(!!agency);
@@ -89,7 +90,8 @@ function AgencyForm({ agency, agencies, units, onCancel, onSaved }: {
     void run(async () => {
       const base = { code: d.code.trim(), name: d.name.trim(), unitCode: d.unitCode.trim() || null };
       onSaved(agency
-        ? await api<Agency>(`/api/v1/admin/agencies/${agency.id}`, { method: 'PATCH', body: base })
+        ? await api<Agency>(`/api/v1/admin/agencies/${agency.id}`, { method: 'PATCH',
+          body: { ...base, saturdaySession: d.satStart && d.satEnd ? { start: d.satStart, end: d.satEnd } : null } })
         : await api<Agency>('/api/v1/admin/agencies', { body: { ...base, parentId: d.parentId || null, kind: d.kind } }));
     });
   };
@@ -123,6 +125,14 @@ function AgencyForm({ agency, agencies, units, onCancel, onSaved }: {
             {units.map((u) => <option key={u.code} value={u.code}>{u.fullName} ({u.code})</option>)}
           </select>
         </Field>
+        {agency && <>
+          <Field label="Tiếp nhận sáng thứ Bảy: từ" hint="Để trống nếu bộ phận một cửa không làm việc sáng thứ Bảy.">
+            <input type="time" value={d.satStart} onChange={(e) => set('satStart', e.target.value)} min="06:00" max="12:00" />
+          </Field>
+          <Field label="Tiếp nhận sáng thứ Bảy: đến" hint="Thời hạn giải quyết vẫn tính từ ngày làm việc kế tiếp.">
+            <input type="time" value={d.satEnd} onChange={(e) => set('satEnd', e.target.value)} min="06:00" max="12:00" />
+          </Field>
+        </>}
       </div>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>{agency ? 'Lưu thay đổi' : 'Thêm cơ quan'}</button>

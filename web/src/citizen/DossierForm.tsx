@@ -78,6 +78,10 @@ function AuthorisationSlot({ file, onChange, error, disabled }: { file: Attached
   );
 }
 
+/** The chosen desk's Saturday-morning reception, if it has one (deadlines still count from the next working day). */
+const saturdayLine = (a: Agency | undefined) => a?.saturdaySession
+  ? ` Bộ phận một cửa nhận hồ sơ sáng thứ Bảy từ ${a.saturdaySession.start} đến ${a.saturdaySession.end}.` : '';
+
 export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyId, draft, onSaveDraft, onDone }: {
   procedure: PublicProcedure; agencies: Agency[]; mode: 'online' | 'counter'; citizen?: Citizen; defaultAgencyId?: string;
   draft?: Draft | null; onSaveDraft?: (formData: Record<string, unknown>, files: AttachedFile[]) => Promise<Draft>;
@@ -166,7 +170,7 @@ export function DossierForm({ procedure, agencies, mode, citizen, defaultAgencyI
       <section className="detail-section" aria-labelledby="co-quan">
         <h2 id="co-quan">1. Cơ quan giải quyết</h2>
         <CheckedField label={requiredLabel('Cơ quan tiếp nhận, giải quyết hồ sơ', true)} error={errors.agency}
-          hint={`Thủ tục do ${c.competentAgency} giải quyết.`}>
+          hint={`Thủ tục do ${c.competentAgency} giải quyết.${saturdayLine(choices.find((a) => a.id === agencyId))}`}>
           <select value={agencyId} onChange={(e) => setAgencyId(e.target.value)} aria-required="true" {...invalidProps(errors.agency)} disabled={busy}>
             <option value="">— Chọn cơ quan —</option>
             {choices.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
