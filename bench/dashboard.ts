@@ -76,10 +76,13 @@ async function fill(db: Database) {
 
 /** The reference: the same figures from the raw rows, by the counters' definitions, in Vietnam dates. */
 const VN = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
-const LATE = '(supplement_requests > 1 OR finished_at > due_at)';
-const EARLY = `(NOT ${LATE} AND ${VN('finished_at')} < ${VN('due_at')})`;
+// The on-time rule (dossiers/rules.ts): an accepted dossier that ended — result issued, or stopped/withdrawn (8) — is
+// judged at its end against the appointment given at reception (original_due_at, moved only by waiting time).
+const DUE = 'coalesce(original_due_at, due_at)';
+const LATE = `(supplement_requests > 1 OR finished_at > ${DUE})`;
+const EARLY = `(NOT ${LATE} AND ${VN('finished_at')} < ${VN(DUE)})`;
 const IN = (col: string) => `${VN(col)} BETWEEN $1::date AND $2::date`;
-const CLASSIFIED = `status IN (9, 10) AND due_at IS NOT NULL AND ${IN('finished_at')}`;
+const CLASSIFIED = `status IN (8, 9, 10) AND received_at IS NOT NULL AND ${DUE} IS NOT NULL AND ${IN('finished_at')}`;
 const scanSql = (group: string | null) => `
   SELECT ${group ?? `''`} AS key,
     count(*) FILTER (WHERE ${IN('received_at')})::int AS received,
