@@ -1,6 +1,7 @@
 // The one-stop rules that need no database: national status codes, dossier codes, on-time classification,
 // masking of personal data. (Decree 118/2025/NĐ-CP, Circular 03/2025/TT-VPCP, DVCQG's 766 computation.)
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { Clock, StateDeclaration } from '../workflow/engine.ts';
 
 /** National dossier status codes (mã trạng thái hồ sơ đồng bộ DVCQG). */
 export const Status = {
@@ -17,10 +18,29 @@ export const Status = {
 } as const;
 export type StatusCode = (typeof Status)[keyof typeof Status];
 
-export const STATUS_NAMES: Record<StatusCode, string> = {
-  1: 'Mới đăng ký', 2: 'Được tiếp nhận', 3: 'Không được tiếp nhận', 4: 'Đang xử lý', 5: 'Yêu cầu bổ sung giấy tờ',
-  6: 'Yêu cầu thực hiện nghĩa vụ tài chính', 7: 'Công dân yêu cầu rút hồ sơ', 8: 'Dừng xử lý', 9: 'Đã xử lý xong', 10: 'Đã trả kết quả',
+/**
+ * The dossier's states for the workflow engine: each status's name and how the working-time clock stands in it. A
+ * withdrawal request (7) keeps the clock as it was (a request made while waiting for the citizen stays paused until
+ * the officer stops the dossier); it is declared running, as it is judged.
+ */
+export const DOSSIER_STATES: Record<StatusCode, StateDeclaration> = {
+  1: { name: 'Mới đăng ký', clock: 'not_started' },
+  2: { name: 'Được tiếp nhận', clock: 'runs' },
+  3: { name: 'Không được tiếp nhận', clock: 'stopped', final: true },
+  4: { name: 'Đang xử lý', clock: 'runs' },
+  5: { name: 'Yêu cầu bổ sung giấy tờ', clock: 'paused' },
+  6: { name: 'Yêu cầu thực hiện nghĩa vụ tài chính', clock: 'paused' },
+  7: { name: 'Công dân yêu cầu rút hồ sơ', clock: 'runs' },
+  8: { name: 'Dừng xử lý', clock: 'stopped', final: true },
+  9: { name: 'Đã xử lý xong', clock: 'stopped' },
+  10: { name: 'Đã trả kết quả', clock: 'stopped', final: true },
 };
+
+export const STATUS_NAMES = Object.fromEntries(Object.entries(DOSSIER_STATES).map(([s, d]) => [s, d.name])) as Record<StatusCode, string>;
+
+/** The statuses whose clock is one of `clocks`. */
+const statusesWhere = (...clocks: Clock[]): StatusCode[] =>
+  Object.entries(DOSSIER_STATES).filter(([, d]) => clocks.includes(d.clock)).map(([s]) => Number(s) as StatusCode);
 
 const TIME_ZONE_MS = 7 * 3600_000;
 /** YYMMDD of an instant in Vietnam time. */
@@ -65,8 +85,10 @@ export function judgedDueAt(d: TimingRow): Date | null {
   return v ? new Date(v as string) : null;
 }
 
-/** Received and not finished: the statuses an accepted dossier waits in. */
-export const OPEN_RECEIVED: readonly number[] = [2, 4, 5, 6, 7];
+/** Received and not finished: the statuses an accepted dossier waits in (its clock runs or is paused). */
+export const OPEN_RECEIVED: readonly number[] = statusesWhere('runs', 'paused');
+/** Not finished: waiting for reception, or received and open. */
+export const OPEN: readonly number[] = statusesWhere('not_started', 'runs', 'paused');
 
 /**
  * DVCQG 766: an accepted dossier ends when its result is issued (9, then 10) or when it is stopped or withdrawn (8),

@@ -19,8 +19,10 @@ import { applicantStore, reuseStoredDocuments, type StoredPick } from '../datast
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
-import { classifyFinished, classifyOpen, dossierCode, dossierTimeliness, judgedDueAt, lastFourDigits, maskName, OPEN_RECEIVED, Status, STATUS_NAMES,
-  vietnamDate, type StatusCode, type TimingRow } from './rules.ts';
+import { classifyOpen, dossierCode, dossierTimeliness, lastFourDigits, maskName, OPEN, Status, STATUS_NAMES, vietnamDate, type StatusCode,
+  type TimingRow } from './rules.ts';
+import { allowedActions, FollowUps, perform } from '../workflow/engine.ts';
+import { dossierWorkflow, type Action } from './workflow.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -49,7 +51,7 @@ export type RepresentativeRole = 'legal_representative' | 'authorised';
 export type ApplicantInput = Omit<Applicant, 'representative' | 'birthDate' | 'name'> & { name?: string };
 export type Who = { kind: 'staff'; actor: Actor } | { kind: 'citizen'; citizen: Citizen };
 
-const LEVEL_KINDS: Record<ProcedureContent['agencyLevel'], string> = {
+export const LEVEL_KINDS: Record<ProcedureContent['agencyLevel'], string> = {
   commune: 'commune_committee', department: 'department', province: 'province_committee',
 };
 
@@ -60,12 +62,12 @@ const who = (w: Who) => (w.kind === 'staff'
   ? { kind: 'staff', id: w.actor.userId, name: w.actor.fullName }
   : { kind: 'citizen', id: w.citizen.id, name: w.citizen.fullName });
 
-interface EventInput {
+export interface EventInput {
   action: string; from?: StatusCode | null; to?: StatusCode | null; fromStep?: number | null; toStep?: number | null;
   fromAgency?: string | null; toAgency?: string | null; note?: string | null; data?: Record<string, unknown>;
 }
 /** Writes one event of a dossier (sealed into the dossier's hash chain) and runs the event hooks, in the caller's transaction. */
-export async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput) {
+export async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput, followUps?: FollowUps) {
   const actor = by ? who(by) : { kind: 'system', id: null, name: 'Hệ thống' };
   const [row] = await tx.query(
     `INSERT INTO dossier_events (dossier_id, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
@@ -73,10 +75,13 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
     [dossierId, e.action, actor.kind, actor.id, actor.name, e.from ?? null, e.to ?? null, e.fromStep ?? null, e.toStep ?? null,
       e.fromAgency ?? null, e.toAgency ?? null, e.note ?? null, e.data ?? {}]);
   await sealDossierEvents(tx, [dossierId]);
+  // Actions the hooks ask for run after every hook of this event (and of the action's other events) has run.
+  const queue = followUps ?? new FollowUps();
   await runDossierEventHooks(tx, dossierId, {
     id: Number(row.id), at: new Date(row.at), action: e.action, actorKind: actor.kind, actorName: actor.name, fromStatus: e.from ?? null,
     toStatus: e.to ?? null, fromAgency: e.fromAgency ?? null, toAgency: e.toAgency ?? null, note: e.note ?? null, data: e.data ?? {},
-  });
+  }, (action) => queue.add(dossierWorkflow, tx, dossierId, action));
+  if (!followUps) await queue.drain();
 }
 
 /**
@@ -107,7 +112,7 @@ async function nextCode(tx: Queryable, agency: { id: string; code: string }, at:
 }
 
 /** Ngày hẹn trả from the statutory processing time. */
-function appointment(calendar: WorkingCalendar, content: ProcedureContent, from: Date): Date {
+export function appointment(calendar: WorkingCalendar, content: ProcedureContent, from: Date): Date {
   const t = content.processingTime;
   if (t.unit === 'same_day') return calendar.sameDayDue(from, t.cutoff);
   return t.unit === 'working_hours' ? calendar.addWorkingHours(from, t.value) : calendar.addWorkingDays(from, t.value);
@@ -252,7 +257,7 @@ export function representationNote(a: Applicant): string | null {
 }
 
 /** The due time of workflow step `index` started at `from` (its budget in working hours); null past the last step. */
-function stepDueAt(calendar: WorkingCalendar, workflow: WorkflowStep[], index: number, from: Date): Date | null {
+export function stepDueAt(calendar: WorkingCalendar, workflow: WorkflowStep[], index: number, from: Date): Date | null {
   const step = workflow[index];
   return step ? calendar.addWorkingHours(from, step.hours) : null;
 }
@@ -263,36 +268,16 @@ function requireRole(actor: Actor, ...roles: Role[]) {
   }
 }
 
-// ---- actions -----------------------------------------------------------------------------------
+// ---- actions: the dossier workflow (workflow.ts) run by the engine ------------------------------
 
 /** The roles that handle dossiers (assignment, consultation). */
 const WORKING_ROLES: Role[] = ['counter_officer', 'specialist', 'unit_leader', 'agency_leader'];
 
-export type Action =
-  | { action: 'accept' } // tiếp nhận
-  | { action: 'request_supplement'; reasons: string[] } // yêu cầu bổ sung, hoàn thiện (at most once)
-  | { action: 'submit_supplement'; note?: string; files?: FileRef[] } // công dân bổ sung
-  | { action: 'refuse'; reasons: string[] } // từ chối tiếp nhận
-  | { action: 'forward'; note?: string; toAgencyId?: string } // chuyển bước tiếp theo (liên thông when the step says so)
-  | { action: 'send_back'; note: string } // trả lại bước trước để xử lý lại
-  | { action: 'assign'; assigneeId: string; note?: string } // phân công (lại) cán bộ xử lý bước hiện tại
-  | { action: 'consult'; note: string; dueAt: string; officerIds?: string[]; agencyIds?: string[] } // xin ý kiến cán bộ, đơn vị (no state change)
-  | { action: 'answer_consultation'; consultationId: string; answer: string } // trả lời xin ý kiến
-  | { action: 'apologize'; reason: string; newDueAt: string } // phiếu xin lỗi và hẹn lại ngày trả
-  | { action: 'return_result'; method: 'counter' | 'post' | 'online'; note?: string } // trả kết quả
-  | { action: 'request_payment'; amount: number; note?: string } // yêu cầu thực hiện nghĩa vụ tài chính (clock stops)
-  | { action: 'record_payment'; reference: string; note?: string } // đã nộp phí, lệ phí (clock restarts)
-  | { action: 'withdraw'; reason: string } // công dân yêu cầu rút hồ sơ
-  | { action: 'stop'; reason: string }; // dừng xử lý
-
-const OPEN: StatusCode[] = [Status.New, Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested, Status.WithdrawalRequested];
-
-function invalid(status: StatusCode, action: string): never {
-  throw conflict('INVALID_TRANSITION', `Không thể thực hiện "${action}" khi hồ sơ đang ở trạng thái "${STATUS_NAMES[status]}".`);
-}
+export type { Action };
 
 export async function act(db: Database, by: Who, dossierId: string, input: Action, expectedRevision?: number) {
-  return actIn((fn) => db.transaction(fn), await workingCalendar(db), by, dossierId, input, expectedRevision);
+  const d = await db.transaction((tx) => perform(dossierWorkflow, tx, by, dossierId, input, { expectedRevision }));
+  return { id: d.row.id as string, code: d.row.code as string };
 }
 
 /** The payment actions the platform takes itself (a fee due at reception, a settled payment). */
@@ -300,297 +285,12 @@ export type SystemAction = Extract<Action, { action: 'request_payment' | 'record
 
 /** A SystemAction inside the caller's transaction (the payments module settles and moves the dossier together). */
 export async function actAsSystem(tx: Queryable, dossierId: string, input: SystemAction) {
-  return actIn((fn) => fn(tx), await workingCalendar(tx), null, dossierId, input);
+  await perform(dossierWorkflow, tx, null, dossierId, input);
 }
-
-type InTransaction = <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
 
 /** A question goes to a named officer, or to a unit: anyone working in it (or below it) answers. */
-const consultedBy = (actor: Actor, c: Record<string, any>) =>
+export const consultedBy = (actor: Actor, c: Record<string, any>) =>
   c.officer_id === actor.userId || (c.agency_id !== null && actor.agencyPath.split('/').includes(c.agency_id));
-
-/** Who may take an action on a dossier as it stands: staff with one of `roles` in one of `agencies` (organisation ids), and the owner citizen when `owner`. */
-interface Permit { roles: Role[]; agencies: string[]; owner?: boolean }
-
-/** The permit of each action, from the dossier as it stands; null when no one can take it in this state (the state check answers). */
-function permitFor(action: Action['action'], d: Record<string, any>, step: WorkflowStep | undefined): Permit | null {
-  const desk = [d.receiving_agency_id, d.home_agency_id];
-  const handling: string[] = [d.agency_id];
-  switch (action) {
-    case 'accept': case 'refuse': case 'return_result': case 'record_payment':
-      return { roles: ['counter_officer'], agencies: desk };
-    case 'submit_supplement': case 'withdraw':
-      return { roles: ['counter_officer'], agencies: desk, owner: true };
-    case 'request_supplement': case 'request_payment':
-      return { roles: step ? [step.role, 'counter_officer'] : ['counter_officer'], agencies: [...handling, ...desk] };
-    case 'forward': case 'send_back':
-      return step ? { roles: [step.role], agencies: handling } : null;
-    case 'consult':
-      return { roles: ['specialist', 'unit_leader', 'agency_leader'], agencies: handling };
-    case 'assign':
-      // The leaders of the holding agency assign and reassign; the one-stop officer may name the first officer.
-      return step ? { roles: ['unit_leader', 'agency_leader', 'counter_officer'], agencies: handling } : null;
-    case 'answer_consultation':
-      return null; // the consulted officer or unit, checked against the question itself
-    case 'apologize':
-      return { roles: ['agency_leader', 'unit_leader'], agencies: [...handling, d.home_agency_id] };
-    case 'stop':
-      return { roles: ['counter_officer', 'agency_leader'], agencies: [...handling, ...desk] };
-  }
-}
-
-/**
- * Permission before state: someone who may not see the dossier gets the answer an unknown id gets (404); someone who
- * sees it but may not take this action gets 403; only then can the state answer 409. A null permit leaves it to the state.
- */
-async function authorize(db: Queryable, by: Who, d: Record<string, any>, action: Action['action'], permit: Permit | null) {
-  if (!(await canSee(db, by, d))) throw notFound('hồ sơ');
-  if (by.kind === 'citizen') {
-    if (!permit?.owner) throw forbidden('Thao tác này dành cho cán bộ.');
-    return;
-  }
-  if (!permit) return;
-  requireRole(by.actor, ...permit.roles);
-  const org = await organisationOf(db, by.actor.agencyId);
-  if (!permit.agencies.includes(org.id) && !isSystemAdmin(by.actor)) throw forbidden('Hồ sơ đang do cơ quan khác xử lý ở bước này.');
-  // A step assigned to a named officer is theirs to move on; the leader reassigns it first.
-  if ((action === 'forward' || action === 'send_back') && d.assignee_id && d.assignee_id !== by.actor.userId) {
-    throw forbidden('Bước xử lý này đã được phân công cho cán bộ khác.');
-  }
-}
-
-/** `by` null = the platform itself, which only takes SystemActions (actAsSystem's type keeps it there). */
-async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by: Who | null, dossierId: string, input: Action, expectedRevision?: number) {
-  return inTransaction(async (tx) => {
-    const [d] = await tx.query('SELECT * FROM dossiers WHERE id = $1 FOR UPDATE', [dossierId]);
-    if (!d) throw notFound('hồ sơ');
-    const content = await getProcedureVersion(tx, d.procedure_id, d.procedure_version);
-    const step: WorkflowStep | undefined = d.step !== null ? content.workflow[d.step] : undefined;
-    if (by) await authorize(tx, by, d, input.action, permitFor(input.action, d, step));
-    if (expectedRevision !== undefined && d.revision !== expectedRevision) {
-      throw conflict('STALE_DOSSIER', 'Hồ sơ vừa được người khác cập nhật; vui lòng tải lại.');
-    }
-    const now = new Date();
-    const status = d.status as StatusCode;
-    // Được tiếp nhận (2) and Đang xử lý (4) are both "in the workflow"; the first step action moves 2 to 4.
-    const inWorkflow = (status === Status.Received || status === Status.Processing) && step !== undefined;
-    const event: EventInput = { action: input.action, from: status, to: status, fromStep: d.step, toStep: d.step, fromAgency: d.agency_id, toAgency: d.agency_id };
-    const set: Record<string, unknown> = {};
-    /** The clock restarts: the appointments and the step's due time move by the working time spent waiting (returned). */
-    const resume = () => {
-      const waited = calendar.workingHoursBetween(new Date(d.paused_at), now);
-      set.paused_at = null;
-      set.paused_hours = Number(d.paused_hours) + waited;
-      for (const column of ['due_at', 'original_due_at', 'step_due_at']) {
-        if (d[column]) set[column] = calendar.addWorkingHours(new Date(d[column]), waited);
-      }
-      return waited;
-    };
-    const later: EventInput[] = [];
-    /**
-     * Dừng xử lý (status 8, Thông báo dừng giải quyết hồ sơ, Mẫu 05 from this event's note). It ends the dossier now; time
-     * spent waiting for the citizen until now is not counted against it.
-     */
-    const stop = (from: StatusCode, note: string) => {
-      const waitedHours = d.paused_at ? resume() : 0;
-      Object.assign(set, { status: Status.Stopped, finished_at: now, step: null, step_due_at: null, paused_at: null });
-      const e: EventInput = { action: 'stop', from, to: Status.Stopped, fromStep: d.step, toStep: null, fromAgency: d.agency_id, toAgency: d.agency_id, note,
-        data: { waitedHours, withdrawal: from === Status.WithdrawalRequested } };
-      if (input.action === 'stop') Object.assign(event, e); else later.push(e);
-    };
-
-    switch (input.action) {
-      case 'accept': {
-        if (status !== Status.New) invalid(status, 'tiếp nhận');
-        const dueAt = appointment(calendar, content, now);
-        Object.assign(set, { status: Status.Received, received_at: now, due_at: dueAt, original_due_at: dueAt, step: 1,
-          step_due_at: stepDueAt(calendar, content.workflow, 1, now) });
-        Object.assign(event, { to: Status.Received, toStep: 1, data: { dueAt: dueAt.toISOString() } });
-        break;
-      }
-      case 'request_supplement': {
-        if (status !== Status.New && !inWorkflow) invalid(status, 'yêu cầu bổ sung');
-        // Only one request to supplement per dossier (Nghị định 118/2025/NĐ-CP).
-        if (d.supplement_requests >= 1) throw conflict('SUPPLEMENT_ALREADY_REQUESTED', 'Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai.');
-        Object.assign(set, { status: Status.SupplementRequested, paused_at: now, supplement_requests: d.supplement_requests + 1 });
-        Object.assign(event, { to: Status.SupplementRequested, note: input.reasons.join('\n'), data: { reasons: input.reasons, resumeStatus: status } });
-        break;
-      }
-      case 'submit_supplement': {
-        if (status !== Status.SupplementRequested) invalid(status, 'nộp bổ sung');
-        if (!by) throw forbidden();
-        const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
-        const back = request.data.resumeStatus as StatusCode;
-        await attachFiles(tx, d.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
-        Object.assign(set, { status: back });
-        Object.assign(event, { to: back, note: input.note ?? null, data: { waitedHours: resume(), files: (input.files ?? []).length } });
-        break;
-      }
-      case 'refuse': {
-        // Only at reception (Mẫu 03): once accepted, a dossier is stopped instead (Mẫu 05) and stays in the statistics.
-        if (d.received_at) throw conflict('INVALID_TRANSITION', 'Hồ sơ đã được tiếp nhận nên không thể từ chối tiếp nhận; hãy dừng xử lý (Thông báo dừng giải quyết hồ sơ).');
-        if (status !== Status.New && status !== Status.SupplementRequested) invalid(status, 'từ chối');
-        Object.assign(set, { status: Status.Refused, finished_at: now, step: null, step_due_at: null, paused_at: null });
-        Object.assign(event, { to: Status.Refused, toStep: null, note: input.reasons.join('\n'), data: { reasons: input.reasons } });
-        break;
-      }
-      case 'forward': {
-        if (!inWorkflow) invalid(status, 'chuyển xử lý');
-        const stepResult = classifyFinished(now, new Date(d.step_due_at));
-        const nextIndex = d.step + 1;
-        const next = content.workflow[nextIndex];
-        if (!next) {
-          // The last step done: the result is issued (Đã xử lý xong) and goes back to the one-stop desk.
-          Object.assign(set, { status: Status.Done, finished_at: now, step: null, step_due_at: null, agency_id: d.home_agency_id });
-          Object.assign(event, { action: 'approve', to: Status.Done, toStep: null, toAgency: d.home_agency_id, note: input.note ?? null,
-            data: { stepResult, result: classifyFinished(now, judgedDueAt(d)!, d.supplement_requests) } });
-          break;
-        }
-        const target = next.transferTo ? await transferTarget(tx, next, input.toAgencyId) : d.home_agency_id;
-        Object.assign(set, { status: Status.Processing, step: nextIndex, step_due_at: stepDueAt(calendar, content.workflow, nextIndex, now), agency_id: target });
-        Object.assign(event, { to: Status.Processing, toStep: nextIndex, toAgency: target, note: input.note ?? null, data: { stepResult } });
-        break;
-      }
-      case 'send_back': {
-        if (!inWorkflow || d.step <= 1) invalid(status, 'trả lại bước trước');
-        const previousIndex = d.step - 1;
-        const [lastIn] = await tx.query(`SELECT from_agency FROM dossier_events WHERE dossier_id = $1 AND to_step = $2 AND action = 'forward' ORDER BY id DESC LIMIT 1`, [d.id, d.step]);
-        const target = lastIn?.from_agency ?? d.home_agency_id;
-        Object.assign(set, { step: previousIndex, step_due_at: stepDueAt(calendar, content.workflow, previousIndex, now), agency_id: target });
-        Object.assign(event, { toStep: previousIndex, toAgency: target, note: input.note });
-        break;
-      }
-      case 'assign': {
-        if (by?.kind !== 'staff') throw forbidden();
-        if (![Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested].includes(status as never)) invalid(status, 'phân công');
-        if (d.assignee_id && !by.actor.roles.some((r) => r === 'unit_leader' || r === 'agency_leader')) {
-          throw forbidden('Hồ sơ đã được phân công; chỉ lãnh đạo được phân công lại.');
-        }
-        const assignee = (await staffMembers(tx, [input.assigneeId])).get(input.assigneeId);
-        if (!assignee?.active || !assignee.roles.includes(step!.role) || (await organisationOf(tx, assignee.agencyId)).id !== d.agency_id) {
-          throw badRequest('INVALID_ASSIGNEE', 'Cán bộ được phân công phải có vai trò của bước này tại cơ quan đang xử lý hồ sơ.');
-        }
-        set.assignee_id = assignee.id;
-        Object.assign(event, { note: input.note ?? null,
-          data: { assigneeId: assignee.id, assigneeName: assignee.fullName, previousAssigneeId: d.assignee_id ?? null } });
-        break;
-      }
-      case 'consult': {
-        if (by?.kind !== 'staff') throw forbidden();
-        if (!OPEN.includes(status)) invalid(status, 'xin ý kiến');
-        const dueAt = new Date(input.dueAt);
-        if (!(dueAt > now)) throw badRequest('INVALID_DUE', 'Hạn trả lời xin ý kiến phải sau thời điểm hiện tại.');
-        const officerIds = [...new Set(input.officerIds ?? [])];
-        const agencyIds = [...new Set(input.agencyIds ?? [])];
-        if (!officerIds.length && !agencyIds.length) throw badRequest('CONSULTEE_REQUIRED', 'Hãy chọn cán bộ hoặc đơn vị được xin ý kiến.');
-        const officers = await staffMembers(tx, officerIds);
-        const agencies = await Promise.all(agencyIds.map((id) => getAgencyRow(tx, id)));
-        if (officerIds.some((id) => !officers.get(id)?.active) || agencies.some((a) => !a?.active)) {
-          throw badRequest('INVALID_CONSULTEE', 'Cán bộ hoặc đơn vị được xin ý kiến không tồn tại hoặc không còn hoạt động.');
-        }
-        const consulted = [
-          ...officerIds.map((id) => ({ officerId: id, agencyId: null, name: officers.get(id)!.fullName, agencyName: officers.get(id)!.agencyName })),
-          ...agencies.map((a) => ({ officerId: null, agencyId: a!.id, name: a!.name, agencyName: a!.name })),
-        ];
-        const rows = await tx.query(
-          `INSERT INTO dossier_consultations (dossier_id, asked_by, officer_id, agency_id, question, due_at)
-           SELECT $1, $2, officer_id, agency_id, $3, $4 FROM unnest($5::uuid[], $6::uuid[]) AS t (officer_id, agency_id) RETURNING id`,
-          [d.id, by.actor.userId, input.note, dueAt, consulted.map((c) => c.officerId), consulted.map((c) => c.agencyId)]);
-        Object.assign(event, { note: input.note,
-          data: { dueAt: dueAt.toISOString(), consulted: consulted.map((c, i) => ({ ...c, consultationId: rows[i].id })) } });
-        break;
-      }
-      case 'answer_consultation': {
-        if (by?.kind !== 'staff') throw forbidden();
-        const [c] = await tx.query('SELECT * FROM dossier_consultations WHERE id = $1 AND dossier_id = $2 FOR UPDATE', [input.consultationId, d.id]);
-        if (!c) throw notFound('yêu cầu xin ý kiến');
-        if (!consultedBy(by.actor, c)) throw forbidden('Yêu cầu xin ý kiến này không gửi đến bạn hoặc đơn vị của bạn.');
-        if (c.answered_at) throw conflict('ALREADY_ANSWERED', 'Yêu cầu xin ý kiến này đã được trả lời.');
-        await tx.query('UPDATE dossier_consultations SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1', [c.id, input.answer, by.actor.userId, now]);
-        Object.assign(event, { note: input.answer, data: { consultationId: c.id, question: c.question, late: now > new Date(c.due_at) } });
-        break;
-      }
-      case 'apologize': {
-        if (!inWorkflow) invalid(status, 'xin lỗi và hẹn lại');
-        if (d.apologies >= 1) throw conflict('APOLOGY_ALREADY_ISSUED', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần thứ hai.');
-        const due = new Date(d.due_at);
-        // At least one working day before the deadline.
-        if (calendar.workingHoursBetween(now, due) < calendar.dayMs / 3600_000) {
-          throw conflict('APOLOGY_TOO_LATE', 'Phiếu xin lỗi phải được phát hành chậm nhất 01 ngày làm việc trước ngày hẹn trả.');
-        }
-        const newDue = new Date(input.newDueAt);
-        if (!(newDue > due)) throw badRequest('INVALID_NEW_DUE', 'Ngày hẹn mới phải sau ngày hẹn trả hiện tại.');
-        Object.assign(set, { due_at: newDue, apologies: 1 });
-        Object.assign(event, { note: input.reason, data: { previousDueAt: due.toISOString(), newDueAt: newDue.toISOString() } });
-        break;
-      }
-      case 'return_result': {
-        if (status !== Status.Done) invalid(status, 'trả kết quả');
-        Object.assign(set, { status: Status.Returned, returned_at: now });
-        Object.assign(event, { to: Status.Returned, note: input.note ?? null, data: { method: input.method } });
-        break;
-      }
-      case 'request_payment': {
-        if (!inWorkflow) invalid(status, 'yêu cầu thực hiện nghĩa vụ tài chính');
-        Object.assign(set, { status: Status.PaymentRequested, paused_at: now });
-        Object.assign(event, { to: Status.PaymentRequested, note: input.note ?? null, data: { amount: input.amount, resumeStatus: status } });
-        break;
-      }
-      case 'record_payment': {
-        if (status !== Status.PaymentRequested) invalid(status, 'ghi nhận đã nộp phí');
-        const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_payment' ORDER BY id DESC LIMIT 1`, [d.id]);
-        Object.assign(set, { status: request.data.resumeStatus });
-        Object.assign(event, { to: request.data.resumeStatus, note: input.note ?? null,
-          data: { waitedHours: resume(), reference: input.reference, amount: request.data.amount } });
-        break;
-      }
-      case 'withdraw': {
-        if (![Status.New, Status.Received, Status.Processing, Status.SupplementRequested, Status.PaymentRequested].includes(status as never)) invalid(status, 'rút hồ sơ');
-        Object.assign(set, { status: Status.WithdrawalRequested });
-        Object.assign(event, { to: Status.WithdrawalRequested, note: input.reason });
-        // Asked in person at the counter (Nghị định 118/2025, art. 21(1)): the officer records the request and stops
-        // the dossier at once; a request made online waits for an officer's stop.
-        if (by?.kind === 'staff') stop(Status.WithdrawalRequested, `Công dân yêu cầu rút hồ sơ: ${input.reason}`);
-        break;
-      }
-      case 'stop': {
-        // Dừng xử lý: an accepted dossier, or a withdrawal the citizen asked for; before acceptance, refuse instead.
-        if (status !== Status.WithdrawalRequested && !(d.received_at && OPEN_RECEIVED.includes(status))) {
-          if (OPEN.includes(status)) throw conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.');
-          invalid(status, 'dừng xử lý');
-        }
-        stop(status, input.reason);
-        break;
-      }
-    }
-    // An assignment is to one step: it ends when the step changes or the dossier leaves the workflow.
-    if ('step' in set && set.step !== d.step && d.assignee_id) set.assignee_id = null;
-    if (Object.keys(set).length) {
-      const columns = Object.keys(set);
-      await tx.query(
-        `UPDATE dossiers SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`,
-        [d.id, ...columns.map((c) => set[c])]);
-    }
-    for (const e of [event, ...later]) await recordEvent(tx, d.id, by, e);
-    return { id: d.id as string, code: d.code as string };
-  });
-}
-
-/** The agency a liên thông step goes to: the one the step names by code, or the one the officer chose of the named level. */
-async function transferTarget(tx: Queryable, step: WorkflowStep, chosen?: string): Promise<string> {
-  const t = step.transferTo!;
-  if (t.agencyCode) {
-    const a = await getAgencyByCode(tx, t.agencyCode);
-    if (!a?.active) throw conflict('TRANSFER_AGENCY_MISSING', `Không tìm thấy cơ quan liên thông mã ${t.agencyCode}.`);
-    return a.id;
-  }
-  if (!chosen) throw badRequest('TRANSFER_AGENCY_REQUIRED', 'Bước tiếp theo là liên thông: hãy chọn cơ quan nhận (toAgencyId).');
-  const agency = await getAgencyRow(tx, chosen);
-  if (!agency || !agency.active || (t.agencyLevel && agency.kind !== LEVEL_KINDS[t.agencyLevel])) {
-    throw badRequest('WRONG_AGENCY', 'Cơ quan nhận liên thông không đúng cấp thẩm quyền của bước này.');
-  }
-  return agency.id;
-}
 
 // ---- reading -----------------------------------------------------------------------------------
 
@@ -606,7 +306,7 @@ async function watchedByIoc(db: Queryable, actor: Actor, homeAgencyId: string) {
  * or any it was transferred to or from); officers and units asked for their opinion on it; the IOC watching its
  * competent agency; system administrators. Everyone else is answered as if it did not exist.
  */
-async function canSee(db: Queryable, by: Who, d: Record<string, any>): Promise<boolean> {
+export async function canSee(db: Queryable, by: Who, d: Record<string, any>): Promise<boolean> {
   if (by.kind === 'citizen') return d.citizen_id === by.citizen.id;
   if (isSystemAdmin(by.actor) || (await watchedByIoc(db, by.actor, d.home_agency_id))) return true;
   const org = await organisationOf(db, by.actor.agencyId);
@@ -625,8 +325,9 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
+  const allowed = await allowedActions(dossierWorkflow, db, by, (await dossierWorkflow.load(db, d.id, false))!);
   return { ...describe(d, content, calendar, await atRiskShare(db)), formData: d.form_data, applicant: d.applicant as Applicant,
-    representation: representationNote(d.applicant),
+    representation: representationNote(d.applicant), allowedActions: allowed,
     files: await listDossierFiles(db, d.id, content), events: events.map(toEvent),
     ...(by.kind === 'staff' ? await staffView(db, by.actor, d) : {}) };
 }

@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Database, Queryable, Row } from '../db/index.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
 import { fixedFees, type FeeLine } from '../catalog/fees.ts';
-import { actAsSystem, getDossier, type Who } from '../dossiers/service.ts';
+import { actAsSystem, getDossier, type SystemAction, type Who } from '../dossiers/service.ts';
 import type { DossierEventRecord } from '../dossiers/hooks.ts';
 import { Status } from '../dossiers/rules.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
@@ -71,13 +71,11 @@ export async function feesDue(db: Queryable, by: Who, dossierId: string) {
  * skip this); every request for payment opens an obligation; a payment recorded by an officer (cash at the desk)
  * settles it; a dossier that ends unpaid cancels it.
  */
-export async function onDossierEventForPayments(tx: Queryable, dossier: Row, event: DossierEventRecord) {
+export async function onDossierEventForPayments(tx: Queryable, dossier: Row, event: DossierEventRecord, then: (action: SystemAction) => void) {
   if (event.action === 'accept' && dossier.channel === 'online') {
     const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);
     const fees = fixedFees(content.fees, dossier.form_data);
-    if (fees && fees.total > 0) {
-      await actAsSystem(tx, dossier.id, { action: 'request_payment', amount: fees.total, note: 'Phí, lệ phí theo quy định của thủ tục; nộp trực tuyến.' });
-    }
+    if (fees && fees.total > 0) then({ action: 'request_payment', amount: fees.total, note: 'Phí, lệ phí theo quy định của thủ tục; nộp trực tuyến.' });
   } else if (event.action === 'request_payment') {
     const amount = Number(event.data.amount);
     const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);

@@ -5,12 +5,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import type { Database, Queryable, Row } from '../db/index.ts';
 import type { Actor, Role } from '../shared/actor.ts';
-import { AppError, conflict, forbidden, notFound } from '../shared/errors.ts';
-import { agencyNames, getAgencyRow, organisationOf } from '../agencies/service.ts';
+import { AppError, conflict, notFound } from '../shared/errors.ts';
+import { agencyNames, getAgencyRow } from '../agencies/service.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
 import { applicantStore, storeCitizenDocument } from '../datastore/service.ts';
-import { getDossier, recordEvent, type Who } from '../dossiers/service.ts';
-import { maskName, Status } from '../dossiers/rules.ts';
+import { getDossier, type Who } from '../dossiers/service.ts';
+import { dossierWorkflow } from '../dossiers/workflow.ts';
+import { perform, refusalOf } from '../workflow/engine.ts';
+import { maskName } from '../dossiers/rules.ts';
 import { appendSignature, signNewPdf } from '../signing/pdf.ts';
 import type { SigningProvider } from '../signing/service.ts';
 import { checkPdfSignatures, type SignatureCheck } from '../signing/verify.ts';
@@ -84,14 +86,10 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
   const d = await getDossier(db, who, dossierId);
   const content = await getProcedureVersion(db, d.procedure.id, d.procedure.version);
   const approvingRole = content.workflow[content.workflow.length - 1]?.role as Role;
-  const org = await organisationOf(db, actor.agencyId);
-  if (org.id !== d.homeAgencyId || !actor.roles.includes(approvingRole)) {
-    throw forbidden('Chỉ lãnh đạo có thẩm quyền phê duyệt của cơ quan giải quyết hồ sơ được ký kết quả.');
-  }
-  if (d.status !== Status.Done) throw conflict('RESULT_NOT_READY', 'Chỉ ký kết quả khi hồ sơ đã được phê duyệt (Đã xử lý xong).');
-  if ((await db.query('SELECT 1 FROM result_documents WHERE dossier_id = $1', [d.id])).length) {
-    throw conflict('RESULT_ALREADY_ISSUED', 'Kết quả của hồ sơ này đã được ký số và phát hành.');
-  }
+  // The workflow's policy decides before the document is rendered and signed; it decides again, under the dossier's
+  // lock, when the signing is recorded.
+  const refusal = await refusalOf(dossierWorkflow, db, who, d.id, 'sign_result');
+  if (refusal) throw refusal;
   const home = (await getAgencyRow(db, d.homeAgencyId))!;
   const issuer = { kind: home.kind as string, name: home.name as string };
   const rootId = home.path.split('/')[0];
@@ -147,7 +145,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
       const store = applicantStore(d.applicant);
       if (store) await storeCitizenDocument(tx, null, { ...store, kind: 'result', title: `${template.title} số ${notation}`,
         name: `ket-qua-${d.code}.pdf`, mime: 'application/pdf', content: pdf, dossierId: d.id, dossierCode: d.code });
-      await recordEvent(tx, d.id, who, { action: 'sign_result', from: d.status, to: d.status, note: `${template.title} số ${notation}`,
+      await perform(dossierWorkflow, tx, who, d.id, { action: 'sign_result', note: `${template.title} số ${notation}`,
         data: { notation, sha256: hash, verifyCode, signedAt: vnIso(signedAt) } });
       return toInfo(row, opts.publicUrl);
     });

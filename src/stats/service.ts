@@ -25,7 +25,7 @@
 //    received_at, its finish if finished (judged as above, or other), its supplement_requests counted on the submission
 //    day; the parts a later live event recorded (reception, finish, supplement) are left to that event.
 import type { Database, Queryable, Row } from '../db/index.ts';
-import type { DossierEventHook, DossierEventRecord, DossiersImportedHook } from '../dossiers/hooks.ts';
+import type { DossierEventRecord, DossiersImportedHook } from '../dossiers/hooks.ts';
 import { finishedTimeliness, judgedDueAt, OPEN_RECEIVED, vietnamDate } from '../dossiers/rules.ts';
 import { atRiskShare } from '../dossiers/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
@@ -243,13 +243,13 @@ export async function refreshOpenDossiers(db: Database, dossierIds: string[]): P
 // ---- the hooks -----------------------------------------------------------------------------------
 
 /** The dossier-event hook: register with `onDossierEvent(recordDossierStatistics)`. */
-export const recordDossierStatistics: DossierEventHook = async (tx, dossier, event) => {
+export async function recordDossierStatistics(tx: Queryable, dossier: Row, event: DossierEventRecord) {
   if (!dossier || event.data?.imported) return;
   const calendar = await workingCalendar(tx);
   await applyDeltas(tx, eventDeltas(dossier, event, () => calendar));
   // A dossier never received has no place in the open set, now or before.
   if (dossier.received_at) await syncOpen(tx, [dossier], calendar);
-};
+}
 
 /** The historical import's hook: register with `onDossiersImported(recordImportedDossiers)`. */
 export const recordImportedDossiers: DossiersImportedHook = async (tx, dossierIds) => {

@@ -112,8 +112,11 @@ export interface DossierEvent {
   fromStatus: DossierStatus | null; toStatus: DossierStatus | null; fromStep: number | null; toStep: number | null;
   fromAgency: string | null; toAgency: string | null; note: string | null; data: Record<string, unknown> | null;
 }
+/** An action the signed-in user may take on a case now, as the server's policy says (the pages compute none themselves). */
+export interface AllowedAction { action: string; label: string }
 export interface Dossier extends DossierSummary {
   formData: Record<string, unknown>; applicant: Applicant; files: DossierFile[]; events: DossierEvent[];
+  allowedActions: AllowedAction[];
   /** "… nộp thay cho … theo giấy ủy quyền", or an organisation's representative; null when the applicant submitted. */
   representation: string | null;
 }

@@ -41,6 +41,7 @@ function MyDossier({ id }: { id: string }) {
   }
   const done = (message: string) => { setNotice(message); res.reload(); };
   const lastRequest = [...d.events].reverse().find((e) => e.action === 'request_supplement');
+  const allowed = (action: string) => d.allowedActions.some((a) => a.action === action);
   return (
     <div className="container page detail">
       {breadcrumb}
@@ -48,7 +49,7 @@ function MyDossier({ id }: { id: string }) {
       <p className="badges"><StatusBadge status={d.status} name={d.statusName} /></p>
       <Notice>{notice}</Notice>
 
-      {d.status === 5 && (
+      {allowed('submit_supplement') && (
         <Section id="bo-sung" title="Bổ sung hồ sơ">
           <div className="alert alert-warning">
             <p>Cơ quan giải quyết yêu cầu bổ sung, hoàn thiện hồ sơ:</p>
@@ -70,7 +71,7 @@ function MyDossier({ id }: { id: string }) {
       <Section id="nguoi-nop" title="Người nộp hồ sơ"><ApplicantFacts dossier={d} /></Section>
       <Section id="to-khai" title="Tờ khai"><FormDataFacts data={d.formData} schema={procedure.data?.content.formSchema as FormSchema | undefined} /></Section>
 
-      {[1, 2, 4, 5, 6].includes(d.status) && (
+      {allowed('withdraw') && (
         <Section id="rut-ho-so" title="Rút hồ sơ">
           <WithdrawForm dossier={d} onDone={() => done('Đã gửi yêu cầu rút hồ sơ tới cơ quan giải quyết.')} />
         </Section>

@@ -65,7 +65,7 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
 
       {(d.status === 9 || d.status === 10) && (
         <Section id="ket-qua" title="Kết quả giải quyết điện tử">
-          <ResultPanel dossierId={d.id} canSign={d.status === 9 && me.roles.includes(procedure.data?.content.workflow.at(-1)?.role as Role)}
+          <ResultPanel dossierId={d.id} canSign={d.allowedActions.some((a) => a.action === 'sign_result')}
             onSigned={(r) => { setNotice(`Đã ký số và phát hành ${r.title} số ${r.notation}.`); res.reload(); }} />
         </Section>
       )}
@@ -86,36 +86,14 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
 
 type ActionKey = 'accept' | 'request_supplement' | 'refuse' | 'forward' | 'send_back' | 'assign' | 'consult' | 'apologize' | 'return_result' | 'withdraw' | 'stop';
 
-/** Statuses a withdrawal can be asked in, and those an accepted dossier can be stopped in. */
-const WITHDRAWABLE = [1, 2, 4, 5, 6];
-const STOPPABLE = [2, 4, 5, 6];
-const LEADERS: Role[] = ['specialist', 'unit_leader', 'agency_leader'];
+/** The actions this page has a form for; which of them the officer may take now comes from the server. */
+const FORMS: ActionKey[] = ['accept', 'request_supplement', 'refuse', 'forward', 'send_back', 'assign', 'consult', 'apologize', 'return_result', 'stop', 'withdraw'];
+const DANGER: ActionKey[] = ['refuse', 'stop', 'withdraw'];
 
-/** The actions this officer may take now, in the order they are usually taken. */
-function available(d: StaffDossier, me: Me, workflow: WorkflowStep[] | undefined): { key: ActionKey; label: string; danger?: boolean }[] {
-  const has = (...roles: (Role | null)[]) => me.roles.includes('system_admin') || roles.some((r) => r && me.roles.includes(r));
-  const inWorkflow = (d.status === 2 || d.status === 4) && d.step !== null;
-  const last = inWorkflow && workflow !== undefined && d.step! + 1 >= workflow.length;
-  const list: { key: ActionKey; label: string; danger?: boolean }[] = [];
-  if (d.status === 1 && has('counter_officer')) list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' });
-  // Refusal only at reception, before acceptance; afterwards the dossier is stopped (Mẫu 05).
-  if ((d.status === 1 || d.status === 5) && !d.receivedAt && has('counter_officer')) list.push({ key: 'refuse', label: 'Từ chối tiếp nhận', danger: true });
-  if (inWorkflow) {
-    const assignedElsewhere = d.assignee !== null && d.assignee.id !== me.id;
-    if (has(d.stepRole) && !assignedElsewhere) list.push({ key: 'forward', label: last ? 'Phê duyệt kết quả' : 'Chuyển bước tiếp theo' });
-    if (has(d.stepRole) && !assignedElsewhere && d.step! > 1) list.push({ key: 'send_back', label: 'Trả lại bước trước' });
-    // Leaders assign and reassign; the one-stop officer may name the first officer.
-    if (has('unit_leader', 'agency_leader') || (!d.assignee && has('counter_officer'))) list.push({ key: 'assign', label: d.assignee ? 'Phân công lại' : 'Phân công' });
-    if (has(...LEADERS)) list.push({ key: 'consult', label: 'Xin ý kiến' });
-    if (has(d.stepRole, 'counter_officer') && d.supplementRequests < 1) list.push({ key: 'request_supplement', label: 'Yêu cầu bổ sung' });
-    if (has('agency_leader', 'unit_leader') && d.apologies < 1) list.push({ key: 'apologize', label: 'Xin lỗi và hẹn lại' });
-  }
-  if (d.status === 9 && has('counter_officer')) list.push({ key: 'return_result', label: 'Trả kết quả' });
-  if (d.status === 7 && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Xác nhận rút hồ sơ', danger: true });
-  if (STOPPABLE.includes(d.status) && d.receivedAt && has('counter_officer', 'agency_leader')) list.push({ key: 'stop', label: 'Dừng xử lý', danger: true });
-  if (WITHDRAWABLE.includes(d.status) && has('counter_officer')) list.push({ key: 'withdraw', label: 'Công dân rút hồ sơ tại quầy', danger: true });
-  return list;
-}
+/** The server's allowed actions that this page acts on, with their labels. */
+const available = (d: Dossier) => d.allowedActions
+  .filter((a): a is { action: ActionKey; label: string } => FORMS.includes(a.action as ActionKey))
+  .map((a) => ({ key: a.action, label: a.label, danger: DANGER.includes(a.action) }));
 
 const DONE: Record<ActionKey, string> = {
   accept: 'Đã tiếp nhận hồ sơ.', request_supplement: 'Đã gửi yêu cầu bổ sung, hoàn thiện hồ sơ.', refuse: 'Đã từ chối tiếp nhận hồ sơ.',
@@ -142,7 +120,7 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
   const [targetAgency, setTargetAgency] = useState('');
   const [targetOfficer, setTargetOfficer] = useState('');
   const { busy, error, setError, run } = useAction();
-  const actions = available(d, me, workflow);
+  const actions = available(d);
   const base = `/api/v1/dossiers/${d.id}/staff`;
   const assignable = useFetch<{ items: StaffMember[] }>(open === 'assign' ? base : null);
   const consultable = useFetch<{ items: StaffMember[] }>(open === 'consult' && targetAgency ? `${base}?agencyId=${targetAgency}` : null);
