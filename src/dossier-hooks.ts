@@ -1,9 +1,9 @@
 // The other modules' dossier-event hooks, registered in one place for every entry point that writes dossiers (the
 // server, the import CLI, the generator), so that derived writes commit with each event and each import chunk.
-import { onDossierEvent, onDossiersImported } from './dossiers/hooks.ts';
+import { onDossierEvent, onDossiersImported, onStoredDocumentsPicked } from './dossiers/hooks.ts';
 import { recordDossierStatistics, recordImportedDossiers } from './stats/service.ts';
 import { enqueueDossierNotifications } from './notifications/service.ts';
-import { keepSubmittedDocuments } from './datastore/service.ts';
+import { keepSubmittedDocuments, reuseStoredDocuments } from './datastore/service.ts';
 import { onDossierEventForPayments } from './payments/service.ts';
 
 export function registerDossierHooks() {
@@ -14,4 +14,6 @@ export function registerDossierHooks() {
   // Submitted files into the applicant's data store; fees owed at reception and payments settled with the dossier.
   onDossierEvent(keepSubmittedDocuments);
   onDossierEvent(onDossierEventForPayments);
+  // Components taken from the applicant's data store at submission.
+  onStoredDocumentsPicked(reuseStoredDocuments);
 }

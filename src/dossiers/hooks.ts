@@ -2,6 +2,8 @@
 // notification outbox), so that a state change, its event and everything derived from it commit together.
 // The composition root (app.ts) registers the hooks; the dossiers module does not depend on those modules.
 import type { Queryable, Row } from '../db/index.ts';
+import type { FileRef } from './files.ts';
+import type { Applicant, Who } from './service.ts';
 
 export interface DossierEventRecord {
   id: number; at: Date; action: string; actorKind: string; actorName: string;
@@ -29,6 +31,27 @@ export function onDossiersImported(hook: DossiersImportedHook) {
 export async function runDossiersImportedHooks(tx: Queryable, dossierIds: string[]) {
   if (!dossierIds.length) return;
   for (const hook of importHooks) await hook(tx, dossierIds);
+}
+
+/** A component taken from the applicant's data store instead of a new upload (dẫn nguồn tài liệu từ Kho). */
+export interface StoredPick { componentIndex: number; documentId: string }
+
+/**
+ * Turns the picked stored documents into uploads of the submitter, to attach to the new dossier, inside the
+ * submission's transaction: the data store module checks that the submitter may use each one and logs the reuse.
+ */
+export type StoredDocumentsHook = (tx: Queryable, by: Who, applicant: Applicant, dossierId: string, picks: StoredPick[]) => Promise<FileRef[]>;
+
+let storedDocumentsHook: StoredDocumentsHook | null = null;
+
+export function onStoredDocumentsPicked(hook: StoredDocumentsHook) {
+  storedDocumentsHook = hook;
+}
+
+export async function takeStoredDocuments(tx: Queryable, by: Who, applicant: Applicant, dossierId: string, picks: StoredPick[]): Promise<FileRef[]> {
+  if (!picks.length) return [];
+  if (!storedDocumentsHook) throw new Error('No data store hook registered (registerDossierHooks)');
+  return storedDocumentsHook(tx, by, applicant, dossierId, picks);
 }
 
 export async function runDossierEventHooks(tx: Queryable, dossierId: string, event: DossierEventRecord) {
