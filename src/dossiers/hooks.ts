@@ -13,19 +13,24 @@ export interface DossierEventRecord {
 /** The dossier row as it is after the change, and the event that recorded it. */
 export type DossierEventHook = (tx: Queryable, dossier: Row, event: DossierEventRecord) => Promise<void>;
 
-const hooks = new Set<DossierEventHook>();
+let hooks: readonly DossierEventHook[] = [];
 
-export function onDossierEvent(hook: DossierEventHook) {
-  hooks.add(hook);
+/**
+ * Sets the hooks every dossier event runs, one after another in the order given (the composition root declares the
+ * order and why: dossier-hooks.ts). Replaces the earlier list, so registering again changes nothing.
+ */
+export function setDossierEventHooks(ordered: readonly DossierEventHook[]) {
+  hooks = [...ordered];
 }
 
 /** Dossiers written in bulk by the historical import (their rows and events already inserted), in its transaction. */
 export type DossiersImportedHook = (tx: Queryable, dossierIds: string[]) => Promise<void>;
 
-const importHooks = new Set<DossiersImportedHook>();
+let importHooks: readonly DossiersImportedHook[] = [];
 
-export function onDossiersImported(hook: DossiersImportedHook) {
-  importHooks.add(hook);
+/** Sets the hooks every import chunk runs, in the order given (as setDossierEventHooks). */
+export function setDossiersImportedHooks(ordered: readonly DossiersImportedHook[]) {
+  importHooks = [...ordered];
 }
 
 export async function runDossiersImportedHooks(tx: Queryable, dossierIds: string[]) {
@@ -44,7 +49,7 @@ export type StoredDocumentsHook = (tx: Queryable, by: Who, applicant: Applicant,
 
 let storedDocumentsHook: StoredDocumentsHook | null = null;
 
-export function onStoredDocumentsPicked(hook: StoredDocumentsHook) {
+export function setStoredDocumentsHook(hook: StoredDocumentsHook) {
   storedDocumentsHook = hook;
 }
 
@@ -55,7 +60,7 @@ export async function takeStoredDocuments(tx: Queryable, by: Who, applicant: App
 }
 
 export async function runDossierEventHooks(tx: Queryable, dossierId: string, event: DossierEventRecord) {
-  if (!hooks.size) return;
+  if (!hooks.length) return;
   const [dossier] = await tx.query('SELECT * FROM dossiers WHERE id = $1', [dossierId]);
   for (const hook of hooks) await hook(tx, dossier, event);
 }
