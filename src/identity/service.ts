@@ -167,19 +167,6 @@ const toUser = (r: Record<string, any>): User => ({
   agencyName: r.agency_name, active: r.active, lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
 });
 
-export function requireAdmin(actor: Actor | null): Actor {
-  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-  if (!actor.roles.some((r) => r === 'agency_admin' || r === 'system_admin')) throw forbidden();
-  return actor;
-}
-
-/** Province-wide operations (documented as "chỉ quản trị hệ thống"): agency administrators are refused too. */
-export function requireSystemAdmin(actor: Actor | null, message = 'Chỉ quản trị hệ thống được thực hiện thao tác này.'): Actor {
-  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-  if (!isSystemAdmin(actor)) throw forbidden(message);
-  return actor;
-}
-
 function checkGrantable(actor: Actor | null, roles: Role[]) {
   if (roles.includes('system_admin') && actor && !isSystemAdmin(actor)) {
     throw forbidden('Chỉ quản trị hệ thống được cấp vai trò quản trị hệ thống.');
