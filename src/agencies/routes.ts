@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from '../identity/service.ts';
+import { requireAdmin } from '../shared/actor.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
 import { AGENCY_CODE_PATTERN, AGENCY_KINDS, createAgency, listAgencies, updateAgency, type AgencyPatch, type NewAgency } from './service.ts';
 

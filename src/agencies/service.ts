@@ -133,6 +133,19 @@ export async function organisationOf(db: Queryable, agencyId: string): Promise<A
   return { ...toAgency(org), path: org.path };
 }
 
+/** Agencies by id, with the path scope checks need (unknown ids are left out). */
+export async function agenciesById(db: Queryable, ids: string[]): Promise<Map<string, Agency & { path: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id as string, { ...toAgency(r), path: r.path as string }]));
+}
+
+/** The agency with this path and every agency below it, in path order; '' = all agencies. */
+export async function agenciesUnder(db: Queryable, path: string): Promise<(Agency & { path: string })[]> {
+  const rows = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE $1 = '' OR path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [path]);
+  return rows.map((r) => ({ ...toAgency(r), path: r.path as string }));
+}
+
 /** Names of agencies by id, for documents that print them. */
 export async function agencyNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
   const rows = await db.query('SELECT id, name FROM agencies WHERE id = ANY($1::uuid[])', [ids]);

@@ -1,6 +1,6 @@
 // The running server's own backup (PGlite: only the process that holds the data directory can copy it consistently).
 import type { FastifyInstance } from 'fastify';
-import { requireSystemAdmin } from '../identity/service.ts';
+import { requireSystemAdmin } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses } from '../shared/http.ts';
 import { pgliteBackup } from './backup.ts';

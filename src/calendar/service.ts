@@ -1,9 +1,8 @@
 // The calendar domain: office hours and adjustments stored as data, the WorkingCalendar built from them, and
 // their administration (system administrators only).
 import type { Database, Queryable } from '../db/index.ts';
-import type { Actor } from '../shared/actor.ts';
+import { requireSystemAdmin, type Actor } from '../shared/actor.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
-import { requireSystemAdmin } from '../identity/service.ts';
 import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
 import { statutoryHolidays } from './holidays.ts';
 import { officePeriodsMs, WorkingCalendar, type Adjustment, type AdjustmentKind, type OfficePeriod } from './working-calendar.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from '../identity/service.ts';
+import { requireAdmin } from '../shared/actor.ts';
 import { errorResponses, pagingQuery, uuidParam } from '../shared/http.ts';
 import * as catalog from './service.ts';
 

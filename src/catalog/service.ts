@@ -8,7 +8,8 @@ import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
-import { getAgencyByCode, getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
+import { agenciesUnder, getAgencyByCode, getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
+import { staffNames } from '../identity/service.ts';
 import { procedureContentSchema } from './schema.ts';
 import type { ProcedureContent } from './types.ts';
 import { PublicCatalogIndex, type ProcedureSummary, type SearchFilters } from './search-index.ts';
@@ -76,7 +77,7 @@ export async function searchProcedures(db: Queryable, f: SearchFilters) {
 
 /** The admin's list: every status, within the actor's scope, filtered by a folded substring, by code. */
 export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: SearchFilters) {
-  const scopePath = isSystemAdmin(actor) ? null : actor.agencyPath;
+  const scope = isSystemAdmin(actor) ? null : (await agenciesUnder(db, actor.agencyPath)).map((a) => a.id);
   const rows = await db.query(
     `SELECT p.id, p.code, p.national_code, p.status, p.agency_id, v.version, v.content, count(*) OVER () AS total
        FROM procedures p
@@ -86,10 +87,10 @@ export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: Sea
         AND ($3::text IS NULL OR p.agency_level = $3)
         AND ($4::text IS NULL OR p.online_level = $4)
         AND ($5::uuid IS NULL OR p.agency_id = $5)
-        AND ($6::text IS NULL OR p.agency_id IN (SELECT id FROM agencies WHERE path = $6 OR path LIKE $6 || '/%'))
+        AND ($6::uuid[] IS NULL OR p.agency_id = ANY($6))
       ORDER BY p.code
       LIMIT $7 OFFSET $8`,
-    [fold(f.q ?? ''), f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scopePath, f.pageSize, (f.page - 1) * f.pageSize],
+    [fold(f.q ?? ''), f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scope, f.pageSize, (f.page - 1) * f.pageSize],
   );
   const items: ProcedureSummary[] = rows.map((r) => {
     const c = r.content as ProcedureContent;
@@ -125,22 +126,21 @@ export async function getProcedureVersion(db: Queryable, procedureId: string, ve
 }
 
 async function getInScope(db: Queryable, actor: Actor, id: string) {
-  const [r] = await db.query(
-    `SELECT p.id, p.code, p.status, p.latest_version, p.published_version, p.agency_id, a.path
-       FROM procedures p JOIN agencies a ON a.id = p.agency_id WHERE p.id = $1`, [id]);
-  if (!r || !inScope(actor, r.path)) throw notFound('thủ tục');
+  const [r] = await db.query('SELECT id, code, status, latest_version, published_version, agency_id FROM procedures WHERE id = $1', [id]);
+  const agency = r && await getAgencyRow(db, r.agency_id);
+  if (!agency || !inScope(actor, agency.path)) throw notFound('thủ tục');
   return r;
 }
 
 export async function getProcedureForAdmin(db: Queryable, actor: Actor, id: string) {
   const p = await getInScope(db, actor, id);
   const versions = await db.query(
-    `SELECT v.version, v.created_at, u.full_name FROM procedure_versions v LEFT JOIN users u ON u.id = v.created_by
-      WHERE v.procedure_id = $1 ORDER BY v.version DESC`, [id]);
+    'SELECT version, created_at, created_by FROM procedure_versions WHERE procedure_id = $1 ORDER BY version DESC', [id]);
+  const authors = await staffNames(db, versions.flatMap((v) => v.created_by ?? []));
   return {
     id: p.id, code: p.code, status: p.status, version: p.latest_version, publishedVersion: p.published_version, agencyId: p.agency_id,
     content: await getProcedureVersion(db, id, p.latest_version),
-    versions: versions.map((v) => ({ version: v.version, createdAt: new Date(v.created_at).toISOString(), createdBy: v.full_name ?? null })),
+    versions: versions.map((v) => ({ version: v.version, createdAt: new Date(v.created_at).toISOString(), createdBy: authors.get(v.created_by) ?? null })),
   };
 }
 
@@ -284,13 +284,12 @@ export const EXPORT_FORMAT = 'congso.procedures/1';
 export interface ExportItem { agencyCode: string; status: 'draft' | 'published' | 'unpublished'; content: ProcedureContent }
 
 export async function exportProcedures(db: Queryable, actor: Actor) {
-  const scopePath = isSystemAdmin(actor) ? '' : actor.agencyPath;
+  const agencyCodes = new Map((await agenciesUnder(db, isSystemAdmin(actor) ? '' : actor.agencyPath)).map((a) => [a.id, a.code]));
   const rows = await db.query(
-    `SELECT a.code AS agency_code, p.status, v.content FROM procedures p
-       JOIN agencies a ON a.id = p.agency_id
+    `SELECT p.agency_id, p.status, v.content FROM procedures p
        JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.latest_version
-      WHERE $1 = '' OR a.path = $1 OR a.path LIKE $1 || '/%' ORDER BY p.code`, [scopePath]);
-  return { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), items: rows.map((r) => ({ agencyCode: r.agency_code, status: r.status, content: r.content })) };
+      WHERE p.agency_id = ANY($1::uuid[]) ORDER BY p.code`, [[...agencyCodes.keys()]]);
+  return { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), items: rows.map((r) => ({ agencyCode: agencyCodes.get(r.agency_id)!, status: r.status, content: r.content })) };
 }
 
 /** Imports procedures one by one: new codes are created, known codes get a new version; bad items are reported, not written. */

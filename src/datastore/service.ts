@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import type { Queryable, Row } from '../db/index.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
 import { citizenIdNumber, type Citizen } from '../citizens/service.ts';
-import type { DossierEventRecord } from '../dossiers/hooks.ts';
+import type { DossierEventRecord, StoredDocumentsHook } from '../dossiers/hooks.ts';
 import { listDossierFiles, readDossierFile, storeUpload, type FileRef } from '../dossiers/files.ts';
+import { uploadOwner } from '../dossiers/service.ts';
 import type { Actor } from '../shared/actor.ts';
 import { forbidden, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
@@ -140,17 +141,16 @@ export async function looksAtMyStore(db: Queryable, citizen: Citizen) {
   return rows.map((r) => ({ officerName: r.user_name as string, dossierId: r.dossier_id as string, documents: r.documents as number, at: new Date(r.at).toISOString() }));
 }
 
-export interface StoredPick { componentIndex: number; documentId: string }
-export type Reuser = { kind: 'citizen'; citizen: Citizen } | { kind: 'staff'; actor: Actor; applicant: StoreOwner | null };
-
 /**
- * Turns picked stored documents into uploads owned by `owner`, ready to attach to the new dossier, and logs each
- * reuse. A citizen picks from what they may read; an officer from the store of the dossier's applicant.
+ * Dossier hook (submission): turns picked stored documents into uploads of the submitter, ready to attach to the new
+ * dossier, and logs each reuse. A citizen picks from what they may read; an officer from the store of the dossier's
+ * applicant.
  */
-export async function reuseStoredDocuments(tx: Queryable, by: Reuser, owner: string, dossierId: string, picks: StoredPick[]): Promise<FileRef[]> {
+export const reuseStoredDocuments: StoredDocumentsHook = async (tx, by, applicant, dossierId, picks) => {
   const refs: FileRef[] = [];
+  const owner = uploadOwner(by);
+  const store = by.kind === 'staff' ? applicantStore(applicant) : null;
   for (const pick of picks) {
-    const store = by.kind === 'staff' ? by.applicant : null;
     const [doc] = by.kind === 'citizen'
       ? await tx.query(`SELECT * FROM citizen_documents d WHERE d.id = $3 AND ${CITIZEN_SEES}`, [by.citizen.id, by.citizen.idNumber, pick.documentId])
       : store ? await tx.query('SELECT * FROM citizen_documents WHERE id = $1 AND (id_number = $2 OR tax_code = $3)', [pick.documentId, store.idNumber ?? null, store.taxCode ?? null]) : [];
@@ -162,7 +162,7 @@ export async function reuseStoredDocuments(tx: Queryable, by: Reuser, owner: str
     refs.push({ componentIndex: pick.componentIndex, uploadId: upload.id });
   }
   return refs;
-}
+};
 
 /** The reuse log of a dossier (which component came from the store, who chose it, when). */
 export async function dossierReuses(db: Queryable, dossierId: string) {

@@ -437,6 +437,12 @@ export async function publishedAnchors(db: Queryable, limit = 30) {
 
 export interface HistoryReport { ok: boolean; firstBreak: ChainBreak | NonNullable<AnchorReport['firstBroken']> | null; chains: ChainReport; anchors: AnchorReport }
 
+/** The id of the dossier with this code (the CLI checks one dossier by its code); null when there is none. */
+export async function dossierIdByCode(db: Queryable, code: string): Promise<string | null> {
+  const [r] = await db.query('SELECT id FROM dossiers WHERE code = $1', [code]);
+  return r ? (r.id as string) : null;
+}
+
 /** The whole check, as the CLI and the administrators' endpoint give it: chains and replayed states, then anchors and checkpoints. */
 export async function checkHistory(db: Database, only?: string[]): Promise<HistoryReport> {
   const chains = await verifyChains(db, only);

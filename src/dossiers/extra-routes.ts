@@ -1,7 +1,7 @@
 // Routes of the historical import, the tracking register (Mẫu 07) and the officers' dossier search.
 // Registered in a child scope, so the NDJSON body parser and its 50 MB limit apply to the import route only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireSystemAdmin } from '../identity/service.ts';
+import { requireSystemAdmin } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, pagingQuery } from '../shared/http.ts';
 import { importDossiers, linesOf } from './import.ts';

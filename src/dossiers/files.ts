@@ -88,6 +88,12 @@ const unsupportedType = () =>
 export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }
 export interface FileRef { componentIndex: number; uploadId: string }
 
+/** An upload's name, type, size and hash (not its bytes); undefined for an unknown id. */
+export async function getUpload(db: Queryable, id: string): Promise<Upload | undefined> {
+  const [r] = await db.query('SELECT id, name, mime, size, sha256 FROM uploads WHERE id = $1', [id]);
+  return r && { id: r.id, name: r.name, mime: r.mime, size: r.size, sha256: r.sha256 };
+}
+
 /** Stores an upload after reading its type from its bytes: a renamed executable is not a PDF. */
 export async function storeUpload(db: Queryable, owner: string, name: string, content: Buffer): Promise<Upload> {
   if (!content.length) throw badRequest('EMPTY_FILE', 'Tệp tải lên đang trống.');

@@ -2,7 +2,8 @@
 // notification outbox), so that a state change, its event and everything derived from it commit together.
 // The composition root (app.ts) registers the hooks; the dossiers module does not depend on those modules.
 import type { Queryable, Row } from '../db/index.ts';
-import type { SystemAction } from './service.ts';
+import type { FileRef } from './files.ts';
+import type { Applicant, SystemAction, Who } from './service.ts';
 
 export interface DossierEventRecord {
   id: number; at: Date; action: string; actorKind: string; actorName: string;
@@ -16,19 +17,24 @@ export interface DossierEventRecord {
  */
 export type DossierEventHook = (tx: Queryable, dossier: Row, event: DossierEventRecord, then: (action: SystemAction) => void) => Promise<void>;
 
-const hooks = new Set<DossierEventHook>();
+let hooks: readonly DossierEventHook[] = [];
 
-export function onDossierEvent(hook: DossierEventHook) {
-  hooks.add(hook);
+/**
+ * Sets the hooks every dossier event runs, one after another in the order given (the composition root declares the
+ * order and why: dossier-hooks.ts). Replaces the earlier list, so registering again changes nothing.
+ */
+export function setDossierEventHooks(ordered: readonly DossierEventHook[]) {
+  hooks = [...ordered];
 }
 
 /** Dossiers written in bulk by the historical import (their rows and events already inserted), in its transaction. */
 export type DossiersImportedHook = (tx: Queryable, dossierIds: string[]) => Promise<void>;
 
-const importHooks = new Set<DossiersImportedHook>();
+let importHooks: readonly DossiersImportedHook[] = [];
 
-export function onDossiersImported(hook: DossiersImportedHook) {
-  importHooks.add(hook);
+/** Sets the hooks every import chunk runs, in the order given (as setDossierEventHooks). */
+export function setDossiersImportedHooks(ordered: readonly DossiersImportedHook[]) {
+  importHooks = [...ordered];
 }
 
 export async function runDossiersImportedHooks(tx: Queryable, dossierIds: string[]) {
@@ -36,8 +42,29 @@ export async function runDossiersImportedHooks(tx: Queryable, dossierIds: string
   for (const hook of importHooks) await hook(tx, dossierIds);
 }
 
+/** A component taken from the applicant's data store instead of a new upload (dẫn nguồn tài liệu từ Kho). */
+export interface StoredPick { componentIndex: number; documentId: string }
+
+/**
+ * Turns the picked stored documents into uploads of the submitter, to attach to the new dossier, inside the
+ * submission's transaction: the data store module checks that the submitter may use each one and logs the reuse.
+ */
+export type StoredDocumentsHook = (tx: Queryable, by: Who, applicant: Applicant, dossierId: string, picks: StoredPick[]) => Promise<FileRef[]>;
+
+let storedDocumentsHook: StoredDocumentsHook | null = null;
+
+export function setStoredDocumentsHook(hook: StoredDocumentsHook) {
+  storedDocumentsHook = hook;
+}
+
+export async function takeStoredDocuments(tx: Queryable, by: Who, applicant: Applicant, dossierId: string, picks: StoredPick[]): Promise<FileRef[]> {
+  if (!picks.length) return [];
+  if (!storedDocumentsHook) throw new Error('No data store hook registered (registerDossierHooks)');
+  return storedDocumentsHook(tx, by, applicant, dossierId, picks);
+}
+
 export async function runDossierEventHooks(tx: Queryable, dossierId: string, event: DossierEventRecord, then: (action: SystemAction) => void) {
-  if (!hooks.size) return;
+  if (!hooks.length) return;
   const [dossier] = await tx.query('SELECT * FROM dossiers WHERE id = $1', [dossierId]);
   for (const hook of hooks) await hook(tx, dossier, event, then);
 }

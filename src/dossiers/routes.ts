@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import { requireCitizen } from '../citizens/service.ts';
-import { requireAdmin } from '../identity/service.ts';
+import { requireAdmin } from '../shared/actor.ts';
 import { getPublishedProcedure } from '../catalog/service.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, readFiles, uuidParam } from '../shared/http.ts';

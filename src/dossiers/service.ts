@@ -15,8 +15,7 @@ import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
-import { applicantStore, reuseStoredDocuments, type StoredPick } from '../datastore/service.ts';
-import { runDossierEventHooks } from './hooks.ts';
+import { runDossierEventHooks, takeStoredDocuments, type StoredPick } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import { classifyOpen, dossierCode, dossierTimeliness, lastFourDigits, maskName, OPEN, Status, STATUS_NAMES, vietnamDate, type StatusCode,
@@ -178,7 +177,7 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
       [code, procedure.id, procedure.version, home.id, receiving.id, input.channel, received ? Status.Received : Status.New,
         by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt,
         by.kind === 'citizen' ? by.citizen.identityLevel : null]);
-    const reused = await reuseStoredDocuments(tx, by.kind === 'citizen' ? by : { ...by, applicant: applicantStore(applicant) }, uploadOwner(by), row.id, picks);
+    const reused = await takeStoredDocuments(tx, by, applicant, row.id, picks);
     await attachFiles(tx, row.id, uploadOwner(by), content, [...(input.files ?? []), ...reused], by.kind === 'staff');
     if (input.authorisation) await attachAuthorisation(tx, row.id, uploadOwner(by), input.authorisation.uploadId);
     if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ROLES } from '../shared/actor.ts';
+import { requireAdmin, ROLES } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
 import * as identity from './service.ts';
@@ -77,11 +77,11 @@ export async function identityRoutes(app: FastifyInstance) {
       querystring: { type: 'object', additionalProperties: false, properties: { agency: { type: 'string', format: 'uuid' } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: userSchema } } }, ...errorResponses },
     },
-  }, async (req) => ({ items: await identity.listUsers(db, identity.requireAdmin(req.actor), req.query.agency) }));
+  }, async (req) => ({ items: await identity.listUsers(db, requireAdmin(req.actor), req.query.agency) }));
 
   app.get<{ Params: { id: string } }>('/api/v1/admin/users/:id', {
     schema: { tags: ['Quản trị'], summary: 'Một người dùng', params: uuidParam, response: { 200: userSchema, ...errorResponses } },
-  }, async (req) => identity.getUser(db, identity.requireAdmin(req.actor), req.params.id));
+  }, async (req) => identity.getUser(db, requireAdmin(req.actor), req.params.id));
 
   app.post<{ Body: identity.NewUser }>('/api/v1/admin/users', {
     schema: {
@@ -94,7 +94,7 @@ export async function identityRoutes(app: FastifyInstance) {
         } },
       response: { 201: userSchema, ...errorResponses },
     },
-  }, async (req, reply) => reply.status(201).send(await identity.createUser(db, identity.requireAdmin(req.actor), req.body)));
+  }, async (req, reply) => reply.status(201).send(await identity.createUser(db, requireAdmin(req.actor), req.body)));
 
   app.patch<{ Params: { id: string }; Body: identity.UserPatch }>('/api/v1/admin/users/:id', {
     schema: {
@@ -106,5 +106,5 @@ export async function identityRoutes(app: FastifyInstance) {
         } },
       response: { 200: userSchema, ...errorResponses },
     },
-  }, async (req) => identity.updateUser(db, identity.requireAdmin(req.actor), req.params.id, req.body));
+  }, async (req) => identity.updateUser(db, requireAdmin(req.actor), req.params.id, req.body));
 }

@@ -6,7 +6,7 @@ import { type Actor, isSystemAdmin, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { liveSession } from '../shared/sessions.ts';
 import { nfc } from '../shared/text.ts';
-import { getAgencyInScope, getAgencyRow } from '../agencies/service.ts';
+import { agenciesById, agenciesUnder, getAgencyInScope, getAgencyRow, type Agency } from '../agencies/service.ts';
 
 export const SESSION_HOURS = 12;
 /** A session nobody used for this long ends (idle timeout), besides its absolute expiry; SESSION_IDLE_MINUTES. */
@@ -55,9 +55,9 @@ export async function login(db: Queryable, username: string, password: string, c
       [name, userId, ctx.ip, ctx.userAgent, success, reason]);
   const keys = throttleKeys(name, ctx.ip);
   const [user] = await db.query(
-    `SELECT u.id, u.password_hash, u.active AND a.active AS active,
+    `SELECT u.id, u.password_hash, u.active, u.agency_id,
             EXISTS (SELECT 1 FROM login_events e WHERE e.user_id = u.id AND e.ip = $2 AND e.success) AS known_address
-       FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1`, [name, ctx.ip]);
+       FROM users u WHERE u.username = $1`, [name, ctx.ip]);
   const counts = await db.query<{ key: string; failures: number; last_failure_at: Date }>(
     `SELECT key, failures, last_failure_at FROM login_throttles
       WHERE key = ANY($1) AND last_failure_at > now() - make_interval(hours => $2)`, [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours]);
@@ -80,7 +80,7 @@ export async function login(db: Queryable, username: string, password: string, c
     await record(user?.id ?? null, false, user ? 'bad_password' : 'unknown_user');
     throw new AppError(401, 'INVALID_CREDENTIALS', 'Tên đăng nhập hoặc mật khẩu không đúng.');
   }
-  if (!user.active) {
+  if (!user.active || !(await getAgencyRow(db, user.agency_id))?.active) {
     await record(user.id, false, 'inactive');
     throw new AppError(403, 'ACCOUNT_DISABLED', 'Tài khoản đã ngừng hoạt động. Vui lòng liên hệ quản trị.');
   }
@@ -102,10 +102,9 @@ export async function logout(db: Queryable, token: string): Promise<void> {
 }
 
 async function actorForUser(db: Queryable, userId: string): Promise<Actor | null> {
-  const [r] = await db.query(
-    `SELECT u.id, u.username, u.full_name, u.roles, u.agency_id, a.path
-       FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1 AND u.active AND a.active`, [userId]);
-  return r ? { userId: r.id, username: r.username, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyPath: r.path } : null;
+  const [r] = await db.query('SELECT id, username, full_name, roles, agency_id FROM users WHERE id = $1 AND active', [userId]);
+  const agency = r && await getAgencyRow(db, r.agency_id);
+  return agency?.active ? { userId: r.id, username: r.username, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyPath: agency.path } : null;
 }
 
 /** The actor behind a session token, or null when the token is unknown, expired, idle too long or its user disabled. */
@@ -139,9 +138,25 @@ export async function describeActor(db: Queryable, actor: Actor): Promise<Me> {
 export interface User { id: string; username: string; fullName: string; email: string | null; phone: string | null; roles: Role[];
   agencyId: string; agencyName: string; active: boolean; lockedUntil: string | null }
 
-const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.phone, u.roles, u.agency_id, a.name AS agency_name, a.path,
+const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.phone, u.roles, u.agency_id,
   u.active, t.failures AS throttle_failures, t.last_failure_at AS throttle_last
-  FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN login_throttles t ON t.key = 'account:' || u.username`;
+  FROM users u LEFT JOIN login_throttles t ON t.key = 'account:' || u.username`;
+type UserRow = Record<string, any>;
+/** Adds each user's agency name and path (the agencies module's rows) as `agency_name` and `path`. */
+const withAgency = (rows: UserRow[], agencies: Map<string, Agency & { path: string }>): UserRow[] =>
+  rows.map((r) => ({ ...r, agency_name: agencies.get(r.agency_id)?.name, path: agencies.get(r.agency_id)?.path }));
+async function usersById(db: Queryable, ids: string[]): Promise<UserRow[]> {
+  const rows = await db.query(`${USER_SELECT} WHERE u.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  return withAgency(rows, await agenciesById(db, rows.map((r) => r.agency_id)));
+}
+/** Users of an agency and the agencies below it, by agency (in path order) then `orderBy`. */
+async function usersUnder(db: Queryable, agencyPath: string, where: string, orderBy: string): Promise<UserRow[]> {
+  const agencies = await agenciesUnder(db, agencyPath);
+  const rows = await db.query(
+    `${USER_SELECT} JOIN unnest($1::uuid[]) WITH ORDINALITY AS s (agency_id, n) ON s.agency_id = u.agency_id
+      WHERE ${where} ORDER BY s.n, ${orderBy}`, [agencies.map((a) => a.id)]);
+  return withAgency(rows, new Map(agencies.map((a) => [a.id, a])));
+}
 /** Until when sign-in to the account from a new address waits (account-wide throttle), or null. */
 function heldBackUntil(failures: number | null, last: Date | null): string | null {
   const wait = failures && last ? throttleWait(failures, SIGN_IN_THROTTLE.account, new Date(last)) : 0;
@@ -152,19 +167,6 @@ const toUser = (r: Record<string, any>): User => ({
   agencyName: r.agency_name, active: r.active, lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
 });
 
-export function requireAdmin(actor: Actor | null): Actor {
-  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-  if (!actor.roles.some((r) => r === 'agency_admin' || r === 'system_admin')) throw forbidden();
-  return actor;
-}
-
-/** Province-wide operations (documented as "chỉ quản trị hệ thống"): agency administrators are refused too. */
-export function requireSystemAdmin(actor: Actor | null, message = 'Chỉ quản trị hệ thống được thực hiện thao tác này.'): Actor {
-  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-  if (!isSystemAdmin(actor)) throw forbidden(message);
-  return actor;
-}
-
 function checkGrantable(actor: Actor | null, roles: Role[]) {
   if (roles.includes('system_admin') && actor && !isSystemAdmin(actor)) {
     throw forbidden('Chỉ quản trị hệ thống được cấp vai trò quản trị hệ thống.');
@@ -173,15 +175,14 @@ function checkGrantable(actor: Actor | null, roles: Role[]) {
 
 export async function listUsers(db: Queryable, actor: Actor, agencyId?: string): Promise<User[]> {
   const root = agencyId ? (await getAgencyInScope(db, actor, agencyId)).path : isSystemAdmin(actor) ? '' : actor.agencyPath;
-  const rows = await db.query(`${USER_SELECT} WHERE ($1 = '' OR a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.username`, [root]);
-  return rows.map(toUser);
+  return (await usersUnder(db, root, 'true', 'u.username')).map(toUser);
 }
 
-async function getUserInScope(db: Queryable, actor: Actor, id: string) {
+async function getUserInScope(db: Queryable, actor: Actor, id: string): Promise<UserRow> {
   const [r] = await db.query(`${USER_SELECT} WHERE u.id = $1`, [id]);
   if (!r) throw notFound('người dùng');
-  await getAgencyInScope(db, actor, r.agency_id).catch(() => { throw notFound('người dùng'); });
-  return r;
+  const agency = await getAgencyInScope(db, actor, r.agency_id).catch(() => { throw notFound('người dùng'); });
+  return { ...r, agency_name: agency.name, path: agency.path };
 }
 
 export async function getUser(db: Queryable, actor: Actor, id: string): Promise<User> {
@@ -204,7 +205,7 @@ export async function createUser(db: Queryable, actor: Actor | null, input: NewU
     `INSERT INTO users (username, password_hash, full_name, email, agency_id, roles, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [username, await hashPassword(input.password), nfc(input.fullName), input.email ?? null, input.agencyId, [...new Set(input.roles)], input.phone ?? null],
   );
-  const [r] = await db.query(`${USER_SELECT} WHERE u.id = $1`, [row.id]);
+  const [r] = await usersById(db, [row.id]);
   return toUser(r);
 }
 
@@ -245,14 +246,19 @@ const toStaffMember = (r: Record<string, any>): StaffMember => ({
 /** Staff members by id (unknown ids are left out). */
 export async function staffMembers(db: Queryable, ids: string[]): Promise<Map<string, StaffMember>> {
   if (!ids.length) return new Map();
-  const rows = await db.query(`${USER_SELECT} WHERE u.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
-  return new Map(rows.map((r) => [r.id as string, toStaffMember(r)]));
+  return new Map((await usersById(db, ids)).map((r) => [r.id as string, toStaffMember(r)]));
 }
 
 /** The active staff of an agency and its units, by agency then name. */
 export async function activeStaffIn(db: Queryable, agencyPath: string): Promise<StaffMember[]> {
-  const rows = await db.query(`${USER_SELECT} WHERE u.active AND (a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.full_name`, [agencyPath]);
-  return rows.map(toStaffMember);
+  return (await usersUnder(db, agencyPath, 'u.active', 'u.full_name')).map(toStaffMember);
+}
+
+/** Staff members' full names by id, for records that show who did something (unknown ids are left out). */
+export async function staffNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.query('SELECT id, full_name FROM users WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id as string, r.full_name as string]));
 }
 
 /** The name and work phone of a staff member, for documents that tell citizens whom to call; null for an unknown id. */

@@ -5,20 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import PostalMime from 'postal-mime';
 import { SMTPServer } from 'smtp-server';
-import { onDossierEvent } from '../dossiers/hooks.ts';
+import { DOSSIER_EVENT_HOOKS } from '../dossier-hooks.ts';
+import { setDossierEventHooks } from '../dossiers/hooks.ts';
 import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
-import { LogTransport, SmtpEmailTransport, enqueueDossierNotifications, startNotificationWorker, type EmailMessage, type Logger } from './service.ts';
+import { LogTransport, SmtpEmailTransport, startNotificationWorker, type EmailMessage, type Logger } from './service.ts';
 import { renderNotification, unaccent, vnd, vnDateTime, type NotificationKind } from './templates.ts';
 
 const PUBLIC_URL = 'https://dichvucong.cantho.gov.vn';
 process.env.PUBLIC_URL = PUBLIC_URL;
-onDossierEvent(enqueueDossierNotifications);
-
-// A later hook that fails on demand: the action, its event and the outbox rows written before it must all roll back.
-let failHooks = false;
-onDossierEvent(async () => {
-  if (failHooks) throw new Error('hook failure for the test');
-});
 
 /** An in-process SMTP server on 127.0.0.1 and a random port; keeps every message it receives. */
 async function smtpSink() {
@@ -191,12 +185,12 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     assert.equal((await outbox(id)).length, 2);
 
     // A failure after the outbox rows were written (a later hook) rolls them back with the change and its event.
-    failHooks = true;
+    setDossierEventHooks([...DOSSIER_EVENT_HOOKS, async () => { throw new Error('hook failure for the test'); }]);
     try {
       const stop = await counter({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'stop', reason: 'Thử nghiệm' } });
       assert.equal(stop.statusCode, 500, stop.body);
     } finally {
-      failHooks = false;
+      setDossierEventHooks(DOSSIER_EVENT_HOOKS);
     }
     assert.equal((await outbox(id)).length, 2);
     const [d] = await ctx.db.query('SELECT status FROM dossiers WHERE id = $1', [id]);

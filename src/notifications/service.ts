@@ -75,7 +75,7 @@ export function createNotificationHook(opts: NotificationHookOptions): DossierEv
 }
 
 /**
- * The hook to register in the composition root: `onDossierEvent(enqueueDossierNotifications)`. Links use PUBLIC_URL
+ * The hook the composition root registers (dossier-hooks.ts). Links use PUBLIC_URL
  * (as config.ts does); use createNotificationHook for another address.
  */
 export const enqueueDossierNotifications: DossierEventHook = (tx, dossier, event) =>

@@ -5,7 +5,7 @@
 import { loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { anchorHistory, checkHistory, checkpointHistory } from '../dossiers/chain.ts';
+import { anchorHistory, checkHistory, checkpointHistory, dossierIdByCode } from '../dossiers/chain.ts';
 
 /** What the command does, on an open database. */
 export async function runHistoryCheck(db: Database, only?: string[]) {
@@ -20,12 +20,12 @@ if (isMain) {
   const db = await openDatabase(loadConfig().database);
   try {
     await migrate(db);
-    const only = code ? (await db.query('SELECT id FROM dossiers WHERE code = $1', [code])).map((r) => r.id as string) : undefined;
-    if (code && !only!.length) {
+    const id = code ? await dossierIdByCode(db, code) : null;
+    if (code && !id) {
       console.error(`Không tìm thấy hồ sơ mã ${code}.`);
       process.exitCode = 2;
     } else {
-      const report = await runHistoryCheck(db, only);
+      const report = await runHistoryCheck(db, id ? [id] : undefined);
       console.log(JSON.stringify(report, null, 2));
       console.error(report.firstBreak
         ? `LỊCH SỬ BỊ THAY ĐỔI. Mắt xích đứt đầu tiên: ${report.firstBreak.message}`

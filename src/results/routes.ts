@@ -2,7 +2,7 @@
 // Registered in a child scope, so the raw PDF body parser applies to these routes only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
-import { requireSystemAdmin } from '../identity/service.ts';
+import { requireSystemAdmin } from '../shared/actor.ts';
 import { checkHistory, publishedAnchors } from '../dossiers/chain.ts';
 import type { Who } from '../dossiers/service.ts';
 import { AppError } from '../shared/errors.ts';

@@ -1,4 +1,6 @@
 // Who is acting: a signed-in staff member, scoped to an agency and what lies below it.
+import { AppError, forbidden } from './errors.ts';
+
 export const ROLES = [
   'counter_officer', // cán bộ một cửa
   'specialist', // chuyên viên
@@ -25,4 +27,17 @@ export const isSystemAdmin = (a: Actor) => a.roles.includes('system_admin');
 /** True when the agency with this path is the actor's agency or lies below it. */
 export function inScope(actor: Actor, agencyPath: string): boolean {
   return isSystemAdmin(actor) || agencyPath === actor.agencyPath || agencyPath.startsWith(actor.agencyPath + '/');
+}
+
+export function requireAdmin(actor: Actor | null): Actor {
+  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+  if (!actor.roles.some((r) => r === 'agency_admin' || r === 'system_admin')) throw forbidden();
+  return actor;
+}
+
+/** Province-wide operations (documented as "chỉ quản trị hệ thống"): agency administrators are refused too. */
+export function requireSystemAdmin(actor: Actor | null, message = 'Chỉ quản trị hệ thống được thực hiện thao tác này.'): Actor {
+  if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
+  if (!isSystemAdmin(actor)) throw forbidden(message);
+  return actor;
 }

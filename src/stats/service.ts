@@ -242,7 +242,7 @@ export async function refreshOpenDossiers(db: Database, dossierIds: string[]): P
 
 // ---- the hooks -----------------------------------------------------------------------------------
 
-/** The dossier-event hook: register with `onDossierEvent(recordDossierStatistics)`. */
+/** The dossier-event hook (registered in dossier-hooks.ts). */
 export async function recordDossierStatistics(tx: Queryable, dossier: Row, event: DossierEventRecord) {
   if (!dossier || event.data?.imported) return;
   const calendar = await workingCalendar(tx);
@@ -251,7 +251,7 @@ export async function recordDossierStatistics(tx: Queryable, dossier: Row, event
   if (dossier.received_at) await syncOpen(tx, [dossier], calendar);
 }
 
-/** The historical import's hook: register with `onDossiersImported(recordImportedDossiers)`. */
+/** The historical import's hook (registered in dossier-hooks.ts). */
 export const recordImportedDossiers: DossiersImportedHook = async (tx, dossierIds) => {
   if (dossierIds.length) await recordImportedRows(tx, await tx.query('SELECT * FROM dossiers WHERE id = ANY($1::uuid[])', [dossierIds]));
 };

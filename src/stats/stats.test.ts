@@ -8,7 +8,7 @@ import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '
 import type { ProcedureContent } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { DEMO_PASSWORD } from '../demo/seed.ts';
-import { onDossierEvent, type DossierEventRecord } from '../dossiers/hooks.ts';
+import type { DossierEventRecord } from '../dossiers/hooks.ts';
 import { importDossiers, linesOf, type ImportLine } from '../dossiers/import.ts';
 import { vietnamDate } from '../dossiers/rules.ts';
 import type { Row } from '../db/index.ts';
