@@ -6,7 +6,7 @@ import { DEMO_CITIZENS } from './idp/demo-citizens.ts';
 
 const config = loadConfig();
 const started = Date.now();
-const { app, db, url, demoLogins } = await startServer(config, { logger: process.env.LOG_LEVEL !== 'silent' });
+const { app, db, url, demoLogins } = await startServer(config, { logger: config.logLevel !== 'silent' });
 
 console.log(`\ncongso đang chạy tại ${url}  (cơ sở dữ liệu: ${db.kind}${db.kind === 'pglite' ? `, ${config.database.dataDir}` : ''}; khởi động ${Date.now() - started} ms)`);
 console.log(`  Cổng dịch vụ công: ${url}/    Quản trị: ${url}/dang-nhap    API: ${url}/docs`);

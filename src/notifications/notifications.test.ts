@@ -7,11 +7,11 @@ import PostalMime from 'postal-mime';
 import { SMTPServer } from 'smtp-server';
 import { onDossierEvent } from '../dossiers/hooks.ts';
 import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
-import { LogTransport, SmtpEmailTransport, enqueueDossierNotifications, startNotificationWorker, type EmailMessage, type Logger } from './service.ts';
+import { LogTransport, SmtpEmailTransport, enqueueDossierNotifications, startNotificationWorker, useNotificationLinks, type EmailMessage, type Logger } from './service.ts';
 import { renderNotification, unaccent, vnd, vnDateTime, type NotificationKind } from './templates.ts';
 
 const PUBLIC_URL = 'https://dichvucong.cantho.gov.vn';
-process.env.PUBLIC_URL = PUBLIC_URL;
+useNotificationLinks(PUBLIC_URL);
 onDossierEvent(enqueueDossierNotifications);
 
 // A later hook that fails on demand: the action, its event and the outbox rows written before it must all roll back.
