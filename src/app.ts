@@ -15,7 +15,7 @@ import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
 import { frameworkErrors, registerErrorHandling, registerTextRule, routeNotFound } from './shared/http.ts';
 import { registerMetrics } from './shared/metrics.ts';
-import { jobStatus } from './jobs/index.ts';
+import { jobStatus, registerJobMetrics } from './jobs/index.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
@@ -117,7 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(errorSchema);
   app.addSchema(procedureContentSchema);
   registerErrorHandling(app);
-  registerMetrics(app);
+  registerJobMetrics(registerMetrics(app), opts.db);
 
   await app.register(cookie);
   registerTextRule(app);
