@@ -313,3 +313,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     historyKey: historyKey(v, production),
   };
 }
+
+/** For entry points (server, CLIs): the config, or the list of problems on stderr and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(78);
+  }
+}

@@ -3,12 +3,12 @@
 // side by side on a PostgreSQL server, as each claims rows with FOR UPDATE SKIP LOCKED). Stops on SIGINT/SIGTERM
 // after the message in flight. Config NOTIFY_INTERVAL_MS and NOTIFY_LEASE_MS tune polling and the lease.
 import pino from 'pino';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { defaultTransports, startNotificationWorker } from './service.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = pino({ level: config.logLevel });
 const db = await openDatabase(config.database);
 await migrate(db);
