@@ -75,7 +75,7 @@ export function createNotificationHook(opts: NotificationHookOptions): DossierEv
 }
 
 let linkBase = 'http://localhost:3000';
-/** The server and CLIs pass the configured PUBLIC_URL at start; the messages link to it. */
+/** The server passes the configured PUBLIC_URL at start (config.ts); the messages link to it. */
 export function useNotificationLinks(publicUrl: string): void { linkBase = publicUrl; }
 
 /**
