@@ -15,7 +15,7 @@ import type { Actor } from './shared/actor.ts';
 import { errorSchema } from './shared/errors.ts';
 import { frameworkErrors, registerErrorHandling, registerTextRule, routeNotFound } from './shared/http.ts';
 import { registerMetrics } from './shared/metrics.ts';
-import { jobStatus } from './jobs/index.ts';
+import { jobStatus, registerJobMetrics } from './jobs/index.ts';
 import { actorForSession } from './identity/service.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity/routes.ts';
 import { agencyRoutes } from './agencies/routes.ts';
@@ -37,18 +37,21 @@ import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
-import { signingProvider, type SigningProvider } from './signing/service.ts';
+import { signingProvider, type SigningProvider, type SigningSettings } from './signing/service.ts';
 import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.ts';
+import { paymentSettings, type PaymentSettings } from './payments/service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc;
     /** Signing keys (results, sealed forms and receipts); refuses to start in production without configured certificates. */
-    signing: SigningProvider; uploadSettings: UploadSettings }
+    signing: SigningProvider; uploadSettings: UploadSettings; paymentSettings: PaymentSettings }
   interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
 }
 
 export interface AppOptions {
   db: Database; logger?: boolean; webDir?: string;
+  /** pino level of the request log (config LOG_LEVEL); default info. */
+  logLevel?: string;
   /** Mark the session cookie Secure (HTTPS only; browsers also accept it on http://localhost). Default true. */
   cookieSecure?: boolean;
   /** Production mode refuses development-only features (the local identity provider: production needs `oidc`). */
@@ -65,6 +68,10 @@ export interface AppOptions {
   sessionIdleMinutes?: { staff: number; citizen: number };
   /** Upload limits (defaults: DEFAULT_UPLOAD_SETTINGS). */
   uploads?: Partial<UploadSettings>;
+  /** Payment channels (default: the development sandbox and demo account outside production, none in production). */
+  payments?: PaymentSettings;
+  /** Configured signing certificates; absent → test certificates outside production. */
+  signing?: SigningSettings;
 }
 
 const defaultWebDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -80,7 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // A hop count trusts that many proxies in front of this server (what Fastify does with a number, typed as a function).
   const trust = opts.trustProxy;
   const app = Fastify({
-    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
+    logger: opts.logger ? { level: opts.logLevel ?? 'info' } : false,
     bodyLimit: 1024 * 1024,
     trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust ?? false,
     frameworkErrors,
@@ -104,18 +111,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('production', opts.production ?? false);
   app.decorate('publicUrl', opts.publicUrl ?? 'http://localhost:3000');
   app.decorate('uploadSettings', { ...DEFAULT_UPLOAD_SETTINGS, ...opts.uploads });
+  app.decorate('paymentSettings', opts.payments ?? paymentSettings({}, app.production));
   app.decorateRequest('actor', null);
   app.decorateRequest('citizen', null);
   app.addSchema(errorSchema);
   app.addSchema(procedureContentSchema);
   registerErrorHandling(app);
-  registerMetrics(app);
+  registerJobMetrics(registerMetrics(app), opts.db);
 
   await app.register(cookie);
   registerTextRule(app);
   await registerSecurity(app, { settings: opts.security, publicUrl: app.publicUrl, cookieSecure: app.cookieSecure, sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE] });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
-  app.decorate('signing', signingProvider(app.production, process.env));
+  app.decorate('signing', signingProvider(app.production, opts.signing));
   await app.register(swagger, {
     openapi: {
       info: { title: 'congso API', version: '1', description: 'API của nền tảng chính quyền số congso. Lỗi: { code, message, details } với thông điệp tiếng Việt.' },

@@ -1,12 +1,12 @@
 // Entry point of `npm start`: the platform with the demo province on embedded PostgreSQL (or DATABASE_URL).
-import { loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { DEMO_PASSWORD } from './demo/seed.ts';
 import { startServer } from './server.ts';
 import { DEMO_CITIZENS } from './idp/demo-citizens.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const started = Date.now();
-const { app, db, url, demoLogins } = await startServer(config, { logger: process.env.LOG_LEVEL !== 'silent' });
+const { app, db, url, demoLogins } = await startServer(config, { logger: config.logLevel !== 'silent' });
 
 console.log(`\ncongso đang chạy tại ${url}  (cơ sở dữ liệu: ${db.kind}${db.kind === 'pglite' ? `, ${config.database.dataDir}` : ''}; khởi động ${Date.now() - started} ms)`);
 console.log(`  Cổng dịch vụ công: ${url}/    Quản trị: ${url}/dang-nhap    API: ${url}/docs`);

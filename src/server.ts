@@ -10,13 +10,14 @@ import { vietnamDate } from './dossiers/rules.ts';
 import { useHistoryKey } from './dossiers/chain.ts';
 import { generateDossiers } from './stats/generate.ts';
 import { addDays } from './stats/query.ts';
-import { defaultTransports, startNotificationWorker } from './notifications/service.ts';
+import { defaultTransports, startNotificationWorker, useNotificationLinks } from './notifications/service.ts';
 import { platformJobs, startJobs } from './jobs/index.ts';
 
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
 export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
   useHistoryKey(config.historyKey);
+  useNotificationLinks(config.publicUrl);
   const db = await openDatabase(config.database);
   await migrate(db);
   if (config.demoData && (await seedDemo(db)) && config.demoHistory > 0) {
@@ -26,12 +27,12 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
     await generateDossiers(db, { count: config.demoHistory, from: addDays(today, -365), to: today, seed: 1 });
   }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
-  const app = await buildApp({ db, logger: opts.logger, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
+  const app = await buildApp({ db, logger: opts.logger, logLevel: config.logLevel, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
     oidc: config.oidc, security: config.security, trustProxy: config.trustProxy, sessionIdleMinutes: config.sessionIdleMinutes,
-    uploads: config.uploads });
+    uploads: config.uploads, payments: config.payments, signing: config.signing });
   // The notification outbox is delivered by this process on the jobs' schedule; more workers may run beside it
   // (npm run worker:notifications).
-  const notifications = startNotificationWorker(db, { intervalMs: 0, transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
+  const notifications = startNotificationWorker(db, { intervalMs: 0, leaseMs: config.notifications.leaseMs, transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
   const jobs = startJobs(db, platformJobs({ app, notifications, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
   app.addHook('onClose', async () => {
     await jobs.stop();

@@ -1,7 +1,7 @@
 // npm run restore -- <file>
 // Restores a backup made by `npm run backup` (or GET /api/v1/admin/backup) into the configured database, which must be
 // new and empty: a PostgreSQL database for a pg_dump backup, a DATA_DIR without data for a PGlite one.
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { restore } from './backup.ts';
 
 const file = process.argv[2];
@@ -10,7 +10,7 @@ if (!file) {
   process.exit(2);
 }
 try {
-  const db = await restore(file, loadConfig().database);
+  const db = await restore(file, loadConfigOrExit().database);
   const [{ n }] = await db.query('SELECT count(*)::int AS n FROM dossiers');
   await db.close();
   console.error(`Đã phục hồi ${n} hồ sơ từ ${file}. Kiểm tra lịch sử hồ sơ: npm run verify:history`);

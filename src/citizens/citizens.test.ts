@@ -10,7 +10,8 @@ import { migrate } from '../db/migrate.ts';
 import { agencyIds, citizenSignIn, citizenSignInUntilCallback, CookieJar, eachDatabase, freshDatabase, signIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import type { InProcessFetch } from '../idp/provider.ts';
-import { createCitizenOidc, DEFAULT_CLAIMS, identityLevelOf, mapClaims, oidcSettingsFromEnv } from './oidc.ts';
+import { loadConfig } from '../config.ts';
+import { createCitizenOidc, DEFAULT_CLAIMS, identityLevelOf, mapClaims } from './oidc.ts';
 import { completeSignIn } from './service.ts';
 
 /** GET a platform address (absolute or not) through app.inject with the jar's cookies. */
@@ -224,7 +225,7 @@ describe('any compliant provider by OIDC_* settings alone, reached over HTTP [pg
     await provider.listen({ port, host: '127.0.0.1' });
     const local = provider.citizenOidc.local!;
     platform = await buildApp({ db: await open(), publicUrl,
-      oidc: oidcSettingsFromEnv({ OIDC_ISSUER: local.issuer, OIDC_CLIENT_ID: local.clientId, OIDC_CLIENT_SECRET: local.clientSecret })! });
+      oidc: loadConfig({ OIDC_ISSUER: local.issuer, OIDC_CLIENT_ID: local.clientId, OIDC_CLIENT_SECRET: local.clientSecret }).oidc! });
     apps.push(provider, platform);
     assert.equal(platform.citizenOidc.local, undefined, 'no local provider of its own');
   });
@@ -257,11 +258,11 @@ test('the local provider cannot run in production: the app refuses to start with
 });
 
 test('provider settings from the environment, claim mapping and identity levels', () => {
-  assert.equal(oidcSettingsFromEnv({}), undefined, 'none configured: the local provider');
-  assert.throws(() => oidcSettingsFromEnv({ OIDC_ISSUER: 'https://sso.example.vn' }), /OIDC_CLIENT_ID/);
-  assert.throws(() => oidcSettingsFromEnv({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'a', OIDC_CLAIMS: '{"cccd":"x"}' }), /cccd/);
-  const s = oidcSettingsFromEnv({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso-cantho', OIDC_CLIENT_SECRET: 'bi-mat',
-    OIDC_CLAIMS: '{"idNumber":"citizen.pid","fullName":"full_name","identityLevel":"loa"}' })!;
+  assert.equal(loadConfig({}).oidc, undefined, 'none configured: the local provider');
+  assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.vn' }), /OIDC_CLIENT_ID/);
+  assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'a', OIDC_CLAIMS: '{"cccd":"x"}' }), /cccd/);
+  const s = loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso-cantho', OIDC_CLIENT_SECRET: 'bi-mat',
+    OIDC_CLAIMS: '{"idNumber":"citizen.pid","fullName":"full_name","identityLevel":"loa"}' }).oidc!;
   assert.deepEqual(s.claims, { ...DEFAULT_CLAIMS, idNumber: 'citizen.pid', fullName: 'full_name', identityLevel: 'loa' });
   assert.deepEqual(mapClaims({ sub: 'opaque-1', citizen: { pid: '092190001234' }, full_name: 'Nguyen Van A', loa: 'level2', birthdate: '1990-02-03' }, s.claims),
     { idNumber: '092190001234', fullName: 'Nguyen Van A', birthDate: '1990-02-03', phone: null, identityLevel: 2 });

@@ -19,22 +19,6 @@ export interface OidcSettings {
   claims: ClaimMapping;
 }
 
-/** OIDC_* environment variables → settings; none set → undefined (the local provider, outside production). */
-export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv): OidcSettings | undefined {
-  if (!env.OIDC_ISSUER) return undefined;
-  if (!env.OIDC_CLIENT_ID) throw new Error('OIDC_CLIENT_ID chưa được đặt (cần khi có OIDC_ISSUER).');
-  let claims: Partial<ClaimMapping> = {};
-  if (env.OIDC_CLAIMS) {
-    try { claims = JSON.parse(env.OIDC_CLAIMS); } catch { throw new Error('OIDC_CLAIMS phải là JSON, ví dụ {"idNumber":"sub","fullName":"name"}.'); }
-    const unknown = Object.keys(claims).filter((k) => !(k in DEFAULT_CLAIMS));
-    if (unknown.length) throw new Error(`OIDC_CLAIMS có khóa không hỗ trợ: ${unknown.join(', ')} (được dùng: ${Object.keys(DEFAULT_CLAIMS).join(', ')}).`);
-  }
-  return {
-    issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET || undefined,
-    scope: env.OIDC_SCOPE ?? 'openid profile phone', claims: { ...DEFAULT_CLAIMS, ...claims },
-  };
-}
-
 export interface CitizenOidc {
   settings: OidcSettings;
   redirectUri: string;

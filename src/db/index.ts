@@ -22,14 +22,18 @@ export interface Database extends Queryable {
 export interface DatabaseOptions {
   /** postgres://… for a server; otherwise PGlite. */
   url?: string;
+  /** Server: connections this process keeps (default DEFAULT_POOL_SIZE). */
+  poolSize?: number;
   /** PGlite data directory; undefined = in memory. */
   dataDir?: string;
   /** PGlite: start from this copy of a data directory (a backup) instead of an empty one. */
   loadDataDir?: Blob;
 }
 
+export const DEFAULT_POOL_SIZE = 10;
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir, opts.loadDataDir);
+  return opts.url ? openPostgres(opts.url, opts.poolSize) : openPglite(opts.dataDir, opts.loadDataDir);
 }
 
 async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
@@ -65,9 +69,9 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<Database> {
   const pgmod = await import('pg');
-  const pool = new pgmod.default.Pool({ connectionString: url, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  const pool = new pgmod.default.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server closes (restart, failover, admin termination) must not crash the process;
   // the pool replaces it on the next query.
   pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));

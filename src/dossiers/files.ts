@@ -12,7 +12,7 @@ export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const EXTENSIONS: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
 
-/** Limits on uploads (UPLOAD_* in the environment). */
+/** Limits on uploads (config UPLOAD_*). */
 export interface UploadSettings {
   /** Largest image accepted (width × height), checked from the header before anything is decoded. */
   maxImagePixels: number;
@@ -23,20 +23,6 @@ export interface UploadSettings {
   expiryHours: number;
 }
 export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = { maxImagePixels: 40_000_000, dailyFiles: 100, dailyBytes: 200 * 1024 * 1024, expiryHours: 72 };
-const UPLOAD_ENV: Record<keyof UploadSettings, string> = {
-  maxImagePixels: 'UPLOAD_MAX_IMAGE_PIXELS', dailyFiles: 'UPLOAD_DAILY_FILES', dailyBytes: 'UPLOAD_DAILY_BYTES', expiryHours: 'UPLOAD_EXPIRY_HOURS',
-};
-
-export function uploadSettingsFromEnv(env: NodeJS.ProcessEnv): UploadSettings {
-  const settings = { ...DEFAULT_UPLOAD_SETTINGS };
-  for (const [key, name] of Object.entries(UPLOAD_ENV) as [keyof UploadSettings, string][]) {
-    if (env[name] === undefined) continue;
-    const n = Number(env[name]);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} phải là số nguyên dương: ${env[name]}`);
-    settings[key] = n;
-  }
-  return settings;
-}
 
 /**
  * Checks an uploaded file before it is stored: its bytes are a PDF, JPEG or PNG; its name's extension and its declared

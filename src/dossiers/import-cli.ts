@@ -3,7 +3,7 @@
 // line, and prints { imported, skipped, rejected: [{ line, code, reason }] }. Exit code 1 when a line was rejected.
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
@@ -14,7 +14,7 @@ if (!file || !existsSync(file)) {
   console.error(file ? `Không tìm thấy tệp: ${file}` : 'Cách dùng: npm run import:dossiers -- <tệp .ndjson>');
   process.exit(2);
 }
-const config = loadConfig();
+const config = loadConfigOrExit();
 // The IOC's counters follow the import as they follow the HTTP import.
 registerDossierHooks();
 const db = await openDatabase(config.database);

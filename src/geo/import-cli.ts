@@ -1,7 +1,7 @@
 // npm run import:units -- <file.json|file.csv>
 // Imports administrative units into the configured database and prints what was added, changed, rejected.
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { importUnits, rawUnitsFromText } from './service.ts';
@@ -11,7 +11,7 @@ if (!file) {
   console.error('Cách dùng: npm run import:units -- <tệp .json hoặc .csv>');
   process.exit(2);
 }
-const config = loadConfig();
+const config = loadConfigOrExit();
 const db = await openDatabase(config.database);
 try {
   await migrate(db);

@@ -2,8 +2,9 @@
 // Several servers may share one database: a cluster job runs once per period in the whole cluster (a PostgreSQL
 // advisory lock keeps two servers from running it at once, and its row in scheduled_jobs says when it last started);
 // an every-server job (outbox delivery, whose workers share the rows with FOR UPDATE SKIP LOCKED) runs in each process.
-// Each job's last run is kept in scheduled_jobs and shown on /health.
+// Each job's last run is kept in scheduled_jobs and shown on /health and as gauges on /metrics.
 import type { FastifyInstance } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import { CITIZEN_SESSION_IDLE_MINUTES, deleteExpiredCitizenSessions } from '../citizens/service.ts';
 import type { Database, Queryable } from '../db/index.ts';
 import { anchorHistory, checkpointHistory } from '../dossiers/chain.ts';
@@ -68,6 +69,31 @@ export async function jobStatus(db: Queryable): Promise<JobStatus[]> {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return rows.map((r) => ({ name: r.name, lastStartedAt: iso(r.last_started_at), lastFinishedAt: iso(r.last_finished_at),
     ok: r.last_ok, error: r.last_error, result: r.last_result }));
+}
+
+const seconds = (iso: string | null) => (iso === null ? null : Date.parse(iso) / 1000);
+
+/**
+ * The last runs as Prometheus gauges per job, read from scheduled_jobs at each scrape (so every server reports the
+ * cluster's runs). Alert on `congso_job_last_run_ok == 0`, or on `time() - congso_job_last_finished_timestamp_seconds`
+ * beyond a job's period. A scrape while the database is unreachable keeps the previous values.
+ */
+export function registerJobMetrics(registry: Registry, db: Queryable): void {
+  const gauge = (name: string, help: string, value: (s: JobStatus) => number | null) => new Gauge({
+    name, help, labelNames: ['job'], registers: [registry],
+    async collect() {
+      const status = await jobStatus(db).catch(() => null);
+      if (!status) return;
+      this.reset();
+      for (const s of status) {
+        const v = value(s);
+        if (v !== null) this.set({ job: s.name }, v);
+      }
+    },
+  });
+  gauge('congso_job_last_run_timestamp_seconds', 'When the scheduled job last started (Unix time)', (s) => seconds(s.lastStartedAt));
+  gauge('congso_job_last_finished_timestamp_seconds', 'When the scheduled job last finished (Unix time)', (s) => seconds(s.lastFinishedAt));
+  gauge('congso_job_last_run_ok', '1 when the scheduled job\'s last finished run succeeded, 0 when it failed', (s) => (s.ok === null ? null : Number(s.ok)));
 }
 
 // A period's start may come a little early on another server's clock tick; 10 % slack keeps it from skipping a period.

@@ -1,17 +1,49 @@
 // Scheduled jobs: retention deletes only what nobody can use any more, a job runs once per period in a cluster of
-// servers sharing one database, and each job's last run (or failure) shows on /health.
+// servers sharing one database, and each job's last run (or failure) shows on /health and /metrics.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../db/index.ts';
 import { generateDossiers } from '../stats/generate.ts';
 import { eachDatabase } from '../testing/harness.ts';
-import { platformJobs, runIfDue, type Job } from './index.ts';
+import { platformJobs, runIfDue, startJobs, type Job } from './index.ts';
 import type { NotificationWorker } from '../notifications/service.ts';
 
 const idleWorker: NotificationWorker = { runOnce: async () => 0, stop: async () => undefined };
 
 eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
   const job = (name: string) => platformJobs({ app: ctx.app, notifications: idleWorker }).find((j) => j.name === name)!;
+  const metric = async (name: string, job: string) => {
+    const text = (await ctx.app.inject({ url: '/metrics' })).body;
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{job="${job}"} `));
+    return line === undefined ? undefined : Number(line.split(' ')[1]);
+  };
+
+  test('every scheduled job is declared in one list with its schedule, and each runs', async () => {
+    const jobs = platformJobs({ app: ctx.app, notifications: idleWorker });
+    const MINUTE = 60_000;
+    assert.deepEqual(jobs.map((j) => [j.name, j.everyMs, Boolean(j.everyServer)]), [
+      ['notifications.deliver', 5000, true],
+      ['payments.reconcile', 5 * MINUTE, false],
+      ['history.anchor', 5 * MINUTE, false],
+      ['retention.idempotency-keys', 60 * MINUTE, false],
+      ['retention.sessions', 60 * MINUTE, false],
+      ['retention.notifications', 24 * 60 * MINUTE, false],
+      ['retention.uploads', 60 * MINUTE, false],
+    ]);
+    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'retention.uploads']) {
+      const errors: unknown[] = [];
+      assert.equal(await runIfDue(ctx.db, job(name), (err) => errors.push(err)), true, name);
+      assert.deepEqual(errors, [], name);
+    }
+    const health = (await ctx.app.inject({ url: '/health' })).json();
+    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'retention.uploads']) {
+      const shown = health.jobs.find((j: any) => j.name === name);
+      assert.equal(shown?.ok, true, name);
+      assert.equal(await metric('congso_job_last_run_ok', name), 1, name);
+      assert.equal(await metric('congso_job_last_finished_timestamp_seconds', name), Date.parse(shown.lastFinishedAt) / 1000, name);
+      assert.ok(Math.abs(Date.now() / 1000 - (await metric('congso_job_last_run_timestamp_seconds', name))!) < 60, name);
+    }
+  });
 
   test('retention deletes expired idempotency keys, ended sessions and long-delivered messages, and keeps the rest', async () => {
     const [user] = await ctx.db.query(`SELECT id FROM users WHERE username = 'admin'`);
@@ -60,11 +92,23 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
     assert.equal(await runIfDue(ctx.db, counted), true, 'due again after its period');
     assert.equal(runs, 2);
 
+    // The servers' own schedulers: two of them (on PostgreSQL, two pools) start at once, and the job runs once.
+    await ctx.db.query(`UPDATE scheduled_jobs SET last_started_at = now() - interval '1 hour' WHERE name = 'thu.dem-lan-chay'`);
+    const pair = ctx.url ? await Promise.all([openDatabase({ url: ctx.url }), openDatabase({ url: ctx.url })]) : [ctx.db, ctx.db];
+    const log = { error: (obj: object) => assert.fail(JSON.stringify(obj)) };
+    try {
+      await Promise.all(pair.map((db) => startJobs(db, [counted], log)).map((scheduler) => scheduler.stop()));
+    } finally {
+      if (ctx.url) await Promise.all(pair.map((db) => db.close()));
+    }
+    assert.equal(runs, 3, 'one run for the two schedulers');
+
     const failing: Job = { name: 'thu.hong', everyMs: 60_000, run: async () => { throw new Error('máy chủ ngân hàng không trả lời'); } };
     const errors: unknown[] = [];
     assert.equal(await runIfDue(ctx.db, failing, (err) => errors.push(err)), true);
     assert.equal(errors.length, 1);
     const shown = (await ctx.app.inject({ url: '/health' })).json().jobs.find((j: any) => j.name === 'thu.hong');
     assert.deepEqual([shown.ok, shown.error], [false, 'máy chủ ngân hàng không trả lời']);
+    assert.equal(await metric('congso_job_last_run_ok', 'thu.hong'), 0);
   });
 });

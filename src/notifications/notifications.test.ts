@@ -8,11 +8,11 @@ import { SMTPServer } from 'smtp-server';
 import { DOSSIER_EVENT_HOOKS } from '../dossier-hooks.ts';
 import { setDossierEventHooks } from '../dossiers/hooks.ts';
 import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
-import { LogTransport, SmtpEmailTransport, startNotificationWorker, type EmailMessage, type Logger } from './service.ts';
+import { LogTransport, SmtpEmailTransport, startNotificationWorker, useNotificationLinks, type EmailMessage, type Logger } from './service.ts';
 import { renderNotification, unaccent, vnd, vnDateTime, type NotificationKind } from './templates.ts';
 
 const PUBLIC_URL = 'https://dichvucong.cantho.gov.vn';
-process.env.PUBLIC_URL = PUBLIC_URL;
+useNotificationLinks(PUBLIC_URL);
 
 /** An in-process SMTP server on 127.0.0.1 and a random port; keeps every message it receives. */
 async function smtpSink() {

@@ -74,12 +74,16 @@ export function createNotificationHook(opts: NotificationHookOptions): DossierEv
   return async (tx, dossier, event) => void (await enqueueFor(tx, dossier, event, opts));
 }
 
+let linkBase = 'http://localhost:3000';
+/** The server passes the configured PUBLIC_URL at start (config.ts); the messages link to it. */
+export function useNotificationLinks(publicUrl: string): void { linkBase = publicUrl; }
+
 /**
- * The hook the composition root registers (dossier-hooks.ts). Links use PUBLIC_URL
- * (as config.ts does); use createNotificationHook for another address.
+ * The hook the composition root registers (dossier-hooks.ts). Links use the address given to useNotificationLinks;
+ * use createNotificationHook for another address.
  */
 export const enqueueDossierNotifications: DossierEventHook = (tx, dossier, event) =>
-  enqueueFor(tx, dossier, event, { publicUrl: process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}` }).then(() => undefined);
+  enqueueFor(tx, dossier, event, { publicUrl: linkBase }).then(() => undefined);
 
 // ---- transports --------------------------------------------------------------------------------
 
@@ -163,14 +167,17 @@ export interface NotificationWorker {
 /** Backoff after `failures` failed attempts. */
 export const backoffMs = (failures: number, base = 60_000, max = 6 * 3600_000) => Math.min(max, base * 2 ** Math.max(0, failures - 1));
 
+export const DEFAULT_POLL_MS = 5000;
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
 export function startNotificationWorker(db: Database, opts: WorkerOptions = {}): NotificationWorker {
   const logger = opts.logger ?? console;
   const transports: Transports = { ...defaultTransports({ logger }), ...opts.transports };
   const now = opts.now ?? (() => new Date());
   const batchSize = opts.batchSize ?? 20;
   const maxAttempts = opts.maxAttempts ?? 8;
-  const leaseMs = opts.leaseMs ?? 5 * 60_000;
-  const intervalMs = opts.intervalMs ?? 5000;
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const intervalMs = opts.intervalMs ?? DEFAULT_POLL_MS;
 
   async function deliver(row: Row) {
     if (row.channel === 'email') {

@@ -43,9 +43,9 @@ test('VietQR payload: the published NAPAS sample is reproduced and its CRC agree
 test('production: no sandbox gateway and no development defaults; only what is configured is offered', () => {
   const bare = paymentSettings({}, true);
   assert.deepEqual([bare.sandbox, bare.vnpay, bare.account, bare.bankCallbackSecret], [false, null, null, null]);
-  const vnpay = { VNPAY_TMN_CODE: 'CTHO0001', VNPAY_HASH_SECRET: 's3cret', VNPAY_PAY_URL: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html' };
+  const vnpay = { tmnCode: 'CTHO0001', hashSecret: 's3cret', payUrl: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html' };
   assert.equal(paymentSettings(vnpay, true).vnpay, null, 'no merchant API address: no reconciler, so no gateway');
-  const full = paymentSettings({ ...vnpay, VNPAY_API_URL: 'https://sandbox.vnpayment.vn/merchant_webapi/api/transaction' }, true);
+  const full = paymentSettings({ ...vnpay, apiUrl: 'https://sandbox.vnpayment.vn/merchant_webapi/api/transaction' }, true);
   assert.equal(full.sandbox, false);
   assert.equal(full.vnpay!.hashSecret, 's3cret');
 });

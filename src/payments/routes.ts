@@ -12,7 +12,7 @@ import { vietQrPng } from './vietqr.ts';
 import { renderReceipt } from './receipt.ts';
 import { IPN_PATH, sandboxRoutes } from './sandbox.ts';
 import {
-  bankCallback, dossierPayments, feesDue, httpTransport, importStatement, listRefunds, paymentSettings, reconcilePayments, recordRefund, startVnpayPayment,
+  bankCallback, dossierPayments, feesDue, httpTransport, importStatement, listRefunds, reconcilePayments, recordRefund, startVnpayPayment,
   vietQrFor, vnpayCallback, type GatewayTransport, type PaymentSettings,
 } from './service.ts';
 
@@ -37,10 +37,10 @@ const gatewayTransport = (app: FastifyInstance): GatewayTransport => async (url,
   ? (await app.inject({ method: 'POST', url, payload: body })).json() : httpTransport(url, body));
 
 /** The reconciler's run (scheduled: src/jobs): a lost IPN or an abandoned return page is caught up by asking the gateway. */
-export const paymentReconciler = (app: FastifyInstance, settings: PaymentSettings = paymentSettings(process.env, app.production)) =>
+export const paymentReconciler = (app: FastifyInstance, settings: PaymentSettings = app.paymentSettings) =>
   () => reconcilePayments(app.db, settings, gatewayTransport(app));
 
-export async function paymentRoutes(app: FastifyInstance, settings: PaymentSettings = paymentSettings(process.env, app.production)) {
+export async function paymentRoutes(app: FastifyInstance, settings: PaymentSettings = app.paymentSettings) {
   const db = app.db;
 
   app.get<{ Params: { id: string } }>('/api/v1/dossiers/:id/payments', {

@@ -34,23 +34,30 @@ export interface PaymentSettings {
 export const SANDBOX_PAY_PATH = '/sandbox/vnpay/pay';
 export const SANDBOX_API_PATH = '/sandbox/vnpay/api';
 
+/** What the province configured (config PAYMENT_*, VNPAY_*, BANK_CALLBACK_SECRET); every part optional. */
+export interface PaymentConfig {
+  bankBin?: string; accountNo?: string; accountName?: string;
+  tmnCode?: string; hashSecret?: string; payUrl?: string; apiUrl?: string;
+  bankCallbackSecret?: string;
+}
+
 /**
- * From the environment. Outside production every part has a development default (the local sandbox gateway, a demo
- * account); in production a part that is not configured is simply not offered.
+ * Outside production every part has a development default (the local sandbox gateway, a demo account); in production
+ * a part that is not configured is simply not offered.
  */
-export function paymentSettings(env: NodeJS.ProcessEnv, production: boolean): PaymentSettings {
+export function paymentSettings(configured: PaymentConfig, production: boolean): PaymentSettings {
   const dev = (value: string) => (production ? undefined : value);
-  const bankBin = env.PAYMENT_BANK_BIN ?? dev('970436');
-  const accountNo = env.PAYMENT_ACCOUNT_NO ?? dev('0071000888999');
-  const tmnCode = env.VNPAY_TMN_CODE ?? dev('CONGSO01');
-  const hashSecret = env.VNPAY_HASH_SECRET ?? dev('congso-sandbox-hash-secret');
-  const payUrl = env.VNPAY_PAY_URL ?? dev(SANDBOX_PAY_PATH);
-  const apiUrl = env.VNPAY_API_URL ?? dev(SANDBOX_API_PATH);
+  const bankBin = configured.bankBin ?? dev('970436');
+  const accountNo = configured.accountNo ?? dev('0071000888999');
+  const tmnCode = configured.tmnCode ?? dev('CONGSO01');
+  const hashSecret = configured.hashSecret ?? dev('congso-sandbox-hash-secret');
+  const payUrl = configured.payUrl ?? dev(SANDBOX_PAY_PATH);
+  const apiUrl = configured.apiUrl ?? dev(SANDBOX_API_PATH);
   return {
-    account: bankBin && accountNo ? { bankBin, accountNo, accountName: env.PAYMENT_ACCOUNT_NAME ?? 'UBND THANH PHO CAN THO' } : null,
+    account: bankBin && accountNo ? { bankBin, accountNo, accountName: configured.accountName ?? 'UBND THANH PHO CAN THO' } : null,
     vnpay: tmnCode && hashSecret && payUrl && apiUrl ? { tmnCode, hashSecret, payUrl, apiUrl } : null,
     sandbox: !production,
-    bankCallbackSecret: env.BANK_CALLBACK_SECRET ?? dev('congso-bank-callback-secret') ?? null,
+    bankCallbackSecret: configured.bankCallbackSecret ?? dev('congso-bank-callback-secret') ?? null,
   };
 }
 

@@ -2,7 +2,7 @@
 // Seals histories older than the hash chain, anchors every finished day and checkpoints today's heads, then checks the
 // chain and replayed state of one dossier (by code) or of the whole database, the daily anchors and the checkpoints.
 // Prints the report; exit code 1 names the first broken link.
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { anchorHistory, checkHistory, checkpointHistory, dossierIdByCode } from '../dossiers/chain.ts';
@@ -17,7 +17,7 @@ export async function runHistoryCheck(db: Database, only?: string[]) {
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const code = process.argv[2];
-  const db = await openDatabase(loadConfig().database);
+  const db = await openDatabase(loadConfigOrExit().database);
   try {
     await migrate(db);
     const id = code ? await dossierIdByCode(db, code) : null;

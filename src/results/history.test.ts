@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import { createHash, createHmac } from 'node:crypto';
-import { historyKeyFromEnv } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { anchorHistory, canonicalEvent, EVENT_COLUMNS, verifyAnchors, verifyChains } from '../dossiers/chain.ts';
 import { approvedDossier, workDir } from './test-support.ts';
 
@@ -145,7 +145,7 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     // A forger who even holds the key edits an event and recomputes the whole chain of the dossier.
     const rows = await events(dossierId);
     await ctx.db.query(`UPDATE dossier_events SET note = 'viết lại lịch sử' WHERE id = $1`, [rows[1].id]);
-    const key = historyKeyFromEnv();
+    const key = loadConfig().historyKey;
     const forged = rehash(await fullEvents(dossierId), (text) => createHmac('sha256', key).update(text).digest('hex'), 2);
     for (const [i, r] of rows.entries()) {
       await ctx.db.query('UPDATE dossier_events SET prev_hash = $2, hash = $3 WHERE id = $1', [r.id, i ? forged[i - 1] : null, forged[i]]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { oidcSettingsFromEnv } from '../citizens/oidc.ts';
+import { loadConfig } from '../config.ts';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -200,10 +200,10 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
 });
 
 test('production refuses to start without configured certificates, and signs with configured PKCS#12 files', async () => {
-  assert.throws(() => signingProvider(true, {}), /SIGNING_P12_DIR/);
+  assert.throws(() => signingProvider(true, undefined), /SIGNING_P12_DIR/);
   // The application takes its signer when it is built: a production build (with a real identity provider) without
   // certificates fails.
-  const oidc = oidcSettingsFromEnv({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso' });
+  const { oidc } = loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso' });
   await assert.rejects(buildApp({ db: null as never, production: true, oidc }), /SIGNING_P12_DIR/);
   const dir = workDir();
   const ca = createTestCa();
@@ -211,7 +211,7 @@ test('production refuses to start without configured certificates, and signs wit
   execFileSync('mkdir', ['-p', join(dir, 'staff'), join(dir, 'seal')]);
   writeFileSync(join(dir, 'staff', 'lanhdao.p12'), leader.p12);
   writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
-  const provider = signingProvider(true, { SIGNING_P12_DIR: dir, SIGNING_P12_PASSPHRASE: leader.passphrase, SIGNING_TRUSTED_CA: join(dir, 'ca.pem') });
+  const provider = signingProvider(true, loadConfig({ SIGNING_P12_DIR: dir, SIGNING_P12_PASSPHRASE: leader.passphrase, SIGNING_TRUSTED_CA: join(dir, 'ca.pem') }).signing);
   assert.equal(provider.test, false);
   const person = await provider.person(null as never, { userId: 'x', username: 'lanhdao', fullName: 'Lãnh đạo', title: 'Chủ tịch', agencyName: 'UBND' });
   const pdf = await foreignSignedPdf(person.signer as P12Signer, 'Lanh dao');

@@ -1,8 +1,9 @@
-// Prometheus metrics at GET /metrics: request latency per route and status, plus Node's process metrics.
+// Prometheus metrics at GET /metrics: request latency per route and status, plus Node's process metrics; other modules
+// add theirs to the returned registry (the scheduled jobs' last runs: jobs/index.ts).
 import type { FastifyInstance } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export function registerMetrics(app: FastifyInstance) {
+export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -20,4 +21,5 @@ export function registerMetrics(app: FastifyInstance) {
     reply.type(registry.contentType);
     return registry.metrics();
   });
+  return registry;
 }

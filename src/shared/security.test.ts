@@ -9,7 +9,6 @@ import { seedDemo } from '../demo/seed.ts';
 import { citizenSignIn, eachDatabase, freshDatabase, signIn } from '../testing/harness.ts';
 import { loadConfig } from '../config.ts';
 import { SIGN_IN_THROTTLE } from '../identity/service.ts';
-import { securitySettingsFromEnv } from './security.ts';
 
 const EVIL = 'https://lua-dao.example';
 const OWN = 'http://localhost:3000';
@@ -200,10 +199,10 @@ test('TRUST_PROXY and the session idle timeouts are read and checked', () => {
 });
 
 test('settings from the environment: per-minute limits and CORS origins are checked', () => {
-  const s = securitySettingsFromEnv({ RATE_LIMIT_LOOKUP: '5', CORS_ORIGINS: 'https://a.gov.vn, https://b.gov.vn' });
+  const s = loadConfig({ RATE_LIMIT_LOOKUP: '5', CORS_ORIGINS: 'https://a.gov.vn, https://b.gov.vn' }).security;
   assert.equal(s.rateLimits.lookup, 5);
   assert.equal(s.rateLimits.staffSignIn, 120, 'others keep their defaults');
   assert.deepEqual(s.corsOrigins, ['https://a.gov.vn', 'https://b.gov.vn']);
-  assert.throws(() => securitySettingsFromEnv({ RATE_LIMIT_STAFF_SIGNIN: '0' }), /RATE_LIMIT_STAFF_SIGNIN/);
-  assert.throws(() => securitySettingsFromEnv({ CORS_ORIGINS: 'https://a.gov.vn/path' }), /origin/);
+  assert.throws(() => loadConfig({ RATE_LIMIT_STAFF_SIGNIN: '0' }), /RATE_LIMIT_STAFF_SIGNIN/);
+  assert.throws(() => loadConfig({ CORS_ORIGINS: 'https://a.gov.vn/path' }), /origin/);
 });

@@ -29,27 +29,6 @@ export interface SecuritySettings {
   rateLimits: RateLimits;
 }
 
-const RATE_LIMIT_ENV: Record<keyof RateLimits, string> = {
-  staffSignIn: 'RATE_LIMIT_STAFF_SIGNIN', staffSignInPerAccount: 'RATE_LIMIT_STAFF_SIGNIN_ACCOUNT',
-  citizenSignIn: 'RATE_LIMIT_CITIZEN_SIGNIN', citizenSignInPerAccount: 'RATE_LIMIT_CITIZEN_SIGNIN_ACCOUNT',
-  lookup: 'RATE_LIMIT_LOOKUP', paymentCallbacks: 'RATE_LIMIT_PAYMENT_CALLBACKS',
-};
-
-export function securitySettingsFromEnv(env: NodeJS.ProcessEnv): SecuritySettings {
-  const rateLimits = { ...DEFAULT_RATE_LIMITS };
-  for (const [key, name] of Object.entries(RATE_LIMIT_ENV) as [keyof RateLimits, string][]) {
-    if (env[name] === undefined) continue;
-    const n = Number(env[name]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} phải là số nguyên dương (số yêu cầu mỗi phút): ${env[name]}`);
-    rateLimits[key] = n;
-  }
-  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  for (const o of corsOrigins) {
-    if (new URL(o).origin !== o) throw new Error(`CORS_ORIGINS: "${o}" phải là một origin, ví dụ https://app.example.vn`);
-  }
-  return { corsOrigins, rateLimits };
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MINUTE = 60_000;
 

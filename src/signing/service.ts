@@ -24,10 +24,13 @@ export interface SigningProvider {
   seal(db: Queryable, agency: SealOwner): Promise<SigningIdentity>;
 }
 
-export interface SigningEnv {
-  SIGNING_P12_DIR?: string;
-  SIGNING_P12_PASSPHRASE?: string;
-  SIGNING_TRUSTED_CA?: string;
+/** The configured certificates (config SIGNING_*). */
+export interface SigningSettings {
+  /** staff/<username>.p12 and seal/<agency code>.p12 */
+  p12Dir: string;
+  passphrase: string;
+  /** PEM file of the trusted authorities. */
+  trustedCa: string;
 }
 
 function identity(c: Pick<Credential, 'p12' | 'passphrase'>, displayName?: string): SigningIdentity {
@@ -44,15 +47,15 @@ function readCertificates(path: string): X509Certificate[] {
 
 /**
  * PKCS#12 files from a directory: `staff/<username>.p12` for each signing leader and `seal/<agency code>.p12` for
- * each agency seal, all opened with SIGNING_P12_PASSPHRASE; SIGNING_TRUSTED_CA lists the trusted authorities (PEM).
+ * each agency seal, all opened with the passphrase; `trustedCa` lists the trusted authorities (PEM).
  */
-export function fileProvider(env: SigningEnv): SigningProvider {
-  const dir = env.SIGNING_P12_DIR!;
-  const trusted = readCertificates(env.SIGNING_TRUSTED_CA!);
-  if (!trusted.length) throw new Error(`SIGNING_TRUSTED_CA (${env.SIGNING_TRUSTED_CA}) không chứa chứng thư số nào.`);
+export function fileProvider(settings: SigningSettings): SigningProvider {
+  const dir = settings.p12Dir;
+  const trusted = readCertificates(settings.trustedCa);
+  if (!trusted.length) throw new Error(`SIGNING_TRUSTED_CA (${settings.trustedCa}) không chứa chứng thư số nào.`);
   const open = (path: string, missing: string, displayName?: string) => {
     if (!existsSync(path)) throw conflict('SIGNING_KEY_MISSING', missing);
-    return identity({ p12: readFileSync(path), passphrase: env.SIGNING_P12_PASSPHRASE ?? '' }, displayName);
+    return identity({ p12: readFileSync(path), passphrase: settings.passphrase }, displayName);
   };
   return {
     test: false,
@@ -95,16 +98,11 @@ export function testProvider(): SigningProvider {
 }
 
 /**
- * The provider for this run. With SIGNING_P12_DIR and SIGNING_TRUSTED_CA set, the configured files (in any mode);
- * otherwise test certificates — except in production, which refuses to start.
+ * The provider for this run. With configured certificates, those files (in any mode); otherwise test certificates —
+ * except in production, which refuses to start.
  */
-export function signingProvider(production: boolean, env: SigningEnv): SigningProvider {
-  if (env.SIGNING_P12_DIR && env.SIGNING_TRUSTED_CA) {
-    for (const [name, path] of [['SIGNING_P12_DIR', env.SIGNING_P12_DIR], ['SIGNING_TRUSTED_CA', env.SIGNING_TRUSTED_CA]]) {
-      if (!existsSync(path)) throw new Error(`${name} không tồn tại: ${path}`);
-    }
-    return fileProvider(env);
-  }
+export function signingProvider(production: boolean, settings: SigningSettings | undefined): SigningProvider {
+  if (settings) return fileProvider(settings);
   if (production) {
     throw new Error('Chế độ production cần chứng thư số đã cấu hình: đặt SIGNING_P12_DIR (staff/<tên đăng nhập>.p12, seal/<mã cơ quan>.p12), '
       + 'SIGNING_P12_PASSPHRASE và SIGNING_TRUSTED_CA (PEM của tổ chức chứng thực tin cậy). Hệ thống không dùng chứng thư thử nghiệm khi chạy chính thức.');

@@ -3,7 +3,7 @@
 // as for any import) into the configured database; the demo province is created first when the database is empty.
 // The same seed gives the same dossiers, and running it again skips them (codes already taken): use another seed to add more.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
@@ -20,7 +20,7 @@ if (isMain) {
     process.exit(2);
   }
   registerDossierHooks();
-  const db = await openDatabase(loadConfig().database);
+  const db = await openDatabase(loadConfigOrExit().database);
   try {
     await migrate(db);
     const started = Date.now();

@@ -5,12 +5,15 @@ import { after, before, describe } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../app.ts';
+import { readVariables } from '../config.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../demo/seed.ts';
 
 export type DbKind = 'pglite' | 'postgres';
-export const dbKinds = (): DbKind[] => (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']);
+/** The server the tests also run on (config DATABASE_URL). */
+const serverUrl = () => readVariables().DATABASE_URL;
+export const dbKinds = (): DbKind[] => (serverUrl() ? ['pglite', 'postgres'] : ['pglite']);
 
 /** A new, empty database of the given kind; `drop` removes it. */
 export async function freshDatabase(kind: DbKind, dataDir?: string): Promise<{ db: Database; url?: string; drop: () => Promise<void> }> {
@@ -18,7 +21,7 @@ export async function freshDatabase(kind: DbKind, dataDir?: string): Promise<{ d
     const db = await openDatabase({ dataDir });
     return { db, drop: () => db.close() };
   }
-  const admin = new URL(process.env.DATABASE_URL!);
+  const admin = new URL(serverUrl()!);
   const name = `congso_test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
