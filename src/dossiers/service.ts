@@ -19,6 +19,7 @@ import { applicantStore, reuseStoredDocuments, type StoredPick } from '../datast
 import { runDossierEventHooks } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
+import { attachSupplement, supplementRequestEvent } from './supplement.ts';
 import { classifyFinished, classifyOpen, dossierCode, dossierTimeliness, judgedDueAt, lastFourDigits, maskName, OPEN_RECEIVED, Status, STATUS_NAMES,
   vietnamDate, type StatusCode, type TimingRow } from './rules.ts';
 
@@ -270,7 +271,7 @@ const WORKING_ROLES: Role[] = ['counter_officer', 'specialist', 'unit_leader', '
 
 export type Action =
   | { action: 'accept' } // tiếp nhận
-  | { action: 'request_supplement'; reasons: string[] } // yêu cầu bổ sung, hoàn thiện (at most once)
+  | { action: 'request_supplement'; reasons: string[]; extraDocuments?: string[] } // yêu cầu bổ sung, hoàn thiện (at most once); giấy tờ ngoài thành phần hồ sơ
   | { action: 'submit_supplement'; note?: string; files?: FileRef[] } // công dân bổ sung
   | { action: 'refuse'; reasons: string[] } // từ chối tiếp nhận
   | { action: 'forward'; note?: string; toAgencyId?: string } // chuyển bước tiếp theo (liên thông when the step says so)
@@ -413,7 +414,7 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
         // Only one request to supplement per dossier (Nghị định 118/2025/NĐ-CP).
         if (d.supplement_requests >= 1) throw conflict('SUPPLEMENT_ALREADY_REQUESTED', 'Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai.');
         Object.assign(set, { status: Status.SupplementRequested, paused_at: now, supplement_requests: d.supplement_requests + 1 });
-        Object.assign(event, { to: Status.SupplementRequested, note: input.reasons.join('\n'), data: { reasons: input.reasons, resumeStatus: status } });
+        Object.assign(event, { to: Status.SupplementRequested, ...supplementRequestEvent(input, status) });
         break;
       }
       case 'submit_supplement': {
@@ -421,7 +422,7 @@ async function actIn(inTransaction: InTransaction, calendar: WorkingCalendar, by
         if (!by) throw forbidden();
         const [request] = await tx.query(`SELECT data FROM dossier_events WHERE dossier_id = $1 AND action = 'request_supplement' ORDER BY id DESC LIMIT 1`, [d.id]);
         const back = request.data.resumeStatus as StatusCode;
-        await attachFiles(tx, d.id, uploadOwner(by), content, input.files ?? [], by.kind === 'staff');
+        await attachSupplement(tx, d.id, uploadOwner(by), content, request.data, input.files ?? [], by.kind === 'staff');
         Object.assign(set, { status: back });
         Object.assign(event, { to: back, note: input.note ?? null, data: { waitedHours: resume(), files: (input.files ?? []).length } });
         break;
