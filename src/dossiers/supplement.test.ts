@@ -22,7 +22,7 @@ eachDatabase('supplement with extra documents', { demo: true }, (ctx) => {
     const who = { idNumber: '092186100001', name: 'Lê Văn Thuận' };
     const citizen = await citizenSignIn(ctx.app, who.idNumber, who.name);
     const counter = await signIn(ctx.app, 'caikhe.motcua');
-    const d = await submitOnline(ctx, citizen, FREE_PROCEDURE, who);
+    const d = await submitOnline(ctx, citizen, FREE_PROCEDURE, who, { applicant: { ...who, email: 'thuan@example.vn' } });
     const before = await fileRows(d.id);
 
     // Names are trimmed; a blank one, or too many, is refused by the route.
@@ -33,11 +33,14 @@ eachDatabase('supplement with extra documents', { demo: true }, (ctx) => {
     const asked = (await dossierAs(citizen, d.id)).events.at(-1);
     assert.deepEqual(asked.data.extraDocuments, [LEASE, RESIDENCE], 'the citizen reads the slots from the request');
     assert.deepEqual(asked.data.reasons, ['Bổ sung bản chính Giấy chứng sinh']);
+    const [message] = await ctx.db.query(`SELECT body FROM notification_outbox WHERE dossier_id = $1 AND channel = 'email' ORDER BY id DESC LIMIT 1`, [d.id]);
+    assert.match(message.body, new RegExp(`Nộp bổ sung: ${LEASE}`), 'the citizen is told what to bring');
 
     // A file for a document the request did not name: 400 with its code, nothing written, the dossier still waits.
     const stray = await upload(citizen, PDF, 'la.pdf');
-    const lease = await upload(citizen, PDF, 'hop-dong-thue-nha.pdf');
-    const residence = await upload(citizen, PDF, 'xac-nhan-cu-tru.pdf');
+    // Contents of their own: the data store keeps one document per content.
+    const lease = await upload(citizen, Buffer.concat([PDF, Buffer.from('% hop dong\n')]), 'hop-dong-thue-nha.pdf');
+    const residence = await upload(citizen, Buffer.concat([PDF, Buffer.from('% cu tru\n')]), 'xac-nhan-cu-tru.pdf');
     const bad = await post(citizen, d.id, { action: 'submit_supplement', files: [
       { extraIndex: 0, uploadId: lease }, { extraIndex: 1, uploadId: residence }, { extraIndex: 2, uploadId: stray }] });
     assert.equal(bad.statusCode, 400, bad.body);
@@ -64,6 +67,9 @@ eachDatabase('supplement with extra documents', { demo: true }, (ctx) => {
     assert.equal(seen.files.at(-1).extraName, RESIDENCE);
     const file = await counter({ url: `/api/v1/dossiers/${d.id}/files/${extras[0].id}` });
     assert.equal(file.statusCode, 200, file.body.slice(0, 200));
+    // The applicant signed in as themself: the documents go to their data store under the requested names.
+    const stored = await ctx.db.query('SELECT title FROM citizen_documents WHERE dossier_id = $1 ORDER BY title', [d.id]);
+    assert.ok([LEASE, RESIDENCE].every((t) => stored.some((r) => r.title === t)), JSON.stringify(stored));
 
     const res = await citizen({ url: `/api/v1/dossiers/${d.id}/forms/supplement` });
     assert.equal(res.statusCode, 200, res.body.slice(0, 300));
