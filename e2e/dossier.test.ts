@@ -233,6 +233,7 @@ test('a supplement request names a document outside the components; the citizen 
     await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).waitFor();
     await citizen.getByLabel(`${slot} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
     await citizen.getByRole('list', { name: `Tệp đã tải lên: ${lease}`, exact: true }).getByText('giay-to.pdf', { exact: true }).waitFor();
+    assert.equal(await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).count(), 0, 'the message goes once the file is given');
     await noSidewaysScroll(citizen, 'the supplement form');
     await citizen.getByRole('button', { name: 'Nộp bổ sung', exact: true }).click();
     await citizen.getByText('Đã nộp bổ sung hồ sơ. Cơ quan giải quyết sẽ tiếp tục xử lý.', { exact: true }).waitFor();
@@ -241,6 +242,7 @@ test('a supplement request names a document outside the components; the citizen 
     await officer.reload();
     const row = officer.getByRole('row').filter({ hasText: slot });
     assert.equal(await row.getByRole('link', { name: 'giay-to.pdf', exact: true }).count(), 1);
+    assert.equal(await officer.getByRole('button', { name: 'Yêu cầu bổ sung', exact: true }).count(), 0, 'only one request per dossier');
   } finally {
     await citizenContext.close();
     await officerContext.close();

@@ -88,12 +88,14 @@ function MyDossier({ id }: { id: string }) {
 function SupplementForm({ dossier: d, schema, extras, onDone }: { dossier: Dossier; schema?: PublicProcedure['content']; extras: string[]; onDone: () => void }) {
   const [files, setFiles] = useState<AttachedFile[]>([]);
   const [note, setNote] = useState('');
-  const [extraErrors, setExtraErrors] = useState<Record<number, string>>({});
+  const [tried, setTried] = useState(false);
   const { busy, error, run } = useAction();
+  // Once the citizen has tried to send, each requested document still without a file says so (and stops saying it once given).
+  const missing = missingExtras(extras, files);
+  const extraErrors = tried ? Object.fromEntries(missing.map((i) => [i, 'Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.'])) : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const missing = missingExtras(extras, files);
-    setExtraErrors(Object.fromEntries(missing.map((i) => [i, 'Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.'])));
+    setTried(true);
     if (missing.length) return;
     void run(async () => {
       await dossierAction(d.id, d.revision, { action: 'submit_supplement', ...(note.trim() ? { note: note.trim() } : {}), ...(files.length ? { files: toRefs(files) } : {}) });

@@ -98,7 +98,9 @@ function available(d: StaffDossier, me: Me, workflow: WorkflowStep[] | undefined
   const inWorkflow = (d.status === 2 || d.status === 4) && d.step !== null;
   const last = inWorkflow && workflow !== undefined && d.step! + 1 >= workflow.length;
   const list: { key: ActionKey; label: string; danger?: boolean }[] = [];
-  if (d.status === 1 && has('counter_officer')) list.push({ key: 'accept', label: 'Tiếp nhận' }, { key: 'request_supplement', label: 'Yêu cầu bổ sung' });
+  if (d.status === 1 && has('counter_officer')) list.push({ key: 'accept', label: 'Tiếp nhận' });
+  // Only one request to supplement per dossier (the API answers 409 SUPPLEMENT_ALREADY_REQUESTED to a second).
+  if (d.status === 1 && has('counter_officer') && d.supplementRequests < 1) list.push({ key: 'request_supplement', label: 'Yêu cầu bổ sung' });
   // Refusal only at reception, before acceptance; afterwards the dossier is stopped (Mẫu 05).
   if ((d.status === 1 || d.status === 5) && !d.receivedAt && has('counter_officer')) list.push({ key: 'refuse', label: 'Từ chối tiếp nhận', danger: true });
   if (inWorkflow) {
