@@ -2,12 +2,13 @@
 // "Đăng ký khai sinh" online with PDF attachments (on a 360 px phone), the commune's counter officer receives it,
 // the civil-status officer forwards it to the chairman's step, and the citizen sees the new status.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
+import { formFor, FREE_PROCEDURE } from '../src/payments/testkit.ts';
 
 const e2e = platformAndBrowser();
 let pdf: string;
@@ -178,6 +179,70 @@ test('file a birth registration online; the counter receives it, the specialist 
     await citizen.getByRole('link', { name: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)', exact: true }).waitFor();
     await citizen.getByRole('button', { name: 'Rút hồ sơ', exact: true }).waitFor();
     await noSidewaysScroll(citizen, 'the dossier page');
+  } finally {
+    await citizenContext.close();
+    await officerContext.close();
+  }
+});
+
+test('a supplement request names a document outside the components; the citizen uploads it into its own slot; the officer sees it by name', async () => {
+  const citizenContext = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
+  const officerContext = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const lease = 'Bản sao hợp đồng thuê nhà';
+  try {
+    // The citizen signs in and files the dossier through the API with the session the browser holds.
+    const citizen = await citizenContext.newPage();
+    await citizenSignInInBrowser(citizen, e2e.platform.url, '092201005678', 'Võ Thị Lan');
+    const api = citizenContext.request;
+    const agencies = (await (await api.get(`${e2e.platform.url}/api/v1/agencies`)).json()).items as { id: string; code: string }[];
+    const procedure = await (await api.get(`${e2e.platform.url}/api/v1/procedures/${FREE_PROCEDURE}`)).json();
+    const files = [];
+    for (const [i, c] of (procedure.content.components as { required: boolean }[]).entries()) {
+      if (!c.required) continue;
+      const upload = await api.post(`${e2e.platform.url}/api/v1/uploads`, { multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: readFileSync(pdf) } } });
+      files.push({ componentIndex: i, uploadId: (await upload.json()).id });
+    }
+    const submitted = await api.post(`${e2e.platform.url}/api/v1/dossiers`, { data: {
+      procedureId: procedure.id, agencyId: agencies.find((a) => a.code === 'H13.102')!.id, channel: 'online', applicant: { phone: '0912345678' },
+      formData: formFor(FREE_PROCEDURE, '092201005678', 'Võ Thị Lan'), files } });
+    assert.equal(submitted.status(), 201, await submitted.text());
+    const { id, code } = await submitted.json();
+
+    // ---- the counter officer asks for a correction and a document outside the components ----
+    const officer = await officerContext.newPage();
+    await staffSignIn(officer, 'caikhe.motcua');
+    await officer.goto(`${e2e.platform.url}/mot-cua/ho-so/${id}`);
+    await officer.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    await officer.getByRole('button', { name: 'Yêu cầu bổ sung', exact: true }).click();
+    await officer.getByLabel('Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung) (bắt buộc)', { exact: true }).fill('Bổ sung giấy tờ chứng minh nơi cư trú');
+    await officer.getByRole('button', { name: 'Thêm giấy tờ', exact: true }).click();
+    await officer.getByRole('button', { name: 'Thêm giấy tờ', exact: true }).click();
+    await officer.getByLabel('Giấy tờ 1', { exact: true }).fill(lease);
+    await officer.getByRole('button', { name: 'Bỏ giấy tờ 2', exact: true }).click();
+    assert.equal(await officer.getByLabel('Giấy tờ 2', { exact: true }).count(), 0, 'the blank row is removed');
+    await officer.getByRole('button', { name: 'Gửi yêu cầu bổ sung', exact: true }).click();
+    await officer.getByText('Đã gửi yêu cầu bổ sung, hoàn thiện hồ sơ.', { exact: true }).waitFor();
+
+    // ---- the citizen has a slot for it, required ----
+    await citizen.goto(`${e2e.platform.url}/ho-so-cua-toi/${id}`);
+    await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
+    const slot = `Giấy tờ bổ sung theo yêu cầu: ${lease}`;
+    await citizen.getByRole('button', { name: 'Nộp bổ sung', exact: true }).waitFor();
+    await citizen.getByLabel('Ghi chú gửi cơ quan giải quyết', { exact: true }).fill('Xin gửi bổ sung');
+    await citizen.getByRole('button', { name: 'Nộp bổ sung', exact: true }).click();
+    await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).waitFor();
+    await citizen.getByLabel(`${slot} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
+    await citizen.getByRole('list', { name: `Tệp đã tải lên: ${lease}`, exact: true }).getByText('giay-to.pdf', { exact: true }).waitFor();
+    assert.equal(await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).count(), 0, 'the message goes once the file is given');
+    await noSidewaysScroll(citizen, 'the supplement form');
+    await citizen.getByRole('button', { name: 'Nộp bổ sung', exact: true }).click();
+    await citizen.getByText('Đã nộp bổ sung hồ sơ. Cơ quan giải quyết sẽ tiếp tục xử lý.', { exact: true }).waitFor();
+
+    // ---- the officer sees the file under the requested name ----
+    await officer.reload();
+    const row = officer.getByRole('row').filter({ hasText: slot });
+    assert.equal(await row.getByRole('link', { name: 'giay-to.pdf', exact: true }).count(), 1);
+    assert.equal(await officer.getByRole('button', { name: 'Yêu cầu bổ sung', exact: true }).count(), 0, 'only one request per dossier');
   } finally {
     await citizenContext.close();
     await officerContext.close();

@@ -58,8 +58,9 @@ export async function storeCitizenDocument(tx: Queryable, citizenId: string | nu
 }
 
 /**
- * Dossier hook: a dossier's component files go into its applicant's store — only once the applicant is known to be
- * who the dossier says (issue: a citizen naming another person must never plant files in that person's store):
+ * Dossier hook: a dossier's component files, and those of the extra documents a supplement request asked for, go into
+ * its applicant's store — only once the applicant is known to be who the dossier says (issue: a citizen naming another
+ * person must never plant files in that person's store):
  * - the applicant themself signed in with the e-ID (the server took the applicant from the session): at submission
  *   and at each supplement;
  * - anything else — on someone's behalf under an authorisation, or for an organisation — only after an officer has
@@ -78,11 +79,11 @@ export async function keepSubmittedDocuments(tx: Queryable, dossier: Row, event:
   if (!due) return;
   const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);
   for (const f of await listDossierFiles(tx, dossier.id, content)) {
-    if (f.kind !== 'component') continue;
+    if (f.kind === 'authorisation') continue;
     const file = await readDossierFile(tx, dossier.id, f.id);
     // A person's documents are linked to their own account only; an organisation's to the representative who brought them.
     await storeCitizenDocument(tx, owner.taxCode || self ? dossier.citizen_id : null, {
-      ...owner, kind: 'submitted', title: f.componentName ?? 'Giấy tờ', name: file.name, mime: file.mime, content: file.content,
+      ...owner, kind: 'submitted', title: f.extraName ?? f.componentName ?? 'Giấy tờ', name: file.name, mime: file.mime, content: file.content,
       dossierId: dossier.id, dossierCode: dossier.code,
     });
   }

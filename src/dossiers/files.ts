@@ -72,7 +72,12 @@ const unsupportedType = () =>
   new AppError(415, 'UNSUPPORTED_FILE_TYPE', 'Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).');
 
 export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }
-export interface FileRef { componentIndex: number; uploadId: string }
+/**
+ * A file for one of the procedure's components, or — when supplementing — for one of the documents outside them that
+ * the supplement request named (extraIndex: its position in the request's list).
+ */
+export type FileRef = { componentIndex: number; extraIndex?: undefined; uploadId: string } | { extraIndex: number; componentIndex?: undefined; uploadId: string };
+type FileKind = 'component' | 'authorisation' | 'extra';
 
 /** An upload's name, type, size and hash (not its bytes); undefined for an unknown id. */
 export async function getUpload(db: Queryable, id: string): Promise<Upload | undefined> {
@@ -93,13 +98,26 @@ export async function storeUpload(db: Queryable, owner: string, name: string, co
 }
 
 /**
- * Attaches uploads to a dossier's components inside the caller's transaction. Each upload must belong to the
- * one attaching it and not be in a dossier already; components must exist in the procedure version.
+ * Attaches uploads to a dossier inside the caller's transaction. Each upload must belong to the one attaching it and
+ * not be in a dossier already; components must exist in the procedure version, extra documents in `extras` (the
+ * names the supplement request asked for; none outside a supplement). Every reference is checked before any is stored.
  */
-export async function attachFiles(tx: Queryable, dossierId: string, owner: string, content: ProcedureContent, files: FileRef[], digitised: boolean) {
+export async function attachFiles(tx: Queryable, dossierId: string, owner: string, content: ProcedureContent, files: FileRef[], digitised: boolean,
+  extras: readonly string[] = []) {
+  for (const [i, f] of files.entries()) {
+    if (f.extraIndex !== undefined) {
+      if (extras[f.extraIndex] === undefined) {
+        throw badRequest('UNKNOWN_EXTRA_DOCUMENT', `Giấy tờ bổ sung số ${f.extraIndex + 1} không có trong yêu cầu bổ sung của hồ sơ.`,
+          [{ path: `files/${i}/extraIndex`, message: `không có giấy tờ bổ sung số ${f.extraIndex + 1}` }]);
+      }
+    } else if (!content.components[f.componentIndex]) {
+      throw badRequest('UNKNOWN_COMPONENT', `Thành phần hồ sơ số ${f.componentIndex + 1} không có trong thủ tục.`);
+    }
+  }
   for (const f of files) {
-    if (!content.components[f.componentIndex]) throw badRequest('UNKNOWN_COMPONENT', `Thành phần hồ sơ số ${f.componentIndex + 1} không có trong thủ tục.`);
-    await attachUpload(tx, dossierId, owner, f.uploadId, { kind: 'component', componentIndex: f.componentIndex }, digitised);
+    await attachUpload(tx, dossierId, owner, f.uploadId, f.extraIndex !== undefined
+      ? { kind: 'extra', componentIndex: null, extraIndex: f.extraIndex, extraName: extras[f.extraIndex] }
+      : { kind: 'component', componentIndex: f.componentIndex }, digitised);
   }
 }
 
@@ -109,13 +127,13 @@ export async function attachAuthorisation(tx: Queryable, dossierId: string, owne
 }
 
 async function attachUpload(tx: Queryable, dossierId: string, owner: string, uploadId: string,
-  as: { kind: 'component' | 'authorisation'; componentIndex: number | null }, digitised: boolean) {
+  as: { kind: FileKind; componentIndex: number | null; extraIndex?: number; extraName?: string }, digitised: boolean) {
   const [u] = await tx.query(
     `SELECT u.id, (SELECT 1 FROM dossier_files df WHERE df.upload_id = u.id) AS used FROM uploads u WHERE u.id = $1 AND u.owner = $2`, [uploadId, owner]);
   if (!u) throw notFound(`tệp tải lên ${uploadId}`);
   if (u.used) throw conflict('UPLOAD_ALREADY_USED', 'Tệp này đã được đính kèm vào một hồ sơ khác.');
-  await tx.query('INSERT INTO dossier_files (dossier_id, upload_id, component_index, digitised, kind) VALUES ($1, $2, $3, $4, $5)',
-    [dossierId, uploadId, as.componentIndex, digitised, as.kind]);
+  await tx.query('INSERT INTO dossier_files (dossier_id, upload_id, component_index, digitised, kind, extra_index, extra_name) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [dossierId, uploadId, as.componentIndex, digitised, as.kind, as.extraIndex ?? null, as.extraName ?? null]);
 }
 
 /** Online submissions must carry every required component. */
@@ -127,13 +145,19 @@ export function checkRequiredComponents(content: ProcedureContent, files: FileRe
   }
 }
 
+/** How a file given for a document the supplement request asked for is named on the dossier. */
+export const EXTRA_LABEL = 'Giấy tờ bổ sung theo yêu cầu';
+
 export async function listDossierFiles(db: Queryable, dossierId: string, content: ProcedureContent) {
   const rows = await db.query(
-    `SELECT df.id, df.kind, df.component_index, df.digitised, df.added_at, u.name, u.mime, u.size, u.sha256
-       FROM dossier_files df JOIN uploads u ON u.id = df.upload_id WHERE df.dossier_id = $1 ORDER BY df.component_index NULLS FIRST, df.added_at`, [dossierId]);
+    `SELECT df.id, df.kind, df.component_index, df.extra_index, df.extra_name, df.digitised, df.added_at, u.name, u.mime, u.size, u.sha256
+       FROM dossier_files df JOIN uploads u ON u.id = df.upload_id WHERE df.dossier_id = $1
+      ORDER BY df.kind = 'extra', df.component_index NULLS FIRST, df.extra_index, df.added_at`, [dossierId]);
   return rows.map((r) => ({
-    id: r.id as string, kind: r.kind as 'component' | 'authorisation', componentIndex: r.component_index as number | null,
-    componentName: r.kind === 'authorisation' ? 'Giấy ủy quyền' : content.components[r.component_index]?.name ?? null,
+    id: r.id as string, kind: r.kind as FileKind, componentIndex: r.component_index as number | null,
+    extraIndex: r.extra_index as number | null, extraName: r.extra_name as string | null,
+    componentName: r.kind === 'authorisation' ? 'Giấy ủy quyền' : r.kind === 'extra' ? `${EXTRA_LABEL}: ${r.extra_name}`
+      : content.components[r.component_index]?.name ?? null,
     name: r.name as string, mime: r.mime as string, size: r.size as number, sha256: r.sha256 as string, digitised: r.digitised as boolean,
     uploadedAt: new Date(r.added_at).toISOString(),
   }));

@@ -12,6 +12,7 @@ import { sealDocument, type SigningProvider } from '../signing/service.ts';
 import { conflict } from '../shared/errors.ts';
 import { getDossier, type Who } from './service.ts';
 import { chainHead } from './chain.ts';
+import { extraDocumentsOf } from './supplement.ts';
 
 export const ACTION_NAMES: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
@@ -114,6 +115,7 @@ export async function renderDossierForm(db: Database, provider: SigningProvider,
     bookNumber: d.code,
     components: submittedComponents(content, d.files, d.channel),
     reasons: data.reasons ?? (issuing.note ? [issuing.note] : undefined),
+    extraDocuments: kind === 'supplement' ? extraDocumentsOf(data) : undefined,
     newDueAt: data.newDueAt ? new Date(data.newDueAt) : undefined,
     entries: d.events.map((e) => ({
       at: new Date(e.at), from: e.actorName, to: names.get(e.toAgency ?? '') ?? '', action: ACTION_NAMES[e.action] ?? e.action,

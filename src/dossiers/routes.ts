@@ -11,10 +11,18 @@ import { renderDossierForm } from './forms.ts';
 import type { FormKind } from '../forms/types.ts';
 import { checkUploadContent, checkUploadQuota, getDraft, MAX_UPLOAD_BYTES, readDossierFile, saveDraft, storeUpload } from './files.ts';
 import { DOSSIER_CODE_PATTERN } from './rules.ts';
+import { MAX_EXTRA_DOCUMENT_NAME, MAX_EXTRA_DOCUMENTS } from './supplement.ts';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const fileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['componentIndex', 'uploadId'],
   properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, uploadId: { type: 'string', format: 'uuid' } } } } as const;
+// Submitting a supplement, a file may also go to a document the request asked for outside the components (extraIndex).
+const supplementFileRefs = { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['uploadId'],
+  oneOf: [{ required: ['componentIndex'] }, { required: ['extraIndex'] }],
+  properties: { componentIndex: { type: 'integer', minimum: 0, maximum: 99 }, extraIndex: { type: 'integer', minimum: 0, maximum: MAX_EXTRA_DOCUMENTS - 1 },
+    uploadId: { type: 'string', format: 'uuid' } } } } as const;
+const extraDocuments = { type: 'array', maxItems: MAX_EXTRA_DOCUMENTS, items: { ...text(MAX_EXTRA_DOCUMENT_NAME), pattern: '\\S' },
+  description: 'Giấy tờ yêu cầu bổ sung ngoài thành phần hồ sơ của thủ tục (tên, ví dụ "Bản sao hợp đồng thuê nhà"); công dân có một ô tải lên cho mỗi giấy tờ' } as const;
 const reasons = { type: 'array', minItems: 1, maxItems: 50, items: text(2000) } as const;
 const uuid = { type: 'string', format: 'uuid' } as const;
 const uuids = { type: 'array', minItems: 1, maxItems: 20, items: uuid } as const;
@@ -29,8 +37,8 @@ const applicantSchema = {
 const actionSchema = {
   oneOf: [
     { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'accept' } } },
-    { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'request_supplement' }, reasons } },
-    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'submit_supplement' }, note: text(2000), files: fileRefs } },
+    { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'request_supplement' }, reasons, extraDocuments } },
+    { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'submit_supplement' }, note: text(2000), files: supplementFileRefs } },
     { type: 'object', additionalProperties: false, required: ['action', 'reasons'], properties: { action: { const: 'refuse' }, reasons } },
     { type: 'object', additionalProperties: false, required: ['action'], properties: { action: { const: 'forward' }, note: text(2000), toAgencyId: { type: 'string', format: 'uuid' } } },
     { type: 'object', additionalProperties: false, required: ['action', 'note'], properties: { action: { const: 'send_back' }, note: text(2000) } },

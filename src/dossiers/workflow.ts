@@ -13,13 +13,14 @@ import { getProcedureVersion } from '../catalog/service.ts';
 import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { attachFiles, type FileRef } from './files.ts';
+import type { FileRef } from './files.ts';
+import { attachSupplement, supplementRequestEvent } from './supplement.ts';
 import { classifyFinished, DOSSIER_STATES, judgedDueAt, OPEN, OPEN_RECEIVED, Status, type StatusCode } from './rules.ts';
 import { appointment, canSee, consultedBy, LEVEL_KINDS, recordEvent, stepDueAt, uploadOwner, type EventInput, type Who } from './service.ts';
 
 export type Action =
   | { action: 'accept' } // tiếp nhận
-  | { action: 'request_supplement'; reasons: string[] } // yêu cầu bổ sung, hoàn thiện (at most once)
+  | { action: 'request_supplement'; reasons: string[]; extraDocuments?: string[] } // yêu cầu bổ sung, hoàn thiện (at most once); giấy tờ ngoài thành phần hồ sơ
   | { action: 'submit_supplement'; note?: string; files?: FileRef[] } // công dân bổ sung
   | { action: 'refuse'; reasons: string[] } // từ chối tiếp nhận
   | { action: 'forward'; note?: string; toAgencyId?: string } // chuyển bước tiếp theo (liên thông when the step says so)
@@ -127,7 +128,7 @@ const requestSupplement: Declared<'request_supplement'> = {
   },
   perform: async (_tx, c, input, _by, now) => change(
     { status: Status.SupplementRequested, paused_at: now, supplement_requests: c.row.supplement_requests + 1 },
-    { ...eventOf(c, 'request_supplement'), to: Status.SupplementRequested, note: input.reasons.join('\n'), data: { reasons: input.reasons, resumeStatus: c.row.status } }),
+    { ...eventOf(c, 'request_supplement'), to: Status.SupplementRequested, ...supplementRequestEvent(input, c.row.status) }),
 };
 
 const submitSupplement: Declared<'submit_supplement'> = {
@@ -135,8 +136,9 @@ const submitSupplement: Declared<'submit_supplement'> = {
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }, { owner: true }],
   perform: async (tx, c, input, by, now) => {
     if (!by) throw forbidden();
-    const back = (await latest(tx, c, 'request_supplement')).data.resumeStatus as StatusCode;
-    await attachFiles(tx, c.row.id, uploadOwner(by as Who), c.content, input.files ?? [], by.kind === 'staff');
+    const request = (await latest(tx, c, 'request_supplement')).data;
+    const back = request.resumeStatus as StatusCode;
+    await attachSupplement(tx, c.row.id, uploadOwner(by as Who), c.content, request, input.files ?? [], by.kind === 'staff');
     const set: Record<string, unknown> = { status: back };
     return change(set, { ...eventOf(c, 'submit_supplement'), to: back, note: input.note ?? null, data: { waitedHours: resume(c, set, now), files: (input.files ?? []).length } });
   },

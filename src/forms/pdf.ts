@@ -176,6 +176,10 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     components(w, d, 'Thành phần hồ sơ đã nộp:');
     w.paragraph('Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:');
     numbered(w, d.reasons);
+    if (d.extraDocuments?.length) {
+      w.paragraph('Giấy tờ cần nộp bổ sung (ngoài thành phần hồ sơ của thủ tục):');
+      numbered(w, d.extraDocuments);
+    }
     const who = d.contact
       ? `${d.contact.name}${d.contact.phone ? `, số điện thoại ${d.contact.phone}` : ''}`
       : 'người tiếp nhận hồ sơ';

@@ -52,6 +52,8 @@ export interface FormData {
   components: FormComponent[];
   /** supplement: what to add or fix; refusal: why; apology: why late; stop: why stopped. */
   reasons?: string[];
+  /** supplement: documents asked for outside the procedure's components, listed after the reasons. */
+  extraDocuments?: string[];
   /** apology: the new appointment. */
   newDueAt?: Date;
   /** control: the hand-over history. */

@@ -51,6 +51,8 @@ export async function enqueueFor(tx: Queryable, dossier: Row, event: DossierEven
   const dueAt = kind === 'rescheduled' && typeof data.newDueAt === 'string' ? new Date(data.newDueAt)
     : kind === 'received' && dossier.due_at ? new Date(dossier.due_at) : null;
   const reasons = strings(data.reasons).length ? strings(data.reasons) : event.note && kind !== 'returned' ? [event.note] : [];
+  // A supplement request's documents outside the procedure's components are things to add too.
+  reasons.push(...strings(data.extraDocuments).map((name) => `Nộp bổ sung: ${name}`));
   const message = renderNotification({
     kind, code: dossier.code, procedureName: content.name, applicantName: applicant.name ?? '',
     lookupUrl: `${opts.publicUrl.replace(/\/+$/, '')}/tra-cuu/${encodeURIComponent(dossier.code)}`,

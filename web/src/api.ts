@@ -83,7 +83,8 @@ export type { FormKind } from '../../src/forms/types.ts';
 
 export interface Citizen { id: string; idNumber: string; fullName: string; birthDate?: string | null; phone: string | null; email: string | null }
 export interface Upload { id: string; name: string; mime: string; size: number; sha256: string }
-export interface FileRef { componentIndex: number; uploadId: string }
+/** A file for a component, or (when supplementing) for a document the request asked for outside them (see src/dossiers/files.ts). */
+export type FileRef = { componentIndex: number; extraIndex?: undefined; uploadId: string } | { extraIndex: number; componentIndex?: undefined; uploadId: string };
 export interface Draft { formData: Record<string, unknown>; files: FileRef[]; updatedAt: string }
 /** Người yêu cầu as recorded (see src/dossiers/service.ts). */
 export interface Applicant {
@@ -104,7 +105,9 @@ export interface DossierSummary {
 }
 export interface InboxItem extends DossierSummary { stepTimeliness: Timeliness | null; applicantName: string }
 export interface DossierFile {
-  id: string; kind?: 'component' | 'authorisation'; componentIndex: number | null; componentName: string | null; name: string; mime: string; size: number; sha256: string;
+  id: string; kind?: 'component' | 'authorisation' | 'extra'; componentIndex: number | null; componentName: string | null; name: string; mime: string; size: number; sha256: string;
+  /** kind 'extra': the document the supplement request asked for (its position and name). */
+  extraIndex?: number | null; extraName?: string | null;
   digitised: boolean; uploadedAt: string;
 }
 export interface DossierEvent {

@@ -138,6 +138,10 @@ export function FormLinks({ dossier: d, control }: { dossier: Dossier; control?:
   );
 }
 
+/** The documents a supplement request (its event's data) asked for outside the procedure's components. */
+export const extraDocumentsOf = (data: Record<string, unknown> | null | undefined): string[] =>
+  (Array.isArray(data?.extraDocuments) ? (data.extraDocuments as string[]) : []);
+
 /** The history of the dossier (phiếu kiểm soát quá trình giải quyết), oldest first. */
 export function Timeline({ dossier: d, agencyNames }: { dossier: Dossier; agencyNames: Map<string, string> }) {
   const name = (id: string | null) => (id ? agencyNames.get(id) ?? 'cơ quan khác' : null);
@@ -147,6 +151,7 @@ export function Timeline({ dossier: d, agencyNames }: { dossier: Dossier; agency
         const from = name(e.fromAgency);
         const to = name(e.toAgency);
         const reasons = Array.isArray(e.data?.reasons) ? (e.data!.reasons as string[]) : null;
+        const extras = extraDocumentsOf(e.data);
         return (
           <li key={i}>
             <p className="timeline-head">
@@ -159,6 +164,7 @@ export function Timeline({ dossier: d, agencyNames }: { dossier: Dossier; agency
             </p>
             {reasons ? <ul className="small">{reasons.map((r, j) => <li key={j}>{r}</li>)}</ul>
               : e.note ? <p className="small prose timeline-note">{e.note}</p> : null}
+            {extras.length > 0 && <p className="small">Giấy tờ cần nộp thêm: {extras.join('; ')}</p>}
           </li>
         );
       })}

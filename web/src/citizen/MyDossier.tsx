@@ -3,8 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, type Dossier, type PublicProcedure } from '../api.ts';
 import { Link } from '../router.tsx';
 import { ErrorMessage, Field, Loading, Notice, useAction, useFetch, usePageTitle } from '../ui.tsx';
-import { ApplicantFacts, DossierFacts, FileTable, FormDataFacts, FormLinks, Section, StatusBadge, Timeline, useAgencies } from './DossierParts.tsx';
-import { FileSlots, toRefs, type AttachedFile } from './FileSlots.tsx';
+import { ApplicantFacts, DossierFacts, extraDocumentsOf, FileTable, FormDataFacts, FormLinks, Section, StatusBadge, Timeline, useAgencies } from './DossierParts.tsx';
+import { FileSlots, missingExtras, toRefs, type AttachedFile } from './FileSlots.tsx';
 import { dossierAction } from './requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from './SchemaForm.tsx';
 import { CitizenGate } from './session.tsx';
@@ -42,6 +42,7 @@ function MyDossier({ id }: { id: string }) {
   const done = (message: string) => { setNotice(message); res.reload(); };
   const lastRequest = [...d.events].reverse().find((e) => e.action === 'request_supplement');
   const allowed = (action: string) => d.allowedActions.some((a) => a.action === action);
+  const extras = extraDocumentsOf(lastRequest?.data);
   return (
     <div className="container page detail">
       {breadcrumb}
@@ -56,8 +57,12 @@ function MyDossier({ id }: { id: string }) {
             {Array.isArray(lastRequest?.data?.reasons)
               ? <ul>{(lastRequest!.data!.reasons as string[]).map((r, i) => <li key={i}>{r}</li>)}</ul>
               : <p className="prose">{lastRequest?.note}</p>}
+            {extras.length > 0 && <>
+              <p>Giấy tờ cần nộp thêm (ngoài thành phần hồ sơ của thủ tục):</p>
+              <ul>{extras.map((name, i) => <li key={i}>{name}</li>)}</ul>
+            </>}
           </div>
-          <SupplementForm dossier={d} schema={procedure.data?.content} onDone={() => done('Đã nộp bổ sung hồ sơ. Cơ quan giải quyết sẽ tiếp tục xử lý.')} />
+          <SupplementForm dossier={d} schema={procedure.data?.content} extras={extras} onDone={() => done('Đã nộp bổ sung hồ sơ. Cơ quan giải quyết sẽ tiếp tục xử lý.')} />
         </Section>
       )}
 
@@ -80,12 +85,19 @@ function MyDossier({ id }: { id: string }) {
   );
 }
 
-function SupplementForm({ dossier: d, schema, onDone }: { dossier: Dossier; schema?: PublicProcedure['content']; onDone: () => void }) {
+/** Files for the components, and one slot per document the request asked for outside them (each of those required). */
+function SupplementForm({ dossier: d, schema, extras, onDone }: { dossier: Dossier; schema?: PublicProcedure['content']; extras: string[]; onDone: () => void }) {
   const [files, setFiles] = useState<AttachedFile[]>([]);
   const [note, setNote] = useState('');
+  const [tried, setTried] = useState(false);
   const { busy, error, run } = useAction();
+  // Once the citizen has tried to send, each requested document still without a file says so (and stops saying it once given).
+  const missing = missingExtras(extras, files);
+  const extraErrors = tried ? Object.fromEntries(missing.map((i) => [i, 'Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.'])) : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setTried(true);
+    if (missing.length) return;
     void run(async () => {
       await dossierAction(d.id, d.revision, { action: 'submit_supplement', ...(note.trim() ? { note: note.trim() } : {}), ...(files.length ? { files: toRefs(files) } : {}) });
       onDone();
@@ -93,7 +105,8 @@ function SupplementForm({ dossier: d, schema, onDone }: { dossier: Dossier; sche
   };
   return (
     <form className="form" onSubmit={submit} noValidate>
-      {schema ? <FileSlots components={schema.components} files={files} onChange={setFiles} errors={{}} markRequired={false} disabled={busy} />
+      {schema ? <FileSlots components={schema.components} extras={extras} files={files} onChange={setFiles} errors={{}} extraErrors={extraErrors}
+        markRequired={false} disabled={busy} />
         : <Loading label="Đang tải danh mục giấy tờ…" />}
       <Field label="Ghi chú gửi cơ quan giải quyết">
         <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} disabled={busy} />

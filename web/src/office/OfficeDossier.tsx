@@ -11,6 +11,7 @@ import { COMPETENT_KINDS } from '../citizen/DossierForm.tsx';
 import { dossierAction } from '../citizen/requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from '../citizen/SchemaForm.tsx';
 import { ResultPanel } from '../results/ResultPanel.tsx';
+import { ExtraDocumentsField, extraDocumentNames } from './ExtraDocuments.tsx';
 
 interface Person { id: string; name: string }
 /** A question asked about the dossier (xin ý kiến) and its answer. */
@@ -119,6 +120,7 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
   const [targets, setTargets] = useState<{ officerId?: string; agencyId?: string; label: string }[]>([]);
   const [targetAgency, setTargetAgency] = useState('');
   const [targetOfficer, setTargetOfficer] = useState('');
+  const [extraDocuments, setExtraDocuments] = useState<string[]>([]);
   const { busy, error, setError, run } = useAction();
   const actions = available(d);
   const base = `/api/v1/dossiers/${d.id}/staff`;
@@ -153,7 +155,7 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
     setError(null);
     setInvalid({});
     if (key === 'accept') { setOpen(null); send('accept', {}); return; }
-    setOpen(key); setText(''); setToAgencyId(''); setNewDueAt(''); setAssigneeId(''); setTargets([]); setTargetAgency(''); setTargetOfficer('');
+    setOpen(key); setText(''); setToAgencyId(''); setNewDueAt(''); setAssigneeId(''); setTargets([]); setTargetAgency(''); setTargetOfficer(''); setExtraDocuments([]);
   };
 
   const submit = (e: FormEvent) => {
@@ -166,6 +168,7 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
       case 'request_supplement': case 'refuse':
         if (!lines(text).length) problems.text = open === 'refuse' ? 'Vui lòng nêu lý do từ chối.' : 'Vui lòng nêu nội dung cần bổ sung.';
         body.reasons = lines(text);
+        if (open === 'request_supplement' && extraDocumentNames(extraDocuments).length) body.extraDocuments = extraDocumentNames(extraDocuments);
         break;
       case 'forward':
         if (note) body.note = note;
@@ -314,6 +317,7 @@ function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
           <CheckedField label={textLabel[open]!} error={invalid.text}>
             <textarea value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} {...invalidProps(invalid.text)} autoFocus />
           </CheckedField>
+          {open === 'request_supplement' && <ExtraDocumentsField rows={extraDocuments} onChange={setExtraDocuments} />}
           <ErrorMessage error={error} />
           <div className="form-actions">
             <button type="submit" className={`btn ${current.danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy} aria-busy={busy}>{confirm[open]}</button>
