@@ -147,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         ok: { type: ['boolean', 'null'] }, error: { type: ['string', 'null'] }, result: {} } } } } } } },
   }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db), jobs: await jobStatus(opts.db) }));
 
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
   await app.register(async (api) => {
     await identityRoutes(api);
     await agencyRoutes(api);

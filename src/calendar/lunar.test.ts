@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isoDate, toSolar } from './dates.ts';
-import { lunarToSolar, solarToLunar, yearName } from './lunar.ts';
+import { lunarToSolar, solarToLunar, yearName, type SolarDate } from './lunar.ts';
 
 const tet = (year: number) => isoDate(lunarToSolar({ year, month: 1, day: 1, leap: false }));
 const hungKings = (year: number) => isoDate(lunarToSolar({ year, month: 3, day: 10, leap: false }));
@@ -35,7 +35,7 @@ test('lunar → solar → lunar round-trips every month start 1900–2199', () =
   for (let year = 1900; year <= 2199; year++) {
     for (let month = 1; month <= 12; month++) {
       for (const leap of [false, true]) {
-        let solar;
+        let solar: SolarDate;
         try { solar = lunarToSolar({ year, month, day: 1, leap }); } catch { assert.ok(leap); continue; }
         assert.deepEqual(solarToLunar(solar), { year, month, day: 1, leap }, `${year}/${month}${leap ? ' nhuận' : ''}`);
       }

@@ -71,7 +71,10 @@ const publicIndexes = new WeakMap<Queryable, PublicCatalogIndex>();
  */
 export async function searchProcedures(db: Queryable, f: SearchFilters) {
   let index = publicIndexes.get(db);
-  if (!index) publicIndexes.set(db, (index = new PublicCatalogIndex()));
+  if (!index) {
+    index = new PublicCatalogIndex();
+    publicIndexes.set(db, index);
+  }
   return index.search(db, f);
 }
 

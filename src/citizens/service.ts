@@ -24,7 +24,7 @@ const newToken = () => randomBytes(32).toString('base64url');
 
 /** A path of this site to return to after sign-in; anything else (other sites, the API) → the citizen's dossiers. */
 export const safeNextPath = (next: string | undefined) =>
-  next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !next.startsWith('/api/') ? next : DEFAULT_AFTER_SIGN_IN;
+  next?.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !next.startsWith('/api/') ? next : DEFAULT_AFTER_SIGN_IN;
 
 const unavailable = (err: unknown) => new AppError(502, 'IDP_UNAVAILABLE',
   'Không kết nối được với hệ thống định danh điện tử. Vui lòng thử lại sau ít phút.', { reason: (err as Error).message });

@@ -14,6 +14,12 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction; everything fn writes commits or rolls back together. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn on one connection, outside any transaction, for statements that refuse a transaction block (CREATE INDEX
+   * CONCURRENTLY in a no-transaction migration). Session settings fn makes stay on the connection: fn resets them.
+   * Both drivers have it; a wrapper around one (idempotency) may leave it out.
+   */
+  connection?<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** PGlite only: a consistent copy of the data directory (gzipped tar), taken between two statements of the queue. */
   dumpDataDir?(): Promise<Blob>;
@@ -64,6 +70,7 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
           }),
         ),
       ),
+    connection: (fn) => serial(() => fn({ query: q, exec: async (sql) => void (await pg.exec(sql)) })),
     close: () => serial(() => pg.close()),
     dumpDataDir: () => serial(() => pg.dumpDataDir('gzip')),
   };
@@ -92,6 +99,17 @@ async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
+      } finally {
+        client.release();
+      }
+    },
+    connection: async (fn) => {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+          exec: async (sql) => void (await client.query(sql)),
+        });
       } finally {
         client.release();
       }

@@ -1,25 +1,45 @@
-// Plain SQL migrations in src/migrations/NNNN_name.sql, applied once each, in order, each in its own
-// transaction together with its row in schema_migrations. Forward-only.
+// Plain SQL migrations in src/migrations/NNNN_name.sql, applied once each, in order. Forward-only.
+// Each runs in its own transaction together with its row in schema_migrations, under a lock_timeout: a migration that
+// waits for a lock held by live traffic fails after LOCK_TIMEOUT (and the next start retries it) instead of queueing
+// every request behind its own lock request. A file whose first line is `-- migrate: no-transaction` runs outside a
+// transaction, one statement at a time, for what refuses a transaction block: CREATE INDEX CONCURRENTLY, which builds an
+// index on a large table while writes go on. Its statements end with `;` at the end of a line, hold no dollar-quoted
+// bodies, and must be safe to run again after a failure (a failed concurrent build leaves an invalid index: put
+// `DROP INDEX CONCURRENTLY IF EXISTS` before the `CREATE INDEX CONCURRENTLY`). migrations.test.ts checks the files.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Database } from './index.ts';
+import type { Database, Queryable } from './index.ts';
 
-const dir = fileURLToPath(new URL('../migrations/', import.meta.url));
+const defaultDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 const LOCK_KEY = 7263001;
+export const LOCK_TIMEOUT = '5s';
+const NO_TRANSACTION_MARKER = '-- migrate: no-transaction';
 
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration { version: number; name: string; sql: string; transactional: boolean }
 
-export function listMigrations(): Migration[] {
+export function listMigrations(dir = defaultDir): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_.+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ version: Number(f.slice(0, 4)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+    .map((f) => migrationOf(f, readFileSync(join(dir, f), 'utf8')));
 }
 
-/** Applies pending migrations; returns the versions applied now. Safe with concurrent starters. */
-export async function migrate(db: Database): Promise<number[]> {
+export function migrationOf(name: string, sql: string): Migration {
+  return { version: Number(name.slice(0, 4)), name, sql, transactional: sql.split('\n', 1)[0].trim() !== NO_TRANSACTION_MARKER };
+}
+
+/** The statements of a no-transaction migration: split where `;` ends a line, comment lines dropped. */
+export function statementsOf(sql: string): string[] {
+  return sql
+    .split(/;[ \t]*$/m)
+    .map((s) => s.replace(/^[ \t]*--.*$/gm, '').trim())
+    .filter(Boolean);
+}
+
+/** Applies pending migrations (from `dir`, by default src/migrations); returns the versions applied now. Safe with concurrent starters. */
+export async function migrate(db: Database, opts: { dir?: string } = {}): Promise<number[]> {
   // The advisory lock serialises concurrent starts against one server (a no-op on PGlite).
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
@@ -27,18 +47,44 @@ export async function migrate(db: Database): Promise<number[]> {
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
   const applied: number[] = [];
-  for (const m of listMigrations()) {
-    const done = await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
-      if (seen.length) return false;
-      await tx.exec(m.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-      return true;
-    });
-    if (done) applied.push(m.version);
+  for (const m of listMigrations(opts.dir)) {
+    if (await (m.transactional ? applyInTransaction(db, m) : applyOutsideTransaction(db, m))) applied.push(m.version);
   }
   return applied;
+}
+
+const pending = async (q: Queryable, m: Migration) => (await q.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version])).length === 0;
+const record = (q: Queryable, m: Migration) => q.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+
+function applyInTransaction(db: Database, m: Migration): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    if (!(await pending(tx, m))) return false;
+    // After the advisory lock: waiting for another starter's migration is not waiting for traffic.
+    await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+    await tx.exec(m.sql);
+    await record(tx, m);
+    // A file's own plain `SET lock_timeout` would outlive the transaction on a pooled connection that serves requests next.
+    await tx.query('RESET lock_timeout');
+    return true;
+  });
+}
+
+function applyOutsideTransaction(db: Database, m: Migration): Promise<boolean> {
+  if (!db.connection) throw new Error(`${m.name}: this database handle cannot run statements outside a transaction`);
+  return db.connection(async (conn) => {
+    await conn.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    try {
+      if (!(await pending(conn, m))) return false;
+      await conn.query(`SET lock_timeout = '${LOCK_TIMEOUT}'`);
+      for (const statement of statementsOf(m.sql)) await conn.query(statement);
+      await record(conn, m);
+      return true;
+    } finally {
+      await conn.query('RESET lock_timeout');
+      await conn.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+    }
+  });
 }
 
 export async function migrationVersion(db: Database): Promise<number> {

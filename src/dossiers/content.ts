@@ -33,7 +33,7 @@ export function imageSize(b: Uint8Array): ImageSize | null {
 
 /** Refuses an image whose decoded size would exceed `maxPixels` (a small file can hold an enormous image). */
 export function checkImagePixels(size: ImageSize | null, maxPixels: number, which: string): ImageSize {
-  if (!size || !size.width || !size.height) throw new AppError(415, 'UNSUPPORTED_FILE_TYPE', `${which} không phải ảnh JPEG hoặc PNG đọc được.`);
+  if (!size?.width || !size.height) throw new AppError(415, 'UNSUPPORTED_FILE_TYPE', `${which} không phải ảnh JPEG hoặc PNG đọc được.`);
   const pixels = size.width * size.height;
   if (pixels > maxPixels) {
     const mp = (n: number) => (n / 1e6).toLocaleString('vi-VN', { maximumFractionDigits: 1 });

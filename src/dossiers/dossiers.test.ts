@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import { classifyFinished, dossierCode, maskName, yymmdd } from './rules.ts';
@@ -586,7 +586,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.ok(!JSON.stringify(body).includes('092190004444') && !JSON.stringify(body).includes('Nguyễn Văn An'));
     assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/H13.102-991231-9999`, remoteAddress: '10.1.1.2' })).statusCode, 404);
     assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/${encodeURIComponent('không phải mã')}`, remoteAddress: '10.1.1.2' })).statusCode, 400);
-    let last;
+    let last: LightMyRequestResponse | undefined;
     for (let i = 0; i < 31; i++) last = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.3' });
     assert.equal(last!.statusCode, 429, 'guessing codes is throttled');
     assert.equal(last!.json().code, 'TOO_MANY_REQUESTS');

@@ -17,6 +17,7 @@ async function requireImporter(req: FastifyRequest) {
 }
 
 export async function dossierExtraRoutes(app: FastifyInstance): Promise<void> {
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
   await app.register(async (scope) => {
     const db = scope.db;
     scope.addContentTypeParser(NDJSON, { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));

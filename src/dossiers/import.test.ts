@@ -15,6 +15,7 @@ import { getDossier } from './service.ts';
 /** Registers the extra routes on the test app unless src/app.ts already does. */
 async function withExtraRoutes(ctx: TestContext) {
   if (!ctx.app.hasRoute({ method: 'GET', url: '/api/v1/register' })) {
+    // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
     await ctx.app.register(async (api) => dossierExtraRoutes(api));
   }
 }

@@ -128,9 +128,9 @@ function addressee(w: FormWriter, d: FormData): void {
 /** A numbered list ("1. …", "2. …"); `indent` moves the whole list right. */
 function numbered(w: FormWriter, items: string[] | undefined, indent = 0): void {
   const x = w.contentLeft + indent;
-  (items?.length ? items : ['…']).forEach((item, i) =>
-    w.paragraph(`${i + 1}. ${item}`, { x, width: w.contentWidth - indent, indent: -16 }),
-  );
+  (items?.length ? items : ['…']).forEach((item, i) => {
+    w.paragraph(`${i + 1}. ${item}`, { x, width: w.contentWidth - indent, indent: -16 });
+  });
 }
 
 /** Chữ ký: one block per signer, side by side; a single signer sits on the right half. */
@@ -163,7 +163,9 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
     if (d.dueAt) items.push(label('Thời gian trả kết quả giải quyết hồ sơ', `${vnDateTime(d.dueAt)}.`));
     if (d.resultPlace) items.push(`Nơi trả kết quả: ${d.resultPlace}.`);
     if (d.bookNumber) items.push(label('Vào Sổ theo dõi hồ sơ, số', d.bookNumber));
-    items.forEach((item, i) => w.paragraph(typeof item === 'string' ? `${i + 2}. ${item}` : [{ text: `${i + 2}. ` }, ...item]));
+    items.forEach((item, i) => {
+      w.paragraph(typeof item === 'string' ? `${i + 2}. ${item}` : [{ text: `${i + 2}. ` }, ...item]);
+    });
     if (d.chainHead) {
       // The citizen keeps this: a later rewrite of the dossier's history cannot reproduce it.
       w.paragraph([{ text: 'Mã kiểm chứng lịch sử hồ sơ (SHA-256): ', style: 'italic' }, { text: d.chainHead }], { size: 10 });

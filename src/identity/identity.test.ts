@@ -70,7 +70,7 @@ eachDatabase('staff sign-in and sessions', { demo: true }, (ctx) => {
 
   test('many failures from one address slow strangers down without refusing colleagues who signed in from it before', async () => {
     assert.equal((await login(ctx, 'stc.chuyenvien', DEMO_PASSWORD, '10.9.9.9')).statusCode, 200);
-    let last;
+    let last: unknown;
     for (let i = 0; i <= SIGN_IN_THROTTLE.address; i++) last = await login(ctx, `nguoi.la.${i}`, 'x', '10.9.9.9');
     expectWait(last, 0, SIGN_IN_THROTTLE.firstWaitSeconds, 'failures for any usernames from one address');
     expectWait(await login(ctx, 'caikhe.chuyenvien', DEMO_PASSWORD, '10.9.9.9'), 0, SIGN_IN_THROTTLE.firstWaitSeconds, 'a first sign-in from it waits');

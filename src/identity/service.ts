@@ -49,7 +49,8 @@ export function throttleWait(failures: number, threshold: number, last: Date, no
 
 export async function login(db: Queryable, username: string, password: string, ctx: LoginContext): Promise<LoginResult> {
   const name = username.trim().toLowerCase();
-  const dummy = await (dummyHash ??= hashPassword('khong-phai-mat-khau-1'));
+  dummyHash ??= hashPassword('khong-phai-mat-khau-1');
+  const dummy = await dummyHash;
   const record = (userId: string | null, success: boolean, reason: string) =>
     db.query('INSERT INTO login_events (username, user_id, ip, user_agent, success, reason) VALUES ($1, $2, $3, $4, $5, $6)',
       [name, userId, ctx.ip, ctx.userAgent, success, reason]);

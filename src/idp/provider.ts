@@ -28,7 +28,7 @@ export interface LocalIdentityProvider {
   signingKey(): Promise<JWK>;
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const PAGE_STYLE = `body{font-family:system-ui,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24;line-height:1.5}
 main{max-width:34rem;margin:0 auto;padding:1.5rem 1rem}h1{font-size:1.4rem;margin:.5rem 0 1rem}
@@ -43,24 +43,24 @@ input,select{font:inherit;width:100%;box-sizing:border-box;padding:.45rem;border
 
 function page(title: string, body: string) {
   return `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title><style>${PAGE_STYLE}</style></head><body><main>${body}</main></body></html>`;
+<title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 function loginPage(uid: string, error?: string, entered: { idNumber?: string; fullName?: string } = {}) {
   const action = `${IDP_PATH}/interaction/${encodeURIComponent(uid)}`;
   const citizens = DEMO_CITIZENS.map((c) => `<li><button type="submit" class="citizen" name="idNumber" value="${c.idNumber}">
-<strong>${escape(c.fullName)}</strong><span>Số định danh ${c.idNumber} · mức ${c.level}</span></button></li>`).join('');
+<strong>${escapeHtml(c.fullName)}</strong><span>Số định danh ${c.idNumber} · mức ${c.level}</span></button></li>`).join('');
   return page('Đăng nhập định danh điện tử (thử nghiệm)', `
 <h1>Đăng nhập bằng tài khoản định danh điện tử</h1>
 <p class="note">Nhà cung cấp định danh <strong>thử nghiệm</strong> của congso, thay cho VNeID khi phát triển và kiểm thử.
 Không có mật khẩu; không chạy được khi hệ thống chạy chính thức.</p>
-${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <p>Cổng dịch vụ công đề nghị nhận: số định danh cá nhân, họ và tên, ngày sinh, số điện thoại và mức định danh của bạn.
 Chọn một công dân để đăng nhập và đồng ý chia sẻ các thông tin này.</p>
 <form method="post" action="${action}/login"><ul>${citizens}</ul></form>
 <form method="post" action="${action}/login"><fieldset><legend>Công dân thử nghiệm khác</legend>
-<label for="idNumber">Số định danh cá nhân</label><input id="idNumber" name="idNumber" inputmode="numeric" maxlength="12" value="${escape(entered.idNumber ?? '')}">
-<label for="fullName">Họ và tên</label><input id="fullName" name="fullName" maxlength="200" value="${escape(entered.fullName ?? '')}">
+<label for="idNumber">Số định danh cá nhân</label><input id="idNumber" name="idNumber" inputmode="numeric" maxlength="12" value="${escapeHtml(entered.idNumber ?? '')}">
+<label for="fullName">Họ và tên</label><input id="fullName" name="fullName" maxlength="200" value="${escapeHtml(entered.fullName ?? '')}">
 <label for="level">Mức định danh</label><select id="level" name="level"><option value="2">Mức 2</option><option value="1">Mức 1</option></select>
 <p><button type="submit" class="primary">Đăng nhập và đồng ý</button></p></fieldset></form>
 <form method="post" action="${action}/abort"><button type="submit">Hủy, quay lại Cổng dịch vụ công</button></form>`);
@@ -123,7 +123,7 @@ export async function registerLocalIdentityProvider(app: FastifyInstance, opts: 
       },
       renderError: async (ctx: OidcContext, out: Record<string, string>) => {
         ctx.type = 'html';
-        ctx.body = page('Không đăng nhập được', `<h1>Không đăng nhập được</h1><p class="error" role="alert">${escape(out.error_description ?? out.error ?? 'Lỗi không xác định')}</p>
+        ctx.body = page('Không đăng nhập được', `<h1>Không đăng nhập được</h1><p class="error" role="alert">${escapeHtml(out.error_description ?? out.error ?? 'Lỗi không xác định')}</p>
 <p><a href="/">Về Cổng dịch vụ công</a></p>`);
       },
       ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 900, Session: 3600, Grant: 3600 },
@@ -132,6 +132,7 @@ export async function registerLocalIdentityProvider(app: FastifyInstance, opts: 
     return { provider, jwk, handle: provider.callback() };
   })();
 
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
   await app.register(async (idp) => {
     await idp.register(formbody);
     const hidden = { hide: true, tags: ['Định danh thử nghiệm'] };

@@ -11,15 +11,15 @@ import { signData, signParams, signQueryDrAnswer, verifiedParams, verifyQueryDrR
 
 export const IPN_PATH = '/api/v1/payments/vnpay/ipn';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} — Cổng thanh toán thử nghiệm</title>
+<title>${escapeHtml(title)} — Cổng thanh toán thử nghiệm</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 .note{background:#fff4d6;border:1px solid #e0b84c;padding:.5rem .75rem;border-radius:4px}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}
 dt{color:#555}dd{margin:0;font-weight:600}button{font-size:1rem;padding:.6rem 1.2rem;margin-right:.5rem;border-radius:4px;border:1px solid #0b5cad;background:#fff;cursor:pointer}
-button.pay{background:#0b5cad;color:#fff}</style></head><body><h1>${escape(title)}</h1>
+button.pay{background:#0b5cad;color:#fff}</style></head><body><h1>${escapeHtml(title)}</h1>
 <p class="note">Cổng thanh toán thử nghiệm (mô phỏng VNPay) — chỉ dùng khi phát triển và kiểm thử, không có tiền thật.</p>${body}</body></html>`;
 }
 
@@ -28,6 +28,7 @@ export async function sandboxRoutes(app: FastifyInstance, settings: PaymentSetti
   if (!settings.sandbox || !config) return;
   const db = app.db;
 
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
   await app.register(async (scope) => {
     await scope.register(formbody);
 
@@ -48,9 +49,9 @@ export async function sandboxRoutes(app: FastifyInstance, settings: PaymentSetti
       const [t] = await db.query('SELECT * FROM sandbox_vnpay_transactions WHERE txn_ref = $1', [p.vnp_TxnRef]);
       if (t.status !== 'pending') return reply.status(409).send(page('Giao dịch đã được xử lý', '<p>Đơn hàng này đã được thanh toán hoặc đã hủy.</p>'));
       const amount = (Number(t.amount) / 100).toLocaleString('vi-VN');
-      return reply.send(page('Thanh toán đơn hàng', `<dl><dt>Đơn vị</dt><dd>${escape(config.tmnCode)}</dd><dt>Mã đơn hàng</dt><dd>${escape(t.txn_ref)}</dd>
-<dt>Nội dung</dt><dd>${escape(t.order_info)}</dd><dt>Số tiền</dt><dd>${escape(amount)} VND</dd></dl>
-<form method="post" action="${SANDBOX_PAY_PATH}"><input type="hidden" name="txnRef" value="${escape(t.txn_ref)}">
+      return reply.send(page('Thanh toán đơn hàng', `<dl><dt>Đơn vị</dt><dd>${escapeHtml(config.tmnCode)}</dd><dt>Mã đơn hàng</dt><dd>${escapeHtml(t.txn_ref)}</dd>
+<dt>Nội dung</dt><dd>${escapeHtml(t.order_info)}</dd><dt>Số tiền</dt><dd>${escapeHtml(amount)} VND</dd></dl>
+<form method="post" action="${SANDBOX_PAY_PATH}"><input type="hidden" name="txnRef" value="${escapeHtml(t.txn_ref)}">
 <p><label><input type="checkbox" name="dropIpn" value="1"> Không gửi IPN (mô phỏng mất kết nối tới máy chủ của đơn vị)</label></p>
 <button class="pay" name="choice" value="pay">Thanh toán</button><button name="choice" value="cancel">Hủy</button></form>`));
     });

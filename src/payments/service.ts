@@ -132,7 +132,7 @@ async function markPaid(tx: Queryable, paymentId: string, method: Method, provid
  */
 async function settle(tx: Queryable, paymentId: string, method: Method, providerRef: string): Promise<boolean> {
   const [p] = await tx.query('SELECT id, dossier_id, status FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
-  if (!p || p.status !== 'pending') return false;
+  if (p?.status !== 'pending') return false;
   await markPaid(tx, p.id, method, providerRef, new Date());
   await actAsSystem(tx, p.dossier_id, { action: 'record_payment', reference: `${METHOD_NAMES[method]}: ${providerRef}`.slice(0, 200) });
   return true;

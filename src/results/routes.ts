@@ -19,6 +19,7 @@ const party = (req: FastifyRequest): Who => (req.actor ? { kind: 'staff', actor:
 
 export async function resultRoutes(app: FastifyInstance): Promise<void> {
   const provider = app.signing;
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
   await app.register(async (scope) => {
     const db = scope.db;
     scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) => done(null, body));

@@ -23,7 +23,9 @@ export async function createScan(db: Database, actor: Actor, name: string, pages
   const scannedAt = new Date();
   const title = nfc(name).replace(/\.pdf$/i, '') || 'Bản số hóa';
   // Each page's size is read from its header first: a small file may hold an enormous image (a decompression bomb).
-  pages.forEach((p, i) => checkImagePixels(imageSize(p), maxPixels, `Trang ${i + 1}`));
+  pages.forEach((p, i) => {
+    checkImagePixels(imageSize(p), maxPixels, `Trang ${i + 1}`);
+  });
   // Decoding the images and writing the PDF takes seconds for large scans: off the request loop.
   const pdf = Buffer.from(await offLoop<Uint8Array>(new URL('./pdf.ts', import.meta.url), 'scanToPdf', [pages, { title, scannedBy: actor.fullName, scannedAt }]));
   const org = await organisationOf(db, actor.agencyId);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { act, FEE_PROCEDURE, submitOnline, upload } from '../payments/testkit.ts';
+import { act, FEE_PROCEDURE, submitOnline } from '../payments/testkit.ts';
 import { agencyIds, citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 
 const ACTORS = ['anonymous', 'citizen', 'otherCitizen', 'counter', 'specialist', 'leader', 'agencyAdmin',

@@ -104,6 +104,7 @@ function findTextProblem(root: unknown): { path: string; problem: string } | nul
       if (depth >= MAX_DEPTH) return { path: path || '/', problem: `lồng nhau quá ${MAX_DEPTH} cấp` };
       for (const [k, x] of Object.entries(v)) {
         const problem = textProblem(k);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (the text rule refuses them)
         if (problem) return { path: `${path}/${k.replace(/\p{Cs}|[\u0000-\u001f]/gu, '?')}`, problem: `có tên trường ${problem}` };
         stack.push({ v: x, path: `${path}/${k}`, depth: depth + 1 });
       }

@@ -17,7 +17,9 @@ export const nfc = (s: string) => wellFormed(s).normalize('NFC').trim();
 // UTF-8 (PostgreSQL refuses it, or stores what it cannot read back) and NUL is refused by PostgreSQL's text types.
 // Multi-line fields (notes, reasons, addresses) may carry tab and line breaks; everything else none.
 const LONE_SURROGATE = /\p{Cs}/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (the text rule refuses them)
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (the text rule refuses them)
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Why `s` cannot be accepted as text (Vietnamese), or null when it can. */

@@ -141,7 +141,7 @@ export function checkPdfSignatures(pdf: Buffer, trusted: X509Certificate[]): Sig
       if (!check.trusted) check.problem = 'Chứng thư số của người ký không do tổ chức chứng thực mà hệ thống tin cậy cấp.';
       else if (!check.validAtSigning) check.problem = 'Chứng thư số không còn hiệu lực tại thời điểm ký.';
     } catch (err) {
-      check.problem = err instanceof Error && /[^\x00-\x7f]/.test(err.message) ? err.message : 'Không đọc được chữ ký số trong tài liệu.';
+      check.problem = err instanceof Error && /\P{ASCII}/u.test(err.message) ? err.message : 'Không đọc được chữ ký số trong tài liệu.';
     }
   }
   return results;

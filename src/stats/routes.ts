@@ -67,7 +67,7 @@ async function scopedQuery<T extends { agency?: string }>(app: FastifyInstance, 
   const org = await organisationOf(app.db, actor.agencyId);
   if (q.agency && q.agency !== org.id) {
     const row = await getAgencyRow(app.db, q.agency);
-    if (!row || !row.path.split('/').includes(org.id)) throw forbidden('Lãnh đạo cơ quan chỉ xem được thống kê của cơ quan mình.');
+    if (!row?.path.split('/').includes(org.id)) throw forbidden('Lãnh đạo cơ quan chỉ xem được thống kê của cơ quan mình.');
     return q;
   }
   return { ...q, agency: org.id };

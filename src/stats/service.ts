@@ -62,6 +62,7 @@ export function lateFrom(d: Row): string | null {
   if (!judged) return null;
   if (d.paused_at && at(d.paused_at) <= judged) return null;
   const due = dayOf(judged);
+  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings; Math.max would turn them into NaN
   return due > received ? due : received;
 }
 

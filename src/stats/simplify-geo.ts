@@ -48,7 +48,7 @@ const byKey = new Map(communes.map((c) => {
 const unique = <T>(xs: T[]) => (xs.length === 1 ? xs[0] : undefined);
 const features = [];
 const used = new Set<string>();
-const files = readdirSync(dir).filter((f) => /^\d+_.+\.geojson$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b));
+const files = readdirSync(dir).filter((f) => /^\d+_.+\.geojson$/.test(f)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
 // Exact names first, so that a shortened name is matched only among the communes left over.
 const exact = (f: string) => byKey.has(key(f.replace(/^\d+_/, '').replace(/_(xa|phuong)\.geojson$/, '').replaceAll('_', ' '), f.includes('_phuong.') ? 'phuong' : 'xa'));
 for (const file of [...files.filter(exact), ...files.filter((f) => !exact(f))]) {

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance, InjectOptions } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
@@ -614,13 +613,13 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
             col('original_due_at')]);
       }
       const ev = { d: [] as string[], at: [] as string[], action: [] as string[], kind: [] as string[], to: [] as (number | null)[], data: [] as string[] };
-      perDossier.forEach((list, i) => list.forEach((e) => {
+      for (const [i, list] of perDossier.entries()) list.forEach((e) => {
         ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push(e.event.action); ev.kind.push(e.event.actorKind); ev.to.push(e.event.toStatus);
         ev.data.push(JSON.stringify(e.imported ? { imported: true } : e.event.data));
         if (e.importSnapshot) {
           ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push('import'); ev.kind.push('system'); ev.to.push(null); ev.data.push('{"imported":true}');
         }
-      }));
+      });
       for (let i = 0; i < ev.d.length; i += 5000) {
         const s = (xs: unknown[]) => xs.slice(i, i + 5000);
         await tx.query(

@@ -2,7 +2,7 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 const listeners = new Set<() => void>();
-const notify = () => listeners.forEach((l) => l());
+const notify = () => { for (const l of listeners) l(); };
 window.addEventListener('popstate', notify);
 
 function subscribe(listener: () => void) {

@@ -50,7 +50,7 @@ export function useAction() {
 export function ErrorMessage({ error }: { error: Error | null | undefined }) {
   if (!error) return null;
   const details = (error as { details?: unknown }).details;
-  const list = Array.isArray(details) ? (details as { path?: string; message?: string }[]).filter((d) => d && d.message) : [];
+  const list = Array.isArray(details) ? (details as { path?: string; message?: string }[]).filter((d) => d?.message) : [];
   return (
     <div className="alert alert-error" role="alert">
       <p>{error.message}</p>
@@ -92,6 +92,7 @@ export function Badge({ tone = 'neutral', title, children }: { tone?: 'neutral' 
  */
 export function TableWrap({ label, stack, children }: { label: string; stack?: boolean; children: ReactNode }) {
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard to scroll it (WCAG 2.1.1)
     <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
       <table className={stack ? 'stack' : undefined}>
         <caption className="visually-hidden">{label}</caption>

@@ -33,6 +33,7 @@ function StatusBar({ title, segments, drill }: { title: string; segments: Segmen
       <div className="ioc-bar" aria-hidden="true">
         {total === 0 && <span className="ioc-bar-empty" />}
         {segments.filter((s) => s.value > 0).map((s) => (
+          // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the bar is aria-hidden; its legend below has the same drill-downs as links
           <span key={s.indicator} style={{ width: `${(100 * s.value) / total}%`, background: COLOURS[s.indicator as keyof typeof COLOURS] }}
             className={drill ? 'ioc-bar-link' : undefined} title={`${s.label}: ${formatNumber(s.value)}`}
             onClick={drill ? () => navigate(drill(s.indicator)) : undefined} />
@@ -133,7 +134,7 @@ export function BreakdownTable({ by, rows, drill, limit, compact }: { by: Breakd
 
 /** A ratio, or a dash titled "no finished dossier" when there is nothing to divide. */
 export function RatioText({ ratio }: { ratio: number | null }) {
-  return ratio === null ? <span title="Chưa có hồ sơ giải quyết">—</span> : <>{formatPercent(ratio)}</>;
+  return ratio === null ? <span title="Chưa có hồ sơ giải quyết">—</span> : formatPercent(ratio);
 }
 
 /** The trend: received and finished (by timeliness) per day or month, and the on-time ratio. */

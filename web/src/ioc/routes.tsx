@@ -1,6 +1,6 @@
 // The operations-centre routes, loaded on demand: ECharts and these pages live in their own chunks, so the
 // citizen portal's bundle does not carry them.
-import { Suspense, lazy, type ReactNode } from 'react';
+import { Suspense, lazy, type ReactElement } from 'react';
 import type { Me } from '../api.ts';
 import { Loading } from '../ui.tsx';
 
@@ -16,7 +16,7 @@ export const WALL_PATH = '/dieu-hanh/man-hinh';
 const loading = <div className="container page"><Loading label="Đang tải…" /></div>;
 
 /** The page of an operations-centre path inside the site frame, or null when the path is not one. */
-export function iocRoute(pathname: string): ReactNode {
+export function iocRoute(pathname: string): ReactElement | null {
   if (pathname === '/minh-bach') return <Suspense fallback={loading}><Transparency /></Suspense>;
   if (pathname === '/dieu-hanh' || pathname.startsWith('/dieu-hanh/')) return <Suspense fallback={loading}><IocArea pathname={pathname} /></Suspense>;
   return null;

@@ -1,7 +1,7 @@
 // The public page of one procedure: everything a citizen needs to prepare and file the dossier.
 import type { ReactNode } from 'react';
 import { ApiError, type PublicProcedure } from '../api.ts';
-import { AGENCY_LEVELS, APPLICANT_TYPES, ONLINE_LEVELS, formatDate, formatMoney, formatNumber, formatTime } from '../format.ts';
+import { AGENCY_LEVELS, APPLICANT_TYPES, ONLINE_LEVELS, formatDate, formatNumber, formatTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { Badge, ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { OnlineLevelBadge } from './ProcedureCard.tsx';
