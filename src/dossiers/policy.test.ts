@@ -52,7 +52,6 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
     stranger = await citizen(STRANGER.idNumber);
   });
 
-  const staffWho = (username: string): Who => ({ kind: 'staff', actor: staff.find((s) => s.username === username)! });
   const nameOf = (w: Who) => (w.kind === 'staff' ? w.actor.username : w === owner ? 'công dân chủ hồ sơ' : 'công dân khác');
   const someone = (role: Role, organisation: string) => staff.find((s) => s.active && s.roles.includes(role) && s.organisationId === organisation);
   const must = (role: Role, organisation: string) => {
@@ -188,7 +187,9 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
       await act(ctx.db, desk(d), id, { action: 'request_payment', amount: 20_000 });
       await check(id, `${where}, chờ nộp phí`);
       await act(ctx.db, desk(d), id, { action: 'record_payment', reference: 'x' });
-      for (let moves = 0; (d = await row(id)).status !== 9 && moves < 12; moves++) {
+      for (let moves = 0; moves < 12; moves++) {
+        d = await row(id);
+        if (d.status === 9) break;
         await check(id, `${where}, bước ${d.step + 1}`);
         const role = stepRole(d);
         const mover = d.assignee_id ? { kind: 'staff', actor: staff.find((s) => s.userId === d.assignee_id)! } as Who : must(role, d.agency_id);

@@ -8,7 +8,7 @@ import { inScope, isSystemAdmin, type Actor, type Role } from '../shared/actor.t
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
-import { agencyNames, getAgencyByCode, getAgencyRow, organisationOf } from '../agencies/service.ts';
+import { agencyNames, getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { activeStaffIn, staffMembers } from '../identity/service.ts';
 import { getProcedureVersion, getPublishedProcedure } from '../catalog/service.ts';
 import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
@@ -155,7 +155,7 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
   const picks = input.storedDocuments ?? [];
   if (input.channel === 'online') checkRequiredComponents(content, [...(input.files ?? []), ...picks.map((p) => ({ componentIndex: p.componentIndex, uploadId: p.documentId }))]);
   const home = await getAgencyRow(db, input.agencyId);
-  if (!home || !home.active || home.kind !== LEVEL_KINDS[content.agencyLevel]) {
+  if (!home?.active || home.kind !== LEVEL_KINDS[content.agencyLevel]) {
     throw badRequest('WRONG_AGENCY', 'Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này.');
   }
   // The one-stop desk: the officer's own for counter and post; for online dossiers, the commune's own desk for

@@ -95,7 +95,7 @@ async function transferTarget(tx: Queryable, step: WorkflowStep, chosen?: string
   }
   if (!chosen) throw badRequest('TRANSFER_AGENCY_REQUIRED', 'Bước tiếp theo là liên thông: hãy chọn cơ quan nhận (toAgencyId).');
   const agency = await getAgencyRow(tx, chosen);
-  if (!agency || !agency.active || (t.agencyLevel && agency.kind !== LEVEL_KINDS[t.agencyLevel])) {
+  if (!agency?.active || (t.agencyLevel && agency.kind !== LEVEL_KINDS[t.agencyLevel])) {
     throw badRequest('WRONG_AGENCY', 'Cơ quan nhận liên thông không đúng cấp thẩm quyền của bước này.');
   }
   return agency.id;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Queryable } from '../db/index.ts';
 import type { Actor } from '../shared/actor.ts';
-import { AppError } from '../shared/errors.ts';
+import type { AppError } from '../shared/errors.ts';
 import { allowedActions, defineCaseType, perform, type CaseType, type FollowUps } from './engine.ts';
 
 type State = 'open' | 'waiting' | 'closed';

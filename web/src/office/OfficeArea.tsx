@@ -14,7 +14,7 @@ function page(pathname: string, me: Me): ReactNode {
   if (pathname === '/mot-cua/tiep-nhan') return <Intake me={me} />;
   if (pathname === '/mot-cua/tra-cuu') return <Find />;
   const m = matchPath('/mot-cua/ho-so/:id', pathname);
-  if (m) return <OfficeDossier key={m.id} id={m.id} me={me} />;
+  if (m) return <OfficeDossier key={m.id} id={m.id} />;
   return <p>Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link></p>;
 }
 

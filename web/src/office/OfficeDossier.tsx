@@ -2,7 +2,7 @@
 // control slip, printed forms; and the actions the status and the officer's roles allow. Every action carries the
 // revision shown, so acting on a stale page is refused (409 STALE_DOSSIER) instead of overwriting someone's work.
 import { useState, type FormEvent } from 'react';
-import { ApiError, type Agency, type Dossier, type Me, type PublicProcedure, type Role, type WorkflowStep } from '../api.ts';
+import { ApiError, type Agency, type Dossier, type PublicProcedure, type Role, type WorkflowStep } from '../api.ts';
 import { RETURN_METHODS, formatInstant, keysOf } from '../format.ts';
 import { Link, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, Loading, Notice, useAction, useFetch, usePageTitle } from '../ui.tsx';
@@ -23,7 +23,7 @@ interface Consultation {
 type StaffDossier = Dossier & { assignee: Person | null; consultations: Consultation[] };
 interface StaffMember { id: string; fullName: string; roles: Role[]; agencyName: string }
 
-export function OfficeDossier({ id, me }: { id: string; me: Me }) {
+export function OfficeDossier({ id }: { id: string }) {
   const { search } = useLocation();
   const res = useFetch<StaffDossier>(`/api/v1/dossiers/${encodeURIComponent(id)}`);
   const d = res.data;
@@ -61,7 +61,7 @@ export function OfficeDossier({ id, me }: { id: string; me: Me }) {
       )}
       <Notice>{notice}</Notice>
 
-      <Actions dossier={d} me={me} workflow={procedure.data?.content.workflow} agencies={agencies.items}
+      <Actions dossier={d} workflow={procedure.data?.content.workflow} agencies={agencies.items}
         onDone={(message) => { setNotice(message); res.reload(); }} onStale={res.reload} />
 
       {(d.status === 9 || d.status === 10) && (
@@ -107,8 +107,8 @@ const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boo
 /** True when the dossier is at the last step of its workflow (forwarding it approves the result). */
 const atLastStep = (d: Dossier, workflow: WorkflowStep[] | undefined) => d.step !== null && workflow !== undefined && d.step + 1 >= workflow.length;
 
-function Actions({ dossier: d, me, workflow, agencies, onDone, onStale }: {
-  dossier: StaffDossier; me: Me; workflow: WorkflowStep[] | undefined; agencies: Agency[]; onDone: (message: string) => void; onStale: () => void;
+function Actions({ dossier: d, workflow, agencies, onDone, onStale }: {
+  dossier: StaffDossier; workflow: WorkflowStep[] | undefined; agencies: Agency[]; onDone: (message: string) => void; onStale: () => void;
 }) {
   const [open, setOpen] = useState<ActionKey | null>(null);
   const [text, setText] = useState('');
