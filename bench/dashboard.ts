@@ -24,6 +24,8 @@ import { generateDossierLines } from '../src/stats/generate.ts';
 import { subscribe } from '../src/stats/stream.ts';
 import { importDossiers } from '../src/dossiers/import.ts';
 import { registerDossierHooks } from '../src/dossier-hooks.ts';
+import { useHistoryKey } from '../src/dossiers/chain.ts';
+import { loadConfig } from '../src/config.ts';
 
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/congso_bench';
 const TARGET = Number(process.env.BENCH_DOSSIERS ?? 100_000);
@@ -185,6 +187,7 @@ async function main() {
   // The live wall: a new dossier arrives (one generated line through the import, which counts it), and the time until
   // the wall's stream pushes, as a screen would receive it.
   registerDossierHooks();
+  useHistoryKey(loadConfig().historyKey);
   const pushes: number[] = [];
   const screen = Object.assign(new EventEmitter(), {
     writeHead: () => screen, write: (chunk: string) => { if (chunk.startsWith('event: stats')) pushes.push(performance.now()); return true; },

@@ -8,7 +8,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { TrustProxy } from './config.ts';
+import { loadConfig, type TrustProxy } from './config.ts';
+import { useHistoryKey } from './dossiers/chain.ts';
 import type { Database } from './db/index.ts';
 import { migrationVersion } from './db/migrate.ts';
 import type { Actor } from './shared/actor.ts';
@@ -66,6 +67,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Idle timeouts of staff and citizen sessions, in minutes (defaults 30). */
   sessionIdleMinutes?: { staff: number; citizen: number };
+  /** The key of the dossier history's MACs (config HISTORY_KEY); absent → the one loadConfig() finds (development: DATA_DIR/history.key). */
+  historyKey?: Buffer;
   /** Upload limits (defaults: DEFAULT_UPLOAD_SETTINGS). */
   uploads?: Partial<UploadSettings>;
   /** Payment channels (default: the development sandbox and demo account outside production, none in production). */
@@ -106,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   registerDossierHooks();
+  useHistoryKey(opts.historyKey ?? loadConfig().historyKey);
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);
   app.decorate('production', opts.production ?? false);

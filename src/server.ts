@@ -7,7 +7,6 @@ import { migrate } from './db/migrate.ts';
 import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/seed.ts';
 import { registerDossierHooks } from './dossier-hooks.ts';
 import { vietnamDate } from './dossiers/rules.ts';
-import { useHistoryKey } from './dossiers/chain.ts';
 import { generateDossiers } from './stats/generate.ts';
 import { addDays } from './stats/query.ts';
 import { defaultTransports, startNotificationWorker, useNotificationLinks } from './notifications/service.ts';
@@ -16,7 +15,6 @@ import { platformJobs, startJobs } from './jobs/index.ts';
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
 export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
-  useHistoryKey(config.historyKey);
   useNotificationLinks(config.publicUrl);
   const db = await openDatabase(config.database);
   await migrate(db);
@@ -27,7 +25,7 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
     await generateDossiers(db, { count: config.demoHistory, from: addDays(today, -365), to: today, seed: 1 });
   }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
-  const app = await buildApp({ db, logger: opts.logger, logLevel: config.logLevel, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
+  const app = await buildApp({ db, historyKey: config.historyKey, logger: opts.logger, logLevel: config.logLevel, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
     oidc: config.oidc, security: config.security, trustProxy: config.trustProxy, sessionIdleMinutes: config.sessionIdleMinutes,
     uploads: config.uploads, payments: config.payments, signing: config.signing });
   // The notification outbox is delivered by this process on the jobs' schedule; more workers may run beside it

@@ -7,16 +7,18 @@
 // checkpoints record every changed dossier's head every few minutes, and the check replays each dossier's state from
 // its events. Events and daily anchors older than 0040 keep their unkeyed seals (history_legacy holds the bounds).
 import { createHash, createHmac } from 'node:crypto';
-import { loadConfig } from '../config.ts';
 import type { Database, Queryable, Row } from '../db/index.ts';
 import { vietnamDate } from './rules.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 let configuredKey: Buffer | null = null;
-/** The server passes its configured key; CLIs and tests get the same from loadConfig on first use. */
+/** The configured key (config HISTORY_KEY), handed over by whoever opens the database: buildApp, and each CLI. */
 export function useHistoryKey(key: Buffer): void { configuredKey = key; }
-const key = () => (configuredKey ??= loadConfig().historyKey);
+const key = () => {
+  if (!configuredKey) throw new Error('The history key is not set: call useHistoryKey(config.historyKey) before writing dossier events.');
+  return configuredKey;
+};
 const hmac = (s: string) => createHmac('sha256', key()).update(s, 'utf8').digest('hex');
 /** A public name of the key (not the key): published with the anchors, so that an auditor knows which key sealed them. */
 export const historyKeyId = () => sha256(`congso-history-key-id\n${key().toString('hex')}`).slice(0, 16);

@@ -8,6 +8,7 @@ import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
 import { importDossiers } from './import.ts';
+import { useHistoryKey } from './chain.ts';
 
 const file = process.argv[2];
 if (!file || !existsSync(file)) {
@@ -17,6 +18,7 @@ if (!file || !existsSync(file)) {
 const config = loadConfigOrExit();
 // The IOC's counters follow the import as they follow the HTTP import.
 registerDossierHooks();
+useHistoryKey(config.historyKey);
 const db = await openDatabase(config.database);
 try {
   await migrate(db);

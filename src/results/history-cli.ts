@@ -5,7 +5,7 @@
 import { loadConfigOrExit } from '../config.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { anchorHistory, checkHistory, checkpointHistory, dossierIdByCode } from '../dossiers/chain.ts';
+import { anchorHistory, checkHistory, checkpointHistory, dossierIdByCode, useHistoryKey } from '../dossiers/chain.ts';
 
 /** What the command does, on an open database. */
 export async function runHistoryCheck(db: Database, only?: string[]) {
@@ -17,7 +17,9 @@ export async function runHistoryCheck(db: Database, only?: string[]) {
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const code = process.argv[2];
-  const db = await openDatabase(loadConfigOrExit().database);
+  const config = loadConfigOrExit();
+  useHistoryKey(config.historyKey);
+  const db = await openDatabase(config.database);
   try {
     await migrate(db);
     const id = code ? await dossierIdByCode(db, code) : null;

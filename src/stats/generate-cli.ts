@@ -9,6 +9,7 @@ import { migrate } from '../db/migrate.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
 import { vietnamDate } from '../dossiers/rules.ts';
 import { generateDossiers } from './generate.ts';
+import { useHistoryKey } from '../dossiers/chain.ts';
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
@@ -20,7 +21,9 @@ if (isMain) {
     process.exit(2);
   }
   registerDossierHooks();
-  const db = await openDatabase(loadConfigOrExit().database);
+  const config = loadConfigOrExit();
+  useHistoryKey(config.historyKey);
+  const db = await openDatabase(config.database);
   try {
     await migrate(db);
     const started = Date.now();
