@@ -8,6 +8,7 @@ import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/s
 import { registerDossierHooks } from './dossier-hooks.ts';
 import { vietnamDate } from './dossiers/rules.ts';
 import { generateDossiers } from './stats/generate.ts';
+import { useHistoryKey } from './dossiers/chain.ts';
 import { addDays } from './stats/query.ts';
 import { defaultTransports, startNotificationWorker, useNotificationLinks } from './notifications/service.ts';
 import { platformJobs, startJobs } from './jobs/index.ts';
@@ -15,6 +16,8 @@ import { platformJobs, startJobs } from './jobs/index.ts';
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 
 export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
+  // Before the demo history is generated: its events are sealed with the key.
+  useHistoryKey(config.historyKey);
   useNotificationLinks(config.publicUrl);
   const db = await openDatabase(config.database);
   await migrate(db);

@@ -154,6 +154,7 @@ type Verdict = { ok: true } | { ok: false; error: AppError } | { ok: 'by_state' 
 /** The policy table's answer for one action on one case: allowed, refused (403), or left to the state (a step rule off-step). */
 async function policyVerdict<C, S extends string | number, I extends { action: string }, E>(
   tx: Queryable, type: CaseType<C, S, I, E>, by: Party | null, c: C, action: ActionDeclaration<C, S, never, E>,
+  organisation: (actor: Actor) => Promise<string> = (actor) => type.organisationOf(tx, actor),
 ): Promise<Verdict> {
   if (by === null) return action.system ? { ok: true } : { ok: false, error: forbidden() };
   if (by.kind === 'citizen') {
@@ -166,7 +167,7 @@ async function policyVerdict<C, S extends string | number, I extends { action: s
   if (rules.some((r) => (r.atStep && atNoStep) || rolesOf(r).includes(null))) return { ok: 'by_state' };
   const roles = [...new Set(rules.flatMap(rolesOf))] as Role[];
   if (!by.actor.roles.some((r) => roles.includes(r))) return { ok: false, error: forbidden(`Thao tác này dành cho vai trò: ${roles.join(', ')}.`) };
-  const org = await type.organisationOf(tx, by.actor);
+  const org = await organisation(by.actor);
   const holds = (r: PolicyRule) => rolesOf(r).some((role) => role !== null && by.actor.roles.includes(role));
   const matching = rules.filter(holds);
   if (!isSystemAdmin(by.actor) && !matching.some((r) => (r.scopes ?? []).some((s) => type.scope(c, s).includes(org)))) {
@@ -249,8 +250,10 @@ export async function allowedActions<C, S extends string | number, I extends { a
 ): Promise<AllowedAction[]> {
   const now = new Date();
   const allowed: AllowedAction[] = [];
+  let organisation: Promise<string> | undefined; // looked up once for all the actions
+  const once = (actor: Actor) => (organisation ??= type.organisationOf(tx, actor));
   for (const [name, action] of Object.entries(type.actions) as [string, ActionDeclaration<C, S, never, E>][]) {
-    const verdict = await policyVerdict(tx, type, by, c, action);
+    const verdict = await policyVerdict(tx, type, by, c, action, once);
     if (verdict.ok === false || (action.offered && !action.offered(c, by))) continue;
     if (!(await stateVerdict(type, by, c, name, action, now))) allowed.push({ action: name, label: labelOf(action, c, by) });
   }

@@ -9,21 +9,29 @@ export function usePageTitle(title: string | null | undefined) {
   }, [title]);
 }
 
-/** GETs `path` (null = wait) and re-fetches when it changes; stale answers are discarded. */
+/**
+ * GETs `path` (null = wait) and re-fetches when it changes; stale answers are discarded. `reload()` resolves once the
+ * page holds the new answer, so a message about a change can appear together with the changed page.
+ */
 export function useFetch<T>(path: string | null) {
   const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({ data: null, error: null, loading: path !== null });
   const [tick, setTick] = useState(0);
+  const reloaded = useRef<(() => void)[]>([]);
   useEffect(() => {
     if (path === null) return;
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true, error: null }));
     api<T>(path, { signal: ctrl.signal }).then(
-      (data) => setState({ data, error: null, loading: false }),
-      (error: Error) => { if (!ctrl.signal.aborted) setState((s) => ({ ...s, error, loading: false })); },
+      (data) => { setState({ data, error: null, loading: false }); for (const done of reloaded.current.splice(0)) done(); },
+      (error: Error) => {
+        if (ctrl.signal.aborted) return;
+        setState((s) => ({ ...s, error, loading: false }));
+        for (const done of reloaded.current.splice(0)) done();
+      },
     );
     return () => ctrl.abort();
   }, [path, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const reload = useCallback(() => new Promise<void>((done) => { reloaded.current.push(done); setTick((t) => t + 1); }), []);
   const setData = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
   return { ...state, reload, setData };
 }

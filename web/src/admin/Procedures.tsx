@@ -38,7 +38,7 @@ export function Procedures() {
     const updated = await api<AdminProcedure>(`/api/v1/admin/procedures/${p.id}/${verb}`, { method: 'POST' });
     if (list.data) list.setData({ ...list.data, items: list.data.items.map((x) => (x.id === p.id ? { ...x, status: updated.status, version: updated.version } : x)) });
     setNotice(verb === 'publish' ? `Đã công bố thủ tục ${p.code}.` : `Đã ngừng công bố thủ tục ${p.code}.`);
-    list.reload();
+    void list.reload();
   });
 
   const exportAll = () => void action.run(async () => {
@@ -62,7 +62,7 @@ export function Procedures() {
         throw new Error(`Tệp "${file.name}" không phải JSON hợp lệ.`);
       }
       setImported(await api<ImportResult>('/api/v1/admin/procedures/import', { body }));
-      list.reload();
+      void list.reload();
     });
   };
 

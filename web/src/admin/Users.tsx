@@ -23,7 +23,7 @@ export function Users() {
     setEditing(null);
     setNotice(`Đã ${verb} tài khoản ${u.username}.`);
     if (users.data) users.setData({ items: upsert(users.data.items, u) });
-    users.reload();
+    void users.reload();
   };
 
   return (

@@ -39,7 +39,7 @@ function MyDossier({ id }: { id: string }) {
       </div>
     );
   }
-  const done = (message: string) => { setNotice(message); res.reload(); };
+  const done = (message: string) => void res.reload().then(() => setNotice(message));
   const lastRequest = [...d.events].reverse().find((e) => e.action === 'request_supplement');
   const allowed = (action: string) => d.allowedActions.some((a) => a.action === action);
   const extras = extraDocumentsOf(lastRequest?.data);

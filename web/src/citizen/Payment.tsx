@@ -50,7 +50,7 @@ export function PaymentPanel({ dossierId, awaitingReception, onPaid }: { dossier
             <thead><tr><th scope="col">Khoản thu</th><th scope="col">Số tiền</th></tr></thead>
             <tbody>{p.items.map((item, i) => <tr key={i}><td>{KINDS[item.kind] ? `${KINDS[item.kind]}: ` : ''}{item.name}{item.quantity !== undefined && ` (${String(item.quantity).padStart(2, '0')} ${item.unit} × ${formatMoney(item.unitAmount!)})`}</td><td className="nowrap">{formatMoney(item.amount)}</td></tr>)}</tbody>
           </TableWrap>
-          {p.status === 'pending' && <PayOptions dossierId={dossierId} vnpay={res.data!.vnpay} vietqr={res.data!.vietqr} onChecked={() => { res.reload(); onPaid(); }} />}
+          {p.status === 'pending' && <PayOptions dossierId={dossierId} vnpay={res.data!.vnpay} vietqr={res.data!.vietqr} onChecked={() => { void res.reload(); onPaid(); }} />}
           {p.status === 'paid' && (
             <p>
               Đã thanh toán lúc {formatInstant(p.paidAt)} qua {p.methodName}. {p.refunded > 0 && <>Đã hoàn trả {formatMoney(p.refunded)}. </>}

@@ -47,7 +47,7 @@ export function useLiveFetch<T>(path: string | null, revision: number) {
   useEffect(() => {
     if (revision === shown.current) return;
     shown.current = revision;
-    reload();
+    void reload();
   }, [revision, reload]);
   return res;
 }

@@ -62,17 +62,17 @@ export function OfficeDossier({ id }: { id: string }) {
       <Notice>{notice}</Notice>
 
       <Actions dossier={d} workflow={procedure.data?.content.workflow} agencies={agencies.items}
-        onDone={(message) => { setNotice(message); res.reload(); }} onStale={res.reload} />
+        onDone={(message) => void res.reload().then(() => setNotice(message))} onStale={res.reload} />
 
       {(d.status === 9 || d.status === 10) && (
         <Section id="ket-qua" title="Kết quả giải quyết điện tử">
           <ResultPanel dossierId={d.id} canSign={d.allowedActions.some((a) => a.action === 'sign_result')}
-            onSigned={(r) => { setNotice(`Đã ký số và phát hành ${r.title} số ${r.notation}.`); res.reload(); }} />
+            onSigned={(r) => void res.reload().then(() => setNotice(`Đã ký số và phát hành ${r.title} số ${r.notation}.`))} />
         </Section>
       )}
       {d.consultations.length > 0 && (
         <Section id="xin-y-kien" title="Xin ý kiến">
-          <Consultations dossier={d} onDone={(message) => { setNotice(message); res.reload(); }} onStale={res.reload} />
+          <Consultations dossier={d} onDone={(message) => void res.reload().then(() => setNotice(message))} onStale={res.reload} />
         </Section>
       )}
       <Section id="thong-tin" title="Thông tin hồ sơ"><DossierFacts dossier={d} agencyNames={agencies.names} staff /></Section>
