@@ -9,7 +9,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { historyKeyFromEnv } from '../config.ts';
 import type { Database, Queryable, Row } from '../db/index.ts';
-import { vietnamDate } from './rules.ts';
+import { vietnamDate } from '../shared/time.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 

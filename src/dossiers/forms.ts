@@ -12,6 +12,7 @@ import { sealDocument, type SigningProvider } from '../signing/service.ts';
 import { conflict } from '../shared/errors.ts';
 import { getDossier, type Who } from './service.ts';
 import { chainHead } from './chain.ts';
+import { vietnamYear } from '../shared/time.ts';
 
 export const ACTION_NAMES: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
@@ -62,7 +63,7 @@ function submittedComponents(content: ProcedureContent, files: { componentIndex:
 
 /** The number of a numbered form, taken on its first printing from the agency's series of that year and kept. */
 async function formNumber(db: Database, eventId: number, agencyId: string, kind: string, at: Date): Promise<number> {
-  const year = new Date(at.getTime() + 7 * 3600_000).getUTCFullYear();
+  const year = vietnamYear(at);
   return db.transaction(async (tx) => {
     // The row lock on the series serialises first printings, so two at once cannot both number one event.
     const [seq] = await tx.query(

@@ -4,8 +4,8 @@ import ExcelJS from 'exceljs';
 import { agencyIds, eachDatabase, signIn, type Requester, type TestContext } from '../testing/harness.ts';
 import { dossierExtraRoutes } from './extra-routes.ts';
 import { importDossiers, linesOf, type ImportLine } from './import.ts';
-import { REGISTER_COLUMNS, vietnamDateTime } from './register.ts';
-import { vietnamDate } from './rules.ts';
+import { REGISTER_COLUMNS } from './register.ts';
+import { vietnamDate, vietnamDateTime } from '../shared/time.ts';
 
 /** Registers the extra routes on the test app unless src/app.ts already does. */
 async function withExtraRoutes(ctx: TestContext) {

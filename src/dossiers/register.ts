@@ -8,19 +8,8 @@ import { organisationOf } from '../agencies/service.ts';
 import { type Actor, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { fold } from '../shared/text.ts';
+import { addDays, vietnamDateTime, vietnamDayStart } from '../shared/time.ts';
 import { classifyFinished, isJudgedFinish, judgedDueAt, STATUS_NAMES, TIMELINESS_NAMES, type StatusCode } from './rules.ts';
-
-const TIME_ZONE_MS = 7 * 3600_000;
-
-/** dd/mm/yyyy hh:mm in Vietnam time (UTC+7 all year); '' for none. */
-export function vietnamDateTime(v: Date | string | null | undefined): string {
-  if (!v) return '';
-  const s = new Date(new Date(v).getTime() + TIME_ZONE_MS).toISOString();
-  return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
-}
-
-/** The first instant of a Vietnamese calendar day (YYYY-MM-DD). */
-const vietnamDayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - TIME_ZONE_MS);
 
 function requireStaff(actor: Actor | null): Actor {
   if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
@@ -76,7 +65,7 @@ async function* registerRows(db: Queryable, scope: string | null, f: RegisterFil
           AND ($6::timestamptz IS NULL OR (d.received_at, d.id) > ($6::timestamptz, $7::uuid))
         ORDER BY d.received_at, d.id LIMIT ${PAGE}`,
       [scope, f.field ?? null, f.from ? vietnamDayStart(f.from) : null,
-        f.to ? new Date(vietnamDayStart(f.to).getTime() + 24 * 3600_000) : null, f.agency ?? null, after?.[0] ?? null, after?.[1] ?? null]);
+        f.to ? vietnamDayStart(addDays(f.to, 1)) : null, f.agency ?? null, after?.[0] ?? null, after?.[1] ?? null]);
     for (const r of rows) {
       yield [r.code, r.procedure_name ?? '', r.applicant?.name ?? '', r.applicant?.address ?? '', r.applicant?.phone ?? '', r.agency_name,
         vietnamDateTime(r.received_at), vietnamDateTime(r.due_at), vietnamDateTime(r.returned_at), outcome(r), r.method ? RETURN_METHODS[r.method] ?? r.method : ''];

@@ -15,6 +15,7 @@ import { nfc } from '../shared/text.ts';
 import type { Actor } from '../shared/actor.ts';
 import { transferText, vietQrPayload } from './vietqr.ts';
 import { IPN_ANSWERS, isPaid, paymentUrl, queryDrRequest, verifiedParams, verifyQueryDrAnswer, vnpDate, type VnpayConfig, type VnpParams } from './vnpay.ts';
+import { vietnamYear } from '../shared/time.ts';
 
 export type Method = 'vietqr' | 'vnpay' | 'counter';
 export const METHOD_NAMES: Record<Method, string> = {
@@ -96,7 +97,7 @@ export async function onDossierEventForPayments(tx: Queryable, dossier: Row, eve
 }
 
 async function nextReceiptNo(tx: Queryable, at: Date): Promise<string> {
-  const year = new Date(at.getTime() + 7 * 3600_000).getUTCFullYear();
+  const year = vietnamYear(at);
   const [{ last }] = await tx.query(
     `INSERT INTO payment_receipt_sequences (year, last) VALUES ($1, 1)
      ON CONFLICT (year) DO UPDATE SET last = payment_receipt_sequences.last + 1 RETURNING last`, [year]);
@@ -111,7 +112,7 @@ async function receiptForm(tx: Queryable, paymentId: string, at: Date): Promise<
   const [r] = await tx.query(
     `SELECT f.form_no, f.series FROM payments p JOIN receipt_forms f ON f.agency_id = p.agency_id OR f.agency_id IS NULL
       WHERE p.id = $1 ORDER BY f.agency_id NULLS LAST LIMIT 1`, [paymentId]);
-  const yy = String(new Date(at.getTime() + 7 * 3600_000).getUTCFullYear()).slice(2);
+  const yy = String(vietnamYear(at)).slice(2);
   return { form: r.form_no, series: `${r.series}-${yy}E` };
 }
 

@@ -14,12 +14,12 @@ import { maskName, Status } from '../dossiers/rules.ts';
 import { appendSignature, signNewPdf } from '../signing/pdf.ts';
 import type { SigningProvider } from '../signing/service.ts';
 import { checkPdfSignatures, type SignatureCheck } from '../signing/verify.ts';
-import { renderResult, vnIso } from './render.ts';
+import { renderResult } from './render.ts';
 import { fillContent, formDetails, templateFor } from './templates.ts';
+import { vietnamIso, vietnamYear } from '../shared/time.ts';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const pad2 = (n: number) => String(n).padStart(2, '0');
-const vnYear = (d: Date) => new Date(d.getTime() + 7 * 3600_000).getUTCFullYear();
 const KEYWORD = 'congso-verify:';
 
 /**
@@ -110,7 +110,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
 
   try {
     return await db.transaction(async (tx) => {
-      const number = await allocateNumber(tx, home.id, template.docType, vnYear(signedAt));
+      const number = await allocateNumber(tx, home.id, template.docType, vietnamYear(signedAt));
       const notation = `${pad2(number)}/${template.docType}-${agencyAbbreviation(issuer)}`;
       const filled = fillContent(template, {
         code: d.code, procedureName: content.name, resultType: content.resultType, legalBasis: content.legalBasis,
@@ -140,7 +140,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
         `INSERT INTO result_documents (dossier_id, dossier_code, agency_id, agency_name, holder_masked, doc_type, year, number, notation, title,
            verify_code, signer_id, signer_name, signer_title, signatures, issued_at, sha256, size, content)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING ${INFO_COLUMNS}`,
-        [d.id, d.code, home.id, home.name, maskName(d.applicant.name), template.docType, vnYear(signedAt), number, notation,
+        [d.id, d.code, home.id, home.name, maskName(d.applicant.name), template.docType, vietnamYear(signedAt), number, notation,
           [template.title, filled.subject].filter(Boolean).join(' — '), verifyCode, actor.userId, actor.fullName, signerTitle,
           JSON.stringify(signatures), signedAt, hash, pdf.length, pdf]);
       // Delivered online: into the applicant's personal data store (kho dữ liệu), besides the download.
@@ -148,7 +148,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
       if (store) await storeCitizenDocument(tx, null, { ...store, kind: 'result', title: `${template.title} số ${notation}`,
         name: `ket-qua-${d.code}.pdf`, mime: 'application/pdf', content: pdf, dossierId: d.id, dossierCode: d.code });
       await recordEvent(tx, d.id, who, { action: 'sign_result', from: d.status, to: d.status, note: `${template.title} số ${notation}`,
-        data: { notation, sha256: hash, verifyCode, signedAt: vnIso(signedAt) } });
+        data: { notation, sha256: hash, verifyCode, signedAt: vietnamIso(signedAt) } });
       return toInfo(row, opts.publicUrl);
     });
   } catch (err: any) {

@@ -7,8 +7,8 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
-import { vietnamDate } from '../dossiers/rules.ts';
 import { generateDossiers } from './generate.ts';
+import { vietnamDate } from '../shared/time.ts';
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {

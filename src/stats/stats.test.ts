@@ -10,10 +10,10 @@ import { workingCalendar } from '../calendar/service.ts';
 import { DEMO_PASSWORD } from '../demo/seed.ts';
 import { onDossierEvent, type DossierEventRecord } from '../dossiers/hooks.ts';
 import { importDossiers, linesOf, type ImportLine } from '../dossiers/import.ts';
-import { vietnamDate } from '../dossiers/rules.ts';
+import { addDays, vietnamDate } from '../shared/time.ts';
 import type { Row } from '../db/index.ts';
 import { prng } from './generate.ts';
-import { addDays, periodParts, sums as periodSums } from './query.ts';
+import { periodParts, sums as periodSums } from './query.ts';
 import { recomputeStatistics, recordDossierStatistics, recordImportedRows, refreshOpenDossiers, statisticsSnapshot } from './service.ts';
 
 /** Rows present or different on one side only, keyed by the aggregate's grain: a readable failure. */
