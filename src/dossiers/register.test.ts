@@ -162,6 +162,19 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     assert.equal(lines.length, 9, 'five rows and the final line end');
   });
 
+  test('CSV: a formula-like applicant name comes out as text (OWASP CSV injection)', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const [{ applicant }] = await ctx.db.query(`SELECT applicant FROM dossiers WHERE code = 'REG-2024-000002'`);
+    await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [JSON.stringify({ ...applicant, name: '=HYPERLINK("http://evil.example","Bấm")' })]);
+    try {
+      const res = await register(counter, `field=${encodeURIComponent('Hộ tịch')}&from=2024-03-01&to=2024-03-31&format=csv`);
+      const line = res.rawPayload.toString('utf8').split('\r\n').find((l) => l.includes('REG-2024-000002'));
+      assert.match(line!, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""Bấm""\)",/);
+    } finally {
+      await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [JSON.stringify(applicant)]);
+    }
+  });
+
   test('register: staff only, and bad parameters answer 400 in Vietnamese', async () => {
     const anonymous = await ctx.app.inject({ url: '/api/v1/register?field=x' });
     assert.equal(anonymous.statusCode, 401);

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import type { Queryable } from '../db/index.ts';
 import { organisationOf } from '../agencies/service.ts';
 import { type Actor, isSystemAdmin } from '../shared/actor.ts';
+import { CSV_BOM, CSV_MIME, csvLine } from '../shared/csv.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { fold } from '../shared/text.ts';
 import { addDays, vietnamDateTime, vietnamDayStart } from '../shared/time.ts';
@@ -106,25 +107,17 @@ export async function trackingRegister(db: Queryable, actorOrNull: Actor | null,
   const out = new PassThrough();
   if (format === 'csv') {
     writeCsv(out, f, org, rows).catch((err) => out.destroy(err));
-    return { stream: out, filename: `${base}.csv`, mime: 'text/csv; charset=utf-8' };
+    return { stream: out, filename: `${base}.csv`, mime: CSV_MIME };
   }
   writeXlsx(out, f, org, rows).catch((err) => out.destroy(err));
   return { stream: out, filename: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  // Quote when needed; a leading =, +, -, @ is neutralised so a spreadsheet does not run it as a formula
-  // (a phone number such as +84 912 345 678 holds no formula and stays as it is).
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^\+?[0-9 .-]+$/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
-
 async function writeCsv(out: PassThrough, f: RegisterFilters, org: string, rows: AsyncGenerator<string[]>) {
   const write = (cells: (string | number)[]) => new Promise<void>((resolve) => {
-    if (out.write(cells.map(csvCell).join(',') + '\r\n')) resolve(); else out.once('drain', resolve);
+    if (out.write(csvLine(cells))) resolve(); else out.once('drain', resolve);
   });
-  out.write('\uFEFF');
+  out.write(CSV_BOM);
   await write([registerTitle(f)]);
   await write([periodLine(f, org)]);
   await write([...REGISTER_COLUMNS]);

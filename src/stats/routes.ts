@@ -8,9 +8,10 @@ import { TIMELINESS_NAMES, OPEN_TIMELINESS_NAMES, STATUS_NAMES, type StatusCode 
 import { breakdown, drillDown, INDICATORS, summary, trend, type BreakdownBy, type BreakdownRow, type DrillItem, type Indicator, type PeriodQuery } from './query.ts';
 import { index766 } from './index766.ts';
 import { communesMap, publicStats } from './public.ts';
-import { percent, sendTable, toCsv, type Column } from './export.ts';
+import { percent, sendTable, tableCsv, type Column } from './export.ts';
 import { subscribe } from './stream.ts';
 import { vietnamDate, vietnamIso } from '../shared/time.ts';
+import { CSV_MIME } from '../shared/csv.ts';
 
 const TAGS = ['Thống kê'];
 const day = { type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } as const;
@@ -267,7 +268,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       { header: 'Định nghĩa', value: (l) => l.definition },
     ];
     reply.header('content-disposition', `attachment; filename="thong-ke-${p.from}-${p.to}.csv"`);
-    return reply.type('text/csv; charset=utf-8').send(toCsv(columns, lines));
+    return reply.type(CSV_MIME).send(tableCsv(columns, lines));
   });
 
   app.get<{ Querystring: PublicQuery }>('/api/v1/public/geo/communes', {

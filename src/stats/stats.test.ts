@@ -403,6 +403,21 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.equal((await ctx.app.inject({ url: '/api/v1/stats/index766?period=2025' })).statusCode, 401);
   });
 
+  test('the CSV downloads show a formula-like agency name as text (OWASP CSV injection)', async () => {
+    const ioc = await signIn(ctx.app, 'ioc');
+    const [{ name }] = await ctx.db.query(`SELECT name FROM agencies WHERE id = $1`, [ids['H13.102']]);
+    await ctx.db.query(`UPDATE agencies SET name = $2, updated_at = now() WHERE id = $1`, [ids['H13.102'], '=HYPERLINK("http://evil.example","Bấm")']);
+    try {
+      const cell = `"'=HYPERLINK(""http://evil.example"",""Bấm"")"`;
+      const breakdown = await ioc({ url: `/api/v1/stats/breakdown?by=agency&format=csv&from=2025-06-01&to=2025-06-30&procedure=${procedureId}` });
+      assert.ok(breakdown.body.includes(`\r\n1,${cell},`), breakdown.body);
+      const open = await ctx.app.inject({ url: '/api/v1/public/stats.csv?from=2025-06-01&to=2025-06-30' });
+      assert.ok(open.body.includes(`,${cell},`), open.body);
+    } finally {
+      await ctx.db.query(`UPDATE agencies SET name = $2, updated_at = now() WHERE id = $1`, [ids['H13.102'], name]);
+    }
+  });
+
   test('waiting for a supplement is not counted against the deadline; the live stream pushes within 2 s', async () => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
