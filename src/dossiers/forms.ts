@@ -99,7 +99,7 @@ export async function renderDossierForm(db: Database, provider: SigningProvider,
   const form: FormData = {
     kind,
     // Mẫu 04 and 05 are the handling agency's own documents: its name under its parent's, and its number.
-    authority: series ? (names.get(issuer.parent_id) ?? '') : desk,
+    authority: series ? (names.get(issuer.parent_id ?? '') ?? '') : desk,
     unit: series ? issuer.name : 'Bộ phận Tiếp nhận và Trả kết quả',
     number: series ? `Số: ${count2(await formNumber(db, issuing.id, issuer.id, kind, issuedAt))}/${series}` : undefined,
     place: PLACE,

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Queryable } from '../db/index.ts';
+import type { AgenciesRow, LoginThrottlesRow, UsersRow } from '../db/schema.ts';
 import { type Actor, isSystemAdmin, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { liveSession } from '../shared/sessions.ts';
@@ -54,7 +55,7 @@ export async function login(db: Queryable, username: string, password: string, c
     db.query('INSERT INTO login_events (username, user_id, ip, user_agent, success, reason) VALUES ($1, $2, $3, $4, $5, $6)',
       [name, userId, ctx.ip, ctx.userAgent, success, reason]);
   const keys = throttleKeys(name, ctx.ip);
-  const [user] = await db.query(
+  const [user] = await db.query<Pick<UsersRow, 'id' | 'password_hash' | 'active'> & { known_address: boolean }>(
     `SELECT u.id, u.password_hash, u.active AND a.active AS active,
             EXISTS (SELECT 1 FROM login_events e WHERE e.user_id = u.id AND e.ip = $2 AND e.success) AS known_address
        FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1`, [name, ctx.ip]);
@@ -102,10 +103,10 @@ export async function logout(db: Queryable, token: string): Promise<void> {
 }
 
 async function actorForUser(db: Queryable, userId: string): Promise<Actor | null> {
-  const [r] = await db.query(
+  const [r] = await db.query<Pick<UsersRow, 'id' | 'username' | 'full_name' | 'roles' | 'agency_id'> & Pick<AgenciesRow, 'path'>>(
     `SELECT u.id, u.username, u.full_name, u.roles, u.agency_id, a.path
        FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1 AND u.active AND a.active`, [userId]);
-  return r ? { userId: r.id, username: r.username, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyPath: r.path } : null;
+  return r ? { userId: r.id, username: r.username, fullName: r.full_name, roles: r.roles as Role[], agencyId: r.agency_id, agencyPath: r.path } : null;
 }
 
 /** The actor behind a session token, or null when the token is unknown, expired, idle too long or its user disabled. */
@@ -142,13 +143,15 @@ export interface User { id: string; username: string; fullName: string; email: s
 const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.phone, u.roles, u.agency_id, a.name AS agency_name, a.path,
   u.active, t.failures AS throttle_failures, t.last_failure_at AS throttle_last
   FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN login_throttles t ON t.key = 'account:' || u.username`;
+type UserSelectRow = Pick<UsersRow, 'id' | 'username' | 'full_name' | 'email' | 'phone' | 'roles' | 'agency_id' | 'active'>
+  & { agency_name: string; path: string; throttle_failures: LoginThrottlesRow['failures'] | null; throttle_last: Date | null };
 /** Until when sign-in to the account from a new address waits (account-wide throttle), or null. */
 function heldBackUntil(failures: number | null, last: Date | null): string | null {
   const wait = failures && last ? throttleWait(failures, SIGN_IN_THROTTLE.account, new Date(last)) : 0;
   return wait > 0 ? new Date(Date.now() + wait * 1000).toISOString() : null;
 }
-const toUser = (r: Record<string, any>): User => ({
-  id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles, agencyId: r.agency_id,
+const toUser = (r: UserSelectRow): User => ({
+  id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles as Role[], agencyId: r.agency_id,
   agencyName: r.agency_name, active: r.active, lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
 });
 
@@ -173,12 +176,12 @@ function checkGrantable(actor: Actor | null, roles: Role[]) {
 
 export async function listUsers(db: Queryable, actor: Actor, agencyId?: string): Promise<User[]> {
   const root = agencyId ? (await getAgencyInScope(db, actor, agencyId)).path : isSystemAdmin(actor) ? '' : actor.agencyPath;
-  const rows = await db.query(`${USER_SELECT} WHERE ($1 = '' OR a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.username`, [root]);
+  const rows = await db.query<UserSelectRow>(`${USER_SELECT} WHERE ($1 = '' OR a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.username`, [root]);
   return rows.map(toUser);
 }
 
 async function getUserInScope(db: Queryable, actor: Actor, id: string) {
-  const [r] = await db.query(`${USER_SELECT} WHERE u.id = $1`, [id]);
+  const [r] = await db.query<UserSelectRow>(`${USER_SELECT} WHERE u.id = $1`, [id]);
   if (!r) throw notFound('người dùng');
   await getAgencyInScope(db, actor, r.agency_id).catch(() => { throw notFound('người dùng'); });
   return r;
@@ -200,11 +203,11 @@ export async function createUser(db: Queryable, actor: Actor | null, input: NewU
   const username = input.username.trim().toLowerCase();
   const [taken] = await db.query('SELECT 1 FROM users WHERE username = $1', [username]);
   if (taken) throw conflict('USERNAME_TAKEN', `Tên đăng nhập "${username}" đã được dùng.`);
-  const [row] = await db.query(
+  const [row] = await db.query<Pick<UsersRow, 'id'>>(
     `INSERT INTO users (username, password_hash, full_name, email, agency_id, roles, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [username, await hashPassword(input.password), nfc(input.fullName), input.email ?? null, input.agencyId, [...new Set(input.roles)], input.phone ?? null],
   );
-  const [r] = await db.query(`${USER_SELECT} WHERE u.id = $1`, [row.id]);
+  const [r] = await db.query<UserSelectRow>(`${USER_SELECT} WHERE u.id = $1`, [row.id]);
   return toUser(r);
 }
 
@@ -238,25 +241,25 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
 
 /** A staff member as other modules name them (assignment, consultation): no scope check, callers decide who may ask. */
 export interface StaffMember { id: string; fullName: string; roles: Role[]; agencyId: string; agencyName: string; agencyPath: string; active: boolean }
-const toStaffMember = (r: Record<string, any>): StaffMember => ({
-  id: r.id, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyName: r.agency_name, agencyPath: r.path, active: r.active,
+const toStaffMember = (r: UserSelectRow): StaffMember => ({
+  id: r.id, fullName: r.full_name, roles: r.roles as Role[], agencyId: r.agency_id, agencyName: r.agency_name, agencyPath: r.path, active: r.active,
 });
 
 /** Staff members by id (unknown ids are left out). */
 export async function staffMembers(db: Queryable, ids: string[]): Promise<Map<string, StaffMember>> {
   if (!ids.length) return new Map();
-  const rows = await db.query(`${USER_SELECT} WHERE u.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
-  return new Map(rows.map((r) => [r.id as string, toStaffMember(r)]));
+  const rows = await db.query<UserSelectRow>(`${USER_SELECT} WHERE u.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id, toStaffMember(r)]));
 }
 
 /** The active staff of an agency and its units, by agency then name. */
 export async function activeStaffIn(db: Queryable, agencyPath: string): Promise<StaffMember[]> {
-  const rows = await db.query(`${USER_SELECT} WHERE u.active AND (a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.full_name`, [agencyPath]);
+  const rows = await db.query<UserSelectRow>(`${USER_SELECT} WHERE u.active AND (a.path = $1 OR a.path LIKE $1 || '/%') ORDER BY a.path, u.full_name`, [agencyPath]);
   return rows.map(toStaffMember);
 }
 
 /** The name and work phone of a staff member, for documents that tell citizens whom to call; null for an unknown id. */
 export async function staffContact(db: Queryable, userId: string): Promise<{ name: string; phone: string | null } | null> {
-  const [r] = await db.query('SELECT full_name, phone FROM users WHERE id = $1', [userId]);
-  return r ? { name: r.full_name as string, phone: (r.phone as string | null) ?? null } : null;
+  const [r] = await db.query<Pick<UsersRow, 'full_name' | 'phone'>>('SELECT full_name, phone FROM users WHERE id = $1', [userId]);
+  return r ? { name: r.full_name, phone: r.phone } : null;
 }

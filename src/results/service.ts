@@ -119,7 +119,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
         authorityLine: `${titles.title} ${home.name.toLocaleUpperCase('vi-VN')}`, agencyName: home.name,
       });
       const rendered = await renderResult({
-        header: { authority: committee ? '' : (names.get(home.parent_id) ?? ''), unit: home.name, place, issuedAt: signedAt, number: `Số: ${notation}` },
+        header: { authority: committee ? '' : (names.get(home.parent_id ?? '') ?? ''), unit: home.name, place, issuedAt: signedAt, number: `Số: ${notation}` },
         template, content: filled, signerCapacity: titles.capacity, signerTitle: titles.title, signerName: actor.fullName,
         sealName: home.name, signedAt, verifyUrl, verifyCode, test: opts.provider.test, dossierCode: d.code,
       });
