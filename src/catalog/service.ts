@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
+import type { AgenciesRow, ProcedureVersionsRow, ProceduresRow, UsersRow } from '../db/schema.ts';
 import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
@@ -59,6 +60,8 @@ function listingColumns(c: ProcedureContent) {
   return [c.name, c.field, c.agencyLevel, c.onlineLevel, isFree(c), fold(`${c.name} ${procedureCode(c)} ${c.field} ${c.competentAgency}`)];
 }
 const SET_LISTING = `name = $2, field = $3, agency_level = $4, online_level = $5, free = $6, search_text = $7`;
+/** A version's content, as checkContent accepted it when it was written. */
+type Content = { content: ProcedureContent };
 
 // ---- reading -----------------------------------------------------------------------------------
 
@@ -77,7 +80,7 @@ export async function searchProcedures(db: Queryable, f: SearchFilters) {
 /** The admin's list: every status, within the actor's scope, filtered by a folded substring, by code. */
 export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: SearchFilters) {
   const scopePath = isSystemAdmin(actor) ? null : actor.agencyPath;
-  const rows = await db.query(
+  const rows = await db.query<Pick<ProceduresRow, 'id' | 'code' | 'national_code' | 'status' | 'agency_id'> & Pick<ProcedureVersionsRow, 'version'> & Content & { total: number | string }>(
     `SELECT p.id, p.code, p.national_code, p.status, p.agency_id, v.version, v.content, count(*) OVER () AS total
        FROM procedures p
        JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.latest_version
@@ -92,7 +95,7 @@ export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: Sea
     [fold(f.q ?? ''), f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scopePath, f.pageSize, (f.page - 1) * f.pageSize],
   );
   const items: ProcedureSummary[] = rows.map((r) => {
-    const c = r.content as ProcedureContent;
+    const c = r.content;
     return { id: r.id, code: r.code, nationalCode: r.national_code, name: c.name, field: c.field, agencyLevel: c.agencyLevel,
       competentAgency: c.competentAgency, onlineLevel: c.onlineLevel, processingTime: c.processingTime, free: isFree(c),
       version: r.version, status: r.status, agencyId: r.agency_id };
@@ -101,31 +104,30 @@ export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: Sea
 }
 
 export async function listFields(db: Queryable) {
-  const rows = await db.query(`SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`);
-  return rows.map((r) => ({ name: r.name as string, count: r.count as number }));
+  return db.query<{ name: string; count: number }>(`SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`);
 }
 
 /** A published procedure by id or by code (national code alone, or with its local suffix). */
 export async function getPublishedProcedure(db: Queryable, idOrCode: string) {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const [r] = await db.query(
+  const [r] = await db.query<Pick<ProceduresRow, 'id' | 'code' | 'agency_id' | 'published_at'> & Pick<ProcedureVersionsRow, 'version'> & Content>(
     `SELECT p.id, p.code, p.agency_id, p.published_at, v.version, v.content
        FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
       WHERE p.status = 'published' AND ${isUuid ? 'p.id = $1::uuid' : '(p.code = $1 OR p.national_code = $1)'}
       ORDER BY p.code LIMIT 1`, [idOrCode]);
   if (!r) throw notFound('thủ tục');
-  return { id: r.id, code: r.code, version: r.version, agencyId: r.agency_id, publishedAt: new Date(r.published_at).toISOString(), content: r.content as ProcedureContent };
+  return { id: r.id, code: r.code, version: r.version, agencyId: r.agency_id, publishedAt: r.published_at!.toISOString(), content: r.content };
 }
 
 /** The exact version a dossier was submitted under. */
 export async function getProcedureVersion(db: Queryable, procedureId: string, version: number): Promise<ProcedureContent> {
-  const [r] = await db.query('SELECT content FROM procedure_versions WHERE procedure_id = $1 AND version = $2', [procedureId, version]);
+  const [r] = await db.query<Content>('SELECT content FROM procedure_versions WHERE procedure_id = $1 AND version = $2', [procedureId, version]);
   if (!r) throw notFound('phiên bản thủ tục');
   return r.content;
 }
 
 async function getInScope(db: Queryable, actor: Actor, id: string) {
-  const [r] = await db.query(
+  const [r] = await db.query<Pick<ProceduresRow, 'id' | 'code' | 'status' | 'latest_version' | 'published_version' | 'agency_id'> & Pick<AgenciesRow, 'path'>>(
     `SELECT p.id, p.code, p.status, p.latest_version, p.published_version, p.agency_id, a.path
        FROM procedures p JOIN agencies a ON a.id = p.agency_id WHERE p.id = $1`, [id]);
   if (!r || !inScope(actor, r.path)) throw notFound('thủ tục');
@@ -134,20 +136,20 @@ async function getInScope(db: Queryable, actor: Actor, id: string) {
 
 export async function getProcedureForAdmin(db: Queryable, actor: Actor, id: string) {
   const p = await getInScope(db, actor, id);
-  const versions = await db.query(
+  const versions = await db.query<Pick<ProcedureVersionsRow, 'version' | 'created_at'> & { full_name: UsersRow['full_name'] | null }>(
     `SELECT v.version, v.created_at, u.full_name FROM procedure_versions v LEFT JOIN users u ON u.id = v.created_by
       WHERE v.procedure_id = $1 ORDER BY v.version DESC`, [id]);
   return {
     id: p.id, code: p.code, status: p.status, version: p.latest_version, publishedVersion: p.published_version, agencyId: p.agency_id,
     content: await getProcedureVersion(db, id, p.latest_version),
-    versions: versions.map((v) => ({ version: v.version, createdAt: new Date(v.created_at).toISOString(), createdBy: v.full_name ?? null })),
+    versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at.toISOString(), createdBy: v.full_name })),
   };
 }
 
 // ---- writing -----------------------------------------------------------------------------------
 
 async function assertCodeFree(db: Queryable, code: string, exceptId?: string) {
-  const [r] = await db.query('SELECT id FROM procedures WHERE code = $1', [code]);
+  const [r] = await db.query<Pick<ProceduresRow, 'id'>>('SELECT id FROM procedures WHERE code = $1', [code]);
   if (r && r.id !== exceptId) throw new AppError(409, 'PROCEDURE_CODE_TAKEN', `Mã thủ tục "${code}" đã có trong danh mục.`);
 }
 
@@ -178,7 +180,7 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
     const p = await getInScope(tx, actor, id);
     // Locks the row: two concurrent edits get consecutive versions, not the same one.
     await tx.query('SELECT 1 FROM procedures WHERE id = $1 FOR UPDATE', [id]);
-    const [{ latest_version: current }] = await tx.query('SELECT latest_version FROM procedures WHERE id = $1', [id]);
+    const [{ latest_version: current }] = await tx.query<Pick<ProceduresRow, 'latest_version'>>('SELECT latest_version FROM procedures WHERE id = $1', [id]);
     const code = procedureCode(content);
     if (code !== p.code) await assertCodeFree(tx, code, id);
     const version = current + 1;
@@ -195,7 +197,7 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
 export async function publishProcedure(db: Database, actor: Actor | null, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     if (actor) await getInScope(tx, actor, id);
-    const [p] = await tx.query('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
+    const [p] = await tx.query<Pick<ProceduresRow, 'latest_version'>>('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
     if (!p) throw notFound('thủ tục');
     const content = await getProcedureVersion(tx, id, p.latest_version);
     await tx.query(`UPDATE procedures SET ${SET_LISTING}, status = 'published', published_version = latest_version,
@@ -240,11 +242,11 @@ export interface PublishedProcedureFacts {
 
 /** Every published procedure's facts that the 766 index scores from the catalogue. */
 export async function publishedProcedureFacts(db: Queryable): Promise<PublishedProcedureFacts[]> {
-  const rows = await db.query(
+  const rows = await db.query<Pick<ProceduresRow, 'id'> & Content>(
     `SELECT p.id, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
       WHERE p.status = 'published'`);
   return rows.map((r) => {
-    const c = r.content as ProcedureContent;
+    const c = r.content;
     return { id: r.id, onlineLevel: c.onlineLevel, missingParts: SEVEN_PARTS.filter(([, has]) => !has(c)).map(([name]) => name), fees: c.fees ?? [] };
   });
 }
@@ -285,12 +287,12 @@ export interface ExportItem { agencyCode: string; status: 'draft' | 'published' 
 
 export async function exportProcedures(db: Queryable, actor: Actor) {
   const scopePath = isSystemAdmin(actor) ? '' : actor.agencyPath;
-  const rows = await db.query(
+  const rows = await db.query<{ agency_code: AgenciesRow['code'] } & Pick<ProceduresRow, 'status'> & Content>(
     `SELECT a.code AS agency_code, p.status, v.content FROM procedures p
        JOIN agencies a ON a.id = p.agency_id
        JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.latest_version
       WHERE $1 = '' OR a.path = $1 OR a.path LIKE $1 || '/%' ORDER BY p.code`, [scopePath]);
-  return { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), items: rows.map((r) => ({ agencyCode: r.agency_code, status: r.status, content: r.content })) };
+  return { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), items: rows.map((r): ExportItem => ({ agencyCode: r.agency_code, status: r.status as ExportItem['status'], content: r.content })) };
 }
 
 /** Imports procedures one by one: new codes are created, known codes get a new version; bad items are reported, not written. */
@@ -305,7 +307,7 @@ export async function importProcedures(db: Database, actor: Actor, items: unknow
       if (!agency) throw notFound(`cơ quan mã "${item.agencyCode}"`);
       await getAgencyInScope(db, actor, agency.id);
       const content = checkContent(item.content);
-      const [existing] = await db.query('SELECT id, latest_version, status FROM procedures WHERE code = $1', [procedureCode(content)]);
+      const [existing] = await db.query<Pick<ProceduresRow, 'id' | 'latest_version' | 'status'>>('SELECT id, latest_version, status FROM procedures WHERE code = $1', [procedureCode(content)]);
       let id: string;
       let changed = true;
       if (existing) {
