@@ -3,6 +3,7 @@
 // upload, attached to a dossier component as a digitised file.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/index.ts';
+import type { ScansRow, UploadsRow } from '../db/schema.ts';
 import type { Actor } from '../shared/actor.ts';
 import { badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
@@ -40,11 +41,11 @@ export async function createScan(db: Database, actor: Actor, name: string, pages
 
 /** Who scanned an upload, when, and how many pages: for staff of the agency that scanned it. */
 export async function getScan(db: Queryable, actor: Actor, uploadId: string): Promise<ScanInfo> {
-  const [r] = await db.query(
+  const [r] = await db.query<Pick<ScansRow, 'upload_id' | 'pages' | 'page_sha256' | 'scanned_by_name' | 'scanned_at' | 'agency_id'> & Pick<UploadsRow, 'name' | 'sha256' | 'size'>>(
     `SELECT s.upload_id, s.pages, s.page_sha256, s.scanned_by_name, s.scanned_at, s.agency_id, u.name, u.sha256, u.size
        FROM scans s JOIN uploads u ON u.id = s.upload_id WHERE s.upload_id = $1`, [uploadId]);
   const org = await organisationOf(db, actor.agencyId);
   if (!r || (r.agency_id !== org.id && !actor.roles.includes('system_admin'))) throw notFound('bản số hóa');
-  return { uploadId: r.upload_id, name: r.name, pages: r.pages, pageSha256: r.page_sha256, scannedBy: r.scanned_by_name,
-    scannedAt: new Date(r.scanned_at).toISOString(), sha256: r.sha256, size: r.size };
+  return { uploadId: r.upload_id, name: r.name, pages: r.pages, pageSha256: r.page_sha256 as string[], scannedBy: r.scanned_by_name,
+    scannedAt: r.scanned_at.toISOString(), sha256: r.sha256, size: r.size };
 }
