@@ -8,12 +8,12 @@ export const CSV_MIME = 'text/csv; charset=utf-8';
 /**
  * One cell. Text starting with = + - @ tab or CR gets a leading apostrophe, so a spreadsheet shows it as text instead
  * of evaluating it (=HYPERLINK(…), =cmd|…); numbers, and text that is only a signed number or a phone number
- * (-12.5, +84 912 345 678), hold no formula and stay as they are.
+ * (-12.5, +84 912-345-678), hold no formula and stay as they are.
  */
 export function csvCell(v: CsvValue): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
-  const safe = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[0-9][0-9 .-]*$/.test(s) ? `'${s}` : s;
+  const safe = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^\+?[0-9 .-]+$/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
