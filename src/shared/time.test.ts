@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, vietnamDate, vietnamDateTime, vietnamDayStart, vietnamIso, vietnamParts, vietnamYear, yymmdd } from './time.ts';
+import { addDays, sqlVietnamDate, sqlVietnamDayStart, vietnamDate, vietnamDateTime, vietnamDayStart, vietnamIso, vietnamParts, vietnamYear, yymmdd } from './time.ts';
 
 test('a Vietnam day runs from 17:00 UTC to 17:00 UTC', () => {
   const before = new Date('2026-12-31T16:59:59.999Z');
@@ -33,4 +33,21 @@ test('addDays crosses months, leap days and years', () => {
   assert.equal(addDays('2024-03-01', -1), '2024-02-29');
   assert.equal(addDays('2026-12-31', 1), '2027-01-01');
   assert.equal(addDays('2026-01-01', -365), '2025-01-01');
+});
+
+test('the SQL forms agree with the TypeScript ones', async () => {
+  const { openDatabase } = await import('../db/index.ts');
+  const db = await openDatabase({});
+  try {
+    // A session time zone other than UTC must not move the answers.
+    await db.query(`SET TimeZone = 'America/New_York'`);
+    for (const at of ['2026-12-31T16:59:59Z', '2026-12-31T17:00:00Z']) {
+      const [r] = await db.query<{ day: string }>(`SELECT to_char(${sqlVietnamDate('$1::timestamptz')}, 'YYYY-MM-DD') AS day`, [at]);
+      assert.equal(r.day, vietnamDate(new Date(at)), at);
+    }
+    const [s] = await db.query<{ start: Date }>(`SELECT ${sqlVietnamDayStart(`'2027-01-01'::date`)} AS start`);
+    assert.equal(s.start.toISOString(), vietnamDayStart('2027-01-01').toISOString());
+  } finally {
+    await db.close();
+  }
 });

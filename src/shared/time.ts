@@ -43,3 +43,9 @@ export const addDays = (date: string, days: number) => new Date(Date.parse(`${da
 
 /** The first instant of a Vietnamese calendar day (local midnight). */
 export const vietnamDayStart = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - VIETNAM_OFFSET_MS);
+
+// The same in SQL, independent of the session's TimeZone setting (so PGlite and any server agree).
+/** SQL: the Vietnam calendar date of a timestamptz expression. */
+export const sqlVietnamDate = (expr: string) => `((${expr} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+/** SQL: the instant a Vietnam calendar date (a date expression) starts, so conditions stay ranges an index serves. */
+export const sqlVietnamDayStart = (date: string) => `(${date}::timestamp AT TIME ZONE 'UTC' - interval '7 hours')`;

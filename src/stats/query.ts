@@ -7,7 +7,7 @@ import { listUnits } from '../geo/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { satisfactionStats } from '../satisfaction/service.ts';
 import { COUNTERS, type Counter } from './service.ts';
-import { addDays, HOUR_MS, vietnamDate, vietnamDayStart } from '../shared/time.ts';
+import { addDays, HOUR_MS, sqlVietnamDate, sqlVietnamDayStart, vietnamDate, vietnamDayStart } from '../shared/time.ts';
 
 export interface Scope { agency?: string; commune?: string; field?: string; procedure?: string }
 export interface PeriodQuery extends Scope { from: string; to: string }
@@ -329,10 +329,10 @@ export function rankRows<T extends { rank: number }>(rows: T[], tie: (r: T) => s
 export const INDICATORS = ['received', 'early', 'on_time', 'late', 'finished_other', 'in_time', 'at_risk', 'overdue', 'supplements', 'apologies'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
-const VN_DAY = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+const VN_DAY = sqlVietnamDate;
 /** Inside the period's Vietnam dates, as instant bounds an index on the column can use. */
-const IN_PERIOD = (col: string) => `${col} >= ($3::date::timestamp AT TIME ZONE 'UTC' - interval '7 hours')
-  AND ${col} < (($4::date + 1)::timestamp AT TIME ZONE 'UTC' - interval '7 hours')`;
+const IN_PERIOD = (col: string) => `${col} >= ${sqlVietnamDayStart('$3::date')}
+  AND ${col} < ${sqlVietnamDayStart('($4::date + 1)')}`;
 // The on-time rule (rules.finishedTimeliness) in SQL: an accepted dossier's end against its original appointment.
 const DUE = `coalesce(d.original_due_at, d.due_at)`;
 const LATE = `(d.supplement_requests > 1 OR d.finished_at > ${DUE})`;
