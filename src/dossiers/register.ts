@@ -4,6 +4,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Queryable } from '../db/index.ts';
+import type { DossiersRow } from '../db/schema.ts';
 import { organisationOf } from '../agencies/service.ts';
 import { type Actor, isSystemAdmin } from '../shared/actor.ts';
 import { CSV_BOM, CSV_MIME, csvLine } from '../shared/csv.ts';
@@ -38,21 +39,25 @@ const RETURN_METHODS: Record<string, string> = { counter: 'Trực tiếp', post:
 const OPEN_STATUSES = new Set([1, 2, 4, 5, 6, 7]);
 
 /** Kết quả: trước hạn / đúng hạn / quá hạn for finished dossiers, đang giải quyết for open ones, else the status. */
-function outcome(r: Record<string, any>): string {
+function outcome(r: RegisterRow): string {
   const status = Number(r.status) as StatusCode;
   if (status === 9 || status === 10) {
-    return isJudgedFinish(r) ? TIMELINESS_NAMES[classifyFinished(new Date(r.finished_at), judgedDueAt(r)!, r.supplement_requests)] : 'Đã giải quyết';
+    return isJudgedFinish(r) ? TIMELINESS_NAMES[classifyFinished(r.finished_at!, judgedDueAt(r)!, r.supplement_requests)] : 'Đã giải quyết';
   }
   return OPEN_STATUSES.has(status) ? 'Đang giải quyết' : STATUS_NAMES[status];
 }
 
 const PAGE = 2000;
 
+/** A dossier as the register reads it. */
+type RegisterRow = Pick<DossiersRow, 'id' | 'code' | 'status' | 'received_at' | 'due_at' | 'original_due_at' | 'finished_at' | 'returned_at' | 'supplement_requests'>
+  & { applicant: { name?: string; address?: string; phone?: string } | null; procedure_name: string | null; agency_name: string; method: string | null };
+
 /** The register's rows (without STT), read from the database a page at a time, in order of reception. */
 async function* registerRows(db: Queryable, scope: string | null, f: RegisterFilters): AsyncGenerator<string[]> {
   let after: [string, string] | null = null;
   for (;;) {
-    const rows: Record<string, any>[] = await db.query(
+    const rows: RegisterRow[] = await db.query<RegisterRow>(
       `SELECT d.id, d.code, d.status, d.applicant, d.received_at, d.due_at, d.original_due_at, d.finished_at, d.returned_at, d.supplement_requests,
               v.content->>'name' AS procedure_name, a.name AS agency_name,
               (SELECT e.data->>'method' FROM dossier_events e WHERE e.dossier_id = d.id AND e.action = 'return_result' ORDER BY e.id DESC LIMIT 1) AS method
@@ -73,7 +78,7 @@ async function* registerRows(db: Queryable, scope: string | null, f: RegisterFil
     }
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1];
-    after = [new Date(last.received_at).toISOString(), last.id];
+    after = [last.received_at!.toISOString(), last.id];
   }
 }
 
