@@ -15,9 +15,25 @@ export type Json = unknown;
 `;
 
 export const SCALARS: Record<string, string> = {
-  int2: 'number', int4: 'number', float4: 'number', float8: 'number', int8: 'Int8', numeric: 'Numeric',
-  text: 'string', varchar: 'string', bpchar: 'string', uuid: 'string', citext: 'string', inet: 'string', time: 'string',
-  bool: 'boolean', date: 'Date', timestamp: 'Date', timestamptz: 'Date', json: 'Json', jsonb: 'Json',
+  int2: 'number',
+  int4: 'number',
+  float4: 'number',
+  float8: 'number',
+  int8: 'Int8',
+  numeric: 'Numeric',
+  text: 'string',
+  varchar: 'string',
+  bpchar: 'string',
+  uuid: 'string',
+  citext: 'string',
+  inet: 'string',
+  time: 'string',
+  bool: 'boolean',
+  date: 'Date',
+  timestamp: 'Date',
+  timestamptz: 'Date',
+  json: 'Json',
+  jsonb: 'Json',
   // node-postgres gives a Buffer, PGlite a Uint8Array; a Buffer is one.
   bytea: 'Uint8Array',
 };
@@ -29,13 +45,17 @@ const ELEMENTS: Record<string, string> = { numeric: 'number | string' };
 export function tsType(udt: string, where = udt): string {
   const array = udt.startsWith('_');
   const base = array ? udt.slice(1) : udt;
-  const type = array ? ELEMENTS[base] ?? SCALARS[base] : SCALARS[base];
+  const type = array ? (ELEMENTS[base] ?? SCALARS[base]) : SCALARS[base];
   if (!type) throw new Error(`${where}: no TypeScript type for the PostgreSQL type ${udt}; add it to SCALARS in src/db/schema-types.ts`);
   if (!array) return type;
   return type.includes('|') ? `(${type})[]` : `${type}[]`;
 }
 
-const pascal = (name: string) => name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 /** The text of src/db/schema.ts for the database's public tables. */
 export async function schemaTypes(db: Queryable): Promise<string> {
@@ -44,7 +64,8 @@ export async function schemaTypes(db: Queryable): Promise<string> {
        FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-      ORDER BY c.table_name, c.ordinal_position`);
+      ORDER BY c.table_name, c.ordinal_position`,
+  );
   const tables = new Map<string, string[]>();
   for (const c of columns) {
     const type = tsType(c.udt_name, `${c.table_name}.${c.column_name}`) + (c.is_nullable === 'YES' ? ' | null' : '');

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, sqlVietnamDate, sqlVietnamDayStart, vietnamDate, vietnamDateTime, vietnamDayStart, vietnamIso, vietnamParts, vietnamYear, yymmdd } from './time.ts';
+import {
+  addDays,
+  sqlVietnamDate,
+  sqlVietnamDayStart,
+  vietnamDate,
+  vietnamDateTime,
+  vietnamDayStart,
+  vietnamIso,
+  vietnamParts,
+  vietnamYear,
+  yymmdd,
+} from './time.ts';
 
 test('a Vietnam day runs from 17:00 UTC to 17:00 UTC', () => {
   const before = new Date('2026-12-31T16:59:59.999Z');
