@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { vietnamDate } from '../src/dossiers/rules.ts';
 import { seedDemo } from '../src/demo/seed.ts';
-import { addDays, breakdown, drillDown, summary, trend } from '../src/stats/query.ts';
+import { addDays, sqlVietnamDate, vietnamDate } from '../src/shared/time.ts';
+import { breakdown, drillDown, summary, trend } from '../src/stats/query.ts';
 import { index766 } from '../src/stats/index766.ts';
 import { publicStats } from '../src/stats/public.ts';
 import { generateDossierLines } from '../src/stats/generate.ts';
@@ -77,7 +77,7 @@ async function fill(db: Database) {
 }
 
 /** The reference: the same figures from the raw rows, by the counters' definitions, in Vietnam dates. */
-const VN = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+const VN = sqlVietnamDate;
 // The on-time rule (dossiers/rules.ts): an accepted dossier that ended — result issued, or stopped/withdrawn (8) — is
 // judged at its end against the appointment given at reception (original_due_at, moved only by waiting time).
 const DUE = 'coalesce(original_due_at, due_at)';

@@ -6,12 +6,11 @@ import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { demoLogins as listDemoLogins, seedDemo, type DemoLogin } from './demo/seed.ts';
 import { registerDossierHooks } from './dossier-hooks.ts';
-import { vietnamDate } from './dossiers/rules.ts';
-import { generateDossiers } from './stats/generate.ts';
 import { useHistoryKey } from './dossiers/chain.ts';
-import { addDays } from './stats/query.ts';
+import { generateDossiers } from './stats/generate.ts';
 import { defaultTransports, startNotificationWorker, useNotificationLinks } from './notifications/service.ts';
 import { platformJobs, startJobs } from './jobs/index.ts';
+import { addDays, vietnamDate } from './shared/time.ts';
 
 export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
 

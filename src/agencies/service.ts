@@ -1,6 +1,7 @@
 // Agencies (cơ quan, đơn vị): the tree every scope check walks.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
+import type { AgenciesRow } from '../db/schema.ts';
 import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
@@ -35,15 +36,17 @@ export function checkAgencyCode(code: string): void {
 }
 
 const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path, saturday_start, saturday_end';
-const toAgency = (r: Record<string, any>): Agency => ({
-  id: r.id, code: r.code, legacyCode: r.legacy_code, name: r.name, kind: r.kind,
+/** An agency as COLUMNS selects it. */
+export type AgencyRow = Pick<AgenciesRow, 'id' | 'code' | 'legacy_code' | 'name' | 'kind' | 'parent_id' | 'unit_code' | 'active' | 'path' | 'saturday_start' | 'saturday_end'>;
+const toAgency = (r: AgencyRow): Agency => ({
+  id: r.id, code: r.code, legacyCode: r.legacy_code, name: r.name, kind: r.kind as AgencyKind,
   parentId: r.parent_id, unitCode: r.unit_code, active: r.active,
-  saturdaySession: r.saturday_start ? { start: r.saturday_start, end: r.saturday_end } : null,
+  saturdaySession: r.saturday_start && r.saturday_end ? { start: r.saturday_start, end: r.saturday_end } : null,
 });
 
-export async function getAgencyRow(db: Queryable, id: string) {
-  const [row] = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE id = $1`, [id]);
-  return row as (Record<string, any> & { path: string }) | undefined;
+export async function getAgencyRow(db: Queryable, id: string): Promise<AgencyRow | undefined> {
+  const [row] = await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE id = $1`, [id]);
+  return row;
 }
 
 /** The agency if the actor may see it; "not found" otherwise, so that ids outside the scope reveal nothing. */
@@ -54,14 +57,14 @@ export async function getAgencyInScope(db: Queryable, actor: Actor, id: string) 
 }
 
 export async function getAgencyByCode(db: Queryable, code: string): Promise<Agency | undefined> {
-  const [row] = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE code = $1`, [code]);
+  const [row] = await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE code = $1`, [code]);
   return row && toAgency(row);
 }
 
 export async function listAgencies(db: Queryable, actor: Actor | null): Promise<Agency[]> {
   const rows = actor && !isSystemAdmin(actor)
-    ? await db.query(`SELECT ${COLUMNS} FROM agencies WHERE path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [actor.agencyPath])
-    : await db.query(`SELECT ${COLUMNS} FROM agencies WHERE $1 OR active ORDER BY path`, [actor !== null]);
+    ? await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [actor.agencyPath])
+    : await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE $1 OR active ORDER BY path`, [actor !== null]);
   return rows.map(toAgency);
 }
 
@@ -84,7 +87,7 @@ export async function createAgency(db: Queryable, actor: Actor | null, input: Ne
   }
   if (await getAgencyByCode(db, code)) throw conflict('AGENCY_CODE_TAKEN', `Mã định danh "${code}" đã được dùng.`);
   const id = randomUUID();
-  const [row] = await db.query(
+  const [row] = await db.query<AgencyRow>(
     `INSERT INTO agencies (id, code, legacy_code, name, kind, parent_id, path, unit_code)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [id, code, input.legacyCode ?? null, nfc(input.name), input.kind, input.parentId ?? null, parentPath + id, input.unitCode ?? null],
@@ -108,7 +111,7 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
     throw new AppError(409, 'CANNOT_DEACTIVATE_OWN_AGENCY', 'Không thể ngừng hoạt động cơ quan của chính mình.');
   }
   if (patch.saturdaySession) checkSaturdaySession(patch.saturdaySession);
-  const [row] = await db.query(
+  const [row] = await db.query<AgencyRow>(
     `UPDATE agencies SET code = coalesce($2, code), name = coalesce($3, name),
        unit_code = CASE WHEN $4::boolean THEN $5 ELSE unit_code END, active = coalesce($6, active),
        saturday_start = CASE WHEN $7::boolean THEN $8 ELSE saturday_start END,
@@ -125,7 +128,7 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
  * ancestor that is not a unit. Staff of a sub-unit act for their organisation.
  */
 export async function organisationOf(db: Queryable, agencyId: string): Promise<Agency & { path: string }> {
-  const rows = await db.query(
+  const rows = await db.query<AgencyRow>(
     `SELECT ${COLUMNS} FROM agencies WHERE id::text = ANY(string_to_array((SELECT path FROM agencies WHERE id = $1), '/'))
       ORDER BY length(path) DESC`, [agencyId]);
   const org = rows.find((r) => r.kind !== 'unit') ?? rows[rows.length - 1];
@@ -136,18 +139,18 @@ export async function organisationOf(db: Queryable, agencyId: string): Promise<A
 /** Agencies by id, with the path scope checks need (unknown ids are left out). */
 export async function agenciesById(db: Queryable, ids: string[]): Promise<Map<string, Agency & { path: string }>> {
   if (!ids.length) return new Map();
-  const rows = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+  const rows = await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
   return new Map(rows.map((r) => [r.id as string, { ...toAgency(r), path: r.path as string }]));
 }
 
 /** The agency with this path and every agency below it, in path order; '' = all agencies. */
 export async function agenciesUnder(db: Queryable, path: string): Promise<(Agency & { path: string })[]> {
-  const rows = await db.query(`SELECT ${COLUMNS} FROM agencies WHERE $1 = '' OR path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [path]);
+  const rows = await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE $1 = '' OR path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [path]);
   return rows.map((r) => ({ ...toAgency(r), path: r.path as string }));
 }
 
 /** Names of agencies by id, for documents that print them. */
 export async function agencyNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
-  const rows = await db.query('SELECT id, name FROM agencies WHERE id = ANY($1::uuid[])', [ids]);
-  return new Map(rows.map((r) => [r.id as string, r.name as string]));
+  const rows = await db.query<Pick<AgenciesRow, 'id' | 'name'>>('SELECT id, name FROM agencies WHERE id = ANY($1::uuid[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

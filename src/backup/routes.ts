@@ -4,6 +4,7 @@ import { requireSystemAdmin } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { errorResponses } from '../shared/http.ts';
 import { pgliteBackup } from './backup.ts';
+import { vietnamDate } from '../shared/time.ts';
 
 export async function backupRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/admin/backup', {
@@ -14,7 +15,7 @@ export async function backupRoutes(app: FastifyInstance): Promise<void> {
   }, async (req, reply) => {
     requireSystemAdmin(req.actor);
     if (app.db.kind !== 'pglite') throw new AppError(409, 'USE_PG_DUMP', 'Cơ sở dữ liệu là máy chủ PostgreSQL: sao lưu bằng npm run backup (pg_dump), không qua API.');
-    const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const day = vietnamDate(new Date()).replaceAll('-', '');
     reply.type('application/gzip').header('content-disposition', `attachment; filename="congso-${day}.tar.gz"`);
     return reply.send(await pgliteBackup(app.db));
   });

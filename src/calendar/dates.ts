@@ -1,10 +1,7 @@
-// Calendar dates as 'YYYY-MM-DD' strings and instants in Vietnam time (Asia/Ho_Chi_Minh = UTC+7 all year:
-// Vietnam has no daylight saving time since 1975, so a fixed offset is exact for the dates served here).
+// Calendar dates as 'YYYY-MM-DD' strings: the calendar's years, solar dates, weekdays, and date-time input. Vietnam
+// time itself (the offset, local dates, days' starts) is shared/time.ts.
 import type { SolarDate } from './lunar.ts';
 
-export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
-const OFFSET_MS = 7 * 3600_000;
-export const DAY_MS = 86400_000;
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2199;
 
@@ -14,22 +11,9 @@ export const isoDate = ({ year, month, day }: SolarDate) =>
 export const toSolar = (date: string): SolarDate =>
   ({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) });
 
-export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-
 /** 0 = Sunday … 6 = Saturday. */
 export const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 export const isWeekend = (date: string) => weekday(date) === 0 || weekday(date) === 6;
-
-/** The Vietnamese calendar date of an instant. */
-export const localDate = (at: Date) => new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
-/** The instant of local midnight starting `date`. */
-export const startOfDay = (date: string) => Date.parse(`${date}T00:00:00Z`) - OFFSET_MS;
-
-/** ISO 8601 with the +07:00 offset, e.g. 2026-02-24T09:00:00+07:00 (milliseconds only when there are some). */
-export function formatLocal(at: Date): string {
-  const text = new Date(at.getTime() + OFFSET_MS).toISOString();
-  return (text.endsWith('.000Z') ? text.slice(0, 19) : text.slice(0, 23)) + '+07:00';
-}
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+\- ]\d{2}:\d{2})?$/;
 /** The query-string pattern for `parseDateTime` (a '+' sent unencoded arrives as a space). */

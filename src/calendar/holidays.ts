@@ -2,7 +2,8 @@
 // and nghỉ bù under điều 111(3). This is the baseline; the Government announces the real arrangement every year
 // (which Tết days, hoán đổi ngày làm việc), and administrators record it as calendar_adjustments.
 // The same rules are applied to every year; years before 2021 (Bộ luật Lao động 2012) are approximations.
-import { addDays, isoDate, isWeekend, toSolar, weekday } from './dates.ts';
+import { addDays } from '../shared/time.ts';
+import { isoDate, isWeekend, toSolar, weekday } from './dates.ts';
 import { lunarToSolar, solarToLunar, yearName } from './lunar.ts';
 
 export type CalendarDayKind = 'holiday' | 'compensatory' | 'adjustment' | 'workday';

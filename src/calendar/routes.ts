@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../shared/errors.ts';
 import { errorResponses, uuidParam } from '../shared/http.ts';
-import { DATE_TIME_PATTERN, FIRST_YEAR, formatLocal, LAST_YEAR, parseDateTime, TIME_ZONE } from './dates.ts';
+import { TIME_ZONE, vietnamIso } from '../shared/time.ts';
+import { DATE_TIME_PATTERN, FIRST_YEAR, LAST_YEAR, parseDateTime } from './dates.ts';
 import * as calendar from './service.ts';
 import type { OfficePeriod } from './working-calendar.ts';
 
@@ -50,7 +51,7 @@ export async function calendarRoutes(app: FastifyInstance) {
     }
     const cal = await calendar.workingCalendar(db);
     const due = workingDays !== undefined ? cal.addWorkingDays(start, workingDays) : cal.addWorkingHours(start, workingHours!);
-    return { from: formatLocal(start), due: formatLocal(due), workingDays, workingHours, timeZone: TIME_ZONE };
+    return { from: vietnamIso(start, true), due: vietnamIso(due, true), workingDays, workingHours, timeZone: TIME_ZONE };
   });
 
   app.get<{ Querystring: { year: number } }>('/api/v1/calendar/holidays', {

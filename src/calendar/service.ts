@@ -1,6 +1,7 @@
 // The calendar domain: office hours and adjustments stored as data, the WorkingCalendar built from them, and
 // their administration (system administrators only).
 import type { Database, Queryable } from '../db/index.ts';
+import type { CalendarAdjustmentsRow } from '../db/schema.ts';
 import { requireSystemAdmin, type Actor } from '../shared/actor.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
@@ -44,12 +45,14 @@ export async function setOfficeHours(db: Database, actor: Actor | null, periods:
 }
 
 const ADJUSTMENT_SELECT = `SELECT id, to_char(day, 'YYYY-MM-DD') AS date, kind, name, source, created_at FROM calendar_adjustments`;
-const toAdjustment = (r: Record<string, any>): StoredAdjustment => ({
-  id: r.id, date: r.date, kind: r.kind, name: r.name, source: r.source, createdAt: new Date(r.created_at).toISOString(),
+/** A calendar_adjustments row as ADJUSTMENT_SELECT gives it (the day as YYYY-MM-DD text). */
+type AdjustmentRow = Pick<CalendarAdjustmentsRow, 'id' | 'name' | 'source' | 'created_at'> & { date: string; kind: AdjustmentKind };
+const toAdjustment = (r: AdjustmentRow): StoredAdjustment => ({
+  id: r.id, date: r.date, kind: r.kind, name: r.name, source: r.source, createdAt: r.created_at.toISOString(),
 });
 
 async function loadAdjustments(db: Queryable, year?: number): Promise<StoredAdjustment[]> {
-  const rows = await db.query(`${ADJUSTMENT_SELECT} WHERE $1::int IS NULL OR extract(year FROM day) = $1 ORDER BY day`, [year ?? null]);
+  const rows = await db.query<AdjustmentRow>(`${ADJUSTMENT_SELECT} WHERE $1::int IS NULL OR extract(year FROM day) = $1 ORDER BY day`, [year ?? null]);
   return rows.map(toAdjustment);
 }
 
@@ -76,11 +79,11 @@ export async function createAdjustment(db: Database, actor: Actor | null, input:
     throw badRequest('NOT_A_HOLIDAY', 'Ngày này không phải ngày nghỉ lễ, tết hay nghỉ bù theo quy định nên không cần hủy.');
   }
   const row = await db.transaction(async (tx) => {
-    const [inserted] = await tx.query(`INSERT INTO calendar_adjustments (day, kind, name, source, created_by)
+    const [inserted] = await tx.query<Pick<CalendarAdjustmentsRow, 'id'>>(`INSERT INTO calendar_adjustments (day, kind, name, source, created_by)
       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO NOTHING RETURNING id`, [input.date, input.kind, input.name, input.source, admin.userId]);
     if (!inserted) throw conflict('ADJUSTMENT_EXISTS', `Ngày ${input.date} đã có điều chỉnh; hãy xóa điều chỉnh cũ trước.`);
     await bump(tx, admin);
-    return (await tx.query(`${ADJUSTMENT_SELECT} WHERE id = $1`, [inserted.id]))[0];
+    return (await tx.query<AdjustmentRow>(`${ADJUSTMENT_SELECT} WHERE id = $1`, [inserted.id]))[0];
   });
   return toAdjustment(row);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatLocal, parseDateTime } from './dates.ts';
+import { vietnamIso } from '../shared/time.ts';
+import { parseDateTime } from './dates.ts';
 import { statutoryHolidays } from './holidays.ts';
 import { WorkingCalendar, type Adjustment } from './working-calendar.ts';
 
@@ -12,8 +13,8 @@ const SEED_2026: Adjustment[] = [
 ];
 const calendar = new WorkingCalendar(OFFICE_HOURS, SEED_2026);
 const at = (text: string) => parseDateTime(text)!;
-const days = (from: string, n: number, cal = calendar) => formatLocal(cal.addWorkingDays(at(from), n));
-const hours = (from: string, n: number) => formatLocal(calendar.addWorkingHours(at(from), n));
+const days = (from: string, n: number, cal = calendar) => vietnamIso(cal.addWorkingDays(at(from), n), true);
+const hours = (from: string, n: number) => vietnamIso(calendar.addWorkingHours(at(from), n), true);
 const offDays = (year: number) => statutoryHolidays(year).map((d) => `${d.date} ${d.kind}`);
 
 describe('statutory holidays (Bộ luật Lao động 2019 điều 111–112)', () => {
@@ -92,7 +93,7 @@ describe('due dates (ngày hẹn trả kết quả)', () => {
     assert.equal(hours('2026-03-02T10:00', 4), '2026-03-02T16:00:00+07:00');
     assert.equal(hours('2026-03-06T16:00', 2), '2026-03-09T08:30:00+07:00');
     assert.equal(hours('2026-03-02T09:00', 0.5), '2026-03-02T09:30:00+07:00');
-    assert.equal(formatLocal(calendar.addWorkingDays(at('2026-03-02T09:00Z'), 1)), '2026-03-03T16:00:00+07:00', 'UTC input');
+    assert.equal(vietnamIso(calendar.addWorkingDays(at('2026-03-02T09:00Z'), 1), true), '2026-03-03T16:00:00+07:00', 'UTC input');
   });
 
   test('working hours between two instants', () => {
@@ -120,7 +121,7 @@ test('parseDateTime: offsets, a "+" decoded as a space, impossible dates', () =>
 });
 
 describe('"trong ngày" (same day) with a 15:00 cut-off', () => {
-  const due = (from: string, cutoff?: string) => formatLocal(calendar.sameDayDue(at(from), cutoff)).slice(0, 16);
+  const due = (from: string, cutoff?: string) => vietnamIso(calendar.sameDayDue(at(from), cutoff), true).slice(0, 16);
   test('received before the cut-off: due at today\'s close; after it: at the next working day\'s close, not 24 hours later', () => {
     assert.equal(due('2026-12-02T09:10'), '2026-12-02T17:00');
     assert.equal(due('2026-12-02T14:59'), '2026-12-02T17:00');
@@ -142,10 +143,10 @@ describe('reception at a desk open on Saturday morning (per-agency session; dead
     // Sat 7/3/2026 and Mon 9/3/2026.
     assert.equal(days('2026-03-07T09:00', 3), days('2026-03-09T07:30', 3));
     assert.equal(days('2026-03-07T09:00', 3), '2026-03-11T17:00:00+07:00');
-    assert.equal(formatLocal(calendar.sameDayDue(at('2026-03-07T09:00'))), '2026-03-09T17:00:00+07:00');
+    assert.equal(vietnamIso(calendar.sameDayDue(at('2026-03-07T09:00')), true), '2026-03-09T17:00:00+07:00');
   });
 
   test('a province-wide làm bù Saturday still counts as a working day', () => {
-    assert.equal(formatLocal(calendar.sameDayDue(at('2026-08-22T09:00'))), '2026-08-22T17:00:00+07:00');
+    assert.equal(vietnamIso(calendar.sameDayDue(at('2026-08-22T09:00')), true), '2026-08-22T17:00:00+07:00');
   });
 });

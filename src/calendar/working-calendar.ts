@@ -11,7 +11,8 @@
 // - When the time runs out exactly at the end of a period, the due time is that end (Tue 17:00), not the next
 //   period's start (Wed 07:30): received after hours on Monday + 1 working day = Tuesday 17:00.
 import { badRequest } from '../shared/errors.ts';
-import { addDays, FIRST_YEAR, isWeekend, LAST_YEAR, localDate, startOfDay } from './dates.ts';
+import { addDays, HOUR_MS, vietnamDate, vietnamDayStart } from '../shared/time.ts';
+import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
 import { statutoryHolidays, type CalendarDay } from './holidays.ts';
 
 /** One office period, 'HH:MM' to 'HH:MM' Vietnam time. */
@@ -20,7 +21,6 @@ export type AdjustmentKind = 'holiday' | 'workday' | 'not_holiday';
 /** holiday = an extra day off; workday = a weekend day worked (làm bù); not_holiday = cancels a generated day off. */
 export interface Adjustment { date: string; kind: AdjustmentKind; name: string }
 
-const HOUR_MS = 3600_000;
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** Office periods as [start, end) milliseconds after local midnight; 400 unless ascending and not overlapping. */
@@ -72,18 +72,18 @@ export class WorkingCalendar {
    * ngày làm việc tiếp theo").
    */
   sameDayDue(from: Date, cutoff = '15:00'): Date {
-    let date = localDate(from);
-    const sameDay = this.isWorkingDay(date) && from.getTime() - startOfDay(date) < minutes(cutoff) * 60_000;
+    let date = vietnamDate(from);
+    const sameDay = this.isWorkingDay(date) && from.getTime() - vietnamDayStart(date).getTime() < minutes(cutoff) * 60_000;
     if (!sameDay) do date = addDays(date, 1); while (!this.isWorkingDay(date));
-    return new Date(startOfDay(date) + this.periods[this.periods.length - 1][1]);
+    return new Date(vietnamDayStart(date).getTime() + this.periods[this.periods.length - 1][1]);
   }
 
   /** Working hours elapsed between two instants (0 when b is not after a). */
   workingHoursBetween(a: Date, b: Date): number {
     let total = 0;
-    for (let date = localDate(a); b > a && date <= localDate(b); date = addDays(date, 1)) {
+    for (let date = vietnamDate(a); b > a && date <= vietnamDate(b); date = addDays(date, 1)) {
       if (!this.isWorkingDay(date)) continue;
-      const midnight = startOfDay(date);
+      const midnight = vietnamDayStart(date).getTime();
       for (const [s, e] of this.periods) {
         total += Math.max(0, Math.min(b.getTime(), midnight + e) - Math.max(a.getTime(), midnight + s));
       }
@@ -93,14 +93,14 @@ export class WorkingCalendar {
 
   private addWorkingTime(from: Date, durationMs: number): Date {
     let remaining = Math.round(durationMs);
-    let date = localDate(from);
-    let timeOfDay = from.getTime() - startOfDay(date);
+    let date = vietnamDate(from);
+    let timeOfDay = from.getTime() - vietnamDayStart(date).getTime();
     for (;; date = addDays(date, 1), timeOfDay = 0) {
       if (!this.isWorkingDay(date)) continue;
       for (const [s, e] of this.periods) {
         const begin = Math.max(timeOfDay, s);
         if (begin >= e) continue;
-        if (remaining <= e - begin) return new Date(startOfDay(date) + begin + remaining);
+        if (remaining <= e - begin) return new Date(vietnamDayStart(date).getTime() + begin + remaining);
         remaining -= e - begin;
       }
     }

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
+import type { ProcedureVersionsRow, ProceduresRow, } from '../db/schema.ts';
 import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
@@ -60,6 +61,8 @@ function listingColumns(c: ProcedureContent) {
   return [c.name, c.field, c.agencyLevel, c.onlineLevel, isFree(c), fold(`${c.name} ${procedureCode(c)} ${c.field} ${c.competentAgency}`)];
 }
 const SET_LISTING = `name = $2, field = $3, agency_level = $4, online_level = $5, free = $6, search_text = $7`;
+/** A version's content, as checkContent accepted it when it was written. */
+type Content = { content: ProcedureContent };
 
 // ---- reading -----------------------------------------------------------------------------------
 
@@ -96,7 +99,7 @@ export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: Sea
     [fold(f.q ?? ''), f.field ?? null, f.agencyLevel ?? null, f.onlineLevel ?? null, f.agency ?? null, scope, f.pageSize, (f.page - 1) * f.pageSize],
   );
   const items: ProcedureSummary[] = rows.map((r) => {
-    const c = r.content as ProcedureContent;
+    const c = r.content;
     return { id: r.id, code: r.code, nationalCode: r.national_code, name: c.name, field: c.field, agencyLevel: c.agencyLevel,
       competentAgency: c.competentAgency, onlineLevel: c.onlineLevel, processingTime: c.processingTime, free: isFree(c),
       version: r.version, status: r.status, agencyId: r.agency_id };
@@ -105,25 +108,24 @@ export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: Sea
 }
 
 export async function listFields(db: Queryable) {
-  const rows = await db.query(`SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`);
-  return rows.map((r) => ({ name: r.name as string, count: r.count as number }));
+  return db.query<{ name: string; count: number }>(`SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`);
 }
 
 /** A published procedure by id or by code (national code alone, or with its local suffix). */
 export async function getPublishedProcedure(db: Queryable, idOrCode: string) {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const [r] = await db.query(
+  const [r] = await db.query<Pick<ProceduresRow, 'id' | 'code' | 'agency_id' | 'published_at'> & Pick<ProcedureVersionsRow, 'version'> & Content>(
     `SELECT p.id, p.code, p.agency_id, p.published_at, v.version, v.content
        FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
       WHERE p.status = 'published' AND ${isUuid ? 'p.id = $1::uuid' : '(p.code = $1 OR p.national_code = $1)'}
       ORDER BY p.code LIMIT 1`, [idOrCode]);
   if (!r) throw notFound('thủ tục');
-  return { id: r.id, code: r.code, version: r.version, agencyId: r.agency_id, publishedAt: new Date(r.published_at).toISOString(), content: r.content as ProcedureContent };
+  return { id: r.id, code: r.code, version: r.version, agencyId: r.agency_id, publishedAt: r.published_at!.toISOString(), content: r.content };
 }
 
 /** The exact version a dossier was submitted under. */
 export async function getProcedureVersion(db: Queryable, procedureId: string, version: number): Promise<ProcedureContent> {
-  const [r] = await db.query('SELECT content FROM procedure_versions WHERE procedure_id = $1 AND version = $2', [procedureId, version]);
+  const [r] = await db.query<Content>('SELECT content FROM procedure_versions WHERE procedure_id = $1 AND version = $2', [procedureId, version]);
   if (!r) throw notFound('phiên bản thủ tục');
   return r.content;
 }
@@ -150,7 +152,7 @@ export async function getProcedureForAdmin(db: Queryable, actor: Actor, id: stri
 // ---- writing -----------------------------------------------------------------------------------
 
 async function assertCodeFree(db: Queryable, code: string, exceptId?: string) {
-  const [r] = await db.query('SELECT id FROM procedures WHERE code = $1', [code]);
+  const [r] = await db.query<Pick<ProceduresRow, 'id'>>('SELECT id FROM procedures WHERE code = $1', [code]);
   if (r && r.id !== exceptId) throw new AppError(409, 'PROCEDURE_CODE_TAKEN', `Mã thủ tục "${code}" đã có trong danh mục.`);
 }
 
@@ -181,7 +183,7 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
     const p = await getInScope(tx, actor, id);
     // Locks the row: two concurrent edits get consecutive versions, not the same one.
     await tx.query('SELECT 1 FROM procedures WHERE id = $1 FOR UPDATE', [id]);
-    const [{ latest_version: current }] = await tx.query('SELECT latest_version FROM procedures WHERE id = $1', [id]);
+    const [{ latest_version: current }] = await tx.query<Pick<ProceduresRow, 'latest_version'>>('SELECT latest_version FROM procedures WHERE id = $1', [id]);
     const code = procedureCode(content);
     if (code !== p.code) await assertCodeFree(tx, code, id);
     const version = current + 1;
@@ -198,7 +200,7 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
 export async function publishProcedure(db: Database, actor: Actor | null, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     if (actor) await getInScope(tx, actor, id);
-    const [p] = await tx.query('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
+    const [p] = await tx.query<Pick<ProceduresRow, 'latest_version'>>('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
     if (!p) throw notFound('thủ tục');
     const content = await getProcedureVersion(tx, id, p.latest_version);
     await tx.query(`UPDATE procedures SET ${SET_LISTING}, status = 'published', published_version = latest_version,
@@ -243,11 +245,11 @@ export interface PublishedProcedureFacts {
 
 /** Every published procedure's facts that the 766 index scores from the catalogue. */
 export async function publishedProcedureFacts(db: Queryable): Promise<PublishedProcedureFacts[]> {
-  const rows = await db.query(
+  const rows = await db.query<Pick<ProceduresRow, 'id'> & Content>(
     `SELECT p.id, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
       WHERE p.status = 'published'`);
   return rows.map((r) => {
-    const c = r.content as ProcedureContent;
+    const c = r.content;
     return { id: r.id, onlineLevel: c.onlineLevel, missingParts: SEVEN_PARTS.filter(([, has]) => !has(c)).map(([name]) => name), fees: c.fees ?? [] };
   });
 }
@@ -307,7 +309,7 @@ export async function importProcedures(db: Database, actor: Actor, items: unknow
       if (!agency) throw notFound(`cơ quan mã "${item.agencyCode}"`);
       await getAgencyInScope(db, actor, agency.id);
       const content = checkContent(item.content);
-      const [existing] = await db.query('SELECT id, latest_version, status FROM procedures WHERE code = $1', [procedureCode(content)]);
+      const [existing] = await db.query<Pick<ProceduresRow, 'id' | 'latest_version' | 'status'>>('SELECT id, latest_version, status FROM procedures WHERE code = $1', [procedureCode(content)]);
       let id: string;
       let changed = true;
       if (existing) {

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import type { Queryable } from '../db/index.ts';
+import type { CitizensRow, CitizenSignInAttemptsRow } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
 import { liveSession } from '../shared/sessions.ts';
 import { mapClaims, type CitizenOidc, type VerifiedIdentity } from './oidc.ts';
@@ -78,7 +79,7 @@ function refusal(err: unknown): AppError {
  */
 export async function completeSignIn(db: Queryable, oidc: CitizenOidc, attemptToken: string | undefined, callbackQuery: string) {
   const [attempt] = attemptToken
-    ? await db.query('DELETE FROM citizen_sign_in_attempts WHERE token_hash = $1 RETURNING *, expires_at > now() AS fresh', [tokenHash(attemptToken)])
+    ? await db.query<CitizenSignInAttemptsRow & { fresh: boolean }>('DELETE FROM citizen_sign_in_attempts WHERE token_hash = $1 RETURNING *, expires_at > now() AS fresh', [tokenHash(attemptToken)])
     : [];
   if (!attempt?.fresh) throw new AppError(400, 'SIGN_IN_EXPIRED', 'Phiên đăng nhập đã hết hạn hoặc đã được dùng. Vui lòng đăng nhập lại.');
   const config = await oidc.configuration().catch((err) => { throw unavailable(err); });
@@ -99,13 +100,13 @@ export async function completeSignIn(db: Queryable, oidc: CitizenOidc, attemptTo
     throw new AppError(403, 'IDENTITY_INCOMPLETE', 'Tài khoản định danh không cung cấp đủ số định danh cá nhân (12 chữ số) và họ tên để nộp hồ sơ.',
       { claim: identity.missing });
   }
-  return { ...(await openCitizenSession(db, identity)), next: attempt.next_path as string };
+  return { ...(await openCitizenSession(db, identity)), next: attempt.next_path };
 }
 
 /** Creates or updates the citizen from the provider's verified identity and opens a session. */
 export async function openCitizenSession(db: Queryable, identity: VerifiedIdentity) {
   // The provider is the authority on name and birth date; a phone it does not share keeps the one on file.
-  const [row] = await db.query(
+  const [row] = await db.query<Pick<CitizensRow, 'id'>>(
     `INSERT INTO citizens (id_number, full_name, birth_date, phone) VALUES ($1, $2, $3, $4)
      ON CONFLICT (id_number) DO UPDATE SET full_name = EXCLUDED.full_name, birth_date = COALESCE(EXCLUDED.birth_date, citizens.birth_date),
        phone = COALESCE(EXCLUDED.phone, citizens.phone)
@@ -123,7 +124,7 @@ export const CITIZEN_SESSION_IDLE_MINUTES = 30;
 export async function citizenForSession(db: Queryable, token: string, idleMinutes = CITIZEN_SESSION_IDLE_MINUTES): Promise<Citizen | null> {
   const s = await liveSession(db, 'citizen_sessions', tokenHash(token), idleMinutes);
   if (!s) return null;
-  const [r] = await db.query(
+  const [r] = await db.query<Pick<CitizensRow, 'id' | 'id_number' | 'full_name' | 'phone' | 'email'> & { birth_date: string | null }>(
     `SELECT id, id_number, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, phone, email FROM citizens WHERE id = $1`, [s.citizen_id]);
   return r ? { id: r.id, idNumber: r.id_number, fullName: r.full_name, birthDate: r.birth_date, phone: r.phone, email: r.email, identityLevel: s.identity_level } : null;
 }
@@ -153,6 +154,6 @@ export function requireCitizen(citizen: Citizen | null): Citizen {
 
 /** The identification number of a citizen account (other modules check whether a dossier's applicant is its submitter). */
 export async function citizenIdNumber(db: Queryable, citizenId: string): Promise<string | null> {
-  const [r] = await db.query('SELECT id_number FROM citizens WHERE id = $1', [citizenId]);
+  const [r] = await db.query<Pick<CitizensRow, 'id_number'>>('SELECT id_number FROM citizens WHERE id = $1', [citizenId]);
   return r?.id_number ?? null;
 }

@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 export type Row = Record<string, any>;
 
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The rows, typed as the caller says (the row types of src/db/schema.ts, or a shape of the SELECT list). */
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -55,7 +56,7 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
     queue = run.catch(() => undefined);
     return run;
   };
-  const q = async <T extends Row>(sql: string, params?: unknown[]) =>
+  const q = async <T>(sql: string, params?: unknown[]) =>
     (await pg.query<T>(sql, params as any[])).rows;
   return {
     kind: 'pglite',

@@ -8,7 +8,7 @@
 // its events. Events and daily anchors older than 0040 keep their unkeyed seals (history_legacy holds the bounds).
 import { createHash, createHmac } from 'node:crypto';
 import type { Database, Queryable, Row } from '../db/index.ts';
-import { vietnamDate } from './rules.ts';
+import { sqlVietnamDate, sqlVietnamDayStart, vietnamDate } from '../shared/time.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -231,9 +231,9 @@ export async function chainHead(db: Queryable, dossierId: string, upToEventId?: 
 
 // ---- daily province-wide anchors ----
 
-const VN_DAY = `((at AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+const VN_DAY = sqlVietnamDate('at');
 /** The instant a Vietnam date starts: conditions on `at` as instant ranges, which the index on it serves. */
-const DAY_START = (date: string) => `(${date}::timestamp AT TIME ZONE 'UTC' - interval '7 hours')`;
+const DAY_START = sqlVietnamDayStart;
 
 /**
  * The hash over a day's dossier chain heads: each dossier with events that day, its head at the end of the day —

@@ -1,6 +1,7 @@
 // A dossier's printed forms: the data of Mẫu 01–05 and the control slip, taken from the dossier and the event that
 // issued each form, rendered by the forms module and sealed with the issuing agency's digital signature.
 import type { Database, Queryable } from '../db/index.ts';
+import type { DossierEventsRow, FormNumbersRow, FormSequencesRow } from '../db/schema.ts';
 import { agencyNames, getAgencyRow } from '../agencies/service.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
@@ -13,6 +14,7 @@ import { conflict } from '../shared/errors.ts';
 import { getDossier, type Who } from './service.ts';
 import { chainHead } from './chain.ts';
 import { extraDocumentsOf } from './supplement.ts';
+import { vietnamYear } from '../shared/time.ts';
 
 export const ACTION_NAMES: Record<string, string> = {
   submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
@@ -63,15 +65,15 @@ function submittedComponents(content: ProcedureContent, files: { componentIndex:
 
 /** The number of a numbered form, taken on its first printing from the agency's series of that year and kept. */
 async function formNumber(db: Database, eventId: number, agencyId: string, kind: string, at: Date): Promise<number> {
-  const year = new Date(at.getTime() + 7 * 3600_000).getUTCFullYear();
+  const year = vietnamYear(at);
   return db.transaction(async (tx) => {
     // The row lock on the series serialises first printings, so two at once cannot both number one event.
-    const [seq] = await tx.query(
+    const [seq] = await tx.query<Pick<FormSequencesRow, 'last'>>(
       `INSERT INTO form_sequences (agency_id, kind, year, last) VALUES ($1, $2, $3, 0)
        ON CONFLICT (agency_id, kind, year) DO UPDATE SET last = form_sequences.last RETURNING last`, [agencyId, kind, year]);
-    const [kept] = await tx.query('SELECT number FROM form_numbers WHERE event_id = $1', [eventId]);
-    if (kept) return kept.number as number;
-    const number = (seq.last as number) + 1;
+    const [kept] = await tx.query<Pick<FormNumbersRow, 'number'>>('SELECT number FROM form_numbers WHERE event_id = $1', [eventId]);
+    if (kept) return kept.number;
+    const number = seq.last + 1;
     await tx.query('UPDATE form_sequences SET last = $4 WHERE agency_id = $1 AND kind = $2 AND year = $3', [agencyId, kind, year, number]);
     await tx.query('INSERT INTO form_numbers (event_id, agency_id, kind, year, number) VALUES ($1, $2, $3, $4, $5)', [eventId, agencyId, kind, year, number]);
     return number;
@@ -79,8 +81,8 @@ async function formNumber(db: Database, eventId: number, agencyId: string, kind:
 }
 
 async function actorOf(db: Queryable, eventId: number): Promise<string | null> {
-  const [e] = await db.query('SELECT actor_id FROM dossier_events WHERE id = $1', [eventId]);
-  return (e?.actor_id as string | null) ?? null;
+  const [e] = await db.query<Pick<DossierEventsRow, 'actor_id'>>('SELECT actor_id FROM dossier_events WHERE id = $1', [eventId]);
+  return e?.actor_id ?? null;
 }
 
 /** The form as issued electronically: rendered, then sealed with the issuing agency's digital signature. */
@@ -99,7 +101,7 @@ export async function renderDossierForm(db: Database, provider: SigningProvider,
   const form: FormData = {
     kind,
     // Mẫu 04 and 05 are the handling agency's own documents: its name under its parent's, and its number.
-    authority: series ? (names.get(issuer.parent_id) ?? '') : desk,
+    authority: series ? (names.get(issuer.parent_id ?? '') ?? '') : desk,
     unit: series ? issuer.name : 'Bộ phận Tiếp nhận và Trả kết quả',
     number: series ? `Số: ${count2(await formNumber(db, issuing.id, issuer.id, kind, issuedAt))}/${series}` : undefined,
     place: PLACE,

@@ -4,8 +4,8 @@ import ExcelJS from 'exceljs';
 import { agencyIds, eachDatabase, signIn, type Requester, type TestContext } from '../testing/harness.ts';
 import { dossierExtraRoutes } from './extra-routes.ts';
 import { importDossiers, linesOf, type ImportLine } from './import.ts';
-import { REGISTER_COLUMNS, vietnamDateTime } from './register.ts';
-import { vietnamDate } from './rules.ts';
+import { REGISTER_COLUMNS } from './register.ts';
+import { vietnamDate, vietnamDateTime } from '../shared/time.ts';
 
 /** Registers the extra routes on the test app unless src/app.ts already does. */
 async function withExtraRoutes(ctx: TestContext) {
@@ -161,6 +161,19 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     assert.equal(lines[4], '2,REG-2024-000001,Đăng ký khai sinh,Nguyễn Văn An,"Phường Cái Khế, Thành phố Cần Thơ",0912000111,Ủy ban nhân dân Phường Cái Khế,04/03/2024 08:15,06/03/2024 16:30,06/03/2024 09:00,Trước hạn,');
     assert.match(lines[7], /^5,REG-2024-000004,.*,"Khu vực 1, ""Cái Khế"", Cần Thơ",/);
     assert.equal(lines.length, 9, 'five rows and the final line end');
+  });
+
+  test('CSV: a formula-like applicant name comes out as text (OWASP CSV injection)', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const [{ applicant }] = await ctx.db.query(`SELECT applicant FROM dossiers WHERE code = 'REG-2024-000002'`);
+    await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [JSON.stringify({ ...applicant, name: '=HYPERLINK("http://evil.example","Bấm")' })]);
+    try {
+      const res = await register(counter, `field=${encodeURIComponent('Hộ tịch')}&from=2024-03-01&to=2024-03-31&format=csv`);
+      const line = res.rawPayload.toString('utf8').split('\r\n').find((l) => l.includes('REG-2024-000002'));
+      assert.match(line!, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""Bấm""\)",/);
+    } finally {
+      await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [JSON.stringify(applicant)]);
+    }
   });
 
   test('register: staff only, and bad parameters answer 400 in Vietnamese', async () => {

@@ -4,23 +4,14 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Queryable } from '../db/index.ts';
+import type { DossiersRow } from '../db/schema.ts';
 import { organisationOf } from '../agencies/service.ts';
 import { type Actor, isSystemAdmin } from '../shared/actor.ts';
+import { CSV_BOM, CSV_MIME, csvLine } from '../shared/csv.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { fold } from '../shared/text.ts';
+import { addDays, vietnamDateTime, vietnamDayStart } from '../shared/time.ts';
 import { classifyFinished, isJudgedFinish, judgedDueAt, STATUS_NAMES, TIMELINESS_NAMES, type StatusCode } from './rules.ts';
-
-const TIME_ZONE_MS = 7 * 3600_000;
-
-/** dd/mm/yyyy hh:mm in Vietnam time (UTC+7 all year); '' for none. */
-export function vietnamDateTime(v: Date | string | null | undefined): string {
-  if (!v) return '';
-  const s = new Date(new Date(v).getTime() + TIME_ZONE_MS).toISOString();
-  return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
-}
-
-/** The first instant of a Vietnamese calendar day (YYYY-MM-DD). */
-const vietnamDayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - TIME_ZONE_MS);
 
 function requireStaff(actor: Actor | null): Actor {
   if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
@@ -48,21 +39,25 @@ const RETURN_METHODS: Record<string, string> = { counter: 'Trực tiếp', post:
 const OPEN_STATUSES = new Set([1, 2, 4, 5, 6, 7]);
 
 /** Kết quả: trước hạn / đúng hạn / quá hạn for finished dossiers, đang giải quyết for open ones, else the status. */
-function outcome(r: Record<string, any>): string {
+function outcome(r: RegisterRow): string {
   const status = Number(r.status) as StatusCode;
   if (status === 9 || status === 10) {
-    return isJudgedFinish(r) ? TIMELINESS_NAMES[classifyFinished(new Date(r.finished_at), judgedDueAt(r)!, r.supplement_requests)] : 'Đã giải quyết';
+    return isJudgedFinish(r) ? TIMELINESS_NAMES[classifyFinished(r.finished_at!, judgedDueAt(r)!, r.supplement_requests)] : 'Đã giải quyết';
   }
   return OPEN_STATUSES.has(status) ? 'Đang giải quyết' : STATUS_NAMES[status];
 }
 
 const PAGE = 2000;
 
+/** A dossier as the register reads it. */
+type RegisterRow = Pick<DossiersRow, 'id' | 'code' | 'status' | 'received_at' | 'due_at' | 'original_due_at' | 'finished_at' | 'returned_at' | 'supplement_requests'>
+  & { applicant: { name?: string; address?: string; phone?: string } | null; procedure_name: string | null; agency_name: string; method: string | null };
+
 /** The register's rows (without STT), read from the database a page at a time, in order of reception. */
 async function* registerRows(db: Queryable, scope: string | null, f: RegisterFilters): AsyncGenerator<string[]> {
   let after: [string, string] | null = null;
   for (;;) {
-    const rows: Record<string, any>[] = await db.query(
+    const rows: RegisterRow[] = await db.query<RegisterRow>(
       `SELECT d.id, d.code, d.status, d.applicant, d.received_at, d.due_at, d.original_due_at, d.finished_at, d.returned_at, d.supplement_requests,
               v.content->>'name' AS procedure_name, a.name AS agency_name,
               (SELECT e.data->>'method' FROM dossier_events e WHERE e.dossier_id = d.id AND e.action = 'return_result' ORDER BY e.id DESC LIMIT 1) AS method
@@ -76,14 +71,14 @@ async function* registerRows(db: Queryable, scope: string | null, f: RegisterFil
           AND ($6::timestamptz IS NULL OR (d.received_at, d.id) > ($6::timestamptz, $7::uuid))
         ORDER BY d.received_at, d.id LIMIT ${PAGE}`,
       [scope, f.field ?? null, f.from ? vietnamDayStart(f.from) : null,
-        f.to ? new Date(vietnamDayStart(f.to).getTime() + 24 * 3600_000) : null, f.agency ?? null, after?.[0] ?? null, after?.[1] ?? null]);
+        f.to ? vietnamDayStart(addDays(f.to, 1)) : null, f.agency ?? null, after?.[0] ?? null, after?.[1] ?? null]);
     for (const r of rows) {
       yield [r.code, r.procedure_name ?? '', r.applicant?.name ?? '', r.applicant?.address ?? '', r.applicant?.phone ?? '', r.agency_name,
         vietnamDateTime(r.received_at), vietnamDateTime(r.due_at), vietnamDateTime(r.returned_at), outcome(r), r.method ? RETURN_METHODS[r.method] ?? r.method : ''];
     }
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1];
-    after = [new Date(last.received_at).toISOString(), last.id];
+    after = [last.received_at!.toISOString(), last.id];
   }
 }
 
@@ -117,25 +112,17 @@ export async function trackingRegister(db: Queryable, actorOrNull: Actor | null,
   const out = new PassThrough();
   if (format === 'csv') {
     writeCsv(out, f, org, rows).catch((err) => out.destroy(err));
-    return { stream: out, filename: `${base}.csv`, mime: 'text/csv; charset=utf-8' };
+    return { stream: out, filename: `${base}.csv`, mime: CSV_MIME };
   }
   writeXlsx(out, f, org, rows).catch((err) => out.destroy(err));
   return { stream: out, filename: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  // Quote when needed; a leading =, +, -, @ is neutralised so a spreadsheet does not run it as a formula
-  // (a phone number such as +84 912 345 678 holds no formula and stays as it is).
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^\+?[0-9 .-]+$/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
-
 async function writeCsv(out: PassThrough, f: RegisterFilters, org: string, rows: AsyncGenerator<string[]>) {
   const write = (cells: (string | number)[]) => new Promise<void>((resolve) => {
-    if (out.write(cells.map(csvCell).join(',') + '\r\n')) resolve(); else out.once('drain', resolve);
+    if (out.write(csvLine(cells))) resolve(); else out.once('drain', resolve);
   });
-  out.write('\uFEFF');
+  out.write(CSV_BOM);
   await write([registerTitle(f)]);
   await write([periodLine(f, org)]);
   await write([...REGISTER_COLUMNS]);

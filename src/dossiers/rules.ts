@@ -2,6 +2,7 @@
 // masking of personal data. (Decree 118/2025/NĐ-CP, Circular 03/2025/TT-VPCP, DVCQG's 766 computation.)
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Clock, StateDeclaration } from '../workflow/engine.ts';
+import { vietnamDate, yymmdd } from '../shared/time.ts';
 
 /** National dossier status codes (mã trạng thái hồ sơ đồng bộ DVCQG). */
 export const Status = {
@@ -42,13 +43,8 @@ export const STATUS_NAMES = Object.fromEntries(Object.entries(DOSSIER_STATES).ma
 const statusesWhere = (...clocks: Clock[]): StatusCode[] =>
   Object.entries(DOSSIER_STATES).filter(([, d]) => clocks.includes(d.clock)).map(([s]) => Number(s) as StatusCode);
 
-const TIME_ZONE_MS = 7 * 3600_000;
-/** YYMMDD of an instant in Vietnam time. */
-export function yymmdd(at: Date): string {
-  return new Date(at.getTime() + TIME_ZONE_MS).toISOString().slice(2, 10).replaceAll('-', '');
-}
-/** YYYY-MM-DD of an instant in Vietnam time. */
-export const vietnamDate = (at: Date) => new Date(at.getTime() + TIME_ZONE_MS).toISOString().slice(0, 10);
+// Re-exported for service.ts, which still imports it from here.
+export { vietnamDate };
 
 /** Mã hồ sơ: {agency electronic identifier}-{YYMMDD}-{daily sequence, at least 4 digits}. */
 /** Every dossier code the system can hold: its own (`H13.102-261122-0001`) and imported ones (`CU-2024-000001`, `EC-C`);

@@ -1,38 +1,24 @@
 // Vietnamese date/time wording for printed forms. All forms show Vietnam time (UTC+7, no DST).
-
-const VN_OFFSET_MS = 7 * 60 * 60 * 1000;
-
-interface VnParts { year: number; month: number; day: number; hour: number; minute: number }
-
-function vnParts(d: Date): VnParts {
-  const t = new Date(d.getTime() + VN_OFFSET_MS);
-  return {
-    year: t.getUTCFullYear(),
-    month: t.getUTCMonth() + 1,
-    day: t.getUTCDate(),
-    hour: t.getUTCHours(),
-    minute: t.getUTCMinutes(),
-  };
-}
+import { vietnamParts } from '../shared/time.ts';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** "ngày 05 tháng 3 năm 2020" — Decree 30/2020 Phụ lục I: days below 10 and months 1–2 take a leading zero. */
 export function vnDate(d: Date): string {
-  const p = vnParts(d);
+  const p = vietnamParts(d);
   const month = p.month <= 2 ? pad2(p.month) : String(p.month);
   return `ngày ${pad2(p.day)} tháng ${month} năm ${p.year}`;
 }
 
 /** "08 giờ 30 phút, ngày 22 tháng 11 năm 2026". */
 export function vnDateTime(d: Date): string {
-  const p = vnParts(d);
+  const p = vietnamParts(d);
   return `${pad2(p.hour)} giờ ${pad2(p.minute)} phút, ${vnDate(d)}`;
 }
 
 /** Compact form for table cells: "08 giờ 30 phút, ngày 22/11/2026". */
 export function vnDateTimeShort(d: Date): string {
-  const p = vnParts(d);
+  const p = vietnamParts(d);
   return `${pad2(p.hour)} giờ ${pad2(p.minute)} phút, ngày ${pad2(p.day)}/${pad2(p.month)}/${p.year}`;
 }
 

@@ -1,6 +1,7 @@
 // Administrative units (đơn vị hành chính): listing and importing.
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Database, Queryable } from '../db/index.ts';
+import type { AdminUnitsRow } from '../db/schema.ts';
 import { fold, nfc } from '../shared/text.ts';
 
 export type UnitLevel = 'province' | 'district' | 'commune';
@@ -18,7 +19,7 @@ export interface UnitRecord {
 export interface UnitSummary { code: string; name: string; fullName: string; level: UnitLevel; unitType: string; provinceCode: string | null }
 
 export async function listUnits(db: Queryable, f: { level?: UnitLevel; province?: string; q?: string }): Promise<UnitSummary[]> {
-  const rows = await db.query(
+  const rows = await db.query<Pick<AdminUnitsRow, 'code' | 'name' | 'full_name' | 'level' | 'unit_type' | 'province_code'>>(
     `SELECT code, name, full_name, level, unit_type, province_code FROM admin_units
       WHERE ($1::text IS NULL OR level = $1) AND ($2::text IS NULL OR province_code = $2) AND valid_to IS NULL
       ORDER BY code`,
@@ -27,7 +28,7 @@ export async function listUnits(db: Queryable, f: { level?: UnitLevel; province?
   const q = f.q ? fold(f.q) : '';
   return rows
     .filter((r) => !q || fold(r.full_name).includes(q))
-    .map((r) => ({ code: r.code, name: r.name, fullName: r.full_name, level: r.level, unitType: r.unit_type, provinceCode: r.province_code }));
+    .map((r) => ({ code: r.code, name: r.name, fullName: r.full_name, level: r.level as UnitLevel, unitType: r.unit_type, provinceCode: r.province_code }));
 }
 
 export async function unitExists(db: Queryable, code: string): Promise<boolean> {
@@ -124,8 +125,9 @@ function validate(raw: RawUnit, knownProvinces: Set<string>): UnitRecord | strin
 
 /** Validates every row, writes the valid ones in one statement, and reports what changed. */
 export async function importUnits(db: Database, rows: RawUnit[]): Promise<ImportReport> {
-  const existing = new Map<string, Record<string, any>>();
-  for (const r of await db.query('SELECT code, level, unit_type, name, full_name, name_en, province_code FROM admin_units')) {
+  type Existing = Pick<AdminUnitsRow, 'code' | 'level' | 'unit_type' | 'name' | 'full_name' | 'name_en' | 'province_code'>;
+  const existing = new Map<string, Existing>();
+  for (const r of await db.query<Existing>('SELECT code, level, unit_type, name, full_name, name_en, province_code FROM admin_units')) {
     existing.set(r.code, r);
   }
   const provinces = new Set([...existing.values()].filter((r) => r.level === 'province').map((r) => r.code));

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Queryable } from '../db/index.ts';
+import type { UsersRow } from '../db/schema.ts';
 import { type Actor, isSystemAdmin, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { liveSession } from '../shared/sessions.ts';
@@ -163,8 +164,8 @@ function heldBackUntil(failures: number | null, last: Date | null): string | nul
   const wait = failures && last ? throttleWait(failures, SIGN_IN_THROTTLE.account, new Date(last)) : 0;
   return wait > 0 ? new Date(Date.now() + wait * 1000).toISOString() : null;
 }
-const toUser = (r: Record<string, any>): User => ({
-  id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles, agencyId: r.agency_id,
+const toUser = (r: UserRow): User => ({
+  id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles as Role[], agencyId: r.agency_id,
   agencyName: r.agency_name, active: r.active, lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
 });
 
@@ -202,7 +203,7 @@ export async function createUser(db: Queryable, actor: Actor | null, input: NewU
   const username = input.username.trim().toLowerCase();
   const [taken] = await db.query('SELECT 1 FROM users WHERE username = $1', [username]);
   if (taken) throw conflict('USERNAME_TAKEN', `Tên đăng nhập "${username}" đã được dùng.`);
-  const [row] = await db.query(
+  const [row] = await db.query<Pick<UsersRow, 'id'>>(
     `INSERT INTO users (username, password_hash, full_name, email, agency_id, roles, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [username, await hashPassword(input.password), nfc(input.fullName), input.email ?? null, input.agencyId, [...new Set(input.roles)], input.phone ?? null],
   );
@@ -240,8 +241,8 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
 
 /** A staff member as other modules name them (assignment, consultation): no scope check, callers decide who may ask. */
 export interface StaffMember { id: string; fullName: string; roles: Role[]; agencyId: string; agencyName: string; agencyPath: string; active: boolean }
-const toStaffMember = (r: Record<string, any>): StaffMember => ({
-  id: r.id, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyName: r.agency_name, agencyPath: r.path, active: r.active,
+const toStaffMember = (r: UserRow): StaffMember => ({
+  id: r.id, fullName: r.full_name, roles: r.roles as Role[], agencyId: r.agency_id, agencyName: r.agency_name, agencyPath: r.path, active: r.active,
 });
 
 /** Staff members by id (unknown ids are left out). */
@@ -264,6 +265,6 @@ export async function staffNames(db: Queryable, ids: string[]): Promise<Map<stri
 
 /** The name and work phone of a staff member, for documents that tell citizens whom to call; null for an unknown id. */
 export async function staffContact(db: Queryable, userId: string): Promise<{ name: string; phone: string | null } | null> {
-  const [r] = await db.query('SELECT full_name, phone FROM users WHERE id = $1', [userId]);
-  return r ? { name: r.full_name as string, phone: (r.phone as string | null) ?? null } : null;
+  const [r] = await db.query<Pick<UsersRow, 'full_name' | 'phone'>>('SELECT full_name, phone FROM users WHERE id = $1', [userId]);
+  return r ? { name: r.full_name, phone: r.phone } : null;
 }

@@ -9,7 +9,7 @@ import { DOSSIER_EVENT_HOOKS } from '../dossier-hooks.ts';
 import { setDossierEventHooks } from '../dossiers/hooks.ts';
 import { agencyIds, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import { LogTransport, SmtpEmailTransport, startNotificationWorker, useNotificationLinks, type EmailMessage, type Logger } from './service.ts';
-import { renderNotification, unaccent, vnd, vnDateTime, type NotificationKind } from './templates.ts';
+import { renderNotification, unaccent, vnd, messageDateTime, type NotificationKind } from './templates.ts';
 
 const PUBLIC_URL = 'https://dichvucong.cantho.gov.vn';
 useNotificationLinks(PUBLIC_URL);
@@ -69,8 +69,8 @@ const capture = () => {
 
 test('templates: Vietnamese in NFC, Vietnam time, VND amounts, short texts within 160 characters', () => {
   const due = new Date('2026-11-23T10:00:00Z'); // 17:00 in Vietnam
-  assert.equal(vnDateTime(due), '17:00 ngày 23/11/2026');
-  assert.equal(vnDateTime(new Date('2026-11-22T18:30:00Z')), '01:30 ngày 23/11/2026');
+  assert.equal(messageDateTime(due), '17:00 ngày 23/11/2026');
+  assert.equal(messageDateTime(new Date('2026-11-22T18:30:00Z')), '01:30 ngày 23/11/2026');
   assert.equal(vnd(50000), '50.000 đồng');
   assert.equal(vnd(1250000), '1.250.000 đồng');
   assert.equal(vnd(500), '500 đồng');
@@ -136,7 +136,7 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     assert.deepEqual(rows.map((r) => [r.kind, r.channel, r.recipient, r.status]), [
       ['received', 'email', 'tuyet.nguyen@example.vn', 'pending'], ['received', 'sms', '0912345678', 'pending'], ['received', 'zalo', '0912345678', 'pending']]);
     const [dossier] = await ctx.db.query('SELECT due_at FROM dossiers WHERE id = $1', [id]);
-    const appointment = vnDateTime(new Date(dossier.due_at));
+    const appointment = messageDateTime(new Date(dossier.due_at));
 
     const sms = capture();
     const zalo = capture();

@@ -8,6 +8,7 @@
 // same message to the receiving side.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database, Queryable, Row } from '../db/index.ts';
+import type { NotificationOutboxRow } from '../db/schema.ts';
 import type { DossierEventHook, DossierEventRecord } from '../dossiers/hooks.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
 import { renderNotification, type NotificationKind } from './templates.ts';
@@ -181,7 +182,7 @@ export function startNotificationWorker(db: Database, opts: WorkerOptions = {}):
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   const intervalMs = opts.intervalMs ?? DEFAULT_POLL_MS;
 
-  async function deliver(row: Row) {
+  async function deliver(row: NotificationOutboxRow) {
     if (row.channel === 'email') {
       await transports.email.send({ to: row.recipient, subject: row.subject ?? '', text: row.body, messageId: `<notification-${row.id}.${row.dossier_id}@congso>` });
     } else {
@@ -192,7 +193,7 @@ export function startNotificationWorker(db: Database, opts: WorkerOptions = {}):
   async function runBatch(): Promise<number> {
     const at = now();
     // A short transaction: take the due rows no other worker holds, and lease them.
-    const claimed = await db.transaction((tx) => tx.query(
+    const claimed = await db.transaction((tx) => tx.query<NotificationOutboxRow>(
       `UPDATE notification_outbox SET next_attempt_at = $2
         WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'pending' AND next_attempt_at <= $1
                       ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -264,7 +265,7 @@ export async function deleteDeliveredNotifications(db: Queryable): Promise<numbe
 
 /** A dossier's notifications, newest first (for staff screens and tests). */
 export async function listNotifications(db: Queryable, dossierId: string) {
-  return db.query(
+  return db.query<Omit<NotificationOutboxRow, 'dossier_id' | 'event_id'>>(
     `SELECT id, kind, channel, recipient, subject, body, status, attempts, next_attempt_at, last_error, created_at, sent_at
        FROM notification_outbox WHERE dossier_id = $1 ORDER BY id DESC`, [dossierId]);
 }

@@ -3,6 +3,8 @@
 // without diacritics (many phones and SMS gateways count accented text as UCS-2, 70 characters a part),
 // kept within 160 characters where the content allows it.
 
+import { vietnamDateTime } from '../shared/time.ts';
+
 export type NotificationKind =
   | 'received' // tiếp nhận
   | 'supplement_requested' // yêu cầu bổ sung
@@ -35,13 +37,10 @@ export interface RenderedNotification {
   sms: string;
 }
 
-const VN_OFFSET_MS = 7 * 3600_000;
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** "17:00 ngày 23/11/2026", in Vietnam time (UTC+7, no daylight saving time). */
-export function vnDateTime(at: Date): string {
-  const t = new Date(at.getTime() + VN_OFFSET_MS);
-  return `${pad2(t.getUTCHours())}:${pad2(t.getUTCMinutes())} ngày ${pad2(t.getUTCDate())}/${pad2(t.getUTCMonth() + 1)}/${t.getUTCFullYear()}`;
+/** "17:00 ngày 23/11/2026", in Vietnam time: the short wording of messages (printed forms spell it out, forms/format.ts). */
+export function messageDateTime(at: Date): string {
+  const [date, time] = vietnamDateTime(at).split(' ');
+  return `${time} ngày ${date}`;
 }
 
 /** 50000 → "50.000 đồng". */
@@ -82,7 +81,7 @@ function short(lead: string, extra: string[], link: string, transform: (s: strin
 /** Renders the three channels' texts for one change. */
 export function renderNotification(c: NotificationContext): RenderedNotification {
   const hs = `Hồ sơ ${c.code}`;
-  const due = c.dueAt ? vnDateTime(c.dueAt) : null;
+  const due = c.dueAt ? messageDateTime(c.dueAt) : null;
   const reasons = (c.reasons ?? []).filter((r) => r.trim());
   const reasonLines = reasons.map((r) => `  - ${r}`).join('\n');
   const reasonInline = reasons.join('; ');

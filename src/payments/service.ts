@@ -5,6 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Database, Queryable, Row } from '../db/index.ts';
+import type { PaymentOrdersRow, PaymentReceiptSequencesRow, PaymentRefundsRow, PaymentsRow, ReceiptFormsRow } from '../db/schema.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
 import { fixedFees, type FeeLine } from '../catalog/fees.ts';
 import { actAsSystem, getDossier, type SystemAction, type Who } from '../dossiers/service.ts';
@@ -15,6 +16,7 @@ import { nfc } from '../shared/text.ts';
 import type { Actor } from '../shared/actor.ts';
 import { transferText, vietQrPayload } from './vietqr.ts';
 import { IPN_ANSWERS, isPaid, paymentUrl, queryDrRequest, verifiedParams, verifyQueryDrAnswer, vnpDate, type VnpayConfig, type VnpParams } from './vnpay.ts';
+import { vietnamYear } from '../shared/time.ts';
 
 export type Method = 'vietqr' | 'vnpay' | 'counter';
 export const METHOD_NAMES: Record<Method, string> = {
@@ -93,7 +95,7 @@ export async function onDossierEventForPayments(tx: Queryable, dossier: Row, eve
       `INSERT INTO payments (dossier_id, dossier_code, agency_id, payer_name, payer_id_number, amount, items) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [dossier.id, dossier.code, dossier.receiving_agency_id, dossier.applicant.name, dossier.applicant.idNumber ?? null, amount, JSON.stringify(items)]);
   } else if (event.action === 'record_payment' && event.actorKind === 'staff') {
-    const [p] = await tx.query(`SELECT id FROM payments WHERE dossier_id = $1 AND status = 'pending' FOR UPDATE`, [dossier.id]);
+    const [p] = await tx.query<Pick<PaymentsRow, 'id'>>(`SELECT id FROM payments WHERE dossier_id = $1 AND status = 'pending' FOR UPDATE`, [dossier.id]);
     if (p) await markPaid(tx, p.id, 'counter', String(event.data.reference ?? ''), event.at);
   } else if (event.toStatus !== null && [Status.Refused, Status.Stopped, Status.WithdrawalRequested].includes(event.toStatus as never)) {
     await tx.query(`UPDATE payments SET status = 'cancelled' WHERE dossier_id = $1 AND status = 'pending'`, [dossier.id]);
@@ -101,8 +103,8 @@ export async function onDossierEventForPayments(tx: Queryable, dossier: Row, eve
 }
 
 async function nextReceiptNo(tx: Queryable, at: Date): Promise<string> {
-  const year = new Date(at.getTime() + 7 * 3600_000).getUTCFullYear();
-  const [{ last }] = await tx.query(
+  const year = vietnamYear(at);
+  const [{ last }] = await tx.query<Pick<PaymentReceiptSequencesRow, 'last'>>(
     `INSERT INTO payment_receipt_sequences (year, last) VALUES ($1, 1)
      ON CONFLICT (year) DO UPDATE SET last = payment_receipt_sequences.last + 1 RETURNING last`, [year]);
   return `${year}-${String(last).padStart(6, '0')}`;
@@ -113,10 +115,10 @@ async function nextReceiptNo(tx: Queryable, at: Date): Promise<string> {
  * series, the year's last two digits and E for an electronic receipt ("CT-26E").
  */
 async function receiptForm(tx: Queryable, paymentId: string, at: Date): Promise<{ form: string; series: string }> {
-  const [r] = await tx.query(
+  const [r] = await tx.query<Pick<ReceiptFormsRow, 'form_no' | 'series'>>(
     `SELECT f.form_no, f.series FROM payments p JOIN receipt_forms f ON f.agency_id = p.agency_id OR f.agency_id IS NULL
       WHERE p.id = $1 ORDER BY f.agency_id NULLS LAST LIMIT 1`, [paymentId]);
-  const yy = String(new Date(at.getTime() + 7 * 3600_000).getUTCFullYear()).slice(2);
+  const yy = String(vietnamYear(at)).slice(2);
   return { form: r.form_no, series: `${r.series}-${yy}E` };
 }
 
@@ -131,7 +133,7 @@ async function markPaid(tx: Queryable, paymentId: string, method: Method, provid
  * record_payment commit together, or neither does.
  */
 async function settle(tx: Queryable, paymentId: string, method: Method, providerRef: string): Promise<boolean> {
-  const [p] = await tx.query('SELECT id, dossier_id, status FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
+  const [p] = await tx.query<Pick<PaymentsRow, 'id' | 'dossier_id' | 'status'>>('SELECT id, dossier_id, status FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
   if (p?.status !== 'pending') return false;
   await markPaid(tx, p.id, method, providerRef, new Date());
   await actAsSystem(tx, p.dossier_id, { action: 'record_payment', reference: `${METHOD_NAMES[method]}: ${providerRef}`.slice(0, 200) });
@@ -151,25 +153,25 @@ async function canSeeDossier(db: Queryable, by: Who, dossierId: string) {
   }
 }
 
-const toPayment = (p: Row) => ({
-  id: p.id as string, dossierId: p.dossier_id as string, dossierCode: p.dossier_code as string, amount: Number(p.amount),
+const toPayment = (p: PaymentsRow) => ({
+  id: p.id, dossierId: p.dossier_id, dossierCode: p.dossier_code, amount: Number(p.amount),
   items: p.items as FeeLine[], status: p.status as 'pending' | 'paid' | 'cancelled',
-  method: p.method as Method | null, methodName: p.method ? METHOD_NAMES[p.method as Method] : null, providerRef: p.provider_ref as string | null,
-  paidAt: p.paid_at ? new Date(p.paid_at).toISOString() : null, receiptNo: p.receipt_no as string | null,
-  receiptForm: p.receipt_form as string | null, receiptSeries: p.receipt_series as string | null, refunded: Number(p.refunded),
-  createdAt: new Date(p.created_at).toISOString(),
+  method: p.method as Method | null, methodName: p.method ? METHOD_NAMES[p.method as Method] : null, providerRef: p.provider_ref,
+  paidAt: p.paid_at ? p.paid_at.toISOString() : null, receiptNo: p.receipt_no,
+  receiptForm: p.receipt_form, receiptSeries: p.receipt_series, refunded: Number(p.refunded),
+  createdAt: p.created_at.toISOString(),
 });
 export type Payment = ReturnType<typeof toPayment>;
 
 /** A dossier's payments, newest first, for whoever may see the dossier. */
 export async function dossierPayments(db: Queryable, by: Who, dossierId: string) {
   await getDossier(db, by, dossierId);
-  return (await db.query('SELECT * FROM payments WHERE dossier_id = $1 ORDER BY created_at DESC', [dossierId])).map(toPayment);
+  return (await db.query<PaymentsRow>('SELECT * FROM payments WHERE dossier_id = $1 ORDER BY created_at DESC', [dossierId])).map(toPayment);
 }
 
 /** A payment, for whoever may see its dossier; otherwise the answer of an unknown payment. */
 export async function getPayment(db: Queryable, by: Who, paymentId: string) {
-  const [p] = await db.query('SELECT * FROM payments WHERE id = $1', [paymentId]);
+  const [p] = await db.query<PaymentsRow>('SELECT * FROM payments WHERE id = $1', [paymentId]);
   if (!p || !(await canSeeDossier(db, by, p.dossier_id))) throw notFound('khoản thanh toán');
   return toPayment(p);
 }
@@ -206,7 +208,7 @@ export type LineOutcome = { status: 'matched'; dossierCode: string; paymentId: s
  */
 async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', line: BankLine, by: Actor | null): Promise<LineOutcome> {
   const text = squeeze(line.description);
-  const named = (await tx.query(`SELECT id, dossier_id, dossier_code, amount FROM payments WHERE status = 'pending'`))
+  const named = (await tx.query<Pick<PaymentsRow, 'id' | 'dossier_id' | 'dossier_code' | 'amount'>>(`SELECT id, dossier_id, dossier_code, amount FROM payments WHERE status = 'pending'`))
     .filter((p) => text.includes(squeeze(p.dossier_code)));
   const candidates = [];
   for (const p of named) if (!by || await canSeeDossier(tx, { kind: 'staff', actor: by }, p.dossier_id)) candidates.push(p);
@@ -330,22 +332,22 @@ export async function vnpayCallback(db: Database, settings: PaymentSettings, que
   const p = config ? verifiedParams(config.hashSecret, query) : null;
   if (!config || !p || p.vnp_TmnCode !== config.tmnCode) return { answer: IPN_ANSWERS.badSignature as GatewayAnswer, dossierId: null, paid: false };
   return db.transaction(async (tx) => {
-    const [order] = await tx.query(
+    const [order] = await tx.query<PaymentOrdersRow & Pick<PaymentsRow, 'dossier_id'>>(
       `SELECT o.*, pay.dossier_id FROM payment_orders o JOIN payments pay ON pay.id = o.payment_id WHERE o.txn_ref = $1 FOR UPDATE OF o`, [p.vnp_TxnRef ?? '']);
     if (!order) return { answer: IPN_ANSWERS.notFound as GatewayAnswer, dossierId: null, paid: false };
-    const decided = { dossierId: order.dossier_id as string, paid: order.status === 'paid' };
+    const decided = { dossierId: order.dossier_id, paid: order.status === 'paid' };
     if (!/^\d+$/.test(p.vnp_Amount ?? '') || Number(p.vnp_Amount) !== Number(order.amount) * 100) return { ...decided, answer: IPN_ANSWERS.badAmount as GatewayAnswer };
     if (order.status !== 'pending') return { ...decided, answer: IPN_ANSWERS.already as GatewayAnswer };
     const paid = isPaid(p);
     await decideOrder(tx, order, { paid, responseCode: p.vnp_ResponseCode ?? null, transactionNo: p.vnp_TransactionNo ?? null }, via);
-    return { dossierId: order.dossier_id as string, paid, answer: IPN_ANSWERS.ok as GatewayAnswer };
+    return { dossierId: order.dossier_id, paid, answer: IPN_ANSWERS.ok as GatewayAnswer };
   });
 }
 
 interface Verdict { paid: boolean; responseCode: string | null; transactionNo: string | null }
 
 /** Records the gateway's verdict on a pending order; settles its obligation when paid. */
-async function decideOrder(tx: Queryable, order: Row, v: Verdict, by: 'return' | 'ipn' | 'reconciler') {
+async function decideOrder(tx: Queryable, order: PaymentOrdersRow, v: Verdict, by: 'return' | 'ipn' | 'reconciler') {
   await tx.query(`UPDATE payment_orders SET status = $2, response_code = $3, transaction_no = $4, settled_by = $5, updated_at = now() WHERE txn_ref = $1`,
     [order.txn_ref, v.paid ? 'paid' : 'failed', v.responseCode, v.transactionNo, by]);
   if (v.paid) await settle(tx, order.payment_id, 'vnpay', v.transactionNo ?? order.txn_ref);
@@ -368,7 +370,7 @@ export async function reconcilePayments(db: Database, settings: PaymentSettings,
   const config = settings.vnpay;
   const summary = { checked: 0, settled: 0, failed: 0, pending: 0, errors: 0 };
   if (!config) return summary;
-  const orders = await db.query(
+  const orders = await db.query<PaymentOrdersRow>(
     `SELECT * FROM payment_orders WHERE status = 'pending' AND created_at <= $1 ORDER BY created_at LIMIT 200`, [new Date(Date.now() - (opts.minAgeMs ?? 5 * 60_000))]);
   for (const order of orders) {
     summary.checked++;
@@ -381,9 +383,9 @@ export async function reconcilePayments(db: Database, settings: PaymentSettings,
       continue;
     }
     if (!verifyQueryDrAnswer(config.hashSecret, answer) || answer.vnp_TxnRef !== order.txn_ref) { summary.errors++; continue; }
-    const expired = Date.now() - new Date(order.created_at).getTime() > 30 * 60_000;
+    const expired = Date.now() - order.created_at.getTime() > 30 * 60_000;
     const outcome = await db.transaction(async (tx) => {
-      const [fresh] = await tx.query(`SELECT * FROM payment_orders WHERE txn_ref = $1 AND status = 'pending' FOR UPDATE`, [order.txn_ref]);
+      const [fresh] = await tx.query<PaymentOrdersRow>(`SELECT * FROM payment_orders WHERE txn_ref = $1 AND status = 'pending' FOR UPDATE`, [order.txn_ref]);
       if (!fresh) return 'pending';
       const verdict = { responseCode: answer.vnp_TransactionStatus ?? answer.vnp_ResponseCode ?? null, transactionNo: answer.vnp_TransactionNo || null };
       // querydr answered (00) with the transaction's status: 00 paid, 01 not finished, anything else failed.
@@ -420,20 +422,19 @@ export async function recordRefund(db: Database, actor: Actor, paymentId: string
   requireCollector(actor);
   await getPayment(db, { kind: 'staff', actor }, paymentId);
   return db.transaction(async (tx) => {
-    const [p] = await tx.query('SELECT * FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
+    const [p] = await tx.query<PaymentsRow>('SELECT * FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
     if (p.status !== 'paid') throw conflict('PAYMENT_NOT_PAID', 'Chỉ hoàn trả khoản đã thanh toán.');
     const left = Number(p.amount) - Number(p.refunded);
     if (input.amount > left) throw conflict('REFUND_TOO_LARGE', `Số tiền hoàn trả vượt quá số còn lại có thể hoàn (${left} đồng).`);
     await tx.query('INSERT INTO payment_refunds (payment_id, amount, reason, reference, by_id, by_name) VALUES ($1, $2, $3, $4, $5, $6)',
       [paymentId, input.amount, nfc(input.reason), input.reference ?? null, actor.userId, actor.fullName]);
-    const [updated] = await tx.query('UPDATE payments SET refunded = refunded + $2 WHERE id = $1 RETURNING *', [paymentId, input.amount]);
+    const [updated] = await tx.query<PaymentsRow>('UPDATE payments SET refunded = refunded + $2 WHERE id = $1 RETURNING *', [paymentId, input.amount]);
     return toPayment(updated);
   });
 }
 
 export async function listRefunds(db: Queryable, by: Who, paymentId: string) {
   await getPayment(db, by, paymentId);
-  const rows = await db.query('SELECT * FROM payment_refunds WHERE payment_id = $1 ORDER BY at', [paymentId]);
-  return rows.map((r) => ({ id: r.id as string, amount: Number(r.amount), reason: r.reason as string, reference: r.reference as string | null,
-    byName: r.by_name as string, at: new Date(r.at).toISOString() }));
+  const rows = await db.query<PaymentRefundsRow>('SELECT * FROM payment_refunds WHERE payment_id = $1 ORDER BY at', [paymentId]);
+  return rows.map((r) => ({ id: r.id, amount: Number(r.amount), reason: r.reason, reference: r.reference, byName: r.by_name, at: r.at.toISOString() }));
 }

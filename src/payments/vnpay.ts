@@ -2,6 +2,7 @@
 // IPN, and the querydr request and answer. Pure functions over a configuration; the sandbox gateway signs with
 // these same functions, so the platform and the sandbox cannot drift apart.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { vietnamIso } from '../shared/time.ts';
 
 export interface VnpayConfig {
   tmnCode: string;
@@ -32,7 +33,7 @@ export function sameDigest(a: string, b: string): boolean {
 
 /** yyyyMMddHHmmss in Vietnam time (GMT+7), as VNPay dates are written. */
 export function vnpDate(at: Date): string {
-  return new Date(at.getTime() + 7 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return vietnamIso(at).replace(/[-:T]/g, '').slice(0, 14);
 }
 
 export interface PaymentRequest { txnRef: string; amount: number; orderInfo: string; returnUrl: string; ipAddr: string; createdAt: Date; expireMinutes?: number }

@@ -4,6 +4,7 @@
 import { FormWriter } from '../forms/layout.ts';
 import { nationalHeader, type HeaderInfo } from '../forms/pdf.ts';
 import type { FilledContent, ResultTemplate } from './templates.ts';
+import { vietnamIso } from '../shared/time.ts';
 
 export interface ResultLayout {
   header: HeaderInfo;
@@ -27,9 +28,6 @@ export interface RenderedResult { pdf: Uint8Array; leader: SignatureSpot; seal: 
 
 const BLUE: [number, number, number] = [0.05, 0.2, 0.75];
 const RED: [number, number, number] = [0.8, 0.05, 0.05];
-
-/** ISO 8601 in Vietnam time (+07:00), as Phụ lục I asks for the seal's time. */
-export const vnIso = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+07:00');
 
 export async function renderResult(r: ResultLayout): Promise<RenderedResult> {
   const w = await FormWriter.create({ title: `${r.template.title} ${r.header.number ?? ''}`.trim(), subject: r.dossierCode, createdAt: r.signedAt });
@@ -72,12 +70,13 @@ export async function renderResult(r: ResultLayout): Promise<RenderedResult> {
         const signBox = { x: x + 4 + 110 * 2 / 3, width: width - 8 - 110 * 2 / 3, height: 48 };
         w.frame(signBox.x, top - 34, signBox.width, signBox.height, BLUE);
         w.y = top - 36;
-        for (const line of [`Ký bởi: ${r.signerName}`, `Thời gian ký: ${vnIso(r.signedAt)}`]) {
+        for (const line of [`Ký bởi: ${r.signerName}`, `Thời gian ký: ${vietnamIso(r.signedAt)}`]) {
           w.paragraph(line, { x: signBox.x + 38, width: signBox.width - 40, size: 8 });
         }
         w.frame(sealBox.x, top, sealBox.width, sealBox.height, RED);
         w.y = top - 2;
-        for (const line of [r.sealName, vnIso(r.signedAt)]) w.paragraph(line, { x: sealBox.x + 3, width: sealBox.width - 6, size: 8, align: 'center' });
+        // The seal's time in ISO 8601 Vietnam time, as Phụ lục I asks.
+        for (const line of [r.sealName, vietnamIso(r.signedAt)]) w.paragraph(line, { x: sealBox.x + 3, width: sealBox.width - 6, size: 8, align: 'center' });
         leader = { page, rect: [signBox.x, top - 34 - signBox.height, signBox.x + signBox.width, top - 34] };
         seal = { page, rect: [sealBox.x, top - sealBox.height, sealBox.x + sealBox.width, top] };
         w.y = top - area;

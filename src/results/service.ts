@@ -3,7 +3,8 @@
 // and verification for anyone.
 import { createHash, randomBytes } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
-import type { Database, Queryable, Row } from '../db/index.ts';
+import type { Database, Queryable } from '../db/index.ts';
+import type { DocumentSequencesRow, ResultDocumentsRow } from '../db/schema.ts';
 import type { Actor, Role } from '../shared/actor.ts';
 import { AppError, conflict, notFound } from '../shared/errors.ts';
 import { agencyNames, getAgencyRow } from '../agencies/service.ts';
@@ -16,12 +17,12 @@ import { maskName } from '../dossiers/rules.ts';
 import { appendSignature, signNewPdf } from '../signing/pdf.ts';
 import type { SigningProvider } from '../signing/service.ts';
 import { checkPdfSignatures, type SignatureCheck } from '../signing/verify.ts';
-import { renderResult, vnIso } from './render.ts';
+import { renderResult } from './render.ts';
 import { fillContent, formDetails, templateFor } from './templates.ts';
+import { vietnamIso, vietnamYear } from '../shared/time.ts';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const pad2 = (n: number) => String(n).padStart(2, '0');
-const vnYear = (d: Date) => new Date(d.getTime() + 7 * 3600_000).getUTCFullYear();
 const KEYWORD = 'congso-verify:';
 
 /**
@@ -29,7 +30,7 @@ const KEYWORD = 'congso-verify:';
  * consecutive under concurrency (a rolled-back issue gives its number back). A new year starts again at 01.
  */
 export async function allocateNumber(tx: Queryable, agencyId: string, docType: string, year: number): Promise<number> {
-  const [{ last }] = await tx.query(
+  const [{ last }] = await tx.query<Pick<DocumentSequencesRow, 'last'>>(
     `INSERT INTO document_sequences (agency_id, doc_type, year, last) VALUES ($1, $2, $3, 1)
      ON CONFLICT (agency_id, doc_type, year) DO UPDATE SET last = document_sequences.last + 1 RETURNING last`,
     [agencyId, docType, year]);
@@ -63,14 +64,17 @@ export interface IssueOptions { provider: SigningProvider; publicUrl: string }
 export interface ResultInfo {
   id: string; dossierId: string; dossierCode: string; notation: string; title: string; agencyName: string; holder: string;
   signerName: string; signerTitle: string; issuedAt: string; sha256: string; size: number; verifyCode: string; verifyUrl: string;
-  electronic: true; signatures: Row[];
+  electronic: true; signatures: Record<string, unknown>[];
 }
 
-const toInfo = (r: Row, publicUrl: string): ResultInfo => ({
+/** A result_documents row as INFO_COLUMNS selects it. */
+type InfoRow = Pick<ResultDocumentsRow, 'id' | 'dossier_id' | 'dossier_code' | 'agency_name' | 'holder_masked' | 'notation' | 'title' | 'verify_code'
+  | 'signer_name' | 'signer_title' | 'signatures' | 'issued_at' | 'sha256' | 'size'>;
+const toInfo = (r: InfoRow, publicUrl: string): ResultInfo => ({
   id: r.id, dossierId: r.dossier_id, dossierCode: r.dossier_code, notation: r.notation, title: r.title, agencyName: r.agency_name,
-  holder: r.holder_masked, signerName: r.signer_name, signerTitle: r.signer_title, issuedAt: new Date(r.issued_at).toISOString(),
+  holder: r.holder_masked, signerName: r.signer_name, signerTitle: r.signer_title, issuedAt: r.issued_at.toISOString(),
   sha256: r.sha256, size: r.size, verifyCode: r.verify_code, verifyUrl: `${publicUrl}/xac-minh/${r.verify_code}`, electronic: true,
-  signatures: r.signatures,
+  signatures: r.signatures as ResultInfo['signatures'],
 });
 
 const INFO_COLUMNS = `id, dossier_id, dossier_code, agency_name, holder_masked, notation, title, verify_code, signer_name, signer_title,
@@ -108,7 +112,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
 
   try {
     return await db.transaction(async (tx) => {
-      const number = await allocateNumber(tx, home.id, template.docType, vnYear(signedAt));
+      const number = await allocateNumber(tx, home.id, template.docType, vietnamYear(signedAt));
       const notation = `${pad2(number)}/${template.docType}-${agencyAbbreviation(issuer)}`;
       const filled = fillContent(template, {
         code: d.code, procedureName: content.name, resultType: content.resultType, legalBasis: content.legalBasis,
@@ -117,7 +121,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
         authorityLine: `${titles.title} ${home.name.toLocaleUpperCase('vi-VN')}`, agencyName: home.name,
       });
       const rendered = await renderResult({
-        header: { authority: committee ? '' : (names.get(home.parent_id) ?? ''), unit: home.name, place, issuedAt: signedAt, number: `Số: ${notation}` },
+        header: { authority: committee ? '' : (names.get(home.parent_id ?? '') ?? ''), unit: home.name, place, issuedAt: signedAt, number: `Số: ${notation}` },
         template, content: filled, signerCapacity: titles.capacity, signerTitle: titles.title, signerName: actor.fullName,
         sealName: home.name, signedAt, verifyUrl, verifyCode, test: opts.provider.test, dossierCode: d.code,
       });
@@ -134,11 +138,11 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
       const signatures = checks.map((c, i) => ({ role: i === 0 ? 'leader' : 'seal', subject: c.signer!.subject, serialNumber: c.signer!.serialNumber,
         fingerprint256: c.signer!.fingerprint256, signedAt: c.signedAt }));
       const hash = sha256(pdf);
-      const [row] = await tx.query(
+      const [row] = await tx.query<InfoRow>(
         `INSERT INTO result_documents (dossier_id, dossier_code, agency_id, agency_name, holder_masked, doc_type, year, number, notation, title,
            verify_code, signer_id, signer_name, signer_title, signatures, issued_at, sha256, size, content)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING ${INFO_COLUMNS}`,
-        [d.id, d.code, home.id, home.name, maskName(d.applicant.name), template.docType, vnYear(signedAt), number, notation,
+        [d.id, d.code, home.id, home.name, maskName(d.applicant.name), template.docType, vietnamYear(signedAt), number, notation,
           [template.title, filled.subject].filter(Boolean).join(' — '), verifyCode, actor.userId, actor.fullName, signerTitle,
           JSON.stringify(signatures), signedAt, hash, pdf.length, pdf]);
       // Delivered online: into the applicant's personal data store (kho dữ liệu), besides the download.
@@ -146,7 +150,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
       if (store) await storeCitizenDocument(tx, null, { ...store, kind: 'result', title: `${template.title} số ${notation}`,
         name: `ket-qua-${d.code}.pdf`, mime: 'application/pdf', content: pdf, dossierId: d.id, dossierCode: d.code });
       await perform(dossierWorkflow, tx, who, d.id, { action: 'sign_result', note: `${template.title} số ${notation}`,
-        data: { notation, sha256: hash, verifyCode, signedAt: vnIso(signedAt) } });
+        data: { notation, sha256: hash, verifyCode, signedAt: vietnamIso(signedAt) } });
       return toInfo(row, opts.publicUrl);
     });
   } catch (err: any) {
@@ -161,7 +165,7 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
 /** The dossier's electronic result, for those who may see the dossier; 404 when none was issued. */
 export async function getResult(db: Queryable, by: Who, dossierId: string, publicUrl: string): Promise<ResultInfo> {
   await getDossier(db, by, dossierId);
-  const [r] = await db.query(`SELECT ${INFO_COLUMNS} FROM result_documents WHERE dossier_id = $1`, [dossierId]);
+  const [r] = await db.query<InfoRow>(`SELECT ${INFO_COLUMNS} FROM result_documents WHERE dossier_id = $1`, [dossierId]);
   if (!r) throw notFound('kết quả điện tử của hồ sơ');
   return toInfo(r, publicUrl);
 }
@@ -169,7 +173,7 @@ export async function getResult(db: Queryable, by: Who, dossierId: string, publi
 /** The signed file, byte for byte as issued. */
 export async function readResultPdf(db: Queryable, by: Who, dossierId: string): Promise<{ name: string; content: Buffer }> {
   await getDossier(db, by, dossierId);
-  const [r] = await db.query('SELECT dossier_code, content FROM result_documents WHERE dossier_id = $1', [dossierId]);
+  const [r] = await db.query<Pick<ResultDocumentsRow, 'dossier_code' | 'content'>>('SELECT dossier_code, content FROM result_documents WHERE dossier_id = $1', [dossierId]);
   if (!r) throw notFound('kết quả điện tử của hồ sơ');
   return { name: `ket-qua-${r.dossier_code}.pdf`, content: Buffer.from(r.content) };
 }
@@ -195,9 +199,12 @@ export interface VerifyReport {
   testCertificates: boolean;
 }
 
-const toPublic = (r: Row): PublicDocument => ({
+/** A result_documents row as PUBLIC_COLUMNS selects it. */
+type PublicRow = Pick<ResultDocumentsRow, 'notation' | 'title' | 'agency_name' | 'dossier_code' | 'holder_masked' | 'signer_name' | 'signer_title'
+  | 'issued_at' | 'sha256' | 'verify_code'>;
+const toPublic = (r: PublicRow): PublicDocument => ({
   notation: r.notation, title: r.title, agencyName: r.agency_name, dossierCode: r.dossier_code, holder: r.holder_masked,
-  signerName: r.signer_name, signerTitle: r.signer_title, issuedAt: new Date(r.issued_at).toISOString(), sha256: r.sha256, verifyCode: r.verify_code,
+  signerName: r.signer_name, signerTitle: r.signer_title, issuedAt: r.issued_at.toISOString(), sha256: r.sha256, verifyCode: r.verify_code,
 });
 
 const PUBLIC_COLUMNS = 'notation, title, agency_name, dossier_code, holder_masked, signer_name, signer_title, issued_at, sha256, verify_code';
@@ -225,9 +232,9 @@ const MESSAGES: Record<Verdict, string> = {
 export async function verifyPdf(db: Queryable, provider: SigningProvider, pdf: Buffer): Promise<VerifyReport> {
   const signatures = checkPdfSignatures(pdf, await provider.trustedAuthorities(db));
   const hash = sha256(pdf);
-  const [same] = await db.query(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE sha256 = $1`, [hash]);
+  const [same] = await db.query<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE sha256 = $1`, [hash]);
   const code = same ? null : await claimedCode(pdf);
-  const [claimed] = code ? await db.query(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE verify_code = $1`, [code]) : [];
+  const [claimed] = code ? await db.query<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE verify_code = $1`, [code]) : [];
   const last = signatures[signatures.length - 1];
   const verdict: Verdict = !signatures.length ? 'unsigned'
     : signatures.some((s) => !s.intact) || !last.coversWholeDocument ? 'tampered'
@@ -244,7 +251,7 @@ export async function verifyPdf(db: Queryable, provider: SigningProvider, pdf: B
 
 /** The registry entry behind a printed verification code (what the QR code opens). */
 export async function verifyCode(db: Queryable, code: string): Promise<PublicDocument> {
-  const [r] = await db.query(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE verify_code = $1`, [code.toUpperCase()]);
+  const [r] = await db.query<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE verify_code = $1`, [code.toUpperCase()]);
   if (!r) throw notFound('văn bản có mã xác minh này');
   return toPublic(r);
 }

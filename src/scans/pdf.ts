@@ -1,11 +1,11 @@
 // The PDF of a counter scan, built from the page images. Pure: it runs in the worker thread (shared/off-loop.ts).
 import { PDFDocument, PageSizes } from 'pdf-lib';
 import { AppError } from '../shared/errors.ts';
+import { vietnamIso } from '../shared/time.ts';
 
 const [A4_W, A4_H] = PageSizes.A4;
 const isPng = (b: Uint8Array) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((x, i) => b[i] === x);
 const isJpeg = (b: Uint8Array) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
-const vnIso = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+07:00');
 
 /** One PDF from scanned page images (JPEG or PNG, by content), each page fitted on A4 in the given order. */
 export async function scanToPdf(pages: Uint8Array[], meta: { title: string; scannedBy: string; scannedAt: Date }): Promise<Uint8Array> {
@@ -21,7 +21,7 @@ export async function scanToPdf(pages: Uint8Array[], meta: { title: string; scan
   }
   doc.setTitle(meta.title);
   doc.setAuthor(meta.scannedBy);
-  doc.setSubject(`Bản số hóa ${pages.length} trang; người số hóa: ${meta.scannedBy}; thời gian: ${vnIso(meta.scannedAt)}`);
+  doc.setSubject(`Bản số hóa ${pages.length} trang; người số hóa: ${meta.scannedBy}; thời gian: ${vietnamIso(meta.scannedAt)}`);
   doc.setCreator('congso — số hóa tại Bộ phận Một cửa');
   doc.setProducer('congso');
   doc.setCreationDate(meta.scannedAt);

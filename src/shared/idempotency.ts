@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from '../db/index.ts';
+import type { IdempotencyKeysRow } from '../db/schema.ts';
 import { AppError, badRequest } from './errors.ts';
 
 /** How long an answer is kept for replay; older keys are deleted by the retention job (src/jobs). */
@@ -33,7 +34,8 @@ export async function idempotent(db: Database, req: FastifyRequest, reply: Fasti
   const hash = createHash('sha256').update(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`).digest('hex');
 
   const replay = async () => {
-    const [previous] = await db.query('SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
+    const [previous] = await db.query<Pick<IdempotencyKeysRow, 'request_hash' | 'status_code' | 'response'>>(
+      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
     if (!previous) return null;
     if (previous.request_hash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key này đã được dùng cho một yêu cầu khác.');
     reply.header('idempotent-replayed', 'true');

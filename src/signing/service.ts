@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
+import type { TestCredentialsRow } from '../db/schema.ts';
 import { conflict } from '../shared/errors.ts';
 import { createTestCa, issueTestCertificate, subjectFields, type Credential, type SubjectInput } from './pki.ts';
 import { P12Signer, type SigningIdentity } from './signer.ts';
@@ -70,8 +71,8 @@ export function fileProvider(settings: SigningSettings): SigningProvider {
 /** Reads a stored test credential, or creates it (the first writer wins, so concurrent first uses agree). */
 async function testCredential(db: Queryable, key: string, create: () => Credential): Promise<Credential> {
   const read = async () => {
-    const [r] = await db.query('SELECT p12, passphrase, certificate_pem FROM test_credentials WHERE key = $1', [key]);
-    return r ? { p12: Buffer.from(r.p12), passphrase: r.passphrase as string, certificatePem: r.certificate_pem as string } : undefined;
+    const [r] = await db.query<Pick<TestCredentialsRow, 'p12' | 'passphrase' | 'certificate_pem'>>('SELECT p12, passphrase, certificate_pem FROM test_credentials WHERE key = $1', [key]);
+    return r ? { p12: Buffer.from(r.p12), passphrase: r.passphrase, certificatePem: r.certificate_pem } : undefined;
   };
   const existing = await read();
   if (existing) return existing;

@@ -7,9 +7,9 @@ import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { registerDossierHooks } from '../dossier-hooks.ts';
-import { vietnamDate } from '../dossiers/rules.ts';
 import { generateDossiers } from './generate.ts';
 import { useHistoryKey } from '../dossiers/chain.ts';
+import { vietnamDate } from '../shared/time.ts';
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eachDatabase } from '../testing/harness.ts';
-import { vietnamDate } from '../dossiers/rules.ts';
-import { addDays } from './query.ts';
+import { addDays, vietnamDate } from '../shared/time.ts';
 import { generateDossierLines } from './generate.ts';
 import { dossierWorkflow } from '../dossiers/workflow.ts';
 

@@ -10,7 +10,7 @@ import { getPublishedProcedure } from '../catalog/service.ts';
 import { listAgencies } from '../agencies/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { ImportLine } from '../dossiers/import.ts';
-import { addDays } from './query.ts';
+import { addDays, HOUR_MS, vietnamDayStart } from '../shared/time.ts';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same province. */
 export function prng(seed: number) {
@@ -38,7 +38,6 @@ const MIDDLE = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Thanh', 'Hoàng', 'Quốc', 
 const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Khoa', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nhung', 'Phúc', 'Quân', 'Tâm', 'Thảo', 'Tuấn', 'Vy'];
 const OFFICERS = ['Lê Thị Thu Trang', 'Nguyễn Minh Tâm', 'Trần Quốc Việt', 'Phạm Ngọc Hân', 'Võ Thanh Phong'];
 
-const HOUR = 3600_000;
 
 /** The import lines, lazily: memory stays flat whatever the count. */
 export async function* generateDossierLines(db: Queryable, opts: GenerateOptions): AsyncGenerator<string> {
@@ -85,8 +84,8 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     const kind = kinds[sample(kindCumulative, rand())];
     const agencyCode = kind.agencyCodes.length > 1 ? kind.agencyCodes[sample(communeWeights, rand())] : kind.agencyCodes[0];
     const day = days[sample(dayCumulative, rand())];
-    const dayHours = calendar.dayMs / HOUR;
-    const received = calendar.addWorkingHours(new Date(`${day}T00:00:00+07:00`), rand() * dayHours * 0.999);
+    const dayHours = calendar.dayMs / HOUR_MS;
+    const received = calendar.addWorkingHours(vietnamDayStart(day), rand() * dayHours * 0.999);
     if (received > now) {
       if (++misses > 10_000) return; // the span has (almost) no working time before now
       continue;
@@ -95,7 +94,7 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     n++;
     const r = rand();
     const channel = r < kind.onlineShare ? 'online' : r < kind.onlineShare + 0.06 ? 'post' : 'counter';
-    const submitted = channel === 'online' ? new Date(received.getTime() - Math.floor(rand() * 20) * HOUR) : received;
+    const submitted = channel === 'online' ? new Date(received.getTime() - Math.floor(rand() * 20) * HOUR_MS) : received;
     const due = kind.hours ? calendar.addWorkingHours(received, kind.days) : calendar.addWorkingDays(received, kind.days);
     const span = calendar.workingHoursBetween(received, due);
     const supplementRequests = rand() < 0.07 ? (rand() < 0.05 ? 2 : 1) : 0;
@@ -105,14 +104,14 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     const o = rand();
     let status = 9;
     let finished: Date | null;
-    if (o < 0.02) { status = 3; finished = new Date(submitted.getTime() + HOUR); }
+    if (o < 0.02) { status = 3; finished = new Date(submitted.getTime() + HOUR_MS); }
     else if (o < 0.03) { status = 8; finished = calendar.addWorkingHours(received, span * rand()); }
     else if (o < 0.8) finished = calendar.addWorkingHours(received, waited + span * (0.15 + 0.7 * rand())); // early
-    else if (o < 0.91) finished = new Date(movedDue.getTime() - Math.floor(rand() * 3 * HOUR)); // on the due date
+    else if (o < 0.91) finished = new Date(movedDue.getTime() - Math.floor(rand() * 3 * HOUR_MS)); // on the due date
     else finished = calendar.addWorkingHours(movedDue, (0.2 + rand() * 6) * dayHours); // late
-    if (status === 9 && finished < received) finished = new Date(received.getTime() + HOUR);
+    if (status === 9 && finished < received) finished = new Date(received.getTime() + HOUR_MS);
     if (finished > now) { status = supplementRequests && rand() < 0.3 ? 5 : rand() < 0.2 ? 2 : 4; finished = null; }
-    const returned = status === 9 && finished ? new Date(finished.getTime() + Math.floor(rand() * 30) * HOUR) : null;
+    const returned = status === 9 && finished ? new Date(finished.getTime() + Math.floor(rand() * 30) * HOUR_MS) : null;
     if (returned && returned <= now) status = 10;
     const key = `${agencyCode}-${day}`;
     const seq = (sequences.get(key) ?? 0) + 1;

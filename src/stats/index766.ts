@@ -5,7 +5,8 @@
 import type { Queryable } from '../db/index.ts';
 import { badRequest } from '../shared/errors.ts';
 import { publishedProcedureFacts, type PublishedProcedureFacts } from '../catalog/service.ts';
-import { addDays, figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
+import { figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
+import { addDays } from '../shared/time.ts';
 
 export interface IndicatorDefinition { key: string; name: string; formula: string; maxPoints: number; group: string }
 

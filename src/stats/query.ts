@@ -5,9 +5,9 @@ import type { Queryable, Row } from '../db/index.ts';
 import { listAgencies } from '../agencies/service.ts';
 import { listUnits } from '../geo/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
-import { vietnamDate } from '../dossiers/rules.ts';
 import { satisfactionStats } from '../satisfaction/service.ts';
 import { COUNTERS, type Counter } from './service.ts';
+import { addDays, HOUR_MS, sqlVietnamDate, sqlVietnamDayStart, vietnamDate, vietnamDayStart } from '../shared/time.ts';
 
 export interface Scope { agency?: string; commune?: string; field?: string; procedure?: string }
 export interface PeriodQuery extends Scope { from: string; to: string }
@@ -77,7 +77,6 @@ const TABLE: Record<Grain, string> = { day: 'stats_daily', week: 'stats_weekly',
 /** Before any dossier: prefix sums start here. */
 const EPOCH = '1990-01-01';
 
-export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const monthEnd = (day: string) => addDays(`${nextMonth(day.slice(0, 7))}-01`, -1);
 const nextMonth = (ym: string) => { const [y, m] = ym.split('-').map(Number); return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`; };
 
@@ -184,7 +183,7 @@ export interface IndicatorContext { dims: Dimensions; today: string; hoursPerDay
 
 export async function indicatorContext(db: Queryable): Promise<IndicatorContext> {
   const calendar = await workingCalendar(db);
-  return { dims: await dimensions(db), today: vietnamDate(new Date()), hoursPerDay: calendar.dayMs / 3600_000 };
+  return { dims: await dimensions(db), today: vietnamDate(new Date()), hoursPerDay: calendar.dayMs / HOUR_MS };
 }
 
 const fullOnlineIds = (dims: Dimensions) => [...dims.procedures.values()].filter((p) => p.onlineLevel === 'full').map((p) => p.id);
@@ -249,7 +248,7 @@ export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQ
  */
 async function satisfactionShare(db: Queryable, q: PeriodQuery, group: string | null): Promise<Share> {
   if (group !== null || q.commune || q.field || q.procedure) return NOT_HELD;
-  const s = await satisfactionStats(db, { from: new Date(`${q.from}T00:00:00+07:00`), to: new Date(`${addDays(q.to, 1)}T00:00:00+07:00`), agencyId: q.agency });
+  const s = await satisfactionStats(db, { from: vietnamDayStart(q.from), to: vietnamDayStart(addDays(q.to, 1)), agencyId: q.agency });
   return share(s.satisfied, s.ratings);
 }
 
@@ -330,10 +329,10 @@ export function rankRows<T extends { rank: number }>(rows: T[], tie: (r: T) => s
 export const INDICATORS = ['received', 'early', 'on_time', 'late', 'finished_other', 'in_time', 'at_risk', 'overdue', 'supplements', 'apologies'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
-const VN_DAY = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+const VN_DAY = sqlVietnamDate;
 /** Inside the period's Vietnam dates, as instant bounds an index on the column can use. */
-const IN_PERIOD = (col: string) => `${col} >= ($3::date::timestamp AT TIME ZONE 'UTC' - interval '7 hours')
-  AND ${col} < (($4::date + 1)::timestamp AT TIME ZONE 'UTC' - interval '7 hours')`;
+const IN_PERIOD = (col: string) => `${col} >= ${sqlVietnamDayStart('$3::date')}
+  AND ${col} < ${sqlVietnamDayStart('($4::date + 1)')}`;
 // The on-time rule (rules.finishedTimeliness) in SQL: an accepted dossier's end against its original appointment.
 const DUE = `coalesce(d.original_due_at, d.due_at)`;
 const LATE = `(d.supplement_requests > 1 OR d.finished_at > ${DUE})`;

@@ -4,12 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { AppError, badRequest, forbidden } from '../shared/errors.ts';
 import { errorResponses, pagingQuery } from '../shared/http.ts';
-import { TIMELINESS_NAMES, OPEN_TIMELINESS_NAMES, STATUS_NAMES, vietnamDate, type StatusCode } from '../dossiers/rules.ts';
+import { TIMELINESS_NAMES, OPEN_TIMELINESS_NAMES, STATUS_NAMES, type StatusCode } from '../dossiers/rules.ts';
 import { breakdown, drillDown, INDICATORS, summary, trend, type BreakdownBy, type BreakdownRow, type DrillItem, type Indicator, type PeriodQuery } from './query.ts';
 import { index766 } from './index766.ts';
 import { communesMap, publicStats } from './public.ts';
-import { percent, sendTable, toCsv, type Column } from './export.ts';
+import { percent, sendTable, tableCsv, type Column } from './export.ts';
 import { subscribe } from './stream.ts';
+import { vietnamDate, vietnamIso } from '../shared/time.ts';
+import { CSV_MIME } from '../shared/csv.ts';
 
 const TAGS = ['Thống kê'];
 const day = { type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } as const;
@@ -81,7 +83,7 @@ const breakdownColumns = (by: BreakdownBy): Column<BreakdownRow>[] => [
   { header: 'Tỷ lệ đúng hạn (%)', value: (r) => percent(r.onTimeRatio) }, { header: 'Đang xử lý quá hạn', value: (r) => r.overdueOpen },
 ];
 const TIMELINESS_LABELS: Record<string, string> = { ...TIMELINESS_NAMES, ...OPEN_TIMELINESS_NAMES };
-const localTime = (iso: string | null) => (iso ? `${vietnamDate(new Date(iso))} ${new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(11, 16)}` : null);
+const localTime = (iso: string | null) => (iso ? vietnamIso(new Date(iso)).slice(0, 16).replace('T', ' ') : null);
 const dossierColumns: Column<DrillItem>[] = [
   { header: 'Mã hồ sơ', value: (r) => r.code }, { header: 'Thủ tục', value: (r) => r.procedureName }, { header: 'Cơ quan giải quyết', value: (r) => r.agencyName },
   { header: 'Trạng thái', value: (r) => STATUS_NAMES[r.status as StatusCode] }, { header: 'Ngày tiếp nhận', value: (r) => localTime(r.receivedAt) },
@@ -266,7 +268,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       { header: 'Định nghĩa', value: (l) => l.definition },
     ];
     reply.header('content-disposition', `attachment; filename="thong-ke-${p.from}-${p.to}.csv"`);
-    return reply.type('text/csv; charset=utf-8').send(toCsv(columns, lines));
+    return reply.type(CSV_MIME).send(tableCsv(columns, lines));
   });
 
   app.get<{ Querystring: PublicQuery }>('/api/v1/public/geo/communes', {

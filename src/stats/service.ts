@@ -26,10 +26,11 @@
 //    day; the parts a later live event recorded (reception, finish, supplement) are left to that event.
 import type { Database, Queryable, Row } from '../db/index.ts';
 import type { DossierEventRecord, DossiersImportedHook } from '../dossiers/hooks.ts';
-import { finishedTimeliness, judgedDueAt, OPEN_RECEIVED, vietnamDate } from '../dossiers/rules.ts';
+import { finishedTimeliness, judgedDueAt, OPEN_RECEIVED } from '../dossiers/rules.ts';
 import { atRiskShare } from '../dossiers/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { vietnamDate } from '../shared/time.ts';
 
 export const COUNTERS = ['received', 'finished_early', 'finished_on_time', 'finished_late', 'finished_other', 'processing_hours',
   'supplements', 'apologies', 'closed', 'late_open_delta', 'returned', 'returned_online', 'paper_received', 'paper_digitised',

@@ -9,10 +9,10 @@ import { workingCalendar } from '../calendar/service.ts';
 import { DEMO_PASSWORD } from '../demo/seed.ts';
 import type { DossierEventRecord } from '../dossiers/hooks.ts';
 import { importDossiers, linesOf, type ImportLine } from '../dossiers/import.ts';
-import { vietnamDate } from '../dossiers/rules.ts';
+import { addDays, vietnamDate } from '../shared/time.ts';
 import type { Row } from '../db/index.ts';
 import { prng } from './generate.ts';
-import { addDays, periodParts, sums as periodSums } from './query.ts';
+import { periodParts, sums as periodSums } from './query.ts';
 import { recomputeStatistics, recordDossierStatistics, recordImportedRows, refreshOpenDossiers, statisticsSnapshot } from './service.ts';
 
 /** Rows present or different on one side only, keyed by the aggregate's grain: a readable failure. */
@@ -400,6 +400,21 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.deepEqual([caiKhe.properties.name, caiKhe.properties.received, caiKhe.properties.onTimeRatio], ['Phường Cái Khế', 4, 0.5]);
     assert.equal(caiKhe.geometry.type, 'MultiPolygon');
     assert.equal((await ctx.app.inject({ url: '/api/v1/stats/index766?period=2025' })).statusCode, 401);
+  });
+
+  test('the CSV downloads show a formula-like agency name as text (OWASP CSV injection)', async () => {
+    const ioc = await signIn(ctx.app, 'ioc');
+    const [{ name }] = await ctx.db.query(`SELECT name FROM agencies WHERE id = $1`, [ids['H13.102']]);
+    await ctx.db.query(`UPDATE agencies SET name = $2, updated_at = now() WHERE id = $1`, [ids['H13.102'], '=HYPERLINK("http://evil.example","Bấm")']);
+    try {
+      const cell = `"'=HYPERLINK(""http://evil.example"",""Bấm"")"`;
+      const breakdown = await ioc({ url: `/api/v1/stats/breakdown?by=agency&format=csv&from=2025-06-01&to=2025-06-30&procedure=${procedureId}` });
+      assert.ok(breakdown.body.includes(`\r\n1,${cell},`), breakdown.body);
+      const open = await ctx.app.inject({ url: '/api/v1/public/stats.csv?from=2025-06-01&to=2025-06-30' });
+      assert.ok(open.body.includes(`,${cell},`), open.body);
+    } finally {
+      await ctx.db.query(`UPDATE agencies SET name = $2, updated_at = now() WHERE id = $1`, [ids['H13.102'], name]);
+    }
   });
 
   test('waiting for a supplement is not counted against the deadline; the live stream pushes within 2 s', async () => {

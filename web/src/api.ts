@@ -1,5 +1,6 @@
-// The one fetch helper: JSON in, JSON out, the session cookie sent along; a failure throws ApiError with the
-// server's { code, message } (Vietnamese), so every page can show `error.message` as is.
+// The one fetch client of the web app: JSON in (or a file / form as it is), JSON out, the session cookie sent along;
+// a failure throws ApiError with the server's { code, message } (Vietnamese), so every page can show `error.message`
+// as is. citizen/requests.ts builds the idempotent POSTs, uploads and dossier actions on it.
 import type { AgencyLevel, OnlineLevel, ProcedureContent } from '../../src/catalog/types.ts';
 
 export type { AgencyLevel, OnlineLevel, ProcedureContent };
@@ -22,14 +23,26 @@ export function withQuery(path: string, query: Query = {}): string {
   return s ? `${path}?${s}` : path;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export interface ApiInit {
+  /** GET without a body, POST with one. */
+  method?: string;
+  /** Sent as JSON, except a FormData (multipart) or a File/Blob, sent as it is (its type in `headers`). */
+  body?: unknown;
+  /** Extra headers, e.g. an Idempotency-Key. */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
+  const raw = init.body instanceof FormData || init.body instanceof Blob;
+  const json = init.body !== undefined && !raw;
   let res: Response;
   try {
     res = await fetch(path, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       credentials: 'same-origin',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      headers: { accept: 'application/json', ...(json ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      body: init.body === undefined ? undefined : raw ? (init.body as FormData | Blob) : JSON.stringify(init.body),
       signal: init.signal,
     });
   } catch (err) {
@@ -40,7 +53,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const e = (data ?? {}) as { code?: string; message?: string; details?: unknown };
-    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `Máy chủ trả về lỗi ${res.status}. Vui lòng thử lại sau.`, e.details ?? null);
+    // A 413 without the envelope comes from a proxy in front of the server.
+    const fallback = res.status === 413 ? 'Tệp quá lớn (tối đa 10 MB).' : `Máy chủ trả về lỗi ${res.status}. Vui lòng thử lại sau.`;
+    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? fallback, e.details ?? null);
   }
   return data as T;
 }

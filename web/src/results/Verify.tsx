@@ -2,7 +2,7 @@
 // who signed, when, with which certificate, whether it chains to a trusted authority) and whether it is the very
 // file the platform issued; with a printed code, the registry entry it stands for.
 import { useState, type ChangeEvent } from 'react';
-import { ApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { formatInstant } from '../format.ts';
 import { ErrorMessage, Field, Loading, useAction, useFetch, usePageTitle } from '../ui.tsx';
 
@@ -26,13 +26,7 @@ const VERDICTS: Record<VerifyReport['verdict'], string> = {
 };
 
 /** Sends the chosen PDF as it is (application/pdf) and returns the server's report. */
-async function verifyFile(file: File): Promise<VerifyReport> {
-  const res = await fetch('/api/v1/verify', { method: 'POST', body: file, headers: { 'content-type': 'application/pdf', accept: 'application/json' } })
-    .catch(() => { throw new ApiError(0, 'NETWORK_ERROR', 'Không kết nối được tới máy chủ. Vui lòng thử lại.'); });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data?.code ?? `HTTP_${res.status}`, data?.message ?? `Máy chủ trả về lỗi ${res.status}.`);
-  return data as VerifyReport;
-}
+const verifyFile = (file: File) => api<VerifyReport>('/api/v1/verify', { body: file, headers: { 'content-type': 'application/pdf' } });
 
 const yesNo = (v: boolean) => (v ? 'Có' : 'Không');
 
