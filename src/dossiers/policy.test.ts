@@ -129,6 +129,9 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
     for (const who of parties(d)) {
       const view = await getDossier(ctx.db, who, id).catch((err) => (err instanceof AppError && err.statusCode === 404 ? null : Promise.reject(err)));
       const listed = new Set(view?.allowedActions.map((a) => a.action) ?? []);
+      // Independent of the engine: the operations centre only watches, and at reception only the desk asks for more.
+      if (who.kind === 'staff' && who.actor.roles.every((r) => r === 'ioc_viewer')) assert.deepEqual([...listed], [], `${where}: ${nameOf(who)} chỉ theo dõi`);
+      if (d.status === 1 && listed.has('request_supplement')) assert.ok(who.kind === 'staff' && who.actor.roles.includes('counter_officer'), `${where}: ${nameOf(who)} yêu cầu bổ sung khi tiếp nhận`);
       for (const action of Object.keys(dossierWorkflow.actions) as Action['action'][]) {
         const accepted = await accepts(who, id, await inputFor(action, d, content, who));
         assert.equal(listed.has(action), accepted, `${where}, trạng thái ${d.status}: ${nameOf(who)} — "${action}" ${accepted ? 'được chấp nhận nhưng không được liệt kê' : 'được liệt kê nhưng bị từ chối'}`);
@@ -180,7 +183,7 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
       await check(id, `${where}, đã phân công`);
       const asker = staff.find((s) => s.active && s.organisationId === d.agency_id && s.roles.some((r) => ['specialist', 'unit_leader', 'agency_leader'].includes(r)));
       if (asker) {
-        await act(ctx.db, { kind: 'staff', actor: asker }, id, await inputFor('consult', d, content, owner));
+        await act(ctx.db, { kind: 'staff', actor: asker }, id, await inputFor('consult', d, content, owner) as Extract<Action, { action: 'consult' }>);
         await check(id, `${where}, đang xin ý kiến`);
       }
       await act(ctx.db, desk(d), id, { action: 'request_supplement', reasons: ['Thiếu giấy tờ'] });
@@ -198,7 +201,7 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
         await act(ctx.db, mover, id, await inputFor('forward', d, content, mover) as Extract<Action, { action: 'forward' }>);
       }
       await check(id, `${where}, đã phê duyệt`);
-      await act(ctx.db, must(content.workflow.at(-1)!.role, d.home_agency_id), id, { action: 'sign_result', note: 'Kết quả', data: {} });
+      await ctx.db.transaction((tx) => perform(dossierWorkflow, tx, must(content.workflow.at(-1)!.role, d.home_agency_id), id, { action: 'sign_result', note: 'Kết quả', data: {} }));
       await check(id, `${where}, đã ký kết quả`);
       await act(ctx.db, desk(d), id, { action: 'return_result', method: 'counter' });
       await check(id, `${where}, đã trả kết quả`);
@@ -207,6 +210,10 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
       const other = await newDossier(procedureId, content, home.id);
       const o = await row(other);
       if (o.status === 1) {
+        // Asked to supplement before reception: status 5 at no step.
+        const early = await newDossier(procedureId, content, home.id);
+        await act(ctx.db, desk(o), early, { action: 'request_supplement', reasons: ['Thiếu bản sao'] });
+        await check(early, `${where}, bổ sung trước khi tiếp nhận`);
         await act(ctx.db, owner, other, { action: 'withdraw', reason: 'Không còn nhu cầu' });
         await check(other, `${where}, công dân yêu cầu rút`);
         await act(ctx.db, desk(o), other, { action: 'stop', reason: 'Công dân rút hồ sơ' });

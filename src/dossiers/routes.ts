@@ -125,7 +125,7 @@ export async function dossierRoutes(app: FastifyInstance) {
     },
   }, async (req, reply) => idempotent(db, req, reply, 201, (keyed) => dossiers.submitDossier(keyed, party(req), req.body)));
 
-  app.post<{ Params: { id: string }; Body: dossiers.Action; Querystring: { revision?: number } }>('/api/v1/dossiers/:id/actions', {
+  app.post<{ Params: { id: string }; Body: dossiers.PartyAction; Querystring: { revision?: number } }>('/api/v1/dossiers/:id/actions', {
     schema: {
       tags: ['Hồ sơ'], summary: 'Một thao tác xử lý hồ sơ (tiếp nhận, bổ sung, từ chối, chuyển, trả lại, phân công, xin ý kiến và trả lời, xin lỗi, trả kết quả, rút, dừng)',
       params: uuidParam, body: actionSchema,

@@ -272,9 +272,10 @@ function requireRole(actor: Actor, ...roles: Role[]) {
 /** The roles that handle dossiers (assignment, consultation). */
 const WORKING_ROLES: Role[] = ['counter_officer', 'specialist', 'unit_leader', 'agency_leader'];
 
-export type { Action };
+/** What parties ask for through the API: every action but recording a signed result, which only the results module does. */
+export type PartyAction = Exclude<Action, { action: 'sign_result' }>;
 
-export async function act(db: Database, by: Who, dossierId: string, input: Action, expectedRevision?: number) {
+export async function act(db: Database, by: Who, dossierId: string, input: PartyAction, expectedRevision?: number) {
   const d = await db.transaction((tx) => perform(dossierWorkflow, tx, by, dossierId, input, { expectedRevision }));
   return { id: d.row.id as string, code: d.row.code as string };
 }

@@ -195,8 +195,12 @@ const assign: Declared<'assign'> = {
   label: (c) => (c.row.assignee_id ? 'Phân công lại' : 'Phân công'), from: [...WORKFLOW, Status.SupplementRequested, Status.PaymentRequested], to: [],
   // The leaders of the holding agency assign and reassign; the one-stop officer may name the first officer.
   policy: [{ roles: [...LEADERS, 'counter_officer'], scopes: ['handling'], atStep: true }],
-  check: (c, by) => (c.row.assignee_id && by?.kind === 'staff' && !by.actor.roles.some((r) => LEADERS.includes(r))
-    ? forbidden('Hồ sơ đã được phân công; chỉ lãnh đạo được phân công lại.') : null),
+  check: (c, by) => {
+    // A supplement asked for before reception leaves the dossier at no step: nothing to assign yet.
+    if (!c.step) return notInWorkflow(c, 'phân công');
+    return c.row.assignee_id && by?.kind === 'staff' && !by.actor.roles.some((r) => LEADERS.includes(r))
+      ? forbidden('Hồ sơ đã được phân công; chỉ lãnh đạo được phân công lại.') : null;
+  },
   perform: async (tx, c, input) => {
     const assignee = (await staffMembers(tx, [input.assigneeId])).get(input.assigneeId);
     if (!assignee?.active || !assignee.roles.includes(c.step!.role) || (await organisationOf(tx, assignee.agencyId)).id !== c.row.agency_id) {
@@ -325,7 +329,7 @@ const stop: Declared<'stop'> = {
 /** Performed by the results module once it has rendered and signed the result in the same transaction: the event. */
 const signResult: Declared<'sign_result'> = {
   label: 'Ký số và phát hành kết quả', from: [Status.Done], to: [],
-  policy: [{ roles: 'approver', scopes: ['home'] }],
+  policy: [{ roles: 'approver', scopes: ['home'], ownScopeOnly: true }],
   refusal: () => conflict('RESULT_NOT_READY', 'Chỉ ký kết quả khi hồ sơ đã được phê duyệt (Đã xử lý xong).'),
   check: (c) => (c.row.result_signed ? conflict('RESULT_ALREADY_ISSUED', 'Kết quả của hồ sơ này đã được ký số và phát hành.') : null),
   perform: async (_tx, c, input) => change({}, { ...eventOf(c, 'sign_result'), note: input.note, data: input.data }),
@@ -356,11 +360,15 @@ export const dossierWorkflow = defineCaseType<DossierCase, StatusCode, Action, E
   },
   state: (c) => c.row.status,
   visible: (tx, by, c) => canSee(tx, by as Who, c.row),
-  scope: (c, scope) => (scope === 'desk' ? [c.row.receiving_agency_id, c.row.home_agency_id] : scope === 'home' ? [c.row.home_agency_id] : [c.row.agency_id]),
+  scopes: {
+    desk: (c) => [c.row.receiving_agency_id, c.row.home_agency_id],
+    handling: (c) => [c.row.agency_id],
+    home: (c) => [c.row.home_agency_id],
+  },
   namedRoles: {
     step: (c) => c.step?.role ?? null,
-    // Who approves the result at the last step signs it once the dossier is done.
-    approver: (c) => (c.row.status === Status.Done ? c.content.workflow.at(-1)?.role ?? null : null),
+    // Who approves the result at the last step signs it (once the dossier is done: the state says when).
+    approver: (c) => c.content.workflow.at(-1)?.role ?? null,
   },
   assigneeId: (c) => c.row.assignee_id ?? null,
   owner: (c) => c.row.citizen_id ?? null,

@@ -27,7 +27,7 @@ function ticketType(overrides: Partial<CaseType<Ticket, State, Input, string>> =
     load: async (_tx, id) => (store.has(id) ? { ...store.get(id)! } : null),
     state: (c) => c.state,
     visible: async (_tx, by, c) => (by.kind === 'citizen' ? by.citizen.id === c.owner : by.actor.agencyId === c.agency),
-    scope: (c) => [c.agency],
+    scopes: { handling: (c) => [c.agency] },
     namedRoles: { step: () => null },
     assigneeId: () => null,
     owner: (c) => c.owner,
@@ -58,6 +58,8 @@ describe('workflow engine', () => {
       /thao tác "ask" nêu vai trò "approver" không tồn tại/);
     assert.throws(() => defineCaseType<Ticket, State, Input, string>({ ...base, actions: { ...base.actions, ask: { ...base.actions.ask, to: ['archived' as State] } } }),
       /thao tác "ask" nêu trạng thái "archived" không được khai báo/);
+    assert.throws(() => defineCaseType<Ticket, State, Input, string>({ ...base, actions: { ...base.actions, close: { ...base.actions.close, policy: [{ roles: ['unit_leader'], scopes: ['province'] }] } } }),
+      /thao tác "close" nêu phạm vi "province" không được khai báo/);
     assert.throws(() => defineCaseType<Ticket, State, Input, string>({ ...base, states: { ...base.states, closed: { name: 'Đóng', clock: 'stopped' } } }),
       /trạng thái "closed" \(Đóng\) chưa kết thúc/);
     assert.doesNotThrow(() => defineCaseType(base));

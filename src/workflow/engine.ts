@@ -37,6 +37,8 @@ export interface PolicyRule {
   owner?: boolean;
   atStep?: boolean;
   assignee?: boolean;
+  /** No system-administrator exception to the scope: signing for an agency is for its own people only. */
+  ownScopeOnly?: boolean;
 }
 
 /** What an action writes: the case's changed columns and its events, in order. */
@@ -95,8 +97,8 @@ export interface CaseType<C, S extends string | number, I extends { action: stri
   state(c: C): S;
   /** Who may see the case at all; everyone else is answered as if it did not exist. */
   visible(tx: Queryable, by: Party, c: C): Promise<boolean>;
-  /** The organisations (agency ids) a scope names on this case. */
-  scope(c: C, scope: string): readonly string[];
+  /** The scopes policy rules may name, and the organisations (agency ids) each names on a case. */
+  scopes: Record<string, (c: C) => readonly string[]>;
   /** The roles a policy rule can name, resolved on a case (null: none now); `step` is the current step's role. */
   namedRoles: { step: (c: C) => Role | null } & Record<string, (c: C) => Role | null>;
   assigneeId(c: C): string | null;
@@ -124,6 +126,8 @@ export function defineCaseType<C, S extends string | number, I extends { action:
       if (typeof rule.roles === 'string' && !type.namedRoles[rule.roles]) problems.push(`thao tác "${name}" nêu vai trò "${rule.roles}" không tồn tại`);
       if (Array.isArray(rule.roles)) for (const r of rule.roles) if (!(ROLES as readonly string[]).includes(r)) problems.push(`thao tác "${name}" nêu vai trò "${r}" không tồn tại`);
       if (!rule.owner && !rule.roles) problems.push(`thao tác "${name}" có dòng phân quyền không nêu vai trò`);
+      if (rule.roles && !rule.scopes?.length) problems.push(`thao tác "${name}" có dòng phân quyền không nêu phạm vi`);
+      for (const scope of rule.scopes ?? []) if (!type.scopes[scope]) problems.push(`thao tác "${name}" nêu phạm vi "${scope}" không được khai báo`);
     }
   }
   for (const s of type.initial) if (!known(s)) problems.push(`trạng thái bắt đầu "${s}" không được khai báo`);
@@ -164,13 +168,15 @@ async function policyVerdict<C, S extends string | number, I extends { action: s
   if (!rules.length) return action.policy.length ? { ok: false, error: forbidden('Thao tác này dành cho người nộp hồ sơ.') } : { ok: 'by_state' };
   const rolesOf = (r: PolicyRule): (Role | null)[] => (typeof r.roles === 'string' ? [type.namedRoles[r.roles](c)] : [...r.roles!]);
   const atNoStep = type.namedRoles.step(c) === null;
-  if (rules.some((r) => (r.atStep && atNoStep) || rolesOf(r).includes(null))) return { ok: 'by_state' };
-  const roles = [...new Set(rules.flatMap(rolesOf))] as Role[];
+  // Rules that do not apply as the case stands (no step, no such role now) drop out; with none left, the state answers.
+  const live = rules.filter((r) => !(r.atStep && atNoStep) && !rolesOf(r).includes(null));
+  if (!live.length) return { ok: 'by_state' };
+  const roles = [...new Set(live.flatMap(rolesOf))] as Role[];
   if (!by.actor.roles.some((r) => roles.includes(r))) return { ok: false, error: forbidden(`Thao tác này dành cho vai trò: ${roles.join(', ')}.`) };
   const org = await organisation(by.actor);
   const holds = (r: PolicyRule) => rolesOf(r).some((role) => role !== null && by.actor.roles.includes(role));
-  const matching = rules.filter(holds);
-  if (!isSystemAdmin(by.actor) && !matching.some((r) => (r.scopes ?? []).some((s) => type.scope(c, s).includes(org)))) {
+  const matching = live.filter(holds);
+  if (!matching.some((r) => (isSystemAdmin(by.actor) && !r.ownScopeOnly) || (r.scopes ?? []).some((s) => type.scopes[s](c).includes(org)))) {
     return { ok: false, error: forbidden(`${capitalized(type.noun)} đang do cơ quan khác xử lý ở bước này.`) };
   }
   const assignee = type.assigneeId(c);
