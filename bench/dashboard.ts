@@ -33,13 +33,17 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const SCAN_RUNS = 3;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-const stats = (ms: number[]) => { const s = [...ms].sort((a, b) => a - b); return { p50: percentile(s, 0.5), p95: percentile(s, 0.95) }; };
+const stats = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: percentile(s, 0.5), p95: percentile(s, 0.95) };
+};
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10);
 
 async function ensureDatabase() {
   const url = new URL(URL_);
   const name = url.pathname.slice(1);
-  const admin = new URL(URL_); admin.pathname = '/postgres';
+  const admin = new URL(URL_);
+  admin.pathname = '/postgres';
   const c = new pg.Client({ connectionString: admin.toString() });
   await c.connect();
   const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -63,12 +67,21 @@ async function fill(db: Database) {
   const started = performance.now();
   const share = Math.ceil((TARGET - n) / workers);
   const cli = fileURLToPath(new URL('../src/stats/generate-cli.ts', import.meta.url));
-  const codes = await Promise.all(Array.from({ length: workers }, (_, k) => new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--count', String(share), '--from', from, '--to', today, '--seed', String(1000 + n + k)],
-      { env: { ...process.env, DATABASE_URL: URL_ }, stdio: ['ignore', 'inherit', 'pipe'] });
-    createInterface({ input: child.stderr! }).on('line', (line) => console.log(`  [${k + 1}] ${line}`));
-    child.on('exit', resolve);
-  })));
+  const codes = await Promise.all(
+    Array.from(
+      { length: workers },
+      (_, k) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', cli, '--count', String(share), '--from', from, '--to', today, '--seed', String(1000 + n + k)],
+            { env: { ...process.env, DATABASE_URL: URL_ }, stdio: ['ignore', 'inherit', 'pipe'] },
+          );
+          createInterface({ input: child.stderr! }).on('line', (line) => console.log(`  [${k + 1}] ${line}`));
+          child.on('exit', resolve);
+        }),
+    ),
+  );
   const [{ total }] = await db.query('SELECT count(*)::int AS total FROM dossiers');
   const seconds = (performance.now() - started) / 1000;
   console.log(`  ${total - n} hồ sơ trong ${seconds.toFixed(0)} giây (${((total - n) / seconds).toFixed(0)} hồ sơ/giây)`);
@@ -106,19 +119,27 @@ async function main() {
     const [path, query] = url.split('?');
     const q = Object.fromEntries(new URLSearchParams(query)) as any;
     switch (path) {
-      case '/api/v1/stats/summary': return summary(db, q);
-      case '/api/v1/stats/trend': return trend(db, q);
-      case '/api/v1/stats/breakdown': return breakdown(db, q);
-      case '/api/v1/stats/index766': return index766(db, q);
-      case '/api/v1/public/stats': return publicStats(db, `${q.year}-01-01`, `${q.year}-12-31`);
-      case '/api/v1/stats/dossiers': return drillDown(db, { ...q, page: Number(q.page ?? 1), pageSize: Number(q.pageSize ?? 20) });
-      default: throw new Error(path);
+      case '/api/v1/stats/summary':
+        return summary(db, q);
+      case '/api/v1/stats/trend':
+        return trend(db, q);
+      case '/api/v1/stats/breakdown':
+        return breakdown(db, q);
+      case '/api/v1/stats/index766':
+        return index766(db, q);
+      case '/api/v1/public/stats':
+        return publicStats(db, `${q.year}-01-01`, `${q.year}-12-31`);
+      case '/api/v1/stats/dossiers':
+        return drillDown(db, { ...q, page: Number(q.page ?? 1), pageSize: Number(q.pageSize ?? 20) });
+      default:
+        throw new Error(path);
     }
   };
 
   const today = vietnamDate(new Date());
   const year = Number(today.slice(0, 4)) - 1; // the last full year
-  const yFrom = `${year}-01-01`; const yTo = `${year}-12-31`;
+  const yFrom = `${year}-01-01`;
+  const yTo = `${year}-12-31`;
   const [commune] = await db.query(`SELECT a.id, a.unit_code FROM agencies a JOIN dossiers d ON d.home_agency_id = a.id
     WHERE a.kind = 'commune_committee' GROUP BY a.id, a.unit_code ORDER BY count(*) DESC LIMIT 1`);
   const [field] = await db.query(`SELECT field FROM procedures GROUP BY field ORDER BY count(*) DESC LIMIT 1`);
@@ -150,7 +171,11 @@ async function main() {
   const timings = new Map<string, { p50: number; p95: number }>();
   for (const q of dashboard) {
     const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) { const t = performance.now(); await get(q.url); times.push(performance.now() - t); }
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await get(q.url);
+      times.push(performance.now() - t);
+    }
     const s = stats(times);
     timings.set(q.name, s);
     console.log(`${q.name.padEnd(40)} ${ms(s.p50)} ${ms(s.p95)}`);
@@ -160,29 +185,63 @@ async function main() {
 
   // The same figures by a full scan of the raw rows, beside the aggregates.
   console.log(`\n${'same figures'.padEnd(40)} ${'aggregates p50'.padStart(15)} ${'full scan p50'.padStart(15)} ${'ratio'.padStart(8)}  figures agree`);
-  const compare = async (name: string, aggregateUrl: string, params: unknown[], group: string | null,
-    pickAggregate: (body: any) => Record<string, number[]>) => {
+  const compare = async (
+    name: string,
+    aggregateUrl: string,
+    params: unknown[],
+    group: string | null,
+    pickAggregate: (body: any) => Record<string, number[]>,
+  ) => {
     const times: number[] = [];
     let rows: any[] = [];
-    for (let i = 0; i < SCAN_RUNS; i++) { const t = performance.now(); rows = await db.query(scanSql(group), params); times.push(performance.now() - t); }
+    for (let i = 0; i < SCAN_RUNS; i++) {
+      const t = performance.now();
+      rows = await db.query(scanSql(group), params);
+      times.push(performance.now() - t);
+    }
     const scan = stats(times).p50;
     const aggTimes: number[] = [];
     let body: any;
-    for (let i = 0; i < RUNS; i++) { const t = performance.now(); body = await get(aggregateUrl); aggTimes.push(performance.now() - t); }
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      body = await get(aggregateUrl);
+      aggTimes.push(performance.now() - t);
+    }
     const agg = stats(aggTimes).p50;
     const fromScan = Object.fromEntries(rows.map((r) => [r.key, [r.received, r.early, r.on_time, r.late, ...(group ? [] : [r.carried_over])]]));
     const fromAgg = pickAggregate(body);
     const keys = Object.keys(fromAgg).filter((k) => fromAgg[k].some((x) => x));
     const agree = keys.every((k) => JSON.stringify(fromScan[k]) === JSON.stringify(fromAgg[k]));
-    console.log(`${name.padEnd(40)} ${ms(agg).padStart(15)} ${ms(scan).padStart(15)} ${`${(scan / agg).toFixed(0)}×`.padStart(8)}  ${agree ? 'yes' : 'NO'} (${keys.length} rows)`);
+    console.log(
+      `${name.padEnd(40)} ${ms(agg).padStart(15)} ${ms(scan).padStart(15)} ${`${(scan / agg).toFixed(0)}×`.padStart(8)}  ${agree ? 'yes' : 'NO'} (${keys.length} rows)`,
+    );
   };
   const summaryFigures = (s: any) => ({ '': [s.received.total, s.finished.early, s.finished.onTime, s.finished.late, s.carriedOver] });
   await compare('summary, last full year', `/api/v1/stats/summary?from=${yFrom}&to=${yTo}`, [yFrom, yTo, null], null, summaryFigures);
-  await compare('summary, a quarter', `/api/v1/stats/summary?from=${year}-04-01&to=${year}-06-30`, [`${year}-04-01`, `${year}-06-30`, null], null, summaryFigures);
-  await compare('summary, custom 17 days', `/api/v1/stats/summary?from=${year}-03-09&to=${year}-03-25`, [`${year}-03-09`, `${year}-03-25`, null], null, summaryFigures);
-  await compare('summary, year, one commune committee', `/api/v1/stats/summary?from=${yFrom}&to=${yTo}&agency=${commune.id}`, [yFrom, yTo, commune.id], null, summaryFigures);
-  await compare('breakdown by agency, year', `/api/v1/stats/breakdown?by=agency&from=${yFrom}&to=${yTo}`, [yFrom, yTo, null], 'home_agency_id::text',
-    (b) => Object.fromEntries(b.rows.map((r: any) => [r.key, [r.received, r.early, r.onTime, r.late]])));
+  await compare(
+    'summary, a quarter',
+    `/api/v1/stats/summary?from=${year}-04-01&to=${year}-06-30`,
+    [`${year}-04-01`, `${year}-06-30`, null],
+    null,
+    summaryFigures,
+  );
+  await compare(
+    'summary, custom 17 days',
+    `/api/v1/stats/summary?from=${year}-03-09&to=${year}-03-25`,
+    [`${year}-03-09`, `${year}-03-25`, null],
+    null,
+    summaryFigures,
+  );
+  await compare(
+    'summary, year, one commune committee',
+    `/api/v1/stats/summary?from=${yFrom}&to=${yTo}&agency=${commune.id}`,
+    [yFrom, yTo, commune.id],
+    null,
+    summaryFigures,
+  );
+  await compare('breakdown by agency, year', `/api/v1/stats/breakdown?by=agency&from=${yFrom}&to=${yTo}`, [yFrom, yTo, null], 'home_agency_id::text', (b) =>
+    Object.fromEntries(b.rows.map((r: any) => [r.key, [r.received, r.early, r.onTime, r.late]])),
+  );
 
   // The live wall: a new dossier arrives (one generated line through the import, which counts it), and the time until
   // the wall's stream pushes, as a screen would receive it.
@@ -190,14 +249,18 @@ async function main() {
   useHistoryKey(loadConfig().historyKey);
   const pushes: number[] = [];
   const screen = Object.assign(new EventEmitter(), {
-    writeHead: () => screen, write: (chunk: string) => { if (chunk.startsWith('event: stats')) pushes.push(performance.now()); return true; },
+    writeHead: () => screen,
+    write: (chunk: string) => {
+      if (chunk.startsWith('event: stats')) pushes.push(performance.now());
+      return true;
+    },
   });
   await subscribe(db, screen as unknown as ServerResponse);
   const delays: { code: string; ms: number }[] = [];
   for (let i = 0; i < 5; i++) {
     const lines: string[] = [];
     for await (const line of generateDossierLines(db, { count: 1, from: addDays(today, -3), to: today, seed: 900_000 + total + i })) lines.push(line);
-    const code = lines.length === 1 ? JSON.parse(lines[0]).code as string : '(none generated)';
+    const code = lines.length === 1 ? (JSON.parse(lines[0]).code as string) : '(none generated)';
     const seen = pushes.length;
     const sent = performance.now();
     const report = await importDossiers(db, lines);
@@ -214,4 +277,7 @@ async function main() {
   await db.close();
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -14,8 +14,15 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -34,7 +41,10 @@ export async function startPlatform(): Promise<Running> {
   return startServer(loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: '0' }));
 }
 
-export interface E2e { platform: Running; browser: Browser }
+export interface E2e {
+  platform: Running;
+  browser: Browser;
+}
 
 /**
  * The platform and Chromium for one test file: started before its tests, then the file's own `setUp` (data it needs),

@@ -14,7 +14,10 @@ const e2e = platformAndBrowser();
 let pdf: string;
 before(async () => {
   pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pdf-')), 'giay-to.pdf');
-  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  writeFileSync(
+    pdf,
+    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  );
 });
 
 const PASSWORD = 'Congso@2026';
@@ -68,10 +71,15 @@ test('file a birth registration online; the counter receives it, the specialist 
     await citizen.getByLabel('Quan hệ với người được khai sinh', { exact: true }).selectOption('Mẹ');
 
     // One PDF per required component, uploaded as soon as it is chosen.
-    for (const component of ['Tờ khai đăng ký khai sinh theo mẫu',
-      'Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh; trường hợp trẻ bị bỏ rơi: biên bản xác nhận việc trẻ bị bỏ rơi']) {
+    for (const component of [
+      'Tờ khai đăng ký khai sinh theo mẫu',
+      'Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh; trường hợp trẻ bị bỏ rơi: biên bản xác nhận việc trẻ bị bỏ rơi',
+    ]) {
       await citizen.getByLabel(`${component} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
-      await citizen.getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true }).getByText('giay-to.pdf', { exact: true }).waitFor();
+      await citizen
+        .getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true })
+        .getByText('giay-to.pdf', { exact: true })
+        .waitFor();
     }
 
     // Save a draft, reopen the page: the form and the files come back.
@@ -199,12 +207,21 @@ test('a supplement request names a document outside the components; the citizen 
     const files = [];
     for (const [i, c] of (procedure.content.components as { required: boolean }[]).entries()) {
       if (!c.required) continue;
-      const upload = await api.post(`${e2e.platform.url}/api/v1/uploads`, { multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: readFileSync(pdf) } } });
+      const upload = await api.post(`${e2e.platform.url}/api/v1/uploads`, {
+        multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: readFileSync(pdf) } },
+      });
       files.push({ componentIndex: i, uploadId: (await upload.json()).id });
     }
-    const submitted = await api.post(`${e2e.platform.url}/api/v1/dossiers`, { data: {
-      procedureId: procedure.id, agencyId: agencies.find((a) => a.code === 'H13.102')!.id, channel: 'online', applicant: { phone: '0912345678' },
-      formData: formFor(FREE_PROCEDURE, '092201005678', 'Võ Thị Lan'), files } });
+    const submitted = await api.post(`${e2e.platform.url}/api/v1/dossiers`, {
+      data: {
+        procedureId: procedure.id,
+        agencyId: agencies.find((a) => a.code === 'H13.102')!.id,
+        channel: 'online',
+        applicant: { phone: '0912345678' },
+        formData: formFor(FREE_PROCEDURE, '092201005678', 'Võ Thị Lan'),
+        files,
+      },
+    });
     assert.equal(submitted.status(), 201, await submitted.text());
     const { id, code } = await submitted.json();
 
@@ -214,7 +231,9 @@ test('a supplement request names a document outside the components; the citizen 
     await officer.goto(`${e2e.platform.url}/mot-cua/ho-so/${id}`);
     await officer.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     await officer.getByRole('button', { name: 'Yêu cầu bổ sung', exact: true }).click();
-    await officer.getByLabel('Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung) (bắt buộc)', { exact: true }).fill('Bổ sung giấy tờ chứng minh nơi cư trú');
+    await officer
+      .getByLabel('Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung) (bắt buộc)', { exact: true })
+      .fill('Bổ sung giấy tờ chứng minh nơi cư trú');
     await officer.getByRole('button', { name: 'Thêm giấy tờ', exact: true }).click();
     await officer.getByRole('button', { name: 'Thêm giấy tờ', exact: true }).click();
     await officer.getByLabel('Giấy tờ 1', { exact: true }).fill(lease);
@@ -232,8 +251,15 @@ test('a supplement request names a document outside the components; the citizen 
     await citizen.getByRole('button', { name: 'Nộp bổ sung', exact: true }).click();
     await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).waitFor();
     await citizen.getByLabel(`${slot} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
-    await citizen.getByRole('list', { name: `Tệp đã tải lên: ${lease}`, exact: true }).getByText('giay-to.pdf', { exact: true }).waitFor();
-    assert.equal(await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).count(), 0, 'the message goes once the file is given');
+    await citizen
+      .getByRole('list', { name: `Tệp đã tải lên: ${lease}`, exact: true })
+      .getByText('giay-to.pdf', { exact: true })
+      .waitFor();
+    assert.equal(
+      await citizen.getByText('Vui lòng tải lên giấy tờ được yêu cầu bổ sung này.', { exact: true }).count(),
+      0,
+      'the message goes once the file is given',
+    );
     await noSidewaysScroll(citizen, 'the supplement form');
     await citizen.getByRole('button', { name: 'Nộp bổ sung', exact: true }).click();
     await citizen.getByText('Đã nộp bổ sung hồ sơ. Cơ quan giải quyết sẽ tiếp tục xử lý.', { exact: true }).waitFor();

@@ -31,16 +31,26 @@ const PERIOD = `ky=tuy-chon&from=${FROM}&to=${TO}`;
 function pastDossier(code: string, daysAgo: number, tookDays: number | null) {
   const finished = tookDays === null ? null : at(daysAgo, tookDays * 24);
   return {
-    code, procedureCode: '1.001193', agencyCode: 'H13.102', channel: 'counter', status: finished ? 10 : 4,
+    code,
+    procedureCode: '1.001193',
+    agencyCode: 'H13.102',
+    channel: 'counter',
+    status: finished ? 10 : 4,
     applicant: { name: 'Phạm Văn Lộc', idNumber: '092085004321' },
-    submittedAt: at(daysAgo, -0.1), receivedAt: at(daysAgo), dueAt: at(daysAgo, 24), finishedAt: finished, returnedAt: finished,
+    submittedAt: at(daysAgo, -0.1),
+    receivedAt: at(daysAgo),
+    dueAt: at(daysAgo, 24),
+    finishedAt: finished,
+    returnedAt: finished,
     events: [
       { at: at(daysAgo, -0.1), action: 'submit', actorName: 'Phạm Văn Lộc', toStatus: 1 },
       { at: at(daysAgo), action: 'accept', actorName: 'Trần Thị Bé', fromStatus: 1, toStatus: 2 },
-      ...(finished ? [
-        { at: finished, action: 'approve', actorName: 'Lê Văn Chủ', fromStatus: 4, toStatus: 9, note: 'Đã ký' },
-        { at: finished, action: 'return_result', actorName: 'Trần Thị Bé', fromStatus: 9, toStatus: 10 },
-      ] : []),
+      ...(finished
+        ? [
+            { at: finished, action: 'approve', actorName: 'Lê Văn Chủ', fromStatus: 4, toStatus: 9, note: 'Đã ký' },
+            { at: finished, action: 'return_result', actorName: 'Trần Thị Bé', fromStatus: 9, toStatus: 10 },
+          ]
+        : []),
     ],
   };
 }
@@ -54,8 +64,12 @@ const e2e = platformAndBrowser(async ({ platform }) => {
     pastDossier('CU-IOC-0005', 6, 0.2),
     pastDossier('CU-IOC-0006', 5, null), // still open, two working days past its deadline
   ];
-  const res = await admin({ method: 'POST', url: '/api/v1/import/dossiers', headers: { 'content-type': 'application/x-ndjson' },
-    payload: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
+  const res = await admin({
+    method: 'POST',
+    url: '/api/v1/import/dossiers',
+    headers: { 'content-type': 'application/x-ndjson' },
+    payload: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+  });
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().rejected, []);
   assert.equal(res.json().imported, lines.length);
@@ -104,10 +118,14 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     await screenshot(page, 'dashboard-desktop');
 
     // The rankings table exports as XLSX and CSV.
-    const xlsx = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (XLSX)' }).getAttribute('href'))!, e2e.platform.url).href);
+    const xlsx = await context.request.get(
+      new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (XLSX)' }).getAttribute('href'))!, e2e.platform.url).href,
+    );
     assert.equal(xlsx.status(), 200);
     assert.match(xlsx.headers()['content-type'], /spreadsheetml/);
-    const csv = await context.request.get(new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (CSV)' }).getAttribute('href'))!, e2e.platform.url).href);
+    const csv = await context.request.get(
+      new URL((await page.getByRole('link', { name: 'Tải bảng xếp hạng theo cơ quan (CSV)' }).getAttribute('href'))!, e2e.platform.url).href,
+    );
     assert.match(await csv.text(), /Phường Cái Khế/);
     // The 766 table is made into a workbook in the browser: Excel's reader opens it, unmeasured indicators say so.
     const download = page.waitForEvent('download');
@@ -115,7 +133,17 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync((await (await download).path())!) as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];
-    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 10), ['Nhóm', 'Chỉ số', 'Cách tính', 'Đầu vào', 'Tử số', 'Mẫu số', 'Điểm', 'Điểm tối đa', 'Ghi chú']);
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 10), [
+      'Nhóm',
+      'Chỉ số',
+      'Cách tính',
+      'Đầu vào',
+      'Tử số',
+      'Mẫu số',
+      'Điểm',
+      'Điểm tối đa',
+      'Ghi chú',
+    ]);
     const cells = sheet.getSheetValues().flat().map(String);
     assert.ok(cells.includes('Chưa có dữ liệu') && cells.some((c) => c.startsWith('Tổng điểm')), cells.join(' | '));
     // The total is out of the national portal's 100, unmeasured indicators counting 0.
@@ -192,18 +220,36 @@ test('the wall follows a new reception through server push, without reloading', 
     assert.equal(before, (await apiSummary()).received.total);
     await screenshot(page, 'wall');
     let navigations = 0;
-    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++; });
-    await page.evaluate(() => { (window as unknown as { iocMarker: string }).iocMarker = 'still here'; });
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations++;
+    });
+    await page.evaluate(() => {
+      (window as unknown as { iocMarker: string }).iocMarker = 'still here';
+    });
 
     // The counter of Phường Cái Khế takes a birth registration and accepts it.
     const counter = await signIn(e2e.platform.app, 'caikhe.motcua');
     const agencies = (await counter({ url: '/api/v1/agencies' })).json().items as { id: string; code: string }[];
     const procedure = (await counter({ url: '/api/v1/procedures/1.001193' })).json() as { id: string };
-    const submitted = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
-      procedureId: procedure.id, agencyId: agencies.find((a) => a.code === 'H13.102')!.id, channel: 'counter', files: [],
-      applicant: { name: 'Đỗ Thị Hồng', idNumber: '092190007777', phone: '0912000777' },
-      formData: { hoTenTre: 'Lê Gia Bảo', ngaySinh: vietnamDay(3), gioiTinh: 'Nam', noiSinh: 'Bệnh viện Đa khoa Trung ương Cần Thơ', hoTenMe: 'Đỗ Thị Hồng', soDinhDanhNguoiYeuCau: '092190007777' },
-    } });
+    const submitted = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId: procedure.id,
+        agencyId: agencies.find((a) => a.code === 'H13.102')!.id,
+        channel: 'counter',
+        files: [],
+        applicant: { name: 'Đỗ Thị Hồng', idNumber: '092190007777', phone: '0912000777' },
+        formData: {
+          hoTenTre: 'Lê Gia Bảo',
+          ngaySinh: vietnamDay(3),
+          gioiTinh: 'Nam',
+          noiSinh: 'Bệnh viện Đa khoa Trung ương Cần Thơ',
+          hoTenMe: 'Đỗ Thị Hồng',
+          soDinhDanhNguoiYeuCau: '092190007777',
+        },
+      },
+    });
     assert.equal(submitted.statusCode, 201, submitted.body);
     const dossier = submitted.json() as { id: string; status: number; revision: number };
     if (dossier.status === 1) {
@@ -211,8 +257,11 @@ test('the wall follows a new reception through server push, without reloading', 
       assert.equal(accepted.statusCode, 200, accepted.body);
     }
 
-    await page.waitForFunction(([el, want]) => Number((el as HTMLElement).innerText.replace(/\D/g, '')) === want,
-      [await receivedValue.elementHandle(), before + 1] as const, { timeout: 15_000 });
+    await page.waitForFunction(
+      ([el, want]) => Number((el as HTMLElement).innerText.replace(/\D/g, '')) === want,
+      [await receivedValue.elementHandle(), before + 1] as const,
+      { timeout: 15_000 },
+    );
     assert.equal(await page.evaluate(() => (window as unknown as { iocMarker?: string }).iocMarker), 'still here', 'the page was not reloaded');
     assert.equal(navigations, 0, 'no navigation happened');
     await screenshot(page, 'wall-after');
@@ -221,14 +270,21 @@ test('the wall follows a new reception through server push, without reloading', 
   }
 });
 
-interface Box { name: string; x: number; y: number; right: number; bottom: number }
+interface Box {
+  name: string;
+  x: number;
+  y: number;
+  right: number;
+  bottom: number;
+}
 /** The wall's scroll overflow, its header, figures and panels, and each chart canvas with the panel around it. */
 async function wallBoxes(page: Page) {
   const box = async (el: Locator, name: string): Promise<Box> => {
     const r = (await el.boundingBox())!;
     return { name, x: r.x, y: r.y, right: r.x + r.width, bottom: r.y + r.height };
   };
-  const named = async (els: Locator, label: string) => Promise.all((await els.all()).map(async (el) => box(el, (await el.locator(label).first().innerText()).trim())));
+  const named = async (els: Locator, label: string) =>
+    Promise.all((await els.all()).map(async (el) => box(el, (await el.locator(label).first().innerText()).trim())));
   const panels = page.locator('.ioc-wall-grid > .ioc-panel');
   const charts: { panel: Box; chart: Box }[] = [];
   for (const panel of await panels.all()) {
@@ -237,13 +293,20 @@ async function wallBoxes(page: Page) {
   }
   return {
     scroll: await page.locator('.ioc-wall').evaluate((w) => ({ x: w.scrollWidth - w.clientWidth, y: w.scrollHeight - w.clientHeight })),
-    panels: [await box(page.locator('.ioc-wall-head'), 'header'), ...await named(page.locator('.ioc-wall-kpi'), '.ioc-wall-kpi-name'), ...await named(panels, 'h2')],
+    panels: [
+      await box(page.locator('.ioc-wall-head'), 'header'),
+      ...(await named(page.locator('.ioc-wall-kpi'), '.ioc-wall-kpi-name')),
+      ...(await named(panels, 'h2')),
+    ],
     charts,
   };
 }
 
 test('the wall fits 1366×768 and 1920×1080: every panel on screen, no two overlapping, each chart inside its panel', async () => {
-  for (const [width, height] of [[1366, 768], [1920, 1080]]) {
+  for (const [width, height] of [
+    [1366, 768],
+    [1920, 1080],
+  ]) {
     const context = await e2e.browser.newContext({ viewport: { width, height } });
     try {
       const page = await signInAs(context, 'ioc');
@@ -268,8 +331,10 @@ test('the wall fits 1366×768 and 1920×1080: every panel on screen, no two over
       }
       assert.equal(boxes.charts.length, 2, `${size}: the trend and the map are drawn`);
       for (const { panel, chart } of boxes.charts) {
-        assert.ok(chart.y >= panel.y && chart.bottom <= panel.bottom + 0.5 && chart.x >= panel.x && chart.right <= panel.right + 0.5,
-          `${size}: the chart of ${panel.name} spills out of its panel`);
+        assert.ok(
+          chart.y >= panel.y && chart.bottom <= panel.bottom + 0.5 && chart.x >= panel.x && chart.right <= panel.right + 0.5,
+          `${size}: the chart of ${panel.name} spills out of its panel`,
+        );
         assert.ok(chart.bottom - chart.y >= 150, `${size}: the chart of ${panel.name} is squeezed to ${chart.bottom - chart.y}px`);
       }
     } finally {
@@ -278,16 +343,22 @@ test('the wall fits 1366×768 and 1920×1080: every panel on screen, no two over
   }
 });
 
-test('the public transparency page shows the province\'s figures and ranking without login, with open data', async () => {
+test("the public transparency page shows the province's figures and ranking without login, with open data", async () => {
   const context = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
   try {
     const page = await context.newPage();
     await page.goto(e2e.platform.url + '/');
     await page.getByRole('link', { name: 'Công khai kết quả giải quyết thủ tục hành chính', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Công khai kết quả giải quyết thủ tục hành chính' }).waitFor();
-    const received = page.locator('.ioc-card').filter({ has: page.getByText('Hồ sơ tiếp nhận', { exact: true }) }).locator('.ioc-card-value');
+    const received = page
+      .locator('.ioc-card')
+      .filter({ has: page.getByText('Hồ sơ tiếp nhận', { exact: true }) })
+      .locator('.ioc-card-value');
     assert.ok(Number((await received.innerText()).replace(/\D/g, '')) >= 6, 'the imported dossiers are counted');
-    await page.getByRole('table', { name: /^Xếp hạng cơ quan năm/ }).getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: /^Xếp hạng cơ quan năm/ })
+      .getByText('Ủy ban nhân dân Phường Cái Khế', { exact: true })
+      .waitFor();
     await page.getByRole('region', { name: 'Cách tính các chỉ số' }).getByText('Tỷ lệ giải quyết đúng hạn', { exact: true }).waitFor();
     await noSidewaysScroll(page, 'the public page on a phone');
     await screenshot(page, 'public-phone');

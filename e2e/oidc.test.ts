@@ -11,11 +11,13 @@ const e2e = platformAndBrowser();
 /** Content-security-policy violations the page reports in its console. */
 function cspViolations(page: Page) {
   const found: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) found.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) found.push(m.text());
+  });
   return found;
 }
 
-test('a citizen signs in at the local provider\'s demo page, reaches the submission form with her data, and signs out', async () => {
+test("a citizen signs in at the local provider's demo page, reaches the submission form with her data, and signs out", async () => {
   const context = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
   try {
     const page = await context.newPage();
@@ -36,7 +38,7 @@ test('a citizen signs in at the local provider\'s demo page, reaches the submiss
 
     await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
     assert.match(new URL(page.url()).pathname, /^\/nop-ho-so\//, 'back on the form that asked for sign-in');
-    assert.equal(await page.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Thu Hà', 'applicant from the provider\'s claims');
+    assert.equal(await page.getByLabel('Họ và tên', { exact: true }).inputValue(), 'Trần Thị Thu Hà', "applicant from the provider's claims");
     assert.equal(await page.getByLabel('Số định danh cá nhân', { exact: true }).inputValue(), '092196112233');
     assert.equal(await page.getByLabel('Ngày sinh', { exact: true }).inputValue(), '25/07/1996', 'the birth date too, dd/mm/yyyy');
     for (const label of ['Họ và tên', 'Số định danh cá nhân', 'Ngày sinh']) {

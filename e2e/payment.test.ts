@@ -16,7 +16,10 @@ const e2e = platformAndBrowser();
 let pdf: string;
 before(async () => {
   pdf = join(mkdtempSync(join(tmpdir(), 'congso-e2e-pay-')), 'to-khai.pdf');
-  writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  writeFileSync(
+    pdf,
+    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  );
 });
 
 /** The online form of "Cấp bản sao Trích lục hộ tịch", apart from its files. */
@@ -46,7 +49,10 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     assert.match(await due.innerText(), /Phí cấp bản sao Trích lục hộ tịch: 02 bản × 8\.000 đồng: 16\.000 đồng/);
     const component = 'Tờ khai cấp bản sao Trích lục hộ tịch theo mẫu';
     await citizen.getByLabel(`${component} (bắt buộc)`, { exact: true }).setInputFiles(pdf);
-    await citizen.getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true }).getByText('to-khai.pdf', { exact: true }).waitFor();
+    await citizen
+      .getByRole('list', { name: `Tệp đã tải lên: ${component}`, exact: true })
+      .getByText('to-khai.pdf', { exact: true })
+      .waitFor();
     await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ thành công' }).waitFor();
     const code = (await citizen.locator('.dossier-code').innerText()).trim();
@@ -110,8 +116,13 @@ test('a citizen pays a dossier fee in the sandbox gateway and sees it paid, then
     await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
     await fillForm(citizen);
-    await citizen.getByLabel(`Hoặc chọn từ Kho dữ liệu của tôi: ${component}`, { exact: true }).selectOption({ label: `${component} — to-khai.pdf (hồ sơ ${code})` });
-    await citizen.getByRole('list', { name: `Giấy tờ lấy từ kho: ${component}`, exact: true }).getByText('to-khai.pdf', { exact: true }).waitFor();
+    await citizen
+      .getByLabel(`Hoặc chọn từ Kho dữ liệu của tôi: ${component}`, { exact: true })
+      .selectOption({ label: `${component} — to-khai.pdf (hồ sơ ${code})` });
+    await citizen
+      .getByRole('list', { name: `Giấy tờ lấy từ kho: ${component}`, exact: true })
+      .getByText('to-khai.pdf', { exact: true })
+      .waitFor();
     await citizen.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
     await citizen.getByRole('heading', { level: 1, name: 'Nộp hồ sơ thành công' }).waitFor();
     const second = (await citizen.locator('.dossier-code').innerText()).trim();
@@ -134,16 +145,50 @@ test('after the result is returned, the citizen rates the service once', async (
     const api = citizenContext.request;
     const procedure = await (await api.get(`${e2e.platform.url}/api/v1/procedures/1.001193`)).json();
     const agency = (await (await api.get(`${e2e.platform.url}/api/v1/agencies`)).json()).items.find((a: { code: string }) => a.code === 'H13.102');
-    const file = async () => (await (await api.post(`${e2e.platform.url}/api/v1/uploads`, {
-      multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n') } } })).json()).id;
-    const created = await api.post(`${e2e.platform.url}/api/v1/dossiers`, { data: {
-      procedureId: procedure.id, agencyId: agency.id, channel: 'online', applicant: { name: 'Đặng Văn Lâm', idNumber: '092203007788' },
-      formData: { hoTenTre: 'Đặng Gia Hân', ngaySinh: '2026-11-10', gioiTinh: 'Nữ', noiSinh: 'Cần Thơ', hoTenMe: 'Lý Thị Thu', soDinhDanhNguoiYeuCau: '092203007788' },
-      files: [{ componentIndex: 0, uploadId: await file() }, { componentIndex: 1, uploadId: await file() }] } });
+    const file = async () =>
+      (
+        await (
+          await api.post(`${e2e.platform.url}/api/v1/uploads`, {
+            multipart: {
+              file: {
+                name: 'giay-to.pdf',
+                mimeType: 'application/pdf',
+                buffer: Buffer.from(
+                  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+                ),
+              },
+            },
+          })
+        ).json()
+      ).id;
+    const created = await api.post(`${e2e.platform.url}/api/v1/dossiers`, {
+      data: {
+        procedureId: procedure.id,
+        agencyId: agency.id,
+        channel: 'online',
+        applicant: { name: 'Đặng Văn Lâm', idNumber: '092203007788' },
+        formData: {
+          hoTenTre: 'Đặng Gia Hân',
+          ngaySinh: '2026-11-10',
+          gioiTinh: 'Nữ',
+          noiSinh: 'Cần Thơ',
+          hoTenMe: 'Lý Thị Thu',
+          soDinhDanhNguoiYeuCau: '092203007788',
+        },
+        files: [
+          { componentIndex: 0, uploadId: await file() },
+          { componentIndex: 1, uploadId: await file() },
+        ],
+      },
+    });
     assert.equal(created.status(), 201, await created.text());
     const { id } = await created.json();
-    for (const [username, body] of [['caikhe.motcua', { action: 'accept' }], ['caikhe.chuyenvien', { action: 'forward' }], ['caikhe.lanhdao', { action: 'forward' }],
-      ['caikhe.motcua', { action: 'return_result', method: 'online' }]] as const) {
+    for (const [username, body] of [
+      ['caikhe.motcua', { action: 'accept' }],
+      ['caikhe.chuyenvien', { action: 'forward' }],
+      ['caikhe.lanhdao', { action: 'forward' }],
+      ['caikhe.motcua', { action: 'return_result', method: 'online' }],
+    ] as const) {
       await staffContext.clearCookies();
       assert.equal((await staffContext.request.post(`${e2e.platform.url}/api/v1/auth/login`, { data: { username, password: 'Congso@2026' } })).status(), 200);
       const done = await staffContext.request.post(`${e2e.platform.url}/api/v1/dossiers/${id}/actions`, { data: body });

@@ -7,7 +7,10 @@ import { platformAndBrowser } from './browser.ts';
 
 const e2e = platformAndBrowser();
 
-for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 360, height: 740 },
+]) {
   test(`search without diacritics, open the procedure, read components and fee (${viewport.width} px)`, async () => {
     const page = await e2e.browser.newPage({ viewport });
     try {
@@ -45,14 +48,28 @@ test('a procedure page opened directly by its address (a shared link) loads', as
   }
 });
 
-
 test('public lookup: a code alone shows the status, not who filed it; the last four digits of the ID number show the masked name', async () => {
   const { app } = e2e.platform;
   const counter = await signIn(app, 'caikhe.motcua');
   const procedureId = (await app.inject({ url: '/api/v1/procedures/1.001193' })).json().id;
-  const created = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
-    procedureId, agencyId: (await agencyIds(app.db))['H13.102'], channel: 'counter', applicant: { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234' },
-    formData: { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết', soDinhDanhNguoiYeuCau: '092190001234' } } });
+  const created = await counter({
+    method: 'POST',
+    url: '/api/v1/dossiers',
+    payload: {
+      procedureId,
+      agencyId: (await agencyIds(app.db))['H13.102'],
+      channel: 'counter',
+      applicant: { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234' },
+      formData: {
+        hoTenTre: 'Trần Minh Khang',
+        ngaySinh: '2026-11-01',
+        gioiTinh: 'Nam',
+        noiSinh: 'Bệnh viện Phụ sản Cần Thơ',
+        hoTenMe: 'Nguyễn Thị Ánh Tuyết',
+        soDinhDanhNguoiYeuCau: '092190001234',
+      },
+    },
+  });
   assert.equal(created.statusCode, 201, created.body);
   const { code } = created.json();
   const page = await e2e.browser.newPage();

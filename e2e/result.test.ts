@@ -59,10 +59,7 @@ test('the chairman approves and signs; the citizen downloads the result and the 
     const mine = await citizenContext.newPage();
     await mine.goto(`${e2e.platform.url}/ho-so-cua-toi/${id}`);
     await mine.getByRole('heading', { name: 'Kết quả giải quyết', exact: true }).waitFor();
-    const [download] = await Promise.all([
-      mine.waitForEvent('download'),
-      mine.getByRole('link', { name: 'Tải kết quả điện tử (PDF đã ký số)' }).click(),
-    ]);
+    const [download] = await Promise.all([mine.waitForEvent('download'), mine.getByRole('link', { name: 'Tải kết quả điện tử (PDF đã ký số)' }).click()]);
     const file = join(workDir(), download.suggestedFilename());
     await download.saveAs(file);
     const pdf = await readFile(file);

@@ -43,14 +43,27 @@ import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.t
 import { paymentSettings, type PaymentSettings } from './payments/service.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { db: Database; cookieSecure: boolean; production: boolean; publicUrl: string; citizenOidc: CitizenOidc;
+  interface FastifyInstance {
+    db: Database;
+    cookieSecure: boolean;
+    production: boolean;
+    publicUrl: string;
+    citizenOidc: CitizenOidc;
     /** Signing keys (results, sealed forms and receipts); refuses to start in production without configured certificates. */
-    signing: SigningProvider; uploadSettings: UploadSettings; paymentSettings: PaymentSettings }
-  interface FastifyRequest { actor: Actor | null; citizen: Citizen | null }
+    signing: SigningProvider;
+    uploadSettings: UploadSettings;
+    paymentSettings: PaymentSettings;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    citizen: Citizen | null;
+  }
 }
 
 export interface AppOptions {
-  db: Database; logger?: boolean; webDir?: string;
+  db: Database;
+  logger?: boolean;
+  webDir?: string;
   /** pino level of the request log (config LOG_LEVEL); default info. */
   logLevel?: string;
   /** Mark the session cookie Secure (HTTPS only; browsers also accept it on http://localhost). Default true. */
@@ -92,7 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ? { level: opts.logLevel ?? 'info' } : false,
     bodyLimit: 1024 * 1024,
-    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust ?? false,
+    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : (trust ?? false),
     frameworkErrors,
     schemaController: {
       compilersFactory: {
@@ -100,11 +113,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         buildValidator: ((shared: Record<string, object>) => {
           const strict = makeAjv(false);
           const coercing = makeAjv(true);
-          for (const s of Object.values(shared)) { strict.addSchema(s); coercing.addSchema(s); }
-          return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-            (httpPart === 'body' ? strict : coercing).compile(schema);
+          for (const s of Object.values(shared)) {
+            strict.addSchema(s);
+            coercing.addSchema(s);
+          }
+          return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
         }) as any, // fastify's typing expects its own Ajv compiler shape; the runtime contract is ({schema, httpPart}) => validate
-
       },
     },
   });
@@ -125,12 +139,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(cookie);
   registerTextRule(app);
-  await registerSecurity(app, { settings: opts.security, publicUrl: app.publicUrl, cookieSecure: app.cookieSecure, sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE] });
+  await registerSecurity(app, {
+    settings: opts.security,
+    publicUrl: app.publicUrl,
+    cookieSecure: app.cookieSecure,
+    sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE],
+  });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
   app.decorate('signing', signingProvider(app.production, opts.signing));
   await app.register(swagger, {
     openapi: {
-      info: { title: 'congso API', version: '1', description: 'API của nền tảng chính quyền số congso. Lỗi: { code, message, details } với thông điệp tiếng Việt.' },
+      info: {
+        title: 'congso API',
+        version: '1',
+        description: 'API của nền tảng chính quyền số congso. Lỗi: { code, message, details } với thông điệp tiếng Việt.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
   });
@@ -143,13 +166,40 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (citizenToken) req.citizen = await citizenForSession(opts.db, citizenToken, opts.sessionIdleMinutes?.citizen);
   });
 
-  app.get('/health', {
-    schema: { tags: ['Hệ thống'], summary: 'Tình trạng hệ thống và lần chạy gần nhất của mỗi việc định kỳ', response: { 200: { type: 'object', properties: {
-      status: { type: 'string' }, database: { type: 'string' }, migration: { type: 'integer' },
-      jobs: { type: 'array', items: { type: 'object', properties: {
-        name: { type: 'string' }, lastStartedAt: { type: ['string', 'null'] }, lastFinishedAt: { type: ['string', 'null'] },
-        ok: { type: ['boolean', 'null'] }, error: { type: ['string', 'null'] }, result: {} } } } } } } },
-  }, async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db), jobs: await jobStatus(opts.db) }));
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['Hệ thống'],
+        summary: 'Tình trạng hệ thống và lần chạy gần nhất của mỗi việc định kỳ',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              database: { type: 'string' },
+              migration: { type: 'integer' },
+              jobs: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    lastStartedAt: { type: ['string', 'null'] },
+                    lastFinishedAt: { type: ['string', 'null'] },
+                    ok: { type: ['boolean', 'null'] },
+                    error: { type: ['string', 'null'] },
+                    result: {},
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async () => ({ status: 'ok', database: opts.db.kind, migration: await migrationVersion(opts.db), jobs: await jobStatus(opts.db) }),
+  );
 
   // biome-ignore lint/nursery/noMisusedPromises: Fastify's register takes an async plugin; Biome's inference sees only the callback overload
   await app.register(async (api) => {

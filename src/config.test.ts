@@ -26,7 +26,10 @@ function readmeVariables(): Map<string, { defaults: string; row: string }> {
   assert.ok(section, 'README.md has a "## Configuration" section');
   const rows = new Map<string, { defaults: string; row: string }>();
   for (const line of section.split('\n').filter((l) => /^\| `/.test(l))) {
-    const [names, defaults] = line.split('|').slice(1).map((c) => c.trim());
+    const [names, defaults] = line
+      .split('|')
+      .slice(1)
+      .map((c) => c.trim());
     for (const m of names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) rows.set(m[1], { defaults, row: line });
   }
   return rows;
@@ -43,20 +46,39 @@ test('no module under src/ but config.ts reads process.env (tests may)', () => {
 test('the README documents exactly the variables config.ts declares, with their defaults and production requirements', () => {
   const documented = readmeVariables();
   const declared = Object.keys(table);
-  assert.deepEqual(declared.filter((n) => !documented.has(n)), [], 'declared in src/config.ts but missing from the README\'s table');
-  assert.deepEqual([...documented.keys()].filter((n) => !(n in table)), [], 'in the README\'s table but unknown to src/config.ts');
+  assert.deepEqual(
+    declared.filter((n) => !documented.has(n)),
+    [],
+    "declared in src/config.ts but missing from the README's table",
+  );
+  assert.deepEqual(
+    [...documented.keys()].filter((n) => !(n in table)),
+    [],
+    "in the README's table but unknown to src/config.ts",
+  );
   for (const [name, spec] of Object.entries(table)) {
     const { defaults, row } = documented.get(name)!;
     const shown = typeof spec.default === 'boolean' ? (spec.default ? '1' : '0') : spec.default;
-    if (typeof shown === 'string' || typeof shown === 'number') assert.ok(defaults.includes(`\`${shown}\``), `${name}: the README's default should show \`${shown}\``);
+    if (typeof shown === 'string' || typeof shown === 'number')
+      assert.ok(defaults.includes(`\`${shown}\``), `${name}: the README's default should show \`${shown}\``);
     if (spec.requiredInProduction) assert.match(row, /NODE_ENV=production/, `${name}: the README should say production requires it`);
   }
 });
 
 test('values are parsed to their types and defaults', () => {
   const dir = mkdtempSync(join(tmpdir(), 'congso-config-'));
-  const c = loadConfig({ DATA_DIR: dir, PORT: ' 8080 ', COOKIE_SECURE: '0', DEMO_DATA: '', DB_POOL_SIZE: '4', DATABASE_URL: 'postgres://u@db:5432/congso',
-    UPLOAD_EXPIRY_HOURS: '24', RATE_LIMIT_LOOKUP: '7', NOTIFY_LEASE_MS: '60000', LOG_LEVEL: 'warn' });
+  const c = loadConfig({
+    DATA_DIR: dir,
+    PORT: ' 8080 ',
+    COOKIE_SECURE: '0',
+    DEMO_DATA: '',
+    DB_POOL_SIZE: '4',
+    DATABASE_URL: 'postgres://u@db:5432/congso',
+    UPLOAD_EXPIRY_HOURS: '24',
+    RATE_LIMIT_LOOKUP: '7',
+    NOTIFY_LEASE_MS: '60000',
+    LOG_LEVEL: 'warn',
+  });
   assert.equal(c.port, 8080);
   assert.equal(c.publicUrl, 'http://localhost:8080');
   assert.equal(c.cookieSecure, false);
@@ -90,14 +112,22 @@ test('a bad value stops the start with a message naming the variable, and all pr
   ];
   for (const [env, message] of cases) assert.throws(() => readVariables(env), message, JSON.stringify(env));
   // A secret's value never appears in the message.
-  assert.throws(() => readVariables({ HISTORY_KEY: 'bi-mat-ngan' }), (err: Error) => !err.message.includes('bi-mat-ngan'));
-  assert.throws(() => readVariables({ PORT: 'x', MAIL_FROM: 'a', DEMO_HISTORY: '-1' }), (err: Error) =>
-    /PORT="x"/.test(err.message) && /DEMO_HISTORY="-1"/.test(err.message));
+  assert.throws(
+    () => readVariables({ HISTORY_KEY: 'bi-mat-ngan' }),
+    (err: Error) => !err.message.includes('bi-mat-ngan'),
+  );
+  assert.throws(
+    () => readVariables({ PORT: 'x', MAIL_FROM: 'a', DEMO_HISTORY: '-1' }),
+    (err: Error) => /PORT="x"/.test(err.message) && /DEMO_HISTORY="-1"/.test(err.message),
+  );
 });
 
 test('production refuses to start without what it needs, and starts with it', () => {
   const missing = (env: Record<string, string>) => {
-    try { readVariables({ NODE_ENV: 'production', ...env }); return []; } catch (err) {
+    try {
+      readVariables({ NODE_ENV: 'production', ...env });
+      return [];
+    } catch (err) {
       return [...(err as Error).message.matchAll(/^ {2}- ([A-Z_0-9]+)[ :]/gm)].map((m) => m[1]);
     }
   };
@@ -106,8 +136,15 @@ test('production refuses to start without what it needs, and starts with it', ()
   const dir = mkdtempSync(join(tmpdir(), 'congso-config-'));
   writeFileSync(join(dir, 'ca.pem'), '');
   writeFileSync(join(dir, 'history.key'), `${'k'.repeat(40)}\n`);
-  const env = { NODE_ENV: 'production', PUBLIC_URL: 'https://dichvucong.cantho.gov.vn', OIDC_ISSUER: 'https://sso.vneid.gov.vn', OIDC_CLIENT_ID: 'congso',
-    SIGNING_P12_DIR: dir, SIGNING_TRUSTED_CA: join(dir, 'ca.pem'), HISTORY_KEY_FILE: join(dir, 'history.key') };
+  const env = {
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://dichvucong.cantho.gov.vn',
+    OIDC_ISSUER: 'https://sso.vneid.gov.vn',
+    OIDC_CLIENT_ID: 'congso',
+    SIGNING_P12_DIR: dir,
+    SIGNING_TRUSTED_CA: join(dir, 'ca.pem'),
+    HISTORY_KEY_FILE: join(dir, 'history.key'),
+  };
   assert.deepEqual(missing(env), []);
   const c = loadConfig(env);
   assert.equal(c.production, true);

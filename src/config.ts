@@ -20,12 +20,14 @@ import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from './notifications/service.ts';
 
 type Parser<T> = (raw: string) => T;
 
-const integer = (min: number, max: number): Parser<number> => (raw) => {
-  const n = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error('phải là số nguyên');
-  if (n < min || n > max) throw new Error(`phải trong khoảng ${min}–${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error('phải là số nguyên');
+    if (n < min || n > max) throw new Error(`phải trong khoảng ${min}–${max}`);
+    return n;
+  };
 const text: Parser<string> = (raw) => raw;
 /** 1/0 (also true/false, yes/no). */
 const flag: Parser<boolean> = (raw) => {
@@ -34,35 +36,50 @@ const flag: Parser<boolean> = (raw) => {
   if (['0', 'false', 'no'].includes(v)) return false;
   throw new Error('phải là 1 hoặc 0');
 };
-const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw) => {
-  if (!(values as readonly string[]).includes(raw)) throw new Error(`phải là một trong: ${values.join(', ')}`);
-  return raw as T;
-};
-const url = (protocols: string[]): Parser<string> => (raw) => {
-  let u: URL;
-  try { u = new URL(raw); } catch { throw new Error('không phải địa chỉ URL hợp lệ'); }
-  if (!protocols.includes(u.protocol)) throw new Error(`phải bắt đầu bằng ${protocols.map((p) => `${p}//`).join(' hoặc ')}`);
-  return raw;
-};
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (raw) => {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`phải là một trong: ${values.join(', ')}`);
+    return raw as T;
+  };
+const url =
+  (protocols: string[]): Parser<string> =>
+  (raw) => {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new Error('không phải địa chỉ URL hợp lệ');
+    }
+    if (!protocols.includes(u.protocol)) throw new Error(`phải bắt đầu bằng ${protocols.map((p) => `${p}//`).join(' hoặc ')}`);
+    return raw;
+  };
 /** A VNPay address: absolute, or a path on this server (the sandbox). */
 const urlOrPath: Parser<string> = (raw) => (raw.startsWith('/') ? raw : url(['https:', 'http:'])(raw));
-const existingPath = (kind: 'file' | 'directory'): Parser<string> => (raw) => {
-  const path = resolve(raw);
-  if (!existsSync(path)) throw new Error(`không tồn tại: ${path}`);
-  if (statSync(path).isDirectory() !== (kind === 'directory')) throw new Error(`phải là ${kind === 'file' ? 'một tệp' : 'một thư mục'}: ${path}`);
-  return path;
-};
-const minLength = (n: number): Parser<string> => (raw) => {
-  if (raw.length < n) throw new Error(`cần ít nhất ${n} ký tự`);
-  return raw;
-};
+const existingPath =
+  (kind: 'file' | 'directory'): Parser<string> =>
+  (raw) => {
+    const path = resolve(raw);
+    if (!existsSync(path)) throw new Error(`không tồn tại: ${path}`);
+    if (statSync(path).isDirectory() !== (kind === 'directory')) throw new Error(`phải là ${kind === 'file' ? 'một tệp' : 'một thư mục'}: ${path}`);
+    return path;
+  };
+const minLength =
+  (n: number): Parser<string> =>
+  (raw) => {
+    if (raw.length < n) throw new Error(`cần ít nhất ${n} ký tự`);
+    return raw;
+  };
 
 export type TrustProxy = false | number | string[];
 
 /** "2" = trust two hops; "10.0.0.5, 10.1.0.0/16" = trust those proxies only. */
 export const parseTrustProxy: Parser<TrustProxy> = (raw) => {
   if (/^\d+$/.test(raw)) return Number(raw);
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of list) {
     const [address, bits, ...rest] = entry.split('/');
     const family = isIP(address);
@@ -75,10 +92,17 @@ export const parseTrustProxy: Parser<TrustProxy> = (raw) => {
 };
 
 const origins: Parser<string[]> = (raw) => {
-  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const o of list) {
     let origin: string | undefined;
-    try { origin = new URL(o).origin; } catch { /* reported below */ }
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      /* reported below */
+    }
     if (origin !== o) throw new Error(`"${o}" phải là một origin, ví dụ https://app.example.vn`);
   }
   return list;
@@ -86,7 +110,11 @@ const origins: Parser<string[]> = (raw) => {
 
 const claimMapping: Parser<Partial<ClaimMapping>> = (raw) => {
   let claims: unknown;
-  try { claims = JSON.parse(raw); } catch { throw new Error('phải là JSON, ví dụ {"idNumber":"sub","fullName":"name"}'); }
+  try {
+    claims = JSON.parse(raw);
+  } catch {
+    throw new Error('phải là JSON, ví dụ {"idNumber":"sub","fullName":"name"}');
+  }
   if (!claims || typeof claims !== 'object' || Array.isArray(claims) || Object.values(claims).some((v) => typeof v !== 'string' || !v)) {
     throw new Error('phải là một đối tượng JSON, mỗi giá trị là tên một claim');
   }
@@ -125,9 +153,16 @@ export const VARIABLES = {
   DB_POOL_SIZE: { parse: integer(1, 1000), default: DEFAULT_POOL_SIZE, description: 'số kết nối mỗi tiến trình giữ tới máy chủ PostgreSQL' },
   DEMO_DATA: { parse: flag, description: 'nạp tỉnh mẫu (Cần Thơ) vào cơ sở dữ liệu trống; mặc định 1, trừ production' },
   DEMO_HISTORY: { parse: integer(0, 10_000_000), default: 3000, description: 'số hồ sơ quá khứ (12 tháng) sinh kèm tỉnh mẫu; 0: không sinh' },
-  PUBLIC_URL: { parse: url(['https:', 'http:']), requiredInProduction: true, description: 'địa chỉ công khai mà trình duyệt dùng; mặc định http://localhost:$PORT' },
+  PUBLIC_URL: {
+    parse: url(['https:', 'http:']),
+    requiredInProduction: true,
+    description: 'địa chỉ công khai mà trình duyệt dùng; mặc định http://localhost:$PORT',
+  },
   COOKIE_SECURE: { parse: flag, default: true, description: '0: cookie phiên đi qua HTTP thường (chỉ để thử trong mạng nội bộ)' },
-  TRUST_PROXY: { parse: parseTrustProxy, description: 'các proxy ngược có X-Forwarded-For được tin (địa chỉ, CIDR, hoặc số chặng); mặc định không tin proxy nào' },
+  TRUST_PROXY: {
+    parse: parseTrustProxy,
+    description: 'các proxy ngược có X-Forwarded-For được tin (địa chỉ, CIDR, hoặc số chặng); mặc định không tin proxy nào',
+  },
   CORS_ORIGINS: { parse: origins, default: [], description: 'các origin của ứng dụng tích hợp được gọi API từ trình duyệt (không kèm cookie)' },
   SESSION_IDLE_MINUTES: sessionIdle(SESSION_IDLE_MINUTES, 'phiên cán bộ không dùng quá số phút này thì kết thúc'),
   CITIZEN_SESSION_IDLE_MINUTES: sessionIdle(CITIZEN_SESSION_IDLE_MINUTES, 'phiên công dân không dùng quá số phút này thì kết thúc'),
@@ -144,13 +179,34 @@ export const VARIABLES = {
   SMTP_URL: { parse: url(['smtp:', 'smtps:']), secret: true, description: 'máy chủ SMTP gửi thư cho công dân; không có: thư ghi vào nhật ký' },
   MAIL_FROM: { parse: text, default: 'Cổng dịch vụ công <no-reply@localhost>', description: 'người gửi thư thông báo' },
   NOTIFY_INTERVAL_MS: { parse: integer(100, 3_600_000), default: DEFAULT_POLL_MS, description: 'worker:notifications: khoảng nghỉ giữa hai lần xem hàng đợi' },
-  NOTIFY_LEASE_MS: { parse: integer(1000, 86_400_000), default: DEFAULT_LEASE_MS, description: 'một tin đã nhận giữ cho worker đó bấy lâu trước khi worker khác được thử lại' },
-  SIGNING_P12_DIR: { parse: existingPath('directory'), requiredInProduction: true, description: 'thư mục PKCS#12: staff/<tên đăng nhập>.p12, seal/<mã cơ quan>.p12' },
+  NOTIFY_LEASE_MS: {
+    parse: integer(1000, 86_400_000),
+    default: DEFAULT_LEASE_MS,
+    description: 'một tin đã nhận giữ cho worker đó bấy lâu trước khi worker khác được thử lại',
+  },
+  SIGNING_P12_DIR: {
+    parse: existingPath('directory'),
+    requiredInProduction: true,
+    description: 'thư mục PKCS#12: staff/<tên đăng nhập>.p12, seal/<mã cơ quan>.p12',
+  },
   SIGNING_P12_PASSPHRASE: { parse: text, secret: true, description: 'mật khẩu các tệp PKCS#12' },
-  SIGNING_TRUSTED_CA: { parse: existingPath('file'), requiredInProduction: true, description: 'tệp PEM các tổ chức chứng thực được tin (cần cùng SIGNING_P12_DIR)' },
-  HISTORY_KEY: { parse: minLength(32), secret: true, requiredInProduction: 'HISTORY_KEY_FILE', description: 'khóa niêm phong lịch sử hồ sơ (HMAC), giữ ngoài cơ sở dữ liệu' },
+  SIGNING_TRUSTED_CA: {
+    parse: existingPath('file'),
+    requiredInProduction: true,
+    description: 'tệp PEM các tổ chức chứng thực được tin (cần cùng SIGNING_P12_DIR)',
+  },
+  HISTORY_KEY: {
+    parse: minLength(32),
+    secret: true,
+    requiredInProduction: 'HISTORY_KEY_FILE',
+    description: 'khóa niêm phong lịch sử hồ sơ (HMAC), giữ ngoài cơ sở dữ liệu',
+  },
   HISTORY_KEY_FILE: { parse: existingPath('file'), description: 'tệp có dòng đầu là khóa niêm phong; mặc định $DATA_DIR/history.key tự tạo (trừ production)' },
-  OIDC_ISSUER: { parse: url(['https:', 'http:']), requiredInProduction: true, description: 'nhà cung cấp định danh OpenID Connect của công dân (VNeID); không có: nhà cung cấp thử nghiệm /idp' },
+  OIDC_ISSUER: {
+    parse: url(['https:', 'http:']),
+    requiredInProduction: true,
+    description: 'nhà cung cấp định danh OpenID Connect của công dân (VNeID); không có: nhà cung cấp thử nghiệm /idp',
+  },
   OIDC_CLIENT_ID: { parse: text, description: 'mã client của nền tảng tại nhà cung cấp (cần khi có OIDC_ISSUER)' },
   OIDC_CLIENT_SECRET: { parse: text, secret: true, description: 'bí mật client; để trống với client công khai (chỉ PKCE)' },
   OIDC_SCOPE: { parse: text, default: 'openid profile phone', description: 'các scope yêu cầu' },
@@ -229,7 +285,11 @@ export function readVariables(env: NodeJS.ProcessEnv = process.env): Values {
     }
   }
   // Variables that only make sense together.
-  const pairs: [string, string][] = [['OIDC_ISSUER', 'OIDC_CLIENT_ID'], ['SIGNING_P12_DIR', 'SIGNING_TRUSTED_CA'], ['SIGNING_TRUSTED_CA', 'SIGNING_P12_DIR']];
+  const pairs: [string, string][] = [
+    ['OIDC_ISSUER', 'OIDC_CLIENT_ID'],
+    ['SIGNING_P12_DIR', 'SIGNING_TRUSTED_CA'],
+    ['SIGNING_TRUSTED_CA', 'SIGNING_P12_DIR'],
+  ];
   for (const [given, needed] of pairs) {
     if (isSet(given) && !isSet(needed)) problems.push(`${needed}: cần đặt khi có ${given}`);
   }
@@ -278,33 +338,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: v.HOST,
     production,
     logLevel: v.LOG_LEVEL,
-    database: v.DATABASE_URL
-      ? { url: v.DATABASE_URL, poolSize: v.DB_POOL_SIZE }
-      : { dataDir: resolve(v.DATA_DIR, 'pglite') },
+    database: v.DATABASE_URL ? { url: v.DATABASE_URL, poolSize: v.DB_POOL_SIZE } : { dataDir: resolve(v.DATA_DIR, 'pglite') },
     demoData: v.DEMO_DATA ?? !production,
     demoHistory: v.DEMO_HISTORY,
     publicUrl: v.PUBLIC_URL ?? `http://localhost:${v.PORT}`,
     cookieSecure: v.COOKIE_SECURE,
     oidc: v.OIDC_ISSUER
-      ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID!, clientSecret: v.OIDC_CLIENT_SECRET, scope: v.OIDC_SCOPE, claims: { ...DEFAULT_CLAIMS, ...v.OIDC_CLAIMS } }
+      ? {
+          issuer: v.OIDC_ISSUER,
+          clientId: v.OIDC_CLIENT_ID!,
+          clientSecret: v.OIDC_CLIENT_SECRET,
+          scope: v.OIDC_SCOPE,
+          claims: { ...DEFAULT_CLAIMS, ...v.OIDC_CLAIMS },
+        }
       : undefined,
     security: {
       corsOrigins: v.CORS_ORIGINS,
       rateLimits: {
-        staffSignIn: v.RATE_LIMIT_STAFF_SIGNIN, staffSignInPerAccount: v.RATE_LIMIT_STAFF_SIGNIN_ACCOUNT,
-        citizenSignIn: v.RATE_LIMIT_CITIZEN_SIGNIN, citizenSignInPerAccount: v.RATE_LIMIT_CITIZEN_SIGNIN_ACCOUNT,
-        lookup: v.RATE_LIMIT_LOOKUP, paymentCallbacks: v.RATE_LIMIT_PAYMENT_CALLBACKS,
+        staffSignIn: v.RATE_LIMIT_STAFF_SIGNIN,
+        staffSignInPerAccount: v.RATE_LIMIT_STAFF_SIGNIN_ACCOUNT,
+        citizenSignIn: v.RATE_LIMIT_CITIZEN_SIGNIN,
+        citizenSignInPerAccount: v.RATE_LIMIT_CITIZEN_SIGNIN_ACCOUNT,
+        lookup: v.RATE_LIMIT_LOOKUP,
+        paymentCallbacks: v.RATE_LIMIT_PAYMENT_CALLBACKS,
       },
     },
-    uploads: { maxImagePixels: v.UPLOAD_MAX_IMAGE_PIXELS, dailyFiles: v.UPLOAD_DAILY_FILES, dailyBytes: v.UPLOAD_DAILY_BYTES, expiryHours: v.UPLOAD_EXPIRY_HOURS },
-    payments: paymentSettings({
-      bankBin: v.PAYMENT_BANK_BIN, accountNo: v.PAYMENT_ACCOUNT_NO, accountName: v.PAYMENT_ACCOUNT_NAME,
-      tmnCode: v.VNPAY_TMN_CODE, hashSecret: v.VNPAY_HASH_SECRET, payUrl: v.VNPAY_PAY_URL, apiUrl: v.VNPAY_API_URL,
-      bankCallbackSecret: v.BANK_CALLBACK_SECRET,
-    }, production),
-    signing: v.SIGNING_P12_DIR && v.SIGNING_TRUSTED_CA
-      ? { p12Dir: v.SIGNING_P12_DIR, passphrase: v.SIGNING_P12_PASSPHRASE ?? '', trustedCa: v.SIGNING_TRUSTED_CA }
-      : undefined,
+    uploads: {
+      maxImagePixels: v.UPLOAD_MAX_IMAGE_PIXELS,
+      dailyFiles: v.UPLOAD_DAILY_FILES,
+      dailyBytes: v.UPLOAD_DAILY_BYTES,
+      expiryHours: v.UPLOAD_EXPIRY_HOURS,
+    },
+    payments: paymentSettings(
+      {
+        bankBin: v.PAYMENT_BANK_BIN,
+        accountNo: v.PAYMENT_ACCOUNT_NO,
+        accountName: v.PAYMENT_ACCOUNT_NAME,
+        tmnCode: v.VNPAY_TMN_CODE,
+        hashSecret: v.VNPAY_HASH_SECRET,
+        payUrl: v.VNPAY_PAY_URL,
+        apiUrl: v.VNPAY_API_URL,
+        bankCallbackSecret: v.BANK_CALLBACK_SECRET,
+      },
+      production,
+    ),
+    signing:
+      v.SIGNING_P12_DIR && v.SIGNING_TRUSTED_CA
+        ? { p12Dir: v.SIGNING_P12_DIR, passphrase: v.SIGNING_P12_PASSPHRASE ?? '', trustedCa: v.SIGNING_TRUSTED_CA }
+        : undefined,
     smtpUrl: v.SMTP_URL,
     mailFrom: v.MAIL_FROM,
     notifications: { intervalMs: v.NOTIFY_INTERVAL_MS, leaseMs: v.NOTIFY_LEASE_MS },

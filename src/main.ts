@@ -8,7 +8,9 @@ const config = loadConfigOrExit();
 const started = Date.now();
 const { app, db, url, demoLogins } = await startServer(config, { logger: config.logLevel !== 'silent' });
 
-console.log(`\ncongso đang chạy tại ${url}  (cơ sở dữ liệu: ${db.kind}${db.kind === 'pglite' ? `, ${config.database.dataDir}` : ''}; khởi động ${Date.now() - started} ms)`);
+console.log(
+  `\ncongso đang chạy tại ${url}  (cơ sở dữ liệu: ${db.kind}${db.kind === 'pglite' ? `, ${config.database.dataDir}` : ''}; khởi động ${Date.now() - started} ms)`,
+);
 console.log(`  Cổng dịch vụ công: ${url}/    Quản trị: ${url}/dang-nhap    API: ${url}/docs`);
 if (config.demoData) {
   console.log(`  Tài khoản dùng thử (mật khẩu ${DEMO_PASSWORD}):`);

@@ -12,7 +12,12 @@ import { defaultTransports, startNotificationWorker, useNotificationLinks } from
 import { platformJobs, startJobs } from './jobs/index.ts';
 import { addDays, vietnamDate } from './shared/time.ts';
 
-export interface Running { app: FastifyInstance; db: Database; url: string; demoLogins: DemoLogin[] }
+export interface Running {
+  app: FastifyInstance;
+  db: Database;
+  url: string;
+  demoLogins: DemoLogin[];
+}
 
 export async function startServer(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
   // Before the demo history is generated: its events are sealed with the key.
@@ -27,12 +32,29 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
     await generateDossiers(db, { count: config.demoHistory, from: addDays(today, -365), to: today, seed: 1 });
   }
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
-  const app = await buildApp({ db, historyKey: config.historyKey, logger: opts.logger, logLevel: config.logLevel, cookieSecure: config.cookieSecure, production: config.production, publicUrl: config.publicUrl,
-    oidc: config.oidc, security: config.security, trustProxy: config.trustProxy, sessionIdleMinutes: config.sessionIdleMinutes,
-    uploads: config.uploads, payments: config.payments, signing: config.signing });
+  const app = await buildApp({
+    db,
+    historyKey: config.historyKey,
+    logger: opts.logger,
+    logLevel: config.logLevel,
+    cookieSecure: config.cookieSecure,
+    production: config.production,
+    publicUrl: config.publicUrl,
+    oidc: config.oidc,
+    security: config.security,
+    trustProxy: config.trustProxy,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    uploads: config.uploads,
+    payments: config.payments,
+    signing: config.signing,
+  });
   // The notification outbox is delivered by this process on the jobs' schedule; more workers may run beside it
   // (npm run worker:notifications).
-  const notifications = startNotificationWorker(db, { intervalMs: 0, leaseMs: config.notifications.leaseMs, transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }) });
+  const notifications = startNotificationWorker(db, {
+    intervalMs: 0,
+    leaseMs: config.notifications.leaseMs,
+    transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }),
+  });
   const jobs = startJobs(db, platformJobs({ app, notifications, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
   app.addHook('onClose', async () => {
     await jobs.stop();

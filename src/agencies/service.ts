@@ -11,19 +11,34 @@ export type AgencyKind = 'province_committee' | 'department' | 'commune_committe
 export const AGENCY_KINDS: AgencyKind[] = ['province_committee', 'department', 'commune_committee', 'unit'];
 
 export interface Agency {
-  id: string; code: string; legacyCode: string | null; name: string; kind: AgencyKind;
-  parentId: string | null; unitCode: string | null; active: boolean;
+  id: string;
+  code: string;
+  legacyCode: string | null;
+  name: string;
+  kind: AgencyKind;
+  parentId: string | null;
+  unitCode: string | null;
+  active: boolean;
   /** Tiếp nhận sáng thứ Bảy tại bộ phận một cửa: 'HH:MM' range within the morning, or null (closed). */
   saturdaySession: SaturdaySession | null;
 }
-export interface SaturdaySession { start: string; end: string }
+export interface SaturdaySession {
+  start: string;
+  end: string;
+}
 
 /** A Saturday-morning session is a 'HH:MM' range inside the morning (06:00–12:00), start before end. */
 export function checkSaturdaySession(session: SaturdaySession): void {
-  const valid = [session.start, session.end].every((t) => /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(t))
-    && session.start >= '06:00' && session.end <= '12:00' && session.start < session.end;
+  const valid =
+    [session.start, session.end].every((t) => /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(t)) &&
+    session.start >= '06:00' &&
+    session.end <= '12:00' &&
+    session.start < session.end;
   if (!valid) {
-    throw badRequest('INVALID_SATURDAY_SESSION', 'Giờ tiếp nhận sáng thứ Bảy phải có dạng HH:MM, trong buổi sáng (06:00–12:00), giờ bắt đầu trước giờ kết thúc.');
+    throw badRequest(
+      'INVALID_SATURDAY_SESSION',
+      'Giờ tiếp nhận sáng thứ Bảy phải có dạng HH:MM, trong buổi sáng (06:00–12:00), giờ bắt đầu trước giờ kết thúc.',
+    );
   }
 }
 
@@ -37,10 +52,19 @@ export function checkAgencyCode(code: string): void {
 
 const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path, saturday_start, saturday_end';
 /** An agency as COLUMNS selects it. */
-export type AgencyRow = Pick<AgenciesRow, 'id' | 'code' | 'legacy_code' | 'name' | 'kind' | 'parent_id' | 'unit_code' | 'active' | 'path' | 'saturday_start' | 'saturday_end'>;
+export type AgencyRow = Pick<
+  AgenciesRow,
+  'id' | 'code' | 'legacy_code' | 'name' | 'kind' | 'parent_id' | 'unit_code' | 'active' | 'path' | 'saturday_start' | 'saturday_end'
+>;
 const toAgency = (r: AgencyRow): Agency => ({
-  id: r.id, code: r.code, legacyCode: r.legacy_code, name: r.name, kind: r.kind as AgencyKind,
-  parentId: r.parent_id, unitCode: r.unit_code, active: r.active,
+  id: r.id,
+  code: r.code,
+  legacyCode: r.legacy_code,
+  name: r.name,
+  kind: r.kind as AgencyKind,
+  parentId: r.parent_id,
+  unitCode: r.unit_code,
+  active: r.active,
   saturdaySession: r.saturday_start && r.saturday_end ? { start: r.saturday_start, end: r.saturday_end } : null,
 });
 
@@ -62,13 +86,21 @@ export async function getAgencyByCode(db: Queryable, code: string): Promise<Agen
 }
 
 export async function listAgencies(db: Queryable, actor: Actor | null): Promise<Agency[]> {
-  const rows = actor && !isSystemAdmin(actor)
-    ? await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [actor.agencyPath])
-    : await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE $1 OR active ORDER BY path`, [actor !== null]);
+  const rows =
+    actor && !isSystemAdmin(actor)
+      ? await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE path = $1 OR path LIKE $1 || '/%' ORDER BY path`, [actor.agencyPath])
+      : await db.query<AgencyRow>(`SELECT ${COLUMNS} FROM agencies WHERE $1 OR active ORDER BY path`, [actor !== null]);
   return rows.map(toAgency);
 }
 
-export interface NewAgency { code: string; name: string; kind: AgencyKind; parentId?: string | null; unitCode?: string | null; legacyCode?: string | null }
+export interface NewAgency {
+  code: string;
+  name: string;
+  kind: AgencyKind;
+  parentId?: string | null;
+  unitCode?: string | null;
+  legacyCode?: string | null;
+}
 
 /** Creates an agency; actor null = the system itself (seeding). */
 export async function createAgency(db: Queryable, actor: Actor | null, input: NewAgency): Promise<Agency> {
@@ -95,7 +127,13 @@ export async function createAgency(db: Queryable, actor: Actor | null, input: Ne
   return toAgency(row);
 }
 
-export interface AgencyPatch { code?: string; name?: string; unitCode?: string | null; active?: boolean; saturdaySession?: SaturdaySession | null }
+export interface AgencyPatch {
+  code?: string;
+  name?: string;
+  unitCode?: string | null;
+  active?: boolean;
+  saturdaySession?: SaturdaySession | null;
+}
 
 export async function updateAgency(db: Queryable, actor: Actor, id: string, patch: AgencyPatch): Promise<Agency> {
   const current = await getAgencyInScope(db, actor, id);
@@ -117,8 +155,17 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
        saturday_start = CASE WHEN $7::boolean THEN $8 ELSE saturday_start END,
        saturday_end = CASE WHEN $7::boolean THEN $9 ELSE saturday_end END, updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, code ?? null, patch.name ? nfc(patch.name) : null, patch.unitCode !== undefined, patch.unitCode ?? null, patch.active ?? null,
-      patch.saturdaySession !== undefined, patch.saturdaySession?.start ?? null, patch.saturdaySession?.end ?? null],
+    [
+      id,
+      code ?? null,
+      patch.name ? nfc(patch.name) : null,
+      patch.unitCode !== undefined,
+      patch.unitCode ?? null,
+      patch.active ?? null,
+      patch.saturdaySession !== undefined,
+      patch.saturdaySession?.start ?? null,
+      patch.saturdaySession?.end ?? null,
+    ],
   );
   return toAgency(row);
 }
@@ -130,7 +177,9 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
 export async function organisationOf(db: Queryable, agencyId: string): Promise<Agency & { path: string }> {
   const rows = await db.query<AgencyRow>(
     `SELECT ${COLUMNS} FROM agencies WHERE id::text = ANY(string_to_array((SELECT path FROM agencies WHERE id = $1), '/'))
-      ORDER BY length(path) DESC`, [agencyId]);
+      ORDER BY length(path) DESC`,
+    [agencyId],
+  );
   const org = rows.find((r) => r.kind !== 'unit') ?? rows[rows.length - 1];
   if (!org) throw notFound('cơ quan');
   return { ...toAgency(org), path: org.path };

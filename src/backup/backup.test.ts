@@ -25,10 +25,12 @@ eachDatabase('backup and restore', { demo: true }, (ctx) => {
   let app: FastifyInstance;
   let dropTarget = async () => {};
   /** Every stored file's SHA-256, by table and id. */
-  const fileHashes = (db: Database) => db.query(
-    `SELECT 'upload ' || id AS id, encode(sha256(content), 'hex') AS h FROM uploads
+  const fileHashes = (db: Database) =>
+    db.query(
+      `SELECT 'upload ' || id AS id, encode(sha256(content), 'hex') AS h FROM uploads
      UNION ALL SELECT 'result ' || id, encode(sha256(content), 'hex') FROM result_documents
-     UNION ALL SELECT 'store ' || id, encode(sha256(content), 'hex') FROM citizen_documents ORDER BY 1`);
+     UNION ALL SELECT 'store ' || id, encode(sha256(content), 'hex') FROM citizen_documents ORDER BY 1`,
+    );
 
   before(async () => {
     // Populated: a citizen's online dossier with uploaded files, approved and signed; a counter dossier; checkpoints.

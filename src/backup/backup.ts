@@ -17,7 +17,9 @@ function run(tool: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${tool} thất bại (mã ${code}): ${err.trim()}`))));
   });
@@ -35,7 +37,8 @@ export async function backup(options: DatabaseOptions, file: string): Promise<Ba
     await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${options.url}`]);
     return 'postgres';
   }
-  if (!options.dataDir || !existsSync(join(options.dataDir, 'PG_VERSION'))) throw new Error(`Không có cơ sở dữ liệu tại ${options.dataDir}: kiểm tra DATA_DIR.`);
+  if (!options.dataDir || !existsSync(join(options.dataDir, 'PG_VERSION')))
+    throw new Error(`Không có cơ sở dữ liệu tại ${options.dataDir}: kiểm tra DATA_DIR.`);
   // PGlite is one process: a data directory a running server holds must be copied by that server.
   if (existsSync(join(options.dataDir, 'postmaster.pid'))) {
     throw new Error(`Máy chủ congso đang giữ ${options.dataDir}: sao lưu qua GET /api/v1/admin/backup (quản trị hệ thống), hoặc dừng máy chủ rồi chạy lại.`);
@@ -53,7 +56,11 @@ export async function backup(options: DatabaseOptions, file: string): Promise<Ba
 export function backupFormat(file: string): BackupFormat {
   const head = Buffer.alloc(5);
   const fd = openSync(file, 'r');
-  try { readSync(fd, head, 0, 5, 0); } finally { closeSync(fd); }
+  try {
+    readSync(fd, head, 0, 5, 0);
+  } finally {
+    closeSync(fd);
+  }
   if (head.toString('latin1') === 'PGDMP') return 'postgres';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'pglite';
   throw new Error(`${file} không phải bản sao lưu của congso.`);
@@ -69,7 +76,10 @@ export async function restore(file: string, target: DatabaseOptions): Promise<Da
     if (!target.url) throw new Error('Bản sao lưu này là của máy chủ PostgreSQL: đặt DATABASE_URL tới một cơ sở dữ liệu mới, trống.');
     const db = await openDatabase(target);
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
-    if (n) { await db.close(); throw new Error('Cơ sở dữ liệu đích đã có dữ liệu: hãy phục hồi vào một cơ sở dữ liệu mới, trống.'); }
+    if (n) {
+      await db.close();
+      throw new Error('Cơ sở dữ liệu đích đã có dữ liệu: hãy phục hồi vào một cơ sở dữ liệu mới, trống.');
+    }
     try {
       await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${target.url}`, file]);
     } catch (err) {

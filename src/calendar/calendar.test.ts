@@ -9,26 +9,49 @@ eachDatabase('working-time calendar', { demo: true }, (ctx) => {
   const get = async (url: string) => ctx.app.inject({ url });
   const due = async (query: string) => (await get(`/api/v1/calendar/due?${query}`)).json();
 
-  test('the 2026 calendar is the Government\'s arrangement', async () => {
+  test("the 2026 calendar is the Government's arrangement", async () => {
     const res = await get('/api/v1/calendar/holidays?year=2026');
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().year, 2026);
-    assert.deepEqual(res.json().items.map((d: any) => `${d.date} ${d.kind}`), [
-      '2026-01-01 holiday', '2026-02-16 holiday', '2026-02-17 holiday', '2026-02-18 holiday', '2026-02-19 holiday',
-      '2026-02-20 holiday', '2026-04-26 holiday', '2026-04-27 compensatory', '2026-04-30 holiday', '2026-05-01 holiday',
-      '2026-08-22 workday', '2026-08-31 adjustment', '2026-09-01 holiday', '2026-09-02 holiday', '2026-11-24 holiday',
-    ]);
+    assert.deepEqual(
+      res.json().items.map((d: any) => `${d.date} ${d.kind}`),
+      [
+        '2026-01-01 holiday',
+        '2026-02-16 holiday',
+        '2026-02-17 holiday',
+        '2026-02-18 holiday',
+        '2026-02-19 holiday',
+        '2026-02-20 holiday',
+        '2026-04-26 holiday',
+        '2026-04-27 compensatory',
+        '2026-04-30 holiday',
+        '2026-05-01 holiday',
+        '2026-08-22 workday',
+        '2026-08-31 adjustment',
+        '2026-09-01 holiday',
+        '2026-09-02 holiday',
+        '2026-11-24 holiday',
+      ],
+    );
     const names = (await get('/api/v1/calendar/holidays?year=2025')).json().items.map((d: any) => d.name);
     assert.ok(!names.some((n: string) => n.includes('Văn hóa')), '24/11 is not a holiday in 2025');
   });
 
   test('due dates in days and hours, with the +07:00 offset', async () => {
-    assert.deepEqual(await due('from=2026-02-12T09:00:00%2B07:00&workingDays=3'),
-      { from: '2026-02-12T09:00:00+07:00', due: '2026-02-24T09:00:00+07:00', workingDays: 3, timeZone: 'Asia/Ho_Chi_Minh' });
+    assert.deepEqual(await due('from=2026-02-12T09:00:00%2B07:00&workingDays=3'), {
+      from: '2026-02-12T09:00:00+07:00',
+      due: '2026-02-24T09:00:00+07:00',
+      workingDays: 3,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
     assert.equal((await due('from=2026-04-24T03:00:00Z&workingDays=1')).due, '2026-04-28T10:00:00+07:00');
     assert.equal((await due('from=2026-04-24T10:00:00+07:00&workingDays=1')).due, '2026-04-28T10:00:00+07:00', 'an unencoded "+"');
-    assert.deepEqual(await due('from=2026-03-02T18:00&workingHours=4'),
-      { from: '2026-03-02T18:00:00+07:00', due: '2026-03-03T11:00:00+07:00', workingHours: 4, timeZone: 'Asia/Ho_Chi_Minh' });
+    assert.deepEqual(await due('from=2026-03-02T18:00&workingHours=4'), {
+      from: '2026-03-02T18:00:00+07:00',
+      due: '2026-03-03T11:00:00+07:00',
+      workingHours: 4,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
     assert.equal((await get('/api/v1/calendar/office-hours')).json().periods.length, 2);
   });
 
@@ -56,27 +79,46 @@ eachDatabase('working-time calendar', { demo: true }, (ctx) => {
     }
   });
 
-  test('a system administrator\'s adjustment changes the due date; deleting it restores it', async () => {
+  test("a system administrator's adjustment changes the due date; deleting it restores it", async () => {
     const admin = await signIn(ctx.app, 'admin');
     const before = await due('from=2026-03-02T09:00&workingDays=1');
     assert.equal(before.due, '2026-03-03T09:00:00+07:00');
-    const created = await admin({ method: 'POST', url: '/api/v1/admin/calendar/adjustments', payload: {
-      date: '2026-03-03', kind: 'holiday', name: 'Nghỉ thêm (thử nghiệm)', source: 'Quyết định số 1/QĐ-UBND (thử nghiệm)' } });
+    const created = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/calendar/adjustments',
+      payload: {
+        date: '2026-03-03',
+        kind: 'holiday',
+        name: 'Nghỉ thêm (thử nghiệm)',
+        source: 'Quyết định số 1/QĐ-UBND (thử nghiệm)',
+      },
+    });
     assert.equal(created.statusCode, 201, created.body);
     assert.equal(created.json().kind, 'holiday');
     assert.equal((await due('from=2026-03-02T09:00&workingDays=1')).due, '2026-03-04T09:00:00+07:00');
     const listed = (await admin({ url: '/api/v1/admin/calendar/adjustments?year=2026' })).json().items;
-    assert.deepEqual(listed.map((a: any) => a.date), ['2026-03-03', '2026-08-22', '2026-08-31']);
+    assert.deepEqual(
+      listed.map((a: any) => a.date),
+      ['2026-03-03', '2026-08-22', '2026-08-31'],
+    );
     assert.match(listed[1].source, /Lai Châu/);
-    const again = await admin({ method: 'POST', url: '/api/v1/admin/calendar/adjustments', payload: {
-      date: '2026-03-03', kind: 'holiday', name: 'Trùng', source: 'x' } });
+    const again = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/calendar/adjustments',
+      payload: {
+        date: '2026-03-03',
+        kind: 'holiday',
+        name: 'Trùng',
+        source: 'x',
+      },
+    });
     assert.equal(again.statusCode, 409);
     assert.equal((await admin({ method: 'DELETE', url: `/api/v1/admin/calendar/adjustments/${created.json().id}` })).statusCode, 204);
     assert.equal((await due('from=2026-03-02T09:00&workingDays=1')).due, '2026-03-03T09:00:00+07:00');
     assert.equal((await admin({ method: 'DELETE', url: `/api/v1/admin/calendar/adjustments/${created.json().id}` })).statusCode, 404);
   });
 
-  test('cancelling a generated holiday, and the checks on an adjustment\'s kind', async () => {
+  test("cancelling a generated holiday, and the checks on an adjustment's kind", async () => {
     const admin = await signIn(ctx.app, 'admin');
     const post = (payload: object) => admin({ method: 'POST', url: '/api/v1/admin/calendar/adjustments', payload });
     const cancel = await post({ date: '2026-04-27', kind: 'not_holiday', name: 'Không nghỉ bù (thử nghiệm)', source: 'x' });
@@ -101,12 +143,31 @@ eachDatabase('working-time calendar', { demo: true }, (ctx) => {
   test('office hours are data: changing them changes the due time', async () => {
     const admin = await signIn(ctx.app, 'admin');
     const put = (periods: object) => admin({ method: 'PUT', url: '/api/v1/admin/calendar/office-hours', payload: { periods } });
-    assert.equal((await put([{ start: '08:00', end: '12:00' }, { start: '11:00', end: '17:00' }])).json().code, 'INVALID_OFFICE_HOURS');
+    assert.equal(
+      (
+        await put([
+          { start: '08:00', end: '12:00' },
+          { start: '11:00', end: '17:00' },
+        ])
+      ).json().code,
+      'INVALID_OFFICE_HOURS',
+    );
     assert.equal((await put([{ start: '7:00', end: '12:00' }])).statusCode, 400);
-    assert.equal((await put([{ start: '07:00', end: '11:00' }, { start: '13:00', end: '17:00' }])).statusCode, 200);
+    assert.equal(
+      (
+        await put([
+          { start: '07:00', end: '11:00' },
+          { start: '13:00', end: '17:00' },
+        ])
+      ).statusCode,
+      200,
+    );
     assert.equal((await due('from=2026-03-02T18:00&workingDays=1')).due, '2026-03-03T17:00:00+07:00');
     assert.equal((await due('from=2026-03-02T09:00&workingHours=3')).due, '2026-03-02T14:00:00+07:00');
-    await put([{ start: '07:00', end: '11:00' }, { start: '13:00', end: '17:00' }]);
+    await put([
+      { start: '07:00', end: '11:00' },
+      { start: '13:00', end: '17:00' },
+    ]);
     assert.equal((await due('from=2026-03-02T09:00&workingHours=3')).due, '2026-03-02T14:00:00+07:00');
     assert.equal((await due('from=2026-03-02T09:00&workingHours=4')).due, '2026-03-02T15:00:00+07:00');
   });

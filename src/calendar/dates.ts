@@ -8,8 +8,7 @@ export const LAST_YEAR = 2199;
 export const isoDate = ({ year, month, day }: SolarDate) =>
   `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 
-export const toSolar = (date: string): SolarDate =>
-  ({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) });
+export const toSolar = (date: string): SolarDate => ({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) });
 
 /** 0 = Sunday … 6 = Saturday. */
 export const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
@@ -29,8 +28,15 @@ export function parseDateTime(text: string): Date | null {
   const [, y, mo, d, h, mi, s = '0', frac = '', zone = '+07:00'] = m;
   const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
   const wall = new Date(Date.UTC(...fields, Math.round(Number(frac || 0) * 1000)));
-  if (wall.getUTCFullYear() !== fields[0] || wall.getUTCMonth() !== fields[1] || wall.getUTCDate() !== fields[2]
-    || wall.getUTCHours() !== fields[3] || wall.getUTCMinutes() !== fields[4] || wall.getUTCSeconds() !== fields[5]) return null;
+  if (
+    wall.getUTCFullYear() !== fields[0] ||
+    wall.getUTCMonth() !== fields[1] ||
+    wall.getUTCDate() !== fields[2] ||
+    wall.getUTCHours() !== fields[3] ||
+    wall.getUTCMinutes() !== fields[4] ||
+    wall.getUTCSeconds() !== fields[5]
+  )
+    return null;
   if (fields[0] < FIRST_YEAR || fields[0] > LAST_YEAR) return null;
   const offsetMinutes = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   return new Date(wall.getTime() - offsetMinutes * 60_000);

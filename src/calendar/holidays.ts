@@ -7,7 +7,11 @@ import { isoDate, isWeekend, toSolar, weekday } from './dates.ts';
 import { lunarToSolar, solarToLunar, yearName } from './lunar.ts';
 
 export type CalendarDayKind = 'holiday' | 'compensatory' | 'adjustment' | 'workday';
-export interface CalendarDay { date: string; name: string; kind: CalendarDayKind }
+export interface CalendarDay {
+  date: string;
+  name: string;
+  kind: CalendarDayKind;
+}
 
 /**
  * Ngày Văn hóa Việt Nam (24/11) is a paid holiday from 2026 (NQ 80-NQ/TW; the amendment of điều 112 is cited as

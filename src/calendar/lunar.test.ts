@@ -8,9 +8,15 @@ const hungKings = (year: number) => isoDate(lunarToSolar({ year, month: 3, day: 
 
 test('Tết (mùng 1 tháng Giêng) falls on the Vietnamese dates', () => {
   const expected: Record<number, string> = {
-    2023: '2023-01-22', 2024: '2024-02-10', 2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06',
+    2023: '2023-01-22',
+    2024: '2024-02-10',
+    2025: '2025-01-29',
+    2026: '2026-02-17',
+    2027: '2027-02-06',
     // Years where Vietnam (UTC+7) and China (UTC+8) differ: the new moon falls between 23:00 and 24:00 Vietnam time.
-    1985: '1985-01-21', 2007: '2007-02-17', 2030: '2030-02-02',
+    1985: '1985-01-21',
+    2007: '2007-02-17',
+    2030: '2030-02-02',
   };
   for (const [year, date] of Object.entries(expected)) assert.equal(tet(Number(year)), date, `Tết ${year}`);
 });
@@ -36,7 +42,12 @@ test('lunar → solar → lunar round-trips every month start 1900–2199', () =
     for (let month = 1; month <= 12; month++) {
       for (const leap of [false, true]) {
         let solar: SolarDate;
-        try { solar = lunarToSolar({ year, month, day: 1, leap }); } catch { assert.ok(leap); continue; }
+        try {
+          solar = lunarToSolar({ year, month, day: 1, leap });
+        } catch {
+          assert.ok(leap);
+          continue;
+        }
         assert.deepEqual(solarToLunar(solar), { year, month, day: 1, leap }, `${year}/${month}${leap ? ' nhuận' : ''}`);
       }
     }

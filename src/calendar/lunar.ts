@@ -11,8 +11,17 @@ const SYNODIC_MONTH = 29.530588853;
 const EPOCH = 2415021.076998695;
 const RAD = Math.PI / 180;
 
-export interface SolarDate { year: number; month: number; day: number }
-export interface LunarDate { year: number; month: number; day: number; leap: boolean }
+export interface SolarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+export interface LunarDate {
+  year: number;
+  month: number;
+  day: number;
+  leap: boolean;
+}
 
 /** Julian day number of a proleptic Gregorian (Julian before 15/10/1582) date. */
 export function julianDay({ year, month, day }: SolarDate): number {
@@ -58,9 +67,7 @@ function newMoon(k: number): number {
   c = c - 0.0074 * Math.sin(RAD * (M - Mpr)) + 0.0004 * Math.sin(RAD * (2 * F + M));
   c = c - 0.0004 * Math.sin(RAD * (2 * F - M)) - 0.0006 * Math.sin(RAD * (2 * F + Mpr));
   c = c + 0.001 * Math.sin(RAD * (2 * F - Mpr)) + 0.0005 * Math.sin(RAD * (2 * Mpr + M));
-  const deltaT = T < -11
-    ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3
-    : -0.000278 + 0.000265 * T + 0.000262 * T2;
+  const deltaT = T < -11 ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3 : -0.000278 + 0.000265 * T + 0.000262 * T2;
   return jd + c - deltaT;
 }
 

@@ -8,7 +8,11 @@ import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
 import { statutoryHolidays } from './holidays.ts';
 import { officePeriodsMs, WorkingCalendar, type Adjustment, type AdjustmentKind, type OfficePeriod } from './working-calendar.ts';
 
-export interface StoredAdjustment extends Adjustment { id: string; source: string; createdAt: string }
+export interface StoredAdjustment extends Adjustment {
+  id: string;
+  source: string;
+  createdAt: string;
+}
 
 // calendar_settings.revision goes up with every change, so each process (and each test database) rebuilds its
 // calendar when any process has changed the data; the WorkingCalendar itself caches each year it has computed.
@@ -48,7 +52,12 @@ const ADJUSTMENT_SELECT = `SELECT id, to_char(day, 'YYYY-MM-DD') AS date, kind, 
 /** A calendar_adjustments row as ADJUSTMENT_SELECT gives it (the day as YYYY-MM-DD text). */
 type AdjustmentRow = Pick<CalendarAdjustmentsRow, 'id' | 'name' | 'source' | 'created_at'> & { date: string; kind: AdjustmentKind };
 const toAdjustment = (r: AdjustmentRow): StoredAdjustment => ({
-  id: r.id, date: r.date, kind: r.kind, name: r.name, source: r.source, createdAt: r.created_at.toISOString(),
+  id: r.id,
+  date: r.date,
+  kind: r.kind,
+  name: r.name,
+  source: r.source,
+  createdAt: r.created_at.toISOString(),
 });
 
 async function loadAdjustments(db: Queryable, year?: number): Promise<StoredAdjustment[]> {
@@ -61,7 +70,12 @@ export async function listAdjustments(db: Queryable, actor: Actor | null, year?:
   return loadAdjustments(db, year);
 }
 
-export interface AdjustmentInput { date: string; kind: AdjustmentKind; name: string; source: string }
+export interface AdjustmentInput {
+  date: string;
+  kind: AdjustmentKind;
+  name: string;
+  source: string;
+}
 
 export async function createAdjustment(db: Database, actor: Actor | null, input: AdjustmentInput): Promise<StoredAdjustment> {
   const admin = requireCalendarAdmin(actor);
@@ -79,8 +93,11 @@ export async function createAdjustment(db: Database, actor: Actor | null, input:
     throw badRequest('NOT_A_HOLIDAY', 'Ngày này không phải ngày nghỉ lễ, tết hay nghỉ bù theo quy định nên không cần hủy.');
   }
   const row = await db.transaction(async (tx) => {
-    const [inserted] = await tx.query<Pick<CalendarAdjustmentsRow, 'id'>>(`INSERT INTO calendar_adjustments (day, kind, name, source, created_by)
-      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO NOTHING RETURNING id`, [input.date, input.kind, input.name, input.source, admin.userId]);
+    const [inserted] = await tx.query<Pick<CalendarAdjustmentsRow, 'id'>>(
+      `INSERT INTO calendar_adjustments (day, kind, name, source, created_by)
+      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO NOTHING RETURNING id`,
+      [input.date, input.kind, input.name, input.source, admin.userId],
+    );
     if (!inserted) throw conflict('ADJUSTMENT_EXISTS', `Ngày ${input.date} đã có điều chỉnh; hãy xóa điều chỉnh cũ trước.`);
     await bump(tx, admin);
     return (await tx.query<AdjustmentRow>(`${ADJUSTMENT_SELECT} WHERE id = $1`, [inserted.id]))[0];

@@ -5,7 +5,10 @@ import { parseDateTime } from './dates.ts';
 import { statutoryHolidays } from './holidays.ts';
 import { WorkingCalendar, type Adjustment } from './working-calendar.ts';
 
-const OFFICE_HOURS = [{ start: '07:30', end: '11:30' }, { start: '13:30', end: '17:00' }];
+const OFFICE_HOURS = [
+  { start: '07:30', end: '11:30' },
+  { start: '13:30', end: '17:00' },
+];
 /** The 2026 rows seeded by 0003_calendar.sql. */
 const SEED_2026: Adjustment[] = [
   { date: '2026-08-31', kind: 'holiday', name: 'Nghỉ hoán đổi dịp Quốc khánh' },
@@ -20,9 +23,19 @@ const offDays = (year: number) => statutoryHolidays(year).map((d) => `${d.date} 
 describe('statutory holidays (Bộ luật Lao động 2019 điều 111–112)', () => {
   test('2026 by rule: Tết Bính Ngọ Mon 16–Fri 20/2, Giỗ Tổ Sun 26/4 with nghỉ bù Mon 27/4, Quốc khánh Tue 1/9 + Wed 2/9, 24/11', () => {
     assert.deepEqual(offDays(2026), [
-      '2026-01-01 holiday', '2026-02-16 holiday', '2026-02-17 holiday', '2026-02-18 holiday', '2026-02-19 holiday',
-      '2026-02-20 holiday', '2026-04-26 holiday', '2026-04-27 compensatory', '2026-04-30 holiday', '2026-05-01 holiday',
-      '2026-09-01 holiday', '2026-09-02 holiday', '2026-11-24 holiday',
+      '2026-01-01 holiday',
+      '2026-02-16 holiday',
+      '2026-02-17 holiday',
+      '2026-02-18 holiday',
+      '2026-02-19 holiday',
+      '2026-02-20 holiday',
+      '2026-04-26 holiday',
+      '2026-04-27 compensatory',
+      '2026-04-30 holiday',
+      '2026-05-01 holiday',
+      '2026-09-01 holiday',
+      '2026-09-02 holiday',
+      '2026-11-24 holiday',
     ]);
     const names = statutoryHolidays(2026).map((d) => d.name);
     assert.equal(names[1], 'Tết Nguyên đán Bính Ngọ (29 tháng Chạp)');
@@ -36,17 +49,32 @@ describe('statutory holidays (Bộ luật Lao động 2019 điều 111–112)', 
 
   test('holidays on a weekend, or on each other, give nghỉ bù on the next free working days', () => {
     // 2023: Giỗ Tổ Sat 29/4, 30/4 Sun, 1/5 Mon → off Tue 2/5 and Wed 3/5 (as the Government arranged it).
-    assert.deepEqual(offDays(2023).filter((d) => d.startsWith('2023-04') || d.startsWith('2023-05')),
-      ['2023-04-29 holiday', '2023-04-30 holiday', '2023-05-01 holiday', '2023-05-02 compensatory', '2023-05-03 compensatory']);
+    assert.deepEqual(
+      offDays(2023).filter((d) => d.startsWith('2023-04') || d.startsWith('2023-05')),
+      ['2023-04-29 holiday', '2023-04-30 holiday', '2023-05-01 holiday', '2023-05-02 compensatory', '2023-05-03 compensatory'],
+    );
     // 2027: mùng 1 Tết is a Saturday: Fri 5/2 – Tue 9/2, nghỉ bù Wed 10/2 and Thu 11/2.
-    assert.deepEqual(offDays(2027).filter((d) => d.startsWith('2027-02')), ['2027-02-05 holiday', '2027-02-06 holiday',
-      '2027-02-07 holiday', '2027-02-08 holiday', '2027-02-09 holiday', '2027-02-10 compensatory', '2027-02-11 compensatory']);
+    assert.deepEqual(
+      offDays(2027).filter((d) => d.startsWith('2027-02')),
+      [
+        '2027-02-05 holiday',
+        '2027-02-06 holiday',
+        '2027-02-07 holiday',
+        '2027-02-08 holiday',
+        '2027-02-09 holiday',
+        '2027-02-10 compensatory',
+        '2027-02-11 compensatory',
+      ],
+    );
     // 1947: Giỗ Tổ was on 30/4 itself.
     assert.deepEqual(statutoryHolidays(1947).find((d) => d.date === '1947-04-30')?.name, 'Giỗ Tổ Hùng Vương (10/3 âm lịch); Ngày Chiến thắng (30/4)');
   });
 
   test('the day next to 2/9 joins the weekend', () => {
-    const neighbour = (year: number) => statutoryHolidays(year).filter((d) => d.date.slice(5, 7) === '09').map((d) => d.date);
+    const neighbour = (year: number) =>
+      statutoryHolidays(year)
+        .filter((d) => d.date.slice(5, 7) === '09')
+        .map((d) => d.date);
     assert.deepEqual(neighbour(2024), ['2024-09-02', '2024-09-03']);
     assert.deepEqual(neighbour(2025), ['2025-09-01', '2025-09-02']);
     assert.deepEqual(neighbour(2029), ['2029-09-02', '2029-09-03', '2029-09-04'], 'Sunday 2/9: Mon 3/9 + nghỉ bù Tue 4/9');
@@ -57,8 +85,13 @@ describe('statutory holidays (Bộ luật Lao động 2019 điều 111–112)', 
     assert.equal(cal.isWorkingDay('2026-08-31'), false);
     assert.equal(cal.isWorkingDay('2026-08-22'), true);
     assert.equal(cal.isWorkingDay('2026-09-01'), true);
-    assert.deepEqual(cal.holidays(2026).filter((d) => d.date.slice(5, 7) === '08' || d.date.slice(5, 7) === '09')
-      .map((d) => `${d.date} ${d.kind}`), ['2026-08-22 workday', '2026-08-31 adjustment', '2026-09-02 holiday']);
+    assert.deepEqual(
+      cal
+        .holidays(2026)
+        .filter((d) => d.date.slice(5, 7) === '08' || d.date.slice(5, 7) === '09')
+        .map((d) => `${d.date} ${d.kind}`),
+      ['2026-08-22 workday', '2026-08-31 adjustment', '2026-09-02 holiday'],
+    );
   });
 });
 
@@ -69,7 +102,7 @@ describe('due dates (ngày hẹn trả kết quả)', () => {
     assert.equal(days('2026-02-12T09:00', 3), '2026-02-24T09:00:00+07:00');
   });
 
-  test('across Giỗ Tổ\'s nghỉ bù (Mon 27/4) and 30/4–1/5', () => {
+  test("across Giỗ Tổ's nghỉ bù (Mon 27/4) and 30/4–1/5", () => {
     assert.equal(days('2026-04-24T10:00', 1), '2026-04-28T10:00:00+07:00');
     assert.equal(days('2026-04-24T10:00', 2), '2026-04-29T10:00:00+07:00');
     assert.equal(days('2026-04-24T10:00', 3), '2026-05-04T10:00:00+07:00');
@@ -122,14 +155,14 @@ test('parseDateTime: offsets, a "+" decoded as a space, impossible dates', () =>
 
 describe('"trong ngày" (same day) with a 15:00 cut-off', () => {
   const due = (from: string, cutoff?: string) => vietnamIso(calendar.sameDayDue(at(from), cutoff), true).slice(0, 16);
-  test('received before the cut-off: due at today\'s close; after it: at the next working day\'s close, not 24 hours later', () => {
+  test("received before the cut-off: due at today's close; after it: at the next working day's close, not 24 hours later", () => {
     assert.equal(due('2026-12-02T09:10'), '2026-12-02T17:00');
     assert.equal(due('2026-12-02T14:59'), '2026-12-02T17:00');
     assert.equal(due('2026-12-02T15:00'), '2026-12-03T17:00');
     assert.equal(due('2026-12-02T16:30'), '2026-12-03T17:00');
     assert.equal(due('2026-12-02T06:45'), '2026-12-02T17:00', 'before office hours: the same day');
   });
-  test('a Friday afternoon goes to Monday; a holiday or a Saturday desk session to the next working day; the cut-off is the procedure\'s', () => {
+  test("a Friday afternoon goes to Monday; a holiday or a Saturday desk session to the next working day; the cut-off is the procedure's", () => {
     assert.equal(due('2026-12-04T15:30'), '2026-12-07T17:00');
     assert.equal(due('2026-12-05T09:00'), '2026-12-07T17:00', 'Saturday morning at the desk');
     assert.equal(due('2026-04-29T16:00'), '2026-05-04T17:00', 'over 30/4, 1/5 and the weekend');

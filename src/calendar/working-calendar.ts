@@ -16,10 +16,17 @@ import { FIRST_YEAR, isWeekend, LAST_YEAR } from './dates.ts';
 import { statutoryHolidays, type CalendarDay } from './holidays.ts';
 
 /** One office period, 'HH:MM' to 'HH:MM' Vietnam time. */
-export interface OfficePeriod { start: string; end: string }
+export interface OfficePeriod {
+  start: string;
+  end: string;
+}
 export type AdjustmentKind = 'holiday' | 'workday' | 'not_holiday';
 /** holiday = an extra day off; workday = a weekend day worked (làm bù); not_holiday = cancels a generated day off. */
-export interface Adjustment { date: string; kind: AdjustmentKind; name: string }
+export interface Adjustment {
+  date: string;
+  kind: AdjustmentKind;
+  name: string;
+}
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -74,7 +81,9 @@ export class WorkingCalendar {
   sameDayDue(from: Date, cutoff = '15:00'): Date {
     let date = vietnamDate(from);
     const sameDay = this.isWorkingDay(date) && from.getTime() - vietnamDayStart(date).getTime() < minutes(cutoff) * 60_000;
-    if (!sameDay) do date = addDays(date, 1); while (!this.isWorkingDay(date));
+    if (!sameDay)
+      do date = addDays(date, 1);
+      while (!this.isWorkingDay(date));
     return new Date(vietnamDayStart(date).getTime() + this.periods[this.periods.length - 1][1]);
   }
 
@@ -95,7 +104,7 @@ export class WorkingCalendar {
     let remaining = Math.round(durationMs);
     let date = vietnamDate(from);
     let timeOfDay = from.getTime() - vietnamDayStart(date).getTime();
-    for (;; date = addDays(date, 1), timeOfDay = 0) {
+    for (; ; date = addDays(date, 1), timeOfDay = 0) {
       if (!this.isWorkingDay(date)) continue;
       for (const [s, e] of this.periods) {
         const begin = Math.max(timeOfDay, s);

@@ -39,7 +39,10 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     }
     const withD = await q('đăng ký kết hôn');
     const without = await q('dang ky ket hon');
-    assert.deepEqual(withD.items.map((p) => p.id), without.items.map((p) => p.id));
+    assert.deepEqual(
+      withD.items.map((p) => p.id),
+      without.items.map((p) => p.id),
+    );
     assert.match(withD.items[0].name, /kết hôn/);
   });
 
@@ -49,7 +52,10 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     assert.equal((await q(full)).items[0].name, KHAI_SINH);
     const field = await q('chung thuc');
     assert.ok(field.items.length >= 2);
-    assert.ok(field.items.slice(0, 2).every((p) => p.field === 'Chứng thực'), JSON.stringify(field.items.slice(0, 2)));
+    assert.ok(
+      field.items.slice(0, 2).every((p) => p.field === 'Chứng thực'),
+      JSON.stringify(field.items.slice(0, 2)),
+    );
   });
 
   test('the words citizens use find the procedure: "sổ đỏ", "giấy độc thân", "CCCD"; admins edit the list', async () => {
@@ -60,10 +66,23 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     const saved = (await admin({ url: '/api/v1/admin/search-synonyms' })).json().items;
     assert.ok(saved.some((x: any) => x.phrase === 'sổ hồng'));
     assert.equal((await q('giấy báo tử')).items[0]?.name.includes('khai tử'), false, 'not yet a synonym');
-    const put = await admin({ method: 'PUT', url: '/api/v1/admin/search-synonyms', payload: { items: [...saved, { phrase: 'Giấy báo tử', meaning: 'khai tử' }] } });
+    const put = await admin({
+      method: 'PUT',
+      url: '/api/v1/admin/search-synonyms',
+      payload: { items: [...saved, { phrase: 'Giấy báo tử', meaning: 'khai tử' }] },
+    });
     assert.equal(put.statusCode, 200, put.body);
     assert.match((await q('giay bao tu')).items[0]?.name ?? '', /khai tử/i);
-    const dup = await admin({ method: 'PUT', url: '/api/v1/admin/search-synonyms', payload: { items: [{ phrase: 'sổ đỏ', meaning: 'a' }, { phrase: 'SO DO', meaning: 'b' }] } });
+    const dup = await admin({
+      method: 'PUT',
+      url: '/api/v1/admin/search-synonyms',
+      payload: {
+        items: [
+          { phrase: 'sổ đỏ', meaning: 'a' },
+          { phrase: 'SO DO', meaning: 'b' },
+        ],
+      },
+    });
     assert.equal(dup.statusCode, 400);
     assert.equal(dup.json().code, 'DUPLICATE_SYNONYM');
     const commune = await signIn(ctx.app, 'caikhe.quantri');
@@ -94,7 +113,7 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     assert.ok(fields.some((f: any) => f.name === 'Hộ tịch' && f.count === hoTich.total));
   });
 
-  test('a procedure\'s public page has its components, fees and the 7 public parts', async () => {
+  test("a procedure's public page has its components, fees and the 7 public parts", async () => {
     const byCode = await ctx.app.inject({ url: '/api/v1/procedures/1.001193' });
     assert.equal(byCode.statusCode, 200);
     const p = byCode.json();
@@ -109,7 +128,7 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     assert.equal((await ctx.app.inject({ url: '/api/v1/procedures/9.999999' })).statusCode, 404);
   });
 
-  test('the online form comes whole and in the author\'s field order', async () => {
+  test("the online form comes whole and in the author's field order", async () => {
     const demo = JSON.parse(readFileSync(new URL('../demo/procedures.json', import.meta.url), 'utf8')) as ProcedureContent[];
     const authored = demo.find((p) => p.nationalCode === '1.001193')!.formSchema;
     const served = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().content.formSchema;
@@ -148,12 +167,24 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     const [{ n: before }] = await ctx.db.query('SELECT count(*)::int AS n FROM procedure_versions');
     const cases: [string, unknown, string][] = [
       ['bad code', { ...base, nationalCode: '1001193' }, 'VALIDATION_FAILED'],
-      ['bad form schema', { ...base, nationalCode: '1.999001', formSchema: { type: 'object', properties: { a: { type: 'khong-co' } } } }, 'INVALID_FORM_SCHEMA'],
+      [
+        'bad form schema',
+        { ...base, nationalCode: '1.999001', formSchema: { type: 'object', properties: { a: { type: 'khong-co' } } } },
+        'INVALID_FORM_SCHEMA',
+      ],
       ['duplicate step keys', { ...base, nationalCode: '1.999002', workflow: [base.workflow[0], base.workflow[0]] }, 'INVALID_WORKFLOW'],
       ['negative fee', { ...base, nationalCode: '1.999003', fees: [{ kind: 'fee', name: 'Phí', amount: -1 }] }, 'VALIDATION_FAILED'],
       // A fee per copy must name a required whole-number field of the form that says how many copies.
-      ['fee per copy of no field', { ...base, nationalCode: '1.999004', fees: [{ kind: 'fee', name: 'Phí', amount: 8000, per: { field: 'soBanSao', unit: 'bản' } }] }, 'INVALID_FEE'],
-      ['fee per copy of a text field', { ...base, nationalCode: '1.999005', fees: [{ kind: 'fee', name: 'Phí', amount: 8000, per: { field: 'hoTenTre', unit: 'bản' } }] }, 'INVALID_FEE'],
+      [
+        'fee per copy of no field',
+        { ...base, nationalCode: '1.999004', fees: [{ kind: 'fee', name: 'Phí', amount: 8000, per: { field: 'soBanSao', unit: 'bản' } }] },
+        'INVALID_FEE',
+      ],
+      [
+        'fee per copy of a text field',
+        { ...base, nationalCode: '1.999005', fees: [{ kind: 'fee', name: 'Phí', amount: 8000, per: { field: 'hoTenTre', unit: 'bản' } }] },
+        'INVALID_FEE',
+      ],
       ['taken code', base, 'PROCEDURE_CODE_TAKEN'],
     ];
     for (const [why, content, code] of cases) {
@@ -165,7 +196,7 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     assert.equal(after, before);
   });
 
-  test('a commune admin can neither read nor change another commune\'s procedures', async () => {
+  test("a commune admin can neither read nor change another commune's procedures", async () => {
     const ids = await agencyIds(ctx.db);
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
     const ninhkieu = await signIn(ctx.app, 'ninhkieu.quantri');
@@ -182,12 +213,20 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     ]) {
       assert.equal((await ninhkieu(req)).statusCode, 404, `${req.method} ${req.url}`);
     }
-    const intoOther = await caikhe({ method: 'POST', url: '/api/v1/admin/procedures', payload: { agencyId: ids['H13.101'], content: { ...own, nationalCode: '2.999002' } } });
+    const intoOther = await caikhe({
+      method: 'POST',
+      url: '/api/v1/admin/procedures',
+      payload: { agencyId: ids['H13.101'], content: { ...own, nationalCode: '2.999002' } },
+    });
     assert.equal(intoOther.statusCode, 404);
     assert.ok(!(await ninhkieu({ url: '/api/v1/admin/procedures?pageSize=100' })).json().items.some((p: any) => p.id === id));
     assert.ok(!(await ninhkieu({ url: '/api/v1/admin/procedures/export' })).json().items.some((p: any) => p.content.nationalCode === '2.999001'));
     const mine = (await caikhe({ url: '/api/v1/admin/procedures?pageSize=100' })).json().items;
-    assert.deepEqual(mine.map((p: any) => p.id), [id], 'the province catalogue is not the commune admin\'s to edit');
+    assert.deepEqual(
+      mine.map((p: any) => p.id),
+      [id],
+      "the province catalogue is not the commune admin's to edit",
+    );
     assert.equal((await ctx.app.inject({ url: `/api/v1/procedures/${id}` })).statusCode, 404, 'drafts are not public');
     const [{ name }] = await ctx.db.query('SELECT name FROM procedures WHERE id = $1', [id]);
     assert.equal(name, 'Thủ tục riêng của phường Cái Khế');
@@ -202,15 +241,26 @@ eachDatabase('procedure catalogue', { demo: true }, (ctx) => {
     const fresh = { agencyCode: 'H13.11', status: 'published', content: { ...items[0].content, nationalCode: '2.999100', name: 'Thủ tục nhập mới' } };
     const broken = { agencyCode: 'H13', status: 'draft', content: { ...items[0].content, nationalCode: 'sai' } };
     const unknownAgency = { agencyCode: 'H99.1', status: 'draft', content: { ...items[0].content, nationalCode: '2.999101' } };
-    const res = await admin({ method: 'POST', url: '/api/v1/admin/procedures/import', payload: { format: exported.format, items: [...items, fresh, broken, unknownAgency] } });
+    const res = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/procedures/import',
+      payload: { format: exported.format, items: [...items, fresh, broken, unknownAgency] },
+    });
     assert.equal(res.statusCode, 200, res.body);
     const report = res.json();
     assert.deepEqual([report.created, report.updated, report.unchanged], [1, 1, 4]);
-    assert.deepEqual(report.rejected.map((r: any) => r.index), [6, 7]);
+    assert.deepEqual(
+      report.rejected.map((r: any) => r.index),
+      [6, 7],
+    );
     assert.equal((await q('thu tuc nhap moi')).items[0].name, 'Thủ tục nhập mới');
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
-    const outside = await caikhe({ method: 'POST', url: '/api/v1/admin/procedures/import', payload: { items: [{ ...fresh, content: { ...fresh.content, nationalCode: '2.999102' } }] } });
-    assert.equal(outside.json().rejected.length, 1, 'an import cannot write outside the admin\'s scope');
+    const outside = await caikhe({
+      method: 'POST',
+      url: '/api/v1/admin/procedures/import',
+      payload: { items: [{ ...fresh, content: { ...fresh.content, nationalCode: '2.999102' } }] },
+    });
+    assert.equal(outside.json().rejected.length, 1, "an import cannot write outside the admin's scope");
   });
 
   test('another server process on the same database sees a publication at once', { skip: ctx.kind !== 'postgres' && 'needs a server' }, async () => {

@@ -3,7 +3,14 @@
 import type { FeeItem } from './types.ts';
 
 /** One line of what is owed; a fee per unit keeps its unit price and how many were asked for (02 bản × 8.000 đồng). */
-export interface FeeLine { kind: string; name: string; amount: number; quantity?: number; unit?: string; unitAmount?: number }
+export interface FeeLine {
+  kind: string;
+  name: string;
+  amount: number;
+  quantity?: number;
+  unit?: string;
+  unitAmount?: number;
+}
 
 /**
  * The fees a dossier owes as charged: a fee per unit times the number the applicant asked for in the form. Null when

@@ -8,22 +8,50 @@ import { fold } from '../shared/text.ts';
 import type { ProcedureContent } from './types.ts';
 
 export interface ProcedureSummary {
-  id: string; code: string; nationalCode: string; name: string; field: string; agencyLevel: string; competentAgency: string;
-  onlineLevel: string; processingTime: ProcedureContent['processingTime']; free: boolean; version: number;
-  status?: string; agencyId?: string;
+  id: string;
+  code: string;
+  nationalCode: string;
+  name: string;
+  field: string;
+  agencyLevel: string;
+  competentAgency: string;
+  onlineLevel: string;
+  processingTime: ProcedureContent['processingTime'];
+  free: boolean;
+  version: number;
+  status?: string;
+  agencyId?: string;
 }
 
 export interface SearchFilters {
-  q?: string; field?: string; agencyLevel?: string; onlineLevel?: string; agency?: string; page: number; pageSize: number;
+  q?: string;
+  field?: string;
+  agencyLevel?: string;
+  onlineLevel?: string;
+  agency?: string;
+  page: number;
+  pageSize: number;
 }
 
-interface Indexed { summary: ProcedureSummary; agencyId: string; nameFolded: string; codeFolded: string }
+interface Indexed {
+  summary: ProcedureSummary;
+  agencyId: string;
+  nameFolded: string;
+  codeFolded: string;
+}
 /** A folded phrase citizens say and the folded words the catalogue uses for it. */
-interface Synonym { phrase: string[]; meaning: string[] }
+interface Synonym {
+  phrase: string[];
+  meaning: string[];
+}
 
 const CODE = /^\d\.\d{6}(\.[0-9a-z]+)*$/;
 /** Words of folded text; procedure codes ("1.001193", "1.001193.000.00.00.h13") stay whole. */
-const words = (text: string) => fold(text).split(' ').flatMap((w) => (CODE.test(w) ? [w] : w.split('.'))).filter(Boolean);
+const words = (text: string) =>
+  fold(text)
+    .split(' ')
+    .flatMap((w) => (CODE.test(w) ? [w] : w.split('.')))
+    .filter(Boolean);
 const collator = new Intl.Collator('vi');
 
 export class PublicCatalogIndex {
@@ -50,8 +78,11 @@ export class PublicCatalogIndex {
   async search(db: Queryable, f: SearchFilters) {
     await this.refresh(db);
     const filtered = Boolean(f.field || f.agencyLevel || f.onlineLevel || f.agency);
-    const keep = (d: Indexed) => (!f.field || d.summary.field === f.field) && (!f.agencyLevel || d.summary.agencyLevel === f.agencyLevel)
-      && (!f.onlineLevel || d.summary.onlineLevel === f.onlineLevel) && (!f.agency || d.agencyId === f.agency);
+    const keep = (d: Indexed) =>
+      (!f.field || d.summary.field === f.field) &&
+      (!f.agencyLevel || d.summary.agencyLevel === f.agencyLevel) &&
+      (!f.onlineLevel || d.summary.onlineLevel === f.onlineLevel) &&
+      (!f.agency || d.agencyId === f.agency);
     const q = words(f.q ?? '').join(' ');
     const meant = this.rewrite(q);
     let hits = q ? this.rank(meant, filtered ? keep : null) : this.docs.filter(keep);
@@ -99,7 +130,8 @@ export class PublicCatalogIndex {
       const exact = d.codeFolded === q || d.summary.nationalCode === q ? 2 : d.nameFolded === q ? 1 : 0;
       const key = exact * 1000 + r.queryTerms.length;
       const bucket = buckets.get(key);
-      if (bucket) bucket.push(d); else buckets.set(key, [d]);
+      if (bucket) bucket.push(d);
+      else buckets.set(key, [d]);
     }
     return [...buckets.keys()].sort((x, y) => y - x).flatMap((k) => buckets.get(k)!);
   }
@@ -109,9 +141,12 @@ export class PublicCatalogIndex {
     if (!q || !this.synonyms.length) return q;
     const terms = q.split(' ');
     const out: string[] = [];
-    for (let i = 0; i < terms.length;) {
+    for (let i = 0; i < terms.length; ) {
       const s = this.synonyms.find(({ phrase }) => phrase.every((w, j) => terms[i + j] === w));
-      if (s) { out.push(...s.meaning); i += s.phrase.length; } else out.push(terms[i++]);
+      if (s) {
+        out.push(...s.meaning);
+        i += s.phrase.length;
+      } else out.push(terms[i++]);
     }
     return out.join(' ');
   }
@@ -119,15 +154,22 @@ export class PublicCatalogIndex {
   /** Whether some indexed word starts with `prefix` (binary search over the sorted words). */
   private hasPrefix(prefix: string): boolean {
     const words = this.sortedVocabulary;
-    let lo = 0; let hi = words.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (words[mid] < prefix) lo = mid + 1; else hi = mid; }
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (words[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
     return lo < words.length && words[lo].startsWith(prefix);
   }
 
   private async refresh(db: Queryable) {
     const [{ revision }] = await db.query('SELECT revision::text AS revision FROM catalog_revision');
     if (revision === this.revision) return;
-    this.loading ??= this.load(db, revision).finally(() => { this.loading = null; });
+    this.loading ??= this.load(db, revision).finally(() => {
+      this.loading = null;
+    });
     await this.loading;
   }
 
@@ -137,11 +179,25 @@ export class PublicCatalogIndex {
               p.published_version AS version, v.content->'processingTime' AS processing_time,
               v.content->>'competentAgency' AS competent_agency
          FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
-        WHERE p.status = 'published'`);
+        WHERE p.status = 'published'`,
+    );
     const docs: Indexed[] = rows.map((r) => ({
-      summary: { id: r.id, code: r.code, nationalCode: r.national_code, name: r.name, field: r.field, agencyLevel: r.agency_level,
-        competentAgency: r.competent_agency, onlineLevel: r.online_level, processingTime: r.processing_time, free: r.free, version: r.version },
-      agencyId: r.agency_id, nameFolded: words(r.name).join(' '), codeFolded: fold(r.code),
+      summary: {
+        id: r.id,
+        code: r.code,
+        nationalCode: r.national_code,
+        name: r.name,
+        field: r.field,
+        agencyLevel: r.agency_level,
+        competentAgency: r.competent_agency,
+        onlineLevel: r.online_level,
+        processingTime: r.processing_time,
+        free: r.free,
+        version: r.version,
+      },
+      agencyId: r.agency_id,
+      nameFolded: words(r.name).join(' '),
+      codeFolded: fold(r.code),
     }));
     const synonyms = await db.query('SELECT phrase, meaning FROM search_synonyms');
     docs.sort((a, b) => collator.compare(a.summary.name, b.summary.name) || a.summary.code.localeCompare(b.summary.code));
@@ -150,8 +206,10 @@ export class PublicCatalogIndex {
     mini.addAll(indexed);
     this.vocabulary = new Set(indexed.flatMap((d) => [...words(d.name), ...d.code.split(' '), ...words(d.field)]));
     this.sortedVocabulary = [...this.vocabulary].sort();
-    this.synonyms = synonyms.map((r) => ({ phrase: words(r.phrase), meaning: words(r.meaning) }))
-      .filter((x) => x.phrase.length && x.meaning.length).sort((a, b) => b.phrase.length - a.phrase.length);
+    this.synonyms = synonyms
+      .map((r) => ({ phrase: words(r.phrase), meaning: words(r.meaning) }))
+      .filter((x) => x.phrase.length && x.meaning.length)
+      .sort((a, b) => b.phrase.length - a.phrase.length);
     this.docs = docs;
     this.byId = new Map(docs.map((d) => [d.summary.id, d]));
     this.mini = mini;

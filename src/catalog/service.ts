@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
-import type { ProcedureVersionsRow, ProceduresRow, } from '../db/schema.ts';
+import type { ProcedureVersionsRow, ProceduresRow } from '../db/schema.ts';
 import { type Actor, inScope, isSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
@@ -36,7 +36,10 @@ export function checkContent(content: unknown): ProcedureContent {
   const form = c.formSchema as { properties?: Record<string, { type?: unknown }>; required?: string[] };
   for (const f of c.fees) {
     if (f.per && !(form.properties?.[f.per.field]?.type === 'integer' && form.required?.includes(f.per.field))) {
-      throw badRequest('INVALID_FEE', `Phí "${f.name}" tính theo ${f.per.unit}: biểu mẫu phải có trường số nguyên bắt buộc "${f.per.field}" ghi số ${f.per.unit}.`);
+      throw badRequest(
+        'INVALID_FEE',
+        `Phí "${f.name}" tính theo ${f.per.unit}: biểu mẫu phải có trường số nguyên bắt buộc "${f.per.field}" ghi số ${f.per.unit}.`,
+      );
     }
   }
   const keys = c.workflow.map((s) => s.key);
@@ -100,15 +103,29 @@ export async function listProceduresForAdmin(db: Queryable, actor: Actor, f: Sea
   );
   const items: ProcedureSummary[] = rows.map((r) => {
     const c = r.content;
-    return { id: r.id, code: r.code, nationalCode: r.national_code, name: c.name, field: c.field, agencyLevel: c.agencyLevel,
-      competentAgency: c.competentAgency, onlineLevel: c.onlineLevel, processingTime: c.processingTime, free: isFree(c),
-      version: r.version, status: r.status, agencyId: r.agency_id };
+    return {
+      id: r.id,
+      code: r.code,
+      nationalCode: r.national_code,
+      name: c.name,
+      field: c.field,
+      agencyLevel: c.agencyLevel,
+      competentAgency: c.competentAgency,
+      onlineLevel: c.onlineLevel,
+      processingTime: c.processingTime,
+      free: isFree(c),
+      version: r.version,
+      status: r.status,
+      agencyId: r.agency_id,
+    };
   });
   return { items, total: rows.length ? Number(rows[0].total) : 0, page: f.page, pageSize: f.pageSize };
 }
 
 export async function listFields(db: Queryable) {
-  return db.query<{ name: string; count: number }>(`SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`);
+  return db.query<{ name: string; count: number }>(
+    `SELECT field AS name, count(*)::int AS count FROM procedures WHERE status = 'published' GROUP BY field ORDER BY field`,
+  );
 }
 
 /** A published procedure by id or by code (national code alone, or with its local suffix). */
@@ -118,7 +135,9 @@ export async function getPublishedProcedure(db: Queryable, idOrCode: string) {
     `SELECT p.id, p.code, p.agency_id, p.published_at, v.version, v.content
        FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
       WHERE p.status = 'published' AND ${isUuid ? 'p.id = $1::uuid' : '(p.code = $1 OR p.national_code = $1)'}
-      ORDER BY p.code LIMIT 1`, [idOrCode]);
+      ORDER BY p.code LIMIT 1`,
+    [idOrCode],
+  );
   if (!r) throw notFound('thủ tục');
   return { id: r.id, code: r.code, version: r.version, agencyId: r.agency_id, publishedAt: r.published_at!.toISOString(), content: r.content };
 }
@@ -132,18 +151,25 @@ export async function getProcedureVersion(db: Queryable, procedureId: string, ve
 
 async function getInScope(db: Queryable, actor: Actor, id: string) {
   const [r] = await db.query('SELECT id, code, status, latest_version, published_version, agency_id FROM procedures WHERE id = $1', [id]);
-  const agency = r && await getAgencyRow(db, r.agency_id);
+  const agency = r && (await getAgencyRow(db, r.agency_id));
   if (!agency || !inScope(actor, agency.path)) throw notFound('thủ tục');
   return r;
 }
 
 export async function getProcedureForAdmin(db: Queryable, actor: Actor, id: string) {
   const p = await getInScope(db, actor, id);
-  const versions = await db.query(
-    'SELECT version, created_at, created_by FROM procedure_versions WHERE procedure_id = $1 ORDER BY version DESC', [id]);
-  const authors = await staffNames(db, versions.flatMap((v) => v.created_by ?? []));
+  const versions = await db.query('SELECT version, created_at, created_by FROM procedure_versions WHERE procedure_id = $1 ORDER BY version DESC', [id]);
+  const authors = await staffNames(
+    db,
+    versions.flatMap((v) => v.created_by ?? []),
+  );
   return {
-    id: p.id, code: p.code, status: p.status, version: p.latest_version, publishedVersion: p.published_version, agencyId: p.agency_id,
+    id: p.id,
+    code: p.code,
+    status: p.status,
+    version: p.latest_version,
+    publishedVersion: p.published_version,
+    agencyId: p.agency_id,
     content: await getProcedureVersion(db, id, p.latest_version),
     versions: versions.map((v) => ({ version: v.version, createdAt: new Date(v.created_at).toISOString(), createdBy: authors.get(v.created_by) ?? null })),
   };
@@ -169,7 +195,8 @@ export async function createProcedure(db: Database, actor: Actor | null, agencyI
     await tx.query(
       `INSERT INTO procedures (id, name, field, agency_level, online_level, free, search_text, agency_id, code, national_code, latest_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)`,
-      [id, ...listingColumns(content), agencyId, code, content.nationalCode]);
+      [id, ...listingColumns(content), agencyId, code, content.nationalCode],
+    );
     await tx.query('INSERT INTO procedure_versions (procedure_id, version, content, created_by) VALUES ($1, 1, $2, $3)', [id, content, actor?.userId ?? null]);
     await bumpRevision(tx);
   });
@@ -188,8 +215,12 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
     if (code !== p.code) await assertCodeFree(tx, code, id);
     const version = current + 1;
     await tx.query('INSERT INTO procedure_versions (procedure_id, version, content, created_by) VALUES ($1, $2, $3, $4)', [id, version, content, actor.userId]);
-    await tx.query(`UPDATE procedures SET latest_version = $2, code = $3, national_code = $4, updated_at = now() WHERE id = $1`,
-      [id, version, code, content.nationalCode]);
+    await tx.query(`UPDATE procedures SET latest_version = $2, code = $3, national_code = $4, updated_at = now() WHERE id = $1`, [
+      id,
+      version,
+      code,
+      content.nationalCode,
+    ]);
     if (p.status !== 'published') await tx.query(`UPDATE procedures SET ${SET_LISTING} WHERE id = $1`, [id, ...listingColumns(content)]);
     await bumpRevision(tx);
     return version;
@@ -203,8 +234,11 @@ export async function publishProcedure(db: Database, actor: Actor | null, id: st
     const [p] = await tx.query<Pick<ProceduresRow, 'latest_version'>>('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
     if (!p) throw notFound('thủ tục');
     const content = await getProcedureVersion(tx, id, p.latest_version);
-    await tx.query(`UPDATE procedures SET ${SET_LISTING}, status = 'published', published_version = latest_version,
-      published_at = now(), updated_at = now() WHERE id = $1`, [id, ...listingColumns(content)]);
+    await tx.query(
+      `UPDATE procedures SET ${SET_LISTING}, status = 'published', published_version = latest_version,
+      published_at = now(), updated_at = now() WHERE id = $1`,
+      [id, ...listingColumns(content)],
+    );
     await bumpRevision(tx);
   });
 }
@@ -236,7 +270,8 @@ const SEVEN_PARTS: [string, (c: ProcedureContent) => boolean][] = [
 ];
 
 export interface PublishedProcedureFacts {
-  id: string; onlineLevel: ProcedureContent['onlineLevel'];
+  id: string;
+  onlineLevel: ProcedureContent['onlineLevel'];
   /** The parts of the 7 that are missing (empty when the publication is complete). */
   missingParts: string[];
   /** Phí, lệ phí: the amounts as published (null = "theo quy định"). */
@@ -247,7 +282,8 @@ export interface PublishedProcedureFacts {
 export async function publishedProcedureFacts(db: Queryable): Promise<PublishedProcedureFacts[]> {
   const rows = await db.query<Pick<ProceduresRow, 'id'> & Content>(
     `SELECT p.id, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
-      WHERE p.status = 'published'`);
+      WHERE p.status = 'published'`,
+  );
   return rows.map((r) => {
     const c = r.content;
     return { id: r.id, onlineLevel: c.onlineLevel, missingParts: SEVEN_PARTS.filter(([, has]) => !has(c)).map(([name]) => name), fees: c.fees ?? [] };
@@ -256,7 +292,10 @@ export async function publishedProcedureFacts(db: Queryable): Promise<PublishedP
 
 // ---- search synonyms (từ đồng nghĩa) --------------------------------------------------------------
 
-export interface SearchSynonym { phrase: string; meaning: string }
+export interface SearchSynonym {
+  phrase: string;
+  meaning: string;
+}
 
 export async function listSearchSynonyms(db: Queryable): Promise<SearchSynonym[]> {
   return db.query<SearchSynonym>('SELECT phrase, meaning FROM search_synonyms ORDER BY phrase');
@@ -270,8 +309,12 @@ export async function replaceSearchSynonyms(db: Database, actor: Actor, items: S
     const phrase = nfc(x.phrase);
     const meaning = nfc(x.meaning);
     const key = fold(phrase);
-    if (!key || !fold(meaning)) throw badRequest('INVALID_SYNONYM', `Dòng ${index + 1}: cụm từ và nghĩa phải có chữ hoặc số.`, [{ path: `/items/${index}`, message: 'trống' }]);
-    if (seen.has(key)) throw badRequest('DUPLICATE_SYNONYM', `Dòng ${index + 1}: cụm từ "${phrase}" trùng với dòng ${seen.get(key)! + 1}.`, [{ path: `/items/${index}/phrase`, message: 'trùng' }]);
+    if (!key || !fold(meaning))
+      throw badRequest('INVALID_SYNONYM', `Dòng ${index + 1}: cụm từ và nghĩa phải có chữ hoặc số.`, [{ path: `/items/${index}`, message: 'trống' }]);
+    if (seen.has(key))
+      throw badRequest('DUPLICATE_SYNONYM', `Dòng ${index + 1}: cụm từ "${phrase}" trùng với dòng ${seen.get(key)! + 1}.`, [
+        { path: `/items/${index}/phrase`, message: 'trùng' },
+      ]);
     seen.set(key, index);
     return { phrase, meaning };
   });
@@ -286,15 +329,25 @@ export async function replaceSearchSynonyms(db: Database, actor: Actor, items: S
 // ---- import and export -------------------------------------------------------------------------
 
 export const EXPORT_FORMAT = 'congso.procedures/1';
-export interface ExportItem { agencyCode: string; status: 'draft' | 'published' | 'unpublished'; content: ProcedureContent }
+export interface ExportItem {
+  agencyCode: string;
+  status: 'draft' | 'published' | 'unpublished';
+  content: ProcedureContent;
+}
 
 export async function exportProcedures(db: Queryable, actor: Actor) {
   const agencyCodes = new Map((await agenciesUnder(db, isSystemAdmin(actor) ? '' : actor.agencyPath)).map((a) => [a.id, a.code]));
   const rows = await db.query(
     `SELECT p.agency_id, p.status, v.content FROM procedures p
        JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.latest_version
-      WHERE p.agency_id = ANY($1::uuid[]) ORDER BY p.code`, [[...agencyCodes.keys()]]);
-  return { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), items: rows.map((r) => ({ agencyCode: agencyCodes.get(r.agency_id)!, status: r.status, content: r.content })) };
+      WHERE p.agency_id = ANY($1::uuid[]) ORDER BY p.code`,
+    [[...agencyCodes.keys()]],
+  );
+  return {
+    format: EXPORT_FORMAT,
+    exportedAt: new Date().toISOString(),
+    items: rows.map((r) => ({ agencyCode: agencyCodes.get(r.agency_id)!, status: r.status, content: r.content })),
+  };
 }
 
 /** Imports procedures one by one: new codes are created, known codes get a new version; bad items are reported, not written. */
@@ -309,13 +362,19 @@ export async function importProcedures(db: Database, actor: Actor, items: unknow
       if (!agency) throw notFound(`cơ quan mã "${item.agencyCode}"`);
       await getAgencyInScope(db, actor, agency.id);
       const content = checkContent(item.content);
-      const [existing] = await db.query<Pick<ProceduresRow, 'id' | 'latest_version' | 'status'>>('SELECT id, latest_version, status FROM procedures WHERE code = $1', [procedureCode(content)]);
+      const [existing] = await db.query<Pick<ProceduresRow, 'id' | 'latest_version' | 'status'>>(
+        'SELECT id, latest_version, status FROM procedures WHERE code = $1',
+        [procedureCode(content)],
+      );
       let id: string;
       let changed = true;
       if (existing) {
         id = existing.id;
         changed = !isDeepStrictEqual(await getProcedureVersion(db, id, existing.latest_version), content);
-        if (changed) { await updateProcedure(db, actor, id, content); report.updated++; } else report.unchanged++;
+        if (changed) {
+          await updateProcedure(db, actor, id, content);
+          report.updated++;
+        } else report.unchanged++;
       } else {
         id = await createProcedure(db, actor, agency.id, content);
         report.created++;

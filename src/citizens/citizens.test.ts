@@ -39,8 +39,14 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
     assert.match(page.body, /092085000123/, 'the demo citizens are listed');
     assert.match(page.body, /số định danh cá nhân, họ và tên, ngày sinh, số điện thoại/, 'what will be shared (consent)');
 
-    const login = await ctx.app.inject({ method: 'POST', url: `${interaction.headers.location}/login`, payload: 'idNumber=092085000123',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header } }).then((r) => jar.take(r));
+    const login = await ctx.app
+      .inject({
+        method: 'POST',
+        url: `${interaction.headers.location}/login`,
+        payload: 'idNumber=092085000123',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header },
+      })
+      .then((r) => jar.take(r));
     assert.equal(login.statusCode, 303, login.body);
     const back = await get(ctx, jar, String(login.headers.location));
     const callback = new URL(String(back.headers.location));
@@ -52,8 +58,10 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
     assert.equal(done.statusCode, 303);
     assert.equal(done.headers.location, '/nop-ho-so/abc', 'back to the page that asked');
     const me = await ctx.app.inject({ url: '/api/v1/citizen/me', headers: { cookie: jar.header } });
-    assert.deepEqual({ ...me.json().citizen, id: undefined }, { id: undefined, idNumber: '092085000123', fullName: 'Nguyễn Văn Minh',
-      birthDate: '1985-03-12', phone: '0901234567', email: null, identityLevel: 2 });
+    assert.deepEqual(
+      { ...me.json().citizen, id: undefined },
+      { id: undefined, idNumber: '092085000123', fullName: 'Nguyễn Văn Minh', birthDate: '1985-03-12', phone: '0901234567', email: null, identityLevel: 2 },
+    );
   });
 
   test('a typed-in test citizen, a level-1 demo citizen, and the identity level recorded on the submitted dossier', async () => {
@@ -63,24 +71,45 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
     const admin = await signIn(ctx.app, 'admin');
     const ids = await agencyIds(ctx.db);
     const base = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().content as ProcedureContent;
-    const created = await admin({ method: 'POST', url: '/api/v1/admin/procedures', payload: { agencyId: ids.H13, content: {
-      ...base, nationalCode: '2.999611', name: 'Thủ tục thử mức định danh', onlineLevel: 'full', components: [],
-      formSchema: { type: 'object', properties: { ghiChu: { type: 'string', title: 'Ghi chú' } } } } } });
+    const created = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/procedures',
+      payload: {
+        agencyId: ids.H13,
+        content: {
+          ...base,
+          nationalCode: '2.999611',
+          name: 'Thủ tục thử mức định danh',
+          onlineLevel: 'full',
+          components: [],
+          formSchema: { type: 'object', properties: { ghiChu: { type: 'string', title: 'Ghi chú' } } },
+        },
+      },
+    });
     assert.equal(created.statusCode, 201, created.body);
     await admin({ method: 'POST', url: `/api/v1/admin/procedures/${created.json().id}/publish` });
 
     const levelOne = await citizenSignIn(ctx.app, '092075008910', 'tên gõ vào bị bỏ qua');
     const me = (await levelOne({ url: '/api/v1/citizen/me' })).json().citizen;
-    assert.deepEqual([me.fullName, me.identityLevel], ['Lê Hoàng Phúc', 1], 'a demo citizen keeps the provider\'s name and level');
-    const submitted = await levelOne({ method: 'POST', url: '/api/v1/dossiers', payload: {
-      procedureId: created.json().id, agencyId: ids['H13.102'], channel: 'online', formData: {}, files: [],
-      applicant: { name: 'Lê Hoàng Phúc', idNumber: '092075008910', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0987654321' } } });
+    assert.deepEqual([me.fullName, me.identityLevel], ['Lê Hoàng Phúc', 1], "a demo citizen keeps the provider's name and level");
+    const submitted = await levelOne({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId: created.json().id,
+        agencyId: ids['H13.102'],
+        channel: 'online',
+        formData: {},
+        files: [],
+        applicant: { name: 'Lê Hoàng Phúc', idNumber: '092075008910', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0987654321' },
+      },
+    });
     assert.equal(submitted.statusCode, 201, submitted.body);
     const [row] = await ctx.db.query('SELECT citizen_identity_level FROM dossiers WHERE id = $1', [submitted.json().id]);
     assert.equal(row.citizen_identity_level, 1);
   });
 
-  test('sign-out ends the session and offers the provider\'s sign-out, which returns to the portal', async () => {
+  test("sign-out ends the session and offers the provider's sign-out, which returns to the portal", async () => {
     const c = await citizenSignIn(ctx.app, '092190770002', 'Mai Văn Tư');
     const out = await c({ method: 'POST', url: '/api/v1/citizen/signout' });
     assert.equal(out.statusCode, 200);
@@ -114,43 +143,80 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
     return completeSignIn(ctx.db, tamperingClient(alter), jar.cookies.get('congso_oidc'), new URL(callback).search);
   };
   const refusedWith = async (p: Promise<unknown>, code: string, reason: RegExp) => {
-    const err = await p.then(() => null, (e) => e);
+    const err = await p.then(
+      () => null,
+      (e) => e,
+    );
     assert.ok(err instanceof AppError, `refused, not ${err}`);
     assert.equal(err.code, code);
     assert.match(String((err.details as any).reason), reason);
     return err;
   };
-  const sessionsOf = async (idNumber: string) => (await ctx.db.query(
-    'SELECT count(*)::int AS n FROM citizen_sessions s JOIN citizens c ON c.id = s.citizen_id WHERE c.id_number = $1', [idNumber]))[0].n;
+  const sessionsOf = async (idNumber: string) =>
+    (await ctx.db.query('SELECT count(*)::int AS n FROM citizen_sessions s JOIN citizens c ON c.id = s.citizen_id WHERE c.id_number = $1', [idNumber]))[0].n;
 
   test('a re-signed but unchanged ID token passes (the tampering harness itself is sound)', async () => {
-    const { citizen } = await finishWith(resign(() => undefined), '092190880000');
+    const { citizen } = await finishWith(
+      resign(() => undefined),
+      '092190880000',
+    );
     assert.equal(citizen.fullName, 'Người Thử Token');
   });
 
   test('an altered ID token (signature no longer matches) is refused', async () => {
-    await refusedWith(finishWith(async (tokens) => {
-      const [header, payload, signature] = tokens.id_token.split('.');
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-      claims.sub = '092190889999';
-      tokens.id_token = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
-    }, '092190880001'), 'ID_TOKEN_INVALID', /signature verification failed/);
+    await refusedWith(
+      finishWith(async (tokens) => {
+        const [header, payload, signature] = tokens.id_token.split('.');
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+        claims.sub = '092190889999';
+        tokens.id_token = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+      }, '092190880001'),
+      'ID_TOKEN_INVALID',
+      /signature verification failed/,
+    );
     assert.equal(await sessionsOf('092190889999'), 0);
   });
 
   test('an expired ID token, validly signed, is refused', async () => {
-    await refusedWith(finishWith(resign((c) => { c.iat -= 7200; c.exp = Math.floor(Date.now() / 1000) - 3600; }), '092190880002'),
-      'ID_TOKEN_INVALID', /"exp" \(expiration time\)/);
+    await refusedWith(
+      finishWith(
+        resign((c) => {
+          c.iat -= 7200;
+          c.exp = Math.floor(Date.now() / 1000) - 3600;
+        }),
+        '092190880002',
+      ),
+      'ID_TOKEN_INVALID',
+      /"exp" \(expiration time\)/,
+    );
     assert.equal(await sessionsOf('092190880002'), 0);
   });
 
-  test('an ID token with another sign-in\'s nonce is refused', async () => {
-    await refusedWith(finishWith(resign((c) => { c.nonce = 'nonce-cua-lan-dang-nhap-khac'; }), '092190880003'), 'ID_TOKEN_INVALID', /"nonce" claim/);
+  test("an ID token with another sign-in's nonce is refused", async () => {
+    await refusedWith(
+      finishWith(
+        resign((c) => {
+          c.nonce = 'nonce-cua-lan-dang-nhap-khac';
+        }),
+        '092190880003',
+      ),
+      'ID_TOKEN_INVALID',
+      /"nonce" claim/,
+    );
     assert.equal(await sessionsOf('092190880003'), 0);
   });
 
   test('an ID token for another client (audience) is refused', async () => {
-    await refusedWith(finishWith(resign((c) => { c.aud = 'ung-dung-khac'; }), '092190880004'), 'ID_TOKEN_INVALID', /"aud" \(audience\)/);
+    await refusedWith(
+      finishWith(
+        resign((c) => {
+          c.aud = 'ung-dung-khac';
+        }),
+        '092190880004',
+      ),
+      'ID_TOKEN_INVALID',
+      /"aud" \(audience\)/,
+    );
   });
 
   test('a replayed callback finds no sign-in; a replayed code is refused by the provider', async () => {
@@ -174,7 +240,7 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
     assert.equal(await sessionsOf('092190880005'), 1, 'no second session');
   });
 
-  test('a callback without the browser\'s sign-in cookie, or cancelled at the provider, goes back to the sign-in page', async () => {
+  test("a callback without the browser's sign-in cookie, or cancelled at the provider, goes back to the sign-in page", async () => {
     const { callback } = await citizenSignInUntilCallback(ctx.app, '092190880006', 'Người Không Cookie');
     const stolen = await ctx.app.inject({ url: new URL(callback).pathname + new URL(callback).search });
     assert.equal(stolen.headers.location, '/cong-dan/dang-nhap?loi=SIGN_IN_EXPIRED');
@@ -188,12 +254,16 @@ eachDatabase('citizen sign-in (OpenID Connect)', { demo: true }, (ctx) => {
     assert.equal(done.headers.location, '/cong-dan/dang-nhap?loi=SIGN_IN_CANCELLED');
   });
 
-  test('the local provider\'s form refuses an ID number that is not 12 digits, in Vietnamese', async () => {
+  test("the local provider's form refuses an ID number that is not 12 digits, in Vietnamese", async () => {
     const jar = new CookieJar();
     const start = await get(ctx, jar, '/api/v1/citizen/signin');
     const interaction = String((await get(ctx, jar, String(start.headers.location))).headers.location);
-    const res = await ctx.app.inject({ method: 'POST', url: `${interaction}/login`, payload: 'idNumber=12345&fullName=Sai+S%E1%BB%91',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `${interaction}/login`,
+      payload: 'idNumber=12345&fullName=Sai+S%E1%BB%91',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header },
+    });
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /role="alert">Số định danh cá nhân phải gồm đúng 12 chữ số\./);
     assert.match(res.body, /value="Sai Số"/, 'what was typed stays in the form');
@@ -216,16 +286,27 @@ describe('any compliant provider by OIDC_* settings alone, reached over HTTP [pg
   let platform: Awaited<ReturnType<typeof buildApp>>;
   before(async () => {
     const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address() as { port: number }; probe.close(() => resolve(port)); });
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
     });
     // Both answer at one address, so the provider's registered redirect URI is the platform's callback.
     const publicUrl = `http://localhost:${port}`;
-    const open = async () => { const f = await freshDatabase('pglite'); drops.push(f.drop); await migrate(f.db); return f.db; };
+    const open = async () => {
+      const f = await freshDatabase('pglite');
+      drops.push(f.drop);
+      await migrate(f.db);
+      return f.db;
+    };
     provider = await buildApp({ db: await open(), publicUrl });
     await provider.listen({ port, host: '127.0.0.1' });
     const local = provider.citizenOidc.local!;
-    platform = await buildApp({ db: await open(), publicUrl,
-      oidc: loadConfig({ OIDC_ISSUER: local.issuer, OIDC_CLIENT_ID: local.clientId, OIDC_CLIENT_SECRET: local.clientSecret }).oidc! });
+    platform = await buildApp({
+      db: await open(),
+      publicUrl,
+      oidc: loadConfig({ OIDC_ISSUER: local.issuer, OIDC_CLIENT_ID: local.clientId, OIDC_CLIENT_SECRET: local.clientSecret }).oidc!,
+    });
     apps.push(provider, platform);
     assert.equal(platform.citizenOidc.local, undefined, 'no local provider of its own');
   });
@@ -238,8 +319,14 @@ describe('any compliant provider by OIDC_* settings alone, reached over HTTP [pg
     const jar = new CookieJar();
     const go = (app: typeof platform, location: string, init: { method?: 'POST'; payload?: string } = {}) => {
       const url = new URL(location, app.publicUrl);
-      return app.inject({ method: init.method ?? 'GET', url: url.pathname + url.search, payload: init.payload,
-        headers: { cookie: jar.header, ...(init.payload && { 'content-type': 'application/x-www-form-urlencoded' }) } }).then((r) => jar.take(r));
+      return app
+        .inject({
+          method: init.method ?? 'GET',
+          url: url.pathname + url.search,
+          payload: init.payload,
+          headers: { cookie: jar.header, ...(init.payload && { 'content-type': 'application/x-www-form-urlencoded' }) },
+        })
+        .then((r) => jar.take(r));
     };
     const start = await go(platform, '/api/v1/citizen/signin');
     assert.equal(start.statusCode, 302, start.body);
@@ -261,11 +348,17 @@ test('provider settings from the environment, claim mapping and identity levels'
   assert.equal(loadConfig({}).oidc, undefined, 'none configured: the local provider');
   assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.vn' }), /OIDC_CLIENT_ID/);
   assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'a', OIDC_CLAIMS: '{"cccd":"x"}' }), /cccd/);
-  const s = loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso-cantho', OIDC_CLIENT_SECRET: 'bi-mat',
-    OIDC_CLAIMS: '{"idNumber":"citizen.pid","fullName":"full_name","identityLevel":"loa"}' }).oidc!;
+  const s = loadConfig({
+    OIDC_ISSUER: 'https://sso.example.vn',
+    OIDC_CLIENT_ID: 'congso-cantho',
+    OIDC_CLIENT_SECRET: 'bi-mat',
+    OIDC_CLAIMS: '{"idNumber":"citizen.pid","fullName":"full_name","identityLevel":"loa"}',
+  }).oidc!;
   assert.deepEqual(s.claims, { ...DEFAULT_CLAIMS, idNumber: 'citizen.pid', fullName: 'full_name', identityLevel: 'loa' });
-  assert.deepEqual(mapClaims({ sub: 'opaque-1', citizen: { pid: '092190001234' }, full_name: 'Nguyen Van A', loa: 'level2', birthdate: '1990-02-03' }, s.claims),
-    { idNumber: '092190001234', fullName: 'Nguyen Van A', birthDate: '1990-02-03', phone: null, identityLevel: 2 });
+  assert.deepEqual(
+    mapClaims({ sub: 'opaque-1', citizen: { pid: '092190001234' }, full_name: 'Nguyen Van A', loa: 'level2', birthdate: '1990-02-03' }, s.claims),
+    { idNumber: '092190001234', fullName: 'Nguyen Van A', birthDate: '1990-02-03', phone: null, identityLevel: 2 },
+  );
   assert.deepEqual(mapClaims({ sub: '12345', name: 'A B' }, DEFAULT_CLAIMS), { missing: 'sub' }, 'an ID number must be 12 digits');
   assert.deepEqual([identityLevelOf('urn:congso:idp:muc-1'), identityLevelOf(2), identityLevelOf('http://eidas.europa.eu/LoA/substantial')], [1, 2, null]);
 });

@@ -10,7 +10,12 @@ import { liveSession } from '../shared/sessions.ts';
 import { mapClaims, type CitizenOidc, type VerifiedIdentity } from './oidc.ts';
 
 export interface Citizen {
-  id: string; idNumber: string; fullName: string; birthDate: string | null; phone: string | null; email: string | null;
+  id: string;
+  idNumber: string;
+  fullName: string;
+  birthDate: string | null;
+  phone: string | null;
+  email: string | null;
   /** Identity level (mức định danh) of the current sign-in, when the provider states one. */
   identityLevel: number | null;
 }
@@ -27,28 +32,39 @@ const newToken = () => randomBytes(32).toString('base64url');
 export const safeNextPath = (next: string | undefined) =>
   next?.startsWith('/') && !next.startsWith('//') && !next.includes('\\') && !next.startsWith('/api/') ? next : DEFAULT_AFTER_SIGN_IN;
 
-const unavailable = (err: unknown) => new AppError(502, 'IDP_UNAVAILABLE',
-  'Không kết nối được với hệ thống định danh điện tử. Vui lòng thử lại sau ít phút.', { reason: (err as Error).message });
+const unavailable = (err: unknown) =>
+  new AppError(502, 'IDP_UNAVAILABLE', 'Không kết nối được với hệ thống định danh điện tử. Vui lòng thử lại sau ít phút.', { reason: (err as Error).message });
 
 /**
  * Starts a sign-in: fresh state, nonce and PKCE verifier are kept server-side under a random token that the browser
  * holds in a cookie, binding the callback to the browser that started it. Returns where to send the browser.
  */
 export async function beginSignIn(db: Queryable, oidc: CitizenOidc, next: string | undefined) {
-  const config = await oidc.configuration().catch((err) => { throw unavailable(err); });
+  const config = await oidc.configuration().catch((err) => {
+    throw unavailable(err);
+  });
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
   const authorizationUrl = client.buildAuthorizationUrl(config, {
-    redirect_uri: oidc.redirectUri, scope: oidc.settings.scope, state, nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    redirect_uri: oidc.redirectUri,
+    scope: oidc.settings.scope,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
   });
   const attemptToken = newToken();
   const expiresAt = new Date(Date.now() + ATTEMPT_MINUTES * 60_000);
   await db.query('DELETE FROM citizen_sign_in_attempts WHERE expires_at < now()');
-  await db.query(
-    'INSERT INTO citizen_sign_in_attempts (token_hash, state, nonce, code_verifier, next_path, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-    [tokenHash(attemptToken), state, nonce, verifier, safeNextPath(next), expiresAt]);
+  await db.query('INSERT INTO citizen_sign_in_attempts (token_hash, state, nonce, code_verifier, next_path, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    tokenHash(attemptToken),
+    state,
+    nonce,
+    verifier,
+    safeNextPath(next),
+    expiresAt,
+  ]);
   return { attemptToken, expiresAt, authorizationUrl: authorizationUrl.href };
 }
 
@@ -66,8 +82,10 @@ function refusal(err: unknown): AppError {
     // The innermost error names the failed check ("JWT signature verification failed", the "nonce" claim…).
     let inner: Error = err;
     while (inner.cause instanceof Error) inner = inner.cause;
-    return new AppError(400, 'ID_TOKEN_INVALID', 'Thông tin đăng nhập nhận từ hệ thống định danh không hợp lệ. Vui lòng đăng nhập lại.',
-      { reason: inner.message, check: err.code ?? null });
+    return new AppError(400, 'ID_TOKEN_INVALID', 'Thông tin đăng nhập nhận từ hệ thống định danh không hợp lệ. Vui lòng đăng nhập lại.', {
+      reason: inner.message,
+      check: err.code ?? null,
+    });
   }
   return unavailable(err);
 }
@@ -79,26 +97,42 @@ function refusal(err: unknown): AppError {
  */
 export async function completeSignIn(db: Queryable, oidc: CitizenOidc, attemptToken: string | undefined, callbackQuery: string) {
   const [attempt] = attemptToken
-    ? await db.query<CitizenSignInAttemptsRow & { fresh: boolean }>('DELETE FROM citizen_sign_in_attempts WHERE token_hash = $1 RETURNING *, expires_at > now() AS fresh', [tokenHash(attemptToken)])
+    ? await db.query<CitizenSignInAttemptsRow & { fresh: boolean }>(
+        'DELETE FROM citizen_sign_in_attempts WHERE token_hash = $1 RETURNING *, expires_at > now() AS fresh',
+        [tokenHash(attemptToken)],
+      )
     : [];
   if (!attempt?.fresh) throw new AppError(400, 'SIGN_IN_EXPIRED', 'Phiên đăng nhập đã hết hạn hoặc đã được dùng. Vui lòng đăng nhập lại.');
-  const config = await oidc.configuration().catch((err) => { throw unavailable(err); });
+  const config = await oidc.configuration().catch((err) => {
+    throw unavailable(err);
+  });
   const callbackUrl = new URL(oidc.redirectUri);
   callbackUrl.search = callbackQuery;
-  const tokens = await client.authorizationCodeGrant(config, callbackUrl,
-    { pkceCodeVerifier: attempt.code_verifier, expectedState: attempt.state, expectedNonce: attempt.nonce, idTokenExpected: true })
-    .catch((err) => { throw refusal(err); });
+  const tokens = await client
+    .authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: attempt.code_verifier,
+      expectedState: attempt.state,
+      expectedNonce: attempt.nonce,
+      idTokenExpected: true,
+    })
+    .catch((err) => {
+      throw refusal(err);
+    });
   const idToken = tokens.claims()!;
   const mapping = oidc.settings.claims;
   // Providers that keep profile claims out of the ID token serve them at userinfo; the ID token's own claims win.
   const wanted = [mapping.idNumber, mapping.fullName, mapping.birthDate, mapping.phone];
-  const userinfo = wanted.some((name) => !(name.split('.')[0] in idToken)) && config.serverMetadata().userinfo_endpoint
-    ? await client.fetchUserInfo(config, tokens.access_token, idToken.sub).catch((err) => { throw refusal(err); })
-    : {};
+  const userinfo =
+    wanted.some((name) => !(name.split('.')[0] in idToken)) && config.serverMetadata().userinfo_endpoint
+      ? await client.fetchUserInfo(config, tokens.access_token, idToken.sub).catch((err) => {
+          throw refusal(err);
+        })
+      : {};
   const identity = mapClaims({ ...userinfo, ...idToken }, mapping);
   if ('missing' in identity) {
-    throw new AppError(403, 'IDENTITY_INCOMPLETE', 'Tài khoản định danh không cung cấp đủ số định danh cá nhân (12 chữ số) và họ tên để nộp hồ sơ.',
-      { claim: identity.missing });
+    throw new AppError(403, 'IDENTITY_INCOMPLETE', 'Tài khoản định danh không cung cấp đủ số định danh cá nhân (12 chữ số) và họ tên để nộp hồ sơ.', {
+      claim: identity.missing,
+    });
   }
   return { ...(await openCitizenSession(db, identity)), next: attempt.next_path };
 }
@@ -110,11 +144,17 @@ export async function openCitizenSession(db: Queryable, identity: VerifiedIdenti
     `INSERT INTO citizens (id_number, full_name, birth_date, phone) VALUES ($1, $2, $3, $4)
      ON CONFLICT (id_number) DO UPDATE SET full_name = EXCLUDED.full_name, birth_date = COALESCE(EXCLUDED.birth_date, citizens.birth_date),
        phone = COALESCE(EXCLUDED.phone, citizens.phone)
-     RETURNING id`, [identity.idNumber, identity.fullName, identity.birthDate, identity.phone]);
+     RETURNING id`,
+    [identity.idNumber, identity.fullName, identity.birthDate, identity.phone],
+  );
   const token = newToken();
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await db.query('INSERT INTO citizen_sessions (token_hash, citizen_id, expires_at, identity_level) VALUES ($1, $2, $3, $4)',
-    [tokenHash(token), row.id, expiresAt, identity.identityLevel]);
+  await db.query('INSERT INTO citizen_sessions (token_hash, citizen_id, expires_at, identity_level) VALUES ($1, $2, $3, $4)', [
+    tokenHash(token),
+    row.id,
+    expiresAt,
+    identity.identityLevel,
+  ]);
   return { token, expiresAt, citizen: (await citizenForSession(db, token))! };
 }
 
@@ -125,13 +165,19 @@ export async function citizenForSession(db: Queryable, token: string, idleMinute
   const s = await liveSession(db, 'citizen_sessions', tokenHash(token), idleMinutes);
   if (!s) return null;
   const [r] = await db.query<Pick<CitizensRow, 'id' | 'id_number' | 'full_name' | 'phone' | 'email'> & { birth_date: string | null }>(
-    `SELECT id, id_number, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, phone, email FROM citizens WHERE id = $1`, [s.citizen_id]);
-  return r ? { id: r.id, idNumber: r.id_number, fullName: r.full_name, birthDate: r.birth_date, phone: r.phone, email: r.email, identityLevel: s.identity_level } : null;
+    `SELECT id, id_number, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, phone, email FROM citizens WHERE id = $1`,
+    [s.citizen_id],
+  );
+  return r
+    ? { id: r.id, idNumber: r.id_number, fullName: r.full_name, birthDate: r.birth_date, phone: r.phone, email: r.email, identityLevel: s.identity_level }
+    : null;
 }
 
 /** Deletes sessions past their expiry or idle timeout (scheduled: src/jobs). */
 export async function deleteExpiredCitizenSessions(db: Queryable, idleMinutes = CITIZEN_SESSION_IDLE_MINUTES): Promise<number> {
-  return (await db.query(`DELETE FROM citizen_sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])).length;
+  return (
+    await db.query(`DELETE FROM citizen_sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])
+  ).length;
 }
 
 /** Ends every session of the citizen except the one presenting `token`; returns how many ended. */

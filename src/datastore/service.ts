@@ -48,11 +48,28 @@ export async function storeCitizenDocument(tx: Queryable, citizenId: string | nu
   const [created] = await tx.query(
     `INSERT INTO citizen_documents (id_number, tax_code, citizen_id, kind, title, name, mime, size, sha256, content, dossier_id, dossier_code)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT ${conflictTarget} DO NOTHING RETURNING id`,
-    [doc.idNumber ?? null, doc.taxCode ?? null, citizenId, doc.kind, nfc(doc.title).slice(0, 500), nfc(doc.name).slice(0, 255), doc.mime,
-      doc.content.length, sha256, doc.content, doc.dossierId ?? null, doc.dossierCode ?? null]);
+    [
+      doc.idNumber ?? null,
+      doc.taxCode ?? null,
+      citizenId,
+      doc.kind,
+      nfc(doc.title).slice(0, 500),
+      nfc(doc.name).slice(0, 255),
+      doc.mime,
+      doc.content.length,
+      sha256,
+      doc.content,
+      doc.dossierId ?? null,
+      doc.dossierCode ?? null,
+    ],
+  );
   if (created) return { id: created.id, created: true };
   const [existing] = doc.taxCode
-    ? await tx.query('SELECT id FROM citizen_documents WHERE tax_code = $1 AND citizen_id IS NOT DISTINCT FROM $2 AND sha256 = $3', [doc.taxCode, citizenId, sha256])
+    ? await tx.query('SELECT id FROM citizen_documents WHERE tax_code = $1 AND citizen_id IS NOT DISTINCT FROM $2 AND sha256 = $3', [
+        doc.taxCode,
+        citizenId,
+        sha256,
+      ])
     : await tx.query('SELECT id FROM citizen_documents WHERE id_number = $1 AND sha256 = $2', [doc.idNumber, sha256]);
   return { id: existing.id, created: false };
 }
@@ -72,8 +89,9 @@ export async function keepSubmittedDocuments(tx: Queryable, dossier: Row, event:
   if (event.action !== 'submit' && event.action !== 'submit_supplement' && event.action !== 'accept') return;
   const owner = applicantStore(dossier.applicant);
   if (!owner) return;
-  const self = Boolean(owner.idNumber && !dossier.applicant.representative && dossier.citizen_id
-    && (await citizenIdNumber(tx, dossier.citizen_id)) === owner.idNumber);
+  const self = Boolean(
+    owner.idNumber && !dossier.applicant.representative && dossier.citizen_id && (await citizenIdNumber(tx, dossier.citizen_id)) === owner.idNumber,
+  );
   const received = dossier.received_at !== null;
   const due = event.action === 'accept' ? received && !self && dossier.channel === 'online' : self || received;
   if (!due) return;
@@ -83,16 +101,31 @@ export async function keepSubmittedDocuments(tx: Queryable, dossier: Row, event:
     const file = await readDossierFile(tx, dossier.id, f.id);
     // A person's documents are linked to their own account only; an organisation's to the representative who brought them.
     await storeCitizenDocument(tx, owner.taxCode || self ? dossier.citizen_id : null, {
-      ...owner, kind: 'submitted', title: f.extraName ?? f.componentName ?? 'Giấy tờ', name: file.name, mime: file.mime, content: file.content,
-      dossierId: dossier.id, dossierCode: dossier.code,
+      ...owner,
+      kind: 'submitted',
+      title: f.extraName ?? f.componentName ?? 'Giấy tờ',
+      name: file.name,
+      mime: file.mime,
+      content: file.content,
+      dossierId: dossier.id,
+      dossierCode: dossier.code,
     });
   }
 }
 
 const toDocument = (r: Row) => ({
-  id: r.id as string, kind: r.kind as DocumentKind, kindName: KIND_NAMES[r.kind as DocumentKind], title: r.title as string, name: r.name as string,
-  mime: r.mime as string, size: r.size as number, sha256: r.sha256 as string, dossierId: r.dossier_id as string | null,
-  dossierCode: r.dossier_code as string | null, taxCode: r.tax_code as string | null, createdAt: new Date(r.created_at).toISOString(),
+  id: r.id as string,
+  kind: r.kind as DocumentKind,
+  kindName: KIND_NAMES[r.kind as DocumentKind],
+  title: r.title as string,
+  name: r.name as string,
+  mime: r.mime as string,
+  size: r.size as number,
+  sha256: r.sha256 as string,
+  dossierId: r.dossier_id as string | null,
+  dossierCode: r.dossier_code as string | null,
+  taxCode: r.tax_code as string | null,
+  createdAt: new Date(r.created_at).toISOString(),
   reuses: Number(r.reuses ?? 0),
 });
 const LIST = `SELECT d.id, d.kind, d.title, d.name, d.mime, d.size, d.sha256, d.dossier_id, d.dossier_code, d.tax_code, d.created_at,
@@ -113,7 +146,11 @@ export async function listMyDocuments(db: Queryable, citizen: Citizen) {
 }
 
 export async function readMyDocument(db: Queryable, citizen: Citizen, id: string) {
-  const [r] = await db.query(`SELECT d.name, d.mime, d.content FROM citizen_documents d WHERE d.id = $3 AND ${CITIZEN_SEES}`, [citizen.id, citizen.idNumber, id]);
+  const [r] = await db.query(`SELECT d.name, d.mime, d.content FROM citizen_documents d WHERE d.id = $3 AND ${CITIZEN_SEES}`, [
+    citizen.id,
+    citizen.idNumber,
+    id,
+  ]);
   if (!r) throw notFound('giấy tờ trong kho');
   return { name: r.name as string, mime: r.mime as string, content: Buffer.from(r.content) };
 }
@@ -123,7 +160,11 @@ export async function readMyDocument(db: Queryable, citizen: Citizen, id: string
  * dossiers module's rule, runs after the role check, so a role without the permission learns nothing of the dossier);
  * the look is logged — who, when, which dossier, whose store — before anything is read.
  */
-export async function lookAtApplicantStore(db: Queryable, actor: Actor, dossierInHand: () => Promise<{ id: string; applicant: Parameters<typeof applicantStore>[0] }>) {
+export async function lookAtApplicantStore(
+  db: Queryable,
+  actor: Actor,
+  dossierInHand: () => Promise<{ id: string; applicant: Parameters<typeof applicantStore>[0] }>,
+) {
   if (!actor.roles.includes('counter_officer')) throw forbidden('Chỉ cán bộ Bộ phận Một cửa được tra cứu kho dữ liệu của người nộp.');
   const dossier = await dossierInHand();
   const owner = applicantStore(dossier.applicant);
@@ -131,15 +172,28 @@ export async function lookAtApplicantStore(db: Queryable, actor: Actor, dossierI
   const rows = owner.taxCode
     ? await db.query(`${LIST} WHERE d.tax_code = $1 ORDER BY d.created_at DESC LIMIT 500`, [owner.taxCode])
     : await db.query(`${LIST} WHERE d.id_number = $1 ORDER BY d.created_at DESC LIMIT 500`, [owner.idNumber]);
-  await db.query('INSERT INTO datastore_looks (user_id, user_name, dossier_id, id_number, tax_code, documents) VALUES ($1, $2, $3, $4, $5, $6)',
-    [actor.userId, actor.fullName, dossier.id, owner.idNumber ?? null, owner.taxCode ?? null, rows.length]);
+  await db.query('INSERT INTO datastore_looks (user_id, user_name, dossier_id, id_number, tax_code, documents) VALUES ($1, $2, $3, $4, $5, $6)', [
+    actor.userId,
+    actor.fullName,
+    dossier.id,
+    owner.idNumber ?? null,
+    owner.taxCode ?? null,
+    rows.length,
+  ]);
   return rows.map(toDocument);
 }
 
 /** The looks officers took at the citizen's own store (who, when, for which dossier), newest first. */
 export async function looksAtMyStore(db: Queryable, citizen: Citizen) {
-  const rows = await db.query('SELECT user_name, dossier_id, documents, at FROM datastore_looks WHERE id_number = $1 ORDER BY at DESC LIMIT 200', [citizen.idNumber]);
-  return rows.map((r) => ({ officerName: r.user_name as string, dossierId: r.dossier_id as string, documents: r.documents as number, at: new Date(r.at).toISOString() }));
+  const rows = await db.query('SELECT user_name, dossier_id, documents, at FROM datastore_looks WHERE id_number = $1 ORDER BY at DESC LIMIT 200', [
+    citizen.idNumber,
+  ]);
+  return rows.map((r) => ({
+    officerName: r.user_name as string,
+    dossierId: r.dossier_id as string,
+    documents: r.documents as number,
+    at: new Date(r.at).toISOString(),
+  }));
 }
 
 /**
@@ -152,14 +206,30 @@ export const reuseStoredDocuments: StoredDocumentsHook = async (tx, by, applican
   const owner = uploadOwner(by);
   const store = by.kind === 'staff' ? applicantStore(applicant) : null;
   for (const pick of picks) {
-    const [doc] = by.kind === 'citizen'
-      ? await tx.query(`SELECT * FROM citizen_documents d WHERE d.id = $3 AND ${CITIZEN_SEES}`, [by.citizen.id, by.citizen.idNumber, pick.documentId])
-      : store ? await tx.query('SELECT * FROM citizen_documents WHERE id = $1 AND (id_number = $2 OR tax_code = $3)', [pick.documentId, store.idNumber ?? null, store.taxCode ?? null]) : [];
+    const [doc] =
+      by.kind === 'citizen'
+        ? await tx.query(`SELECT * FROM citizen_documents d WHERE d.id = $3 AND ${CITIZEN_SEES}`, [by.citizen.id, by.citizen.idNumber, pick.documentId])
+        : store
+          ? await tx.query('SELECT * FROM citizen_documents WHERE id = $1 AND (id_number = $2 OR tax_code = $3)', [
+              pick.documentId,
+              store.idNumber ?? null,
+              store.taxCode ?? null,
+            ])
+          : [];
     if (!doc) throw notFound(`giấy tờ ${pick.documentId} trong kho dữ liệu của người nộp`);
     const upload = await storeUpload(tx, owner, doc.name, Buffer.from(doc.content));
-    const actor = by.kind === 'citizen' ? { kind: 'citizen', id: by.citizen.id, name: by.citizen.fullName } : { kind: 'staff', id: by.actor.userId, name: by.actor.fullName };
-    await tx.query('INSERT INTO document_reuses (document_id, dossier_id, component_index, actor_kind, actor_id, actor_name) VALUES ($1, $2, $3, $4, $5, $6)',
-      [doc.id, dossierId, pick.componentIndex, actor.kind, actor.id, actor.name]);
+    const actor =
+      by.kind === 'citizen'
+        ? { kind: 'citizen', id: by.citizen.id, name: by.citizen.fullName }
+        : { kind: 'staff', id: by.actor.userId, name: by.actor.fullName };
+    await tx.query('INSERT INTO document_reuses (document_id, dossier_id, component_index, actor_kind, actor_id, actor_name) VALUES ($1, $2, $3, $4, $5, $6)', [
+      doc.id,
+      dossierId,
+      pick.componentIndex,
+      actor.kind,
+      actor.id,
+      actor.name,
+    ]);
     refs.push({ componentIndex: pick.componentIndex, uploadId: upload.id });
   }
   return refs;
@@ -168,9 +238,17 @@ export const reuseStoredDocuments: StoredDocumentsHook = async (tx, by, applican
 /** The reuse log of a dossier (which component came from the store, who chose it, when). */
 export async function dossierReuses(db: Queryable, dossierId: string) {
   const rows = await db.query(
-    `SELECT r.*, d.title, d.name, d.dossier_code FROM document_reuses r JOIN citizen_documents d ON d.id = r.document_id WHERE r.dossier_id = $1 ORDER BY r.id`, [dossierId]);
+    `SELECT r.*, d.title, d.name, d.dossier_code FROM document_reuses r JOIN citizen_documents d ON d.id = r.document_id WHERE r.dossier_id = $1 ORDER BY r.id`,
+    [dossierId],
+  );
   return rows.map((r) => ({
-    documentId: r.document_id as string, componentIndex: r.component_index as number, title: r.title as string, name: r.name as string,
-    fromDossierCode: r.dossier_code as string | null, actorKind: r.actor_kind as string, actorName: r.actor_name as string, at: new Date(r.at).toISOString(),
+    documentId: r.document_id as string,
+    componentIndex: r.component_index as number,
+    title: r.title as string,
+    name: r.name as string,
+    fromDossierCode: r.dossier_code as string | null,
+    actorKind: r.actor_kind as string,
+    actorName: r.actor_name as string,
+    at: new Date(r.at).toISOString(),
   }));
 }

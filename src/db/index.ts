@@ -56,8 +56,7 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
     queue = run.catch(() => undefined);
     return run;
   };
-  const q = async <T>(sql: string, params?: unknown[]) =>
-    (await pg.query<T>(sql, params as any[])).rows;
+  const q = async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params as any[])).rows;
   return {
     kind: 'pglite',
     query: (sql, params) => serial(() => q(sql, params)),

@@ -9,7 +9,10 @@ for (const kind of dbKinds()) {
     const { db, drop } = await freshDatabase(kind);
     try {
       const all = listMigrations().map((m) => m.version);
-      assert.deepEqual(all, [...all].sort((a, b) => a - b));
+      assert.deepEqual(
+        all,
+        [...all].sort((a, b) => a - b),
+      );
       assert.deepEqual(await migrate(db), all);
       assert.equal(await migrationVersion(db), all.at(-1));
       assert.deepEqual(await migrate(db), [], 'a second start applies nothing');
@@ -29,7 +32,10 @@ if (process.env.DATABASE_URL) {
     const other = await openDatabase({ url });
     try {
       const [x, y] = await Promise.all([migrate(db), migrate(other)]);
-      assert.deepEqual([...x, ...y].sort((a, b) => a - b), listMigrations().map((m) => m.version));
+      assert.deepEqual(
+        [...x, ...y].sort((a, b) => a - b),
+        listMigrations().map((m) => m.version),
+      );
       const [{ n }] = await db.query('SELECT count(*)::int AS n FROM schema_migrations');
       assert.equal(n, listMigrations().length);
     } finally {

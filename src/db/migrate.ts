@@ -17,7 +17,12 @@ const LOCK_KEY = 7263001;
 export const LOCK_TIMEOUT = '5s';
 const NO_TRANSACTION_MARKER = '-- migrate: no-transaction';
 
-export interface Migration { version: number; name: string; sql: string; transactional: boolean }
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  transactional: boolean;
+}
 
 export function listMigrations(dir = defaultDir): Migration[] {
   return readdirSync(dir)

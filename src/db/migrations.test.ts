@@ -27,15 +27,35 @@ const GRANDFATHERED_UP_TO = 44;
  * grows with use, and so does any table not listed here, new ones included.
  */
 const SMALL_TABLES = new Set([
-  'admin_units', 'agencies', 'users', 'procedures', 'procedure_versions', 'calendar_settings', 'calendar_adjustments',
-  'catalog_revision', 'dossier_settings', 'test_credentials', 'document_sequences', 'stats_revision',
-  'payment_receipt_sequences', 'form_sequences', 'receipt_forms', 'scheduled_jobs', 'search_synonyms', 'history_anchors',
-  'sandbox_vnpay_transactions', 'schema_migrations',
+  'admin_units',
+  'agencies',
+  'users',
+  'procedures',
+  'procedure_versions',
+  'calendar_settings',
+  'calendar_adjustments',
+  'catalog_revision',
+  'dossier_settings',
+  'test_credentials',
+  'document_sequences',
+  'stats_revision',
+  'payment_receipt_sequences',
+  'form_sequences',
+  'receipt_forms',
+  'scheduled_jobs',
+  'search_synonyms',
+  'history_anchors',
+  'sandbox_vnpay_transactions',
+  'schema_migrations',
 ]);
 
 const CREATE_INDEX = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:("?[\w.]+"?)\s+)?ON\s+(?:ONLY\s+)?("?[\w.]+"?)/gi;
 const CREATE_TABLE = /\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[\w.]+"?)/gi;
-const unquote = (name: string) => name.replace(/"/g, '').replace(/^public\./, '').toLowerCase();
+const unquote = (name: string) =>
+  name
+    .replace(/"/g, '')
+    .replace(/^public\./, '')
+    .toLowerCase();
 
 /** What is wrong with a migration under the rules above (empty: nothing). */
 function migrationProblems(m: Migration): string[] {
@@ -55,7 +75,8 @@ function migrationProblems(m: Migration): string[] {
   }
   if (!m.transactional) {
     if (/\$\w*\$/.test(sql)) problems.push(`${m.name}: a no-transaction migration cannot hold dollar-quoted bodies (its statements are split at ";")`);
-    if (/^\s*(BEGIN|COMMIT|START\s+TRANSACTION|SET\s+LOCAL)\b/im.test(sql)) problems.push(`${m.name}: a no-transaction migration has no transaction to begin, commit or set LOCAL in`);
+    if (/^\s*(BEGIN|COMMIT|START\s+TRANSACTION|SET\s+LOCAL)\b/im.test(sql))
+      problems.push(`${m.name}: a no-transaction migration has no transaction to begin, commit or set LOCAL in`);
     const statements = statementsOf(m.sql);
     for (const [i, s] of statements.entries()) {
       const build = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?!IF\s+NOT\s+EXISTS)("?[\w.]+"?)/i.exec(s);
@@ -79,7 +100,7 @@ test('the check catches a plain index on a large table, CONCURRENTLY in a transa
   assert.match(bad('CREATE TABLE new_things (id int);\nCREATE INDEX ON dossier_events (at);').join(), /on dossier_events, a large table/);
   assert.match(bad('CREATE INDEX CONCURRENTLY dossiers_x ON dossiers (x);').join(), /CONCURRENTLY needs the first line/);
   assert.match(bad('-- migrate: no-transaction\nCREATE INDEX CONCURRENTLY dossiers_x ON dossiers (x);').join(), /DROP INDEX CONCURRENTLY IF EXISTS dossiers_x/);
-  assert.match(bad("-- migrate: no-transaction\nDO $$ BEGIN PERFORM 1; END $$;").join(), /dollar-quoted/);
+  assert.match(bad('-- migrate: no-transaction\nDO $$ BEGIN PERFORM 1; END $$;').join(), /dollar-quoted/);
   assert.match(bad("-- migrate: no-transaction\nSET LOCAL lock_timeout = '5s';").join(), /no transaction to begin/);
   // What the rules allow.
   assert.deepEqual(bad('CREATE TABLE things (id int);\nCREATE INDEX things_id ON things (id);\nCREATE INDEX agencies_x ON agencies (x);'), []);
@@ -100,7 +121,8 @@ for (const kind of dbKinds()) {
   test(`a no-transaction migration builds an index concurrently, once, and leaves no lock_timeout behind [${kind}]`, async () => {
     const { db, drop } = await freshDatabase(kind);
     const { dir, remove } = tempMigrations({
-      '0001_big.sql': "SET lock_timeout = '7s';\nCREATE TABLE big (id int PRIMARY KEY, at timestamptz NOT NULL);\nINSERT INTO big SELECT g, now() FROM generate_series(1, 1000) g;\n",
+      '0001_big.sql':
+        "SET lock_timeout = '7s';\nCREATE TABLE big (id int PRIMARY KEY, at timestamptz NOT NULL);\nINSERT INTO big SELECT g, now() FROM generate_series(1, 1000) g;\n",
     });
     const noLockTimeoutLeft = async (what: string) => assert.equal((await db.query('SHOW lock_timeout'))[0].lock_timeout, '0', what);
     const concurrentBuild = [
@@ -113,9 +135,12 @@ for (const kind of dbKinds()) {
     ].join('\n');
     try {
       assert.deepEqual(await migrate(db, { dir }), [1]);
-      await noLockTimeoutLeft('the file\'s own SET does not outlive its transaction on the connection');
+      await noLockTimeoutLeft("the file's own SET does not outlive its transaction on the connection");
       writeFileSync(join(dir, '0002_big_at.sql'), concurrentBuild);
-      assert.deepEqual(listMigrations(dir).map((m) => m.transactional), [true, false]);
+      assert.deepEqual(
+        listMigrations(dir).map((m) => m.transactional),
+        [true, false],
+      );
       assert.deepEqual(await migrate(db, { dir }), [2]);
       const [index] = await db.query(`SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'big_at'`);
       assert.equal(index?.valid, true, 'the index exists and is valid');
@@ -150,7 +175,10 @@ if (process.env.DATABASE_URL) {
       await givesUpWhileHeld('t');
       writeFileSync(join(dir, '0003_u_y.sql'), '-- migrate: no-transaction\nALTER TABLE u ADD COLUMN y int;\n');
       await givesUpWhileHeld('u');
-      assert.deepEqual((await db.query('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2]);
+      assert.deepEqual(
+        (await db.query('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version),
+        [1, 2],
+      );
       assert.deepEqual(await migrate(db, { dir }), [3], 'the next start applies it');
     } finally {
       await traffic.end();

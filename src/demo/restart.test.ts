@@ -17,12 +17,23 @@ for (const kind of dbKinds()) {
     try {
       const first = await startServer(config);
       assert.ok(first.demoLogins.some((l) => l.username === 'admin'));
-      const login = await fetch(`${first.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }) });
+      const login = await fetch(`${first.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0];
       const agencies = (await (await fetch(`${first.url}/api/v1/agencies`)).json()) as { items: { id: string; code: string }[] };
-      const created = await fetch(`${first.url}/api/v1/admin/agencies`, { method: 'POST', headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ code: 'H13.30', name: 'Sở Khoa học và Công nghệ', kind: 'department', parentId: agencies.items.find((a) => a.code === 'H13')!.id }) });
+      const created = await fetch(`${first.url}/api/v1/admin/agencies`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({
+          code: 'H13.30',
+          name: 'Sở Khoa học và Công nghệ',
+          kind: 'department',
+          parentId: agencies.items.find((a) => a.code === 'H13')!.id,
+        }),
+      });
       assert.equal(created.status, 201);
       const health = await (await fetch(`${first.url}/health`)).json();
       assert.equal(health.database, kind);

@@ -12,10 +12,30 @@ import { upload } from '../payments/testkit.ts';
 import { citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 import { formData } from '../testing/samples.ts';
 
-interface Agency { id: string; code: string; name: string; kind: string; parentId: string | null; active: boolean }
-interface StaffUser { username: string; roles: string[]; agencyId: string; active: boolean }
-interface Dossier { id: string; status: number; step: number | null; channel: string; agencyId: string; homeAgencyId: string; receivingAgencyId: string;
-  events: { action: string; toStep: number | null; toAgency: string | null }[] }
+interface Agency {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  active: boolean;
+}
+interface StaffUser {
+  username: string;
+  roles: string[];
+  agencyId: string;
+  active: boolean;
+}
+interface Dossier {
+  id: string;
+  status: number;
+  step: number | null;
+  channel: string;
+  agencyId: string;
+  homeAgencyId: string;
+  receivingAgencyId: string;
+  events: { action: string; toStep: number | null; toAgency: string | null }[];
+}
 
 const LEVEL_KINDS: Record<AgencyLevel, string> = { commune: 'commune_committee', department: 'department', province: 'province_committee' };
 const CITIZEN = { idNumber: '092200007788', name: 'Lâm Thị Thanh Thúy' };
@@ -23,7 +43,10 @@ const CITIZEN = { idNumber: '092200007788', name: 'Lâm Thị Thanh Thúy' };
 /** The demo's agencies and staff as an administrator sees them; who may act for an organisation. */
 class Staff {
   private readonly byId: Map<string, Agency>;
-  constructor(readonly agencies: Agency[], private readonly users: StaffUser[]) {
+  constructor(
+    readonly agencies: Agency[],
+    private readonly users: StaffUser[],
+  ) {
     this.byId = new Map(agencies.map((a) => [a.id, a]));
   }
   agency(id: string) {
@@ -104,16 +127,37 @@ eachDatabase('every demo procedure walked by the demo staff', { demo: true }, (c
     if (content.onlineLevel !== 'offline') {
       const files = [];
       for (const [i, c] of content.components.entries()) if (c.required) files.push({ componentIndex: i, uploadId: await upload(citizen) });
-      id = (await call(citizen, 'nộp trực tuyến', 'POST', '/api/v1/dossiers',
-        { procedureId: summary.id, agencyId: home.id, applicant, formData: form, channel: 'online', files }, 201)).json().id;
+      id = (
+        await call(
+          citizen,
+          'nộp trực tuyến',
+          'POST',
+          '/api/v1/dossiers',
+          { procedureId: summary.id, agencyId: home.id, applicant, formData: form, channel: 'online', files },
+          201,
+        )
+      ).json().id;
       const d = await read(id);
-      await call(await need('counter_officer', [d.receivingAgencyId, d.homeAgencyId], 'tiếp nhận hồ sơ trực tuyến'), 'tiếp nhận', 'POST',
-        `/api/v1/dossiers/${id}/actions`, { action: 'accept' });
+      await call(
+        await need('counter_officer', [d.receivingAgencyId, d.homeAgencyId], 'tiếp nhận hồ sơ trực tuyến'),
+        'tiếp nhận',
+        'POST',
+        `/api/v1/dossiers/${id}/actions`,
+        { action: 'accept' },
+      );
     } else {
       // At the counter: the competent agency's own desk, else the province's service centre.
       const counter = await need('counter_officer', [home.id, root.id], 'tiếp nhận tại quầy');
-      id = (await call(counter, 'nộp tại quầy', 'POST', '/api/v1/dossiers',
-        { procedureId: summary.id, agencyId: home.id, applicant, formData: form, channel: 'counter' }, 201)).json().id;
+      id = (
+        await call(
+          counter,
+          'nộp tại quầy',
+          'POST',
+          '/api/v1/dossiers',
+          { procedureId: summary.id, agencyId: home.id, applicant, formData: form, channel: 'counter' },
+          201,
+        )
+      ).json().id;
     }
 
     const walked: number[] = [];
@@ -128,23 +172,35 @@ eachDatabase('every demo procedure walked by the demo staff', { demo: true }, (c
           const start = (await call(citizen, 'thanh toán', 'POST', `/api/v1/dossiers/${id}/payments/vnpay`, undefined, 201)).json();
           const url = new URL(start.url, 'http://localhost');
           await call(citizen, 'trang thanh toán', 'GET', url.pathname + url.search);
-          const paid = await citizen({ method: 'POST', url: url.pathname, payload: `txnRef=${start.txnRef}&choice=pay`,
-            headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+          const paid = await citizen({
+            method: 'POST',
+            url: url.pathname,
+            payload: `txnRef=${start.txnRef}&choice=pay`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          });
           assert.equal(paid.statusCode, 303, where(`thanh toán: ${paid.body.slice(0, 300)}`));
         } else {
-          await call(await need('counter_officer', desk, 'thu phí, lệ phí'), 'thu phí', 'POST', `/api/v1/dossiers/${id}/actions`,
-            { action: 'record_payment', reference: 'Biên lai thu tiền mặt' });
+          await call(await need('counter_officer', desk, 'thu phí, lệ phí'), 'thu phí', 'POST', `/api/v1/dossiers/${id}/actions`, {
+            action: 'record_payment',
+            reference: 'Biên lai thu tiền mặt',
+          });
         }
       } else if ((d.status === 2 || d.status === 4) && d.step !== null) {
         const step = content.workflow[d.step];
         const label = `bước ${d.step + 1} "${step.name}"`;
-        if (step.transferTo?.agencyCode) assert.equal(staff.agency(d.agencyId).code, step.transferTo.agencyCode, where(`${label} (liên thông) không ở cơ quan mã ${step.transferTo.agencyCode}`));
+        if (step.transferTo?.agencyCode)
+          assert.equal(
+            staff.agency(d.agencyId).code,
+            step.transferTo.agencyCode,
+            where(`${label} (liên thông) không ở cơ quan mã ${step.transferTo.agencyCode}`),
+          );
         const body: Record<string, unknown> = { action: 'forward' };
         const next: WorkflowStep | undefined = content.workflow[d.step + 1];
         if (next?.transferTo && !next.transferTo.agencyCode) {
           // The officer chooses the receiving agency: one of the step's level with someone to do the next step.
-          const choice = staff.agencies.find((a) => a.active && (!next.transferTo!.agencyLevel || a.kind === LEVEL_KINDS[next.transferTo!.agencyLevel])
-            && staff.find(next.role, [a.id]));
+          const choice = staff.agencies.find(
+            (a) => a.active && (!next.transferTo!.agencyLevel || a.kind === LEVEL_KINDS[next.transferTo!.agencyLevel]) && staff.find(next.role, [a.id]),
+          );
           if (!choice) assert.fail(where(`bước ${d.step + 2} "${next.name}" (liên thông) không có cơ quan nào có vai trò ${next.role}`));
           body.toAgencyId = choice.id;
         }
@@ -156,14 +212,20 @@ eachDatabase('every demo procedure walked by the demo staff', { demo: true }, (c
         const signer = await need(approving, [d.homeAgencyId], 'ký số kết quả');
         const result = (await call(signer, 'ký số kết quả', 'POST', `/api/v1/dossiers/${id}/result`, {}, 201)).json();
         assert.ok(result.notation && result.verifyCode, where('kết quả chưa có số, ký hiệu'));
-        await call(await need('counter_officer', desk, 'trả kết quả'), 'trả kết quả', 'POST', `/api/v1/dossiers/${id}/actions`,
-          { action: 'return_result', method: d.channel === 'online' ? 'online' : 'counter' });
+        await call(await need('counter_officer', desk, 'trả kết quả'), 'trả kết quả', 'POST', `/api/v1/dossiers/${id}/actions`, {
+          action: 'return_result',
+          method: d.channel === 'online' ? 'online' : 'counter',
+        });
       } else {
         assert.fail(where(`hồ sơ dừng ở trạng thái ${d.status}`));
       }
     }
     // Every step after reception was done once, in order; the citizen sees the result.
-    assert.deepEqual(walked, content.workflow.slice(1).map((_s, i) => i + 1), where('các bước đã đi'));
+    assert.deepEqual(
+      walked,
+      content.workflow.slice(1).map((_s, i) => i + 1),
+      where('các bước đã đi'),
+    );
     if (content.onlineLevel !== 'offline') {
       const mine = (await call(citizen, 'xem kết quả', 'GET', `/api/v1/dossiers/${id}/result`)).json();
       assert.ok(mine.verifyCode, where('công dân không thấy kết quả'));

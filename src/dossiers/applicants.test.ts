@@ -24,9 +24,21 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
     const procedureId = procedureIds.get(procedure) ?? procedure;
     const components = (await ctx.app.inject({ url: `/api/v1/procedures/${procedureId}` })).json().content.components as { required: boolean }[];
     const files = [];
-    for (const [i, c] of components.entries()) if (c.required) files.push({ componentIndex: i, uploadId: await upload(who, i === 0 ? content : file(`thanh phan ${i}`)) });
-    return who({ method: 'POST', url: '/api/v1/dossiers', payload: {
-      procedureId, agencyId: ids['H13.102'], channel: 'online', applicant: {}, formData: formFor(procedure, minh.idNumber, minh.name), files, ...extra } });
+    for (const [i, c] of components.entries())
+      if (c.required) files.push({ componentIndex: i, uploadId: await upload(who, i === 0 ? content : file(`thanh phan ${i}`)) });
+    return who({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId,
+        agencyId: ids['H13.102'],
+        channel: 'online',
+        applicant: {},
+        formData: formFor(procedure, minh.idNumber, minh.name),
+        files,
+        ...extra,
+      },
+    });
   };
   const dossiersCount = async () => (await ctx.db.query('SELECT count(*)::int AS n FROM dossiers'))[0].n as number;
   const storeOf = async (who: Requester) => (await who({ url: '/api/v1/citizen/documents' })).json().items as Record<string, any>[];
@@ -37,7 +49,14 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
     const res = await submit(citizen, { applicant: { name: 'Tên Tự Khai', address: '12 Hai Bà Trưng, Cái Khế', phone: '0901234567' } });
     assert.equal(res.statusCode, 201, res.body);
     const d = (await citizen({ url: `/api/v1/dossiers/${res.json().id}` })).json();
-    assert.deepEqual(d.applicant, { kind: 'person', name: minh.name, idNumber: minh.idNumber, birthDate: '1985-03-12', address: '12 Hai Bà Trưng, Cái Khế', phone: '0901234567' });
+    assert.deepEqual(d.applicant, {
+      kind: 'person',
+      name: minh.name,
+      idNumber: minh.idNumber,
+      birthDate: '1985-03-12',
+      address: '12 Hai Bà Trưng, Cái Khế',
+      phone: '0901234567',
+    });
     assert.equal(d.representation, null);
     // Naming one's own number is the same as naming nobody; no authorisation is asked for.
     const again = await submit(citizen, { applicant: { idNumber: minh.idNumber } });
@@ -64,32 +83,44 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
     const paper = d.files.find((f: any) => f.kind === 'authorisation');
     assert.deepEqual([paper.componentName, paper.componentIndex, paper.name], ['Giấy ủy quyền', null, 'giay-uy-quyen.pdf']);
     // The submitter follows it among their own dossiers.
-    assert.ok((await citizen({ url: '/api/v1/citizen/dossiers' })).json().items.some((x: any) => x.id === d.id && /nộp thay cho Trần Thị Thu Hà/.test(x.applicant.representation)));
+    assert.ok(
+      (await citizen({ url: '/api/v1/citizen/dossiers' }))
+        .json()
+        .items.some((x: any) => x.id === d.id && /nộp thay cho Trần Thị Thu Hà/.test(x.applicant.representation)),
+    );
     // An authorisation for oneself is a mistake, said so.
     const own = await submit(citizen, { applicant: { idNumber: minh.idNumber }, authorisation: { uploadId: await upload(citizen) } });
     assert.equal(own.json().code, 'AUTHORISATION_NOT_NEEDED');
   });
 
-  test('files are not planted in another person\'s store: a dossier for someone else reaches their store only once an officer accepted it, without the authorisation', async () => {
+  test("files are not planted in another person's store: a dossier for someone else reaches their store only once an officer accepted it, without the authorisation", async () => {
     const minhs = await citizenSignIn(ctx.app, minh.idNumber, minh.name);
     const has = await citizenSignIn(ctx.app, ha.idNumber, ha.name);
     const planted = file('tep cai vao kho');
-    const res = await submit(minhs, { applicant: { name: ha.name, idNumber: ha.idNumber }, authorisation: { uploadId: await upload(minhs, file('uy quyen 2'), 'uy-quyen.pdf') } }, FREE_PROCEDURE, planted);
+    const res = await submit(
+      minhs,
+      { applicant: { name: ha.name, idNumber: ha.idNumber }, authorisation: { uploadId: await upload(minhs, file('uy quyen 2'), 'uy-quyen.pdf') } },
+      FREE_PROCEDURE,
+      planted,
+    );
     assert.equal(res.statusCode, 201, res.body);
     const sha = (await minhs({ url: `/api/v1/dossiers/${res.json().id}` })).json().files.find((f: any) => f.kind === 'component').sha256;
-    assert.ok(!(await storeOf(has)).some((x) => x.sha256 === sha), 'not in the named person\'s store at submission');
-    assert.ok(!(await storeOf(minhs)).some((x) => x.sha256 === sha), 'nor in the submitter\'s: the documents are the principal\'s');
+    assert.ok(!(await storeOf(has)).some((x) => x.sha256 === sha), "not in the named person's store at submission");
+    assert.ok(!(await storeOf(minhs)).some((x) => x.sha256 === sha), "nor in the submitter's: the documents are the principal's");
     const [{ n }] = await ctx.db.query('SELECT count(*)::int AS n FROM citizen_documents WHERE sha256 = $1', [sha]);
     assert.equal(n, 0);
 
     await act(await staff(ctx).counter(), res.json().id, { action: 'accept' });
     const stored = (await storeOf(has)).filter((x) => x.dossierId === res.json().id);
     assert.equal(stored.length, 2, 'after acceptance: the two components');
-    assert.deepEqual(stored.filter((x) => x.sha256 === sha).map((x) => x.title), ['Tờ khai đăng ký khai sinh theo mẫu']);
+    assert.deepEqual(
+      stored.filter((x) => x.sha256 === sha).map((x) => x.title),
+      ['Tờ khai đăng ký khai sinh theo mẫu'],
+    );
     assert.ok(!stored.some((x) => x.name === 'uy-quyen.pdf'), 'the authorisation stays with the dossier');
   });
 
-  test('a business with a tax code submits and sees its dossiers; typing its tax code shows nobody else\'s', async () => {
+  test("a business with a tax code submits and sees its dossiers; typing its tax code shows nobody else's", async () => {
     const minhs = await citizenSignIn(ctx.app, minh.idNumber, minh.name);
     const company = { kind: 'organisation', name: 'Công ty TNHH Phù Sa Xanh', taxCode: '1801234567001', address: '5 Trần Phú, Cái Khế' };
     for (const taxCode of ['12345', '1801234567-01', '18012345678', 'ABCDEFGHIJ']) {
@@ -102,18 +133,25 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
     const mine = await submit(minhs, { applicant: company }, FEE_PROCEDURE);
     assert.equal(mine.statusCode, 201, mine.body);
     const d = (await minhs({ url: `/api/v1/dossiers/${mine.json().id}` })).json();
-    assert.deepEqual([d.applicant.kind, d.applicant.name, d.applicant.taxCode, d.applicant.idNumber], ['organisation', company.name, '1801234567-001', undefined]);
+    assert.deepEqual(
+      [d.applicant.kind, d.applicant.name, d.applicant.taxCode, d.applicant.idNumber],
+      ['organisation', company.name, '1801234567-001', undefined],
+    );
     assert.deepEqual(d.applicant.representative, { name: minh.name, idNumber: minh.idNumber, birthDate: '1985-03-12', role: 'legal_representative' });
     assert.match(d.representation, /nộp cho Công ty TNHH Phù Sa Xanh \(mã số thuế 1801234567-001\) với tư cách người đại diện theo pháp luật/);
 
     // Someone else types the same tax code and submits "for" the business, as an authorised person.
     const has = await citizenSignIn(ctx.app, ha.idNumber, ha.name);
-    const hers = await submit(has, { applicant: { ...company, name: 'Công ty Phù Sa Xanh (giả)', taxCode: '1801234567-001' }, authorisation: { uploadId: await upload(has) } }, FEE_PROCEDURE);
+    const hers = await submit(
+      has,
+      { applicant: { ...company, name: 'Công ty Phù Sa Xanh (giả)', taxCode: '1801234567-001' }, authorisation: { uploadId: await upload(has) } },
+      FEE_PROCEDURE,
+    );
     assert.equal(hers.statusCode, 201, hers.body);
 
     const list = async (who: Requester) => (await who({ url: '/api/v1/citizen/dossiers?taxCode=1801234567-001' })).json().items.map((x: any) => x.id);
-    assert.deepEqual(await list(minhs), [mine.json().id], 'the representative sees the business\'s dossiers they submitted');
-    assert.deepEqual(await list(has), [hers.json().id], 'a tax code alone opens nobody else\'s dossiers');
+    assert.deepEqual(await list(minhs), [mine.json().id], "the representative sees the business's dossiers they submitted");
+    assert.deepEqual(await list(has), [hers.json().id], "a tax code alone opens nobody else's dossiers");
     assert.equal((await has({ url: `/api/v1/dossiers/${mine.json().id}` })).statusCode, 404);
     const item = (await minhs({ url: '/api/v1/citizen/dossiers' })).json().items.find((x: any) => x.id === mine.json().id);
     assert.deepEqual([item.applicant.kind, item.applicant.name, item.applicant.taxCode], ['organisation', company.name, '1801234567-001']);
@@ -123,7 +161,10 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
     await act(counter, mine.json().id, { action: 'accept' });
     await act(counter, hers.json().id, { action: 'accept' });
     const minhBusiness = (await storeOf(minhs)).filter((x) => x.taxCode === '1801234567-001');
-    assert.deepEqual(minhBusiness.map((x) => x.dossierId), [mine.json().id]);
+    assert.deepEqual(
+      minhBusiness.map((x) => x.dossierId),
+      [mine.json().id],
+    );
     assert.ok(!(await storeOf(has)).some((x) => x.dossierId === mine.json().id));
   });
 
@@ -148,9 +189,12 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
     assert.equal(res.statusCode, 200, res.body);
     assert.ok(res.json().items.length >= 1 && res.json().items.every((x: any) => x.taxCode === null));
     const [logged] = await ctx.db.query(
-      `SELECT l.user_name, l.dossier_id, l.id_number, l.tax_code, l.documents, l.at, u.username FROM datastore_looks l JOIN users u ON u.id = l.user_id ORDER BY l.id DESC LIMIT 1`);
-    assert.deepEqual([logged.username, logged.dossier_id, logged.id_number, logged.tax_code, logged.documents],
-      ['caikhe.motcua', open.json().id, ha.idNumber, null, res.json().items.length]);
+      `SELECT l.user_name, l.dossier_id, l.id_number, l.tax_code, l.documents, l.at, u.username FROM datastore_looks l JOIN users u ON u.id = l.user_id ORDER BY l.id DESC LIMIT 1`,
+    );
+    assert.deepEqual(
+      [logged.username, logged.dossier_id, logged.id_number, logged.tax_code, logged.documents],
+      ['caikhe.motcua', open.json().id, ha.idNumber, null, res.json().items.length],
+    );
     assert.ok(Date.now() - new Date(logged.at).getTime() < 60_000);
     const seen = (await has({ url: '/api/v1/citizen/documents/looks' })).json().items[0];
     assert.deepEqual([seen.officerName, seen.dossierId], ['Cán bộ một cửa Phường Cái Khế', open.json().id]);
@@ -164,8 +208,11 @@ eachDatabase('applicants', { demo: true }, (ctx) => {
   test('a procedure can require VNeID mức 2 for online submission: a mức 1 sign-in is refused with 403, mức 2 passes', async () => {
     const admin = await signIn(ctx.app, 'admin');
     const base = (await ctx.app.inject({ url: `/api/v1/procedures/${FREE_PROCEDURE}` })).json().content as ProcedureContent;
-    const created = await admin({ method: 'POST', url: '/api/v1/admin/procedures',
-      payload: { agencyId: ids.H13, content: { ...base, nationalCode: '2.999502', name: 'Thủ tục cần định danh mức 2', minIdentityLevel: 2 } } });
+    const created = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/procedures',
+      payload: { agencyId: ids.H13, content: { ...base, nationalCode: '2.999502', name: 'Thủ tục cần định danh mức 2', minIdentityLevel: 2 } },
+    });
     assert.equal(created.statusCode, 201, created.body);
     const id = created.json().id;
     assert.equal((await admin({ method: 'POST', url: `/api/v1/admin/procedures/${id}/publish` })).statusCode, 200);

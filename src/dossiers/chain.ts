@@ -14,7 +14,9 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex
 
 let configuredKey: Buffer | null = null;
 /** The configured key (config HISTORY_KEY), handed over by whoever opens the database: buildApp, and each CLI. */
-export function useHistoryKey(key: Buffer): void { configuredKey = key; }
+export function useHistoryKey(key: Buffer): void {
+  configuredKey = key;
+}
 const key = () => {
   if (!configuredKey) throw new Error('The history key is not set: call useHistoryKey(config.historyKey) before writing dossier events.');
   return configuredKey;
@@ -23,7 +25,10 @@ const hmac = (s: string) => createHmac('sha256', key()).update(s, 'utf8').digest
 /** A public name of the key (not the key): published with the anchors, so that an auditor knows which key sealed them. */
 export const historyKeyId = () => sha256(`congso-history-key-id\n${key().toString('hex')}`).slice(0, 16);
 
-interface Legacy { lastEventId: string; lastAnchor: string | null }
+interface Legacy {
+  lastEventId: string;
+  lastAnchor: string | null;
+}
 /** Events up to lastEventId may carry unkeyed seals (or none yet); daily anchors up to lastAnchor have no MAC. */
 async function legacy(db: Queryable): Promise<Legacy> {
   const [r] = await db.query('SELECT last_legacy_event_id::text AS id, last_legacy_anchor FROM history_legacy');
@@ -39,7 +44,11 @@ export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -52,15 +61,29 @@ export const EVENT_COLUMNS = `id, dossier_id, to_char(at AT TIME ZONE 'UTC', 'YY
 export function canonicalEvent(e: Row, prevHash: string | null, v: 1 | 2 = 2): string {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return stableJson({
-    v, id: String(e.id), dossierId: e.dossier_id, at: e.at_text, action: e.action, actorKind: e.actor_kind, actorId: e.actor_id ?? null,
-    actorName: e.actor_name, fromStatus: num(e.from_status), toStatus: num(e.to_status), fromStep: num(e.from_step), toStep: num(e.to_step),
-    fromAgency: e.from_agency ?? null, toAgency: e.to_agency ?? null, note: e.note ?? null, data: e.data ?? {}, prevHash,
+    v,
+    id: String(e.id),
+    dossierId: e.dossier_id,
+    at: e.at_text,
+    action: e.action,
+    actorKind: e.actor_kind,
+    actorId: e.actor_id ?? null,
+    actorName: e.actor_name,
+    fromStatus: num(e.from_status),
+    toStatus: num(e.to_status),
+    fromStep: num(e.from_step),
+    toStep: num(e.to_step),
+    fromAgency: e.from_agency ?? null,
+    toAgency: e.to_agency ?? null,
+    note: e.note ?? null,
+    data: e.data ?? {},
+    prevHash,
   });
 }
 
 /** An event's seal: keyed, except for events from before the key (legacy), which keep their unkeyed SHA-256. */
 export const eventHash = (e: Row, prevHash: string | null, l: Legacy) =>
-  (isLegacy(e.id, l) ? sha256(canonicalEvent(e, prevHash, 1)) : hmac(canonicalEvent(e, prevHash, 2)));
+  isLegacy(e.id, l) ? sha256(canonicalEvent(e, prevHash, 1)) : hmac(canonicalEvent(e, prevHash, 2));
 
 /**
  * Seals, in the caller's transaction, the event it has just written for each of these dossiers (the dossier's newest
@@ -78,13 +101,16 @@ export async function sealDossierEvents(tx: Queryable, dossierIds: string[], new
       WHERE e.dossier_id = ANY($1::uuid[]) AND e.hash IS NULL
         AND ((e.id <= $2::bigint AND NOT EXISTS (SELECT 1 FROM dossier_events s WHERE s.dossier_id = e.dossier_id AND s.hash IS NOT NULL))
           OR ($3::boolean AND e.id > $2::bigint AND e.id = (SELECT max(m.id) FROM dossier_events m WHERE m.dossier_id = e.dossier_id)))
-      ORDER BY e.dossier_id, e.id`, [dossierIds, l.lastEventId, newest]);
+      ORDER BY e.dossier_id, e.id`,
+    [dossierIds, l.lastEventId, newest],
+  );
   if (!rows.length) return;
   const sealed = chainInOrder(rows, (e) => e.sealed_head ?? null, l);
   await tx.query(
     `UPDATE dossier_events e SET prev_hash = t.prev_hash, hash = t.hash
        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t (id, prev_hash, hash) WHERE e.id = t.id`,
-    [sealed.map((x) => x.id), sealed.map((x) => x.prevHash), sealed.map((x) => x.hash)]);
+    [sealed.map((x) => x.id), sealed.map((x) => x.prevHash), sealed.map((x) => x.hash)],
+  );
 }
 
 /** Hashes events given in each dossier's order, each after the one before it; a dossier's first after `head` (its last sealed hash). */
@@ -92,7 +118,10 @@ function chainInOrder(rows: Row[], head: (first: Row) => string | null, l: Legac
   let dossier: string | null = null;
   let prev: string | null = null;
   return rows.map((e) => {
-    if (e.dossier_id !== dossier) { dossier = e.dossier_id; prev = head(e); }
+    if (e.dossier_id !== dossier) {
+      dossier = e.dossier_id;
+      prev = head(e);
+    }
     const sealed = { id: String(e.id), prevHash: prev, hash: eventHash(e, prev, l) };
     prev = sealed.hash;
     return sealed;
@@ -101,8 +130,16 @@ function chainInOrder(rows: Row[], head: (first: Row) => string | null, l: Legac
 
 /** An event of a history being written in one go (a historical import), before it has an id. */
 export interface FreshEvent {
-  dossierId: string; at: Date; action: string; actorKind: string; actorId: string | null; actorName: string;
-  fromStatus: number | null; toStatus: number | null; note: string | null; data: Record<string, unknown>;
+  dossierId: string;
+  at: Date;
+  action: string;
+  actorKind: string;
+  actorId: string | null;
+  actorName: string;
+  fromStatus: number | null;
+  toStatus: number | null;
+  note: string | null;
+  data: Record<string, unknown>;
 }
 
 /**
@@ -113,10 +150,23 @@ export interface FreshEvent {
 export async function sealFreshHistories(tx: Queryable, events: FreshEvent[]): Promise<{ id: string; prevHash: string | null; hash: string }[]> {
   if (!events.length) return [];
   const ids = (await tx.query(`SELECT nextval(pg_get_serial_sequence('dossier_events', 'id'))::text AS id FROM generate_series(1, $1::int)`, [events.length]))
-    .map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    .map((r) => BigInt(r.id))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(String);
   // The rows as they will be stored; `at` as timestamptz keeps microseconds, of which a JavaScript date has the first three.
-  const rows = events.map((e, i) => ({ id: ids[i], dossier_id: e.dossierId, at_text: e.at.toISOString().replace('Z', '000Z'), action: e.action,
-    actor_kind: e.actorKind, actor_id: e.actorId, actor_name: e.actorName, from_status: e.fromStatus, to_status: e.toStatus, note: e.note, data: e.data }));
+  const rows = events.map((e, i) => ({
+    id: ids[i],
+    dossier_id: e.dossierId,
+    at_text: e.at.toISOString().replace('Z', '000Z'),
+    action: e.action,
+    actor_kind: e.actorKind,
+    actor_id: e.actorId,
+    actor_name: e.actorName,
+    from_status: e.fromStatus,
+    to_status: e.toStatus,
+    note: e.note,
+    data: e.data,
+  }));
   return chainInOrder(rows, () => null, await legacy(tx));
 }
 
@@ -129,20 +179,38 @@ export async function sealAllDossiers(db: Database): Promise<void> {
   for (;;) {
     const page = await db.query(
       `SELECT DISTINCT dossier_id FROM dossier_events WHERE hash IS NULL AND id <= (SELECT last_legacy_event_id FROM history_legacy) AND dossier_id > $1
-        ORDER BY dossier_id LIMIT 200`, [after]);
+        ORDER BY dossier_id LIMIT 200`,
+      [after],
+    );
     if (!page.length) return;
-    await db.transaction((tx) => sealDossierEvents(tx, page.map((r) => r.dossier_id), false));
+    await db.transaction((tx) =>
+      sealDossierEvents(
+        tx,
+        page.map((r) => r.dossier_id),
+        false,
+      ),
+    );
     after = page[page.length - 1].dossier_id;
   }
 }
 
 export interface ChainBreak {
-  dossierId: string; dossierCode: string; eventId: string; position: number; action: string;
+  dossierId: string;
+  dossierCode: string;
+  eventId: string;
+  position: number;
+  action: string;
   reason: 'hash_mismatch' | 'prev_mismatch' | 'unsealed' | 'state_mismatch';
   message: string;
 }
 
-export interface ChainReport { dossiers: number; events: number; ok: boolean; breaks: ChainBreak[]; heads: Record<string, string | null> }
+export interface ChainReport {
+  dossiers: number;
+  events: number;
+  ok: boolean;
+  breaks: ChainBreak[];
+  heads: Record<string, string | null>;
+}
 
 const REASONS: Record<Exclude<ChainBreak['reason'], 'state_mismatch'>, string> = {
   hash_mismatch: 'nội dung sự kiện đã bị sửa sau khi ghi, hoặc giá trị băm được tính lại mà không có khóa niêm phong (giá trị băm không khớp)',
@@ -154,10 +222,18 @@ const REASONS: Record<Exclude<ChainBreak['reason'], 'state_mismatch'>, string> =
 function walk(dossierId: string, code: string, events: Row[], l: Legacy): { head: string | null; broken: ChainBreak | null } {
   let prev: string | null = null;
   for (const [i, e] of events.entries()) {
-    const fail = (reason: keyof typeof REASONS) => ({ head: prev, broken: {
-      dossierId, dossierCode: code, eventId: String(e.id), position: i + 1, action: e.action, reason,
-      message: `Hồ sơ ${code}: sự kiện thứ ${i + 1} (mã ${e.id}, "${e.action}") — ${REASONS[reason]}.`,
-    } });
+    const fail = (reason: keyof typeof REASONS) => ({
+      head: prev,
+      broken: {
+        dossierId,
+        dossierCode: code,
+        eventId: String(e.id),
+        position: i + 1,
+        action: e.action,
+        reason,
+        message: `Hồ sơ ${code}: sự kiện thứ ${i + 1} (mã ${e.id}, "${e.action}") — ${REASONS[reason]}.`,
+      },
+    });
     if (!e.hash) return fail('unsealed');
     if ((e.prev_hash ?? null) !== prev) return fail('prev_mismatch');
     if (eventHash(e, prev, l) !== e.hash) return fail('hash_mismatch');
@@ -178,13 +254,23 @@ function replayMismatch(d: Row, events: Row[]): ChainBreak | null {
   const last = <K extends string>(col: K) => since.findLast((e) => e[col] !== null && e[col] !== undefined)?.[col];
   const status = last('to_status') ?? (imported < 0 ? undefined : events[imported].data?.status);
   const agency = last('to_agency') ?? d.home_agency_id;
-  const wrong = status !== undefined && Number(status) !== Number(d.status)
-    ? `trạng thái trong hồ sơ là ${d.status} nhưng theo lịch sử sự kiện là ${status}`
-    : agency !== d.agency_id ? 'cơ quan đang xử lý trong hồ sơ khác với cơ quan theo lịch sử sự kiện' : null;
+  const wrong =
+    status !== undefined && Number(status) !== Number(d.status)
+      ? `trạng thái trong hồ sơ là ${d.status} nhưng theo lịch sử sự kiện là ${status}`
+      : agency !== d.agency_id
+        ? 'cơ quan đang xử lý trong hồ sơ khác với cơ quan theo lịch sử sự kiện'
+        : null;
   if (!wrong) return null;
   const e = events[events.length - 1];
-  return { dossierId: d.id, dossierCode: d.code, eventId: String(e.id), position: events.length, action: e.action, reason: 'state_mismatch',
-    message: `Hồ sơ ${d.code}: ${wrong} — bảng hồ sơ đã bị sửa trực tiếp, không qua một sự kiện.` };
+  return {
+    dossierId: d.id,
+    dossierCode: d.code,
+    eventId: String(e.id),
+    position: events.length,
+    action: e.action,
+    reason: 'state_mismatch',
+    message: `Hồ sơ ${d.code}: ${wrong} — bảng hồ sơ đã bị sửa trực tiếp, không qua một sự kiện.`,
+  };
 }
 
 /**
@@ -202,7 +288,9 @@ export async function verifyChains(db: Database, only?: string[]): Promise<Chain
       ? await db.query(`SELECT ${columns} FROM dossiers WHERE id = ANY($1::uuid[]) ORDER BY id`, [only])
       : await db.query(`SELECT ${columns} FROM dossiers WHERE id > $1 ORDER BY id LIMIT 500`, [after]);
     if (!dossiers.length) break;
-    const events = await db.query(`SELECT ${EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = ANY($1::uuid[]) ORDER BY dossier_id, id`, [dossiers.map((d) => d.id)]);
+    const events = await db.query(`SELECT ${EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = ANY($1::uuid[]) ORDER BY dossier_id, id`, [
+      dossiers.map((d) => d.id),
+    ]);
     const byDossier = new Map<string, Row[]>();
     for (const e of events) (byDossier.get(e.dossier_id) ?? byDossier.set(e.dossier_id, []).get(e.dossier_id)!).push(e);
     for (const d of dossiers) {
@@ -212,7 +300,10 @@ export async function verifyChains(db: Database, only?: string[]): Promise<Chain
       report.events += own.length;
       report.heads[d.id] = head;
       const wrong = broken ?? replayMismatch(d, own);
-      if (wrong) { report.ok = false; report.breaks.push(wrong); }
+      if (wrong) {
+        report.ok = false;
+        report.breaks.push(wrong);
+      }
     }
     if (only) break;
     after = dossiers[dossiers.length - 1].id;
@@ -224,8 +315,10 @@ export async function verifyChains(db: Database, only?: string[]): Promise<Chain
 
 /** The chain head of a dossier now (the hash of its last event), for printed receipts. */
 export async function chainHead(db: Queryable, dossierId: string, upToEventId?: number): Promise<string | null> {
-  const [r] = await db.query(
-    'SELECT hash FROM dossier_events WHERE dossier_id = $1 AND ($2::bigint IS NULL OR id <= $2) ORDER BY id DESC LIMIT 1', [dossierId, upToEventId ?? null]);
+  const [r] = await db.query('SELECT hash FROM dossier_events WHERE dossier_id = $1 AND ($2::bigint IS NULL OR id <= $2) ORDER BY id DESC LIMIT 1', [
+    dossierId,
+    upToEventId ?? null,
+  ]);
   return r?.hash ?? null;
 }
 
@@ -248,7 +341,9 @@ async function dayHeadsHash(db: Queryable, day: string, lastEventId: string | nu
        CROSS JOIN LATERAL (SELECT e.hash FROM dossier_events e
               WHERE e.dossier_id = d.dossier_id AND e.at < ${DAY_START('($1::date + 1)')} AND ($2::bigint IS NULL OR e.id <= $2)
               ORDER BY e.id DESC LIMIT 1) AS h
-      ORDER BY d.dossier_id`, [day, lastEventId]);
+      ORDER BY d.dossier_id`,
+    [day, lastEventId],
+  );
   return { count: heads.length, hash: sha256(heads.map((h) => `${h.dossier_id} ${h.hash ?? ''}`).join('\n')) };
 }
 
@@ -269,15 +364,23 @@ export async function anchorHistory(db: Database, now = new Date()): Promise<num
     const days = await tx.query(
       `SELECT DISTINCT ${VN_DAY} AS day FROM dossier_events
         WHERE at < ${DAY_START('$1::date')} AND ($2::date IS NULL OR at >= ${DAY_START('($2::date + 1)')}) ORDER BY 1`,
-      [today, last ? dayText(last.day) : null]);
+      [today, last ? dayText(last.day) : null],
+    );
     const [{ max }] = await tx.query('SELECT max(id)::text AS max FROM dossier_events');
     let prev: string | null = last?.hash ?? null;
     for (const { day } of days) {
       const d = dayText(day);
       const heads = await dayHeadsHash(tx, d, max);
       const hash = anchorHash(d, heads.hash, prev, max);
-      await tx.query('INSERT INTO history_anchors (day, dossiers, heads_hash, prev_hash, hash, last_event_id, mac) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [d, heads.count, heads.hash, prev, hash, max, anchorMac(hash, heads.count, l)]);
+      await tx.query('INSERT INTO history_anchors (day, dossiers, heads_hash, prev_hash, hash, last_event_id, mac) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        d,
+        heads.count,
+        heads.hash,
+        prev,
+        hash,
+        max,
+        anchorMac(hash, heads.count, l),
+      ]);
       prev = hash;
     }
     return days.length;
@@ -285,11 +388,21 @@ export async function anchorHistory(db: Database, now = new Date()): Promise<num
 }
 
 export interface AnchorReport {
-  days: number; checkpoints: number; ok: boolean;
+  days: number;
+  checkpoints: number;
+  ok: boolean;
   firstBroken: { day: string; reason: AnchorBreakReason; dossierCode?: string; message: string } | null;
 }
-export type AnchorBreakReason = 'anchor_chain' | 'anchor_mac' | 'day_changed' | 'checkpoint_mac' | 'checkpoint_heads'
-  | 'dossier_deleted' | 'event_deleted' | 'event_changed' | 'dossiers_missing';
+export type AnchorBreakReason =
+  | 'anchor_chain'
+  | 'anchor_mac'
+  | 'day_changed'
+  | 'checkpoint_mac'
+  | 'checkpoint_heads'
+  | 'dossier_deleted'
+  | 'event_deleted'
+  | 'event_changed'
+  | 'dossiers_missing';
 
 /**
  * Recomputes every anchored day from the events as they are now, then checks the rolling checkpoints; names the first
@@ -297,16 +410,27 @@ export type AnchorBreakReason = 'anchor_chain' | 'anchor_mac' | 'day_changed' | 
  */
 export async function verifyAnchors(db: Database): Promise<AnchorReport> {
   const l = await legacy(db);
-  const anchors = await db.query('SELECT day, dossiers, heads_hash, prev_hash, hash, mac, last_event_id::text AS last_event_id FROM history_anchors ORDER BY day');
-  const report = (firstBroken: AnchorReport['firstBroken'], checkpoints = 0): AnchorReport => ({ days: anchors.length, checkpoints, ok: !firstBroken, firstBroken });
+  const anchors = await db.query(
+    'SELECT day, dossiers, heads_hash, prev_hash, hash, mac, last_event_id::text AS last_event_id FROM history_anchors ORDER BY day',
+  );
+  const report = (firstBroken: AnchorReport['firstBroken'], checkpoints = 0): AnchorReport => ({
+    days: anchors.length,
+    checkpoints,
+    ok: !firstBroken,
+    firstBroken,
+  });
   let prev: string | null = null;
   for (const a of anchors) {
     const day = dayText(a.day);
     const keyed = !l.lastAnchor || day > l.lastAnchor;
-    const broken = (a.prev_hash ?? null) !== prev || anchorHash(day, a.heads_hash, prev, a.last_event_id) !== a.hash
-      ? ['anchor_chain', 'chuỗi mốc ngày bị sửa'] as const
-      : keyed && a.mac !== anchorMac(a.hash, a.dossiers, l) ? ['anchor_mac', 'mã xác thực (HMAC) của mốc không khớp: mốc hoặc giới hạn dữ liệu cũ đã bị sửa'] as const
-        : (await dayHeadsHash(db, day, a.last_event_id)).hash !== a.heads_hash ? ['day_changed', 'lịch sử hồ sơ của ngày này khác với lúc chốt mốc'] as const : null;
+    const broken =
+      (a.prev_hash ?? null) !== prev || anchorHash(day, a.heads_hash, prev, a.last_event_id) !== a.hash
+        ? (['anchor_chain', 'chuỗi mốc ngày bị sửa'] as const)
+        : keyed && a.mac !== anchorMac(a.hash, a.dossiers, l)
+          ? (['anchor_mac', 'mã xác thực (HMAC) của mốc không khớp: mốc hoặc giới hạn dữ liệu cũ đã bị sửa'] as const)
+          : (await dayHeadsHash(db, day, a.last_event_id)).hash !== a.heads_hash
+            ? (['day_changed', 'lịch sử hồ sơ của ngày này khác với lúc chốt mốc'] as const)
+            : null;
     if (broken) return report({ day, reason: broken[0], message: `Mốc ngày ${day}: ${broken[1]}.` });
     prev = a.hash;
   }
@@ -316,15 +440,19 @@ export async function verifyAnchors(db: Database): Promise<AnchorReport> {
 
 // ---- rolling checkpoints of today's heads ----
 
-const checkpointMac = (c: { day: string; after: string; last: string; dossiers: number; dayDossiers: number; headsHash: string; prevMac: string | null }, l: Legacy) =>
-  hmac(`congso-checkpoint-v1\n${c.day}\n${c.after}\n${c.last}\n${c.dossiers}\n${c.dayDossiers}\n${c.headsHash}\n${c.prevMac ?? ''}\n${legacyText(l)}`);
+const checkpointMac = (
+  c: { day: string; after: string; last: string; dossiers: number; dayDossiers: number; headsHash: string; prevMac: string | null },
+  l: Legacy,
+) => hmac(`congso-checkpoint-v1\n${c.day}\n${c.after}\n${c.last}\n${c.dossiers}\n${c.dayDossiers}\n${c.headsHash}\n${c.prevMac ?? ''}\n${legacyText(l)}`);
 const headsText = (heads: Row[]) => sha256(heads.map((h) => `${h.dossier_id} ${h.dossier_code} ${h.event_id} ${h.hash}`).join('\n'));
 
 /** Dossiers submitted on a Vietnam day among the events up to `lastEventId` (each dossier has one submit event). */
 async function submittedOn(db: Queryable, day: string, lastEventId: string): Promise<number> {
   const [r] = await db.query(
     `SELECT count(DISTINCT dossier_id)::int AS n FROM dossier_events
-      WHERE action = 'submit' AND at >= ${DAY_START('$1::date')} AND at < ${DAY_START('($1::date + 1)')} AND id <= $2::bigint`, [day, lastEventId]);
+      WHERE action = 'submit' AND at >= ${DAY_START('$1::date')} AND at < ${DAY_START('($1::date + 1)')} AND id <= $2::bigint`,
+    [day, lastEventId],
+  );
   return r.n;
 }
 
@@ -348,17 +476,30 @@ export async function checkpointHistory(db: Database, now = new Date()): Promise
                 WHERE e.id > $1::bigint AND e.id <= $2::bigint) AS d
          CROSS JOIN LATERAL (SELECT id, hash FROM dossier_events e WHERE e.dossier_id = d.dossier_id AND e.id <= $2::bigint ORDER BY e.id DESC LIMIT 1) AS h
         WHERE h.hash IS NOT NULL
-        ORDER BY d.dossier_id`, [from, max]);
+        ORDER BY d.dossier_id`,
+      [from, max],
+    );
     const day = vietnamDate(now);
-    const c = { day, after: prev?.last ?? '0', last: max, dossiers: heads.length, dayDossiers: await submittedOn(tx, day, max), headsHash: headsText(heads), prevMac: prev?.mac ?? null };
+    const c = {
+      day,
+      after: prev?.last ?? '0',
+      last: max,
+      dossiers: heads.length,
+      dayDossiers: await submittedOn(tx, day, max),
+      headsHash: headsText(heads),
+      prevMac: prev?.mac ?? null,
+    };
     const [{ id }] = await tx.query(
       `INSERT INTO history_checkpoints (day, after_event_id, last_event_id, dossiers, day_dossiers, heads_hash, prev_mac, mac)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, [day, c.after, c.last, c.dossiers, c.dayDossiers, c.headsHash, c.prevMac, checkpointMac(c, l)]);
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [day, c.after, c.last, c.dossiers, c.dayDossiers, c.headsHash, c.prevMac, checkpointMac(c, l)],
+    );
     if (heads.length) {
       await tx.query(
         `INSERT INTO history_checkpoint_heads (checkpoint_id, dossier_id, dossier_code, event_id, hash)
          SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[])`,
-        [id, heads.map((h) => h.dossier_id), heads.map((h) => h.dossier_code), heads.map((h) => h.event_id), heads.map((h) => h.hash)]);
+        [id, heads.map((h) => h.dossier_id), heads.map((h) => h.dossier_code), heads.map((h) => h.event_id), heads.map((h) => h.hash)],
+      );
     }
     return heads.length;
   });
@@ -369,8 +510,12 @@ export async function checkpointHistory(db: Database, now = new Date()): Promise
  * as it is now (deleted dossier, deleted or changed event), and each day's count of submitted dossiers.
  */
 async function verifyCheckpoints(db: Database, l: Legacy): Promise<{ count: number; firstBroken: AnchorReport['firstBroken'] }> {
-  const fail = (day: string, reason: AnchorBreakReason, message: string, dossierCode?: string) =>
-    ({ day, reason, dossierCode, message: `Mốc kiểm tra ${day}: ${message}.` });
+  const fail = (day: string, reason: AnchorBreakReason, message: string, dossierCode?: string) => ({
+    day,
+    reason,
+    dossierCode,
+    message: `Mốc kiểm tra ${day}: ${message}.`,
+  });
   let prevMac: string | null = null;
   let count = 0;
   let after = '0';
@@ -378,17 +523,28 @@ async function verifyCheckpoints(db: Database, l: Legacy): Promise<{ count: numb
   for (;;) {
     const page = await db.query(
       `SELECT id::text, day, after_event_id::text AS after, last_event_id::text AS last, dossiers, day_dossiers, heads_hash, prev_mac, mac
-         FROM history_checkpoints WHERE id > $1::bigint ORDER BY id LIMIT 500`, [after]);
+         FROM history_checkpoints WHERE id > $1::bigint ORDER BY id LIMIT 500`,
+      [after],
+    );
     if (!page.length) break;
     const heads = await db.query(
       `SELECT checkpoint_id::text, dossier_id, dossier_code, event_id::text, hash FROM history_checkpoint_heads
-        WHERE checkpoint_id = ANY($1::bigint[]) ORDER BY checkpoint_id, dossier_id`, [page.map((c) => c.id)]);
+        WHERE checkpoint_id = ANY($1::bigint[]) ORDER BY checkpoint_id, dossier_id`,
+      [page.map((c) => c.id)],
+    );
     for (const c of page) {
       const day = dayText(c.day);
       const mine = heads.filter((h) => h.checkpoint_id === c.id);
       const fields = { day, after: c.after, last: c.last, dossiers: c.dossiers, dayDossiers: c.day_dossiers, headsHash: c.heads_hash, prevMac: c.prev_mac };
       if ((c.prev_mac ?? null) !== prevMac || checkpointMac(fields, l) !== c.mac) {
-        return { count, firstBroken: fail(day, 'checkpoint_mac', 'mã xác thực (HMAC) hoặc liên kết của mốc kiểm tra không khớp: mốc đã bị sửa, xóa hoặc giới hạn dữ liệu cũ bị đổi') };
+        return {
+          count,
+          firstBroken: fail(
+            day,
+            'checkpoint_mac',
+            'mã xác thực (HMAC) hoặc liên kết của mốc kiểm tra không khớp: mốc đã bị sửa, xóa hoặc giới hạn dữ liệu cũ bị đổi',
+          ),
+        };
       }
       if (headsText(mine) !== c.heads_hash || mine.length !== c.dossiers) {
         return { count, firstBroken: fail(day, 'checkpoint_heads', 'danh sách đầu chuỗi đã ghi của mốc bị sửa') };
@@ -406,14 +562,23 @@ async function verifyCheckpoints(db: Database, l: Legacy): Promise<{ count: numb
        LEFT JOIN dossiers d ON d.id = h.dossier_id
        LEFT JOIN dossier_events e ON e.id = h.event_id AND e.dossier_id = h.dossier_id
       WHERE e.id IS NULL OR e.hash IS DISTINCT FROM h.hash
-      ORDER BY h.checkpoint_id, h.dossier_id LIMIT 1`);
+      ORDER BY h.checkpoint_id, h.dossier_id LIMIT 1`,
+  );
   if (gone) {
     const day = dayText(gone.day);
-    return { count, firstBroken: gone.dossier_gone
-      ? fail(day, 'dossier_deleted', `hồ sơ ${gone.dossier_code} đã bị xóa khỏi cơ sở dữ liệu`, gone.dossier_code)
-      : gone.event_gone
-        ? fail(day, 'event_deleted', `sự kiện mã ${gone.event_id} của hồ sơ ${gone.dossier_code} (đầu chuỗi lúc chốt mốc) đã bị xóa`, gone.dossier_code)
-        : fail(day, 'event_changed', `sự kiện mã ${gone.event_id} của hồ sơ ${gone.dossier_code} (đầu chuỗi lúc chốt mốc) đã bị sửa hoặc mất niêm phong`, gone.dossier_code) };
+    return {
+      count,
+      firstBroken: gone.dossier_gone
+        ? fail(day, 'dossier_deleted', `hồ sơ ${gone.dossier_code} đã bị xóa khỏi cơ sở dữ liệu`, gone.dossier_code)
+        : gone.event_gone
+          ? fail(day, 'event_deleted', `sự kiện mã ${gone.event_id} của hồ sơ ${gone.dossier_code} (đầu chuỗi lúc chốt mốc) đã bị xóa`, gone.dossier_code)
+          : fail(
+              day,
+              'event_changed',
+              `sự kiện mã ${gone.event_id} của hồ sơ ${gone.dossier_code} (đầu chuỗi lúc chốt mốc) đã bị sửa hoặc mất niêm phong`,
+              gone.dossier_code,
+            ),
+    };
   }
   for (const [day, c] of latestPerDay) {
     const now = await submittedOn(db, day, c.last);
@@ -428,16 +593,30 @@ async function verifyCheckpoints(db: Database, l: Legacy): Promise<{ count: numb
 export async function publishedAnchors(db: Queryable, limit = 30) {
   const days = await db.query('SELECT day, dossiers, hash, mac FROM history_anchors ORDER BY day DESC LIMIT $1', [limit]);
   const checkpoints = await db.query(
-    'SELECT id::text, at, day, last_event_id::text, dossiers, day_dossiers, mac FROM history_checkpoints ORDER BY id DESC LIMIT $1', [limit]);
+    'SELECT id::text, at, day, last_event_id::text, dossiers, day_dossiers, mac FROM history_checkpoints ORDER BY id DESC LIMIT $1',
+    [limit],
+  );
   return {
     keyId: historyKeyId(),
     days: days.map((a) => ({ day: dayText(a.day), dossiers: a.dossiers, hash: a.hash, mac: a.mac ?? null })),
-    checkpoints: checkpoints.map((c) => ({ id: c.id, at: new Date(c.at).toISOString(), day: dayText(c.day), lastEventId: c.last_event_id,
-      dossiers: c.dossiers, dayDossiers: c.day_dossiers, mac: c.mac })),
+    checkpoints: checkpoints.map((c) => ({
+      id: c.id,
+      at: new Date(c.at).toISOString(),
+      day: dayText(c.day),
+      lastEventId: c.last_event_id,
+      dossiers: c.dossiers,
+      dayDossiers: c.day_dossiers,
+      mac: c.mac,
+    })),
   };
 }
 
-export interface HistoryReport { ok: boolean; firstBreak: ChainBreak | NonNullable<AnchorReport['firstBroken']> | null; chains: ChainReport; anchors: AnchorReport }
+export interface HistoryReport {
+  ok: boolean;
+  firstBreak: ChainBreak | NonNullable<AnchorReport['firstBroken']> | null;
+  chains: ChainReport;
+  anchors: AnchorReport;
+}
 
 /** The id of the dossier with this code (the CLI checks one dossier by its code); null when there is none. */
 export async function dossierIdByCode(db: Queryable, code: string): Promise<string | null> {

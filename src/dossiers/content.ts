@@ -3,7 +3,10 @@
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../shared/errors.ts';
 
-export interface ImageSize { width: number; height: number }
+export interface ImageSize {
+  width: number;
+  height: number;
+}
 
 /** Width and height from a PNG's IHDR or a JPEG's frame header (SOFn), or null when the header is not there. */
 export function imageSize(b: Uint8Array): ImageSize | null {
@@ -19,8 +22,14 @@ export function imageSize(b: Uint8Array): ImageSize | null {
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) return null;
     const marker = b[i + 1];
-    if (marker === 0xff) { i++; continue; } // fill byte
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { i += 2; continue; } // no length
+    if (marker === 0xff) {
+      i++;
+      continue;
+    } // fill byte
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2;
+      continue;
+    } // no length
     if (marker === 0xda || marker === 0xd9) return null; // image data or end before any frame header
     // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC)
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
@@ -37,8 +46,12 @@ export function checkImagePixels(size: ImageSize | null, maxPixels: number, whic
   const pixels = size.width * size.height;
   if (pixels > maxPixels) {
     const mp = (n: number) => (n / 1e6).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
-    throw new AppError(413, 'IMAGE_TOO_LARGE', `${which} có ${size.width}×${size.height} điểm ảnh (${mp(pixels)} triệu), vượt giới hạn ${mp(maxPixels)} triệu điểm ảnh; hãy quét với độ phân giải thấp hơn.`,
-      { width: size.width, height: size.height, maxPixels });
+    throw new AppError(
+      413,
+      'IMAGE_TOO_LARGE',
+      `${which} có ${size.width}×${size.height} điểm ảnh (${mp(pixels)} triệu), vượt giới hạn ${mp(maxPixels)} triệu điểm ảnh; hãy quét với độ phân giải thấp hơn.`,
+      { width: size.width, height: size.height, maxPixels },
+    );
   }
   return size;
 }
@@ -51,7 +64,10 @@ export async function checkPdf(bytes: Uint8Array): Promise<{ pages: number }> {
   const eof = tail.lastIndexOf('%%EOF');
   if (eof < 0) throw notPdf('thiếu dấu kết thúc %%EOF');
   // After the end only blank space and printable comment lines may follow, as some writers leave them.
-  const after = tail.subarray(eof + 5).toString('latin1').split(/\r\n|\r|\n/);
+  const after = tail
+    .subarray(eof + 5)
+    .toString('latin1')
+    .split(/\r\n|\r|\n/);
   if (!after.every((line) => /^[ \t\f\0]*(%[\x20-\x7e\t]*)?$/.test(line))) throw notPdf('có dữ liệu lạ sau dấu kết thúc %%EOF');
   let pages: number;
   try {

@@ -15,14 +15,18 @@ import { DEMO_PASSWORD } from '../demo/seed.ts';
 import { deleteExpiredUploads } from './files.ts';
 import { buildApp } from '../app.ts';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 
 /** POST /api/v1/uploads as a browser would: multipart/form-data with one part named "file". */
 function upload(who: Requester, content: Buffer = PDF, filename = 'to-khai.pdf') {
   const boundary = `----congso${Math.random().toString(16).slice(2)}`;
   const payload = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   return who({ method: 'POST', url: '/api/v1/uploads', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
 }
 
@@ -39,22 +43,40 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   let ids: Record<string, string>;
   let procedureId: string;
   const applicant = { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0912345678' };
-  const formData = { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết' };
+  const formData = {
+    hoTenTre: 'Trần Minh Khang',
+    ngaySinh: '2026-11-01',
+    gioiTinh: 'Nam',
+    noiSinh: 'Bệnh viện Phụ sản Cần Thơ',
+    hoTenMe: 'Nguyễn Thị Ánh Tuyết',
+  };
 
   before(async () => {
     ids = await agencyIds(ctx.db);
     const admin = await signIn(ctx.app, 'admin');
     const base = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().content as ProcedureContent;
     const content: ProcedureContent = {
-      ...base, nationalCode: '2.999500', name: 'Thủ tục liên thông thử nghiệm', onlineLevel: 'full',
-      processingTime: { value: 5, unit: 'working_days' }, workflow: CROSS_AGENCY_WORKFLOW,
+      ...base,
+      nationalCode: '2.999500',
+      name: 'Thủ tục liên thông thử nghiệm',
+      onlineLevel: 'full',
+      processingTime: { value: 5, unit: 'working_days' },
+      workflow: CROSS_AGENCY_WORKFLOW,
       components: [
         { name: 'Tờ khai đăng ký theo mẫu', originals: 1, copies: 0, required: true },
         { name: 'Giấy chứng sinh', originals: 1, copies: 0, required: false },
       ],
-      formSchema: { type: 'object', required: ['hoTenTre', 'ngaySinh'], properties: {
-        hoTenTre: { type: 'string', title: 'Họ tên trẻ', minLength: 2 }, ngaySinh: { type: 'string', format: 'date', title: 'Ngày sinh' },
-        gioiTinh: { enum: ['Nam', 'Nữ'] }, noiSinh: { type: 'string' }, hoTenMe: { type: 'string' } } },
+      formSchema: {
+        type: 'object',
+        required: ['hoTenTre', 'ngaySinh'],
+        properties: {
+          hoTenTre: { type: 'string', title: 'Họ tên trẻ', minLength: 2 },
+          ngaySinh: { type: 'string', format: 'date', title: 'Ngày sinh' },
+          gioiTinh: { enum: ['Nam', 'Nữ'] },
+          noiSinh: { type: 'string' },
+          hoTenMe: { type: 'string' },
+        },
+      },
     };
     const created = await admin({ method: 'POST', url: '/api/v1/admin/procedures', payload: { agencyId: ids.H13, content } });
     assert.equal(created.statusCode, 201, created.body);
@@ -69,8 +91,12 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
   const submit = async (who: Requester, channel: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
     const files = 'files' in extra || channel !== 'online' ? [] : [{ componentIndex: 0, uploadId: (await upload(who)).json().id }];
     const { address, phone } = applicant;
-    return who({ method: 'POST', url: '/api/v1/dossiers', headers, payload: { procedureId, agencyId: ids['H13.102'],
-      applicant: channel === 'online' ? { address, phone } : applicant, formData, channel, files, ...extra } });
+    return who({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      headers,
+      payload: { procedureId, agencyId: ids['H13.102'], applicant: channel === 'online' ? { address, phone } : applicant, formData, channel, files, ...extra },
+    });
   };
   const act = (who: Requester, id: string, body: Record<string, unknown>) => who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body });
   const expectOk = async (p: Promise<{ statusCode: number; body: string }>) => {
@@ -108,7 +134,13 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     await expectOk(act(citizenA, id, { action: 'submit_supplement', note: 'Đã bổ sung', files: [{ componentIndex: 1, uploadId: birthCertificate }] }));
     d = await dossierAs(citizenA, id);
     assert.equal(d.status, 2, 'back to where it was');
-    assert.deepEqual(d.files.map((f: any) => [f.componentName, f.name]), [['Tờ khai đăng ký theo mẫu', 'to-khai.pdf'], ['Giấy chứng sinh', 'giay-chung-sinh.pdf']]);
+    assert.deepEqual(
+      d.files.map((f: any) => [f.componentName, f.name]),
+      [
+        ['Tờ khai đăng ký theo mẫu', 'to-khai.pdf'],
+        ['Giấy chứng sinh', 'giay-chung-sinh.pdf'],
+      ],
+    );
     assert.ok(new Date(d.dueAt) >= new Date(due), 'the appointment moves by the time spent waiting, never back');
 
     // Only the role the step names, in the agency handling it, may act.
@@ -137,12 +169,24 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     d = await dossierAs(citizenA, id);
     assert.deepEqual([d.status, d.statusName], [10, 'Đã trả kết quả']);
     // The refused second supplement request left no trace.
-    assert.deepEqual(d.events.map((e: any) => [e.action, e.toStatus]), [
-      ['submit', 1], ['accept', 2], ['request_supplement', 5], ['submit_supplement', 2], ['forward', 4], ['forward', 4],
-      ['approve', 9], ['return_result', 10],
-    ]);
+    assert.deepEqual(
+      d.events.map((e: any) => [e.action, e.toStatus]),
+      [
+        ['submit', 1],
+        ['accept', 2],
+        ['request_supplement', 5],
+        ['submit_supplement', 2],
+        ['forward', 4],
+        ['forward', 4],
+        ['approve', 9],
+        ['return_result', 10],
+      ],
+    );
     assert.equal(d.events[4].toAgency, ids['H13.11']);
-    assert.ok(d.events.every((e: any) => e.actorName), 'every event names who acted');
+    assert.ok(
+      d.events.every((e: any) => e.actorName),
+      'every event names who acted',
+    );
   });
 
   test('counter journey: received at once by the officer, the same workflow to the result', async () => {
@@ -159,7 +203,10 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     await expectOk(act(await signIn(ctx.app, 'caikhe.lanhdao'), id, { action: 'forward' }));
     await expectOk(act(counter, id, { action: 'return_result', method: 'counter' }));
     d = await dossierAs(counter, id);
-    assert.deepEqual(d.events.map((e: any) => e.action), ['submit', 'accept', 'forward', 'forward', 'approve', 'return_result']);
+    assert.deepEqual(
+      d.events.map((e: any) => e.action),
+      ['submit', 'accept', 'forward', 'forward', 'approve', 'return_result'],
+    );
     assert.equal(d.status, 10);
 
     // The receipt (Mẫu 01) and the control slip, read back by poppler and zbar.
@@ -177,7 +224,9 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
       assert.ok(receipt.text.includes(s), `receipt lacks ${s}`);
     }
     execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', receipt.file, join(dir, 'page')]);
-    const qr = execFileSync('zbarimg', ['--raw', '-q', join(dir, 'page-1.png')]).toString().trim();
+    const qr = execFileSync('zbarimg', ['--raw', '-q', join(dir, 'page-1.png')])
+      .toString()
+      .trim();
     assert.equal(qr, `http://localhost:3000/tra-cuu/${d.code}`);
     const control = await read('control');
     for (const s of ['PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', 'Chuyển xử lý', 'Sở Tư pháp', 'Trả kết quả']) {
@@ -211,9 +260,15 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const c = await citizenSignIn(ctx.app, '092190007777', 'Phạm Quốc Việt');
     const [{ last }] = await ctx.db.query(`SELECT coalesce(max(last), 0) AS last FROM dossier_sequences WHERE agency_id = $1`, [ids['H13.102']]);
     const results = await Promise.all(Array.from({ length: 200 }, () => submit(c, 'online')));
-    assert.ok(results.every((r) => r.statusCode === 201), results.find((r) => r.statusCode !== 201)?.body);
+    assert.ok(
+      results.every((r) => r.statusCode === 201),
+      results.find((r) => r.statusCode !== 201)?.body,
+    );
     const numbers = results.map((r) => Number(r.json().code.split('-')[2])).sort((x, y) => x - y);
-    assert.deepEqual(numbers, Array.from({ length: 200 }, (_, i) => last + 1 + i));
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: 200 }, (_, i) => last + 1 + i),
+    );
   });
 
   test('a retried submission with the same Idempotency-Key creates one dossier', async () => {
@@ -255,7 +310,10 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const disguised = await upload(owner, Buffer.from('MZ\x90\x00 this is a Windows program'), 'giay-chung-sinh.pdf');
     assert.equal(disguised.statusCode, 415);
     assert.equal(disguised.json().code, 'UNSUPPORTED_FILE_TYPE');
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c1d30000000049454e44ae426082', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c1d30000000049454e44ae426082',
+      'hex',
+    );
     const misnamed = await upload(owner, png, 'anh-chup.jpg');
     assert.equal(misnamed.statusCode, 415, 'the bytes must agree with the name');
     assert.equal(misnamed.json().code, 'CONTENT_TYPE_MISMATCH');
@@ -270,14 +328,25 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.match(missing.json().message, /Tờ khai đăng ký theo mẫu/);
     const theirs = (await upload(stranger)).json().id;
     const borrowed = await submit(owner, 'online', { files: [{ componentIndex: 0, uploadId: theirs }] });
-    assert.equal(borrowed.statusCode, 404, 'another person\'s upload cannot be attached');
+    assert.equal(borrowed.statusCode, 404, "another person's upload cannot be attached");
     const declaration = (await upload(owner)).json().id;
-    const res = await submit(owner, 'online', { files: [{ componentIndex: 0, uploadId: declaration }, { componentIndex: 1, uploadId: image.json().id }] });
+    const res = await submit(owner, 'online', {
+      files: [
+        { componentIndex: 0, uploadId: declaration },
+        { componentIndex: 1, uploadId: image.json().id },
+      ],
+    });
     assert.equal(res.statusCode, 201, res.body);
     const reuse = await submit(owner, 'online', { files: [{ componentIndex: 0, uploadId: declaration }] });
     assert.equal(reuse.json().code, 'UPLOAD_ALREADY_USED');
     const d = await dossierAs(owner, res.json().id);
-    assert.deepEqual(d.files.map((f: any) => [f.componentIndex, f.mime, f.digitised]), [[0, 'application/pdf', false], [1, 'image/png', false]]);
+    assert.deepEqual(
+      d.files.map((f: any) => [f.componentIndex, f.mime, f.digitised]),
+      [
+        [0, 'application/pdf', false],
+        [1, 'image/png', false],
+      ],
+    );
     const officer = await signIn(ctx.app, 'caikhe.motcua');
     const download = await officer({ url: `/api/v1/dossiers/${d.id}/files/${d.files[1].id}` });
     assert.equal(download.statusCode, 200);
@@ -291,7 +360,10 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
 
   test('uploads: a PDF header before an executable, a mismatched type, an image bomb and a broken PDF are refused; a daily quota per citizen; unattached uploads expire', async () => {
     const c = await citizenSignIn(ctx.app, '092190006669', 'Đoàn Thị Yến');
-    const exe = Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode.\r\r\n$\x00PE\x00\x00L\x01', 'latin1');
+    const exe = Buffer.from(
+      'MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode.\r\r\n$\x00PE\x00\x00L\x01',
+      'latin1',
+    );
     for (const [why, content, name, code] of [
       ['a PDF header followed by an executable', Buffer.concat([Buffer.from('%PDF-1.7\n'), exe]), 'to-khai.pdf', 'INVALID_PDF'],
       ['a whole PDF with an executable after its end', Buffer.concat([PDF, exe]), 'to-khai.pdf', 'INVALID_PDF'],
@@ -326,7 +398,11 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const used = (await upload(c)).json().id;
     assert.equal((await submit(c, 'online', { files: [{ componentIndex: 0, uploadId: used }] })).statusCode, 201);
     const drafted = (await upload(c)).json().id;
-    assert.equal((await c({ method: 'PUT', url: `/api/v1/citizen/drafts/${procedureId}`, payload: { formData: {}, files: [{ componentIndex: 0, uploadId: drafted }] } })).statusCode, 200);
+    assert.equal(
+      (await c({ method: 'PUT', url: `/api/v1/citizen/drafts/${procedureId}`, payload: { formData: {}, files: [{ componentIndex: 0, uploadId: drafted }] } }))
+        .statusCode,
+      200,
+    );
     const abandoned = (await upload(c)).json().id;
     const exists = async (id: string) => (await ctx.db.query('SELECT 1 FROM uploads WHERE id = $1', [id])).length === 1;
     assert.equal(await deleteExpiredUploads(ctx.db, new Date(Date.now() - 3600_000)), 0, 'nothing older than an hour');
@@ -346,7 +422,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await c({ url: `/api/v1/citizen/drafts/${procedureId}` })).statusCode, 404);
   });
 
-  test('nobody sees another agency\'s or another citizen\'s dossier', async () => {
+  test("nobody sees another agency's or another citizen's dossier", async () => {
     const owner = await citizenSignIn(ctx.app, '092190001111', 'Hồ Văn Sáu');
     const stranger = await citizenSignIn(ctx.app, '092190002222', 'Lâm Thị Bảy');
     const { id } = (await submit(owner, 'online')).json();
@@ -366,7 +442,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await owner({ url: `/api/v1/dossiers/${id}` })).json().status, 1);
   });
 
-  test('permission first: outsiders get an unknown id\'s answer for every action in every state; a visible role-less actor 403, never 409', async () => {
+  test("permission first: outsiders get an unknown id's answer for every action in every state; a visible role-less actor 403, never 409", async () => {
     const owner = await citizenSignIn(ctx.app, '092190001212', 'Mai Văn Mười');
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
@@ -404,13 +480,21 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     for (const [status, id] of Object.entries(byStatus)) assert.equal((await dossierAs(counter, id)).status, Number(status));
 
     const actions = [
-      { action: 'accept' }, { action: 'request_supplement', reasons: ['x'] }, { action: 'submit_supplement' }, { action: 'refuse', reasons: ['x'] },
-      { action: 'forward' }, { action: 'send_back', note: 'x' }, { action: 'assign', assigneeId: '00000000-0000-4000-8000-000000000001' },
+      { action: 'accept' },
+      { action: 'request_supplement', reasons: ['x'] },
+      { action: 'submit_supplement' },
+      { action: 'refuse', reasons: ['x'] },
+      { action: 'forward' },
+      { action: 'send_back', note: 'x' },
+      { action: 'assign', assigneeId: '00000000-0000-4000-8000-000000000001' },
       { action: 'consult', note: 'x', dueAt: new Date(Date.now() + 86_400_000).toISOString(), agencyIds: [ids.H13] },
       { action: 'answer_consultation', consultationId: '00000000-0000-4000-8000-000000000002', answer: 'x' },
       { action: 'apologize', reason: 'x', newDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
-      { action: 'return_result', method: 'counter' }, { action: 'request_payment', amount: 1000 }, { action: 'record_payment', reference: 'x' },
-      { action: 'withdraw', reason: 'x' }, { action: 'stop', reason: 'x' },
+      { action: 'return_result', method: 'counter' },
+      { action: 'request_payment', amount: 1000 },
+      { action: 'record_payment', reference: 'x' },
+      { action: 'withdraw', reason: 'x' },
+      { action: 'stop', reason: 'x' },
     ];
     const strangerCitizen = await citizenSignIn(ctx.app, '092190001313', 'Đặng Thị Mười Một');
     const otherAgency = await signIn(ctx.app, 'ninhkieu.motcua');
@@ -444,7 +528,13 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const builder = await signIn(ctx.app, 'sxd.chuyenvien');
     const outsider = await signIn(ctx.app, 'sct.chuyenvien');
     const [{ id: commune }] = await ctx.db.query(`SELECT id FROM agencies WHERE code = 'H13.102'`);
-    const colleague = await createUser(ctx.db, null, { username: 'caikhe.chuyenvien2', password: DEMO_PASSWORD, fullName: 'Huỳnh Thị Thảo', roles: ['specialist'], agencyId: commune });
+    const colleague = await createUser(ctx.db, null, {
+      username: 'caikhe.chuyenvien2',
+      password: DEMO_PASSWORD,
+      fullName: 'Huỳnh Thị Thảo',
+      roles: ['specialist'],
+      agencyId: commune,
+    });
     const second = await signIn(ctx.app, 'caikhe.chuyenvien2');
     const userId = async (username: string) => (await ctx.db.query('SELECT id FROM users WHERE username = $1', [username]))[0].id as string;
     const first = await userId('caikhe.chuyenvien');
@@ -452,7 +542,10 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     const inboxOf = async (who: Requester) => (await who({ url: '/api/v1/inbox' })).json().items.find((d: any) => d.id === id);
 
     // Who can take the step: the specialists of the commune, not its leader or counter officer.
-    const eligible = (await leader({ url: `/api/v1/dossiers/${id}/staff` })).json().items.map((m: any) => m.fullName).sort();
+    const eligible = (await leader({ url: `/api/v1/dossiers/${id}/staff` }))
+      .json()
+      .items.map((m: any) => m.fullName)
+      .sort();
     assert.deepEqual(eligible, ['Công chức tư pháp - hộ tịch Phường Cái Khế', 'Huỳnh Thị Thảo']);
     assert.equal((await outsider({ url: `/api/v1/dossiers/${id}/staff` })).statusCode, 404);
 
@@ -462,29 +555,48 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal((await act(leader, id, { action: 'assign', assigneeId: await userId('caikhe.lanhdao') })).json().code, 'INVALID_ASSIGNEE');
     assert.equal((await act(leader, id, { action: 'assign', assigneeId: await userId('stp.chuyenvien') })).json().code, 'INVALID_ASSIGNEE');
     assert.equal((await inboxOf(specialist))?.waitingForMe, true);
-    assert.equal(await inboxOf(second), undefined, 'assigned to someone else: not in a colleague\'s inbox');
+    assert.equal(await inboxOf(second), undefined, "assigned to someone else: not in a colleague's inbox");
     assert.equal((await inboxOf(leader))?.assigneeName, 'Công chức tư pháp - hộ tịch Phường Cái Khế', 'the leader sees every step and who has it');
     await expectOk(act(leader, id, { action: 'assign', assigneeId: colleague.id, note: 'Đồng chí Tuyết đi công tác' }));
     assert.equal(await inboxOf(specialist), undefined);
     assert.equal((await inboxOf(second))?.waitingForMe, true);
-    assert.equal((await act(specialist, id, { action: 'forward', toAgencyId: ids['H13.11'] })).statusCode, 403, 'the step is the assignee\'s');
+    assert.equal((await act(specialist, id, { action: 'forward', toAgencyId: ids['H13.11'] })).statusCode, 403, "the step is the assignee's");
 
     // Xin ý kiến: a named officer of a department and a whole unit, with a deadline.
     const dueAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
-    await expectOk(act(second, id, { action: 'consult', note: 'Đề nghị cho ý kiến về tính hợp lệ của giấy tờ', dueAt,
-      officerIds: [await userId('stp.chuyenvien')], agencyIds: [ids['H13.12']] }));
+    await expectOk(
+      act(second, id, {
+        action: 'consult',
+        note: 'Đề nghị cho ý kiến về tính hợp lệ của giấy tờ',
+        dueAt,
+        officerIds: [await userId('stp.chuyenvien')],
+        agencyIds: [ids['H13.12']],
+      }),
+    );
     assert.equal((await department({ url: `/api/v1/dossiers/${id}` })).statusCode, 200, 'the consulted officer reads the dossier');
     assert.equal((await outsider({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
     const asked = await inboxOf(department);
     assert.deepEqual([asked.consultation.question, asked.consultation.dueAt], ['Đề nghị cho ý kiến về tính hợp lệ của giấy tờ', dueAt]);
     assert.ok(await inboxOf(builder), 'anyone in the consulted unit sees the question');
     let d = await dossierAs(second, id);
-    assert.deepEqual(d.consultations.map((c: any) => [c.officer?.name ?? c.agency.name, c.forMe]), [['Lý Thị Mỹ Duyên', false], ['Sở Xây dựng', false]]);
+    assert.deepEqual(
+      d.consultations.map((c: any) => [c.officer?.name ?? c.agency.name, c.forMe]),
+      [
+        ['Lý Thị Mỹ Duyên', false],
+        ['Sở Xây dựng', false],
+      ],
+    );
     const [toDepartment, toBuilder] = d.consultations.map((c: any) => c.id);
-    assert.equal((await act(builder, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Không phải câu hỏi cho tôi' })).statusCode, 403);
+    assert.equal(
+      (await act(builder, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Không phải câu hỏi cho tôi' })).statusCode,
+      403,
+    );
     assert.equal((await act(outsider, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'x' })).statusCode, 404);
     await expectOk(act(department, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Giấy tờ hợp lệ theo quy định' }));
-    assert.equal((await act(department, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Lần hai' })).json().code, 'ALREADY_ANSWERED');
+    assert.equal(
+      (await act(department, id, { action: 'answer_consultation', consultationId: toDepartment, answer: 'Lần hai' })).json().code,
+      'ALREADY_ANSWERED',
+    );
     await expectOk(act(builder, id, { action: 'answer_consultation', consultationId: toBuilder, answer: 'Không có ý kiến khác' }));
     assert.equal(await inboxOf(department), undefined, 'answered: gone from the inbox');
 
@@ -494,7 +606,8 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     await expectOk(act(department, id, { action: 'forward' }));
     await expectOk(act(leader, id, { action: 'forward', note: 'Đồng ý, đủ điều kiện giải quyết' }));
     d = await dossierAs(leader, id);
-    const history = d.events.filter((e: any) => ['assign', 'consult', 'answer_consultation', 'approve'].includes(e.action))
+    const history = d.events
+      .filter((e: any) => ['assign', 'consult', 'answer_consultation', 'approve'].includes(e.action))
       .map((e: any) => [e.action, e.actorName, e.note, e.data.assigneeName ?? e.data.consulted?.map((c: any) => c.name).join(', ') ?? e.data.question ?? null]);
     assert.deepEqual(history, [
       ['assign', 'Cán bộ một cửa Phường Cái Khế', null, 'Công chức tư pháp - hộ tịch Phường Cái Khế'],
@@ -569,7 +682,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal(lookup.apologized, true, 'the citizen sees the new appointment');
   });
 
-  test('public lookup shows status and dates; the masked name only with the last four digits of the applicant\'s ID or phone; bad codes get clear errors', async () => {
+  test("public lookup shows status and dates; the masked name only with the last four digits of the applicant's ID or phone; bad codes get clear errors", async () => {
     const c = await citizenSignIn(ctx.app, '092190004444', 'Nguyễn Văn An');
     const { code } = (await submit(c, 'online', { applicant: { ...applicant, name: 'Nguyễn Văn An', idNumber: '092190004444' } })).json();
     const res = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.1' });
@@ -580,7 +693,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal(body.statusName, 'Mới đăng ký');
     const withFactor = async (verify: string) => (await ctx.app.inject({ url: `/api/v1/lookup/${code}?verify=${verify}`, remoteAddress: '10.1.1.1' })).json();
     assert.deepEqual(await withFactor('4444'), { ...body, verified: true, applicantName: 'N. V. A.' });
-    assert.equal((await withFactor('5678')).applicantName, 'N. V. A.', 'the phone\'s last four digits do as well');
+    assert.equal((await withFactor('5678')).applicantName, 'N. V. A.', "the phone's last four digits do as well");
     assert.deepEqual(await withFactor('1234'), body, 'a wrong second factor shows no more than none');
     assert.equal((await ctx.app.inject({ url: `/api/v1/lookup/${code}?verify=44`, remoteAddress: '10.1.1.1' })).statusCode, 400);
     assert.equal(body.procedureName, 'Thủ tục liên thông thử nghiệm');
@@ -593,7 +706,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.equal(last!.json().code, 'TOO_MANY_REQUESTS');
   });
 
-  test('an officer\'s inbox lists what waits for their role in their agency, soonest due first', async () => {
+  test("an officer's inbox lists what waits for their role in their agency, soonest due first", async () => {
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
     const items = (await specialist({ url: '/api/v1/inbox' })).json().items;
     assert.ok(items.length > 0);
@@ -624,7 +737,7 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
 });
 
 test('rules: dossier code, classification, masking', () => {
-  assert.equal(dossierCode('H13.102', new Date('2026-11-22T20:00:00Z'), 7), 'H13.102-261123-0007', 'the date is Vietnam\'s');
+  assert.equal(dossierCode('H13.102', new Date('2026-11-22T20:00:00Z'), 7), 'H13.102-261123-0007', "the date is Vietnam's");
   assert.equal(dossierCode('H13', new Date('2026-11-22T01:00:00Z'), 12345), 'H13-261122-12345');
   const due = new Date('2026-11-25T10:00:00+07:00');
   assert.equal(classifyFinished(new Date('2026-11-24T16:00:00+07:00'), due), 'early');
@@ -633,5 +746,5 @@ test('rules: dossier code, classification, masking', () => {
   assert.equal(classifyFinished(new Date('2026-11-25T10:01:00+07:00'), due), 'late');
   assert.equal(classifyFinished(new Date('2026-11-20T10:00:00+07:00'), due, 2), 'late', 'a second supplement request makes it late');
   assert.equal(maskName('Nguyễn Văn An'), 'N. V. A.');
-  assert.equal(maskName('Lê Thị Hoa'), maskName('Lý Thanh Hương'), 'no word\'s length shows through');
+  assert.equal(maskName('Lê Thị Hoa'), maskName('Lý Thanh Hương'), "no word's length shows through");
 });

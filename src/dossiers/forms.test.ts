@@ -59,9 +59,17 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
   /** Đăng ký lại khai sinh (5 working days) received at the Cái Khế counter: far enough from its appointment to apologise. */
   async function atCounter(who: { idNumber: string; name: string }) {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
-    const res = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
-      procedureId: reRegistration, agencyId: wardId, channel: 'counter', applicant: who,
-      formData: { hoTen: who.name, ngaySinh: '1990-05-02', noiSinh: 'Cần Thơ', noiDangKyTruocDay: 'UBND xã An Bình', soDinhDanhNguoiYeuCau: who.idNumber } } });
+    const res = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId: reRegistration,
+        agencyId: wardId,
+        channel: 'counter',
+        applicant: who,
+        formData: { hoTen: who.name, ngaySinh: '1990-05-02', noiSinh: 'Cần Thơ', noiDangKyTruocDay: 'UBND xã An Bình', soDinhDanhNguoiYeuCau: who.idNumber },
+      },
+    });
     assert.equal(res.statusCode, 201, res.body);
     return res.json() as { id: string; code: string };
   }
@@ -73,11 +81,16 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
     await act(await signIn(ctx.app, 'caikhe.motcua'), d.id, { action: 'accept' });
     const { text, signatures } = await download(citizen, d.id, 'receipt');
     expectAll(text, [
-      'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', `Mã hồ sơ: ${d.code}`, `Số định danh cá nhân/tổ chức: ${who.idNumber}`,
+      'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ',
+      `Mã hồ sơ: ${d.code}`,
+      `Số định danh cá nhân/tổ chức: ${who.idNumber}`,
       'Thời gian giải quyết hồ sơ theo quy định: trong ngày (tiếp nhận sau 15:00 thì trả trong ngày làm việc tiếp theo)',
       `Nơi trả kết quả: Bộ phận Tiếp nhận và Trả kết quả — ${ward}; hoặc nhận kết quả điện tử trên Cổng Dịch vụ công`,
       `Vào Sổ theo dõi hồ sơ, số: ${d.code}`,
-      'Tờ khai đăng ký khai sinh theo mẫu (bản điện tử) 01 0', 'Giấy chứng sinh', 'Bản chính', 'Bản sao',
+      'Tờ khai đăng ký khai sinh theo mẫu (bản điện tử) 01 0',
+      'Giấy chứng sinh',
+      'Bản chính',
+      'Bản sao',
     ]);
     assert.ok(!text.includes('Văn bản ủy quyền'), 'the optional authorisation was not handed in and is not listed');
     sealedBy(signatures, ward);
@@ -92,8 +105,11 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
     await act(counter, asked.id, { action: 'request_supplement', reasons: ['Bổ sung bản chính Giấy chứng sinh'] });
     const supplement = await download(citizen, asked.id, 'supplement');
     assert.ok(counterPhone, 'the demo officer has a phone');
-    expectAll(supplement.text, ['PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ', '1. Bổ sung bản chính Giấy chứng sinh',
-      `liên hệ với ${counterName}, số điện thoại ${counterPhone} để được hướng dẫn`]);
+    expectAll(supplement.text, [
+      'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
+      '1. Bổ sung bản chính Giấy chứng sinh',
+      `liên hệ với ${counterName}, số điện thoại ${counterPhone} để được hướng dẫn`,
+    ]);
     sealedBy(supplement.signatures, ward);
 
     const refused = await submitOnline(ctx, citizen, FREE_PROCEDURE, who); // online, the applicant is the signed-in citizen
@@ -103,17 +119,26 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
     sealedBy(refusal.signatures, ward);
   });
 
-  test('Mẫu 04: headed and numbered by the handling agency, with the applicant\'s ID, signed by its head; the number is kept', async () => {
+  test("Mẫu 04: headed and numbered by the handling agency, with the applicant's ID, signed by its head; the number is kept", async () => {
     const who = person();
     const d = await atCounter(who);
     const leader = await signIn(ctx.app, 'caikhe.lanhdao');
     const due = new Date((await leader({ url: `/api/v1/dossiers/${d.id}` })).json().dueAt);
-    await act(leader, d.id, { action: 'apologize', reason: 'Chờ xác minh nơi đăng ký khai sinh trước đây', newDueAt: new Date(due.getTime() + 2 * 86400_000).toISOString() });
+    await act(leader, d.id, {
+      action: 'apologize',
+      reason: 'Chờ xác minh nơi đăng ký khai sinh trước đây',
+      newDueAt: new Date(due.getTime() + 2 * 86400_000).toISOString(),
+    });
     const first = await download(leader, d.id, 'apology');
     expectAll(first.text, [
-      'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', ward.toUpperCase(), 'Số: 01/PXL', `Kính gửi: Ông/Bà ${who.name}`,
-      `Số định danh cá nhân/tổ chức: ${who.idNumber}`, '1. Chờ xác minh nơi đăng ký khai sinh trước đây',
-      'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', leaderName,
+      'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+      ward.toUpperCase(),
+      'Số: 01/PXL',
+      `Kính gửi: Ông/Bà ${who.name}`,
+      `Số định danh cá nhân/tổ chức: ${who.idNumber}`,
+      '1. Chờ xác minh nơi đăng ký khai sinh trước đây',
+      'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ',
+      leaderName,
     ]);
     assert.ok(!first.text.includes('NGƯỜI TIẾP NHẬN'), 'the receiving officer does not sign it');
     sealedBy(first.signatures, ward);
@@ -124,7 +149,7 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
     assert.ok((await download(leader, next.id, 'apology')).text.includes('Số: 02/PXL'), 'the next apology takes the next number');
   });
 
-  test('Mẫu 05: a stopped dossier\'s notice gives the reason from the stop, numbered and sealed by the handling agency', async () => {
+  test("Mẫu 05: a stopped dossier's notice gives the reason from the stop, numbered and sealed by the handling agency", async () => {
     const who = person();
     const d = await atCounter(who);
     const leader = await signIn(ctx.app, 'caikhe.lanhdao');
@@ -134,8 +159,14 @@ eachDatabase('issued forms', { demo: true }, (ctx) => {
     assert.equal((await leader({ url: `/api/v1/dossiers/${d.id}` })).json().status, 8);
     const { text, signatures } = await download(leader, d.id, 'stop');
     expectAll(text, [
-      'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ', ward.toUpperCase(), 'Số: 01/TB-DXL', `Mã hồ sơ: ${d.code}`, `Kính gửi: Ông/Bà ${who.name}`,
-      `Số định danh cá nhân/tổ chức: ${who.idNumber}`, '1. Người yêu cầu đã được đăng ký khai sinh tại nơi khác', leaderName,
+      'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ',
+      ward.toUpperCase(),
+      'Số: 01/TB-DXL',
+      `Mã hồ sơ: ${d.code}`,
+      `Kính gửi: Ông/Bà ${who.name}`,
+      `Số định danh cá nhân/tổ chức: ${who.idNumber}`,
+      '1. Người yêu cầu đã được đăng ký khai sinh tại nơi khác',
+      leaderName,
     ]);
     sealedBy(signatures, ward);
   });

@@ -17,17 +17,33 @@ import { extraDocumentsOf } from './supplement.ts';
 import { vietnamYear } from '../shared/time.ts';
 
 export const ACTION_NAMES: Record<string, string> = {
-  submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung, hoàn thiện', submit_supplement: 'Nộp bổ sung',
-  refuse: 'Từ chối tiếp nhận', forward: 'Chuyển xử lý', send_back: 'Trả lại để xử lý lại', assign: 'Phân công cán bộ xử lý', consult: 'Xin ý kiến',
+  submit: 'Nộp hồ sơ',
+  accept: 'Tiếp nhận hồ sơ',
+  request_supplement: 'Yêu cầu bổ sung, hoàn thiện',
+  submit_supplement: 'Nộp bổ sung',
+  refuse: 'Từ chối tiếp nhận',
+  forward: 'Chuyển xử lý',
+  send_back: 'Trả lại để xử lý lại',
+  assign: 'Phân công cán bộ xử lý',
+  consult: 'Xin ý kiến',
   answer_consultation: 'Trả lời xin ý kiến',
-  apologize: 'Xin lỗi, hẹn lại ngày trả', approve: 'Phê duyệt, chuyển kết quả về Bộ phận Một cửa', return_result: 'Trả kết quả',
-  request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính', record_payment: 'Ghi nhận đã nộp phí, lệ phí',
-  withdraw: 'Công dân yêu cầu rút hồ sơ', stop: 'Dừng xử lý', sign_result: 'Ký số, phát hành kết quả điện tử',
+  apologize: 'Xin lỗi, hẹn lại ngày trả',
+  approve: 'Phê duyệt, chuyển kết quả về Bộ phận Một cửa',
+  return_result: 'Trả kết quả',
+  request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính',
+  record_payment: 'Ghi nhận đã nộp phí, lệ phí',
+  withdraw: 'Công dân yêu cầu rút hồ sơ',
+  stop: 'Dừng xử lý',
+  sign_result: 'Ký số, phát hành kết quả điện tử',
 };
 
 /** The event that issues each form; the control slip exists from submission on. */
 const ISSUED_BY: Record<Exclude<FormKind, 'control'>, string> = {
-  receipt: 'accept', supplement: 'request_supplement', refusal: 'refuse', apology: 'apologize', stop: 'stop',
+  receipt: 'accept',
+  supplement: 'request_supplement',
+  refusal: 'refuse',
+  apology: 'apologize',
+  stop: 'stop',
 };
 
 /**
@@ -45,9 +61,10 @@ const SIGNERS: Partial<Record<FormKind, { title: string; note: string }>> = {
 };
 
 /** "01 ngày làm việc", "04 giờ làm việc". */
-const processingTime = (t: ProcedureContent['processingTime']) => (t.unit === 'same_day'
-  ? `trong ngày (tiếp nhận sau ${t.cutoff ?? '15:00'} thì trả trong ngày làm việc tiếp theo)`
-  : `${count2(t.value)} ${t.unit === 'working_hours' ? 'giờ' : 'ngày'} làm việc`);
+const processingTime = (t: ProcedureContent['processingTime']) =>
+  t.unit === 'same_day'
+    ? `trong ngày (tiếp nhận sau ${t.cutoff ?? '15:00'} thì trả trong ngày làm việc tiếp theo)`
+    : `${count2(t.value)} ${t.unit === 'working_hours' ? 'giờ' : 'ngày'} làm việc`;
 
 /**
  * What was actually handed in: every component with a file (uploaded, scanned at the desk, or taken from the data
@@ -70,7 +87,9 @@ async function formNumber(db: Database, eventId: number, agencyId: string, kind:
     // The row lock on the series serialises first printings, so two at once cannot both number one event.
     const [seq] = await tx.query<Pick<FormSequencesRow, 'last'>>(
       `INSERT INTO form_sequences (agency_id, kind, year, last) VALUES ($1, $2, $3, 0)
-       ON CONFLICT (agency_id, kind, year) DO UPDATE SET last = form_sequences.last RETURNING last`, [agencyId, kind, year]);
+       ON CONFLICT (agency_id, kind, year) DO UPDATE SET last = form_sequences.last RETURNING last`,
+      [agencyId, kind, year],
+    );
     const [kept] = await tx.query<Pick<FormNumbersRow, 'number'>>('SELECT number FROM form_numbers WHERE event_id = $1', [eventId]);
     if (kept) return kept.number;
     const number = seq.last + 1;
@@ -93,7 +112,12 @@ export async function renderDossierForm(db: Database, provider: SigningProvider,
   if (!issuing) throw conflict('FORM_NOT_AVAILABLE', 'Hồ sơ chưa có phiếu này (chưa thực hiện thao tác tương ứng).');
   const series = NUMBERED[kind];
   const issuer = (await getAgencyRow(db, series ? d.homeAgencyId : d.receivingAgencyId))!;
-  const names = await agencyNames(db, [d.receivingAgencyId, d.homeAgencyId, issuer.parent_id, ...d.events.flatMap((e) => [e.fromAgency, e.toAgency]).filter(Boolean)]);
+  const names = await agencyNames(db, [
+    d.receivingAgencyId,
+    d.homeAgencyId,
+    issuer.parent_id,
+    ...d.events.flatMap((e) => [e.fromAgency, e.toAgency]).filter(Boolean),
+  ]);
   const data = issuing.data as Record<string, any>;
   const issuedAt = new Date(kind === 'control' ? Date.now() : issuing.at);
   const contact = kind === 'supplement' ? await actorOf(db, issuing.id).then((u) => (u ? staffContact(db, u) : null)) : null;
@@ -120,16 +144,22 @@ export async function renderDossierForm(db: Database, provider: SigningProvider,
     extraDocuments: kind === 'supplement' ? extraDocumentsOf(data) : undefined,
     newDueAt: data.newDueAt ? new Date(data.newDueAt) : undefined,
     entries: d.events.map((e) => ({
-      at: new Date(e.at), from: e.actorName, to: names.get(e.toAgency ?? '') ?? '', action: ACTION_NAMES[e.action] ?? e.action,
-      result: e.data?.stepResult, note: e.note ?? undefined,
+      at: new Date(e.at),
+      from: e.actorName,
+      to: names.get(e.toAgency ?? '') ?? '',
+      action: ACTION_NAMES[e.action] ?? e.action,
+      result: e.data?.stepResult,
+      note: e.note ?? undefined,
     })),
     officerName: issuing.actorName,
     contact: contact ? { name: contact.name, phone: contact.phone ?? undefined } : undefined,
     signer: SIGNERS[kind] && { ...SIGNERS[kind], name: issuing.actorName },
-    chainHead: kind === 'receipt' ? (await chainHead(db, d.id, issuing.id)) ?? undefined : undefined,
+    chainHead: kind === 'receipt' ? ((await chainHead(db, d.id, issuing.id)) ?? undefined) : undefined,
     lookupUrl: `${publicUrl}/tra-cuu/${encodeURIComponent(d.code)}`,
   };
   const pdf = await renderForm(form);
-  return sealDocument(db, provider, { agencyId: issuer.id, agencyCode: issuer.code, agencyName: issuer.name }, pdf,
-    { reason: `Mau ${FORM_NUMBERS[kind]} ${FORM_TITLES[kind]}`, location: PLACE });
+  return sealDocument(db, provider, { agencyId: issuer.id, agencyCode: issuer.code, agencyName: issuer.name }, pdf, {
+    reason: `Mau ${FORM_NUMBERS[kind]} ${FORM_TITLES[kind]}`,
+    location: PLACE,
+  });
 }

@@ -6,9 +6,17 @@ import type { FileRef } from './files.ts';
 import type { Applicant, SystemAction, Who } from './service.ts';
 
 export interface DossierEventRecord {
-  id: number; at: Date; action: string; actorKind: string; actorName: string;
-  fromStatus: number | null; toStatus: number | null; fromAgency: string | null; toAgency: string | null;
-  note: string | null; data: Record<string, unknown>;
+  id: number;
+  at: Date;
+  action: string;
+  actorKind: string;
+  actorName: string;
+  fromStatus: number | null;
+  toStatus: number | null;
+  fromAgency: string | null;
+  toAgency: string | null;
+  note: string | null;
+  data: Record<string, unknown>;
 }
 /**
  * The dossier row as it is after the change, the event that recorded it, and `then`: a hook that needs the dossier
@@ -43,7 +51,10 @@ export async function runDossiersImportedHooks(tx: Queryable, dossierIds: string
 }
 
 /** A component taken from the applicant's data store instead of a new upload (dẫn nguồn tài liệu từ Kho). */
-export interface StoredPick { componentIndex: number; documentId: string }
+export interface StoredPick {
+  componentIndex: number;
+  documentId: string;
+}
 
 /**
  * Turns the picked stored documents into uploads of the submitter, to attach to the new dossier, inside the

@@ -26,7 +26,9 @@ try {
   const started = Date.now();
   const report = await importDossiers(db, lines);
   console.log(JSON.stringify(report, null, 2));
-  console.error(`Đã nhập: ${report.imported}; bỏ qua (đã có): ${report.skipped}; bị từ chối: ${report.rejected.length}; thời gian: ${((Date.now() - started) / 1000).toFixed(1)} giây`);
+  console.error(
+    `Đã nhập: ${report.imported}; bỏ qua (đã có): ${report.skipped}; bị từ chối: ${report.rejected.length}; thời gian: ${((Date.now() - started) / 1000).toFixed(1)} giây`,
+  );
   process.exitCode = report.rejected.length ? 1 : 0;
 } finally {
   await db.close();

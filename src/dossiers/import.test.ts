@@ -23,10 +23,17 @@ async function withExtraRoutes(ctx: TestContext) {
 /** One past dossier: Đăng ký khai sinh at Phường Cái Khế, received, finished and returned. */
 function pastDossier(code: string, over: Partial<ImportLine> = {}): ImportLine {
   return {
-    code, procedureCode: '1.001193', agencyCode: 'H13.102', channel: 'counter', status: 10,
+    code,
+    procedureCode: '1.001193',
+    agencyCode: 'H13.102',
+    channel: 'counter',
+    status: 10,
     applicant: { name: 'Nguyễn Văn An', idNumber: '092085001111', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0912000111' },
-    submittedAt: '2024-03-04T08:10:00+07:00', receivedAt: '2024-03-04T08:15:00+07:00', dueAt: '2024-03-06T16:30:00+07:00',
-    finishedAt: '2024-03-05T15:00:00+07:00', returnedAt: '2024-03-06T09:00:00+07:00',
+    submittedAt: '2024-03-04T08:10:00+07:00',
+    receivedAt: '2024-03-04T08:15:00+07:00',
+    dueAt: '2024-03-06T16:30:00+07:00',
+    finishedAt: '2024-03-05T15:00:00+07:00',
+    returnedAt: '2024-03-06T09:00:00+07:00',
     events: [
       { at: '2024-03-04T08:10:00+07:00', action: 'submit', actorName: 'Hệ thống', toStatus: 1 },
       { at: '2024-03-04T08:15:00+07:00', action: 'accept', actorName: 'Trần Thị Bé', fromStatus: 1, toStatus: 2 },
@@ -46,23 +53,29 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     ids = await agencyIds(ctx.db);
   });
 
-  const mixed = () => ndjson([
-    pastDossier('CU-2024-000001'),
-    '{"code": "CU-2024-000002", ',
-    pastDossier('CU-2024-000003', { status: 4, finishedAt: null, returnedAt: null, events: [] }),
-    pastDossier('CU-2024-000004', { applicant: { name: 'Lê Thị Bốn', idNumber: '12345' } }),
-    pastDossier('CU-2024-000005', { procedureCode: '9.999999' }),
-    '',
-    pastDossier('CU-2024-000007', { agencyCode: 'H13.999' }),
-    pastDossier('CU-2024-000008', { receivedAt: '2024-03-03T08:00:00+07:00' }),
-    pastDossier('CU-2024-000009', { returnedAt: null }),
-    pastDossier('CU-2024-000010', { events: [{ at: '2024-03-05T08:00:00+07:00', action: 'accept', actorName: 'A' }, { at: '2024-03-04T09:00:00+07:00', action: 'forward', actorName: 'B' }] }),
-    { ...pastDossier('CU-2024-000011'), extra: 1 },
-    pastDossier('CU-2024-000012', { submittedAt: '2024-03-04 08:10' }),
-    pastDossier('CU-2024-000013', { status: 1, receivedAt: null, dueAt: null, finishedAt: null, returnedAt: null, channel: 'online', events: [] }),
-    pastDossier('CU-2024-000001'), // the same code again in the same file: skipped
-    pastDossier('CU-2024-000015', { procedureCode: '1.001193', agencyCode: 'H13.11.1', receivingAgencyCode: 'H13.10' }),
-  ]);
+  const mixed = () =>
+    ndjson([
+      pastDossier('CU-2024-000001'),
+      '{"code": "CU-2024-000002", ',
+      pastDossier('CU-2024-000003', { status: 4, finishedAt: null, returnedAt: null, events: [] }),
+      pastDossier('CU-2024-000004', { applicant: { name: 'Lê Thị Bốn', idNumber: '12345' } }),
+      pastDossier('CU-2024-000005', { procedureCode: '9.999999' }),
+      '',
+      pastDossier('CU-2024-000007', { agencyCode: 'H13.999' }),
+      pastDossier('CU-2024-000008', { receivedAt: '2024-03-03T08:00:00+07:00' }),
+      pastDossier('CU-2024-000009', { returnedAt: null }),
+      pastDossier('CU-2024-000010', {
+        events: [
+          { at: '2024-03-05T08:00:00+07:00', action: 'accept', actorName: 'A' },
+          { at: '2024-03-04T09:00:00+07:00', action: 'forward', actorName: 'B' },
+        ],
+      }),
+      { ...pastDossier('CU-2024-000011'), extra: 1 },
+      pastDossier('CU-2024-000012', { submittedAt: '2024-03-04 08:10' }),
+      pastDossier('CU-2024-000013', { status: 1, receivedAt: null, dueAt: null, finishedAt: null, returnedAt: null, channel: 'online', events: [] }),
+      pastDossier('CU-2024-000001'), // the same code again in the same file: skipped
+      pastDossier('CU-2024-000015', { procedureCode: '1.001193', agencyCode: 'H13.11.1', receivingAgencyCode: 'H13.10' }),
+    ]);
 
   test('valid lines import, bad lines are rejected with their line number and a Vietnamese reason', async () => {
     const report = await importDossiers(ctx.db, linesOf(mixed()), { chunkSize: 3 });
@@ -83,14 +96,25 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     assert.match(byLine[12].reason, /submittedAt phải là thời điểm ISO 8601/);
 
     const [sub] = await ctx.db.query(`SELECT home_agency_id, receiving_agency_id, agency_id FROM dossiers WHERE code = 'CU-2024-000015'`);
-    assert.deepEqual(sub, { home_agency_id: ids['H13.11'], receiving_agency_id: ids.H13, agency_id: ids['H13.11'] }, 'sub-unit codes count for their organisation');
+    assert.deepEqual(
+      sub,
+      { home_agency_id: ids['H13.11'], receiving_agency_id: ids.H13, agency_id: ids['H13.11'] },
+      'sub-unit codes count for their organisation',
+    );
   });
 
   test('a refused dossier needs the day it ended; a history with a broken character is refused before it is hashed', async () => {
-    const report = await importDossiers(ctx.db, linesOf(ndjson([
-      pastDossier('CU-2024-000101', { status: 3, receivedAt: null, dueAt: null, finishedAt: null, returnedAt: null, events: [] }),
-      pastDossier('CU-2024-000102', { events: [{ at: '2024-03-04T08:15:00+07:00', action: 'accept', actorName: 'Tr\ud800n', fromStatus: 1, toStatus: 2 }] }),
-    ])));
+    const report = await importDossiers(
+      ctx.db,
+      linesOf(
+        ndjson([
+          pastDossier('CU-2024-000101', { status: 3, receivedAt: null, dueAt: null, finishedAt: null, returnedAt: null, events: [] }),
+          pastDossier('CU-2024-000102', {
+            events: [{ at: '2024-03-04T08:15:00+07:00', action: 'accept', actorName: 'Tr\ud800n', fromStatus: 1, toStatus: 2 }],
+          }),
+        ]),
+      ),
+    );
     assert.equal(report.imported, 0, JSON.stringify(report));
     assert.match(report.rejected[0].reason, /trạng thái "Không được tiếp nhận" \(3\) phải có ngày kết thúc xử lý/);
     assert.match(report.rejected[1].reason, /Sự kiện thứ 1 có ký tự không hợp lệ/);
@@ -106,24 +130,32 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     assert.deepEqual(await count(), beforeCounts);
   });
 
-  test('the imported dossier, with its dates and events, is visible to the agency\'s staff and to no other commune', async () => {
+  test("the imported dossier, with its dates and events, is visible to the agency's staff and to no other commune", async () => {
     const [{ id }] = await ctx.db.query(`SELECT id FROM dossiers WHERE code = 'CU-2024-000001'`);
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const res = await counter({ url: `/api/v1/dossiers/${id}` });
     assert.equal(res.statusCode, 200, res.body);
     const d = res.json();
-    assert.deepEqual([d.code, d.status, d.channel, d.procedure.code, d.homeAgencyId, d.receivingAgencyId, d.agencyId],
-      ['CU-2024-000001', 10, 'counter', '1.001193', ids['H13.102'], ids['H13.102'], ids['H13.102']]);
+    assert.deepEqual(
+      [d.code, d.status, d.channel, d.procedure.code, d.homeAgencyId, d.receivingAgencyId, d.agencyId],
+      ['CU-2024-000001', 10, 'counter', '1.001193', ids['H13.102'], ids['H13.102'], ids['H13.102']],
+    );
     assert.equal(d.submittedAt, '2024-03-04T01:10:00.000Z');
     assert.equal(d.dueAt, '2024-03-06T09:30:00.000Z');
     assert.equal(d.originalDueAt, '2024-03-06T09:30:00.000Z');
     assert.equal(d.returnedAt, '2024-03-06T02:00:00.000Z');
     assert.equal(d.timeliness, 'early');
     assert.deepEqual(d.applicant, { name: 'Nguyễn Văn An', idNumber: '092085001111', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0912000111' });
-    assert.deepEqual(d.events.map((e: any) => [e.action, e.actorKind, e.actorName, e.fromStatus, e.toStatus]), [
-      ['submit', 'system', 'Hệ thống', null, 1], ['accept', 'staff', 'Trần Thị Bé', 1, 2], ['approve', 'staff', 'Lê Văn Chủ', 4, 9],
-      ['return_result', 'staff', 'Trần Thị Bé', 9, 10], ['import', 'system', 'Hệ thống', null, null],
-    ]);
+    assert.deepEqual(
+      d.events.map((e: any) => [e.action, e.actorKind, e.actorName, e.fromStatus, e.toStatus]),
+      [
+        ['submit', 'system', 'Hệ thống', null, 1],
+        ['accept', 'staff', 'Trần Thị Bé', 1, 2],
+        ['approve', 'staff', 'Lê Văn Chủ', 4, 9],
+        ['return_result', 'staff', 'Trần Thị Bé', 9, 10],
+        ['import', 'system', 'Hệ thống', null, null],
+      ],
+    );
     assert.equal(d.events[2].note, 'Đã ký');
     assert.equal(d.events[0].at, '2024-03-04T01:10:00.000Z');
     assert.ok(d.events.every((e: any) => e.data.imported === true));
@@ -131,8 +163,14 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     const other = await signIn(ctx.app, 'ninhkieu.motcua');
     assert.equal((await other({ url: `/api/v1/dossiers/${id}` })).statusCode, 404);
     const [user] = await ctx.db.query(`SELECT u.id, a.path FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = 'caikhe.chuyenvien'`);
-    const viaService = await getDossier(ctx.db, { kind: 'staff', actor: { userId: user.id, username: 'caikhe.chuyenvien', fullName: 'x',
-      roles: ['specialist'], agencyId: ids['H13.102'], agencyPath: user.path } }, id);
+    const viaService = await getDossier(
+      ctx.db,
+      {
+        kind: 'staff',
+        actor: { userId: user.id, username: 'caikhe.chuyenvien', fullName: 'x', roles: ['specialist'], agencyId: ids['H13.102'], agencyPath: user.path },
+      },
+      id,
+    );
     assert.equal(viaService.events.length, 5);
     // An imported open dossier is history only: no workflow step to act on.
     const [open] = await ctx.db.query(`SELECT id FROM dossiers WHERE code = 'CU-2024-000003'`);
@@ -141,7 +179,12 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
 
   test('POST /api/v1/import/dossiers: system administrators only, NDJSON body, the same report', async () => {
     const body = ndjson([pastDossier('WEB-2024-000001'), '{oops', pastDossier('CU-2024-000001')]);
-    const anonymous = await ctx.app.inject({ method: 'POST', url: '/api/v1/import/dossiers', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
+    const anonymous = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/import/dossiers',
+      payload: body,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     assert.equal(anonymous.statusCode, 401);
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const refused = await counter({ method: 'POST', url: '/api/v1/import/dossiers', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
@@ -161,7 +204,7 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
     assert.equal(empty.json().code, 'EMPTY_BODY');
   });
 
-  test('an imported dossier with a code unlike the system\'s own is found by the public lookup; a code with characters never allowed answers 400', async () => {
+  test("an imported dossier with a code unlike the system's own is found by the public lookup; a code with characters never allowed answers 400", async () => {
     const report = await importDossiers(ctx.db, linesOf(ndjson([pastDossier('EC-C'), pastDossier('so/2019.cx_07')])));
     assert.deepEqual([report.imported, report.rejected], [2, []]);
     for (const code of ['EC-C', 'so/2019.cx_07']) {
@@ -181,8 +224,11 @@ eachDatabase('historical dossier import', { demo: true }, (ctx) => {
   test('10,000 lines in chunks: all imported, then all skipped', async (t) => {
     const lines = function* () {
       for (let i = 1; i <= 10_000; i++) {
-        yield JSON.stringify(pastDossier(`BULK-${String(i).padStart(6, '0')}`, {
-          applicant: { name: `Người Nộp ${i}`, idNumber: String(92000000000 + i).padStart(12, '0') } }));
+        yield JSON.stringify(
+          pastDossier(`BULK-${String(i).padStart(6, '0')}`, {
+            applicant: { name: `Người Nộp ${i}`, idNumber: String(92000000000 + i).padStart(12, '0') },
+          }),
+        );
       }
     };
     let started = Date.now();
@@ -207,13 +253,19 @@ test('CLI: streams the file, prints the report, exit code 1 when a line was reje
     await db.close();
     const file = join(dir, 'dossiers.ndjson');
     writeFileSync(file, '\uFEFF' + ndjson([pastDossier('CLI-000001'), pastDossier('CLI-000002', { channel: 'fax' as never })]).replaceAll('\n', '\r\n'));
-    const run = () => spawnSync(process.execPath, ['--import', 'tsx', 'src/dossiers/import-cli.ts', file], {
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir }, encoding: 'utf8' });
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/dossiers/import-cli.ts', file], {
+        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir },
+        encoding: 'utf8',
+      });
     const first = run();
     assert.equal(first.status, 1, first.stderr);
     const report = JSON.parse(first.stdout);
     assert.equal(report.imported, 1);
-    assert.deepEqual(report.rejected.map((r: any) => [r.line, r.code]), [[2, 'CLI-000002']]);
+    assert.deepEqual(
+      report.rejected.map((r: any) => [r.line, r.code]),
+      [[2, 'CLI-000002']],
+    );
     assert.match(report.rejected[0].reason, /channel phải là một trong: online, counter, post/);
     assert.match(first.stderr, /Đã nhập: 1; bỏ qua \(đã có\): 0; bị từ chối: 1/);
     writeFileSync(file, ndjson([pastDossier('CLI-000001')]));

@@ -27,7 +27,8 @@ const optional = <T extends object>(s: T) => ({ anyOf: [s, { type: 'null' }] }) 
 
 /** The line format: `congso.dossiers/1` (see docs in the module header). */
 export const lineSchema = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   required: ['code', 'procedureCode', 'agencyCode', 'channel', 'status', 'applicant', 'submittedAt', 'events'],
   properties: {
     code: { type: 'string', pattern: DOSSIER_CODE_PATTERN },
@@ -37,35 +38,79 @@ export const lineSchema = {
     channel: { enum: ['online', 'counter', 'post'] },
     status: statusCode,
     applicant: {
-      type: 'object', additionalProperties: false, required: ['name', 'idNumber'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'idNumber'],
       properties: {
-        name: text(200), idNumber: { type: 'string', pattern: '^[0-9]{12}$' }, address: optional(text(500)),
-        phone: optional({ type: 'string', pattern: '^\\+?[0-9 .-]{8,20}$' }), email: optional({ type: 'string', format: 'email', maxLength: 254 }),
+        name: text(200),
+        idNumber: { type: 'string', pattern: '^[0-9]{12}$' },
+        address: optional(text(500)),
+        phone: optional({ type: 'string', pattern: '^\\+?[0-9 .-]{8,20}$' }),
+        email: optional({ type: 'string', format: 'email', maxLength: 254 }),
       },
     },
-    submittedAt: instant, receivedAt: optionalInstant, dueAt: optionalInstant, finishedAt: optionalInstant, returnedAt: optionalInstant,
+    submittedAt: instant,
+    receivedAt: optionalInstant,
+    dueAt: optionalInstant,
+    finishedAt: optionalInstant,
+    returnedAt: optionalInstant,
     supplementRequests: { type: 'integer', minimum: 0, maximum: 100 },
     events: {
-      type: 'array', maxItems: 1000,
+      type: 'array',
+      maxItems: 1000,
       items: {
-        type: 'object', additionalProperties: false, required: ['at', 'action', 'actorName'],
-        properties: { at: instant, action: text(100), actorName: text(200), fromStatus: optional(statusCode), toStatus: optional(statusCode), note: optional(text(4000)) },
+        type: 'object',
+        additionalProperties: false,
+        required: ['at', 'action', 'actorName'],
+        properties: {
+          at: instant,
+          action: text(100),
+          actorName: text(200),
+          fromStatus: optional(statusCode),
+          toStatus: optional(statusCode),
+          note: optional(text(4000)),
+        },
       },
     },
   },
 } as const;
 const validateLine = ajv.compile(lineSchema);
 
-export interface ImportedEvent { at: string; action: string; actorName: string; fromStatus?: number | null; toStatus?: number | null; note?: string | null }
+export interface ImportedEvent {
+  at: string;
+  action: string;
+  actorName: string;
+  fromStatus?: number | null;
+  toStatus?: number | null;
+  note?: string | null;
+}
 export interface ImportLine {
-  code: string; procedureCode: string; agencyCode: string; receivingAgencyCode?: string | null; channel: 'online' | 'counter' | 'post';
-  status: number; applicant: { name: string; idNumber: string; address?: string | null; phone?: string | null; email?: string | null };
-  submittedAt: string; receivedAt?: string | null; dueAt?: string | null; finishedAt?: string | null; returnedAt?: string | null;
-  supplementRequests?: number; events: ImportedEvent[];
+  code: string;
+  procedureCode: string;
+  agencyCode: string;
+  receivingAgencyCode?: string | null;
+  channel: 'online' | 'counter' | 'post';
+  status: number;
+  applicant: { name: string; idNumber: string; address?: string | null; phone?: string | null; email?: string | null };
+  submittedAt: string;
+  receivedAt?: string | null;
+  dueAt?: string | null;
+  finishedAt?: string | null;
+  returnedAt?: string | null;
+  supplementRequests?: number;
+  events: ImportedEvent[];
 }
 
-export interface Rejection { line: number; code: string | null; reason: string }
-export interface ImportReport { imported: number; skipped: number; rejected: Rejection[] }
+export interface Rejection {
+  line: number;
+  code: string | null;
+  reason: string;
+}
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+  rejected: Rejection[];
+}
 export interface ImportOptions {
   /** Lines written per transaction. */
   chunkSize?: number;
@@ -77,9 +122,23 @@ export interface ImportOptions {
 
 /** A checked line, ready to insert. */
 interface Ready {
-  line: number; id: string; code: string; procedureId: string; version: number; homeAgencyId: string; receivingAgencyId: string;
-  channel: string; status: number; applicant: Record<string, string>; submittedAt: Date; receivedAt: Date | null; dueAt: Date | null;
-  finishedAt: Date | null; returnedAt: Date | null; supplementRequests: number; events: ImportedEvent[];
+  line: number;
+  id: string;
+  code: string;
+  procedureId: string;
+  version: number;
+  homeAgencyId: string;
+  receivingAgencyId: string;
+  channel: string;
+  status: number;
+  applicant: Record<string, string>;
+  submittedAt: Date;
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  finishedAt: Date | null;
+  returnedAt: Date | null;
+  supplementRequests: number;
+  events: ImportedEvent[];
 }
 
 class LineError extends Error {}
@@ -90,8 +149,11 @@ const OPEN_WITHOUT_RECEPTION = new Set([1]);
 const IN_PROGRESS = new Set([2, 4, 5, 6]);
 const CLOCK_SKEW_MS = 5 * 60_000;
 const DATE_LABELS: Record<string, string> = {
-  submittedAt: 'ngày nộp (submittedAt)', receivedAt: 'ngày tiếp nhận (receivedAt)', dueAt: 'ngày hẹn trả (dueAt)',
-  finishedAt: 'ngày kết thúc xử lý (finishedAt)', returnedAt: 'ngày trả kết quả (returnedAt)',
+  submittedAt: 'ngày nộp (submittedAt)',
+  receivedAt: 'ngày tiếp nhận (receivedAt)',
+  dueAt: 'ngày hẹn trả (dueAt)',
+  finishedAt: 'ngày kết thúc xử lý (finishedAt)',
+  returnedAt: 'ngày trả kết quả (returnedAt)',
 };
 
 /** Vietnamese reason for schema failures: "trường applicant/idNumber không đúng định dạng; …". */
@@ -100,9 +162,10 @@ function schemaReason(): string {
   for (const issue of validateLine.errors ?? []) {
     if (issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null')) continue;
     const field = issue.instancePath ? `trường ${issue.instancePath.slice(1)}` : 'dòng';
-    const what = issue.keyword === 'format' && issue.params.format === 'date-time'
-      ? 'phải là thời điểm ISO 8601 có múi giờ (ví dụ 2024-03-05T08:30:00+07:00)'
-      : describeIssue(issue as never);
+    const what =
+      issue.keyword === 'format' && issue.params.format === 'date-time'
+        ? 'phải là thời điểm ISO 8601 có múi giờ (ví dụ 2024-03-05T08:30:00+07:00)'
+        : describeIssue(issue as never);
     seen.add(`${field} ${what}`);
   }
   return `Dữ liệu không hợp lệ: ${[...seen].slice(0, 5).join('; ')}.`;
@@ -114,7 +177,13 @@ function checkDates(v: ImportLine, now: Date) {
     const s = v[k as keyof ImportLine] as string | null | undefined;
     return s ? new Date(s) : null;
   };
-  const dates = { submittedAt: at('submittedAt')!, receivedAt: at('receivedAt'), dueAt: at('dueAt'), finishedAt: at('finishedAt'), returnedAt: at('returnedAt') };
+  const dates = {
+    submittedAt: at('submittedAt')!,
+    receivedAt: at('receivedAt'),
+    dueAt: at('dueAt'),
+    finishedAt: at('finishedAt'),
+    returnedAt: at('returnedAt'),
+  };
   const limit = now.getTime() + CLOCK_SKEW_MS;
   for (const k of ['submittedAt', 'receivedAt', 'finishedAt', 'returnedAt'] as const) {
     if (dates[k] && dates[k]!.getTime() > limit) throw new LineError(`${cap(DATE_LABELS[k])} ở tương lai.`);
@@ -126,17 +195,29 @@ function checkDates(v: ImportLine, now: Date) {
     }
   }
   const start = dates.receivedAt ?? dates.submittedAt;
-  if (dates.dueAt && dates.dueAt < start) throw new LineError(`Thời điểm không theo thứ tự: ${DATE_LABELS.dueAt} trước ${dates.receivedAt ? DATE_LABELS.receivedAt : DATE_LABELS.submittedAt}.`);
+  if (dates.dueAt && dates.dueAt < start)
+    throw new LineError(`Thời điểm không theo thứ tự: ${DATE_LABELS.dueAt} trước ${dates.receivedAt ? DATE_LABELS.receivedAt : DATE_LABELS.submittedAt}.`);
 
   const name = `"${STATUS_NAMES[v.status as StatusCode]}" (${v.status})`;
-  const need = (k: keyof typeof dates) => { if (!dates[k]) throw new LineError(`Hồ sơ ở trạng thái ${name} phải có ${DATE_LABELS[k]}.`); };
-  const forbid = (k: keyof typeof dates) => { if (dates[k]) throw new LineError(`Hồ sơ ở trạng thái ${name} không được có ${DATE_LABELS[k]}.`); };
-  if (OPEN_WITHOUT_RECEPTION.has(v.status)) { forbid('receivedAt'); forbid('finishedAt'); }
-  if (IN_PROGRESS.has(v.status)) { need('receivedAt'); forbid('finishedAt'); }
+  const need = (k: keyof typeof dates) => {
+    if (!dates[k]) throw new LineError(`Hồ sơ ở trạng thái ${name} phải có ${DATE_LABELS[k]}.`);
+  };
+  const forbid = (k: keyof typeof dates) => {
+    if (dates[k]) throw new LineError(`Hồ sơ ở trạng thái ${name} không được có ${DATE_LABELS[k]}.`);
+  };
+  if (OPEN_WITHOUT_RECEPTION.has(v.status)) {
+    forbid('receivedAt');
+    forbid('finishedAt');
+  }
+  if (IN_PROGRESS.has(v.status)) {
+    need('receivedAt');
+    forbid('finishedAt');
+  }
   if (v.status === 7) forbid('finishedAt');
   // Refused, stopped or done: the day it ended is when it counts (and what a drill-down lists it by).
   if ([3, 8, 9, 10].includes(v.status)) need('finishedAt');
-  if (v.status === 10) need('returnedAt'); else forbid('returnedAt');
+  if (v.status === 10) need('returnedAt');
+  else forbid('returnedAt');
 
   let previous = dates.submittedAt;
   v.events.forEach((e, i) => {
@@ -158,16 +239,26 @@ function lookups(db: Queryable) {
   return {
     procedure(code: string) {
       if (!procedures.has(code)) {
-        procedures.set(code, getPublishedProcedure(db, code)
-          .then((p) => ({ id: p.id, version: p.version }), (err) => { if (err instanceof AppError) return null; throw err; }));
+        procedures.set(
+          code,
+          getPublishedProcedure(db, code).then(
+            (p) => ({ id: p.id, version: p.version }),
+            (err) => {
+              if (err instanceof AppError) return null;
+              throw err;
+            },
+          ),
+        );
       }
       return procedures.get(code)!;
     },
     /** The organisation an agency code belongs to (a sub-unit's code counts for its organisation, as staff do). */
     agency(code: string) {
       if (!agencies.has(code)) {
-        agencies.set(code, getAgencyByCode(db, code)
-          .then(async (a) => (a ? { id: (await organisationOf(db, a.id)).id } : null)));
+        agencies.set(
+          code,
+          getAgencyByCode(db, code).then(async (a) => (a ? { id: (await organisationOf(db, a.id)).id } : null)),
+        );
       }
       return agencies.get(code)!;
     },
@@ -197,11 +288,25 @@ async function checkLine(raw: string, lineNo: number, look: ReturnType<typeof lo
   if (!home) throw new LineError(`Không tìm thấy cơ quan có mã định danh "${v.agencyCode}".`);
   const receiving = v.receivingAgencyCode ? await look.agency(v.receivingAgencyCode) : home;
   if (!receiving) throw new LineError(`Không tìm thấy cơ quan tiếp nhận có mã định danh "${v.receivingAgencyCode}".`);
-  const applicant = Object.fromEntries(Object.entries(v.applicant).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, nfc(x as string)]));
+  const applicant = Object.fromEntries(
+    Object.entries(v.applicant)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .map(([k, x]) => [k, nfc(x as string)]),
+  );
   if (!applicant.name) throw new LineError('Dữ liệu không hợp lệ: trường applicant/name đang trống.');
   return {
-    line: lineNo, id: randomUUID(), code: v.code, procedureId: procedure.id, version: procedure.version, homeAgencyId: home.id,
-    receivingAgencyId: receiving.id, channel: v.channel, status: v.status, applicant, ...dates, supplementRequests: v.supplementRequests ?? 0,
+    line: lineNo,
+    id: randomUUID(),
+    code: v.code,
+    procedureId: procedure.id,
+    version: procedure.version,
+    homeAgencyId: home.id,
+    receivingAgencyId: receiving.id,
+    channel: v.channel,
+    status: v.status,
+    applicant,
+    ...dates,
+    supplementRequests: v.supplementRequests ?? 0,
     events: v.events.map((e) => ({ ...e, actorName: nfc(e.actorName), note: e.note ? nfc(e.note) : null })),
   };
 }
@@ -223,24 +328,57 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
             AS t (id, code, procedure_id, procedure_version, home, receiving, channel, status, applicant, submitted_at, received_at,
                   due_at, finished_at, returned_at, supplement_requests)
      ON CONFLICT (code) DO NOTHING RETURNING code`,
-    [rows.map((r) => r.id), rows.map((r) => r.code), rows.map((r) => r.procedureId), rows.map((r) => r.version), rows.map((r) => r.homeAgencyId),
-      rows.map((r) => r.receivingAgencyId), rows.map((r) => r.channel), rows.map((r) => r.status), rows.map((r) => JSON.stringify(r.applicant)),
-      rows.map((r) => iso(r.submittedAt)), rows.map((r) => iso(r.receivedAt)), rows.map((r) => iso(r.dueAt)), rows.map((r) => iso(r.finishedAt)),
-      rows.map((r) => iso(r.returnedAt)), rows.map((r) => r.supplementRequests)]);
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.code),
+      rows.map((r) => r.procedureId),
+      rows.map((r) => r.version),
+      rows.map((r) => r.homeAgencyId),
+      rows.map((r) => r.receivingAgencyId),
+      rows.map((r) => r.channel),
+      rows.map((r) => r.status),
+      rows.map((r) => JSON.stringify(r.applicant)),
+      rows.map((r) => iso(r.submittedAt)),
+      rows.map((r) => iso(r.receivedAt)),
+      rows.map((r) => iso(r.dueAt)),
+      rows.map((r) => iso(r.finishedAt)),
+      rows.map((r) => iso(r.returnedAt)),
+      rows.map((r) => r.supplementRequests),
+    ],
+  );
   const codes = new Set(inserted.map((r) => r.code as string));
   const events: FreshEvent[] = [];
   const now = new Date();
   for (const r of rows) {
     if (!codes.has(r.code)) continue;
     for (const e of r.events) {
-      events.push({ dossierId: r.id, at: new Date(e.at), action: e.action, actorKind: actorKind(e.actorName), actorId: null, actorName: e.actorName,
-        fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null, data: { imported: true } });
+      events.push({
+        dossierId: r.id,
+        at: new Date(e.at),
+        action: e.action,
+        actorKind: actorKind(e.actorName),
+        actorId: null,
+        actorName: e.actorName,
+        fromStatus: e.fromStatus ?? null,
+        toStatus: e.toStatus ?? null,
+        note: e.note ?? null,
+        data: { imported: true },
+      });
     }
     // Who brought the dossier in and when: the closing line of its history.
-    events.push({ dossierId: r.id, at: now, action: 'import', actorKind: opts.importedBy ? 'staff' : 'system', actorId: opts.importedBy?.id ?? null,
-      actorName: opts.importedBy?.name ?? 'Hệ thống', fromStatus: null, toStatus: null, note: 'Nhập từ hệ thống cũ',
+    events.push({
+      dossierId: r.id,
+      at: now,
+      action: 'import',
+      actorKind: opts.importedBy ? 'staff' : 'system',
+      actorId: opts.importedBy?.id ?? null,
+      actorName: opts.importedBy?.name ?? 'Hệ thống',
+      fromStatus: null,
+      toStatus: null,
+      note: 'Nhập từ hệ thống cũ',
       // The status the old system reported: the state a later check replays from (its events may not reach it).
-      data: { imported: true, line: r.line, status: r.status } });
+      data: { imported: true, line: r.line, status: r.status },
+    });
   }
   // New dossiers have no history yet: their events are written already sealed (chain.ts).
   const sealed = await sealFreshHistories(tx, events);
@@ -250,11 +388,27 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
       `INSERT INTO dossier_events (id, dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data, prev_hash, hash)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::smallint[], $9::smallint[],
                             $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
-      [sealed.map((s) => s.id), col((e) => e.dossierId), col((e) => e.at.toISOString()), col((e) => e.action), col((e) => e.actorKind), col((e) => e.actorId),
-        col((e) => e.actorName), col((e) => e.fromStatus), col((e) => e.toStatus), col((e) => e.note), col((e) => JSON.stringify(e.data)),
-        sealed.map((s) => s.prevHash), sealed.map((s) => s.hash)]);
+      [
+        sealed.map((s) => s.id),
+        col((e) => e.dossierId),
+        col((e) => e.at.toISOString()),
+        col((e) => e.action),
+        col((e) => e.actorKind),
+        col((e) => e.actorId),
+        col((e) => e.actorName),
+        col((e) => e.fromStatus),
+        col((e) => e.toStatus),
+        col((e) => e.note),
+        col((e) => JSON.stringify(e.data)),
+        sealed.map((s) => s.prevHash),
+        sealed.map((s) => s.hash),
+      ],
+    );
   }
-  await runDossiersImportedHooks(tx, rows.filter((r) => codes.has(r.code)).map((r) => r.id));
+  await runDossiersImportedHooks(
+    tx,
+    rows.filter((r) => codes.has(r.code)).map((r) => r.id),
+  );
   return codes;
 }
 
@@ -281,7 +435,9 @@ export async function importDossiers(db: Database, lines: AsyncIterable<string> 
   };
   const write = async (batch: Ready[]) => {
     if (!batch.length) return;
-    const existing = new Set((await db.query('SELECT code FROM dossiers WHERE code = ANY($1::text[])', [batch.map((r) => r.code)])).map((r) => r.code as string));
+    const existing = new Set(
+      (await db.query('SELECT code FROM dossiers WHERE code = ANY($1::text[])', [batch.map((r) => r.code)])).map((r) => r.code as string),
+    );
     const seen = new Set<string>();
     const fresh = batch.filter((r) => {
       const dup = existing.has(r.code) || seen.has(r.code);

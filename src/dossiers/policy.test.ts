@@ -39,14 +39,27 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
       while (a.kind === 'unit' && a.parent_id) a = byId.get(a.parent_id)!;
       return a.id;
     };
-    const users = await ctx.db.query('SELECT u.id, u.username, u.full_name, u.roles, u.agency_id, u.active, a.path FROM users u JOIN agencies a ON a.id = u.agency_id ORDER BY u.username');
-    staff = users.map((u) => ({ userId: u.id, username: u.username, fullName: u.full_name, roles: u.roles as Role[], agencyId: u.agency_id,
-      agencyPath: u.path, organisationId: organisationOf(u.agency_id), active: u.active }));
+    const users = await ctx.db.query(
+      'SELECT u.id, u.username, u.full_name, u.roles, u.agency_id, u.active, a.path FROM users u JOIN agencies a ON a.id = u.agency_id ORDER BY u.username',
+    );
+    staff = users.map((u) => ({
+      userId: u.id,
+      username: u.username,
+      fullName: u.full_name,
+      roles: u.roles as Role[],
+      agencyId: u.agency_id,
+      agencyPath: u.path,
+      organisationId: organisationOf(u.agency_id),
+      active: u.active,
+    }));
     ownerRequester = await citizenSignIn(ctx.app, OWNER.idNumber, OWNER.name);
     await citizenSignIn(ctx.app, STRANGER.idNumber, STRANGER.name);
     const citizen = async (idNumber: string): Promise<Who> => {
       const [c] = await ctx.db.query('SELECT * FROM citizens WHERE id_number = $1', [idNumber]);
-      return { kind: 'citizen', citizen: { id: c.id, idNumber: c.id_number, fullName: c.full_name, birthDate: null, phone: null, email: null, identityLevel: 2 } as Citizen };
+      return {
+        kind: 'citizen',
+        citizen: { id: c.id, idNumber: c.id_number, fullName: c.full_name, birthDate: null, phone: null, email: null, identityLevel: 2 } as Citizen,
+      };
     };
     owner = await citizen(OWNER.idNumber);
     stranger = await citizen(STRANGER.idNumber);
@@ -64,36 +77,52 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
   /** A valid input for each action on the dossier as it stands, for this party. */
   async function inputFor(action: Action['action'], d: Row, content: ProcedureContent, who: Who): Promise<Action> {
     switch (action) {
-      case 'accept': return { action };
-      case 'request_supplement': return { action, reasons: ['Bổ sung bản sao giấy tờ'] };
-      case 'submit_supplement': return { action, note: 'Đã bổ sung' };
-      case 'refuse': return { action, reasons: ['Không thuộc thẩm quyền'] };
+      case 'accept':
+        return { action };
+      case 'request_supplement':
+        return { action, reasons: ['Bổ sung bản sao giấy tờ'] };
+      case 'submit_supplement':
+        return { action, note: 'Đã bổ sung' };
+      case 'refuse':
+        return { action, reasons: ['Không thuộc thẩm quyền'] };
       case 'forward': {
         const next = d.step !== null ? content.workflow[d.step + 1] : undefined;
         const level = next?.transferTo && !next.transferTo.agencyCode ? next.transferTo.agencyLevel : undefined;
-        const target = next?.transferTo && !next.transferTo.agencyCode
-          ? agencies.find((a) => a.active && (!level || a.kind === LEVEL_KINDS[level]) && someone(next.role, a.id)) : undefined;
+        const target =
+          next?.transferTo && !next.transferTo.agencyCode
+            ? agencies.find((a) => a.active && (!level || a.kind === LEVEL_KINDS[level]) && someone(next.role, a.id))
+            : undefined;
         return { action, note: 'Chuyển', ...(target && { toAgencyId: target.id }) };
       }
-      case 'send_back': return { action, note: 'Xem lại' };
+      case 'send_back':
+        return { action, note: 'Xem lại' };
       case 'assign': {
         const role = d.step !== null ? content.workflow[d.step]?.role : undefined;
         const assignee = role ? staff.find((s) => s.active && s.roles.includes(role) && s.organisationId === d.agency_id) : undefined;
         return { action, assigneeId: assignee?.userId ?? '00000000-0000-4000-8000-000000000001' };
       }
-      case 'consult': return { action, note: 'Xin ý kiến', dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), agencyIds: [d.home_agency_id] };
+      case 'consult':
+        return { action, note: 'Xin ý kiến', dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), agencyIds: [d.home_agency_id] };
       case 'answer_consultation': {
         const open = await ctx.db.query('SELECT id, officer_id, agency_id FROM dossier_consultations WHERE dossier_id = $1 AND answered_at IS NULL', [d.id]);
-        const mine = who.kind === 'staff' ? open.find((c) => c.officer_id === who.actor.userId || who.actor.agencyPath.split('/').includes(c.agency_id)) : undefined;
+        const mine =
+          who.kind === 'staff' ? open.find((c) => c.officer_id === who.actor.userId || who.actor.agencyPath.split('/').includes(c.agency_id)) : undefined;
         return { action, consultationId: (mine ?? open[0])?.id ?? '00000000-0000-4000-8000-000000000002', answer: 'Đồng ý' };
       }
-      case 'apologize': return { action, reason: 'Chậm do xác minh', newDueAt: new Date(new Date(d.due_at ?? Date.now()).getTime() + 40 * 86_400_000).toISOString() };
-      case 'return_result': return { action, method: 'counter' };
-      case 'request_payment': return { action, amount: 50_000 };
-      case 'record_payment': return { action, reference: 'Biên lai tiền mặt' };
-      case 'withdraw': return { action, reason: 'Không còn nhu cầu' };
-      case 'stop': return { action, reason: 'Hồ sơ không hợp lệ' };
-      case 'sign_result': return { action, note: 'Kết quả', data: {} };
+      case 'apologize':
+        return { action, reason: 'Chậm do xác minh', newDueAt: new Date(new Date(d.due_at ?? Date.now()).getTime() + 40 * 86_400_000).toISOString() };
+      case 'return_result':
+        return { action, method: 'counter' };
+      case 'request_payment':
+        return { action, amount: 50_000 };
+      case 'record_payment':
+        return { action, reference: 'Biên lai tiền mặt' };
+      case 'withdraw':
+        return { action, reason: 'Không còn nhu cầu' };
+      case 'stop':
+        return { action, reason: 'Hồ sơ không hợp lệ' };
+      case 'sign_result':
+        return { action, note: 'Kết quả', data: {} };
     }
   }
 
@@ -131,10 +160,15 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
       const listed = new Set(view?.allowedActions.map((a) => a.action) ?? []);
       // Independent of the engine: the operations centre only watches, and at reception only the desk asks for more.
       if (who.kind === 'staff' && who.actor.roles.every((r) => r === 'ioc_viewer')) assert.deepEqual([...listed], [], `${where}: ${nameOf(who)} chỉ theo dõi`);
-      if (d.status === 1 && listed.has('request_supplement')) assert.ok(who.kind === 'staff' && who.actor.roles.includes('counter_officer'), `${where}: ${nameOf(who)} yêu cầu bổ sung khi tiếp nhận`);
+      if (d.status === 1 && listed.has('request_supplement'))
+        assert.ok(who.kind === 'staff' && who.actor.roles.includes('counter_officer'), `${where}: ${nameOf(who)} yêu cầu bổ sung khi tiếp nhận`);
       for (const action of Object.keys(dossierWorkflow.actions) as Action['action'][]) {
         const accepted = await accepts(who, id, await inputFor(action, d, content, who));
-        assert.equal(listed.has(action), accepted, `${where}, trạng thái ${d.status}: ${nameOf(who)} — "${action}" ${accepted ? 'được chấp nhận nhưng không được liệt kê' : 'được liệt kê nhưng bị từ chối'}`);
+        assert.equal(
+          listed.has(action),
+          accepted,
+          `${where}, trạng thái ${d.status}: ${nameOf(who)} — "${action}" ${accepted ? 'được chấp nhận nhưng không được liệt kê' : 'được liệt kê nhưng bị từ chối'}`,
+        );
         checked++;
         if (accepted) acceptedSomewhere.add(action);
       }
@@ -156,7 +190,8 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
 
   test('over every status of one procedure per workflow shape, for every party', async () => {
     const procedures = await ctx.db.query(
-      `SELECT p.id, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version ORDER BY p.code`);
+      `SELECT p.id, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version ORDER BY p.code`,
+    );
     const shapes = new Map<string, { id: string; content: ProcedureContent }>();
     for (const p of procedures) {
       const c = p.content as ProcedureContent;
@@ -174,16 +209,21 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
       const desk = (d2: Row) => must('counter_officer', d2.receiving_agency_id === d2.home_agency_id ? d2.home_agency_id : d2.receiving_agency_id);
       if (d.status === 1) await act(ctx.db, desk(d), id, { action: 'accept' });
       d = await row(id);
-      if (d.status === 6) { await act(ctx.db, desk(d), id, { action: 'record_payment', reference: 'x' }); d = await row(id); }
+      if (d.status === 6) {
+        await act(ctx.db, desk(d), id, { action: 'record_payment', reference: 'x' });
+        d = await row(id);
+      }
       const stepRole = (r: Row) => content.workflow[r.step].role;
       // At the first step: assigned, asked about, a supplement asked for and brought, a fee asked for and paid.
-      const first = await inputFor('assign', d, content, owner) as Extract<Action, { action: 'assign' }>;
+      const first = (await inputFor('assign', d, content, owner)) as Extract<Action, { action: 'assign' }>;
       const leader = someone('unit_leader', d.agency_id) ?? someone('agency_leader', d.agency_id);
       await act(ctx.db, leader ? { kind: 'staff', actor: leader } : desk(d), id, first);
       await check(id, `${where}, đã phân công`);
-      const asker = staff.find((s) => s.active && s.organisationId === d.agency_id && s.roles.some((r) => ['specialist', 'unit_leader', 'agency_leader'].includes(r)));
+      const asker = staff.find(
+        (s) => s.active && s.organisationId === d.agency_id && s.roles.some((r) => ['specialist', 'unit_leader', 'agency_leader'].includes(r)),
+      );
       if (asker) {
-        await act(ctx.db, { kind: 'staff', actor: asker }, id, await inputFor('consult', d, content, owner) as Extract<Action, { action: 'consult' }>);
+        await act(ctx.db, { kind: 'staff', actor: asker }, id, (await inputFor('consult', d, content, owner)) as Extract<Action, { action: 'consult' }>);
         await check(id, `${where}, đang xin ý kiến`);
       }
       await act(ctx.db, desk(d), id, { action: 'request_supplement', reasons: ['Thiếu giấy tờ'] });
@@ -197,11 +237,13 @@ eachDatabase('allowed actions are exactly the accepted ones', { demo: true }, (c
         if (d.status === 9) break;
         await check(id, `${where}, bước ${d.step + 1}`);
         const role = stepRole(d);
-        const mover = d.assignee_id ? { kind: 'staff', actor: staff.find((s) => s.userId === d.assignee_id)! } as Who : must(role, d.agency_id);
-        await act(ctx.db, mover, id, await inputFor('forward', d, content, mover) as Extract<Action, { action: 'forward' }>);
+        const mover = d.assignee_id ? ({ kind: 'staff', actor: staff.find((s) => s.userId === d.assignee_id)! } as Who) : must(role, d.agency_id);
+        await act(ctx.db, mover, id, (await inputFor('forward', d, content, mover)) as Extract<Action, { action: 'forward' }>);
       }
       await check(id, `${where}, đã phê duyệt`);
-      await ctx.db.transaction((tx) => perform(dossierWorkflow, tx, must(content.workflow.at(-1)!.role, d.home_agency_id), id, { action: 'sign_result', note: 'Kết quả', data: {} }));
+      await ctx.db.transaction((tx) =>
+        perform(dossierWorkflow, tx, must(content.workflow.at(-1)!.role, d.home_agency_id), id, { action: 'sign_result', note: 'Kết quả', data: {} }),
+      );
       await check(id, `${where}, đã ký kết quả`);
       await act(ctx.db, desk(d), id, { action: 'return_result', method: 'counter' });
       await check(id, `${where}, đã trả kết quả`);

@@ -15,10 +15,17 @@ async function withExtraRoutes(ctx: TestContext) {
 
 /** A past dossier (Đăng ký khai sinh, Phường Cái Khế) received 04/03/2024, finished early, returned. */
 const pastDossier = (code: string, over: Partial<ImportLine> = {}): ImportLine => ({
-  code, procedureCode: '1.001193', agencyCode: 'H13.102', channel: 'counter', status: 10,
+  code,
+  procedureCode: '1.001193',
+  agencyCode: 'H13.102',
+  channel: 'counter',
+  status: 10,
   applicant: { name: 'Nguyễn Văn An', idNumber: '092085001111', address: 'Phường Cái Khế, Thành phố Cần Thơ', phone: '0912000111' },
-  submittedAt: '2024-03-04T08:10:00+07:00', receivedAt: '2024-03-04T08:15:00+07:00', dueAt: '2024-03-06T16:30:00+07:00',
-  finishedAt: '2024-03-05T15:00:00+07:00', returnedAt: '2024-03-06T09:00:00+07:00',
+  submittedAt: '2024-03-04T08:10:00+07:00',
+  receivedAt: '2024-03-04T08:15:00+07:00',
+  dueAt: '2024-03-06T16:30:00+07:00',
+  finishedAt: '2024-03-05T15:00:00+07:00',
+  returnedAt: '2024-03-06T09:00:00+07:00',
   events: [{ at: '2024-03-06T09:00:00+07:00', action: 'return_result', actorName: 'Trần Thị Bé', fromStatus: 9, toStatus: 10 }],
   ...over,
 });
@@ -52,23 +59,60 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     const lines = [
       // Phường Cái Khế, Hộ tịch, received in March 2024: early, on time, late, still open.
       pastDossier('REG-2024-000001'),
-      pastDossier('REG-2024-000002', { applicant: { name: 'Trần Thị Đào', idNumber: '092190002222', phone: '0913000222' },
-        submittedAt: '2024-03-05T09:00:00+07:00', receivedAt: '2024-03-05T09:05:00+07:00', finishedAt: '2024-03-06T10:00:00+07:00', returnedAt: '2024-03-06T11:00:00+07:00' }),
-      pastDossier('REG-2024-000003', { status: 9, applicant: { name: 'Nguyễn Văn Anh', idNumber: '092190003333' }, submittedAt: '2024-03-06T08:00:00+07:00',
-        receivedAt: '2024-03-06T08:00:00+07:00', dueAt: '2024-03-08T16:30:00+07:00', finishedAt: '2024-03-11T08:00:00+07:00', returnedAt: null, events: [] }),
-      pastDossier('REG-2024-000004', { status: 4, ...open, submittedAt: '2024-03-31T23:30:00+07:00', receivedAt: '2024-03-31T23:30:00+07:00', dueAt: '2024-04-03T16:30:00+07:00',
-        applicant: { name: 'Lê   Hoàng  Phúc', idNumber: '092190004444', address: 'Khu vực 1, "Cái Khế", Cần Thơ' }, events: [] }),
+      pastDossier('REG-2024-000002', {
+        applicant: { name: 'Trần Thị Đào', idNumber: '092190002222', phone: '0913000222' },
+        submittedAt: '2024-03-05T09:00:00+07:00',
+        receivedAt: '2024-03-05T09:05:00+07:00',
+        finishedAt: '2024-03-06T10:00:00+07:00',
+        returnedAt: '2024-03-06T11:00:00+07:00',
+      }),
+      pastDossier('REG-2024-000003', {
+        status: 9,
+        applicant: { name: 'Nguyễn Văn Anh', idNumber: '092190003333' },
+        submittedAt: '2024-03-06T08:00:00+07:00',
+        receivedAt: '2024-03-06T08:00:00+07:00',
+        dueAt: '2024-03-08T16:30:00+07:00',
+        finishedAt: '2024-03-11T08:00:00+07:00',
+        returnedAt: null,
+        events: [],
+      }),
+      pastDossier('REG-2024-000004', {
+        status: 4,
+        ...open,
+        submittedAt: '2024-03-31T23:30:00+07:00',
+        receivedAt: '2024-03-31T23:30:00+07:00',
+        dueAt: '2024-04-03T16:30:00+07:00',
+        applicant: { name: 'Lê   Hoàng  Phúc', idNumber: '092190004444', address: 'Khu vực 1, "Cái Khế", Cần Thơ' },
+        events: [],
+      }),
       // Not in March's register: not received, received in May, another field, another commune.
       pastDossier('REG-2024-000005', { status: 1, channel: 'online', receivedAt: null, dueAt: null, ...open, events: [] }),
-      pastDossier('REG-2024-000006', { submittedAt: '2024-05-02T08:00:00+07:00', receivedAt: '2024-05-02T08:00:00+07:00', dueAt: '2024-05-06T16:30:00+07:00',
-        finishedAt: '2024-05-03T08:00:00+07:00', returnedAt: '2024-05-03T09:00:00+07:00', events: [] }),
+      pastDossier('REG-2024-000006', {
+        submittedAt: '2024-05-02T08:00:00+07:00',
+        receivedAt: '2024-05-02T08:00:00+07:00',
+        dueAt: '2024-05-06T16:30:00+07:00',
+        finishedAt: '2024-05-03T08:00:00+07:00',
+        returnedAt: '2024-05-03T09:00:00+07:00',
+        events: [],
+      }),
       pastDossier('REG-2024-000007', { procedureCode: '2.000815', events: [] }),
       pastDossier('REG-2024-000008', { agencyCode: 'H13.101', applicant: { name: 'Nguyễn Văn An', idNumber: '092085001111' }, events: [] }),
       // Received at the counter of Ninh Kiều for Cái Khế (phi địa giới): both communes keep it in their register.
-      pastDossier('REG-2024-000009', { receivingAgencyCode: 'H13.101', submittedAt: '2024-03-01T00:10:00+07:00', receivedAt: '2024-03-01T00:10:00+07:00', events: [] }),
+      pastDossier('REG-2024-000009', {
+        receivingAgencyCode: 'H13.101',
+        submittedAt: '2024-03-01T00:10:00+07:00',
+        receivedAt: '2024-03-01T00:10:00+07:00',
+        events: [],
+      }),
       // Received 01/04 at 00:30 Vietnam time (still 31 March in UTC): April's, not March's.
-      pastDossier('REG-2024-000010', { submittedAt: '2024-04-01T00:30:00+07:00', receivedAt: '2024-04-01T00:30:00+07:00', dueAt: '2024-04-03T16:30:00+07:00',
-        finishedAt: '2024-04-02T08:00:00+07:00', returnedAt: '2024-04-02T09:00:00+07:00', events: [] }),
+      pastDossier('REG-2024-000010', {
+        submittedAt: '2024-04-01T00:30:00+07:00',
+        receivedAt: '2024-04-01T00:30:00+07:00',
+        dueAt: '2024-04-03T16:30:00+07:00',
+        finishedAt: '2024-04-02T08:00:00+07:00',
+        returnedAt: '2024-04-02T09:00:00+07:00',
+        events: [],
+      }),
     ].map((l) => JSON.stringify(l));
     const report = await importDossiers(ctx.db, linesOf(lines.join('\n')));
     assert.deepEqual([report.imported, report.rejected], [10, []], JSON.stringify(report.rejected));
@@ -78,14 +122,32 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
     const leader = await signIn(ctx.app, 'caikhe.lanhdao');
     const procedure = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json();
-    const submitted = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
-      procedureId: procedure.id, agencyId: ids['H13.102'], channel: 'counter',
-      applicant: { name: 'Phạm Minh Đức', idNumber: '092190005555', address: 'Phường Cái Khế', phone: '0914000555' },
-      formData: { hoTenTre: 'Phạm Minh Khôi', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Cần Thơ', hoTenMe: 'Võ Thị Hoa', soDinhDanhNguoiYeuCau: '092190005555' } } });
+    const submitted = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId: procedure.id,
+        agencyId: ids['H13.102'],
+        channel: 'counter',
+        applicant: { name: 'Phạm Minh Đức', idNumber: '092190005555', address: 'Phường Cái Khế', phone: '0914000555' },
+        formData: {
+          hoTenTre: 'Phạm Minh Khôi',
+          ngaySinh: '2026-11-01',
+          gioiTinh: 'Nam',
+          noiSinh: 'Cần Thơ',
+          hoTenMe: 'Võ Thị Hoa',
+          soDinhDanhNguoiYeuCau: '092190005555',
+        },
+      },
+    });
     assert.equal(submitted.statusCode, 201, submitted.body);
     const { id, code } = submitted.json();
     liveCode = code;
-    for (const [who, body] of [[specialist, { action: 'forward' }], [leader, { action: 'forward' }], [counter, { action: 'return_result', method: 'post' }]] as [Requester, object][]) {
+    for (const [who, body] of [
+      [specialist, { action: 'forward' }],
+      [leader, { action: 'forward' }],
+      [counter, { action: 'return_result', method: 'post' }],
+    ] as [Requester, object][]) {
       const res = await who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body });
       assert.equal(res.statusCode, 200, res.body);
     }
@@ -104,15 +166,30 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     assert.match(rows[1][0], /Ủy ban nhân dân Phường Cái Khế — Từ ngày 01\/03\/2024 đến ngày 31\/03\/2024/);
     assert.deepEqual(rows[2], [...REGISTER_COLUMNS]);
     const data = rows.slice(3);
-    assert.deepEqual(data.map((r) => [r[0], r[1], r[10]]), [
-      ['1', 'REG-2024-000009', 'Trước hạn'],
-      ['2', 'REG-2024-000001', 'Trước hạn'],
-      ['3', 'REG-2024-000002', 'Đúng hạn'],
-      ['4', 'REG-2024-000003', 'Quá hạn'],
-      ['5', 'REG-2024-000004', 'Đang giải quyết'],
+    assert.deepEqual(
+      data.map((r) => [r[0], r[1], r[10]]),
+      [
+        ['1', 'REG-2024-000009', 'Trước hạn'],
+        ['2', 'REG-2024-000001', 'Trước hạn'],
+        ['3', 'REG-2024-000002', 'Đúng hạn'],
+        ['4', 'REG-2024-000003', 'Quá hạn'],
+        ['5', 'REG-2024-000004', 'Đang giải quyết'],
+      ],
+    );
+    assert.deepEqual(data[1], [
+      '2',
+      'REG-2024-000001',
+      'Đăng ký khai sinh',
+      'Nguyễn Văn An',
+      'Phường Cái Khế, Thành phố Cần Thơ',
+      '0912000111',
+      'Ủy ban nhân dân Phường Cái Khế',
+      '04/03/2024 08:15',
+      '06/03/2024 16:30',
+      '06/03/2024 09:00',
+      'Trước hạn',
+      '',
     ]);
-    assert.deepEqual(data[1], ['2', 'REG-2024-000001', 'Đăng ký khai sinh', 'Nguyễn Văn An', 'Phường Cái Khế, Thành phố Cần Thơ', '0912000111',
-      'Ủy ban nhân dân Phường Cái Khế', '04/03/2024 08:15', '06/03/2024 16:30', '06/03/2024 09:00', 'Trước hạn', '']);
     assert.equal(data[4][7], '31/03/2024 23:30', 'the last evening of the month, Vietnam time');
     assert.equal(data[4][9], '');
   });
@@ -122,7 +199,16 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     const rows = await readXlsx((await register(counter, `field=${encodeURIComponent('Hộ tịch')}`)).rawPayload);
     assert.equal(rows[0][0], 'SỔ THEO DÕI HỒ SƠ — Lĩnh vực: Hộ tịch');
     const codes = rows.slice(3).map((r) => r[1]);
-    assert.deepEqual(codes, ['REG-2024-000009', 'REG-2024-000001', 'REG-2024-000002', 'REG-2024-000003', 'REG-2024-000004', 'REG-2024-000010', 'REG-2024-000006', liveCode]);
+    assert.deepEqual(codes, [
+      'REG-2024-000009',
+      'REG-2024-000001',
+      'REG-2024-000002',
+      'REG-2024-000003',
+      'REG-2024-000004',
+      'REG-2024-000010',
+      'REG-2024-000006',
+      liveCode,
+    ]);
     const live = rows.find((r) => r[1] === liveCode)!;
     assert.equal(live[11], 'Qua dịch vụ bưu chính');
     assert.equal(live[3], 'Phạm Minh Đức');
@@ -139,14 +225,26 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     const cairang = await signIn(ctx.app, 'cairang.motcua');
     assert.deepEqual((await readXlsx((await register(cairang, q)).rawPayload)).slice(3), []);
     const ninhkieu = await signIn(ctx.app, 'ninhkieu.chuyenvien');
-    assert.deepEqual((await readXlsx((await register(ninhkieu, q)).rawPayload)).slice(3).map((r) => r[1]), ['REG-2024-000009', 'REG-2024-000008']);
+    assert.deepEqual(
+      (await readXlsx((await register(ninhkieu, q)).rawPayload)).slice(3).map((r) => r[1]),
+      ['REG-2024-000009', 'REG-2024-000008'],
+    );
     const admin = await signIn(ctx.app, 'admin');
-    const rows = (await readXlsx((await register(admin, q)).rawPayload));
+    const rows = await readXlsx((await register(admin, q)).rawPayload);
     assert.match(rows[1][0], /^Toàn tỉnh/);
-    assert.deepEqual(rows.slice(3).map((r) => r[1]).sort(), ['REG-2024-000001', 'REG-2024-000002', 'REG-2024-000003', 'REG-2024-000004', 'REG-2024-000008', 'REG-2024-000009']);
+    assert.deepEqual(
+      rows
+        .slice(3)
+        .map((r) => r[1])
+        .sort(),
+      ['REG-2024-000001', 'REG-2024-000002', 'REG-2024-000003', 'REG-2024-000004', 'REG-2024-000008', 'REG-2024-000009'],
+    );
     // The administrator narrows to one competent agency.
     const one = await readXlsx((await register(admin, `${q}&agency=${ids['H13.101']}`)).rawPayload);
-    assert.deepEqual(one.slice(3).map((r) => r[1]), ['REG-2024-000008']);
+    assert.deepEqual(
+      one.slice(3).map((r) => r[1]),
+      ['REG-2024-000008'],
+    );
   });
 
   test('CSV: UTF-8 with BOM, the same header and rows', async () => {
@@ -158,7 +256,10 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
     const lines = res.rawPayload.toString('utf8').slice(1).split('\r\n');
     assert.equal(lines[0], 'SỔ THEO DÕI HỒ SƠ — Lĩnh vực: Hộ tịch');
     assert.equal(lines[2], REGISTER_COLUMNS.join(','));
-    assert.equal(lines[4], '2,REG-2024-000001,Đăng ký khai sinh,Nguyễn Văn An,"Phường Cái Khế, Thành phố Cần Thơ",0912000111,Ủy ban nhân dân Phường Cái Khế,04/03/2024 08:15,06/03/2024 16:30,06/03/2024 09:00,Trước hạn,');
+    assert.equal(
+      lines[4],
+      '2,REG-2024-000001,Đăng ký khai sinh,Nguyễn Văn An,"Phường Cái Khế, Thành phố Cần Thơ",0912000111,Ủy ban nhân dân Phường Cái Khế,04/03/2024 08:15,06/03/2024 16:30,06/03/2024 09:00,Trước hạn,',
+    );
     assert.match(lines[7], /^5,REG-2024-000004,.*,"Khu vực 1, ""Cái Khế"", Cần Thơ",/);
     assert.equal(lines.length, 9, 'five rows and the final line end');
   });
@@ -166,10 +267,15 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
   test('CSV: a formula-like applicant name comes out as text (OWASP CSV injection)', async () => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const [{ applicant }] = await ctx.db.query(`SELECT applicant FROM dossiers WHERE code = 'REG-2024-000002'`);
-    await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [JSON.stringify({ ...applicant, name: '=HYPERLINK("http://evil.example","Bấm")' })]);
+    await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [
+      JSON.stringify({ ...applicant, name: '=HYPERLINK("http://evil.example","Bấm")' }),
+    ]);
     try {
       const res = await register(counter, `field=${encodeURIComponent('Hộ tịch')}&from=2024-03-01&to=2024-03-31&format=csv`);
-      const line = res.rawPayload.toString('utf8').split('\r\n').find((l) => l.includes('REG-2024-000002'));
+      const line = res.rawPayload
+        .toString('utf8')
+        .split('\r\n')
+        .find((l) => l.includes('REG-2024-000002'));
       assert.match(line!, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""Bấm""\)",/);
     } finally {
       await ctx.db.query(`UPDATE dossiers SET applicant = $1 WHERE code = 'REG-2024-000002'`, [JSON.stringify(applicant)]);
@@ -193,21 +299,54 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
   const search = async (who: Requester, query: string) => {
     const res = await who({ url: `/api/v1/dossiers?${query}` });
     assert.equal(res.statusCode, 200, res.body);
-    return res.json() as { items: { code: string; applicantName: string; statusName: string; procedure: { name: string } }[]; total: number; page: number; pageSize: number };
+    return res.json() as {
+      items: { code: string; applicantName: string; statusName: string; procedure: { name: string } }[];
+      total: number;
+      page: number;
+      pageSize: number;
+    };
   };
 
   test('search by name ignores diacritics and case, every word must appear; by code exact or prefix; by ID number', async () => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const byName = await search(counter, `q=${encodeURIComponent('nguyen van an')}`);
-    assert.deepEqual(byName.items.map((d) => d.code).sort(), ['REG-2024-000001', 'REG-2024-000003', 'REG-2024-000005', 'REG-2024-000006', 'REG-2024-000007', 'REG-2024-000009', 'REG-2024-000010']);
+    assert.deepEqual(byName.items.map((d) => d.code).sort(), [
+      'REG-2024-000001',
+      'REG-2024-000003',
+      'REG-2024-000005',
+      'REG-2024-000006',
+      'REG-2024-000007',
+      'REG-2024-000009',
+      'REG-2024-000010',
+    ]);
     assert.ok(byName.items.every((d) => /^Nguyễn Văn An/.test(d.applicantName)));
-    assert.deepEqual((await search(counter, `q=${encodeURIComponent('ĐÀO')}`)).items.map((d) => d.code), ['REG-2024-000002']);
-    assert.deepEqual((await search(counter, 'q=dao')).items.map((d) => d.code), ['REG-2024-000002']);
-    assert.deepEqual((await search(counter, `q=${encodeURIComponent('hoàng phúc')}`)).items.map((d) => d.code), ['REG-2024-000004'], 'extra spaces in the stored name');
-    assert.deepEqual((await search(counter, 'q=anh nguyen')).items.map((d) => d.code), ['REG-2024-000003'], 'word order does not matter');
-    assert.deepEqual((await search(counter, 'q=REG-2024-000004')).items.map((d) => d.code), ['REG-2024-000004']);
-    assert.equal((await search(counter, 'q=reg-2024-00000')).total, 8, 'prefix, any case (Ninh Kiều\'s 000008 is out of scope)');
-    assert.deepEqual((await search(counter, 'q=092190003333')).items.map((d) => d.code), ['REG-2024-000003']);
+    assert.deepEqual(
+      (await search(counter, `q=${encodeURIComponent('ĐÀO')}`)).items.map((d) => d.code),
+      ['REG-2024-000002'],
+    );
+    assert.deepEqual(
+      (await search(counter, 'q=dao')).items.map((d) => d.code),
+      ['REG-2024-000002'],
+    );
+    assert.deepEqual(
+      (await search(counter, `q=${encodeURIComponent('hoàng phúc')}`)).items.map((d) => d.code),
+      ['REG-2024-000004'],
+      'extra spaces in the stored name',
+    );
+    assert.deepEqual(
+      (await search(counter, 'q=anh nguyen')).items.map((d) => d.code),
+      ['REG-2024-000003'],
+      'word order does not matter',
+    );
+    assert.deepEqual(
+      (await search(counter, 'q=REG-2024-000004')).items.map((d) => d.code),
+      ['REG-2024-000004'],
+    );
+    assert.equal((await search(counter, 'q=reg-2024-00000')).total, 8, "prefix, any case (Ninh Kiều's 000008 is out of scope)");
+    assert.deepEqual(
+      (await search(counter, 'q=092190003333')).items.map((d) => d.code),
+      ['REG-2024-000003'],
+    );
     assert.equal((await search(counter, 'q=09219000')).total, 0, 'ID numbers match only exactly');
     assert.equal((await search(counter, `q=${encodeURIComponent('100%')}`)).total, 0);
     assert.equal((await search(counter, 'q=REG_2024')).total, 0, 'LIKE wildcards are literal');
@@ -216,17 +355,26 @@ eachDatabase('tracking register (Mẫu 07) and officer search', { demo: true }, 
   test('search: scoped, filtered by status, newest first, paged', async () => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const all = await search(counter, 'pageSize=100');
-    assert.equal(all.total, 10, 'nine imported at Cái Khế and the live one; not Ninh Kiều\'s');
+    assert.equal(all.total, 10, "nine imported at Cái Khế and the live one; not Ninh Kiều's");
     assert.equal(all.items[0].code, liveCode, 'newest first');
-    assert.deepEqual(all.items.slice(0, 4).map((d) => d.code), [liveCode, 'REG-2024-000006', 'REG-2024-000010', 'REG-2024-000004']);
+    assert.deepEqual(
+      all.items.slice(0, 4).map((d) => d.code),
+      [liveCode, 'REG-2024-000006', 'REG-2024-000010', 'REG-2024-000004'],
+    );
     assert.equal(all.items.at(-1)!.code, 'REG-2024-000009');
     const page2 = await search(counter, 'pageSize=3&page=2');
     assert.deepEqual([page2.total, page2.page, page2.pageSize], [10, 2, 3]);
-    assert.deepEqual(page2.items.map((d) => d.code), all.items.slice(3, 6).map((d) => d.code));
+    assert.deepEqual(
+      page2.items.map((d) => d.code),
+      all.items.slice(3, 6).map((d) => d.code),
+    );
     const beyond = await search(counter, 'pageSize=3&page=9');
     assert.deepEqual([beyond.items.length, beyond.total], [0, 10]);
     const late = await search(counter, 'status=9');
-    assert.deepEqual(late.items.map((d) => [d.code, d.statusName]), [['REG-2024-000003', 'Đã xử lý xong']]);
+    assert.deepEqual(
+      late.items.map((d) => [d.code, d.statusName]),
+      [['REG-2024-000003', 'Đã xử lý xong']],
+    );
     assert.equal(late.items[0].procedure.name, 'Đăng ký khai sinh');
     const cairang = await signIn(ctx.app, 'cairang.motcua');
     assert.equal((await search(cairang, 'q=nguyen')).total, 0);

@@ -27,11 +27,26 @@ const SCOPE_SQL = (p: string) => `(${p}::uuid IS NULL OR d.home_agency_id = ${p}
 
 // ---- the register (Mẫu 07) ---------------------------------------------------------------------
 
-export interface RegisterFilters { field?: string; from?: string; to?: string; agency?: string }
+export interface RegisterFilters {
+  field?: string;
+  from?: string;
+  to?: string;
+  agency?: string;
+}
 
 export const REGISTER_COLUMNS = [
-  'STT', 'Mã hồ sơ', 'Tên thủ tục hành chính', 'Người nộp (họ tên)', 'Địa chỉ', 'Số điện thoại', 'Cơ quan chủ trì giải quyết',
-  'Ngày nhận hồ sơ', 'Ngày hẹn trả kết quả', 'Ngày trả kết quả', 'Kết quả', 'Phương thức nhận kết quả',
+  'STT',
+  'Mã hồ sơ',
+  'Tên thủ tục hành chính',
+  'Người nộp (họ tên)',
+  'Địa chỉ',
+  'Số điện thoại',
+  'Cơ quan chủ trì giải quyết',
+  'Ngày nhận hồ sơ',
+  'Ngày hẹn trả kết quả',
+  'Ngày trả kết quả',
+  'Kết quả',
+  'Phương thức nhận kết quả',
 ] as const;
 const WIDTHS = [6, 26, 48, 26, 36, 15, 36, 17, 17, 17, 16, 22];
 
@@ -50,8 +65,10 @@ function outcome(r: RegisterRow): string {
 const PAGE = 2000;
 
 /** A dossier as the register reads it. */
-type RegisterRow = Pick<DossiersRow, 'id' | 'code' | 'status' | 'received_at' | 'due_at' | 'original_due_at' | 'finished_at' | 'returned_at' | 'supplement_requests'>
-  & { applicant: { name?: string; address?: string; phone?: string } | null; procedure_name: string | null; agency_name: string; method: string | null };
+type RegisterRow = Pick<
+  DossiersRow,
+  'id' | 'code' | 'status' | 'received_at' | 'due_at' | 'original_due_at' | 'finished_at' | 'returned_at' | 'supplement_requests'
+> & { applicant: { name?: string; address?: string; phone?: string } | null; procedure_name: string | null; agency_name: string; method: string | null };
 
 /** The register's rows (without STT), read from the database a page at a time, in order of reception. */
 async function* registerRows(db: Queryable, scope: string | null, f: RegisterFilters): AsyncGenerator<string[]> {
@@ -70,11 +87,30 @@ async function* registerRows(db: Queryable, scope: string | null, f: RegisterFil
           AND ($5::uuid IS NULL OR d.home_agency_id = $5)
           AND ($6::timestamptz IS NULL OR (d.received_at, d.id) > ($6::timestamptz, $7::uuid))
         ORDER BY d.received_at, d.id LIMIT ${PAGE}`,
-      [scope, f.field ?? null, f.from ? vietnamDayStart(f.from) : null,
-        f.to ? vietnamDayStart(addDays(f.to, 1)) : null, f.agency ?? null, after?.[0] ?? null, after?.[1] ?? null]);
+      [
+        scope,
+        f.field ?? null,
+        f.from ? vietnamDayStart(f.from) : null,
+        f.to ? vietnamDayStart(addDays(f.to, 1)) : null,
+        f.agency ?? null,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+      ],
+    );
     for (const r of rows) {
-      yield [r.code, r.procedure_name ?? '', r.applicant?.name ?? '', r.applicant?.address ?? '', r.applicant?.phone ?? '', r.agency_name,
-        vietnamDateTime(r.received_at), vietnamDateTime(r.due_at), vietnamDateTime(r.returned_at), outcome(r), r.method ? RETURN_METHODS[r.method] ?? r.method : ''];
+      yield [
+        r.code,
+        r.procedure_name ?? '',
+        r.applicant?.name ?? '',
+        r.applicant?.address ?? '',
+        r.applicant?.phone ?? '',
+        r.agency_name,
+        vietnamDateTime(r.received_at),
+        vietnamDateTime(r.due_at),
+        vietnamDateTime(r.returned_at),
+        outcome(r),
+        r.method ? (RETURN_METHODS[r.method] ?? r.method) : '',
+      ];
     }
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1];
@@ -88,15 +124,21 @@ export function registerTitle(f: RegisterFilters): string {
 
 function periodLine(f: RegisterFilters, agencyName: string): string {
   const day = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-  const period = f.from && f.to ? `Từ ngày ${day(f.from)} đến ngày ${day(f.to)}` : f.from ? `Từ ngày ${day(f.from)}` : f.to ? `Đến ngày ${day(f.to)}` : 'Toàn bộ thời gian';
+  const period =
+    f.from && f.to ? `Từ ngày ${day(f.from)} đến ngày ${day(f.to)}` : f.from ? `Từ ngày ${day(f.from)}` : f.to ? `Đến ngày ${day(f.to)}` : 'Toàn bộ thời gian';
   return `${agencyName} — ${period} (Mẫu 07)`;
 }
 
 function checkFilters(f: RegisterFilters) {
-  if (f.from && f.to && f.from > f.to) throw badRequest('INVALID_PERIOD', 'Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to).', { from: f.from, to: f.to });
+  if (f.from && f.to && f.from > f.to)
+    throw badRequest('INVALID_PERIOD', 'Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to).', { from: f.from, to: f.to });
 }
 
-export interface RegisterFile { stream: Readable; filename: string; mime: string }
+export interface RegisterFile {
+  stream: Readable;
+  filename: string;
+  mime: string;
+}
 
 /**
  * The register for a field and period as a stream: XLSX (title row, period row, header, one row per dossier) or CSV
@@ -119,9 +161,11 @@ export async function trackingRegister(db: Queryable, actorOrNull: Actor | null,
 }
 
 async function writeCsv(out: PassThrough, f: RegisterFilters, org: string, rows: AsyncGenerator<string[]>) {
-  const write = (cells: (string | number)[]) => new Promise<void>((resolve) => {
-    if (out.write(csvLine(cells))) resolve(); else out.once('drain', resolve);
-  });
+  const write = (cells: (string | number)[]) =>
+    new Promise<void>((resolve) => {
+      if (out.write(csvLine(cells))) resolve();
+      else out.once('drain', resolve);
+    });
   out.write(CSV_BOM);
   await write([registerTitle(f)]);
   await write([periodLine(f, org)]);
@@ -134,8 +178,10 @@ async function writeCsv(out: PassThrough, f: RegisterFilters, org: string, rows:
 async function writeXlsx(out: PassThrough, f: RegisterFilters, org: string, rows: AsyncGenerator<string[]>) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'congso';
-  const sheet = workbook.addWorksheet('Mẫu 07', { pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-    views: [{ state: 'frozen', ySplit: 3 }] });
+  const sheet = workbook.addWorksheet('Mẫu 07', {
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    views: [{ state: 'frozen', ySplit: 3 }],
+  });
   sheet.columns = WIDTHS.map((width) => ({ width }));
   const last = REGISTER_COLUMNS.length;
   const title = sheet.addRow([registerTitle(f)]);
@@ -160,7 +206,10 @@ async function writeXlsx(out: PassThrough, f: RegisterFilters, org: string, rows
   let n = 0;
   for await (const r of rows) {
     const row = sheet.addRow([++n, ...r]);
-    row.eachCell({ includeEmpty: true }, (c) => { c.border = border; c.alignment = { vertical: 'top', wrapText: true }; });
+    row.eachCell({ includeEmpty: true }, (c) => {
+      c.border = border;
+      c.alignment = { vertical: 'top', wrapText: true };
+    });
     row.commit();
   }
   sheet.commit();
@@ -169,7 +218,12 @@ async function writeXlsx(out: PassThrough, f: RegisterFilters, org: string, rows
 
 // ---- officer search ----------------------------------------------------------------------------
 
-export interface SearchQuery { q?: string; status?: number; page: number; pageSize: number }
+export interface SearchQuery {
+  q?: string;
+  status?: number;
+  page: number;
+  pageSize: number;
+}
 
 /**
  * The characters fold() turns into one ASCII letter (Vietnamese and other Latin letters with marks, both cases, đ/Đ),
@@ -179,11 +233,17 @@ export interface SearchQuery { q?: string; status?: number; page: number; pageSi
 const FOLD_TABLE = (() => {
   let from = '';
   let to = '';
-  for (const [lo, hi] of [[0xc0, 0x24f], [0x1e00, 0x1eff]]) {
+  for (const [lo, hi] of [
+    [0xc0, 0x24f],
+    [0x1e00, 0x1eff],
+  ]) {
     for (let cp = lo; cp <= hi; cp++) {
       const ch = String.fromCodePoint(cp);
       const f = fold(ch);
-      if (/^[a-z]$/.test(f) && f !== ch) { from += ch; to += f; }
+      if (/^[a-z]$/.test(f) && f !== ch) {
+        from += ch;
+        to += f;
+      }
     }
   }
   return { from, to };
@@ -201,8 +261,7 @@ export async function searchDossiers(db: Queryable, actorOrNull: Actor | null, s
   const scope = await scopeOf(db, actor);
   const q = (s.q ?? '').normalize('NFC').trim();
   const words = fold(q).split(' ').filter(Boolean).slice(0, 8);
-  const sql =
-    `SELECT d.id, d.code, d.status, d.channel, d.procedure_id, d.procedure_version, d.applicant, d.home_agency_id, d.agency_id,
+  const sql = `SELECT d.id, d.code, d.status, d.channel, d.procedure_id, d.procedure_version, d.applicant, d.home_agency_id, d.agency_id,
             d.receiving_agency_id, d.submitted_at, d.received_at, d.due_at, d.finished_at, d.returned_at,
             v.content->>'name' AS procedure_name, v.content->>'nationalCode' AS procedure_code, count(*) OVER () AS total
        FROM dossiers d
@@ -213,22 +272,50 @@ export async function searchDossiers(db: Queryable, actorOrNull: Actor | null, s
              OR (cardinality($7::text[]) > 0 AND NOT EXISTS (SELECT 1 FROM unnest($7::text[]) AS w WHERE ${FOLDED_NAME} NOT LIKE '%' || w || '%')))
       ORDER BY d.submitted_at DESC, d.id
       LIMIT $8 OFFSET $9`;
-  const params = [scope, s.status ?? null, q, likeEscape(q.toUpperCase()), FOLD_TABLE.from, FOLD_TABLE.to, words.map(likeEscape), s.pageSize, (s.page - 1) * s.pageSize];
+  const params = [
+    scope,
+    s.status ?? null,
+    q,
+    likeEscape(q.toUpperCase()),
+    FOLD_TABLE.from,
+    FOLD_TABLE.to,
+    words.map(likeEscape),
+    s.pageSize,
+    (s.page - 1) * s.pageSize,
+  ];
   const rows = await db.query(sql, params);
   let total = rows.length ? Number(rows[0].total) : 0;
   if (!rows.length && s.page > 1) {
     // Past the last page: count without the window.
-    total = (await db.query(`SELECT count(*)::int AS n FROM (${sql.replace(/count\(\*\) OVER \(\) AS total/, '1 AS one').replace(/LIMIT \$8 OFFSET \$9/, '')}) x`, params.slice(0, 7)))[0].n;
+    total = (
+      await db.query(
+        `SELECT count(*)::int AS n FROM (${sql.replace(/count\(\*\) OVER \(\) AS total/, '1 AS one').replace(/LIMIT \$8 OFFSET \$9/, '')}) x`,
+        params.slice(0, 7),
+      )
+    )[0].n;
   }
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return {
     items: rows.map((d) => ({
-      id: d.id as string, code: d.code as string, status: d.status as number, statusName: STATUS_NAMES[d.status as StatusCode], channel: d.channel as string,
+      id: d.id as string,
+      code: d.code as string,
+      status: d.status as number,
+      statusName: STATUS_NAMES[d.status as StatusCode],
+      channel: d.channel as string,
       procedure: { id: d.procedure_id as string, version: d.procedure_version as number, name: d.procedure_name as string, code: d.procedure_code as string },
-      applicantName: d.applicant.name as string, applicantIdNumber: d.applicant.idNumber as string,
-      homeAgencyId: d.home_agency_id as string, agencyId: d.agency_id as string, receivingAgencyId: d.receiving_agency_id as string,
-      submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at), finishedAt: iso(d.finished_at), returnedAt: iso(d.returned_at),
+      applicantName: d.applicant.name as string,
+      applicantIdNumber: d.applicant.idNumber as string,
+      homeAgencyId: d.home_agency_id as string,
+      agencyId: d.agency_id as string,
+      receivingAgencyId: d.receiving_agency_id as string,
+      submittedAt: iso(d.submitted_at),
+      receivedAt: iso(d.received_at),
+      dueAt: iso(d.due_at),
+      finishedAt: iso(d.finished_at),
+      returnedAt: iso(d.returned_at),
     })),
-    total, page: s.page, pageSize: s.pageSize,
+    total,
+    page: s.page,
+    pageSize: s.pageSize,
   };
 }

@@ -41,7 +41,9 @@ export const STATUS_NAMES = Object.fromEntries(Object.entries(DOSSIER_STATES).ma
 
 /** The statuses whose clock is one of `clocks`. */
 const statusesWhere = (...clocks: Clock[]): StatusCode[] =>
-  Object.entries(DOSSIER_STATES).filter(([, d]) => clocks.includes(d.clock)).map(([s]) => Number(s) as StatusCode);
+  Object.entries(DOSSIER_STATES)
+    .filter(([, d]) => clocks.includes(d.clock))
+    .map(([s]) => Number(s) as StatusCode);
 
 // Re-exported for service.ts, which still imports it from here.
 export { vietnamDate };
@@ -90,8 +92,7 @@ export const OPEN: readonly number[] = statusesWhere('not_started', 'runs', 'pau
  * DVCQG 766: an accepted dossier ends when its result is issued (9, then 10) or when it is stopped or withdrawn (8),
  * and is judged at that end against its appointment. Refused (3) or withdrawn before acceptance: never judged.
  */
-export const isJudgedFinish = (d: TimingRow) =>
-  [8, 9, 10].includes(Number(d.status)) && Boolean(d.received_at && d.finished_at) && judgedDueAt(d) !== null;
+export const isJudgedFinish = (d: TimingRow) => [8, 9, 10].includes(Number(d.status)) && Boolean(d.received_at && d.finished_at) && judgedDueAt(d) !== null;
 
 /** A judged finish: trước hạn / đúng hạn / quá hạn at its end against its judged appointment (null: not judged). */
 export function finishedTimeliness(d: TimingRow): Timeliness | null {
@@ -127,8 +128,16 @@ export function classifyOpen(calendar: WorkingCalendar, start: Date, due: Date, 
  * only, since the length of each word would narrow a name down to a few candidates.
  */
 export function maskName(name: string): string {
-  return name.normalize('NFC').trim().split(/\s+/).map((w) => `${[...w][0]}.`).join(' ');
+  return name
+    .normalize('NFC')
+    .trim()
+    .split(/\s+/)
+    .map((w) => `${[...w][0]}.`)
+    .join(' ');
 }
 
 /** The last four digits of an ID number or phone number: the second factor of the public lookup. */
-export const lastFourDigits = (value: unknown) => String(value ?? '').replace(/\D/g, '').slice(-4);
+export const lastFourDigits = (value: unknown) =>
+  String(value ?? '')
+    .replace(/\D/g, '')
+    .slice(-4);

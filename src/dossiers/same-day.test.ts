@@ -8,11 +8,25 @@ eachDatabase('"trong ngày" procedures', { demo: true }, (ctx) => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const procedure = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json();
     assert.deepEqual([procedure.content.processingTime.unit, procedure.content.processingTime.cutoff], ['same_day', '15:00']);
-    const res = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: {
-      procedureId: procedure.id, agencyId: (await agencyIds(ctx.db))['H13.102'], channel: 'counter', files: [],
-      applicant: { name: 'Đỗ Thị Hồng', idNumber: '092190007777' },
-      formData: { hoTenTre: 'Lê Gia Bảo', ngaySinh: '2026-11-30', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Đa khoa Trung ương Cần Thơ', hoTenMe: 'Đỗ Thị Hồng', soDinhDanhNguoiYeuCau: '092190007777' },
-    } });
+    const res = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId: procedure.id,
+        agencyId: (await agencyIds(ctx.db))['H13.102'],
+        channel: 'counter',
+        files: [],
+        applicant: { name: 'Đỗ Thị Hồng', idNumber: '092190007777' },
+        formData: {
+          hoTenTre: 'Lê Gia Bảo',
+          ngaySinh: '2026-11-30',
+          gioiTinh: 'Nam',
+          noiSinh: 'Bệnh viện Đa khoa Trung ương Cần Thơ',
+          hoTenMe: 'Đỗ Thị Hồng',
+          soDinhDanhNguoiYeuCau: '092190007777',
+        },
+      },
+    });
     assert.equal(res.statusCode, 201, res.body);
     const d = (await counter({ url: `/api/v1/dossiers/${res.json().id}` })).json();
     const calendar = await workingCalendar(ctx.db);

@@ -18,8 +18,19 @@ import type { Citizen } from '../citizens/service.ts';
 import { runDossierEventHooks, takeStoredDocuments, type StoredPick } from './hooks.ts';
 import { sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
-import { classifyOpen, dossierCode, dossierTimeliness, lastFourDigits, maskName, OPEN, Status, STATUS_NAMES, vietnamDate, type StatusCode,
-  type TimingRow } from './rules.ts';
+import {
+  classifyOpen,
+  dossierCode,
+  dossierTimeliness,
+  lastFourDigits,
+  maskName,
+  OPEN,
+  Status,
+  STATUS_NAMES,
+  vietnamDate,
+  type StatusCode,
+  type TimingRow,
+} from './rules.ts';
 import { allowedActions, FollowUps, perform } from '../workflow/engine.ts';
 import { dossierWorkflow, type Action } from './workflow.ts';
 
@@ -40,7 +51,9 @@ export interface Applicant {
   birthDate?: string;
   /** Mã số thuế: 10 digits, or 10-3 for a branch. */
   taxCode?: string;
-  address?: string; phone?: string; email?: string;
+  address?: string;
+  phone?: string;
+  email?: string;
   /** Who submitted for the applicant: the organisation's legal representative, or a person authorised (người được ủy quyền). */
   representative?: { name: string; idNumber: string; birthDate?: string; role: RepresentativeRole };
 }
@@ -51,19 +64,27 @@ export type ApplicantInput = Omit<Applicant, 'representative' | 'birthDate' | 'n
 export type Who = { kind: 'staff'; actor: Actor } | { kind: 'citizen'; citizen: Citizen };
 
 export const LEVEL_KINDS: Record<ProcedureContent['agencyLevel'], string> = {
-  commune: 'commune_committee', department: 'department', province: 'province_committee',
+  commune: 'commune_committee',
+  department: 'department',
+  province: 'province_committee',
 };
 
 /** Who owns the uploads a party makes. */
 export const uploadOwner = (w: Who) => (w.kind === 'staff' ? `staff:${w.actor.userId}` : `citizen:${w.citizen.id}`);
 
-const who = (w: Who) => (w.kind === 'staff'
-  ? { kind: 'staff', id: w.actor.userId, name: w.actor.fullName }
-  : { kind: 'citizen', id: w.citizen.id, name: w.citizen.fullName });
+const who = (w: Who) =>
+  w.kind === 'staff' ? { kind: 'staff', id: w.actor.userId, name: w.actor.fullName } : { kind: 'citizen', id: w.citizen.id, name: w.citizen.fullName };
 
 export interface EventInput {
-  action: string; from?: StatusCode | null; to?: StatusCode | null; fromStep?: number | null; toStep?: number | null;
-  fromAgency?: string | null; toAgency?: string | null; note?: string | null; data?: Record<string, unknown>;
+  action: string;
+  from?: StatusCode | null;
+  to?: StatusCode | null;
+  fromStep?: number | null;
+  toStep?: number | null;
+  fromAgency?: string | null;
+  toAgency?: string | null;
+  note?: string | null;
+  data?: Record<string, unknown>;
 }
 /** Writes one event of a dossier (sealed into the dossier's hash chain) and runs the event hooks, in the caller's transaction. */
 export async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput, followUps?: FollowUps) {
@@ -71,15 +92,43 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
   const [row] = await tx.query(
     `INSERT INTO dossier_events (dossier_id, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
        from_agency, to_agency, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, at`,
-    [dossierId, e.action, actor.kind, actor.id, actor.name, e.from ?? null, e.to ?? null, e.fromStep ?? null, e.toStep ?? null,
-      e.fromAgency ?? null, e.toAgency ?? null, e.note ?? null, e.data ?? {}]);
+    [
+      dossierId,
+      e.action,
+      actor.kind,
+      actor.id,
+      actor.name,
+      e.from ?? null,
+      e.to ?? null,
+      e.fromStep ?? null,
+      e.toStep ?? null,
+      e.fromAgency ?? null,
+      e.toAgency ?? null,
+      e.note ?? null,
+      e.data ?? {},
+    ],
+  );
   await sealDossierEvents(tx, [dossierId]);
   // Actions the hooks ask for run after every hook of this event (and of the action's other events) has run.
   const queue = followUps ?? new FollowUps();
-  await runDossierEventHooks(tx, dossierId, {
-    id: Number(row.id), at: new Date(row.at), action: e.action, actorKind: actor.kind, actorName: actor.name, fromStatus: e.from ?? null,
-    toStatus: e.to ?? null, fromAgency: e.fromAgency ?? null, toAgency: e.toAgency ?? null, note: e.note ?? null, data: e.data ?? {},
-  }, (action) => queue.add(dossierWorkflow, tx, dossierId, action));
+  await runDossierEventHooks(
+    tx,
+    dossierId,
+    {
+      id: Number(row.id),
+      at: new Date(row.at),
+      action: e.action,
+      actorKind: actor.kind,
+      actorName: actor.name,
+      fromStatus: e.from ?? null,
+      toStatus: e.to ?? null,
+      fromAgency: e.fromAgency ?? null,
+      toAgency: e.toAgency ?? null,
+      note: e.note ?? null,
+      data: e.data ?? {},
+    },
+    (action) => queue.add(dossierWorkflow, tx, dossierId, action),
+  );
   if (!followUps) await queue.drain();
 }
 
@@ -91,7 +140,9 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
 export async function committedEvents(db: Queryable, after: string, next: string): Promise<{ above: number; aboveNext: number; maxId: string }> {
   const [r] = await db.query(
     `SELECT count(*)::int AS above, count(*) FILTER (WHERE id > $2::bigint)::int AS above_next, coalesce(max(id), $1::bigint)::text AS max_id
-       FROM dossier_events WHERE id > $1::bigint`, [after, next]);
+       FROM dossier_events WHERE id > $1::bigint`,
+    [after, next],
+  );
   return { above: r.above, aboveNext: r.above_next, maxId: r.max_id };
 }
 
@@ -106,7 +157,8 @@ async function nextCode(tx: Queryable, agency: { id: string; code: string }, at:
   const [{ last }] = await tx.query(
     `INSERT INTO dossier_sequences (agency_id, day, last) VALUES ($1, $2, 1)
      ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
-    [agency.id, vietnamDate(at)]);
+    [agency.id, vietnamDate(at)],
+  );
   return dossierCode(agency.code, at, last);
 }
 
@@ -118,7 +170,11 @@ export function appointment(calendar: WorkingCalendar, content: ProcedureContent
 }
 
 export interface SubmitInput {
-  procedureId: string; agencyId: string; applicant: ApplicantInput; formData: Record<string, unknown>; channel: Channel;
+  procedureId: string;
+  agencyId: string;
+  applicant: ApplicantInput;
+  formData: Record<string, unknown>;
+  channel: Channel;
   /** Giấy ủy quyền: required online to submit for another person, or for an organisation as someone it authorised. */
   authorisation?: { uploadId: string };
   /** Uploaded files per component; scans made at the counter are marked digitised (số hóa). */
@@ -143,8 +199,12 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
     throw conflict('NOT_AVAILABLE_ONLINE', 'Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp trực tiếp tại Bộ phận Một cửa.');
   }
   if (by.kind === 'citizen' && content.minIdentityLevel && (by.citizen.identityLevel ?? 0) < content.minIdentityLevel) {
-    throw new AppError(403, 'IDENTITY_LEVEL_REQUIRED', `Thủ tục này yêu cầu tài khoản định danh điện tử mức ${content.minIdentityLevel} (VNeID) để nộp trực tuyến. Vui lòng đăng nhập lại bằng tài khoản định danh mức ${content.minIdentityLevel}.`,
-      { required: content.minIdentityLevel, current: by.citizen.identityLevel });
+    throw new AppError(
+      403,
+      'IDENTITY_LEVEL_REQUIRED',
+      `Thủ tục này yêu cầu tài khoản định danh điện tử mức ${content.minIdentityLevel} (VNeID) để nộp trực tuyến. Vui lòng đăng nhập lại bằng tài khoản định danh mức ${content.minIdentityLevel}.`,
+      { required: content.minIdentityLevel, current: by.citizen.identityLevel },
+    );
   }
   const applicant = resolveApplicant(by, content, input.applicant, Boolean(input.authorisation));
   const validate = ajv.compile(content.formSchema);
@@ -153,15 +213,20 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
     throw badRequest('INVALID_FORM', `Tờ khai chưa hợp lệ: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
   }
   const picks = input.storedDocuments ?? [];
-  if (input.channel === 'online') checkRequiredComponents(content, [...(input.files ?? []), ...picks.map((p) => ({ componentIndex: p.componentIndex, uploadId: p.documentId }))]);
+  if (input.channel === 'online')
+    checkRequiredComponents(content, [...(input.files ?? []), ...picks.map((p) => ({ componentIndex: p.componentIndex, uploadId: p.documentId }))]);
   const home = await getAgencyRow(db, input.agencyId);
   if (!home?.active || home.kind !== LEVEL_KINDS[content.agencyLevel]) {
     throw badRequest('WRONG_AGENCY', 'Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này.');
   }
   // The one-stop desk: the officer's own for counter and post; for online dossiers, the commune's own desk for
   // commune procedures, otherwise the province's (the Trung tâm Phục vụ hành chính công belongs to it).
-  const receiving = by.kind === 'staff' ? await organisationOf(db, by.actor.agencyId)
-    : content.agencyLevel === 'commune' ? home : await organisationOf(db, home.path.split('/')[0]);
+  const receiving =
+    by.kind === 'staff'
+      ? await organisationOf(db, by.actor.agencyId)
+      : content.agencyLevel === 'commune'
+        ? home
+        : await organisationOf(db, home.path.split('/')[0]);
   const calendar = await workingCalendar(db);
   const now = new Date();
   const received = input.channel !== 'online';
@@ -174,19 +239,49 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
       `INSERT INTO dossiers (code, procedure_id, procedure_version, home_agency_id, agency_id, receiving_agency_id, channel, status,
          citizen_id, applicant, form_data, step, step_due_at, submitted_at, received_at, due_at, original_due_at, citizen_identity_level)
        VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id`,
-      [code, procedure.id, procedure.version, home.id, receiving.id, input.channel, received ? Status.Received : Status.New,
-        by.kind === 'citizen' ? by.citizen.id : null, applicant, input.formData, firstStep, stepDue, now, received ? now : null, dueAt,
-        by.kind === 'citizen' ? by.citizen.identityLevel : null]);
+      [
+        code,
+        procedure.id,
+        procedure.version,
+        home.id,
+        receiving.id,
+        input.channel,
+        received ? Status.Received : Status.New,
+        by.kind === 'citizen' ? by.citizen.id : null,
+        applicant,
+        input.formData,
+        firstStep,
+        stepDue,
+        now,
+        received ? now : null,
+        dueAt,
+        by.kind === 'citizen' ? by.citizen.identityLevel : null,
+      ],
+    );
     const reused = await takeStoredDocuments(tx, by, applicant, row.id, picks);
     await attachFiles(tx, row.id, uploadOwner(by), content, [...(input.files ?? []), ...reused], by.kind === 'staff');
     if (input.authorisation) await attachAuthorisation(tx, row.id, uploadOwner(by), input.authorisation.uploadId);
     if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);
-    await recordEvent(tx, row.id, by, { action: 'submit', to: Status.New, note: representationNote(applicant),
-      data: { channel: input.channel, files: (input.files ?? []).length + reused.length, reusedFromStore: reused.length,
-        ...(applicant.representative && { representative: applicant.representative.role }) } });
+    await recordEvent(tx, row.id, by, {
+      action: 'submit',
+      to: Status.New,
+      note: representationNote(applicant),
+      data: {
+        channel: input.channel,
+        files: (input.files ?? []).length + reused.length,
+        reusedFromStore: reused.length,
+        ...(applicant.representative && { representative: applicant.representative.role }),
+      },
+    });
     if (received) {
-      await recordEvent(tx, row.id, by, { action: 'accept', from: Status.New, to: Status.Received, toStep: 1, toAgency: home.id,
-        data: { dueAt: dueAt!.toISOString() } });
+      await recordEvent(tx, row.id, by, {
+        action: 'accept',
+        from: Status.New,
+        to: Status.Received,
+        toStep: 1,
+        toAgency: home.id,
+        data: { dueAt: dueAt!.toISOString() },
+      });
     }
     return { id: row.id as string, code };
   });
@@ -214,16 +309,27 @@ function resolveApplicant(by: Who, content: ProcedureContent, input: ApplicantIn
       throw badRequest('APPLICANT_TYPE_NOT_ALLOWED', 'Thủ tục này chỉ dành cho cá nhân; tổ chức, doanh nghiệp không nộp được thủ tục này.');
     }
     taxCode = normalizeTaxCode(input.taxCode ?? '') ?? undefined;
-    if (!taxCode) throw badRequest('INVALID_TAX_CODE', 'Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số (dạng 10 số - 3 số) với đơn vị phụ thuộc.', [{ path: 'applicant/taxCode', message: 'không đúng định dạng' }]);
-    if (!input.name?.trim()) throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập tên tổ chức, doanh nghiệp.', [{ path: 'applicant/name', message: 'bắt buộc' }]);
-    if (input.idNumber) throw badRequest('INVALID_APPLICANT', 'Tổ chức được xác định bằng mã số thuế, không dùng số định danh cá nhân.', [{ path: 'applicant/idNumber', message: 'không dùng cho tổ chức' }]);
+    if (!taxCode)
+      throw badRequest('INVALID_TAX_CODE', 'Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số (dạng 10 số - 3 số) với đơn vị phụ thuộc.', [
+        { path: 'applicant/taxCode', message: 'không đúng định dạng' },
+      ]);
+    if (!input.name?.trim())
+      throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập tên tổ chức, doanh nghiệp.', [{ path: 'applicant/name', message: 'bắt buộc' }]);
+    if (input.idNumber)
+      throw badRequest('INVALID_APPLICANT', 'Tổ chức được xác định bằng mã số thuế, không dùng số định danh cá nhân.', [
+        { path: 'applicant/idNumber', message: 'không dùng cho tổ chức' },
+      ]);
   } else if (input.taxCode) {
-    throw badRequest('INVALID_APPLICANT', 'Mã số thuế chỉ dùng khi người nộp là tổ chức, doanh nghiệp (kind "organisation").', [{ path: 'applicant/taxCode', message: 'chỉ dùng cho tổ chức' }]);
+    throw badRequest('INVALID_APPLICANT', 'Mã số thuế chỉ dùng khi người nộp là tổ chức, doanh nghiệp (kind "organisation").', [
+      { path: 'applicant/taxCode', message: 'chỉ dùng cho tổ chức' },
+    ]);
   }
   if (by.kind === 'staff') {
     if (authorised) throw badRequest('INVALID_APPLICANT', 'Tại quầy, giấy ủy quyền được nộp như một thành phần hồ sơ do cán bộ kiểm tra.');
     if (!input.name?.trim() || (kind === 'person' && !input.idNumber)) {
-      throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập họ tên và số định danh cá nhân của người nộp hồ sơ.', [{ path: 'applicant', message: 'thiếu họ tên hoặc số định danh' }]);
+      throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập họ tên và số định danh cá nhân của người nộp hồ sơ.', [
+        { path: 'applicant', message: 'thiếu họ tên hoặc số định danh' },
+      ]);
     }
     return { kind, name: text(input.name)!, ...(kind === 'person' ? { idNumber: input.idNumber } : { taxCode }), ...contact };
   }
@@ -238,7 +344,12 @@ function resolveApplicant(by: Who, content: ProcedureContent, input: ApplicantIn
     return { kind, ...eid, ...contact };
   }
   if (!authorised) {
-    throw new AppError(403, 'AUTHORISATION_REQUIRED', 'Bạn chỉ nộp hồ sơ với tư cách chính mình (theo tài khoản định danh điện tử). Để nộp thay người khác, hãy đính kèm giấy ủy quyền.', [{ path: 'authorisation', message: 'thiếu giấy ủy quyền' }]);
+    throw new AppError(
+      403,
+      'AUTHORISATION_REQUIRED',
+      'Bạn chỉ nộp hồ sơ với tư cách chính mình (theo tài khoản định danh điện tử). Để nộp thay người khác, hãy đính kèm giấy ủy quyền.',
+      [{ path: 'authorisation', message: 'thiếu giấy ủy quyền' }],
+    );
   }
   if (!input.name?.trim()) throw badRequest('INVALID_APPLICANT', 'Vui lòng nhập họ tên người ủy quyền.', [{ path: 'applicant/name', message: 'bắt buộc' }]);
   return { kind, name: text(input.name)!, idNumber: input.idNumber, ...contact, representative: { ...eid, role: 'authorised' } };
@@ -314,7 +425,8 @@ export async function canSee(db: Queryable, by: Who, d: Record<string, any>): Pr
     `SELECT $2::uuid IN ($3::uuid, $4::uuid, $5::uuid)
          OR EXISTS (SELECT 1 FROM dossier_events WHERE dossier_id = $1 AND $2::uuid IN (from_agency, to_agency))
          OR EXISTS (SELECT 1 FROM dossier_consultations WHERE dossier_id = $1 AND (officer_id = $6::uuid OR agency_id = ANY($7::uuid[]))) AS involved`,
-    [d.id, org.id, d.agency_id, d.home_agency_id, d.receiving_agency_id, by.actor.userId, by.actor.agencyPath.split('/')]);
+    [d.id, org.id, d.agency_id, d.home_agency_id, d.receiving_agency_id, by.actor.userId, by.actor.agencyPath.split('/')],
+  );
   return involved;
 }
 
@@ -326,15 +438,21 @@ export async function getDossier(db: Queryable, by: Who, id: string) {
   const events = await db.query('SELECT * FROM dossier_events WHERE dossier_id = $1 ORDER BY id', [d.id]);
   const calendar = await workingCalendar(db);
   const allowed = await allowedActions(dossierWorkflow, db, by, (await dossierWorkflow.load(db, d.id, false))!);
-  return { ...describe(d, content, calendar, await atRiskShare(db)), formData: d.form_data, applicant: d.applicant as Applicant,
-    representation: representationNote(d.applicant), allowedActions: allowed,
-    files: await listDossierFiles(db, d.id, content), events: events.map(toEvent),
-    ...(by.kind === 'staff' ? await staffView(db, by.actor, d) : {}) };
+  return {
+    ...describe(d, content, calendar, await atRiskShare(db)),
+    formData: d.form_data,
+    applicant: d.applicant as Applicant,
+    representation: representationNote(d.applicant),
+    allowedActions: allowed,
+    files: await listDossierFiles(db, d.id, content),
+    events: events.map(toEvent),
+    ...(by.kind === 'staff' ? await staffView(db, by.actor, d) : {}),
+  };
 }
 
 /** What staff see besides the dossier: who the current step is assigned to, and the questions asked about it (xin ý kiến). */
 async function staffView(db: Queryable, actor: Actor, d: Record<string, any>) {
-const asked = await db.query('SELECT * FROM dossier_consultations WHERE dossier_id = $1 ORDER BY asked_at', [d.id]);
+  const asked = await db.query('SELECT * FROM dossier_consultations WHERE dossier_id = $1 ORDER BY asked_at', [d.id]);
   const people = await staffMembers(db, [d.assignee_id, ...asked.flatMap((c) => [c.asked_by, c.officer_id, c.answered_by])].filter(Boolean));
   const names = await agencyNames(db, asked.map((c) => c.agency_id).filter(Boolean));
   // Questions asked together (one time) are listed named officers first, then units, each by name.
@@ -345,9 +463,17 @@ const asked = await db.query('SELECT * FROM dossier_consultations WHERE dossier_
   return {
     assignee: person(d.assignee_id),
     consultations: consultations.map((c) => ({
-      id: c.id, question: c.question, dueAt: iso(c.due_at), askedAt: iso(c.asked_at), askedBy: person(c.asked_by),
-      officer: person(c.officer_id), agency: c.agency_id ? { id: c.agency_id, name: names.get(c.agency_id) ?? '' } : null,
-      answer: c.answer, answeredBy: person(c.answered_by), answeredAt: iso(c.answered_at), forMe: !c.answered_at && consultedBy(actor, c),
+      id: c.id,
+      question: c.question,
+      dueAt: iso(c.due_at),
+      askedAt: iso(c.asked_at),
+      askedBy: person(c.asked_by),
+      officer: person(c.officer_id),
+      agency: c.agency_id ? { id: c.agency_id, name: names.get(c.agency_id) ?? '' } : null,
+      answer: c.answer,
+      answeredBy: person(c.answered_by),
+      answeredAt: iso(c.answered_at),
+      forMe: !c.answered_at && consultedBy(actor, c),
     })),
   };
 }
@@ -374,22 +500,48 @@ function describe(d: Record<string, any>, content: ProcedureContent, calendar: W
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   const now = new Date();
   return {
-    id: d.id, code: d.code, status: d.status as StatusCode, statusName: STATUS_NAMES[d.status as StatusCode], channel: d.channel,
+    id: d.id,
+    code: d.code,
+    status: d.status as StatusCode,
+    statusName: STATUS_NAMES[d.status as StatusCode],
+    channel: d.channel,
     procedure: { id: d.procedure_id, version: d.procedure_version, name: content.name, code: content.nationalCode },
-    agencyId: d.agency_id, homeAgencyId: d.home_agency_id, receivingAgencyId: d.receiving_agency_id,
-    step: d.step, stepName: d.step !== null ? content.workflow[d.step]?.name ?? null : null, stepRole: d.step !== null ? content.workflow[d.step]?.role ?? null : null,
-    stepDueAt: iso(d.step_due_at), submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
-    originalDueAt: iso(d.original_due_at), finishedAt: iso(d.finished_at), returnedAt: iso(d.returned_at),
-    supplementRequests: d.supplement_requests, apologies: d.apologies, pausedHours: Number(d.paused_hours), revision: d.revision,
+    agencyId: d.agency_id,
+    homeAgencyId: d.home_agency_id,
+    receivingAgencyId: d.receiving_agency_id,
+    step: d.step,
+    stepName: d.step !== null ? (content.workflow[d.step]?.name ?? null) : null,
+    stepRole: d.step !== null ? (content.workflow[d.step]?.role ?? null) : null,
+    stepDueAt: iso(d.step_due_at),
+    submittedAt: iso(d.submitted_at),
+    receivedAt: iso(d.received_at),
+    dueAt: iso(d.due_at),
+    originalDueAt: iso(d.original_due_at),
+    finishedAt: iso(d.finished_at),
+    returnedAt: iso(d.returned_at),
+    supplementRequests: d.supplement_requests,
+    apologies: d.apologies,
+    pausedHours: Number(d.paused_hours),
+    revision: d.revision,
     assigneeId: (d.assignee_id as string | null) ?? null,
     timeliness: dossierTimeliness(d as TimingRow, calendar, now, riskShare),
   };
 }
 
 const toEvent = (e: Record<string, any>) => ({
-  id: Number(e.id), at: new Date(e.at).toISOString(), action: e.action, actorKind: e.actor_kind, actorName: e.actor_name,
-  fromStatus: e.from_status, toStatus: e.to_status, fromStep: e.from_step, toStep: e.to_step, fromAgency: e.from_agency,
-  toAgency: e.to_agency, note: e.note, data: e.data,
+  id: Number(e.id),
+  at: new Date(e.at).toISOString(),
+  action: e.action,
+  actorKind: e.actor_kind,
+  actorName: e.actor_name,
+  fromStatus: e.from_status,
+  toStatus: e.to_status,
+  fromStep: e.from_step,
+  toStep: e.to_step,
+  fromAgency: e.from_agency,
+  toAgency: e.to_agency,
+  note: e.note,
+  data: e.data,
 });
 
 /**
@@ -418,11 +570,21 @@ export async function lookupDossier(db: Queryable, code: string, factor?: string
   const agencyName = (await agencyNames(db, [d.home_agency_id])).get(d.home_agency_id);
   const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  const verified = factor !== undefined && [d.applicant.idNumber, d.applicant.phone].some((v) => lastFourDigits(v).length === 4 && lastFourDigits(v) === factor);
+  const verified =
+    factor !== undefined && [d.applicant.idNumber, d.applicant.phone].some((v) => lastFourDigits(v).length === 4 && lastFourDigits(v) === factor);
   return {
-    code: d.code, status: d.status, statusName: STATUS_NAMES[d.status as StatusCode], procedureName: content.name, agencyName,
-    verified, applicantName: verified ? maskName(d.applicant.name) : null, submittedAt: iso(d.submitted_at), receivedAt: iso(d.received_at), dueAt: iso(d.due_at),
-    finishedAt: iso(d.finished_at), apologized: d.apologies > 0,
+    code: d.code,
+    status: d.status,
+    statusName: STATUS_NAMES[d.status as StatusCode],
+    procedureName: content.name,
+    agencyName,
+    verified,
+    applicantName: verified ? maskName(d.applicant.name) : null,
+    submittedAt: iso(d.submitted_at),
+    receivedAt: iso(d.received_at),
+    dueAt: iso(d.due_at),
+    finishedAt: iso(d.finished_at),
+    apologized: d.apologies > 0,
   };
 }
 
@@ -457,10 +619,12 @@ function versionReader(db: Queryable) {
  */
 export async function listCitizenDossiers(db: Queryable, citizen: Citizen, taxCode?: string) {
   const organisation = taxCode === undefined ? null : normalizeTaxCode(taxCode);
-  if (taxCode !== undefined && !organisation) throw badRequest('INVALID_TAX_CODE', 'Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số (dạng 10 số - 3 số) với đơn vị phụ thuộc.');
+  if (taxCode !== undefined && !organisation)
+    throw badRequest('INVALID_TAX_CODE', 'Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số (dạng 10 số - 3 số) với đơn vị phụ thuộc.');
   const rows = await db.query(
     `SELECT * FROM dossiers WHERE citizen_id = $1 AND ($2::text IS NULL OR applicant->>'taxCode' = $2) ORDER BY submitted_at DESC LIMIT 200`,
-    [citizen.id, organisation]);
+    [citizen.id, organisation],
+  );
   const calendar = await workingCalendar(db);
   const share = await atRiskShare(db);
   const version = versionReader(db);
@@ -469,7 +633,10 @@ export async function listCitizenDossiers(db: Queryable, citizen: Citizen, taxCo
 
 /** Who a dossier is for, in a list: the person or organisation, and whether it was submitted for them. */
 const applicantSummary = (a: Applicant) => ({
-  kind: a.kind ?? 'person', name: a.name, taxCode: a.taxCode ?? null, representation: representationNote(a),
+  kind: a.kind ?? 'person',
+  name: a.name,
+  taxCode: a.taxCode ?? null,
+  representation: representationNote(a),
 });
 
 /**
@@ -483,12 +650,15 @@ export async function inbox(db: Queryable, actor: Actor) {
   const rows = await db.query(
     `SELECT d.* FROM dossiers d WHERE d.status IN (1, 2, 4, 5, 7, 9)
        AND (d.agency_id = $1 OR d.receiving_agency_id = $1 OR d.home_agency_id = $1)
-     ORDER BY coalesce(d.step_due_at, d.due_at, d.submitted_at) LIMIT 500`, [org.id]);
+     ORDER BY coalesce(d.step_due_at, d.due_at, d.submitted_at) LIMIT 500`,
+    [org.id],
+  );
   const asked = await db.query(
     `SELECT d.*, c.id AS consultation_id, c.question AS consultation_question, c.due_at AS consultation_due_at
        FROM dossier_consultations c JOIN dossiers d ON d.id = c.dossier_id
       WHERE c.answered_at IS NULL AND (c.officer_id = $1 OR c.agency_id = ANY($2::uuid[])) ORDER BY c.due_at LIMIT 200`,
-    [actor.userId, actor.agencyPath.split('/')]);
+    [actor.userId, actor.agencyPath.split('/')],
+  );
   const calendar = await workingCalendar(db);
   const share = await atRiskShare(db);
   const version = versionReader(db);
@@ -496,8 +666,13 @@ export async function inbox(db: Queryable, actor: Actor) {
   const items = new Map<string, Record<string, any>>();
   const item = async (d: Record<string, any>, waitingForMe: boolean) => {
     const working = d.status === Status.Received || d.status === Status.Processing;
-    return { ...describe(d, await version(d), calendar, share), waitingForMe, applicantName: d.applicant.name, consultation: null as unknown,
-      stepTimeliness: d.step_due_at && working ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date(), share) : null };
+    return {
+      ...describe(d, await version(d), calendar, share),
+      waitingForMe,
+      applicantName: d.applicant.name,
+      consultation: null as unknown,
+      stepTimeliness: d.step_due_at && working ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date(), share) : null,
+    };
   };
   for (const d of rows) {
     const content = await version(d);
@@ -509,11 +684,11 @@ export async function inbox(db: Queryable, actor: Actor) {
   }
   for (const d of asked) {
     const consultation = { id: d.consultation_id, question: d.consultation_question, dueAt: new Date(d.consultation_due_at).toISOString() };
-    items.set(d.id, { ...(items.get(d.id) ?? await item(d, true)), waitingForMe: true, consultation });
+    items.set(d.id, { ...(items.get(d.id) ?? (await item(d, true))), waitingForMe: true, consultation });
   }
   const people = await staffMembers(db, [...items.values()].map((i) => i.assigneeId).filter(Boolean));
   const due = (i: Record<string, any>) => [i.consultation?.dueAt, i.stepDueAt ?? i.dueAt ?? i.submittedAt].filter(Boolean).sort()[0] ?? '';
-  return [...items.values()].map((i) => ({ ...i, assigneeName: i.assigneeId ? people.get(i.assigneeId)?.fullName ?? null : null }))
+  return [...items.values()]
+    .map((i) => ({ ...i, assigneeName: i.assigneeId ? (people.get(i.assigneeId)?.fullName ?? null) : null }))
     .sort((a, b) => due(a).localeCompare(due(b)));
 }
-

@@ -9,7 +9,10 @@ import { attachFiles, type FileRef } from './files.ts';
 export const MAX_EXTRA_DOCUMENTS = 20;
 export const MAX_EXTRA_DOCUMENT_NAME = 300;
 
-export interface SupplementRequest { reasons: string[]; extraDocuments?: string[] }
+export interface SupplementRequest {
+  reasons: string[];
+  extraDocuments?: string[];
+}
 
 /**
  * The request_supplement event's note and data: the reasons as given, the extra documents' names trimmed (the route's
@@ -34,13 +37,23 @@ export const extraDocumentsOf = (data: Record<string, unknown> | null | undefine
  * online submission must carry every required component; at the desk (`atDesk`, the counter officer records the
  * supplement) they may be handed in on paper, so none is required there and what is scanned counts as digitised.
  */
-export async function attachSupplement(tx: Queryable, dossierId: string, owner: string, content: ProcedureContent,
-  request: Record<string, unknown>, files: FileRef[], atDesk: boolean) {
+export async function attachSupplement(
+  tx: Queryable,
+  dossierId: string,
+  owner: string,
+  content: ProcedureContent,
+  request: Record<string, unknown>,
+  files: FileRef[],
+  atDesk: boolean,
+) {
   const extras = extraDocumentsOf(request);
   const missing = atDesk ? [] : extras.map((name, i) => ({ name, i })).filter(({ i }) => !files.some((f) => f.extraIndex === i));
   if (missing.length) {
-    throw badRequest('MISSING_EXTRA_DOCUMENTS', `Còn thiếu giấy tờ được yêu cầu bổ sung: ${missing.map(({ name }) => name).join('; ')}.`,
-      missing.map(({ i, name }) => ({ path: `extraDocuments/${i}`, message: `thiếu "${name}"` })));
+    throw badRequest(
+      'MISSING_EXTRA_DOCUMENTS',
+      `Còn thiếu giấy tờ được yêu cầu bổ sung: ${missing.map(({ name }) => name).join('; ')}.`,
+      missing.map(({ i, name }) => ({ path: `extraDocuments/${i}`, message: `thiếu "${name}"` })),
+    );
   }
   await attachFiles(tx, dossierId, owner, content, files, atDesk, extras);
 }

@@ -55,7 +55,13 @@ const notInWorkflow = (c: DossierCase, what: string) =>
 
 /** The event an action writes, before its own changes: nothing moves unless the action says so. */
 const eventOf = (c: DossierCase, action: string): EventInput => ({
-  action, from: c.row.status, to: c.row.status, fromStep: c.row.step, toStep: c.row.step, fromAgency: c.row.agency_id, toAgency: c.row.agency_id,
+  action,
+  from: c.row.status,
+  to: c.row.status,
+  fromStep: c.row.step,
+  toStep: c.row.step,
+  fromAgency: c.row.agency_id,
+  toAgency: c.row.agency_id,
 });
 
 /** The clock restarts: the appointments and the step's due time move by the working time spent waiting (returned). */
@@ -108,31 +114,52 @@ const change = (set: Record<string, unknown>, ...events: EventInput[]): Change<E
 // current step; "home" = the competent agency.
 
 const accept: Declared<'accept'> = {
-  label: 'Tiếp nhận', from: [Status.New], to: [Status.Received],
+  label: 'Tiếp nhận',
+  from: [Status.New],
+  to: [Status.Received],
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }],
   perform: async (_tx, c, _input, _by, now) => {
     const dueAt = appointment(c.calendar, c.content, now);
-    return change({ status: Status.Received, received_at: now, due_at: dueAt, original_due_at: dueAt, step: 1, step_due_at: stepDueAt(c.calendar, c.content.workflow, 1, now) },
-      { ...eventOf(c, 'accept'), to: Status.Received, toStep: 1, data: { dueAt: dueAt.toISOString() } });
+    return change(
+      {
+        status: Status.Received,
+        received_at: now,
+        due_at: dueAt,
+        original_due_at: dueAt,
+        step: 1,
+        step_due_at: stepDueAt(c.calendar, c.content.workflow, 1, now),
+      },
+      { ...eventOf(c, 'accept'), to: Status.Received, toStep: 1, data: { dueAt: dueAt.toISOString() } },
+    );
   },
 };
 
 const requestSupplement: Declared<'request_supplement'> = {
-  label: 'Yêu cầu bổ sung', from: [Status.New, ...WORKFLOW], to: [Status.SupplementRequested],
-  policy: [{ roles: 'step', scopes: ['handling', 'desk'] }, { roles: ['counter_officer'], scopes: ['handling', 'desk'] }],
+  label: 'Yêu cầu bổ sung',
+  from: [Status.New, ...WORKFLOW],
+  to: [Status.SupplementRequested],
+  policy: [
+    { roles: 'step', scopes: ['handling', 'desk'] },
+    { roles: ['counter_officer'], scopes: ['handling', 'desk'] },
+  ],
   check: (c) => {
     if (c.row.status !== Status.New && !inWorkflow(c)) return notInWorkflow(c, 'yêu cầu bổ sung');
     // Only one request to supplement per dossier (Nghị định 118/2025/NĐ-CP).
     return c.row.supplement_requests >= 1
-      ? conflict('SUPPLEMENT_ALREADY_REQUESTED', 'Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai.') : null;
+      ? conflict('SUPPLEMENT_ALREADY_REQUESTED', 'Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai.')
+      : null;
   },
-  perform: async (_tx, c, input, _by, now) => change(
-    { status: Status.SupplementRequested, paused_at: now, supplement_requests: c.row.supplement_requests + 1 },
-    { ...eventOf(c, 'request_supplement'), to: Status.SupplementRequested, ...supplementRequestEvent(input, c.row.status) }),
+  perform: async (_tx, c, input, _by, now) =>
+    change(
+      { status: Status.SupplementRequested, paused_at: now, supplement_requests: c.row.supplement_requests + 1 },
+      { ...eventOf(c, 'request_supplement'), to: Status.SupplementRequested, ...supplementRequestEvent(input, c.row.status) },
+    ),
 };
 
 const submitSupplement: Declared<'submit_supplement'> = {
-  label: 'Nộp bổ sung', from: [Status.SupplementRequested], to: [Status.New, ...WORKFLOW],
+  label: 'Nộp bổ sung',
+  from: [Status.SupplementRequested],
+  to: [Status.New, ...WORKFLOW],
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }, { owner: true }],
   perform: async (tx, c, input, by, now) => {
     if (!by) throw forbidden();
@@ -140,7 +167,12 @@ const submitSupplement: Declared<'submit_supplement'> = {
     const back = request.resumeStatus as StatusCode;
     await attachSupplement(tx, c.row.id, uploadOwner(by as Who), c.content, request, input.files ?? [], by.kind === 'staff');
     const set: Record<string, unknown> = { status: back };
-    return change(set, { ...eventOf(c, 'submit_supplement'), to: back, note: input.note ?? null, data: { waitedHours: resume(c, set, now), files: (input.files ?? []).length } });
+    return change(set, {
+      ...eventOf(c, 'submit_supplement'),
+      to: back,
+      note: input.note ?? null,
+      data: { waitedHours: resume(c, set, now), files: (input.files ?? []).length },
+    });
   },
 };
 
@@ -148,17 +180,23 @@ const submitSupplement: Declared<'submit_supplement'> = {
 const refusedAfterReception = () =>
   conflict('INVALID_TRANSITION', 'Hồ sơ đã được tiếp nhận nên không thể từ chối tiếp nhận; hãy dừng xử lý (Thông báo dừng giải quyết hồ sơ).');
 const refuse: Declared<'refuse'> = {
-  label: 'Từ chối tiếp nhận', from: [Status.New, Status.SupplementRequested], to: [Status.Refused],
+  label: 'Từ chối tiếp nhận',
+  from: [Status.New, Status.SupplementRequested],
+  to: [Status.Refused],
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }],
   refusal: (c) => (c.row.received_at ? refusedAfterReception() : notInWorkflow(c, 'từ chối')),
   check: (c) => (c.row.received_at ? refusedAfterReception() : null),
-  perform: async (_tx, c, input, _by, now) => change(
-    { status: Status.Refused, finished_at: now, step: null, step_due_at: null, paused_at: null },
-    { ...eventOf(c, 'refuse'), to: Status.Refused, toStep: null, note: input.reasons.join('\n'), data: { reasons: input.reasons } }),
+  perform: async (_tx, c, input, _by, now) =>
+    change(
+      { status: Status.Refused, finished_at: now, step: null, step_due_at: null, paused_at: null },
+      { ...eventOf(c, 'refuse'), to: Status.Refused, toStep: null, note: input.reasons.join('\n'), data: { reasons: input.reasons } },
+    ),
 };
 
 const forward: Declared<'forward'> = {
-  label: (c) => (c.content.workflow[c.row.step + 1] ? 'Chuyển bước tiếp theo' : 'Phê duyệt kết quả'), from: WORKFLOW, to: [Status.Processing, Status.Done],
+  label: (c) => (c.content.workflow[c.row.step + 1] ? 'Chuyển bước tiếp theo' : 'Phê duyệt kết quả'),
+  from: WORKFLOW,
+  to: [Status.Processing, Status.Done],
   policy: [{ roles: 'step', scopes: ['handling'], assignee: true }],
   check: (c) => (inWorkflow(c) ? null : notInWorkflow(c, 'chuyển xử lý')),
   perform: async (tx, c, input, _by, now) => {
@@ -168,51 +206,79 @@ const forward: Declared<'forward'> = {
     const next = c.content.workflow[nextIndex];
     if (!next) {
       // The last step done: the result is issued (Đã xử lý xong) and goes back to the one-stop desk.
-      return change({ status: Status.Done, finished_at: now, step: null, step_due_at: null, agency_id: d.home_agency_id },
-        { ...eventOf(c, 'approve'), to: Status.Done, toStep: null, toAgency: d.home_agency_id, note: input.note ?? null,
-          data: { stepResult, result: classifyFinished(now, judgedDueAt(d)!, d.supplement_requests) } });
+      return change(
+        { status: Status.Done, finished_at: now, step: null, step_due_at: null, agency_id: d.home_agency_id },
+        {
+          ...eventOf(c, 'approve'),
+          to: Status.Done,
+          toStep: null,
+          toAgency: d.home_agency_id,
+          note: input.note ?? null,
+          data: { stepResult, result: classifyFinished(now, judgedDueAt(d)!, d.supplement_requests) },
+        },
+      );
     }
     const target = next.transferTo ? await transferTarget(tx, next, input.toAgencyId) : d.home_agency_id;
-    return change({ status: Status.Processing, step: nextIndex, step_due_at: stepDueAt(c.calendar, c.content.workflow, nextIndex, now), agency_id: target },
-      { ...eventOf(c, 'forward'), to: Status.Processing, toStep: nextIndex, toAgency: target, note: input.note ?? null, data: { stepResult } });
+    return change(
+      { status: Status.Processing, step: nextIndex, step_due_at: stepDueAt(c.calendar, c.content.workflow, nextIndex, now), agency_id: target },
+      { ...eventOf(c, 'forward'), to: Status.Processing, toStep: nextIndex, toAgency: target, note: input.note ?? null, data: { stepResult } },
+    );
   },
 };
 
 const sendBack: Declared<'send_back'> = {
-  label: 'Trả lại bước trước', from: WORKFLOW, to: [],
+  label: 'Trả lại bước trước',
+  from: WORKFLOW,
+  to: [],
   policy: [{ roles: 'step', scopes: ['handling'], assignee: true }],
   check: (c) => (inWorkflow(c) && c.row.step > 1 ? null : notInWorkflow(c, 'trả lại bước trước')),
   perform: async (tx, c, input, _by, now) => {
     const previousIndex = c.row.step - 1;
-    const [lastIn] = await tx.query(`SELECT from_agency FROM dossier_events WHERE dossier_id = $1 AND to_step = $2 AND action = 'forward' ORDER BY id DESC LIMIT 1`, [c.row.id, c.row.step]);
+    const [lastIn] = await tx.query(
+      `SELECT from_agency FROM dossier_events WHERE dossier_id = $1 AND to_step = $2 AND action = 'forward' ORDER BY id DESC LIMIT 1`,
+      [c.row.id, c.row.step],
+    );
     const target = lastIn?.from_agency ?? c.row.home_agency_id;
-    return change({ step: previousIndex, step_due_at: stepDueAt(c.calendar, c.content.workflow, previousIndex, now), agency_id: target },
-      { ...eventOf(c, 'send_back'), toStep: previousIndex, toAgency: target, note: input.note });
+    return change(
+      { step: previousIndex, step_due_at: stepDueAt(c.calendar, c.content.workflow, previousIndex, now), agency_id: target },
+      { ...eventOf(c, 'send_back'), toStep: previousIndex, toAgency: target, note: input.note },
+    );
   },
 };
 
 const assign: Declared<'assign'> = {
-  label: (c) => (c.row.assignee_id ? 'Phân công lại' : 'Phân công'), from: [...WORKFLOW, Status.SupplementRequested, Status.PaymentRequested], to: [],
+  label: (c) => (c.row.assignee_id ? 'Phân công lại' : 'Phân công'),
+  from: [...WORKFLOW, Status.SupplementRequested, Status.PaymentRequested],
+  to: [],
   // The leaders of the holding agency assign and reassign; the one-stop officer may name the first officer.
   policy: [{ roles: [...LEADERS, 'counter_officer'], scopes: ['handling'], atStep: true }],
   check: (c, by) => {
     // A supplement asked for before reception leaves the dossier at no step: nothing to assign yet.
     if (!c.step) return notInWorkflow(c, 'phân công');
     return c.row.assignee_id && by?.kind === 'staff' && !by.actor.roles.some((r) => LEADERS.includes(r))
-      ? forbidden('Hồ sơ đã được phân công; chỉ lãnh đạo được phân công lại.') : null;
+      ? forbidden('Hồ sơ đã được phân công; chỉ lãnh đạo được phân công lại.')
+      : null;
   },
   perform: async (tx, c, input) => {
     const assignee = (await staffMembers(tx, [input.assigneeId])).get(input.assigneeId);
     if (!assignee?.active || !assignee.roles.includes(c.step!.role) || (await organisationOf(tx, assignee.agencyId)).id !== c.row.agency_id) {
       throw badRequest('INVALID_ASSIGNEE', 'Cán bộ được phân công phải có vai trò của bước này tại cơ quan đang xử lý hồ sơ.');
     }
-    return change({ assignee_id: assignee.id }, { ...eventOf(c, 'assign'), note: input.note ?? null,
-      data: { assigneeId: assignee.id, assigneeName: assignee.fullName, previousAssigneeId: c.row.assignee_id ?? null } });
+    return change(
+      { assignee_id: assignee.id },
+      {
+        ...eventOf(c, 'assign'),
+        note: input.note ?? null,
+        data: { assigneeId: assignee.id, assigneeName: assignee.fullName, previousAssigneeId: c.row.assignee_id ?? null },
+      },
+    );
   },
 };
 
 const consult: Declared<'consult'> = {
-  label: 'Xin ý kiến', from: OPEN as StatusCode[], to: [],
+  label: 'Xin ý kiến',
+  from: OPEN as StatusCode[],
+  to: [],
   policy: [{ roles: ['specialist', ...LEADERS], scopes: ['handling'] }],
   perform: async (tx, c, input, by, now) => {
     if (by?.kind !== 'staff') throw forbidden();
@@ -233,14 +299,23 @@ const consult: Declared<'consult'> = {
     const rows = await tx.query(
       `INSERT INTO dossier_consultations (dossier_id, asked_by, officer_id, agency_id, question, due_at)
        SELECT $1, $2, officer_id, agency_id, $3, $4 FROM unnest($5::uuid[], $6::uuid[]) AS t (officer_id, agency_id) RETURNING id`,
-      [c.row.id, by.actor.userId, input.note, dueAt, consulted.map((x) => x.officerId), consulted.map((x) => x.agencyId)]);
-    return change({}, { ...eventOf(c, 'consult'), note: input.note,
-      data: { dueAt: dueAt.toISOString(), consulted: consulted.map((x, i) => ({ ...x, consultationId: rows[i].id })) } });
+      [c.row.id, by.actor.userId, input.note, dueAt, consulted.map((x) => x.officerId), consulted.map((x) => x.agencyId)],
+    );
+    return change(
+      {},
+      {
+        ...eventOf(c, 'consult'),
+        note: input.note,
+        data: { dueAt: dueAt.toISOString(), consulted: consulted.map((x, i) => ({ ...x, consultationId: rows[i].id })) },
+      },
+    );
   },
 };
 
 const answerConsultation: Declared<'answer_consultation'> = {
-  label: 'Trả lời xin ý kiến', from: Object.keys(DOSSIER_STATES).map(Number) as StatusCode[], to: [],
+  label: 'Trả lời xin ý kiến',
+  from: Object.keys(DOSSIER_STATES).map(Number) as StatusCode[],
+  to: [],
   policy: [], // the officer or unit the question was sent to, checked against the question itself
   offered: (c, by) => by.kind === 'staff' && (c.row.open_consultations as Row[]).some((q) => consultedBy(by.actor, q)),
   perform: async (tx, c, input, by, now) => {
@@ -249,57 +324,94 @@ const answerConsultation: Declared<'answer_consultation'> = {
     if (!q) throw new AppError(404, 'NOT_FOUND', 'Không tìm thấy yêu cầu xin ý kiến.');
     if (!consultedBy(by.actor, q)) throw forbidden('Yêu cầu xin ý kiến này không gửi đến bạn hoặc đơn vị của bạn.');
     if (q.answered_at) throw conflict('ALREADY_ANSWERED', 'Yêu cầu xin ý kiến này đã được trả lời.');
-    await tx.query('UPDATE dossier_consultations SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1', [q.id, input.answer, by.actor.userId, now]);
-    return change({}, { ...eventOf(c, 'answer_consultation'), note: input.answer, data: { consultationId: q.id, question: q.question, late: now > new Date(q.due_at) } });
+    await tx.query('UPDATE dossier_consultations SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1', [
+      q.id,
+      input.answer,
+      by.actor.userId,
+      now,
+    ]);
+    return change(
+      {},
+      { ...eventOf(c, 'answer_consultation'), note: input.answer, data: { consultationId: q.id, question: q.question, late: now > new Date(q.due_at) } },
+    );
   },
 };
 
 const apologize: Declared<'apologize'> = {
-  label: 'Xin lỗi và hẹn lại', from: WORKFLOW, to: [],
+  label: 'Xin lỗi và hẹn lại',
+  from: WORKFLOW,
+  to: [],
   policy: [{ roles: LEADERS, scopes: ['handling', 'home'] }],
   check: (c, _by, now) => {
     if (!inWorkflow(c)) return notInWorkflow(c, 'xin lỗi và hẹn lại');
     if (c.row.apologies >= 1) return conflict('APOLOGY_ALREADY_ISSUED', 'Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần thứ hai.');
     // At least one working day before the deadline.
     return c.calendar.workingHoursBetween(now, new Date(c.row.due_at)) < c.calendar.dayMs / 3600_000
-      ? conflict('APOLOGY_TOO_LATE', 'Phiếu xin lỗi phải được phát hành chậm nhất 01 ngày làm việc trước ngày hẹn trả.') : null;
+      ? conflict('APOLOGY_TOO_LATE', 'Phiếu xin lỗi phải được phát hành chậm nhất 01 ngày làm việc trước ngày hẹn trả.')
+      : null;
   },
   perform: async (_tx, c, input) => {
     const due = new Date(c.row.due_at);
     const newDue = new Date(input.newDueAt);
     if (!(newDue > due)) throw badRequest('INVALID_NEW_DUE', 'Ngày hẹn mới phải sau ngày hẹn trả hiện tại.');
-    return change({ due_at: newDue, apologies: 1 }, { ...eventOf(c, 'apologize'), note: input.reason, data: { previousDueAt: due.toISOString(), newDueAt: newDue.toISOString() } });
+    return change(
+      { due_at: newDue, apologies: 1 },
+      { ...eventOf(c, 'apologize'), note: input.reason, data: { previousDueAt: due.toISOString(), newDueAt: newDue.toISOString() } },
+    );
   },
 };
 
 const returnResult: Declared<'return_result'> = {
-  label: 'Trả kết quả', from: [Status.Done], to: [Status.Returned],
+  label: 'Trả kết quả',
+  from: [Status.Done],
+  to: [Status.Returned],
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }],
-  perform: async (_tx, c, input, _by, now) => change({ status: Status.Returned, returned_at: now },
-    { ...eventOf(c, 'return_result'), to: Status.Returned, note: input.note ?? null, data: { method: input.method } }),
+  perform: async (_tx, c, input, _by, now) =>
+    change(
+      { status: Status.Returned, returned_at: now },
+      { ...eventOf(c, 'return_result'), to: Status.Returned, note: input.note ?? null, data: { method: input.method } },
+    ),
 };
 
 const requestPayment: Declared<'request_payment'> = {
-  label: 'Yêu cầu nộp phí, lệ phí', from: WORKFLOW, to: [Status.PaymentRequested], system: true,
-  policy: [{ roles: 'step', scopes: ['handling', 'desk'] }, { roles: ['counter_officer'], scopes: ['handling', 'desk'] }],
+  label: 'Yêu cầu nộp phí, lệ phí',
+  from: WORKFLOW,
+  to: [Status.PaymentRequested],
+  system: true,
+  policy: [
+    { roles: 'step', scopes: ['handling', 'desk'] },
+    { roles: ['counter_officer'], scopes: ['handling', 'desk'] },
+  ],
   check: (c) => (inWorkflow(c) ? null : notInWorkflow(c, 'yêu cầu thực hiện nghĩa vụ tài chính')),
-  perform: async (_tx, c, input, _by, now) => change({ status: Status.PaymentRequested, paused_at: now },
-    { ...eventOf(c, 'request_payment'), to: Status.PaymentRequested, note: input.note ?? null, data: { amount: input.amount, resumeStatus: c.row.status } }),
+  perform: async (_tx, c, input, _by, now) =>
+    change(
+      { status: Status.PaymentRequested, paused_at: now },
+      { ...eventOf(c, 'request_payment'), to: Status.PaymentRequested, note: input.note ?? null, data: { amount: input.amount, resumeStatus: c.row.status } },
+    ),
 };
 
 const recordPayment: Declared<'record_payment'> = {
-  label: 'Ghi nhận đã nộp phí', from: [Status.PaymentRequested], to: WORKFLOW, system: true,
+  label: 'Ghi nhận đã nộp phí',
+  from: [Status.PaymentRequested],
+  to: WORKFLOW,
+  system: true,
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }],
   perform: async (tx, c, input, _by, now) => {
     const request = await latest(tx, c, 'request_payment');
     const set: Record<string, unknown> = { status: request.data.resumeStatus };
-    return change(set, { ...eventOf(c, 'record_payment'), to: request.data.resumeStatus, note: input.note ?? null,
-      data: { waitedHours: resume(c, set, now), reference: input.reference, amount: request.data.amount } });
+    return change(set, {
+      ...eventOf(c, 'record_payment'),
+      to: request.data.resumeStatus,
+      note: input.note ?? null,
+      data: { waitedHours: resume(c, set, now), reference: input.reference, amount: request.data.amount },
+    });
   },
 };
 
 const withdraw: Declared<'withdraw'> = {
-  label: (_c, by) => (by?.kind === 'staff' ? 'Công dân rút hồ sơ tại quầy' : 'Rút hồ sơ'), from: [Status.New, ...WORKFLOW, Status.SupplementRequested, Status.PaymentRequested], to: [Status.WithdrawalRequested, Status.Stopped],
+  label: (_c, by) => (by?.kind === 'staff' ? 'Công dân rút hồ sơ tại quầy' : 'Rút hồ sơ'),
+  from: [Status.New, ...WORKFLOW, Status.SupplementRequested, Status.PaymentRequested],
+  to: [Status.WithdrawalRequested, Status.Stopped],
   policy: [{ roles: ['counter_officer'], scopes: ['desk'] }, { owner: true }],
   perform: async (_tx, c, input, by, now) => {
     const set: Record<string, unknown> = { status: Status.WithdrawalRequested };
@@ -313,13 +425,19 @@ const withdraw: Declared<'withdraw'> = {
 };
 
 const stop: Declared<'stop'> = {
-  label: (c) => (c.row.status === Status.WithdrawalRequested ? 'Xác nhận rút hồ sơ' : 'Dừng xử lý'), from: [...(OPEN_RECEIVED as StatusCode[])], to: [Status.Stopped],
+  label: (c) => (c.row.status === Status.WithdrawalRequested ? 'Xác nhận rút hồ sơ' : 'Dừng xử lý'),
+  from: [...(OPEN_RECEIVED as StatusCode[])],
+  to: [Status.Stopped],
   policy: [{ roles: ['counter_officer', 'agency_leader'], scopes: ['handling', 'desk'] }],
   // An accepted dossier, or a withdrawal the citizen asked for; before acceptance, refuse instead.
-  check: (c) => (c.row.status !== Status.WithdrawalRequested && !c.row.received_at
-    ? conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.') : null),
-  refusal: (c) => (c.row.status === Status.New
-    ? conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.') : notInWorkflow(c, 'dừng xử lý')),
+  check: (c) =>
+    c.row.status !== Status.WithdrawalRequested && !c.row.received_at
+      ? conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.')
+      : null,
+  refusal: (c) =>
+    c.row.status === Status.New
+      ? conflict('INVALID_TRANSITION', 'Hồ sơ chưa được tiếp nhận: hãy từ chối tiếp nhận (Mẫu 03) thay vì dừng xử lý.')
+      : notInWorkflow(c, 'dừng xử lý'),
   perform: async (_tx, c, input, _by, now) => {
     const set: Record<string, unknown> = {};
     return change(set, stopped(c, c.row.status, input.reason, set, now));
@@ -328,7 +446,9 @@ const stop: Declared<'stop'> = {
 
 /** Performed by the results module once it has rendered and signed the result in the same transaction: the event. */
 const signResult: Declared<'sign_result'> = {
-  label: 'Ký số và phát hành kết quả', from: [Status.Done], to: [],
+  label: 'Ký số và phát hành kết quả',
+  from: [Status.Done],
+  to: [],
   policy: [{ roles: 'approver', scopes: ['home'], ownScopeOnly: true }],
   refusal: () => conflict('RESULT_NOT_READY', 'Chỉ ký kết quả khi hồ sơ đã được phê duyệt (Đã xử lý xong).'),
   check: (c) => (c.row.result_signed ? conflict('RESULT_ALREADY_ISSUED', 'Kết quả của hồ sơ này đã được ký số và phát hành.') : null),
@@ -347,15 +467,30 @@ export const dossierWorkflow = defineCaseType<DossierCase, StatusCode, Action, E
   // Online submissions wait for reception; counter and post submissions are received at once.
   initial: [Status.New, Status.Received],
   actions: {
-    accept, request_supplement: requestSupplement, submit_supplement: submitSupplement, refuse, forward, send_back: sendBack, assign,
-    consult, answer_consultation: answerConsultation, apologize, return_result: returnResult, request_payment: requestPayment,
-    record_payment: recordPayment, withdraw, stop, sign_result: signResult,
+    accept,
+    request_supplement: requestSupplement,
+    submit_supplement: submitSupplement,
+    refuse,
+    forward,
+    send_back: sendBack,
+    assign,
+    consult,
+    answer_consultation: answerConsultation,
+    apologize,
+    return_result: returnResult,
+    request_payment: requestPayment,
+    record_payment: recordPayment,
+    withdraw,
+    stop,
+    sign_result: signResult,
   },
   async load(tx, id, lock) {
     const [row] = await tx.query(
       `SELECT d.*, (SELECT coalesce(json_agg(c), '[]') FROM dossier_consultations c WHERE c.dossier_id = d.id AND c.answered_at IS NULL) AS open_consultations,
               EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id AND e.action = 'sign_result') AS result_signed
-         FROM dossiers d WHERE d.id = $1${lock ? ' FOR UPDATE OF d' : ''}`, [id]);
+         FROM dossiers d WHERE d.id = $1${lock ? ' FOR UPDATE OF d' : ''}`,
+      [id],
+    );
     return row ? caseOf(tx, row) : null;
   },
   state: (c) => c.row.status,
@@ -381,7 +516,8 @@ export const dossierWorkflow = defineCaseType<DossierCase, StatusCode, Action, E
     if (columns.length) {
       await tx.query(
         `UPDATE dossiers SET ${columns.map((col, i) => `${col} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`,
-        [c.row.id, ...columns.map((col) => set[col])]);
+        [c.row.id, ...columns.map((col) => set[col])],
+      );
     }
     for (const e of events) await recordEvent(tx, c.row.id, by as Who | null, e, followUps);
   },

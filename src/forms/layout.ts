@@ -17,7 +17,10 @@ const QR_BAND = QR_SIZE + CAPTION_SIZE + 16;
 const PAGE_NO_BAND = 16;
 
 export type Style = 'regular' | 'bold' | 'italic';
-export interface Run { text: string; style?: Style }
+export interface Run {
+  text: string;
+  style?: Style;
+}
 /** Rich text: a plain string, or runs mixing regular/bold/italic. A '\n' forces a line break. */
 export type Rich = string | Run[];
 
@@ -33,10 +36,20 @@ export interface TextOptions {
   spaceAfter?: number;
 }
 
-export interface Column { header: string; weight: number; align?: 'left' | 'center' }
+export interface Column {
+  header: string;
+  weight: number;
+  align?: 'left' | 'center';
+}
 
-interface Segment { text: string; style: Style }
-interface Line { segments: Segment[]; width: number }
+interface Segment {
+  text: string;
+  style: Style;
+}
+interface Line {
+  segments: Segment[];
+  width: number;
+}
 
 // Full (not subset) fonts: @pdf-lib/fontkit's subsetter corrupts TrueType glyphs (research standards.md §2).
 const STYLES: Style[] = ['regular', 'bold', 'italic'];
@@ -56,7 +69,11 @@ function loadFontBytes(): Promise<Uint8Array[]> {
 const nfc = (s: string): string => s.normalize('NFC');
 const lineHeight = (size: number): number => size * 1.3;
 
-export interface DocumentInfo { title: string; subject: string; createdAt: Date }
+export interface DocumentInfo {
+  title: string;
+  subject: string;
+  createdAt: Date;
+}
 
 /** A flowing writer: a cursor `y` that moves down the page and breaks to a new page when needed. */
 export class FormWriter {
@@ -84,8 +101,12 @@ export class FormWriter {
     return new FormWriter(doc, { regular, bold, italic });
   }
 
-  get contentLeft(): number { return MARGIN.left; }
-  get contentWidth(): number { return CONTENT_W; }
+  get contentLeft(): number {
+    return MARGIN.left;
+  }
+  get contentWidth(): number {
+    return CONTENT_W;
+  }
 
   private addPage(): void {
     this.page = this.doc.addPage([PAGE_W, PAGE_H]);
@@ -101,10 +122,14 @@ export class FormWriter {
     if (this.y - height < this.bottom) this.addPage();
   }
 
-  gap(points: number): void { this.y -= points; }
+  gap(points: number): void {
+    this.y -= points;
+  }
 
   /** Index of the page the cursor is on. */
-  get pageIndex(): number { return this.doc.getPageCount() - 1; }
+  get pageIndex(): number {
+    return this.doc.getPageCount() - 1;
+  }
 
   /** A bordered box with its top-left corner at (x, top) on the current page (a visible signature block). */
   frame(x: number, top: number, width: number, height: number, color: [number, number, number] = [0, 0, 0]): void {
@@ -139,8 +164,14 @@ export class FormWriter {
       const st = run.style ?? style;
       for (const token of nfc(run.text).split(/(\n|[^\S\n]+)/)) {
         if (token === '') continue;
-        if (token === '\n') { flush(); continue; }
-        if (/^\s+$/.test(token)) { if (cur.length) pendingSpace = st; continue; }
+        if (token === '\n') {
+          flush();
+          continue;
+        }
+        if (/^\s+$/.test(token)) {
+          if (cur.length) pendingSpace = st;
+          continue;
+        }
         let word = token;
         let w = this.textWidth(word, size, st);
         const sp = pendingSpace ? this.textWidth(' ', size, pendingSpace) : 0;
@@ -244,7 +275,12 @@ export class FormWriter {
       row.wrapped.forEach((lines, i) => {
         const w = widths[i];
         this.page.drawRectangle({
-          x, y: this.y - row.height, width: w, height: row.height, borderColor: BLACK, borderWidth: 0.6,
+          x,
+          y: this.y - row.height,
+          width: w,
+          height: row.height,
+          borderColor: BLACK,
+          borderWidth: 0.6,
         });
         const centred = header || columns[i].align === 'center';
         const top = header ? this.y - (row.height - lines.length * lh) / 2 : this.y - pad;
@@ -256,7 +292,10 @@ export class FormWriter {
       });
       this.y -= row.height;
     };
-    const header = layoutRow(columns.map((c) => c.header), 'bold');
+    const header = layoutRow(
+      columns.map((c) => c.header),
+      'bold',
+    );
     const body = rows.map((r) => layoutRow(r, 'regular'));
     this.ensure(header.height + (body[0]?.height ?? 0));
     drawRow(header, true);

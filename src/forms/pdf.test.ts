@@ -11,7 +11,10 @@ import type { FormComponent, FormData, FormKind } from './types.ts';
 
 const KINDS: FormKind[] = ['receipt', 'supplement', 'refusal', 'apology', 'stop', 'control'];
 const TOOLS: Record<string, string> = {
-  pdftotext: 'poppler-utils', pdftoppm: 'poppler-utils', pdffonts: 'poppler-utils', pdfinfo: 'poppler-utils',
+  pdftotext: 'poppler-utils',
+  pdftoppm: 'poppler-utils',
+  pdffonts: 'poppler-utils',
+  pdfinfo: 'poppler-utils',
   zbarimg: 'zbar-tools',
 };
 
@@ -80,9 +83,28 @@ function sample(kind: FormKind, over: Partial<FormData> = {}): FormData {
     reasons: ['Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp', LONG_REASON],
     newDueAt: new Date('2026-11-26T08:00:00Z'),
     entries: [
-      { at: new Date('2026-11-22T01:30:00Z'), from: 'Trần Văn Bình — Bộ phận Một cửa', to: 'Lê Thị Hồng — Công chức Tư pháp - Hộ tịch', action: 'Chuyển xử lý', result: 'early' },
-      { at: new Date('2026-11-23T02:15:00Z'), from: 'Lê Thị Hồng — Công chức Tư pháp - Hộ tịch', to: 'Phạm Quốc Dũng — Chủ tịch UBND phường', action: 'Trình ký', result: 'on_time' },
-      { at: new Date('2026-11-25T03:00:00Z'), from: 'Phạm Quốc Dũng — Chủ tịch UBND phường', to: 'Trần Văn Bình — Bộ phận Một cửa', action: 'Trả kết quả', result: 'late', note: 'Chờ xác minh nơi cư trú' },
+      {
+        at: new Date('2026-11-22T01:30:00Z'),
+        from: 'Trần Văn Bình — Bộ phận Một cửa',
+        to: 'Lê Thị Hồng — Công chức Tư pháp - Hộ tịch',
+        action: 'Chuyển xử lý',
+        result: 'early',
+      },
+      {
+        at: new Date('2026-11-23T02:15:00Z'),
+        from: 'Lê Thị Hồng — Công chức Tư pháp - Hộ tịch',
+        to: 'Phạm Quốc Dũng — Chủ tịch UBND phường',
+        action: 'Trình ký',
+        result: 'on_time',
+      },
+      {
+        at: new Date('2026-11-25T03:00:00Z'),
+        from: 'Phạm Quốc Dũng — Chủ tịch UBND phường',
+        to: 'Trần Văn Bình — Bộ phận Một cửa',
+        action: 'Trả kết quả',
+        result: 'late',
+        note: 'Chờ xác minh nơi cư trú',
+      },
     ],
     officerName: 'Trần Văn Bình',
     lookupUrl: LOOKUP,
@@ -141,12 +163,32 @@ for (const kind of KINDS) {
     }
 
     const expected: Record<FormKind, string[]> = {
-      receipt: ['Giấy chứng sinh (đã số hóa)', 'Bản chính', 'Bản sao', 'Văn bản ủy quyền được chứng thực (bản điện tử)', 'STT', '16 giờ 00 phút, ngày 24 tháng 11 năm 2026', 'NGƯỜI NỘP HỒ SƠ',
-        'Thời gian giải quyết hồ sơ theo quy định: 01 ngày làm việc', 'Nơi trả kết quả: Bộ phận Tiếp nhận và Trả kết quả', 'Vào Sổ theo dõi hồ sơ, số: 000.00.13.H13-261122-0007'],
-      supplement: ['Giấy chứng sinh (đã số hóa)', 'bổ sung, hoàn thiện hồ sơ', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp', 'Trần Văn Bình, số điện thoại 0292 381 0042'],
+      receipt: [
+        'Giấy chứng sinh (đã số hóa)',
+        'Bản chính',
+        'Bản sao',
+        'Văn bản ủy quyền được chứng thực (bản điện tử)',
+        'STT',
+        '16 giờ 00 phút, ngày 24 tháng 11 năm 2026',
+        'NGƯỜI NỘP HỒ SƠ',
+        'Thời gian giải quyết hồ sơ theo quy định: 01 ngày làm việc',
+        'Nơi trả kết quả: Bộ phận Tiếp nhận và Trả kết quả',
+        'Vào Sổ theo dõi hồ sơ, số: 000.00.13.H13-261122-0007',
+      ],
+      supplement: [
+        'Giấy chứng sinh (đã số hóa)',
+        'bổ sung, hoàn thiện hồ sơ',
+        '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp',
+        'Trần Văn Bình, số điện thoại 0292 381 0042',
+      ],
       refusal: ['Giấy chứng sinh (đã số hóa)', 'từ chối tiếp nhận', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp'],
       apology: ['Kính gửi: Ông/Bà Nguyễn Thị Ánh Tuyết', 'Số định danh cá nhân/tổ chức: 092186004321', '15 giờ 00 phút, ngày 26 tháng 11 năm 2026', 'xin lỗi'],
-      stop: ['Kính gửi: Ông/Bà Nguyễn Thị Ánh Tuyết', 'Số định danh cá nhân/tổ chức: 092186004321', 'dừng giải quyết hồ sơ', '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp'],
+      stop: [
+        'Kính gửi: Ông/Bà Nguyễn Thị Ánh Tuyết',
+        'Số định danh cá nhân/tổ chức: 092186004321',
+        'dừng giải quyết hồ sơ',
+        '1. Bổ sung bản chính Giấy chứng sinh do cơ sở y tế cấp',
+      ],
       control: ['Trước hạn', 'Đúng hạn', 'Quá hạn', 'Bên nhận', 'Ghi chú', 'Phạm Quốc Dũng', 'Trình ký'],
     };
     const flat = t.replace(/\s+/g, ' ');
@@ -156,7 +198,10 @@ for (const kind of KINDS) {
       for (const s of ['Trước hạn', 'Đúng hạn', 'Quá hạn']) assert.equal(t.split(s).length - 1, 2, s);
     }
 
-    const fonts = run('pdffonts', [file]).split('\n').slice(2).filter((l) => l.trim());
+    const fonts = run('pdffonts', [file])
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim());
     assert.equal(fonts.length, 3, `expected regular, bold and italic fonts:\n${fonts.join('\n')}`);
     for (const line of fonts) {
       // columns: name type… encoding emb sub uni object ID
@@ -172,13 +217,19 @@ for (const kind of KINDS) {
   });
 }
 
-test('Mẫu 04 carries its number in the national header and the signature of the handling agency\'s head', async () => {
-  const { file } = await render('apology-signed', sample('apology', {
-    authority: 'Ủy ban nhân dân thành phố Cần Thơ', unit: 'Sở Xây dựng', number: 'Số: 07/PXL',
-    signer: { title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: 'Lê Hoàng Minh' },
-  }));
+test("Mẫu 04 carries its number in the national header and the signature of the handling agency's head", async () => {
+  const { file } = await render(
+    'apology-signed',
+    sample('apology', {
+      authority: 'Ủy ban nhân dân thành phố Cần Thơ',
+      unit: 'Sở Xây dựng',
+      number: 'Số: 07/PXL',
+      signer: { title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: 'Lê Hoàng Minh' },
+    }),
+  );
   const t = text(file).replace(/\s+/g, ' ');
-  for (const s of ['SỞ XÂY DỰNG', 'Số: 07/PXL', 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', 'Lê Hoàng Minh']) assert.ok(t.includes(s), `missing "${s}" in:\n${t}`);
+  for (const s of ['SỞ XÂY DỰNG', 'Số: 07/PXL', 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT HỒ SƠ', 'Lê Hoàng Minh'])
+    assert.ok(t.includes(s), `missing "${s}" in:\n${t}`);
   assert.ok(!t.includes('NGƯỜI TIẾP NHẬN'), 'the receiving officer does not sign the apology');
 });
 
@@ -199,11 +250,14 @@ test('long component lists continue on a new page and repeat the table heading',
 
 test('text is drawn in NFC and wraps inside the right margin', async () => {
   const nfd = (s: string) => s.normalize('NFD');
-  const { file } = await render('nfd', sample('refusal', {
-    applicant: { name: nfd('Nguyễn Thị Ánh Tuyết'), address: nfd('Số 12, đường Hòa Bình, Phường Ninh Kiều') },
-    procedureName: nfd('Đăng ký khai sinh'),
-    reasons: [nfd(LONG_REASON), nfd(LONG_REASON)],
-  }));
+  const { file } = await render(
+    'nfd',
+    sample('refusal', {
+      applicant: { name: nfd('Nguyễn Thị Ánh Tuyết'), address: nfd('Số 12, đường Hòa Bình, Phường Ninh Kiều') },
+      procedureName: nfd('Đăng ký khai sinh'),
+      reasons: [nfd(LONG_REASON), nfd(LONG_REASON)],
+    }),
+  );
   // Raw extraction (not normalised here) already carries precomposed letters.
   const raw = run('pdftotext', ['-layout', file, '-']);
   assert.ok(raw.includes('Nguyễn Thị Ánh Tuyết'.normalize('NFC')));

@@ -14,12 +14,19 @@ export const FORM_TITLES: Record<FormKind, string> = {
 };
 
 export const FORM_NUMBERS: Record<FormKind, string> = {
-  receipt: '01', supplement: '02', refusal: '03', apology: '04', stop: '05', control: '06',
+  receipt: '01',
+  supplement: '02',
+  refusal: '03',
+  apology: '04',
+  stop: '05',
+  control: '06',
 };
 
 /** Kết quả giải quyết at each hand-over: trước hạn / đúng hạn / quá hạn. */
 export const RESULT_LABELS: Record<NonNullable<ControlEntry['result']>, string> = {
-  early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn',
+  early: 'Trước hạn',
+  on_time: 'Đúng hạn',
+  late: 'Quá hạn',
 };
 
 const ONE_STOP = 'Bộ phận Tiếp nhận và Trả kết quả';
@@ -49,7 +56,8 @@ export function nationalHeader(w: FormWriter, d: HeaderInfo): void {
   const motto = 'Độc lập - Tự do - Hạnh phúc';
   w.columns([
     {
-      x: left, width: leftW,
+      x: left,
+      width: leftW,
       draw: (x, width) => {
         if (d.authority) w.paragraph(d.authority.toUpperCase(), { x, width, size: 12, align: 'center' });
         w.paragraph(d.unit.toUpperCase(), { x, width, size: 12, style: 'bold', align: 'center' });
@@ -57,7 +65,8 @@ export function nationalHeader(w: FormWriter, d: HeaderInfo): void {
       },
     },
     {
-      x: left + leftW, width: w.contentWidth - leftW,
+      x: left + leftW,
+      width: w.contentWidth - leftW,
       draw: (x, width) => {
         w.paragraph('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { x, width, size: 12, style: 'bold', align: 'center' });
         w.paragraph(motto, { x, width, size: 13, style: 'bold', align: 'center' });
@@ -120,9 +129,7 @@ function components(w: FormWriter, d: FormData, heading: string): void {
 function addressee(w: FormWriter, d: FormData): void {
   w.paragraph(label('Kính gửi', `Ông/Bà ${d.applicant.name}`), { align: 'center', spaceAfter: 6 });
   if (d.applicant.idNumber) w.paragraph(`Số định danh cá nhân/tổ chức: ${d.applicant.idNumber}`);
-  w.paragraph(
-    `Vào lúc ${vnDateTime(d.receivedAt)}, ${ONE_STOP} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedureName}” của Ông/Bà.`,
-  );
+  w.paragraph(`Vào lúc ${vnDateTime(d.receivedAt)}, ${ONE_STOP} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedureName}” của Ông/Bà.`);
 }
 
 /** A numbered list ("1. …", "2. …"); `indent` moves the whole list right. */
@@ -140,15 +147,18 @@ function signatures(w: FormWriter, signers: FormSigner[]): void {
   w.gap(10);
   const half = w.contentWidth / 2;
   const slots = signers.length === 1 ? [w.contentLeft + half] : signers.map((_, i) => w.contentLeft + i * half);
-  w.columns(signers.map((s, i) => ({
-    x: slots[i], width: half,
-    draw: (x, width) => {
-      w.paragraph(s.title, { x, width, style: 'bold', align: 'center' });
-      w.paragraph(s.note, { x, width, style: 'italic', align: 'center' });
-      w.gap(70);
-      w.paragraph(s.name, { x, width, style: 'bold', align: 'center' });
-    },
-  })));
+  w.columns(
+    signers.map((s, i) => ({
+      x: slots[i],
+      width: half,
+      draw: (x, width) => {
+        w.paragraph(s.title, { x, width, style: 'bold', align: 'center' });
+        w.paragraph(s.note, { x, width, style: 'italic', align: 'center' });
+        w.gap(70);
+        w.paragraph(s.name, { x, width, style: 'bold', align: 'center' });
+      },
+    })),
+  );
 }
 
 /** Nội dung of each form (TT 03/2025 Phụ lục I wording, shortened where the data has no field). */
@@ -182,9 +192,7 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
       w.paragraph('Giấy tờ cần nộp bổ sung (ngoài thành phần hồ sơ của thủ tục):');
       numbered(w, d.extraDocuments);
     }
-    const who = d.contact
-      ? `${d.contact.name}${d.contact.phone ? `, số điện thoại ${d.contact.phone}` : ''}`
-      : 'người tiếp nhận hồ sơ';
+    const who = d.contact ? `${d.contact.name}${d.contact.phone ? `, số điện thoại ${d.contact.phone}` : ''}` : 'người tiếp nhận hồ sơ';
     w.paragraph(`Trong quá trình bổ sung, hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với ${who} để được hướng dẫn.`, { spaceAfter: 4 });
   },
   refusal(w, d) {
@@ -199,13 +207,11 @@ const BODIES: Record<FormKind, (w: FormWriter, d: FormData) => void> = {
   apology(w, d) {
     addressee(w, d);
     if (d.dueAt) w.paragraph(`Thời gian hẹn trả kết quả giải quyết hồ sơ: ${vnDateTime(d.dueAt)}.`);
-    w.paragraph(
-      'Tuy nhiên đến nay, cơ quan, đơn vị giải quyết hồ sơ chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn. Lý do:',
-    );
+    w.paragraph('Tuy nhiên đến nay, cơ quan, đơn vị giải quyết hồ sơ chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn. Lý do:');
     numbered(w, d.reasons);
     w.paragraph(
-      'Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Cơ quan, đơn vị trân trọng xin lỗi Ông/Bà'
-        + (d.newDueAt ? ' và hẹn lại thời gian trả kết quả giải quyết hồ sơ như sau:' : '.'),
+      'Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Cơ quan, đơn vị trân trọng xin lỗi Ông/Bà' +
+        (d.newDueAt ? ' và hẹn lại thời gian trả kết quả giải quyết hồ sơ như sau:' : '.'),
     );
     if (d.newDueAt) w.paragraph(label('Thời gian hẹn trả kết quả mới', `${vnDateTime(d.newDueAt)}.`));
     w.paragraph('Xin trân trọng cảm ơn!', { spaceAfter: 4 });

@@ -12,10 +12,20 @@ export type FormKind =
  * A paper handed in: số bản chính, số bản sao, and how it reached the desk — on paper, as an electronic file, or on
  * paper scanned at the desk (digitised).
  */
-export interface FormComponent { name: string; originals: number; copies: number; electronic?: boolean; digitised?: boolean }
+export interface FormComponent {
+  name: string;
+  originals: number;
+  copies: number;
+  electronic?: boolean;
+  digitised?: boolean;
+}
 
 /** Who signs a form (its signature block); the receiving officer unless the form names someone else. */
-export interface FormSigner { title: string; note: string; name: string }
+export interface FormSigner {
+  title: string;
+  note: string;
+  name: string;
+}
 
 export interface ControlEntry {
   at: Date; // thời gian giao/nhận

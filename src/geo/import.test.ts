@@ -40,7 +40,10 @@ eachDatabase('administrative units import', {}, (ctx) => {
       '99005,Làng Không Loại,commune,92', // no unit type
     ].join('\n');
     const report = await importUnits(ctx.db, rawUnitsFromCsv(csv));
-    assert.deepEqual(report.rejected.map((r) => r.line), [4, 5, 6, 7, 8, 10]);
+    assert.deepEqual(
+      report.rejected.map((r) => r.line),
+      [4, 5, 6, 7, 8, 10],
+    );
     assert.match(report.rejected[0].reason, /5 chữ số/);
     assert.match(report.rejected[1].reason, /mã tỉnh "77"/);
     assert.match(report.rejected[4].reason, /trùng/);

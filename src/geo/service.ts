@@ -16,7 +16,14 @@ export interface UnitRecord {
   provinceCode: string | null;
 }
 
-export interface UnitSummary { code: string; name: string; fullName: string; level: UnitLevel; unitType: string; provinceCode: string | null }
+export interface UnitSummary {
+  code: string;
+  name: string;
+  fullName: string;
+  level: UnitLevel;
+  unitType: string;
+  provinceCode: string | null;
+}
 
 export async function listUnits(db: Queryable, f: { level?: UnitLevel; province?: string; q?: string }): Promise<UnitSummary[]> {
   const rows = await db.query<Pick<AdminUnitsRow, 'code' | 'name' | 'full_name' | 'level' | 'unit_type' | 'province_code'>>(
@@ -38,7 +45,15 @@ export async function unitExists(db: Queryable, code: string): Promise<boolean> 
 // ---- import ------------------------------------------------------------------------------------
 
 /** One input row as read from a file, before validation; `line` locates it for the report. */
-export interface RawUnit { line: number; code?: unknown; name?: unknown; fullName?: unknown; nameEn?: unknown; level?: unknown; provinceCode?: unknown }
+export interface RawUnit {
+  line: number;
+  code?: unknown;
+  name?: unknown;
+  fullName?: unknown;
+  nameEn?: unknown;
+  level?: unknown;
+  provinceCode?: unknown;
+}
 
 export interface ImportReport {
   added: string[];
@@ -48,14 +63,31 @@ export interface ImportReport {
 }
 
 const TYPE_PREFIXES: [string, UnitLevel][] = [
-  ['Thành phố', 'province'], ['Tỉnh', 'province'],
-  ['Đặc khu', 'commune'], ['Phường', 'commune'], ['Xã', 'commune'], ['Thị trấn', 'commune'],
-  ['Thị xã', 'district'], ['Huyện', 'district'], ['Quận', 'district'],
+  ['Thành phố', 'province'],
+  ['Tỉnh', 'province'],
+  ['Đặc khu', 'commune'],
+  ['Phường', 'commune'],
+  ['Xã', 'commune'],
+  ['Thị trấn', 'commune'],
+  ['Thị xã', 'district'],
+  ['Huyện', 'district'],
+  ['Quận', 'district'],
 ];
 const LEVEL_WORDS: Record<string, UnitLevel> = {
-  province: 'province', tinh: 'province', 'thanh pho': 'province', 'cap tinh': 'province',
-  commune: 'commune', xa: 'commune', phuong: 'commune', 'dac khu': 'commune', 'cap xa': 'commune', ward: 'commune',
-  district: 'district', huyen: 'district', quan: 'district', 'cap huyen': 'district',
+  province: 'province',
+  tinh: 'province',
+  'thanh pho': 'province',
+  'cap tinh': 'province',
+  commune: 'commune',
+  xa: 'commune',
+  phuong: 'commune',
+  'dac khu': 'commune',
+  'cap xa': 'commune',
+  ward: 'commune',
+  district: 'district',
+  huyen: 'district',
+  quan: 'district',
+  'cap huyen': 'district',
 };
 const CODE_DIGITS: Record<UnitLevel, number> = { province: 2, district: 3, commune: 5 };
 
@@ -139,16 +171,36 @@ export async function importUnits(db: Database, rows: RawUnit[]): Promise<Import
   for (const raw of rows) {
     const v = validate(raw, provinces);
     const code = typeof raw.code === 'string' || typeof raw.code === 'number' ? String(raw.code) : null;
-    if (typeof v === 'string') { report.rejected.push({ line: raw.line, code, reason: v }); continue; }
-    if (seen.has(v.code)) { report.rejected.push({ line: raw.line, code, reason: `mã "${v.code}" bị trùng trong tệp` }); continue; }
+    if (typeof v === 'string') {
+      report.rejected.push({ line: raw.line, code, reason: v });
+      continue;
+    }
+    if (seen.has(v.code)) {
+      report.rejected.push({ line: raw.line, code, reason: `mã "${v.code}" bị trùng trong tệp` });
+      continue;
+    }
     seen.add(v.code);
     const old = existing.get(v.code);
-    if (!old) { report.added.push(v.code); writes.push(v); continue; }
-    if (old.level !== v.level) { report.rejected.push({ line: raw.line, code, reason: `mã "${v.code}" đã có ở cấp ${old.level}` }); continue; }
-    const same = old.name === v.name && old.full_name === v.fullName && old.unit_type === v.unitType
-      && (old.name_en ?? null) === (v.nameEn ?? null) && old.province_code === v.provinceCode;
+    if (!old) {
+      report.added.push(v.code);
+      writes.push(v);
+      continue;
+    }
+    if (old.level !== v.level) {
+      report.rejected.push({ line: raw.line, code, reason: `mã "${v.code}" đã có ở cấp ${old.level}` });
+      continue;
+    }
+    const same =
+      old.name === v.name &&
+      old.full_name === v.fullName &&
+      old.unit_type === v.unitType &&
+      (old.name_en ?? null) === (v.nameEn ?? null) &&
+      old.province_code === v.provinceCode;
     if (same) report.unchanged++;
-    else { report.changed.push(v.code); writes.push(v); }
+    else {
+      report.changed.push(v.code);
+      writes.push(v);
+    }
   }
   if (writes.length) {
     // Provinces first, so that the communes' foreign keys hold within the one statement.

@@ -58,7 +58,10 @@ eachDatabase('staff sign-in and sessions', { demo: true }, (ctx) => {
     assert.equal((await login(ctx, 'sxd.chuyenvien', DEMO_PASSWORD, '10.0.0.2')).statusCode, 200, 'never locked for good');
     assert.equal((await login(ctx, 'sxd.chuyenvien', 'sai-lai-abc1', '10.0.0.2')).statusCode, 401, 'success cleared the count');
     const events = await ctx.db.query(`SELECT success, reason FROM login_events WHERE username = 'sxd.chuyenvien' ORDER BY id`);
-    assert.deepEqual(events.map((e) => e.reason), [...Array(SIGN_IN_THROTTLE.pair).fill('bad_password'), 'throttled', 'bad_password', 'throttled', 'ok', 'bad_password']);
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      [...Array(SIGN_IN_THROTTLE.pair).fill('bad_password'), 'throttled', 'bad_password', 'throttled', 'ok', 'bad_password'],
+    );
   });
 
   test('a stranger guessing from many addresses cannot keep the user out at an address they signed in from before', async () => {
@@ -89,7 +92,11 @@ eachDatabase('staff sign-in and sessions', { demo: true }, (ctx) => {
     const [k, u] = [await login(ctx, 'sxd.lanhdao', 'x', '10.0.8.1'), await login(ctx, 'khong.co.ai', 'x', '10.0.8.1')];
     assert.deepEqual([u.statusCode, u.json().code, u.headers['retry-after']], [k.statusCode, k.json().code, k.headers['retry-after']]);
     // Unknown usernames are checked against a real hash: without it they would answer many times faster.
-    const time = async (username: string, ip: string) => { const t = performance.now(); await login(ctx, username, 'sai-mat-khau-2', ip); return performance.now() - t; };
+    const time = async (username: string, ip: string) => {
+      const t = performance.now();
+      await login(ctx, username, 'sai-mat-khau-2', ip);
+      return performance.now() - t;
+    };
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
     const knownTimes: number[] = [];
     const unknownTimes: number[] = [];
@@ -104,11 +111,17 @@ eachDatabase('staff sign-in and sessions', { demo: true }, (ctx) => {
   test('a session ends after the idle timeout, and requests keep it alive', async () => {
     const res = await login(ctx, 'stp.lanhdao', DEMO_PASSWORD, '10.0.10.1');
     const cookie = String(res.headers['set-cookie']).split(';')[0];
-    const idle = (minutes: number) => ctx.db.query(`UPDATE sessions SET last_seen_at = now() - make_interval(mins => $1)
-      WHERE user_id = (SELECT id FROM users WHERE username = 'stp.lanhdao')`, [minutes]);
+    const idle = (minutes: number) =>
+      ctx.db.query(
+        `UPDATE sessions SET last_seen_at = now() - make_interval(mins => $1)
+      WHERE user_id = (SELECT id FROM users WHERE username = 'stp.lanhdao')`,
+        [minutes],
+      );
     await idle(SESSION_IDLE_MINUTES - 1);
     assert.equal((await ctx.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode, 200);
-    const [{ seen }] = await ctx.db.query(`SELECT now() - last_seen_at < interval '1 minute' AS seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'stp.lanhdao'`);
+    const [{ seen }] = await ctx.db.query(
+      `SELECT now() - last_seen_at < interval '1 minute' AS seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'stp.lanhdao'`,
+    );
     assert.equal(seen, true, 'the request moved the last use forward');
     await idle(SESSION_IDLE_MINUTES + 1);
     const after = await ctx.app.inject({ url: '/api/v1/auth/me', headers: { cookie } });
@@ -151,18 +164,24 @@ eachDatabase('staff sign-in and sessions', { demo: true }, (ctx) => {
 });
 
 eachDatabase('administration is scoped to the agency and what lies below it', { demo: true }, (ctx) => {
-  test('a commune admin sees only their commune\'s users and agencies', async () => {
+  test("a commune admin sees only their commune's users and agencies", async () => {
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
     const users = (await caikhe({ url: '/api/v1/admin/users' })).json().items;
     assert.ok(users.length >= 4);
     // The ward and its own office (Phòng Kinh tế, Hạ tầng và Đô thị), nothing else.
     const agencies = (await caikhe({ url: '/api/v1/admin/agencies' })).json().items;
-    assert.deepEqual(agencies.map((a: any) => a.code), ['H13.102', 'H13.102.2']);
+    assert.deepEqual(
+      agencies.map((a: any) => a.code),
+      ['H13.102', 'H13.102.2'],
+    );
     const own = new Set(agencies.map((a: any) => a.id));
-    assert.ok(users.every((u: any) => own.has(u.agencyId)), JSON.stringify(users.map((u: any) => u.agencyName)));
+    assert.ok(
+      users.every((u: any) => own.has(u.agencyId)),
+      JSON.stringify(users.map((u: any) => u.agencyName)),
+    );
   });
 
-  test('a commune admin can neither read nor change another commune\'s users', async () => {
+  test("a commune admin can neither read nor change another commune's users", async () => {
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
     const [other] = await ctx.db.query(`SELECT id FROM users WHERE username = 'ninhkieu.chuyenvien'`);
     const ids = await agencyIds(ctx.db);
@@ -171,7 +190,11 @@ eachDatabase('administration is scoped to the agency and what lies below it', { 
       { method: 'PATCH' as const, url: `/api/v1/admin/users/${other.id}`, payload: { fullName: 'Bị sửa' } },
       { method: 'PATCH' as const, url: `/api/v1/admin/users/${other.id}`, payload: { active: false } },
       { method: 'GET' as const, url: `/api/v1/admin/users?agency=${ids['H13.101']}` },
-      { method: 'POST' as const, url: '/api/v1/admin/users', payload: { username: 'xam.nhap', password: 'MatKhau123', fullName: 'X', roles: ['specialist'], agencyId: ids['H13.101'] } },
+      {
+        method: 'POST' as const,
+        url: '/api/v1/admin/users',
+        payload: { username: 'xam.nhap', password: 'MatKhau123', fullName: 'X', roles: ['specialist'], agencyId: ids['H13.101'] },
+      },
       { method: 'PATCH' as const, url: `/api/v1/admin/agencies/${ids['H13.101']}`, payload: { name: 'Bị sửa' } },
       { method: 'POST' as const, url: '/api/v1/admin/agencies', payload: { code: 'H13.101.9', name: 'Bộ phận lạ', kind: 'unit', parentId: ids['H13.101'] } },
     ]) {
@@ -188,18 +211,40 @@ eachDatabase('administration is scoped to the agency and what lies below it', { 
   test('a commune admin manages their own staff but cannot grant system administration', async () => {
     const caikhe = await signIn(ctx.app, 'caikhe.quantri');
     const ids = await agencyIds(ctx.db);
-    const created = await caikhe({ method: 'POST', url: '/api/v1/admin/users', payload: {
-      username: 'caikhe.motcua2', password: 'MotCua2026', fullName: 'Nguyễn Thị Mới', roles: ['counter_officer'], agencyId: ids['H13.102'] } });
+    const created = await caikhe({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      payload: {
+        username: 'caikhe.motcua2',
+        password: 'MotCua2026',
+        fullName: 'Nguyễn Thị Mới',
+        roles: ['counter_officer'],
+        agencyId: ids['H13.102'],
+      },
+    });
     assert.equal(created.statusCode, 201, created.body);
     assert.equal(created.json().agencyName, 'Ủy ban nhân dân Phường Cái Khế');
     const escalate = await caikhe({ method: 'PATCH', url: `/api/v1/admin/users/${created.json().id}`, payload: { roles: ['system_admin'] } });
     assert.equal(escalate.statusCode, 403);
-    const unit = await caikhe({ method: 'POST', url: '/api/v1/admin/agencies', payload: { code: 'H13.102.1', name: 'Bộ phận Một cửa phường Cái Khế', kind: 'unit', parentId: ids['H13.102'] } });
+    const unit = await caikhe({
+      method: 'POST',
+      url: '/api/v1/admin/agencies',
+      payload: { code: 'H13.102.1', name: 'Bộ phận Một cửa phường Cái Khế', kind: 'unit', parentId: ids['H13.102'] },
+    });
     assert.equal(unit.statusCode, 201, unit.body);
     const top = await caikhe({ method: 'POST', url: '/api/v1/admin/agencies', payload: { code: 'H14', name: 'Tỉnh khác', kind: 'province_committee' } });
     assert.equal(top.statusCode, 403);
-    const duplicate = await caikhe({ method: 'POST', url: '/api/v1/admin/users', payload: {
-      username: 'caikhe.motcua2', password: 'MotCua2026', fullName: 'Trùng', roles: ['counter_officer'], agencyId: ids['H13.102'] } });
+    const duplicate = await caikhe({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      payload: {
+        username: 'caikhe.motcua2',
+        password: 'MotCua2026',
+        fullName: 'Trùng',
+        roles: ['counter_officer'],
+        agencyId: ids['H13.102'],
+      },
+    });
     assert.equal(duplicate.statusCode, 409);
     assert.equal(duplicate.json().code, 'USERNAME_TAKEN');
   });
@@ -217,7 +262,11 @@ eachDatabase('administration is scoped to the agency and what lies below it', { 
       const res = await admin({ method: 'POST', url: '/api/v1/admin/agencies', payload: { code, name: 'Thử', kind: 'unit', parentId: ids.H13 } });
       assert.equal(res.statusCode, 400, code);
     }
-    const ok = await admin({ method: 'POST', url: '/api/v1/admin/agencies', payload: { code: 'H13.20', name: 'Sở Văn hóa, Thể thao và Du lịch', kind: 'department', parentId: ids.H13 } });
+    const ok = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/agencies',
+      payload: { code: 'H13.20', name: 'Sở Văn hóa, Thể thao và Du lịch', kind: 'department', parentId: ids.H13 },
+    });
     assert.equal(ok.statusCode, 201);
   });
 });

@@ -35,9 +35,16 @@ export function checkPasswordStrength(password: string): void {
   }
 }
 
-export interface LoginContext { ip: string; userAgent: string | null }
+export interface LoginContext {
+  ip: string;
+  userAgent: string | null;
+}
 
-export interface LoginResult { token: string; actor: Actor; expiresAt: Date }
+export interface LoginResult {
+  token: string;
+  actor: Actor;
+  expiresAt: Date;
+}
 
 const throttleKeys = (name: string, ip: string) => ({ pair: `pair:${name}|${ip}`, account: `account:${name}`, address: `ip:${ip}` });
 
@@ -53,21 +60,34 @@ export async function login(db: Queryable, username: string, password: string, c
   dummyHash ??= hashPassword('khong-phai-mat-khau-1');
   const dummy = await dummyHash;
   const record = (userId: string | null, success: boolean, reason: string) =>
-    db.query('INSERT INTO login_events (username, user_id, ip, user_agent, success, reason) VALUES ($1, $2, $3, $4, $5, $6)',
-      [name, userId, ctx.ip, ctx.userAgent, success, reason]);
+    db.query('INSERT INTO login_events (username, user_id, ip, user_agent, success, reason) VALUES ($1, $2, $3, $4, $5, $6)', [
+      name,
+      userId,
+      ctx.ip,
+      ctx.userAgent,
+      success,
+      reason,
+    ]);
   const keys = throttleKeys(name, ctx.ip);
   const [user] = await db.query(
     `SELECT u.id, u.password_hash, u.active, u.agency_id,
             EXISTS (SELECT 1 FROM login_events e WHERE e.user_id = u.id AND e.ip = $2 AND e.success) AS known_address
-       FROM users u WHERE u.username = $1`, [name, ctx.ip]);
+       FROM users u WHERE u.username = $1`,
+    [name, ctx.ip],
+  );
   const counts = await db.query<{ key: string; failures: number; last_failure_at: Date }>(
     `SELECT key, failures, last_failure_at FROM login_throttles
-      WHERE key = ANY($1) AND last_failure_at > now() - make_interval(hours => $2)`, [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours]);
-  const wait = Math.max(0, ...counts.map((c) => {
-    if (c.key === keys.pair) return throttleWait(c.failures, SIGN_IN_THROTTLE.pair, new Date(c.last_failure_at));
-    if (user?.known_address) return 0;
-    return throttleWait(c.failures, c.key === keys.account ? SIGN_IN_THROTTLE.account : SIGN_IN_THROTTLE.address, new Date(c.last_failure_at));
-  }));
+      WHERE key = ANY($1) AND last_failure_at > now() - make_interval(hours => $2)`,
+    [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours],
+  );
+  const wait = Math.max(
+    0,
+    ...counts.map((c) => {
+      if (c.key === keys.pair) return throttleWait(c.failures, SIGN_IN_THROTTLE.pair, new Date(c.last_failure_at));
+      if (user?.known_address) return 0;
+      return throttleWait(c.failures, c.key === keys.account ? SIGN_IN_THROTTLE.account : SIGN_IN_THROTTLE.address, new Date(c.last_failure_at));
+    }),
+  );
   if (wait > 0) {
     await record(user?.id ?? null, false, 'throttled');
     throw new AppError(429, 'LOGIN_THROTTLED', `Đăng nhập sai nhiều lần. Vui lòng thử lại sau ${wait} giây.`, { retryAfterSeconds: wait });
@@ -78,7 +98,8 @@ export async function login(db: Queryable, username: string, password: string, c
       `INSERT INTO login_throttles (key, failures, last_failure_at) SELECT k, 1, now() FROM unnest($1::text[]) AS k
        ON CONFLICT (key) DO UPDATE SET last_failure_at = now(), failures =
          CASE WHEN login_throttles.last_failure_at > now() - make_interval(hours => $2) THEN login_throttles.failures + 1 ELSE 1 END`,
-      [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours]);
+      [Object.values(keys), SIGN_IN_THROTTLE.forgetAfterHours],
+    );
     await record(user?.id ?? null, false, user ? 'bad_password' : 'unknown_user');
     throw new AppError(401, 'INVALID_CREDENTIALS', 'Tên đăng nhập hoặc mật khẩu không đúng.');
   }
@@ -91,8 +112,13 @@ export async function login(db: Queryable, username: string, password: string, c
   await record(user.id, true, 'ok');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await db.query('INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)',
-    [tokenHash(token), user.id, expiresAt, ctx.ip, ctx.userAgent]);
+  await db.query('INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)', [
+    tokenHash(token),
+    user.id,
+    expiresAt,
+    ctx.ip,
+    ctx.userAgent,
+  ]);
   const actor = await actorForUser(db, user.id);
   return { token, actor: actor!, expiresAt };
 }
@@ -105,7 +131,7 @@ export async function logout(db: Queryable, token: string): Promise<void> {
 
 async function actorForUser(db: Queryable, userId: string): Promise<Actor | null> {
   const [r] = await db.query('SELECT id, username, full_name, roles, agency_id FROM users WHERE id = $1 AND active', [userId]);
-  const agency = r && await getAgencyRow(db, r.agency_id);
+  const agency = r && (await getAgencyRow(db, r.agency_id));
   return agency?.active ? { userId: r.id, username: r.username, fullName: r.full_name, roles: r.roles, agencyId: r.agency_id, agencyPath: agency.path } : null;
 }
 
@@ -117,10 +143,13 @@ export async function actorForSession(db: Queryable, token: string, idleMinutes 
 
 /** Deletes sessions past their expiry or idle timeout, and sign-in counts nobody added to for a day (scheduled: src/jobs). */
 export async function deleteExpiredSessions(db: Queryable, idleMinutes = SESSION_IDLE_MINUTES): Promise<number> {
-  return (await db.query(`DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes])).length;
+  return (await db.query(`DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1) RETURNING 1`, [idleMinutes]))
+    .length;
 }
 export async function deleteForgottenThrottles(db: Queryable): Promise<number> {
-  return (await db.query(`DELETE FROM login_throttles WHERE last_failure_at <= now() - make_interval(hours => $1) RETURNING 1`, [SIGN_IN_THROTTLE.forgetAfterHours])).length;
+  return (
+    await db.query(`DELETE FROM login_throttles WHERE last_failure_at <= now() - make_interval(hours => $1) RETURNING 1`, [SIGN_IN_THROTTLE.forgetAfterHours])
+  ).length;
 }
 
 /** Ends every session of the user except the one presenting `token`; returns how many ended. */
@@ -128,17 +157,38 @@ export async function endOtherSessions(db: Queryable, actor: Actor, token: strin
   return (await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING 1', [actor.userId, tokenHash(token)])).length;
 }
 
-export interface Me { id: string; username: string; fullName: string; roles: Role[]; agency: { id: string; code: string; name: string } }
+export interface Me {
+  id: string;
+  username: string;
+  fullName: string;
+  roles: Role[];
+  agency: { id: string; code: string; name: string };
+}
 export async function describeActor(db: Queryable, actor: Actor): Promise<Me> {
   const agency = await getAgencyRow(db, actor.agencyId);
-  return { id: actor.userId, username: actor.username, fullName: actor.fullName, roles: actor.roles,
-    agency: { id: agency!.id, code: agency!.code, name: agency!.name } };
+  return {
+    id: actor.userId,
+    username: actor.username,
+    fullName: actor.fullName,
+    roles: actor.roles,
+    agency: { id: agency!.id, code: agency!.code, name: agency!.name },
+  };
 }
 
 // ---- administration of users --------------------------------------------------------------------
 
-export interface User { id: string; username: string; fullName: string; email: string | null; phone: string | null; roles: Role[];
-  agencyId: string; agencyName: string; active: boolean; lockedUntil: string | null }
+export interface User {
+  id: string;
+  username: string;
+  fullName: string;
+  email: string | null;
+  phone: string | null;
+  roles: Role[];
+  agencyId: string;
+  agencyName: string;
+  active: boolean;
+  lockedUntil: string | null;
+}
 
 const USER_SELECT = `SELECT u.id, u.username, u.full_name, u.email, u.phone, u.roles, u.agency_id,
   u.active, t.failures AS throttle_failures, t.last_failure_at AS throttle_last
@@ -149,14 +199,22 @@ const withAgency = (rows: UserRow[], agencies: Map<string, Agency & { path: stri
   rows.map((r) => ({ ...r, agency_name: agencies.get(r.agency_id)?.name, path: agencies.get(r.agency_id)?.path }));
 async function usersById(db: Queryable, ids: string[]): Promise<UserRow[]> {
   const rows = await db.query(`${USER_SELECT} WHERE u.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
-  return withAgency(rows, await agenciesById(db, rows.map((r) => r.agency_id)));
+  return withAgency(
+    rows,
+    await agenciesById(
+      db,
+      rows.map((r) => r.agency_id),
+    ),
+  );
 }
 /** Users of an agency and the agencies below it, by agency (in path order) then `orderBy`. */
 async function usersUnder(db: Queryable, agencyPath: string, where: string, orderBy: string): Promise<UserRow[]> {
   const agencies = await agenciesUnder(db, agencyPath);
   const rows = await db.query(
     `${USER_SELECT} JOIN unnest($1::uuid[]) WITH ORDINALITY AS s (agency_id, n) ON s.agency_id = u.agency_id
-      WHERE ${where} ORDER BY s.n, ${orderBy}`, [agencies.map((a) => a.id)]);
+      WHERE ${where} ORDER BY s.n, ${orderBy}`,
+    [agencies.map((a) => a.id)],
+  );
   return withAgency(rows, new Map(agencies.map((a) => [a.id, a])));
 }
 /** Until when sign-in to the account from a new address waits (account-wide throttle), or null. */
@@ -165,8 +223,16 @@ function heldBackUntil(failures: number | null, last: Date | null): string | nul
   return wait > 0 ? new Date(Date.now() + wait * 1000).toISOString() : null;
 }
 const toUser = (r: UserRow): User => ({
-  id: r.id, username: r.username, fullName: r.full_name, email: r.email, phone: r.phone ?? null, roles: r.roles as Role[], agencyId: r.agency_id,
-  agencyName: r.agency_name, active: r.active, lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
+  id: r.id,
+  username: r.username,
+  fullName: r.full_name,
+  email: r.email,
+  phone: r.phone ?? null,
+  roles: r.roles as Role[],
+  agencyId: r.agency_id,
+  agencyName: r.agency_name,
+  active: r.active,
+  lockedUntil: heldBackUntil(r.throttle_failures, r.throttle_last),
 });
 
 function checkGrantable(actor: Actor | null, roles: Role[]) {
@@ -183,7 +249,9 @@ export async function listUsers(db: Queryable, actor: Actor, agencyId?: string):
 async function getUserInScope(db: Queryable, actor: Actor, id: string): Promise<UserRow> {
   const [r] = await db.query(`${USER_SELECT} WHERE u.id = $1`, [id]);
   if (!r) throw notFound('người dùng');
-  const agency = await getAgencyInScope(db, actor, r.agency_id).catch(() => { throw notFound('người dùng'); });
+  const agency = await getAgencyInScope(db, actor, r.agency_id).catch(() => {
+    throw notFound('người dùng');
+  });
   return { ...r, agency_name: agency.name, path: agency.path };
 }
 
@@ -192,7 +260,15 @@ export async function getUser(db: Queryable, actor: Actor, id: string): Promise<
 }
 
 /** `phone`: the work phone citizens are given to call (printed on Mẫu 02 as the contact). */
-export interface NewUser { username: string; password: string; fullName: string; email?: string | null; phone?: string | null; roles: Role[]; agencyId: string }
+export interface NewUser {
+  username: string;
+  password: string;
+  fullName: string;
+  email?: string | null;
+  phone?: string | null;
+  roles: Role[];
+  agencyId: string;
+}
 
 /** Creates a staff account; actor null = the system itself (seeding). */
 export async function createUser(db: Queryable, actor: Actor | null, input: NewUser): Promise<User> {
@@ -211,7 +287,15 @@ export async function createUser(db: Queryable, actor: Actor | null, input: NewU
   return toUser(r);
 }
 
-export interface UserPatch { fullName?: string; email?: string | null; phone?: string | null; roles?: Role[]; agencyId?: string; active?: boolean; password?: string }
+export interface UserPatch {
+  fullName?: string;
+  email?: string | null;
+  phone?: string | null;
+  roles?: Role[];
+  agencyId?: string;
+  active?: boolean;
+  password?: string;
+}
 
 export async function updateUser(db: Queryable, actor: Actor, id: string, patch: UserPatch): Promise<User> {
   const current = await getUserInScope(db, actor, id);
@@ -228,9 +312,18 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
        roles = coalesce($5, roles), agency_id = coalesce($6, agency_id), active = coalesce($7, active),
        password_hash = coalesce($8, password_hash), phone = CASE WHEN $9::boolean THEN $10 ELSE phone END, updated_at = now()
      WHERE id = $1`,
-    [id, patch.fullName ? nfc(patch.fullName) : null, patch.email !== undefined, patch.email ?? null,
-      patch.roles ? [...new Set(patch.roles)] : null, patch.agencyId ?? null, patch.active ?? null, passwordHash,
-      patch.phone !== undefined, patch.phone ?? null],
+    [
+      id,
+      patch.fullName ? nfc(patch.fullName) : null,
+      patch.email !== undefined,
+      patch.email ?? null,
+      patch.roles ? [...new Set(patch.roles)] : null,
+      patch.agencyId ?? null,
+      patch.active ?? null,
+      passwordHash,
+      patch.phone !== undefined,
+      patch.phone ?? null,
+    ],
   );
   // A disabled account or a new password ends every open session of that user; a new password also lifts the
   // account-wide sign-in wait.
@@ -240,9 +333,23 @@ export async function updateUser(db: Queryable, actor: Actor, id: string, patch:
 }
 
 /** A staff member as other modules name them (assignment, consultation): no scope check, callers decide who may ask. */
-export interface StaffMember { id: string; fullName: string; roles: Role[]; agencyId: string; agencyName: string; agencyPath: string; active: boolean }
+export interface StaffMember {
+  id: string;
+  fullName: string;
+  roles: Role[];
+  agencyId: string;
+  agencyName: string;
+  agencyPath: string;
+  active: boolean;
+}
 const toStaffMember = (r: UserRow): StaffMember => ({
-  id: r.id, fullName: r.full_name, roles: r.roles as Role[], agencyId: r.agency_id, agencyName: r.agency_name, agencyPath: r.path, active: r.active,
+  id: r.id,
+  fullName: r.full_name,
+  roles: r.roles as Role[],
+  agencyId: r.agency_id,
+  agencyName: r.agency_name,
+  agencyPath: r.path,
+  active: r.active,
 });
 
 /** Staff members by id (unknown ids are left out). */

@@ -1,7 +1,13 @@
 // Demo citizens of the local identity provider. Personal ID numbers follow the Căn cước layout: 092 (Cần Thơ),
 // one digit for sex and century, two for the birth year, six at random. Level 2 (mức 2) is an identity checked in
 // person with the chip card; level 1 is registered online only.
-export interface LocalAccount { idNumber: string; fullName: string; birthDate: string | null; phone: string | null; level: 1 | 2 }
+export interface LocalAccount {
+  idNumber: string;
+  fullName: string;
+  birthDate: string | null;
+  phone: string | null;
+  level: 1 | 2;
+}
 
 export const DEMO_CITIZENS: readonly LocalAccount[] = [
   { idNumber: '092085000123', fullName: 'Nguyễn Văn Minh', birthDate: '1985-03-12', phone: '0901234567', level: 2 },

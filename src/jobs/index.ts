@@ -39,11 +39,16 @@ export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps
   const idle = sessionIdleMinutes ?? { staff: SESSION_IDLE_MINUTES, citizen: CITIZEN_SESSION_IDLE_MINUTES };
   return [
     // Citizens' messages: a full batch means more are waiting, so it goes again at once.
-    { name: 'notifications.deliver', everyMs: 5000, everyServer: true, run: async () => {
-      let sent = 0;
-      for (let n = await notifications.runOnce(); n > 0; n = await notifications.runOnce()) sent += n;
-      return { attempted: sent };
-    } },
+    {
+      name: 'notifications.deliver',
+      everyMs: 5000,
+      everyServer: true,
+      run: async () => {
+        let sent = 0;
+        for (let n = await notifications.runOnce(); n > 0; n = await notifications.runOnce()) sent += n;
+        return { attempted: sent };
+      },
+    },
     // A lost IPN or an abandoned return page is caught up by asking the gateway.
     { name: 'payments.reconcile', everyMs: 5 * MINUTE, run: paymentReconciler(app) },
     // Finished days of dossier history anchored (each day once, after it ends), and a rolling checkpoint of the dossiers
@@ -51,24 +56,47 @@ export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps
     { name: 'history.anchor', everyMs: 5 * MINUTE, run: async () => ({ anchoredDays: await anchorHistory(db), checkpointed: await checkpointHistory(db) }) },
     // Retention: what nobody can use any more.
     { name: 'retention.idempotency-keys', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(db) }) },
-    { name: 'retention.sessions', everyMs: HOUR, run: async () => ({
-      staff: await deleteExpiredSessions(db, idle.staff), citizen: await deleteExpiredCitizenSessions(db, idle.citizen),
-      signInThrottles: await deleteForgottenThrottles(db) }) },
+    {
+      name: 'retention.sessions',
+      everyMs: HOUR,
+      run: async () => ({
+        staff: await deleteExpiredSessions(db, idle.staff),
+        citizen: await deleteExpiredCitizenSessions(db, idle.citizen),
+        signInThrottles: await deleteForgottenThrottles(db),
+      }),
+    },
     { name: 'retention.notifications', everyMs: 24 * HOUR, run: async () => ({ deleted: await deleteDeliveredNotifications(db) }) },
-    { name: 'retention.uploads', everyMs: HOUR, run: async () => ({
-      deleted: await deleteExpiredUploads(db, new Date(Date.now() - app.uploadSettings.expiryHours * HOUR)) }) },
+    {
+      name: 'retention.uploads',
+      everyMs: HOUR,
+      run: async () => ({
+        deleted: await deleteExpiredUploads(db, new Date(Date.now() - app.uploadSettings.expiryHours * HOUR)),
+      }),
+    },
   ];
 }
 
-export interface JobStatus { name: string; lastStartedAt: string | null; lastFinishedAt: string | null;
-  ok: boolean | null; error: string | null; result: unknown }
+export interface JobStatus {
+  name: string;
+  lastStartedAt: string | null;
+  lastFinishedAt: string | null;
+  ok: boolean | null;
+  error: string | null;
+  result: unknown;
+}
 
 /** Each job's last run, from scheduled_jobs (the whole cluster's). */
 export async function jobStatus(db: Queryable): Promise<JobStatus[]> {
   const rows = await db.query('SELECT * FROM scheduled_jobs ORDER BY name');
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-  return rows.map((r) => ({ name: r.name, lastStartedAt: iso(r.last_started_at), lastFinishedAt: iso(r.last_finished_at),
-    ok: r.last_ok, error: r.last_error, result: r.last_result }));
+  return rows.map((r) => ({
+    name: r.name,
+    lastStartedAt: iso(r.last_started_at),
+    lastFinishedAt: iso(r.last_finished_at),
+    ok: r.last_ok,
+    error: r.last_error,
+    result: r.last_result,
+  }));
 }
 
 const seconds = (iso: string | null) => (iso === null ? null : Date.parse(iso) / 1000);
@@ -79,21 +107,25 @@ const seconds = (iso: string | null) => (iso === null ? null : Date.parse(iso) /
  * beyond a job's period. A scrape while the database is unreachable keeps the previous values.
  */
 export function registerJobMetrics(registry: Registry, db: Queryable): void {
-  const gauge = (name: string, help: string, value: (s: JobStatus) => number | null) => new Gauge({
-    name, help, labelNames: ['job'], registers: [registry],
-    async collect() {
-      const status = await jobStatus(db).catch(() => null);
-      if (!status) return;
-      this.reset();
-      for (const s of status) {
-        const v = value(s);
-        if (v !== null) this.set({ job: s.name }, v);
-      }
-    },
-  });
+  const gauge = (name: string, help: string, value: (s: JobStatus) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['job'],
+      registers: [registry],
+      async collect() {
+        const status = await jobStatus(db).catch(() => null);
+        if (!status) return;
+        this.reset();
+        for (const s of status) {
+          const v = value(s);
+          if (v !== null) this.set({ job: s.name }, v);
+        }
+      },
+    });
   gauge('congso_job_last_run_timestamp_seconds', 'When the scheduled job last started (Unix time)', (s) => seconds(s.lastStartedAt));
   gauge('congso_job_last_finished_timestamp_seconds', 'When the scheduled job last finished (Unix time)', (s) => seconds(s.lastFinishedAt));
-  gauge('congso_job_last_run_ok', '1 when the scheduled job\'s last finished run succeeded, 0 when it failed', (s) => (s.ok === null ? null : Number(s.ok)));
+  gauge('congso_job_last_run_ok', "1 when the scheduled job's last finished run succeeded, 0 when it failed", (s) => (s.ok === null ? null : Number(s.ok)));
 }
 
 // A period's start may come a little early on another server's clock tick; 10 % slack keeps it from skipping a period.
@@ -101,15 +133,20 @@ const DUE_SLACK = 0.9;
 
 /** Runs `job` now if it is due (and, for a cluster job on a server, no other server runs it); true if it ran. */
 export async function runIfDue(db: Database, job: Job, onError: (err: unknown) => void = () => undefined): Promise<boolean> {
-  const finish = (q: Queryable, ok: boolean, result: unknown, error: string | null) => q.query(
-    `UPDATE scheduled_jobs SET last_finished_at = now(), last_ok = $2, last_result = $3, last_error = $4 WHERE name = $1`,
-    [job.name, ok, JSON.stringify(result ?? null), error]);
+  const finish = (q: Queryable, ok: boolean, result: unknown, error: string | null) =>
+    q.query(`UPDATE scheduled_jobs SET last_finished_at = now(), last_ok = $2, last_result = $3, last_error = $4 WHERE name = $1`, [
+      job.name,
+      ok,
+      JSON.stringify(result ?? null),
+      error,
+    ]);
   const attempt = async (q: Queryable) => {
     await q.query('INSERT INTO scheduled_jobs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [job.name]);
     const due = await q.query(
       `UPDATE scheduled_jobs SET last_started_at = now() WHERE name = $1
          AND ($2::boolean OR last_started_at IS NULL OR last_started_at <= now() - make_interval(secs => $3)) RETURNING 1`,
-      [job.name, Boolean(job.everyServer), (job.everyMs * DUE_SLACK) / 1000]);
+      [job.name, Boolean(job.everyServer), (job.everyMs * DUE_SLACK) / 1000],
+    );
     if (!due.length) return false;
     try {
       await finish(q, true, await job.run(), null);
@@ -127,7 +164,9 @@ export async function runIfDue(db: Database, job: Job, onError: (err: unknown) =
   });
 }
 
-export interface Scheduler { stop(): Promise<void> }
+export interface Scheduler {
+  stop(): Promise<void>;
+}
 
 /** Starts every job now (each when due) and then on its schedule; stop() waits for the runs in progress. */
 export function startJobs(db: Database, jobs: Job[], log: { error: (obj: object, msg: string) => void }): Scheduler {

@@ -21,15 +21,18 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
   test('every scheduled job is declared in one list with its schedule, and each runs', async () => {
     const jobs = platformJobs({ app: ctx.app, notifications: idleWorker });
     const MINUTE = 60_000;
-    assert.deepEqual(jobs.map((j) => [j.name, j.everyMs, Boolean(j.everyServer)]), [
-      ['notifications.deliver', 5000, true],
-      ['payments.reconcile', 5 * MINUTE, false],
-      ['history.anchor', 5 * MINUTE, false],
-      ['retention.idempotency-keys', 60 * MINUTE, false],
-      ['retention.sessions', 60 * MINUTE, false],
-      ['retention.notifications', 24 * 60 * MINUTE, false],
-      ['retention.uploads', 60 * MINUTE, false],
-    ]);
+    assert.deepEqual(
+      jobs.map((j) => [j.name, j.everyMs, Boolean(j.everyServer)]),
+      [
+        ['notifications.deliver', 5000, true],
+        ['payments.reconcile', 5 * MINUTE, false],
+        ['history.anchor', 5 * MINUTE, false],
+        ['retention.idempotency-keys', 60 * MINUTE, false],
+        ['retention.sessions', 60 * MINUTE, false],
+        ['retention.notifications', 24 * 60 * MINUTE, false],
+        ['retention.uploads', 60 * MINUTE, false],
+      ],
+    );
     for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'retention.uploads']) {
       const errors: unknown[] = [];
       assert.equal(await runIfDue(ctx.db, job(name), (err) => errors.push(err)), true, name);
@@ -49,21 +52,44 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
     const [user] = await ctx.db.query(`SELECT id FROM users WHERE username = 'admin'`);
     await ctx.db.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response, created_at) VALUES
       ('staff:x', 'cu-qua-han-1', 'h', 201, '{}', now() - interval '3 days'), ('staff:x', 'con-moi-1', 'h', 201, '{}', now() - interval '1 hour')`);
-    await ctx.db.query(`INSERT INTO sessions (token_hash, user_id, expires_at, last_seen_at) VALUES
+    await ctx.db.query(
+      `INSERT INTO sessions (token_hash, user_id, expires_at, last_seen_at) VALUES
       ('het-han', $1, now() - interval '1 minute', now()), ('bo-quen', $1, now() + interval '1 hour', now() - interval '31 minutes'),
-      ('dang-dung', $1, now() + interval '1 hour', now() - interval '5 minutes')`, [user.id]);
-    await ctx.db.query(`INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ('ip:10.1.1.1', 3, now() - interval '25 hours'), ('ip:10.1.1.2', 3, now())`);
+      ('dang-dung', $1, now() + interval '1 hour', now() - interval '5 minutes')`,
+      [user.id],
+    );
+    await ctx.db.query(
+      `INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ('ip:10.1.1.1', 3, now() - interval '25 hours'), ('ip:10.1.1.2', 3, now())`,
+    );
     await generateDossiers(ctx.db, { count: 1, from: '2026-01-05', to: '2026-01-05', seed: 7 });
     const [event] = await ctx.db.query('SELECT id, dossier_id FROM dossier_events ORDER BY id LIMIT 1');
-    await ctx.db.query(`INSERT INTO notification_outbox (dossier_id, event_id, kind, channel, recipient, body, status, sent_at) VALUES
+    await ctx.db.query(
+      `INSERT INTO notification_outbox (dossier_id, event_id, kind, channel, recipient, body, status, sent_at) VALUES
       ($1, $2, 'k', 'email', 'a@b.vn', 'cũ', 'sent', now() - interval '91 days'), ($1, $2, 'k', 'sms', '0912', 'mới', 'sent', now() - interval '89 days'),
-      ($1, $2, 'k', 'zalo', '0912', 'chưa gửi', 'pending', NULL)`, [event.dossier_id, event.id]);
+      ($1, $2, 'k', 'zalo', '0912', 'chưa gửi', 'pending', NULL)`,
+      [event.dossier_id, event.id],
+    );
 
-    for (const name of ['retention.idempotency-keys', 'retention.sessions', 'retention.notifications']) assert.equal(await runIfDue(ctx.db, job(name)), true, name);
-    assert.deepEqual((await ctx.db.query(`SELECT key FROM idempotency_keys WHERE scope = 'staff:x'`)).map((r) => r.key), ['con-moi-1']);
-    assert.deepEqual((await ctx.db.query(`SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash IN ('het-han', 'bo-quen', 'dang-dung')`, [user.id])).map((r) => r.token_hash), ['dang-dung']);
-    assert.deepEqual((await ctx.db.query(`SELECT key FROM login_throttles WHERE key LIKE 'ip:10.1.1.%'`)).map((r) => r.key), ['ip:10.1.1.2']);
-    assert.deepEqual((await ctx.db.query(`SELECT body FROM notification_outbox WHERE event_id = $1 ORDER BY id`, [event.id])).map((r) => r.body), ['mới', 'chưa gửi']);
+    for (const name of ['retention.idempotency-keys', 'retention.sessions', 'retention.notifications'])
+      assert.equal(await runIfDue(ctx.db, job(name)), true, name);
+    assert.deepEqual(
+      (await ctx.db.query(`SELECT key FROM idempotency_keys WHERE scope = 'staff:x'`)).map((r) => r.key),
+      ['con-moi-1'],
+    );
+    assert.deepEqual(
+      (await ctx.db.query(`SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash IN ('het-han', 'bo-quen', 'dang-dung')`, [user.id])).map(
+        (r) => r.token_hash,
+      ),
+      ['dang-dung'],
+    );
+    assert.deepEqual(
+      (await ctx.db.query(`SELECT key FROM login_throttles WHERE key LIKE 'ip:10.1.1.%'`)).map((r) => r.key),
+      ['ip:10.1.1.2'],
+    );
+    assert.deepEqual(
+      (await ctx.db.query(`SELECT body FROM notification_outbox WHERE event_id = $1 ORDER BY id`, [event.id])).map((r) => r.body),
+      ['mới', 'chưa gửi'],
+    );
 
     const health = (await ctx.app.inject({ url: '/health' })).json();
     const sessions = health.jobs.find((j: any) => j.name === 'retention.sessions');
@@ -75,11 +101,15 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
 
   test('a job runs once per period however many servers share the database, and a failure is reported', async () => {
     let runs = 0;
-    const counted: Job = { name: 'thu.dem-lan-chay', everyMs: 3600_000, run: async () => {
-      runs++;
-      await new Promise((r) => setTimeout(r, 200));
-      return { runs };
-    } };
+    const counted: Job = {
+      name: 'thu.dem-lan-chay',
+      everyMs: 3600_000,
+      run: async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 200));
+        return { runs };
+      },
+    };
     // Five servers (on PostgreSQL, five connection pools) ticking at once, twice over.
     const servers = ctx.url ? await Promise.all(Array.from({ length: 5 }, () => openDatabase({ url: ctx.url }))) : [ctx.db];
     try {
@@ -103,7 +133,13 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
     }
     assert.equal(runs, 3, 'one run for the two schedulers');
 
-    const failing: Job = { name: 'thu.hong', everyMs: 60_000, run: async () => { throw new Error('máy chủ ngân hàng không trả lời'); } };
+    const failing: Job = {
+      name: 'thu.hong',
+      everyMs: 60_000,
+      run: async () => {
+        throw new Error('máy chủ ngân hàng không trả lời');
+      },
+    };
     const errors: unknown[] = [];
     assert.equal(await runIfDue(ctx.db, failing, (err) => errors.push(err)), true);
     assert.equal(errors.length, 1);

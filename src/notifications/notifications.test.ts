@@ -18,7 +18,9 @@ useNotificationLinks(PUBLIC_URL);
 async function smtpSink() {
   const received: { raw: Buffer; rcpt: string[] }[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -41,8 +43,12 @@ async function holdingSmtpSink(holdMs: number, onHold: () => void) {
   const accepted: { messageId: string; rcpt: string[] }[] = [];
   const closed = new Set<string>();
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onClose(session) { closed.add(session.id); },
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onClose(session) {
+      closed.add(session.id);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -78,8 +84,15 @@ test('templates: Vietnamese in NFC, Vietnam time, VND amounts, short texts withi
   const kinds: NotificationKind[] = ['received', 'supplement_requested', 'payment_requested', 'rescheduled', 'result_ready', 'returned', 'refused', 'stopped'];
   for (const kind of kinds) {
     const m = renderNotification({
-      kind, code: 'H13.102-261122-0001', procedureName: 'Đăng ký khai sinh', applicantName: 'Nguyễn Thị Ánh Tuyết',
-      lookupUrl: `${PUBLIC_URL}/tra-cuu/H13.102-261122-0001`, dueAt: due, reasons: ['Bổ sung bản sao Giấy chứng sinh'], amount: 50000, method: 'counter',
+      kind,
+      code: 'H13.102-261122-0001',
+      procedureName: 'Đăng ký khai sinh',
+      applicantName: 'Nguyễn Thị Ánh Tuyết',
+      lookupUrl: `${PUBLIC_URL}/tra-cuu/H13.102-261122-0001`,
+      dueAt: due,
+      reasons: ['Bổ sung bản sao Giấy chứng sinh'],
+      amount: 50000,
+      method: 'counter',
     });
     for (const s of [m.email.subject, m.email.text, m.zalo, m.sms]) assert.equal(s, s.normalize('NFC'), kind);
     assert.ok(m.email.subject.includes('H13.102-261122-0001'), kind);
@@ -91,7 +104,15 @@ test('templates: Vietnamese in NFC, Vietnam time, VND amounts, short texts withi
   const payment = renderNotification({ kind: 'payment_requested', code: 'X-1', procedureName: 'P', applicantName: 'A', lookupUrl: 'u', amount: 50000 });
   assert.match(payment.email.subject, /50\.000 đồng/);
   assert.match(payment.sms, /50\.000 dong/);
-  const later = renderNotification({ kind: 'rescheduled', code: 'X-1', procedureName: 'P', applicantName: 'A', lookupUrl: 'u', dueAt: due, reasons: ['Chờ kết quả xác minh'] });
+  const later = renderNotification({
+    kind: 'rescheduled',
+    code: 'X-1',
+    procedureName: 'P',
+    applicantName: 'A',
+    lookupUrl: 'u',
+    dueAt: due,
+    reasons: ['Chờ kết quả xác minh'],
+  });
   assert.match(later.email.text, /Thời gian hẹn trả kết quả mới: 17:00 ngày 23\/11\/2026\./);
   assert.match(later.email.text, /Lý do: Chờ kết quả xác minh\./);
 });
@@ -101,7 +122,14 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
   let procedureId: string;
   let counter: Requester;
   let smtp: Awaited<ReturnType<typeof smtpSink>>;
-  const formData = { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết', soDinhDanhNguoiYeuCau: '092190001234' };
+  const formData = {
+    hoTenTre: 'Trần Minh Khang',
+    ngaySinh: '2026-11-01',
+    gioiTinh: 'Nam',
+    noiSinh: 'Bệnh viện Phụ sản Cần Thơ',
+    hoTenMe: 'Nguyễn Thị Ánh Tuyết',
+    soDinhDanhNguoiYeuCau: '092190001234',
+  };
   const applicant = (extra: Record<string, string>) => ({ name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234', ...extra });
 
   before(async () => {
@@ -116,7 +144,11 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
 
   /** At the counter: submitted and received in one transaction. */
   const submitAtCounter = async (contact: Record<string, string>) => {
-    const res = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: { procedureId, agencyId: ids['H13.102'], applicant: applicant(contact), formData, channel: 'counter', files: [] } });
+    const res = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: { procedureId, agencyId: ids['H13.102'], applicant: applicant(contact), formData, channel: 'counter', files: [] },
+    });
     assert.equal(res.statusCode, 201, res.body);
     return res.json() as { id: string; code: string };
   };
@@ -124,7 +156,11 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
   /** Everything already queued is delivered to a sink, so that each test sees only its own rows. */
   const drain = async () => {
     const sink = { send: async () => {} };
-    const w = startNotificationWorker(ctx.db, { intervalMs: 0, transports: { email: sink, sms: sink, zalo: sink }, now: () => new Date(Date.now() + 3600_000) });
+    const w = startNotificationWorker(ctx.db, {
+      intervalMs: 0,
+      transports: { email: sink, sms: sink, zalo: sink },
+      now: () => new Date(Date.now() + 3600_000),
+    });
     while (await w.runOnce());
     await w.stop();
   };
@@ -133,16 +169,27 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     await drain();
     const { id, code } = await submitAtCounter({ email: 'tuyet.nguyen@example.vn', phone: '0912 345 678' });
     const rows = await outbox(id);
-    assert.deepEqual(rows.map((r) => [r.kind, r.channel, r.recipient, r.status]), [
-      ['received', 'email', 'tuyet.nguyen@example.vn', 'pending'], ['received', 'sms', '0912345678', 'pending'], ['received', 'zalo', '0912345678', 'pending']]);
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.channel, r.recipient, r.status]),
+      [
+        ['received', 'email', 'tuyet.nguyen@example.vn', 'pending'],
+        ['received', 'sms', '0912345678', 'pending'],
+        ['received', 'zalo', '0912345678', 'pending'],
+      ],
+    );
     const [dossier] = await ctx.db.query('SELECT due_at FROM dossiers WHERE id = $1', [id]);
     const appointment = messageDateTime(new Date(dossier.due_at));
 
     const sms = capture();
     const zalo = capture();
     const worker = startNotificationWorker(ctx.db, {
-      intervalMs: 0, logger: sms.logger,
-      transports: { email: new SmtpEmailTransport(smtp.url, 'Dịch vụ công Cần Thơ <no-reply@cantho.gov.vn>'), sms: new LogTransport('sms', sms.logger), zalo: new LogTransport('zalo', zalo.logger) },
+      intervalMs: 0,
+      logger: sms.logger,
+      transports: {
+        email: new SmtpEmailTransport(smtp.url, 'Dịch vụ công Cần Thơ <no-reply@cantho.gov.vn>'),
+        sms: new LogTransport('sms', sms.logger),
+        zalo: new LogTransport('zalo', zalo.logger),
+      },
     });
     assert.equal(await worker.runOnce(), 3);
     assert.equal(await worker.runOnce(), 0, 'nothing twice');
@@ -164,12 +211,22 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
 
     assert.equal(sms.lines.length, 1);
     assert.equal(sms.lines[0].to, '0912345678');
-    assert.equal(sms.lines[0].message, `Ho so ${code} da duoc tiep nhan. Hen tra ket qua: ${appointment.replace('ngày', 'ngay')}. Tra cuu: ${PUBLIC_URL}/tra-cuu/${code}`);
+    assert.equal(
+      sms.lines[0].message,
+      `Ho so ${code} da duoc tiep nhan. Hen tra ket qua: ${appointment.replace('ngày', 'ngay')}. Tra cuu: ${PUBLIC_URL}/tra-cuu/${code}`,
+    );
     assert.ok(sms.lines[0].message.length <= 160);
     assert.match(zalo.lines[0].message, new RegExp(`^Hồ sơ ${code.replaceAll('.', '\\.')} đã được tiếp nhận\\.`));
 
     const after = await outbox(id);
-    assert.deepEqual(after.map((r) => [r.status, r.attempts]), [['sent', 1], ['sent', 1], ['sent', 1]]);
+    assert.deepEqual(
+      after.map((r) => [r.status, r.attempts]),
+      [
+        ['sent', 1],
+        ['sent', 1],
+        ['sent', 1],
+      ],
+    );
     assert.ok(after.every((r) => r.sent_at));
   });
 
@@ -185,7 +242,12 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     assert.equal((await outbox(id)).length, 2);
 
     // A failure after the outbox rows were written (a later hook) rolls them back with the change and its event.
-    setDossierEventHooks([...DOSSIER_EVENT_HOOKS, async () => { throw new Error('hook failure for the test'); }]);
+    setDossierEventHooks([
+      ...DOSSIER_EVENT_HOOKS,
+      async () => {
+        throw new Error('hook failure for the test');
+      },
+    ]);
     try {
       const stop = await counter({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'stop', reason: 'Thử nghiệm' } });
       assert.equal(stop.statusCode, 500, stop.body);
@@ -200,7 +262,15 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     const stop = await counter({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'stop', reason: 'Công dân đề nghị dừng' } });
     assert.equal(stop.statusCode, 200, stop.body);
     const rows = await outbox(id);
-    assert.deepEqual(rows.map((r) => [r.kind, r.channel]), [['received', 'sms'], ['received', 'zalo'], ['stopped', 'sms'], ['stopped', 'zalo']]);
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.channel]),
+      [
+        ['received', 'sms'],
+        ['received', 'zalo'],
+        ['stopped', 'sms'],
+        ['stopped', 'zalo'],
+      ],
+    );
     assert.match(rows[2].body, /da dung xu ly\. Ly do: Cong dan de nghi dung\./);
 
     // No contact, no message; events that do not matter to the citizen write nothing.
@@ -249,8 +319,18 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     await drain();
     const { id } = await submitAtCounter({ email: 'never@example.vn' });
     let t = Date.now() + 1000;
-    const broken = { async send() { throw new Error('550 hộp thư không tồn tại'); } };
-    const worker = startNotificationWorker(ctx.db, { intervalMs: 0, maxAttempts: 3, transports: { email: broken }, now: () => new Date(t), logger: capture().logger });
+    const broken = {
+      async send() {
+        throw new Error('550 hộp thư không tồn tại');
+      },
+    };
+    const worker = startNotificationWorker(ctx.db, {
+      intervalMs: 0,
+      maxAttempts: 3,
+      transports: { email: broken },
+      now: () => new Date(t),
+      logger: capture().logger,
+    });
     for (let i = 0; i < 3; i++) {
       assert.equal(await worker.runOnce(), 1);
       t += 3600_000;
@@ -265,7 +345,13 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     t = Date.now() + 1000;
     let release!: () => void;
     const sent: string[] = [];
-    const hanging = { send: (m: EmailMessage) => new Promise<void>((resolve) => { sent.push(m.messageId); release = resolve; }) };
+    const hanging = {
+      send: (m: EmailMessage) =>
+        new Promise<void>((resolve) => {
+          sent.push(m.messageId);
+          release = resolve;
+        }),
+    };
     const dying = startNotificationWorker(ctx.db, { intervalMs: 0, leaseMs: 300_000, transports: { email: hanging }, now: () => new Date(t) });
     const pendingRun = dying.runOnce();
     while (!release) await new Promise((r2) => setTimeout(r2, 5));
@@ -286,17 +372,22 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
     await dying.stop();
   });
 
-  test('each email arrives exactly once when the worker process is killed in the middle of sending [needs a server]', { skip: ctx.kind !== 'postgres' && 'PGlite is one process' }, async () => {
+  test('each email arrives exactly once when the worker process is killed in the middle of sending [needs a server]', {
+    skip: ctx.kind !== 'postgres' && 'PGlite is one process',
+  }, async () => {
     await drain();
     let worker: ChildProcess | undefined;
     let holds = 0;
     // The first message is held at the SMTP server and the worker process is killed (SIGKILL) right then.
-    const sink = await holdingSmtpSink(400, () => { if (++holds === 1) worker?.kill('SIGKILL'); });
-    const cli = fileURLToPath(new URL('./worker-cli.ts', import.meta.url));
-    const startWorker = () => spawn(process.execPath, ['--import', 'tsx', cli], {
-      env: { ...process.env, DATABASE_URL: ctx.url, SMTP_URL: sink.url, NOTIFY_INTERVAL_MS: '100', NOTIFY_LEASE_MS: '2000', LOG_LEVEL: 'silent' },
-      stdio: 'ignore',
+    const sink = await holdingSmtpSink(400, () => {
+      if (++holds === 1) worker?.kill('SIGKILL');
     });
+    const cli = fileURLToPath(new URL('./worker-cli.ts', import.meta.url));
+    const startWorker = () =>
+      spawn(process.execPath, ['--import', 'tsx', cli], {
+        env: { ...process.env, DATABASE_URL: ctx.url, SMTP_URL: sink.url, NOTIFY_INTERVAL_MS: '100', NOTIFY_LEASE_MS: '2000', LOG_LEVEL: 'silent' },
+        stdio: 'ignore',
+      });
     const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode ? r() : p.once('exit', () => r())));
     try {
       const dossiers: { id: string; code: string }[] = [];
@@ -307,13 +398,17 @@ eachDatabase('notifications', { demo: true }, (ctx) => {
       assert.equal(sink.accepted.length, 0, 'the message in flight was not accepted');
 
       worker = startWorker();
-      const rows = async () => (await ctx.db.query(`SELECT id, status FROM notification_outbox WHERE dossier_id = ANY($1::uuid[]) AND channel = 'email'`, [dossiers.map((d) => d.id)]));
-      for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      const rows = async () =>
+        await ctx.db.query(`SELECT id, status FROM notification_outbox WHERE dossier_id = ANY($1::uuid[]) AND channel = 'email'`, [dossiers.map((d) => d.id)]);
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
         if ((await rows()).every((r) => r.status === 'sent')) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const final = await rows();
-      assert.deepEqual(final.map((r) => r.status), Array(5).fill('sent'));
+      assert.deepEqual(
+        final.map((r) => r.status),
+        Array(5).fill('sent'),
+      );
       // Every event's email reached the server once: one Message-ID per outbox row, no duplicates, no losses.
       assert.deepEqual(sink.accepted.map((m) => m.rcpt[0]).sort(), dossiers.map((_, i) => `kill${i}@example.vn`).sort());
       assert.deepEqual(sink.accepted.map((m) => m.messageId.match(/^<notification-(\d+)\./)?.[1]).sort(), final.map((r) => String(r.id)).sort());

@@ -20,15 +20,24 @@ export type NotificationChannel = 'email' | 'sms' | 'zalo';
 /** The dossier actions that the citizen is told about, and what each one is called in the templates. */
 function kindOf(event: DossierEventRecord): NotificationKind | null {
   switch (event.action) {
-    case 'accept': return 'received';
-    case 'request_supplement': return 'supplement_requested';
-    case 'request_payment': return 'payment_requested';
-    case 'apologize': return 'rescheduled';
-    case 'approve': return 'result_ready';
-    case 'return_result': return 'returned';
-    case 'refuse': return 'refused';
-    case 'stop': return 'stopped';
-    default: return null;
+    case 'accept':
+      return 'received';
+    case 'request_supplement':
+      return 'supplement_requested';
+    case 'request_payment':
+      return 'payment_requested';
+    case 'apologize':
+      return 'rescheduled';
+    case 'approve':
+      return 'result_ready';
+    case 'return_result':
+      return 'returned';
+    case 'refuse':
+      return 'refused';
+    case 'stop':
+      return 'stopped';
+    default:
+      return null;
   }
 }
 
@@ -49,15 +58,24 @@ export async function enqueueFor(tx: Queryable, dossier: Row, event: DossierEven
   if (!email && !phone) return 0;
   const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);
   const data = event.data ?? {};
-  const dueAt = kind === 'rescheduled' && typeof data.newDueAt === 'string' ? new Date(data.newDueAt)
-    : kind === 'received' && dossier.due_at ? new Date(dossier.due_at) : null;
+  const dueAt =
+    kind === 'rescheduled' && typeof data.newDueAt === 'string'
+      ? new Date(data.newDueAt)
+      : kind === 'received' && dossier.due_at
+        ? new Date(dossier.due_at)
+        : null;
   const reasons = strings(data.reasons).length ? strings(data.reasons) : event.note && kind !== 'returned' ? [event.note] : [];
   // A supplement request's documents outside the procedure's components are things to add too.
   reasons.push(...strings(data.extraDocuments).map((name) => `Nộp bổ sung: ${name}`));
   const message = renderNotification({
-    kind, code: dossier.code, procedureName: content.name, applicantName: applicant.name ?? '',
+    kind,
+    code: dossier.code,
+    procedureName: content.name,
+    applicantName: applicant.name ?? '',
     lookupUrl: `${opts.publicUrl.replace(/\/+$/, '')}/tra-cuu/${encodeURIComponent(dossier.code)}`,
-    dueAt, reasons, amount: typeof data.amount === 'number' ? data.amount : Number(data.amount ?? 0),
+    dueAt,
+    reasons,
+    amount: typeof data.amount === 'number' ? data.amount : Number(data.amount ?? 0),
     method: typeof data.method === 'string' ? data.method : undefined,
   });
   const rows: [NotificationChannel, string, string | null, string][] = [];
@@ -67,7 +85,8 @@ export async function enqueueFor(tx: Queryable, dossier: Row, event: DossierEven
     await tx.query(
       `INSERT INTO notification_outbox (dossier_id, event_id, kind, channel, recipient, subject, body, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, channel) DO NOTHING`,
-      [dossier.id, event.id, kind, channel, recipient, subject, body, event.at]);
+      [dossier.id, event.id, kind, channel, recipient, subject, body, event.at],
+    );
   }
   return rows.length;
 }
@@ -79,7 +98,9 @@ export function createNotificationHook(opts: NotificationHookOptions): DossierEv
 
 let linkBase = 'http://localhost:3000';
 /** The server passes the configured PUBLIC_URL at start (config.ts); the messages link to it. */
-export function useNotificationLinks(publicUrl: string): void { linkBase = publicUrl; }
+export function useNotificationLinks(publicUrl: string): void {
+  linkBase = publicUrl;
+}
 
 /**
  * The hook the composition root registers (dossier-hooks.ts). Links use the address given to useNotificationLinks;
@@ -101,7 +122,12 @@ export interface MessageTransport {
   send(to: string, message: string): Promise<void>;
 }
 
-export interface EmailMessage { to: string; subject: string; text: string; /** stable per outbox row */ messageId: string }
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string /** stable per outbox row */;
+  messageId: string;
+}
 export interface EmailTransport {
   send(message: EmailMessage): Promise<void>;
   close?(): void | Promise<void>;
@@ -109,7 +135,10 @@ export interface EmailTransport {
 
 /** The default SMS / Zalo adapter (and the email one when no SMTP server is configured): writes each message to the log. */
 export class LogTransport implements MessageTransport, EmailTransport {
-  constructor(readonly channel: NotificationChannel, private readonly logger: Logger = console) {}
+  constructor(
+    readonly channel: NotificationChannel,
+    private readonly logger: Logger = console,
+  ) {}
   async send(to: string | EmailMessage, message?: string): Promise<void> {
     if (typeof to === 'string') this.logger.info({ channel: this.channel, to, message }, `notification (${this.channel})`);
     else this.logger.info({ channel: this.channel, to: to.to, subject: to.subject, messageId: to.messageId, text: to.text }, `notification (${this.channel})`);
@@ -119,7 +148,10 @@ export class LogTransport implements MessageTransport, EmailTransport {
 /** Email over SMTP; `url` as nodemailer reads it: smtp://user:pass@host:587, smtps://…:465, ?pool=true. */
 export class SmtpEmailTransport implements EmailTransport {
   private readonly transporter: Transporter;
-  constructor(url: string, private readonly from: string) {
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
     this.transporter = nodemailer.createTransport(url);
   }
   async send(m: EmailMessage): Promise<void> {
@@ -130,7 +162,11 @@ export class SmtpEmailTransport implements EmailTransport {
   }
 }
 
-export interface Transports { email: EmailTransport; sms: MessageTransport; zalo: MessageTransport }
+export interface Transports {
+  email: EmailTransport;
+  sms: MessageTransport;
+  zalo: MessageTransport;
+}
 
 /** SMTP when a URL is given, otherwise the log; SMS and Zalo to the log. */
 export function defaultTransports(opts: { smtpUrl?: string; mailFrom?: string; logger?: Logger } = {}): Transports {
@@ -184,7 +220,12 @@ export function startNotificationWorker(db: Database, opts: WorkerOptions = {}):
 
   async function deliver(row: NotificationOutboxRow) {
     if (row.channel === 'email') {
-      await transports.email.send({ to: row.recipient, subject: row.subject ?? '', text: row.body, messageId: `<notification-${row.id}.${row.dossier_id}@congso>` });
+      await transports.email.send({
+        to: row.recipient,
+        subject: row.subject ?? '',
+        text: row.body,
+        messageId: `<notification-${row.id}.${row.dossier_id}@congso>`,
+      });
     } else {
       await transports[row.channel as 'sms' | 'zalo'].send(row.recipient, row.body);
     }
@@ -193,24 +234,34 @@ export function startNotificationWorker(db: Database, opts: WorkerOptions = {}):
   async function runBatch(): Promise<number> {
     const at = now();
     // A short transaction: take the due rows no other worker holds, and lease them.
-    const claimed = await db.transaction((tx) => tx.query<NotificationOutboxRow>(
-      `UPDATE notification_outbox SET next_attempt_at = $2
+    const claimed = await db.transaction((tx) =>
+      tx.query<NotificationOutboxRow>(
+        `UPDATE notification_outbox SET next_attempt_at = $2
         WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'pending' AND next_attempt_at <= $1
                       ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-        RETURNING *`, [at, new Date(at.getTime() + leaseMs), batchSize]));
+        RETURNING *`,
+        [at, new Date(at.getTime() + leaseMs), batchSize],
+      ),
+    );
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     for (const row of claimed) {
       try {
         await deliver(row);
-        await db.query(`UPDATE notification_outbox SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL
-                         WHERE id = $1 AND status = 'pending'`, [row.id, now()]);
+        await db.query(
+          `UPDATE notification_outbox SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = NULL
+                         WHERE id = $1 AND status = 'pending'`,
+          [row.id, now()],
+        );
       } catch (err) {
         const failures = Number(row.attempts) + 1;
         const message = String((err as Error)?.message ?? err).slice(0, 1000);
         const failed = failures >= maxAttempts;
         const next = new Date(now().getTime() + backoffMs(failures, opts.baseDelayMs, opts.maxDelayMs));
-        await db.query(`UPDATE notification_outbox SET attempts = $2, last_error = $3, status = $4, next_attempt_at = $5
-                         WHERE id = $1 AND status = 'pending'`, [row.id, failures, message, failed ? 'failed' : 'pending', next]);
+        await db.query(
+          `UPDATE notification_outbox SET attempts = $2, last_error = $3, status = $4, next_attempt_at = $5
+                         WHERE id = $1 AND status = 'pending'`,
+          [row.id, failures, message, failed ? 'failed' : 'pending', next],
+        );
         logger.warn({ notification: Number(row.id), channel: row.channel, attempts: failures, failed, err: message }, 'notification delivery failed');
       }
     }
@@ -259,13 +310,18 @@ export const DELIVERED_RETENTION_DAYS = 90;
 
 /** Deletes messages delivered longer ago than the retention period (scheduled: src/jobs); returns how many. */
 export async function deleteDeliveredNotifications(db: Queryable): Promise<number> {
-  return (await db.query(`DELETE FROM notification_outbox WHERE status = 'sent' AND sent_at < now() - make_interval(days => $1) RETURNING 1`,
-    [DELIVERED_RETENTION_DAYS])).length;
+  return (
+    await db.query(`DELETE FROM notification_outbox WHERE status = 'sent' AND sent_at < now() - make_interval(days => $1) RETURNING 1`, [
+      DELIVERED_RETENTION_DAYS,
+    ])
+  ).length;
 }
 
 /** A dossier's notifications, newest first (for staff screens and tests). */
 export async function listNotifications(db: Queryable, dossierId: string) {
   return db.query<Omit<NotificationOutboxRow, 'dossier_id' | 'event_id'>>(
     `SELECT id, kind, channel, recipient, subject, body, status, attempts, next_attempt_at, last_error, created_at, sent_at
-       FROM notification_outbox WHERE dossier_id = $1 ORDER BY id DESC`, [dossierId]);
+       FROM notification_outbox WHERE dossier_id = $1 ORDER BY id DESC`,
+    [dossierId],
+  );
 }

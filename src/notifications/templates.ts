@@ -59,7 +59,9 @@ export function unaccent(s: string): string {
 }
 
 const RETURN_METHODS: Record<string, string> = {
-  counter: 'trực tiếp tại Bộ phận Một cửa', post: 'qua dịch vụ bưu chính', online: 'trực tuyến',
+  counter: 'trực tiếp tại Bộ phận Một cửa',
+  post: 'qua dịch vụ bưu chính',
+  online: 'trực tuyến',
 };
 
 /** One SMS part of GSM-7 text; Zalo keeps to the same length so that it reads at a glance. */
@@ -85,7 +87,10 @@ export function renderNotification(c: NotificationContext): RenderedNotification
   const reasons = (c.reasons ?? []).filter((r) => r.trim());
   const reasonLines = reasons.map((r) => `  - ${r}`).join('\n');
   const reasonInline = reasons.join('; ');
-  let subject: string; let paragraphs: string[]; let lead: string; let extra: string[] = [];
+  let subject: string;
+  let paragraphs: string[];
+  let lead: string;
+  let extra: string[] = [];
   switch (c.kind) {
     case 'received':
       subject = `${hs} đã được tiếp nhận`;
@@ -95,24 +100,30 @@ export function renderNotification(c: NotificationContext): RenderedNotification
       break;
     case 'supplement_requested':
       subject = `${hs}: đề nghị bổ sung, hoàn thiện hồ sơ`;
-      paragraphs = [`Hồ sơ của Ông/Bà cần được bổ sung, hoàn thiện. Nội dung cần bổ sung:\n${reasonLines || '  - (xem chi tiết trên trang tra cứu)'}`,
-        'Thời gian giải quyết tạm dừng cho đến khi Ông/Bà nộp đủ hồ sơ bổ sung.'];
+      paragraphs = [
+        `Hồ sơ của Ông/Bà cần được bổ sung, hoàn thiện. Nội dung cần bổ sung:\n${reasonLines || '  - (xem chi tiết trên trang tra cứu)'}`,
+        'Thời gian giải quyết tạm dừng cho đến khi Ông/Bà nộp đủ hồ sơ bổ sung.',
+      ];
       lead = `${hs} cần bổ sung.`;
       if (reasonInline) extra = [`Nội dung: ${reasonInline}.`];
       break;
     case 'payment_requested': {
       const amount = vnd(c.amount ?? 0);
       subject = `${hs}: đề nghị nộp phí, lệ phí ${amount}`;
-      paragraphs = [`Đề nghị Ông/Bà thực hiện nghĩa vụ tài chính (phí, lệ phí) cho hồ sơ, số tiền: ${amount}.`,
-        'Thời gian giải quyết tạm dừng cho đến khi Ông/Bà hoàn thành nghĩa vụ tài chính.'];
+      paragraphs = [
+        `Đề nghị Ông/Bà thực hiện nghĩa vụ tài chính (phí, lệ phí) cho hồ sơ, số tiền: ${amount}.`,
+        'Thời gian giải quyết tạm dừng cho đến khi Ông/Bà hoàn thành nghĩa vụ tài chính.',
+      ];
       lead = `${hs}: đề nghị nộp phí, lệ phí ${amount}.`;
       break;
     }
     case 'rescheduled':
       subject = `${hs}: thư xin lỗi và hẹn lại ngày trả kết quả`;
-      paragraphs = [`Cơ quan giải quyết chân thành xin lỗi Ông/Bà vì hồ sơ chưa thể trả kết quả đúng hẹn.`,
+      paragraphs = [
+        `Cơ quan giải quyết chân thành xin lỗi Ông/Bà vì hồ sơ chưa thể trả kết quả đúng hẹn.`,
         ...(reasonInline ? [`Lý do: ${reasonInline}.`] : []),
-        ...(due ? [`Thời gian hẹn trả kết quả mới: ${due}.`] : [])];
+        ...(due ? [`Thời gian hẹn trả kết quả mới: ${due}.`] : []),
+      ];
       lead = `Xin lỗi Ông/Bà: ${hs} được hẹn lại${due ? ` ${due}` : ''}.`;
       if (reasonInline) extra = [`Lý do: ${reasonInline}.`];
       break;

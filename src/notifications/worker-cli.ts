@@ -20,5 +20,12 @@ const worker = startNotificationWorker(db, {
 });
 logger.info({ database: db.kind, smtp: Boolean(config.smtpUrl) }, 'notification worker started');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void worker.stop().then(() => db.close()).then(() => process.exit(0)));
+  process.once(
+    signal,
+    () =>
+      void worker
+        .stop()
+        .then(() => db.close())
+        .then(() => process.exit(0)),
+  );
 }

@@ -29,7 +29,8 @@ function crcBitwise(text: string): string {
   }
   return crc.toString(16).toUpperCase().padStart(4, '0');
 }
-const crcPython = (text: string) => execFileSync('python3', ['-c', 'import binascii,sys; print("%04X" % binascii.crc_hqx(sys.argv[1].encode(), 0xFFFF))', text]).toString().trim();
+const crcPython = (text: string) =>
+  execFileSync('python3', ['-c', 'import binascii,sys; print("%04X" % binascii.crc_hqx(sys.argv[1].encode(), 0xFFFF))', text]).toString().trim();
 
 test('VietQR payload: the published NAPAS sample is reproduced and its CRC agrees with two independent implementations', () => {
   const payload = vietQrPayload({ bankBin: '970416', accountNo: '257678859', amount: 1000, purpose: 'Chuyen tien' });
@@ -54,7 +55,10 @@ test('fees as charged: a fee per copy times the copies asked for; an amount set 
   const perCopy = { kind: 'fee' as const, name: 'Phí cấp bản sao', amount: 8000, per: { field: 'soBanSao', unit: 'bản' } };
   const charge = { kind: 'charge' as const, name: 'Lệ phí', amount: 5000 };
   assert.deepEqual(fixedFees([perCopy, charge], { soBanSao: 3 }), {
-    items: [{ kind: 'fee', name: 'Phí cấp bản sao', amount: 24000, quantity: 3, unit: 'bản', unitAmount: 8000 }, { kind: 'charge', name: 'Lệ phí', amount: 5000 }],
+    items: [
+      { kind: 'fee', name: 'Phí cấp bản sao', amount: 24000, quantity: 3, unit: 'bản', unitAmount: 8000 },
+      { kind: 'charge', name: 'Lệ phí', amount: 5000 },
+    ],
     total: 29000,
   });
   assert.equal(fixedFees([perCopy], {}), null);
@@ -145,8 +149,14 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const res = await counter({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } });
     assert.equal(res.statusCode, 200, res.body);
     const r = res.json();
-    assert.deepEqual(r.matched.map((m: any) => [m.line, m.dossierCode, m.amount]), [[2, a.code, FEE]]);
-    assert.deepEqual(r.unmatched.map((u: any) => u.line), [3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      r.matched.map((m: any) => [m.line, m.dossierCode, m.amount]),
+      [[2, a.code, FEE]],
+    );
+    assert.deepEqual(
+      r.unmatched.map((u: any) => u.line),
+      [3, 4, 5, 6, 7],
+    );
     assert.match(r.unmatched.find((u: any) => u.line === 4).reason, /không khớp/);
     assert.equal((await dossier(a.citizen, a.id)).status, 2, 'paid: the dossier goes back into processing');
     assert.equal((await dossier(b.citizen, b.id)).status, 6, 'a wrong amount settles nothing');
@@ -160,24 +170,37 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     assert.equal(again.duplicates.length, 4);
     assert.equal((await recordPayments(a.citizen, a.id)).length, 1);
     // Only staff import statements, and only the desk's roles.
-    assert.equal((await a.citizen({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } })).statusCode, 401);
+    assert.equal(
+      (await a.citizen({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } })).statusCode,
+      401,
+    );
     const specialist = await signIn(ctx.app, 'caikhe.chuyenvien');
-    assert.equal((await specialist({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } })).statusCode, 403);
+    assert.equal(
+      (await specialist({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } })).statusCode,
+      403,
+    );
     const bad = await counter({ method: 'POST', url: '/api/v1/payments/statements', payload: 'a,b\n1,2', headers: { 'content-type': 'text/csv' } });
     assert.equal(bad.statusCode, 400);
   });
 
-  test('a statement settles only the importing officer\'s dossiers: another agency\'s credit is reported outside scope and left for that agency', async () => {
+  test("a statement settles only the importing officer's dossiers: another agency's credit is reported outside scope and left for that agency", async () => {
     const a = await owing();
     const csv = ['date,reference,amount,description', `2026-11-27,FTX${a.code.replace(/\D/g, '')},8000,${a.code}`].join('\n');
     const post = (who: Requester) => who({ method: 'POST', url: '/api/v1/payments/statements', payload: csv, headers: { 'content-type': 'text/csv' } });
     const other = (await post(await signIn(ctx.app, 'ninhkieu.motcua'))).json();
     assert.deepEqual(other.matched, []);
-    assert.deepEqual(other.outsideScope.map((o: any) => o.line), [2]);
-    assert.doesNotMatch(JSON.stringify(other), /8\.?000 của hồ sơ/, 'nothing about the other agency\'s obligation is told');
-    assert.equal((await dossier(a.citizen, a.id)).status, 6, 'another agency\'s officer settled nothing');
+    assert.deepEqual(
+      other.outsideScope.map((o: any) => o.line),
+      [2],
+    );
+    assert.doesNotMatch(JSON.stringify(other), /8\.?000 của hồ sơ/, "nothing about the other agency's obligation is told");
+    assert.equal((await dossier(a.citizen, a.id)).status, 6, "another agency's officer settled nothing");
     const own = (await post(await signIn(ctx.app, 'caikhe.motcua'))).json();
-    assert.deepEqual(own.matched.map((m: any) => m.dossierCode), [a.code], 'the line was not recorded, so the dossier\'s agency still applies it');
+    assert.deepEqual(
+      own.matched.map((m: any) => m.dossierCode),
+      [a.code],
+      "the line was not recorded, so the dossier's agency still applies it",
+    );
     assert.equal((await dossier(a.citizen, a.id)).status, 2);
   });
 
@@ -185,7 +208,13 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const a = await owing();
     const body = JSON.stringify({ reference: `CB-${a.id}`, amount: FEE, description: `Thanh toan ${a.code}`, bookedAt: new Date().toISOString() });
     const sign = (s: string) => createHmac('sha256', settings.bankCallbackSecret!).update(s).digest('hex');
-    const post = (payload: string, signature: string) => ctx.app.inject({ method: 'POST', url: '/api/v1/payments/bank/callback', payload, headers: { 'content-type': 'application/json', 'x-signature': signature } });
+    const post = (payload: string, signature: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/payments/bank/callback',
+        payload,
+        headers: { 'content-type': 'application/json', 'x-signature': signature },
+      });
     const forged = await post(body, sign(body.replace(String(FEE), '80000')));
     assert.equal(forged.statusCode, 401);
     assert.equal((await dossier(a.citizen, a.id)).status, 6);
@@ -206,8 +235,12 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const page = await citizen({ url: url.pathname + url.search });
     assert.equal(page.statusCode, 200, page.body);
     assert.ok(page.body.includes(`${amount.toLocaleString('vi-VN')} VND`), page.body);
-    const decided = await citizen({ method: 'POST', url: url.pathname, payload: `txnRef=${start.json().txnRef}&choice=${choice}${dropIpn ? '&dropIpn=1' : ''}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const decided = await citizen({
+      method: 'POST',
+      url: url.pathname,
+      payload: `txnRef=${start.json().txnRef}&choice=${choice}${dropIpn ? '&dropIpn=1' : ''}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(decided.statusCode, 303, decided.body);
     return new URL(decided.headers.location as string, 'http://localhost');
   };
@@ -233,8 +266,16 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const b = await owing();
     const start = (await b.citizen({ method: 'POST', url: `/api/v1/dossiers/${b.id}/payments/vnpay` })).json();
     const answer = (over: Record<string, string>) => {
-      const p = { vnp_Amount: String(FEE * 100), vnp_ResponseCode: '00', vnp_TmnCode: settings.vnpay!.tmnCode, vnp_TransactionNo: '14000001',
-        vnp_TransactionStatus: '00', vnp_TxnRef: start.txnRef, vnp_OrderInfo: 'Thanh toan', ...over };
+      const p = {
+        vnp_Amount: String(FEE * 100),
+        vnp_ResponseCode: '00',
+        vnp_TmnCode: settings.vnpay!.tmnCode,
+        vnp_TransactionNo: '14000001',
+        vnp_TransactionStatus: '00',
+        vnp_TxnRef: start.txnRef,
+        vnp_OrderInfo: 'Thanh toan',
+        ...over,
+      };
       return `${signData(p)}&vnp_SecureHash=${signParams(secret, p)}`;
     };
     const good = answer({});
@@ -319,7 +360,8 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     assert.match(text, /Cổng thanh toán VNPay/);
 
     const counter = await signIn(ctx.app, 'caikhe.motcua');
-    const refund = (who: Requester, amount: number) => who({ method: 'POST', url: `/api/v1/payments/${paid.id}/refunds`, payload: { amount, reason: 'Thu thừa một bản sao' } });
+    const refund = (who: Requester, amount: number) =>
+      who({ method: 'POST', url: `/api/v1/payments/${paid.id}/refunds`, payload: { amount, reason: 'Thu thừa một bản sao' } });
     assert.equal((await refund(a.citizen, 3000)).statusCode, 401, 'citizens do not record refunds');
     const first = await refund(counter, 3000);
     assert.equal(first.statusCode, 201, first.body);
@@ -342,7 +384,7 @@ eachDatabase('payments', { demo: true }, (ctx) => {
     const due = (await citizen({ url: `/api/v1/dossiers/${d.id}/fees` })).json().due;
     assert.equal(due.total, 2 * FEE);
     assert.deepEqual(due.items, [{ kind: 'fee', name: 'Phí cấp bản sao Trích lục hộ tịch', amount: 2 * FEE, quantity: 2, unit: 'bản', unitAmount: FEE }]);
-    assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}/fees` })).statusCode, 401, 'only the dossier\'s parties see it');
+    assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}/fees` })).statusCode, 401, "only the dossier's parties see it");
     await act(await staff(ctx).counter(), d.id, { action: 'accept' });
     const [owed] = await payments(citizen, d.id);
     assert.equal(owed.amount, 16000);

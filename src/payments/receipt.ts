@@ -23,7 +23,8 @@ export function feeLineText(item: FeeLine): string {
 
 export async function renderReceipt(db: Queryable, provider: SigningProvider, by: Who, paymentId: string, publicUrl: string): Promise<Buffer> {
   const payment = await getPayment(db, by, paymentId);
-  if (payment.status !== 'paid' || !payment.paidAt || !payment.receiptNo) throw conflict('NOT_PAID', 'Khoản phí, lệ phí này chưa được thanh toán nên chưa có biên lai.');
+  if (payment.status !== 'paid' || !payment.paidAt || !payment.receiptNo)
+    throw conflict('NOT_PAID', 'Khoản phí, lệ phí này chưa được thanh toán nên chưa có biên lai.');
   const dossier = await getDossier(db, by, payment.dossierId);
   const refunds = await listRefunds(db, by, paymentId);
   const collector = (await getAgencyRow(db, dossier.receivingAgencyId))!;
@@ -33,14 +34,22 @@ export async function renderReceipt(db: Queryable, provider: SigningProvider, by
   const w = await FormWriter.create({ title: `${TITLE} số ${payment.receiptNo}`, subject: dossier.code, createdAt: paidAt });
   const half = w.contentWidth * 0.45;
   w.columns([
-    { x: w.contentLeft, width: half, draw: (x, width) => {
-      w.paragraph(authority.toUpperCase(), { x, width, size: 12, style: 'bold', align: 'center' });
-      w.paragraph('Bộ phận Tiếp nhận và Trả kết quả', { x, width, size: 12, align: 'center' });
-    } },
-    { x: w.contentLeft + half, width: w.contentWidth - half, draw: (x, width) => {
-      w.paragraph('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { x, width, size: 12, style: 'bold', align: 'center' });
-      w.paragraph('Độc lập - Tự do - Hạnh phúc', { x, width, size: 13, style: 'bold', align: 'center' });
-    } },
+    {
+      x: w.contentLeft,
+      width: half,
+      draw: (x, width) => {
+        w.paragraph(authority.toUpperCase(), { x, width, size: 12, style: 'bold', align: 'center' });
+        w.paragraph('Bộ phận Tiếp nhận và Trả kết quả', { x, width, size: 12, align: 'center' });
+      },
+    },
+    {
+      x: w.contentLeft + half,
+      width: w.contentWidth - half,
+      draw: (x, width) => {
+        w.paragraph('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { x, width, size: 12, style: 'bold', align: 'center' });
+        w.paragraph('Độc lập - Tự do - Hạnh phúc', { x, width, size: 13, style: 'bold', align: 'center' });
+      },
+    },
   ]);
   w.gap(12);
   if (payment.receiptForm) {
@@ -57,7 +66,11 @@ export async function renderReceipt(db: Queryable, provider: SigningProvider, by
   w.paragraph([{ text: 'Mã hồ sơ: ' }, { text: dossier.code, style: 'bold' }]);
   w.paragraph(`Thủ tục: ${dossier.procedure.name}`, { spaceAfter: 6 });
   w.table(
-    [{ header: 'STT', weight: 8, align: 'center' }, { header: 'Nội dung thu', weight: 62 }, { header: 'Số tiền (đồng)', weight: 30, align: 'center' }],
+    [
+      { header: 'STT', weight: 8, align: 'center' },
+      { header: 'Nội dung thu', weight: 62 },
+      { header: 'Số tiền (đồng)', weight: 30, align: 'center' },
+    ],
     [
       ...payment.items.map((item, i) => [String(i + 1), feeLineText(item), item.amount.toLocaleString('vi-VN')]),
       ['', [{ text: 'Tổng cộng', style: 'bold' as const }], [{ text: payment.amount.toLocaleString('vi-VN'), style: 'bold' as const }]],
@@ -77,6 +90,8 @@ export async function renderReceipt(db: Queryable, provider: SigningProvider, by
   w.paragraph('ĐƠN VỊ THU', { x: right, width: w.contentWidth / 2, style: 'bold', align: 'center' });
   w.paragraph(`(Đã ký số: ${authority})`, { x: right, width: w.contentWidth / 2, size: 11, style: 'italic', align: 'center' });
   const pdf = await w.finish(`${publicUrl}/tra-cuu/${encodeURIComponent(dossier.code)}`, 'Tra cứu hồ sơ');
-  return sealDocument(db, provider, { agencyId: collector.id, agencyCode: collector.code, agencyName: authority }, pdf,
-    { reason: `Bien lai thu phi, le phi so ${payment.receiptNo}`, location: 'Cần Thơ' });
+  return sealDocument(db, provider, { agencyId: collector.id, agencyCode: collector.code, agencyName: authority }, pdf, {
+    reason: `Bien lai thu phi, le phi so ${payment.receiptNo}`,
+    location: 'Cần Thơ',
+  });
 }

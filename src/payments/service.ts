@@ -20,7 +20,9 @@ import { vietnamYear } from '../shared/time.ts';
 
 export type Method = 'vietqr' | 'vnpay' | 'counter';
 export const METHOD_NAMES: Record<Method, string> = {
-  vietqr: 'Chuyển khoản ngân hàng (mã VietQR)', vnpay: 'Cổng thanh toán VNPay', counter: 'Nộp tại Bộ phận Một cửa',
+  vietqr: 'Chuyển khoản ngân hàng (mã VietQR)',
+  vnpay: 'Cổng thanh toán VNPay',
+  counter: 'Nộp tại Bộ phận Một cửa',
 };
 
 export interface PaymentSettings {
@@ -38,8 +40,13 @@ export const SANDBOX_API_PATH = '/sandbox/vnpay/api';
 
 /** What the province configured (config PAYMENT_*, VNPAY_*, BANK_CALLBACK_SECRET); every part optional. */
 export interface PaymentConfig {
-  bankBin?: string; accountNo?: string; accountName?: string;
-  tmnCode?: string; hashSecret?: string; payUrl?: string; apiUrl?: string;
+  bankBin?: string;
+  accountNo?: string;
+  accountName?: string;
+  tmnCode?: string;
+  hashSecret?: string;
+  payUrl?: string;
+  apiUrl?: string;
   bankCallbackSecret?: string;
 }
 
@@ -93,7 +100,8 @@ export async function onDossierEventForPayments(tx: Queryable, dossier: Row, eve
     await tx.query(`UPDATE payments SET status = 'cancelled' WHERE dossier_id = $1 AND status = 'pending'`, [dossier.id]);
     await tx.query(
       `INSERT INTO payments (dossier_id, dossier_code, agency_id, payer_name, payer_id_number, amount, items) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [dossier.id, dossier.code, dossier.receiving_agency_id, dossier.applicant.name, dossier.applicant.idNumber ?? null, amount, JSON.stringify(items)]);
+      [dossier.id, dossier.code, dossier.receiving_agency_id, dossier.applicant.name, dossier.applicant.idNumber ?? null, amount, JSON.stringify(items)],
+    );
   } else if (event.action === 'record_payment' && event.actorKind === 'staff') {
     const [p] = await tx.query<Pick<PaymentsRow, 'id'>>(`SELECT id FROM payments WHERE dossier_id = $1 AND status = 'pending' FOR UPDATE`, [dossier.id]);
     if (p) await markPaid(tx, p.id, 'counter', String(event.data.reference ?? ''), event.at);
@@ -106,7 +114,9 @@ async function nextReceiptNo(tx: Queryable, at: Date): Promise<string> {
   const year = vietnamYear(at);
   const [{ last }] = await tx.query<Pick<PaymentReceiptSequencesRow, 'last'>>(
     `INSERT INTO payment_receipt_sequences (year, last) VALUES ($1, 1)
-     ON CONFLICT (year) DO UPDATE SET last = payment_receipt_sequences.last + 1 RETURNING last`, [year]);
+     ON CONFLICT (year) DO UPDATE SET last = payment_receipt_sequences.last + 1 RETURNING last`,
+    [year],
+  );
   return `${year}-${String(last).padStart(6, '0')}`;
 }
 
@@ -117,15 +127,20 @@ async function nextReceiptNo(tx: Queryable, at: Date): Promise<string> {
 async function receiptForm(tx: Queryable, paymentId: string, at: Date): Promise<{ form: string; series: string }> {
   const [r] = await tx.query<Pick<ReceiptFormsRow, 'form_no' | 'series'>>(
     `SELECT f.form_no, f.series FROM payments p JOIN receipt_forms f ON f.agency_id = p.agency_id OR f.agency_id IS NULL
-      WHERE p.id = $1 ORDER BY f.agency_id NULLS LAST LIMIT 1`, [paymentId]);
+      WHERE p.id = $1 ORDER BY f.agency_id NULLS LAST LIMIT 1`,
+    [paymentId],
+  );
   const yy = String(vietnamYear(at)).slice(2);
   return { form: r.form_no, series: `${r.series}-${yy}E` };
 }
 
 async function markPaid(tx: Queryable, paymentId: string, method: Method, providerRef: string, at: Date) {
   const form = await receiptForm(tx, paymentId, at);
-  await tx.query(`UPDATE payments SET status = 'paid', method = $2, provider_ref = $3, paid_at = $4, receipt_no = $5, receipt_form = $6, receipt_series = $7
-    WHERE id = $1`, [paymentId, method, providerRef, at, await nextReceiptNo(tx, at), form.form, form.series]);
+  await tx.query(
+    `UPDATE payments SET status = 'paid', method = $2, provider_ref = $3, paid_at = $4, receipt_no = $5, receipt_form = $6, receipt_series = $7
+    WHERE id = $1`,
+    [paymentId, method, providerRef, at, await nextReceiptNo(tx, at), form.form, form.series],
+  );
 }
 
 /**
@@ -133,7 +148,9 @@ async function markPaid(tx: Queryable, paymentId: string, method: Method, provid
  * record_payment commit together, or neither does.
  */
 async function settle(tx: Queryable, paymentId: string, method: Method, providerRef: string): Promise<boolean> {
-  const [p] = await tx.query<Pick<PaymentsRow, 'id' | 'dossier_id' | 'status'>>('SELECT id, dossier_id, status FROM payments WHERE id = $1 FOR UPDATE', [paymentId]);
+  const [p] = await tx.query<Pick<PaymentsRow, 'id' | 'dossier_id' | 'status'>>('SELECT id, dossier_id, status FROM payments WHERE id = $1 FOR UPDATE', [
+    paymentId,
+  ]);
   if (p?.status !== 'pending') return false;
   await markPaid(tx, p.id, method, providerRef, new Date());
   await actAsSystem(tx, p.dossier_id, { action: 'record_payment', reference: `${METHOD_NAMES[method]}: ${providerRef}`.slice(0, 200) });
@@ -154,11 +171,20 @@ async function canSeeDossier(db: Queryable, by: Who, dossierId: string) {
 }
 
 const toPayment = (p: PaymentsRow) => ({
-  id: p.id, dossierId: p.dossier_id, dossierCode: p.dossier_code, amount: Number(p.amount),
-  items: p.items as FeeLine[], status: p.status as 'pending' | 'paid' | 'cancelled',
-  method: p.method as Method | null, methodName: p.method ? METHOD_NAMES[p.method as Method] : null, providerRef: p.provider_ref,
-  paidAt: p.paid_at ? p.paid_at.toISOString() : null, receiptNo: p.receipt_no,
-  receiptForm: p.receipt_form, receiptSeries: p.receipt_series, refunded: Number(p.refunded),
+  id: p.id,
+  dossierId: p.dossier_id,
+  dossierCode: p.dossier_code,
+  amount: Number(p.amount),
+  items: p.items as FeeLine[],
+  status: p.status as 'pending' | 'paid' | 'cancelled',
+  method: p.method as Method | null,
+  methodName: p.method ? METHOD_NAMES[p.method as Method] : null,
+  providerRef: p.provider_ref,
+  paidAt: p.paid_at ? p.paid_at.toISOString() : null,
+  receiptNo: p.receipt_no,
+  receiptForm: p.receipt_form,
+  receiptSeries: p.receipt_series,
+  refunded: Number(p.refunded),
   createdAt: p.created_at.toISOString(),
 });
 export type Payment = ReturnType<typeof toPayment>;
@@ -193,12 +219,20 @@ export async function vietQrFor(db: Queryable, settings: PaymentSettings, by: Wh
 }
 
 /** Letters and digits only, upper case: banks drop or change punctuation in transfer descriptions. */
-const squeeze = (s: string) => transferText(s).toUpperCase().replace(/[^A-Z0-9]/g, '');
+const squeeze = (s: string) =>
+  transferText(s)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
 
-export interface BankLine { reference: string; amount: number; description: string; bookedAt: Date }
-export type LineOutcome = { status: 'matched'; dossierCode: string; paymentId: string }
+export interface BankLine {
+  reference: string;
+  amount: number;
+  description: string;
+  bookedAt: Date;
+}
+export type LineOutcome =
+  | { status: 'matched'; dossierCode: string; paymentId: string }
   | { status: 'unmatched' | 'duplicate' | 'outside_scope'; reason: string };
-
 
 /**
  * One credit on the collecting account: recorded once by its bank reference, and matched to the pending obligation
@@ -208,21 +242,29 @@ export type LineOutcome = { status: 'matched'; dossierCode: string; paymentId: s
  */
 async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', line: BankLine, by: Actor | null): Promise<LineOutcome> {
   const text = squeeze(line.description);
-  const named = (await tx.query<Pick<PaymentsRow, 'id' | 'dossier_id' | 'dossier_code' | 'amount'>>(`SELECT id, dossier_id, dossier_code, amount FROM payments WHERE status = 'pending'`))
-    .filter((p) => text.includes(squeeze(p.dossier_code)));
+  const named = (
+    await tx.query<Pick<PaymentsRow, 'id' | 'dossier_id' | 'dossier_code' | 'amount'>>(
+      `SELECT id, dossier_id, dossier_code, amount FROM payments WHERE status = 'pending'`,
+    )
+  ).filter((p) => text.includes(squeeze(p.dossier_code)));
   const candidates = [];
-  for (const p of named) if (!by || await canSeeDossier(tx, { kind: 'staff', actor: by }, p.dossier_id)) candidates.push(p);
+  for (const p of named) if (!by || (await canSeeDossier(tx, { kind: 'staff', actor: by }, p.dossier_id))) candidates.push(p);
   if (named.length && !candidates.length) {
     return { status: 'outside_scope', reason: 'Mã hồ sơ trong nội dung chuyển khoản không thuộc phạm vi của bạn; dòng này không được ghi nhận.' };
   }
   const inserted = await tx.query(
     `INSERT INTO bank_transactions (bank_ref, source, amount, description, booked_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (bank_ref) DO NOTHING RETURNING bank_ref`, [line.reference, source, line.amount, line.description, line.bookedAt]);
+     ON CONFLICT (bank_ref) DO NOTHING RETURNING bank_ref`,
+    [line.reference, source, line.amount, line.description, line.bookedAt],
+  );
   if (!inserted.length) return { status: 'duplicate', reason: `Giao dịch ${line.reference} đã được ghi nhận trước đây.` };
   if (!candidates.length) return { status: 'unmatched', reason: 'Nội dung chuyển khoản không chứa mã hồ sơ nào đang chờ thanh toán.' };
   const exact = candidates.find((p) => Number(p.amount) === line.amount);
   if (!exact) {
-    return { status: 'unmatched', reason: `Số tiền ${line.amount} không khớp khoản phải nộp ${Number(candidates[0].amount)} của hồ sơ ${candidates[0].dossier_code}.` };
+    return {
+      status: 'unmatched',
+      reason: `Số tiền ${line.amount} không khớp khoản phải nộp ${Number(candidates[0].amount)} của hồ sơ ${candidates[0].dossier_code}.`,
+    };
   }
   // Settled by another way a moment ago (a gateway payment): the credit is money to pay back, not a second settlement.
   if (!(await settle(tx, exact.id, 'vietqr', line.reference))) {
@@ -233,10 +275,29 @@ async function applyBankLine(tx: Queryable, source: 'statement' | 'callback', li
 }
 
 const HEADER_ALIASES: Record<string, keyof BankLine> = {
-  date: 'bookedAt', ngay: 'bookedAt', 'ngay giao dich': 'bookedAt', reference: 'reference', 'so tham chieu': 'reference', 'ma giao dich': 'reference',
-  amount: 'amount', 'so tien': 'amount', 'so tien ghi co': 'amount', description: 'description', 'noi dung': 'description', 'dien giai': 'description',
+  date: 'bookedAt',
+  ngay: 'bookedAt',
+  'ngay giao dich': 'bookedAt',
+  reference: 'reference',
+  'so tham chieu': 'reference',
+  'ma giao dich': 'reference',
+  amount: 'amount',
+  'so tien': 'amount',
+  'so tien ghi co': 'amount',
+  description: 'description',
+  'noi dung': 'description',
+  'dien giai': 'description',
 };
-const headerKey = (h: string) => HEADER_ALIASES[h.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/[_\s]+/g, ' ').trim()];
+const headerKey = (h: string) =>
+  HEADER_ALIASES[
+    h
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[đĐ]/g, 'd')
+      .toLowerCase()
+      .replace(/[_\s]+/g, ' ')
+      .trim()
+  ];
 
 /** "12.000", "12,000", "12000" → 12000; anything else (decimals, text) → NaN. */
 const parseAmount = (s: string) => (/^-?\d{1,3}([.,]\d{3})*$|^-?\d+$/.test(s.trim()) ? Number(s.trim().replace(/[.,]/g, '')) : NaN);
@@ -279,7 +340,10 @@ export async function importStatement(db: Database, actor: Actor, csv: string): 
   const columns = (rows[0] ?? []).map(headerKey);
   const missing = (['bookedAt', 'reference', 'amount', 'description'] as const).filter((k) => !columns.includes(k));
   if (missing.length) {
-    throw badRequest('INVALID_STATEMENT', 'Dòng tiêu đề của sao kê phải có các cột: ngày (date), số tham chiếu (reference), số tiền (amount), nội dung (description).');
+    throw badRequest(
+      'INVALID_STATEMENT',
+      'Dòng tiêu đề của sao kê phải có các cột: ngày (date), số tham chiếu (reference), số tiền (amount), nội dung (description).',
+    );
   }
   const result: StatementResult = { matched: [], unmatched: [], duplicates: [], outsideScope: [] };
   for (let i = 1; i < rows.length; i++) {
@@ -288,10 +352,22 @@ export async function importStatement(db: Database, actor: Actor, csv: string): 
     const reference = cell('reference');
     const amount = parseAmount(cell('amount'));
     const bookedAt = parseBookedAt(cell('bookedAt'));
-    const problem = !reference ? 'thiếu số tham chiếu' : Number.isNaN(amount) ? `số tiền "${cell('amount')}" không hợp lệ`
-      : amount <= 0 ? 'không phải giao dịch ghi có (tiền vào)' : !bookedAt ? `ngày "${cell('bookedAt')}" không hợp lệ` : null;
-    if (problem) { result.unmatched.push({ line, reference: reference || null, amount: Number.isNaN(amount) ? null : amount, reason: problem }); continue; }
-    const outcome = await db.transaction((tx) => applyBankLine(tx, 'statement', { reference, amount, description: nfc(cell('description')), bookedAt: bookedAt! }, actor));
+    const problem = !reference
+      ? 'thiếu số tham chiếu'
+      : Number.isNaN(amount)
+        ? `số tiền "${cell('amount')}" không hợp lệ`
+        : amount <= 0
+          ? 'không phải giao dịch ghi có (tiền vào)'
+          : !bookedAt
+            ? `ngày "${cell('bookedAt')}" không hợp lệ`
+            : null;
+    if (problem) {
+      result.unmatched.push({ line, reference: reference || null, amount: Number.isNaN(amount) ? null : amount, reason: problem });
+      continue;
+    }
+    const outcome = await db.transaction((tx) =>
+      applyBankLine(tx, 'statement', { reference, amount, description: nfc(cell('description')), bookedAt: bookedAt! }, actor),
+    );
     if (outcome.status === 'matched') result.matched.push({ line, reference, dossierCode: outcome.dossierCode, amount });
     else if (outcome.status === 'duplicate') result.duplicates.push({ line, reference });
     else if (outcome.status === 'outside_scope') result.outsideScope.push({ line, reference, reason: outcome.reason });
@@ -333,10 +409,13 @@ export async function vnpayCallback(db: Database, settings: PaymentSettings, que
   if (!config || !p || p.vnp_TmnCode !== config.tmnCode) return { answer: IPN_ANSWERS.badSignature as GatewayAnswer, dossierId: null, paid: false };
   return db.transaction(async (tx) => {
     const [order] = await tx.query<PaymentOrdersRow & Pick<PaymentsRow, 'dossier_id'>>(
-      `SELECT o.*, pay.dossier_id FROM payment_orders o JOIN payments pay ON pay.id = o.payment_id WHERE o.txn_ref = $1 FOR UPDATE OF o`, [p.vnp_TxnRef ?? '']);
+      `SELECT o.*, pay.dossier_id FROM payment_orders o JOIN payments pay ON pay.id = o.payment_id WHERE o.txn_ref = $1 FOR UPDATE OF o`,
+      [p.vnp_TxnRef ?? ''],
+    );
     if (!order) return { answer: IPN_ANSWERS.notFound as GatewayAnswer, dossierId: null, paid: false };
     const decided = { dossierId: order.dossier_id, paid: order.status === 'paid' };
-    if (!/^\d+$/.test(p.vnp_Amount ?? '') || Number(p.vnp_Amount) !== Number(order.amount) * 100) return { ...decided, answer: IPN_ANSWERS.badAmount as GatewayAnswer };
+    if (!/^\d+$/.test(p.vnp_Amount ?? '') || Number(p.vnp_Amount) !== Number(order.amount) * 100)
+      return { ...decided, answer: IPN_ANSWERS.badAmount as GatewayAnswer };
     if (order.status !== 'pending') return { ...decided, answer: IPN_ANSWERS.already as GatewayAnswer };
     const paid = isPaid(p);
     await decideOrder(tx, order, { paid, responseCode: p.vnp_ResponseCode ?? null, transactionNo: p.vnp_TransactionNo ?? null }, via);
@@ -344,12 +423,21 @@ export async function vnpayCallback(db: Database, settings: PaymentSettings, que
   });
 }
 
-interface Verdict { paid: boolean; responseCode: string | null; transactionNo: string | null }
+interface Verdict {
+  paid: boolean;
+  responseCode: string | null;
+  transactionNo: string | null;
+}
 
 /** Records the gateway's verdict on a pending order; settles its obligation when paid. */
 async function decideOrder(tx: Queryable, order: PaymentOrdersRow, v: Verdict, by: 'return' | 'ipn' | 'reconciler') {
-  await tx.query(`UPDATE payment_orders SET status = $2, response_code = $3, transaction_no = $4, settled_by = $5, updated_at = now() WHERE txn_ref = $1`,
-    [order.txn_ref, v.paid ? 'paid' : 'failed', v.responseCode, v.transactionNo, by]);
+  await tx.query(`UPDATE payment_orders SET status = $2, response_code = $3, transaction_no = $4, settled_by = $5, updated_at = now() WHERE txn_ref = $1`, [
+    order.txn_ref,
+    v.paid ? 'paid' : 'failed',
+    v.responseCode,
+    v.transactionNo,
+    by,
+  ]);
   if (v.paid) await settle(tx, order.payment_id, 'vnpay', v.transactionNo ?? order.txn_ref);
 }
 
@@ -357,7 +445,12 @@ async function decideOrder(tx: Queryable, order: PaymentOrdersRow, v: Verdict, b
 export type GatewayTransport = (url: string, body: VnpParams) => Promise<VnpParams>;
 
 export const httpTransport: GatewayTransport = async (url, body) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
   return (await res.json()) as VnpParams;
 };
 
@@ -370,19 +463,31 @@ export async function reconcilePayments(db: Database, settings: PaymentSettings,
   const config = settings.vnpay;
   const summary = { checked: 0, settled: 0, failed: 0, pending: 0, errors: 0 };
   if (!config) return summary;
-  const orders = await db.query<PaymentOrdersRow>(
-    `SELECT * FROM payment_orders WHERE status = 'pending' AND created_at <= $1 ORDER BY created_at LIMIT 200`, [new Date(Date.now() - (opts.minAgeMs ?? 5 * 60_000))]);
+  const orders = await db.query<PaymentOrdersRow>(`SELECT * FROM payment_orders WHERE status = 'pending' AND created_at <= $1 ORDER BY created_at LIMIT 200`, [
+    new Date(Date.now() - (opts.minAgeMs ?? 5 * 60_000)),
+  ]);
   for (const order of orders) {
     summary.checked++;
     let answer: VnpParams;
     try {
-      answer = await transport(config.apiUrl, queryDrRequest(config, {
-        requestId: randomBytes(8).toString('hex'), txnRef: order.txn_ref, transactionDate: order.create_date, now: new Date(), ipAddr: '127.0.0.1' }));
+      answer = await transport(
+        config.apiUrl,
+        queryDrRequest(config, {
+          requestId: randomBytes(8).toString('hex'),
+          txnRef: order.txn_ref,
+          transactionDate: order.create_date,
+          now: new Date(),
+          ipAddr: '127.0.0.1',
+        }),
+      );
     } catch {
       summary.errors++;
       continue;
     }
-    if (!verifyQueryDrAnswer(config.hashSecret, answer) || answer.vnp_TxnRef !== order.txn_ref) { summary.errors++; continue; }
+    if (!verifyQueryDrAnswer(config.hashSecret, answer) || answer.vnp_TxnRef !== order.txn_ref) {
+      summary.errors++;
+      continue;
+    }
     const expired = Date.now() - order.created_at.getTime() > 30 * 60_000;
     const outcome = await db.transaction(async (tx) => {
       const [fresh] = await tx.query<PaymentOrdersRow>(`SELECT * FROM payment_orders WHERE txn_ref = $1 AND status = 'pending' FOR UPDATE`, [order.txn_ref]);
@@ -426,8 +531,14 @@ export async function recordRefund(db: Database, actor: Actor, paymentId: string
     if (p.status !== 'paid') throw conflict('PAYMENT_NOT_PAID', 'Chỉ hoàn trả khoản đã thanh toán.');
     const left = Number(p.amount) - Number(p.refunded);
     if (input.amount > left) throw conflict('REFUND_TOO_LARGE', `Số tiền hoàn trả vượt quá số còn lại có thể hoàn (${left} đồng).`);
-    await tx.query('INSERT INTO payment_refunds (payment_id, amount, reason, reference, by_id, by_name) VALUES ($1, $2, $3, $4, $5, $6)',
-      [paymentId, input.amount, nfc(input.reason), input.reference ?? null, actor.userId, actor.fullName]);
+    await tx.query('INSERT INTO payment_refunds (payment_id, amount, reason, reference, by_id, by_name) VALUES ($1, $2, $3, $4, $5, $6)', [
+      paymentId,
+      input.amount,
+      nfc(input.reason),
+      input.reference ?? null,
+      actor.userId,
+      actor.fullName,
+    ]);
     const [updated] = await tx.query<PaymentsRow>('UPDATE payments SET refunded = refunded + $2 WHERE id = $1 RETURNING *', [paymentId, input.amount]);
     return toPayment(updated);
   });

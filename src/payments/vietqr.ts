@@ -33,31 +33,39 @@ export interface VietQrInput {
 
 /** Text banks carry in a transfer: no diacritics; letters, digits, space, dot and dash. */
 export const transferText = (s: string) =>
-  s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^A-Za-z0-9 .-]/g, '').trim();
+  s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^A-Za-z0-9 .-]/g, '')
+    .trim();
 
 /** The EMVCo payload (tag 38 = NAPAS, service QRIBFTTA = transfer to an account), CRC last. */
 export function vietQrPayload(input: VietQrInput): string {
   if (!/^[0-9]{6}$/.test(input.bankBin)) throw new Error('bank BIN must be 6 digits');
   if (!/^[0-9A-Za-z]{1,19}$/.test(input.accountNo)) throw new Error('account number must be 1–19 letters or digits');
-  if (input.amount !== undefined && (!Number.isSafeInteger(input.amount) || input.amount <= 0)) throw new Error('amount must be a positive whole number of VND');
+  if (input.amount !== undefined && (!Number.isSafeInteger(input.amount) || input.amount <= 0))
+    throw new Error('amount must be a positive whole number of VND');
   const purpose = input.purpose === undefined ? undefined : transferText(input.purpose);
   if (purpose !== undefined && purpose.length > 25) throw new Error('the purpose must fit in 25 characters');
   const beneficiary = field('00', input.bankBin) + field('01', input.accountNo);
-  const body = field('00', '01')
-    + field('01', input.amount === undefined ? '11' : '12')
-    + field('38', field('00', 'A000000727') + field('01', beneficiary) + field('02', 'QRIBFTTA'))
-    + field('53', '704')
-    + (input.amount === undefined ? '' : field('54', String(input.amount)))
-    + field('58', 'VN')
-    + (purpose ? field('62', field('08', purpose)) : '')
-    + '6304';
+  const body =
+    field('00', '01') +
+    field('01', input.amount === undefined ? '11' : '12') +
+    field('38', field('00', 'A000000727') + field('01', beneficiary) + field('02', 'QRIBFTTA')) +
+    field('53', '704') +
+    (input.amount === undefined ? '' : field('54', String(input.amount))) +
+    field('58', 'VN') +
+    (purpose ? field('62', field('08', purpose)) : '') +
+    '6304';
   return body + crc16(body).toString(16).toUpperCase().padStart(4, '0');
 }
 
 /** Reads a payload back into its top-level fields; throws on a broken length or CRC. */
 export function parseVietQr(payload: string): Map<string, string> {
   const fields = new Map<string, string>();
-  for (let i = 0; i < payload.length;) {
+  for (let i = 0; i < payload.length; ) {
     const id = payload.slice(i, i + 2);
     const len = Number(payload.slice(i + 2, i + 4));
     if (!/^\d{2}$/.test(id) || !Number.isInteger(len) || i + 4 + len > payload.length) throw new Error(`malformed field at ${i}`);

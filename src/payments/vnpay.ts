@@ -18,7 +18,9 @@ const hmac = (secret: string, data: string) => createHmac('sha512', secret).upda
 
 /** Sorted keys, empty values dropped, form-encoded (a space becomes '+'): the text VNPay signs. */
 export function signData(params: VnpParams): string {
-  const sorted = Object.keys(params).filter((k) => params[k] !== '' && params[k] !== undefined).sort();
+  const sorted = Object.keys(params)
+    .filter((k) => params[k] !== '' && params[k] !== undefined)
+    .sort();
   return new URLSearchParams(sorted.map((k) => [k, params[k]])).toString();
 }
 
@@ -36,14 +38,31 @@ export function vnpDate(at: Date): string {
   return vietnamIso(at).replace(/[-:T]/g, '').slice(0, 14);
 }
 
-export interface PaymentRequest { txnRef: string; amount: number; orderInfo: string; returnUrl: string; ipAddr: string; createdAt: Date; expireMinutes?: number }
+export interface PaymentRequest {
+  txnRef: string;
+  amount: number;
+  orderInfo: string;
+  returnUrl: string;
+  ipAddr: string;
+  createdAt: Date;
+  expireMinutes?: number;
+}
 
 /** The signed address that sends the payer to the gateway. */
 export function paymentUrl(config: VnpayConfig, r: PaymentRequest): string {
   const params: VnpParams = {
-    vnp_Version: '2.1.0', vnp_Command: 'pay', vnp_TmnCode: config.tmnCode, vnp_Amount: String(r.amount * 100), vnp_CurrCode: 'VND',
-    vnp_TxnRef: r.txnRef, vnp_OrderInfo: r.orderInfo, vnp_OrderType: 'other', vnp_Locale: 'vn', vnp_ReturnUrl: r.returnUrl,
-    vnp_IpAddr: r.ipAddr, vnp_CreateDate: vnpDate(r.createdAt),
+    vnp_Version: '2.1.0',
+    vnp_Command: 'pay',
+    vnp_TmnCode: config.tmnCode,
+    vnp_Amount: String(r.amount * 100),
+    vnp_CurrCode: 'VND',
+    vnp_TxnRef: r.txnRef,
+    vnp_OrderInfo: r.orderInfo,
+    vnp_OrderType: 'other',
+    vnp_Locale: 'vn',
+    vnp_ReturnUrl: r.returnUrl,
+    vnp_IpAddr: r.ipAddr,
+    vnp_CreateDate: vnpDate(r.createdAt),
     vnp_ExpireDate: vnpDate(new Date(r.createdAt.getTime() + (r.expireMinutes ?? 15) * 60_000)),
   };
   return `${config.payUrl}?${signData(params)}&vnp_SecureHash=${signParams(config.hashSecret, params)}`;
@@ -64,16 +83,48 @@ export const isPaid = (p: VnpParams) => p.vnp_ResponseCode === '00' && p.vnp_Tra
 
 // ---- querydr: the merchant API's fields are joined with '|' in a fixed order before signing ----
 
-const QUERY_FIELDS = ['vnp_RequestId', 'vnp_Version', 'vnp_Command', 'vnp_TmnCode', 'vnp_TxnRef', 'vnp_TransactionDate', 'vnp_CreateDate', 'vnp_IpAddr', 'vnp_OrderInfo'];
-const ANSWER_FIELDS = ['vnp_ResponseId', 'vnp_Command', 'vnp_ResponseCode', 'vnp_Message', 'vnp_TmnCode', 'vnp_TxnRef', 'vnp_Amount', 'vnp_BankCode',
-  'vnp_PayDate', 'vnp_TransactionNo', 'vnp_TransactionType', 'vnp_TransactionStatus', 'vnp_OrderInfo', 'vnp_PromotionCode', 'vnp_PromotionAmount'];
+const QUERY_FIELDS = [
+  'vnp_RequestId',
+  'vnp_Version',
+  'vnp_Command',
+  'vnp_TmnCode',
+  'vnp_TxnRef',
+  'vnp_TransactionDate',
+  'vnp_CreateDate',
+  'vnp_IpAddr',
+  'vnp_OrderInfo',
+];
+const ANSWER_FIELDS = [
+  'vnp_ResponseId',
+  'vnp_Command',
+  'vnp_ResponseCode',
+  'vnp_Message',
+  'vnp_TmnCode',
+  'vnp_TxnRef',
+  'vnp_Amount',
+  'vnp_BankCode',
+  'vnp_PayDate',
+  'vnp_TransactionNo',
+  'vnp_TransactionType',
+  'vnp_TransactionStatus',
+  'vnp_OrderInfo',
+  'vnp_PromotionCode',
+  'vnp_PromotionAmount',
+];
 
 export const signJoined = (secret: string, fields: string[], body: VnpParams) => hmac(secret, fields.map((f) => body[f] ?? '').join('|'));
 
 export function queryDrRequest(config: VnpayConfig, q: { requestId: string; txnRef: string; transactionDate: string; now: Date; ipAddr: string }): VnpParams {
   const body: VnpParams = {
-    vnp_RequestId: q.requestId, vnp_Version: '2.1.0', vnp_Command: 'querydr', vnp_TmnCode: config.tmnCode, vnp_TxnRef: q.txnRef,
-    vnp_TransactionDate: q.transactionDate, vnp_CreateDate: vnpDate(q.now), vnp_IpAddr: q.ipAddr, vnp_OrderInfo: `Truy van giao dich ${q.txnRef}`,
+    vnp_RequestId: q.requestId,
+    vnp_Version: '2.1.0',
+    vnp_Command: 'querydr',
+    vnp_TmnCode: config.tmnCode,
+    vnp_TxnRef: q.txnRef,
+    vnp_TransactionDate: q.transactionDate,
+    vnp_CreateDate: vnpDate(q.now),
+    vnp_IpAddr: q.ipAddr,
+    vnp_OrderInfo: `Truy van giao dich ${q.txnRef}`,
   };
   return { ...body, vnp_SecureHash: signJoined(config.hashSecret, QUERY_FIELDS, body) };
 }

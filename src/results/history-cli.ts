@@ -29,9 +29,11 @@ if (isMain) {
     } else {
       const report = await runHistoryCheck(db, id ? [id] : undefined);
       console.log(JSON.stringify(report, null, 2));
-      console.error(report.firstBreak
-        ? `LỊCH SỬ BỊ THAY ĐỔI. Mắt xích đứt đầu tiên: ${report.firstBreak.message}`
-        : `Lịch sử nguyên vẹn: ${report.chains.dossiers} hồ sơ, ${report.chains.events} sự kiện, ${report.anchors.days} mốc ngày, ${report.anchors.checkpoints} mốc kiểm tra.`);
+      console.error(
+        report.firstBreak
+          ? `LỊCH SỬ BỊ THAY ĐỔI. Mắt xích đứt đầu tiên: ${report.firstBreak.message}`
+          : `Lịch sử nguyên vẹn: ${report.chains.dossiers} hồ sơ, ${report.chains.events} sự kiện, ${report.anchors.days} mốc ngày, ${report.anchors.checkpoints} mốc kiểm tra.`,
+      );
       process.exitCode = report.firstBreak ? 1 : 0;
     }
   } finally {

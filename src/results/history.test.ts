@@ -47,7 +47,11 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     const officer = await signIn(ctx.app, 'caikhe.motcua');
     assert.equal((await officer({ url: '/api/v1/admin/history/verify' })).statusCode, 403);
     const agencyAdmin = await signIn(ctx.app, 'stp.quantri');
-    assert.equal((await agencyAdmin({ url: '/api/v1/admin/history/verify' })).statusCode, 403, 'the check reads the whole province: not for agency administrators');
+    assert.equal(
+      (await agencyAdmin({ url: '/api/v1/admin/history/verify' })).statusCode,
+      403,
+      'the check reads the whole province: not for agency administrators',
+    );
   });
 
   test('editing one event row in the database is caught, and the check names that event', async () => {
@@ -92,8 +96,11 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     const [{ bound }] = await ctx.db.query('SELECT last_legacy_event_id::text AS bound FROM history_legacy');
     await ctx.db.query('UPDATE history_legacy SET last_legacy_event_id = $1', [before.at(-1)!.id]);
     assert.equal((await verifyChains(ctx.db, [dossierId])).ok, true);
-    assert.deepEqual((await events(dossierId)).map((r) => r.hash), rehash(await fullEvents(dossierId), (text) => createHash('sha256').update(text).digest('hex')),
-      'the canonical serialisation is deterministic');
+    assert.deepEqual(
+      (await events(dossierId)).map((r) => r.hash),
+      rehash(await fullEvents(dossierId), (text) => createHash('sha256').update(text).digest('hex')),
+      'the canonical serialisation is deterministic',
+    );
     await ctx.db.query('UPDATE history_legacy SET last_legacy_event_id = $1', [bound]);
     for (const r of before) await ctx.db.query('UPDATE dossier_events SET prev_hash = $2, hash = $3 WHERE id = $1', [r.id, r.prev_hash, r.hash]);
     assert.equal((await verifyChains(ctx.db, [dossierId])).ok, true);
@@ -114,9 +121,17 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
 
   test('imported past dossiers are chained as they are written', async () => {
     const line = {
-      code: 'H13.102-240304-0099', procedureCode: '1.001193', agencyCode: 'H13.102', channel: 'counter', status: 10,
-      applicant: { name: 'Nguyễn Văn An', idNumber: '092085001111' }, submittedAt: '2024-03-04T08:10:00+07:00', receivedAt: '2024-03-04T08:15:00+07:00',
-      dueAt: '2024-03-06T16:30:00+07:00', finishedAt: '2024-03-05T15:00:00+07:00', returnedAt: '2024-03-06T09:00:00+07:00',
+      code: 'H13.102-240304-0099',
+      procedureCode: '1.001193',
+      agencyCode: 'H13.102',
+      channel: 'counter',
+      status: 10,
+      applicant: { name: 'Nguyễn Văn An', idNumber: '092085001111' },
+      submittedAt: '2024-03-04T08:10:00+07:00',
+      receivedAt: '2024-03-04T08:15:00+07:00',
+      dueAt: '2024-03-06T16:30:00+07:00',
+      finishedAt: '2024-03-05T15:00:00+07:00',
+      returnedAt: '2024-03-06T09:00:00+07:00',
       events: [
         { at: '2024-03-04T08:10:00+07:00', action: 'submit', actorName: 'Hệ thống', toStatus: 1 },
         { at: '2024-03-04T08:15:00+07:00', action: 'accept', actorName: 'Trần Thị Bé', fromStatus: 1, toStatus: 2 },
@@ -124,7 +139,12 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
         { at: '2024-03-06T09:00:00+07:00', action: 'return_result', actorName: 'Trần Thị Bé', fromStatus: 9, toStatus: 10 },
       ],
     };
-    const res = await admin({ method: 'POST', url: '/api/v1/import/dossiers', payload: JSON.stringify(line) + '\n', headers: { 'content-type': 'application/x-ndjson' } });
+    const res = await admin({
+      method: 'POST',
+      url: '/api/v1/import/dossiers',
+      payload: JSON.stringify(line) + '\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().imported, 1);
     const [{ id }] = await ctx.db.query('SELECT id FROM dossiers WHERE code = $1', [line.code]);
@@ -134,9 +154,9 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     assert.equal((await check(`?dossierId=${id}`)).ok, true);
   });
 
-  test('the daily anchor catches a rewrite that recomputes a dossier\'s own hashes', async () => {
+  test("the daily anchor catches a rewrite that recomputes a dossier's own hashes", async () => {
     const tomorrow = new Date(Date.now() + 86_400_000);
-    assert.ok(await anchorHistory(ctx.db, tomorrow) >= 1);
+    assert.ok((await anchorHistory(ctx.db, tomorrow)) >= 1);
     assert.equal(await anchorHistory(ctx.db, tomorrow), 0, 'each day is anchored once');
     assert.equal((await verifyAnchors(ctx.db)).ok, true);
     // Events written after the anchor (new work, late imports dated that day) leave what it proves unchanged.
@@ -161,7 +181,9 @@ eachDatabase('tamper-evident dossier history', { demo: true }, (ctx) => {
     assert.match(report.anchors.firstBroken.message, /khác với lúc chốt mốc/);
   });
 
-  test('the CLI checks a server database and names the first broken link', { skip: ctx.kind !== 'postgres' && 'the CLI opens its own connection: PostgreSQL server only' }, () => {
+  test('the CLI checks a server database and names the first broken link', {
+    skip: ctx.kind !== 'postgres' && 'the CLI opens its own connection: PostgreSQL server only',
+  }, () => {
     const run = () => spawnSync('npx', ['tsx', 'src/results/history-cli.ts'], { env: { ...process.env, DATABASE_URL: ctx.url }, encoding: 'utf8' });
     const broken = run();
     assert.equal(broken.status, 1, broken.stderr);

@@ -23,8 +23,15 @@ export interface ResultLayout {
   dossierCode: string;
 }
 
-export interface SignatureSpot { page: number; rect: [number, number, number, number] }
-export interface RenderedResult { pdf: Uint8Array; leader: SignatureSpot; seal: SignatureSpot }
+export interface SignatureSpot {
+  page: number;
+  rect: [number, number, number, number];
+}
+export interface RenderedResult {
+  pdf: Uint8Array;
+  leader: SignatureSpot;
+  seal: SignatureSpot;
+}
 
 const BLUE: [number, number, number] = [0.05, 0.2, 0.75];
 const RED: [number, number, number] = [0.8, 0.05, 0.05];
@@ -51,7 +58,8 @@ export async function renderResult(r: ResultLayout): Promise<RenderedResult> {
   let seal!: SignatureSpot;
   w.columns([
     {
-      x: w.contentLeft, width: half,
+      x: w.contentLeft,
+      width: half,
       draw: (x, width) => {
         if (!r.content.recipients) return;
         w.paragraph('Nơi nhận:', { x, width, size: 12, style: 'bold' });
@@ -59,7 +67,8 @@ export async function renderResult(r: ResultLayout): Promise<RenderedResult> {
       },
     },
     {
-      x: w.contentLeft + half, width: half,
+      x: w.contentLeft + half,
+      width: half,
       draw: (x, width) => {
         if (r.signerCapacity) w.paragraph(r.signerCapacity, { x, width, style: 'bold', align: 'center' });
         w.paragraph(r.signerTitle, { x, width, style: 'bold', align: 'center' });
@@ -67,7 +76,7 @@ export async function renderResult(r: ResultLayout): Promise<RenderedResult> {
         const page = w.pageIndex;
         // Phụ lục I: the seal overlaps about a third of the signature, on its left.
         const sealBox = { x: x + 4, width: 110, height: 56 };
-        const signBox = { x: x + 4 + 110 * 2 / 3, width: width - 8 - 110 * 2 / 3, height: 48 };
+        const signBox = { x: x + 4 + (110 * 2) / 3, width: width - 8 - (110 * 2) / 3, height: 48 };
         w.frame(signBox.x, top - 34, signBox.width, signBox.height, BLUE);
         w.y = top - 36;
         for (const line of [`Ký bởi: ${r.signerName}`, `Thời gian ký: ${vietnamIso(r.signedAt)}`]) {

@@ -41,7 +41,7 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     return res.json();
   };
 
-  test('the approving leader signs the result: number 01 of the agency\'s series, leader signature then agency seal', async () => {
+  test("the approving leader signs the result: number 01 of the agency's series, leader signature then agency seal", async () => {
     const res = await leader({ method: 'POST', url: `/api/v1/dossiers/${dossierId}/result` });
     assert.equal(res.statusCode, 201, res.body);
     info = res.json();
@@ -101,8 +101,21 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     const file = join(dir, 'ket-qua.pdf');
     writeFileSync(file, signed);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    for (const part of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'ỦY BAN NHÂN DÂN', 'PHƯỜNG CÁI KHẾ', 'Số: 01/GKS-UBND',
-      'GIẤY KHAI SINH', 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Chủ tịch UBND Phường Cái Khế', 'Trần Minh Khang', '01/11/2026', 'BẢN THỬ NGHIỆM', info.verifyCode]) {
+    for (const part of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'ỦY BAN NHÂN DÂN',
+      'PHƯỜNG CÁI KHẾ',
+      'Số: 01/GKS-UBND',
+      'GIẤY KHAI SINH',
+      'TM. ỦY BAN NHÂN DÂN',
+      'CHỦ TỊCH',
+      'Chủ tịch UBND Phường Cái Khế',
+      'Trần Minh Khang',
+      '01/11/2026',
+      'BẢN THỬ NGHIỆM',
+      info.verifyCode,
+    ]) {
       assert.ok(text.includes(part), `"${part}" in:\n${text}`);
     }
     assert.match(text, /Cái Khế, ngày \d{2} tháng \d{1,2} năm \d{4}/);
@@ -114,7 +127,7 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     assert.equal(byCode.statusCode, 200);
     assert.equal(byCode.json().notation, '01/GKS-UBND');
     assert.equal(byCode.json().holder, maskName(APPLICANT.name));
-    assert.doesNotMatch(JSON.stringify(byCode.json()), /Ánh Tuyết/, 'the public check does not show the holder\'s full name');
+    assert.doesNotMatch(JSON.stringify(byCode.json()), /Ánh Tuyết/, "the public check does not show the holder's full name");
   });
 
   test('verify tells genuine, tampered, unknown authority and never issued apart', async () => {
@@ -123,7 +136,13 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     assert.equal(genuine.valid, true);
     assert.equal(genuine.matchesIssued, true);
     assert.equal(genuine.issued.notation, '01/GKS-UBND');
-    assert.deepEqual(genuine.signatures.map((s: any) => [s.intact, s.trusted]), [[true, true], [true, true]]);
+    assert.deepEqual(
+      genuine.signatures.map((s: any) => [s.intact, s.trusted]),
+      [
+        [true, true],
+        [true, true],
+      ],
+    );
     assert.equal(genuine.signatures[0].chain.at(-1).subject.CN, 'congso TEST CA — không dùng cho giao dịch thật');
 
     assert.equal((await verify(flipOneByte(signed))).verdict, 'tampered');
@@ -140,7 +159,13 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
     assert.equal(unknown.signatures[0].trusted, false);
 
     // Signed with a certificate of the platform's own CA, but never issued by it.
-    const insider = await testProvider().person(ctx.db, { userId: '00000000-0000-4000-8000-000000000001', username: 'x', fullName: 'Cán bộ thử', title: 'Chuyên viên', agencyName: 'UBND' });
+    const insider = await testProvider().person(ctx.db, {
+      userId: '00000000-0000-4000-8000-000000000001',
+      username: 'x',
+      fullName: 'Cán bộ thử',
+      title: 'Chuyên viên',
+      agencyName: 'UBND',
+    });
     const notIssued = await verify(await foreignSignedPdf(insider.signer as P12Signer, 'Can bo thu'));
     assert.equal(notIssued.verdict, 'not_issued', notIssued.message);
     assert.equal(notIssued.signatures[0].trusted, true);
@@ -148,7 +173,12 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
 
     const unsigned = await verify(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'));
     assert.equal(unsigned.verdict, 'unsigned');
-    const notPdf = await ctx.app.inject({ method: 'POST', url: '/api/v1/verify', payload: Buffer.from('hello'), headers: { 'content-type': 'application/pdf' } });
+    const notPdf = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: Buffer.from('hello'),
+      headers: { 'content-type': 'application/pdf' },
+    });
     assert.equal(notPdf.statusCode, 415);
     const byCode = await ctx.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { code: info.verifyCode } });
     assert.equal(byCode.json().document.dossierCode, info.dossierCode);
@@ -190,11 +220,19 @@ eachDatabase('electronic results', { demo: true }, (ctx) => {
   test('100 concurrent issues in one agency get 100 distinct consecutive numbers; each type and year has its own series', async () => {
     const [agency] = await ctx.db.query(`SELECT id FROM agencies WHERE code = 'H13.103'`);
     const numbers = await Promise.all(Array.from({ length: 100 }, () => ctx.db.transaction((tx) => allocateNumber(tx, agency.id, 'QĐ', 2026))));
-    assert.deepEqual([...numbers].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...numbers].sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     assert.equal(await ctx.db.transaction((tx) => allocateNumber(tx, agency.id, 'GCN', 2026)), 1, 'another type starts its own series');
     assert.equal(await ctx.db.transaction((tx) => allocateNumber(tx, agency.id, 'QĐ', 2027)), 1, 'a new year starts again at 01');
     // A rolled-back issue gives its number back.
-    await assert.rejects(ctx.db.transaction(async (tx) => { await allocateNumber(tx, agency.id, 'QĐ', 2026); throw new Error('hủy'); }));
+    await assert.rejects(
+      ctx.db.transaction(async (tx) => {
+        await allocateNumber(tx, agency.id, 'QĐ', 2026);
+        throw new Error('hủy');
+      }),
+    );
     assert.equal(await ctx.db.transaction((tx) => allocateNumber(tx, agency.id, 'QĐ', 2026)), 101);
   });
 });
@@ -211,7 +249,10 @@ test('production refuses to start without configured certificates, and signs wit
   execFileSync('mkdir', ['-p', join(dir, 'staff'), join(dir, 'seal')]);
   writeFileSync(join(dir, 'staff', 'lanhdao.p12'), leader.p12);
   writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
-  const provider = signingProvider(true, loadConfig({ SIGNING_P12_DIR: dir, SIGNING_P12_PASSPHRASE: leader.passphrase, SIGNING_TRUSTED_CA: join(dir, 'ca.pem') }).signing);
+  const provider = signingProvider(
+    true,
+    loadConfig({ SIGNING_P12_DIR: dir, SIGNING_P12_PASSPHRASE: leader.passphrase, SIGNING_TRUSTED_CA: join(dir, 'ca.pem') }).signing,
+  );
   assert.equal(provider.test, false);
   const person = await provider.person(null as never, { userId: 'x', username: 'lanhdao', fullName: 'Lãnh đạo', title: 'Chủ tịch', agencyName: 'UBND' });
   const pdf = await foreignSignedPdf(person.signer as P12Signer, 'Lanh dao');

@@ -33,15 +33,23 @@ export async function allocateNumber(tx: Queryable, agencyId: string, docType: s
   const [{ last }] = await tx.query<Pick<DocumentSequencesRow, 'last'>>(
     `INSERT INTO document_sequences (agency_id, doc_type, year, last) VALUES ($1, $2, $3, 1)
      ON CONFLICT (agency_id, doc_type, year) DO UPDATE SET last = document_sequences.last + 1 RETURNING last`,
-    [agencyId, docType, year]);
+    [agencyId, docType, year],
+  );
   return Number(last);
 }
 
 /** Ký hiệu of the issuing agency: UBND for people's committees, initials otherwise ("Sở Tư pháp" → STP). */
 export function agencyAbbreviation(agency: { kind: string; name: string }): string {
   if (agency.kind === 'commune_committee' || agency.kind === 'province_committee') return 'UBND';
-  return agency.name.normalize('NFC').split(/\s+/).filter((w) => w && w.toLowerCase() !== 'và')
-    .map((w) => w[0].toLocaleUpperCase('vi-VN')).join('').normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
+  return agency.name
+    .normalize('NFC')
+    .split(/\s+/)
+    .filter((w) => w && w.toLowerCase() !== 'và')
+    .map((w) => w[0].toLocaleUpperCase('vi-VN'))
+    .join('')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .normalize('NFC');
 }
 
 /** Địa danh (Decree 30 Phụ lục I): the commune's name for a commune, the province's otherwise. */
@@ -59,21 +67,64 @@ function signerTitles(role: Role, agencyKind: string): { capacity: string | null
   return { capacity: `TL. ${head}`, title: 'TRƯỞNG PHÒNG' };
 }
 
-export interface IssueOptions { provider: SigningProvider; publicUrl: string }
+export interface IssueOptions {
+  provider: SigningProvider;
+  publicUrl: string;
+}
 
 export interface ResultInfo {
-  id: string; dossierId: string; dossierCode: string; notation: string; title: string; agencyName: string; holder: string;
-  signerName: string; signerTitle: string; issuedAt: string; sha256: string; size: number; verifyCode: string; verifyUrl: string;
-  electronic: true; signatures: Record<string, unknown>[];
+  id: string;
+  dossierId: string;
+  dossierCode: string;
+  notation: string;
+  title: string;
+  agencyName: string;
+  holder: string;
+  signerName: string;
+  signerTitle: string;
+  issuedAt: string;
+  sha256: string;
+  size: number;
+  verifyCode: string;
+  verifyUrl: string;
+  electronic: true;
+  signatures: Record<string, unknown>[];
 }
 
 /** A result_documents row as INFO_COLUMNS selects it. */
-type InfoRow = Pick<ResultDocumentsRow, 'id' | 'dossier_id' | 'dossier_code' | 'agency_name' | 'holder_masked' | 'notation' | 'title' | 'verify_code'
-  | 'signer_name' | 'signer_title' | 'signatures' | 'issued_at' | 'sha256' | 'size'>;
+type InfoRow = Pick<
+  ResultDocumentsRow,
+  | 'id'
+  | 'dossier_id'
+  | 'dossier_code'
+  | 'agency_name'
+  | 'holder_masked'
+  | 'notation'
+  | 'title'
+  | 'verify_code'
+  | 'signer_name'
+  | 'signer_title'
+  | 'signatures'
+  | 'issued_at'
+  | 'sha256'
+  | 'size'
+>;
 const toInfo = (r: InfoRow, publicUrl: string): ResultInfo => ({
-  id: r.id, dossierId: r.dossier_id, dossierCode: r.dossier_code, notation: r.notation, title: r.title, agencyName: r.agency_name,
-  holder: r.holder_masked, signerName: r.signer_name, signerTitle: r.signer_title, issuedAt: r.issued_at.toISOString(),
-  sha256: r.sha256, size: r.size, verifyCode: r.verify_code, verifyUrl: `${publicUrl}/xac-minh/${r.verify_code}`, electronic: true,
+  id: r.id,
+  dossierId: r.dossier_id,
+  dossierCode: r.dossier_code,
+  notation: r.notation,
+  title: r.title,
+  agencyName: r.agency_name,
+  holder: r.holder_masked,
+  signerName: r.signer_name,
+  signerTitle: r.signer_title,
+  issuedAt: r.issued_at.toISOString(),
+  sha256: r.sha256,
+  size: r.size,
+  verifyCode: r.verify_code,
+  verifyUrl: `${publicUrl}/xac-minh/${r.verify_code}`,
+  electronic: true,
   signatures: r.signatures as ResultInfo['signatures'],
 });
 
@@ -101,7 +152,13 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
   const template = templateFor(content);
   const titles = signerTitles(approvingRole, home.kind);
   const signerTitle = titles.title.charAt(0) + titles.title.slice(1).toLocaleLowerCase('vi-VN');
-  const leader = await opts.provider.person(db, { userId: actor.userId, username: actor.username, fullName: actor.fullName, title: signerTitle, agencyName: home.name });
+  const leader = await opts.provider.person(db, {
+    userId: actor.userId,
+    username: actor.username,
+    fullName: actor.fullName,
+    title: signerTitle,
+    agencyName: home.name,
+  });
   const seal = await opts.provider.seal(db, { agencyId: home.id, agencyCode: home.code, agencyName: home.name });
   const trusted = await opts.provider.trustedAuthorities(db);
   const signedAt = new Date();
@@ -115,42 +172,95 @@ export async function issueResult(db: Database, actor: Actor, dossierId: string,
       const number = await allocateNumber(tx, home.id, template.docType, vietnamYear(signedAt));
       const notation = `${pad2(number)}/${template.docType}-${agencyAbbreviation(issuer)}`;
       const filled = fillContent(template, {
-        code: d.code, procedureName: content.name, resultType: content.resultType, legalBasis: content.legalBasis,
-        applicant: d.applicant, receivedAt: new Date(d.receivedAt ?? d.submittedAt!),
+        code: d.code,
+        procedureName: content.name,
+        resultType: content.resultType,
+        legalBasis: content.legalBasis,
+        applicant: d.applicant,
+        receivedAt: new Date(d.receivedAt ?? d.submittedAt!),
         details: formDetails(content.formSchema, d.formData as Record<string, unknown>),
-        authorityLine: `${titles.title} ${home.name.toLocaleUpperCase('vi-VN')}`, agencyName: home.name,
+        authorityLine: `${titles.title} ${home.name.toLocaleUpperCase('vi-VN')}`,
+        agencyName: home.name,
       });
       const rendered = await renderResult({
         header: { authority: committee ? '' : (names.get(home.parent_id ?? '') ?? ''), unit: home.name, place, issuedAt: signedAt, number: `Số: ${notation}` },
-        template, content: filled, signerCapacity: titles.capacity, signerTitle: titles.title, signerName: actor.fullName,
-        sealName: home.name, signedAt, verifyUrl, verifyCode, test: opts.provider.test, dossierCode: d.code,
+        template,
+        content: filled,
+        signerCapacity: titles.capacity,
+        signerTitle: titles.title,
+        signerName: actor.fullName,
+        sealName: home.name,
+        signedAt,
+        verifyUrl,
+        verifyCode,
+        test: opts.provider.test,
+        dossierCode: d.code,
       });
       const where = { location: place, signingTime: signedAt };
-      let pdf = await signNewPdf(rendered.pdf, leader.signer,
+      let pdf = await signNewPdf(
+        rendered.pdf,
+        leader.signer,
         { field: 'LanhDao', ...rendered.leader, name: actor.fullName, reason: `Phê duyệt ${template.title} số ${notation}`, ...where },
-        (doc) => doc.setKeywords([`${KEYWORD}${verifyCode}`]));
+        (doc) => doc.setKeywords([`${KEYWORD}${verifyCode}`]),
+      );
       pdf = await appendSignature(pdf, seal.signer, { field: 'DauCoQuan', ...rendered.seal, name: home.name, reason: 'Dấu cơ quan', ...where });
       // Checked like anyone will check it, before it leaves: a document that would not verify is never issued.
       const checks = checkPdfSignatures(pdf, trusted);
       if (checks.length !== 2 || !checks.every((c) => c.intact && c.trusted) || !checks[1].coversWholeDocument) {
         throw new AppError(500, 'SIGNATURE_SELF_CHECK_FAILED', 'Văn bản vừa ký không qua được bước tự kiểm tra chữ ký số; chưa phát hành.');
       }
-      const signatures = checks.map((c, i) => ({ role: i === 0 ? 'leader' : 'seal', subject: c.signer!.subject, serialNumber: c.signer!.serialNumber,
-        fingerprint256: c.signer!.fingerprint256, signedAt: c.signedAt }));
+      const signatures = checks.map((c, i) => ({
+        role: i === 0 ? 'leader' : 'seal',
+        subject: c.signer!.subject,
+        serialNumber: c.signer!.serialNumber,
+        fingerprint256: c.signer!.fingerprint256,
+        signedAt: c.signedAt,
+      }));
       const hash = sha256(pdf);
       const [row] = await tx.query<InfoRow>(
         `INSERT INTO result_documents (dossier_id, dossier_code, agency_id, agency_name, holder_masked, doc_type, year, number, notation, title,
            verify_code, signer_id, signer_name, signer_title, signatures, issued_at, sha256, size, content)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING ${INFO_COLUMNS}`,
-        [d.id, d.code, home.id, home.name, maskName(d.applicant.name), template.docType, vietnamYear(signedAt), number, notation,
-          [template.title, filled.subject].filter(Boolean).join(' — '), verifyCode, actor.userId, actor.fullName, signerTitle,
-          JSON.stringify(signatures), signedAt, hash, pdf.length, pdf]);
+        [
+          d.id,
+          d.code,
+          home.id,
+          home.name,
+          maskName(d.applicant.name),
+          template.docType,
+          vietnamYear(signedAt),
+          number,
+          notation,
+          [template.title, filled.subject].filter(Boolean).join(' — '),
+          verifyCode,
+          actor.userId,
+          actor.fullName,
+          signerTitle,
+          JSON.stringify(signatures),
+          signedAt,
+          hash,
+          pdf.length,
+          pdf,
+        ],
+      );
       // Delivered online: into the applicant's personal data store (kho dữ liệu), besides the download.
       const store = applicantStore(d.applicant);
-      if (store) await storeCitizenDocument(tx, null, { ...store, kind: 'result', title: `${template.title} số ${notation}`,
-        name: `ket-qua-${d.code}.pdf`, mime: 'application/pdf', content: pdf, dossierId: d.id, dossierCode: d.code });
-      await perform(dossierWorkflow, tx, who, d.id, { action: 'sign_result', note: `${template.title} số ${notation}`,
-        data: { notation, sha256: hash, verifyCode, signedAt: vietnamIso(signedAt) } });
+      if (store)
+        await storeCitizenDocument(tx, null, {
+          ...store,
+          kind: 'result',
+          title: `${template.title} số ${notation}`,
+          name: `ket-qua-${d.code}.pdf`,
+          mime: 'application/pdf',
+          content: pdf,
+          dossierId: d.id,
+          dossierCode: d.code,
+        });
+      await perform(dossierWorkflow, tx, who, d.id, {
+        action: 'sign_result',
+        note: `${template.title} số ${notation}`,
+        data: { notation, sha256: hash, verifyCode, signedAt: vietnamIso(signedAt) },
+      });
       return toInfo(row, opts.publicUrl);
     });
   } catch (err: any) {
@@ -173,7 +283,9 @@ export async function getResult(db: Queryable, by: Who, dossierId: string, publi
 /** The signed file, byte for byte as issued. */
 export async function readResultPdf(db: Queryable, by: Who, dossierId: string): Promise<{ name: string; content: Buffer }> {
   await getDossier(db, by, dossierId);
-  const [r] = await db.query<Pick<ResultDocumentsRow, 'dossier_code' | 'content'>>('SELECT dossier_code, content FROM result_documents WHERE dossier_id = $1', [dossierId]);
+  const [r] = await db.query<Pick<ResultDocumentsRow, 'dossier_code' | 'content'>>('SELECT dossier_code, content FROM result_documents WHERE dossier_id = $1', [
+    dossierId,
+  ]);
   if (!r) throw notFound('kết quả điện tử của hồ sơ');
   return { name: `ket-qua-${r.dossier_code}.pdf`, content: Buffer.from(r.content) };
 }
@@ -183,8 +295,16 @@ export async function readResultPdf(db: Queryable, by: Who, dossierId: string): 
 export type Verdict = 'genuine' | 'tampered' | 'untrusted' | 'not_issued' | 'unsigned';
 
 export interface PublicDocument {
-  notation: string; title: string; agencyName: string; dossierCode: string; holder: string; signerName: string; signerTitle: string;
-  issuedAt: string; sha256: string; verifyCode: string;
+  notation: string;
+  title: string;
+  agencyName: string;
+  dossierCode: string;
+  holder: string;
+  signerName: string;
+  signerTitle: string;
+  issuedAt: string;
+  sha256: string;
+  verifyCode: string;
 }
 
 export interface VerifyReport {
@@ -200,11 +320,21 @@ export interface VerifyReport {
 }
 
 /** A result_documents row as PUBLIC_COLUMNS selects it. */
-type PublicRow = Pick<ResultDocumentsRow, 'notation' | 'title' | 'agency_name' | 'dossier_code' | 'holder_masked' | 'signer_name' | 'signer_title'
-  | 'issued_at' | 'sha256' | 'verify_code'>;
+type PublicRow = Pick<
+  ResultDocumentsRow,
+  'notation' | 'title' | 'agency_name' | 'dossier_code' | 'holder_masked' | 'signer_name' | 'signer_title' | 'issued_at' | 'sha256' | 'verify_code'
+>;
 const toPublic = (r: PublicRow): PublicDocument => ({
-  notation: r.notation, title: r.title, agencyName: r.agency_name, dossierCode: r.dossier_code, holder: r.holder_masked,
-  signerName: r.signer_name, signerTitle: r.signer_title, issuedAt: r.issued_at.toISOString(), sha256: r.sha256, verifyCode: r.verify_code,
+  notation: r.notation,
+  title: r.title,
+  agencyName: r.agency_name,
+  dossierCode: r.dossier_code,
+  holder: r.holder_masked,
+  signerName: r.signer_name,
+  signerTitle: r.signer_title,
+  issuedAt: r.issued_at.toISOString(),
+  sha256: r.sha256,
+  verifyCode: r.verify_code,
 });
 
 const PUBLIC_COLUMNS = 'notation, title, agency_name, dossier_code, holder_masked, signer_name, signer_title, issued_at, sha256, verify_code';
@@ -236,16 +366,28 @@ export async function verifyPdf(db: Queryable, provider: SigningProvider, pdf: B
   const code = same ? null : await claimedCode(pdf);
   const [claimed] = code ? await db.query<PublicRow>(`SELECT ${PUBLIC_COLUMNS} FROM result_documents WHERE verify_code = $1`, [code]) : [];
   const last = signatures[signatures.length - 1];
-  const verdict: Verdict = !signatures.length ? 'unsigned'
-    : signatures.some((s) => !s.intact) || !last.coversWholeDocument ? 'tampered'
-      : signatures.some((s) => !s.trusted) ? 'untrusted'
-        : same ? 'genuine' : 'not_issued';
+  const verdict: Verdict = !signatures.length
+    ? 'unsigned'
+    : signatures.some((s) => !s.intact) || !last.coversWholeDocument
+      ? 'tampered'
+      : signatures.some((s) => !s.trusted)
+        ? 'untrusted'
+        : same
+          ? 'genuine'
+          : 'not_issued';
   let message = MESSAGES[verdict];
   if (verdict === 'tampered' && signatures.every((s) => s.intact)) message = 'Tệp có nội dung được thêm vào sau chữ ký số cuối cùng.';
-  if (claimed && !same) message += ` Tệp ghi mã xác minh của văn bản số ${claimed.notation} (hồ sơ ${claimed.dossier_code}) nhưng không trùng với bản đã phát hành.`;
+  if (claimed && !same)
+    message += ` Tệp ghi mã xác minh của văn bản số ${claimed.notation} (hồ sơ ${claimed.dossier_code}) nhưng không trùng với bản đã phát hành.`;
   return {
-    verdict, valid: verdict === 'genuine', message, sha256: hash, signatures,
-    issued: same ? toPublic(same) : claimed ? toPublic(claimed) : null, matchesIssued: Boolean(same), testCertificates: provider.test,
+    verdict,
+    valid: verdict === 'genuine',
+    message,
+    sha256: hash,
+    signatures,
+    issued: same ? toPublic(same) : claimed ? toPublic(claimed) : null,
+    matchesIssued: Boolean(same),
+    testCertificates: provider.test,
   };
 }
 

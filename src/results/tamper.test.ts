@@ -41,14 +41,15 @@ eachDatabase('tampering with the dossier history', { demo: true }, (ctx) => {
     const r = await runHistoryCheck(ctx.db);
     assert.equal(r.ok, true, JSON.stringify(r.firstBreak));
   };
-  const lastEvent = async (id: string) => (await ctx.db.query(`SELECT ${EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = $1 ORDER BY id DESC LIMIT 1`, [id]))[0];
+  const lastEvent = async (id: string) =>
+    (await ctx.db.query(`SELECT ${EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = $1 ORDER BY id DESC LIMIT 1`, [id]))[0];
 
   before(async () => {
     admin = await signIn(ctx.app, 'admin');
     await expectClean();
   });
 
-  test('the anchors are published to anyone, with their MACs and the key\'s public id', async () => {
+  test("the anchors are published to anyone, with their MACs and the key's public id", async () => {
     await fresh();
     const res = await ctx.app.inject({ url: '/api/v1/history/anchors' });
     assert.equal(res.statusCode, 200, res.body);
@@ -57,10 +58,10 @@ eachDatabase('tampering with the dossier history', { demo: true }, (ctx) => {
     const [latest] = await ctx.db.query('SELECT mac, day_dossiers FROM history_checkpoints ORDER BY id DESC LIMIT 1');
     assert.equal(published.checkpoints[0].mac, latest.mac);
     assert.equal(published.checkpoints[0].dayDossiers, latest.day_dossiers);
-    assert.ok(latest.day_dossiers >= 1, 'today\'s submitted dossiers are counted');
+    assert.ok(latest.day_dossiers >= 1, "today's submitted dossiers are counted");
   });
 
-  test('(a) deleting a dossier\'s last event of today is named', async () => {
+  test("(a) deleting a dossier's last event of today is named", async () => {
     const { id, code } = await fresh();
     const last = await lastEvent(id);
     await ctx.db.query('CREATE TEMP TABLE removed_a AS SELECT * FROM dossier_events WHERE id = $1', [last.id]);
@@ -89,16 +90,19 @@ eachDatabase('tampering with the dossier history', { demo: true }, (ctx) => {
     const rows = await ctx.db.query(`SELECT ${EVENT_COLUMNS} FROM dossier_events WHERE dossier_id = $1 ORDER BY id`, [id]);
     let prev: string | null = null;
     for (const r of rows) {
-      const hash: string = createHash('sha256').update(canonicalEvent(r, prev, 1)).digest('hex');
+      const hash: string = createHash('sha256')
+        .update(canonicalEvent(r, prev, 1))
+        .digest('hex');
       await ctx.db.query('UPDATE dossier_events SET prev_hash = $2, hash = $3 WHERE id = $1', [r.id, prev, hash]);
       prev = hash;
     }
     await expectCaught('hash_mismatch', code);
-    for (const r of saved) await ctx.db.query('UPDATE dossier_events SET note = $2, prev_hash = $3, hash = $4 WHERE id = $1', [r.id, r.note, r.prev_hash, r.hash]);
+    for (const r of saved)
+      await ctx.db.query('UPDATE dossier_events SET note = $2, prev_hash = $3, hash = $4 WHERE id = $1', [r.id, r.note, r.prev_hash, r.hash]);
     await expectClean();
   });
 
-  test('(d) changing a dossier\'s status directly is named', async () => {
+  test("(d) changing a dossier's status directly is named", async () => {
     const { id, code } = await fresh();
     const [{ status }] = await ctx.db.query('SELECT status FROM dossiers WHERE id = $1', [id]);
     await ctx.db.query('UPDATE dossiers SET status = 10 WHERE id = $1', [id]);
@@ -113,7 +117,8 @@ eachDatabase('tampering with the dossier history', { demo: true }, (ctx) => {
     const refs = await ctx.db.query(
       `SELECT cl.relname AS t, a.attname AS c FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid
          JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
-        WHERE k.contype = 'f' AND k.confrelid = 'dossiers'::regclass`);
+        WHERE k.contype = 'f' AND k.confrelid = 'dossiers'::regclass`,
+    );
     for (let pass = 0; pass < 3; pass++) {
       for (const r of refs) await ctx.db.query(`DELETE FROM ${r.t} WHERE ${r.c} = $1`, [id]).catch(() => undefined);
     }

@@ -29,29 +29,61 @@ test('a decision reads as Decree 30 lays it out: header, số và ký hiệu, tr
   const content = byCode('1.001776');
   const template = templateFor(content);
   const filled = fillContent(template, {
-    code: 'H13.104-261127-0003', procedureName: content.name, resultType: content.resultType, legalBasis: content.legalBasis.slice(0, 2),
-    applicant: { name: 'Phạm Văn Bình', idNumber: '092060001111', address: 'Xã Phong Điền, Thành phố Cần Thơ' }, receivedAt: new Date('2026-11-20T01:00:00Z'),
-    details: formDetails({ properties: { hoTen: { title: 'Họ và tên đối tượng' }, ngaySinh: { title: 'Ngày sinh', format: 'date' } } },
-      { hoTen: 'Phạm Văn Bình', ngaySinh: '1950-02-03', coThe: true }),
-    authorityLine: 'CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ PHONG ĐIỀN', agencyName: 'Ủy ban nhân dân Xã Phong Điền',
+    code: 'H13.104-261127-0003',
+    procedureName: content.name,
+    resultType: content.resultType,
+    legalBasis: content.legalBasis.slice(0, 2),
+    applicant: { name: 'Phạm Văn Bình', idNumber: '092060001111', address: 'Xã Phong Điền, Thành phố Cần Thơ' },
+    receivedAt: new Date('2026-11-20T01:00:00Z'),
+    details: formDetails(
+      { properties: { hoTen: { title: 'Họ và tên đối tượng' }, ngaySinh: { title: 'Ngày sinh', format: 'date' } } },
+      { hoTen: 'Phạm Văn Bình', ngaySinh: '1950-02-03', coThe: true },
+    ),
+    authorityLine: 'CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ PHONG ĐIỀN',
+    agencyName: 'Ủy ban nhân dân Xã Phong Điền',
   });
   const rendered = await renderResult({
     header: { authority: '', unit: 'Ủy ban nhân dân Xã Phong Điền', place: 'Phong Điền', issuedAt: new Date('2026-02-05T03:00:00Z'), number: 'Số: 07/QĐ-UBND' },
-    template, content: filled, signerCapacity: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'CHỦ TỊCH', signerName: 'Lâm Văn Phúc',
-    sealName: 'Ủy ban nhân dân Xã Phong Điền', signedAt: new Date('2026-02-05T03:00:00Z'), verifyUrl: 'http://localhost/xac-minh/ABC',
-    verifyCode: '0123456789ABCDEF', test: false, dossierCode: 'H13.104-261127-0003',
+    template,
+    content: filled,
+    signerCapacity: 'TM. ỦY BAN NHÂN DÂN',
+    signerTitle: 'CHỦ TỊCH',
+    signerName: 'Lâm Văn Phúc',
+    sealName: 'Ủy ban nhân dân Xã Phong Điền',
+    signedAt: new Date('2026-02-05T03:00:00Z'),
+    verifyUrl: 'http://localhost/xac-minh/ABC',
+    verifyCode: '0123456789ABCDEF',
+    test: false,
+    dossierCode: 'H13.104-261127-0003',
   });
   const file = join(workDir(), 'quyet-dinh.pdf');
   writeFileSync(file, rendered.pdf);
   const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-  for (const part of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Số: 07/QĐ-UBND', 'Phong Điền, ngày 05 tháng 02 năm 2026', 'QUYẾT ĐỊNH',
-    'Về việc', 'CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ PHONG ĐIỀN', 'Căn cứ Luật', 'QUYẾT ĐỊNH:', 'Điều 1.', 'Điều 2. Quyết định này có hiệu lực kể từ ngày ký.',
-    'Điều 3.', 'Nơi nhận:', '- Như Điều 3;', '- Lưu: VT, hồ sơ H13.104-261127-0003.', 'TM. ỦY BAN NHÂN DÂN', 'Lâm Văn Phúc', 'Ngày sinh: 03/02/1950', 'coThe: Có']) {
+  for (const part of [
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    'Số: 07/QĐ-UBND',
+    'Phong Điền, ngày 05 tháng 02 năm 2026',
+    'QUYẾT ĐỊNH',
+    'Về việc',
+    'CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ PHONG ĐIỀN',
+    'Căn cứ Luật',
+    'QUYẾT ĐỊNH:',
+    'Điều 1.',
+    'Điều 2. Quyết định này có hiệu lực kể từ ngày ký.',
+    'Điều 3.',
+    'Nơi nhận:',
+    '- Như Điều 3;',
+    '- Lưu: VT, hồ sơ H13.104-261127-0003.',
+    'TM. ỦY BAN NHÂN DÂN',
+    'Lâm Văn Phúc',
+    'Ngày sinh: 03/02/1950',
+    'coThe: Có',
+  ]) {
     assert.ok(text.includes(part), `"${part}" in:\n${text}`);
   }
   assert.doesNotMatch(text, /BẢN THỬ NGHIỆM/, 'only test certificates print the test banner');
   // The signature fields sit inside the page, the seal to the left of the signature and overlapping it.
   const [sx1, , sx2] = rendered.seal.rect;
   const [lx1, , lx2] = rendered.leader.rect;
-  assert.ok(sx1 < lx1 && sx2 > lx1 && lx2 <= 595.28 - 15 * 72 / 25.4 + 1, `${rendered.seal.rect} / ${rendered.leader.rect}`);
+  assert.ok(sx1 < lx1 && sx2 > lx1 && lx2 <= 595.28 - (15 * 72) / 25.4 + 1, `${rendered.seal.rect} / ${rendered.leader.rect}`);
 });

@@ -70,17 +70,28 @@ export function formDetails(schema: Record<string, any>, data: Record<string, un
       const [y, m, d] = v.slice(0, 10).split('-');
       return `${d}/${m}/${y}`;
     }
-    if (Array.isArray(v)) return v.map((x) => show(x)).filter(Boolean).join('; ');
-    if (typeof v === 'object') return Object.entries(v as object).map(([k, x]) => `${k}: ${show(x)}`).join('; ');
+    if (Array.isArray(v))
+      return v
+        .map((x) => show(x))
+        .filter(Boolean)
+        .join('; ');
+    if (typeof v === 'object')
+      return Object.entries(v as object)
+        .map(([k, x]) => `${k}: ${show(x)}`)
+        .join('; ');
     return String(v).normalize('NFC');
   };
   const keys = [...Object.keys(properties), ...Object.keys(data).filter((k) => !(k in properties))];
   return keys.map((k) => ({ label: properties[k]?.title ?? k, value: show(data[k], properties[k]?.format) })).filter((d) => d.value);
 }
 
-const applicantLine = (a: DossierFacts['applicant']) => (a.kind === 'organisation'
-  ? [a.name, `mã số thuế ${a.taxCode}`, a.address && `địa chỉ: ${a.address}`]
-  : [`Ông/Bà ${a.name}`, `số định danh cá nhân ${a.idNumber}`, a.address && `địa chỉ: ${a.address}`]).filter(Boolean).join(', ');
+const applicantLine = (a: DossierFacts['applicant']) =>
+  (a.kind === 'organisation'
+    ? [a.name, `mã số thuế ${a.taxCode}`, a.address && `địa chỉ: ${a.address}`]
+    : [`Ông/Bà ${a.name}`, `số định danh cá nhân ${a.idNumber}`, a.address && `địa chỉ: ${a.address}`]
+  )
+    .filter(Boolean)
+    .join(', ');
 
 const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('vi-VN') + s.slice(1);
 
@@ -95,10 +106,22 @@ export function fillContent(t: ResultTemplate, f: DossierFacts): FilledContent {
         ...f.legalBasis.map((b) => ({ text: `Căn cứ ${b.replace(/[.;]\s*$/, '')};`, style: 'italic' as const, indent: 28 })),
         { text: `Xét hồ sơ số ${f.code} của ${applicantLine(f.applicant)}, tiếp nhận lúc ${vnDateTime(f.receivedAt)}.`, style: 'italic', indent: 28 },
         { text: 'QUYẾT ĐỊNH:', style: 'bold', align: 'center' },
-        { text: [{ text: 'Điều 1. ', style: 'bold' }, { text: `${f.resultType.replace(/[.;]\s*$/, '')} đối với ${applicantLine(f.applicant)}, với các nội dung sau:` }], indent: 28 },
+        {
+          text: [
+            { text: 'Điều 1. ', style: 'bold' },
+            { text: `${f.resultType.replace(/[.;]\s*$/, '')} đối với ${applicantLine(f.applicant)}, với các nội dung sau:` },
+          ],
+          indent: 28,
+        },
         ...detailLines,
         { text: [{ text: 'Điều 2. ', style: 'bold' }, { text: 'Quyết định này có hiệu lực kể từ ngày ký.' }], indent: 28 },
-        { text: [{ text: 'Điều 3. ', style: 'bold' }, { text: `Các cơ quan, đơn vị có liên quan và Ông/Bà ${f.applicant.name} chịu trách nhiệm thi hành Quyết định này./.` }], indent: 28 },
+        {
+          text: [
+            { text: 'Điều 3. ', style: 'bold' },
+            { text: `Các cơ quan, đơn vị có liên quan và Ông/Bà ${f.applicant.name} chịu trách nhiệm thi hành Quyết định này./.` },
+          ],
+          indent: 28,
+        },
       ],
       recipients: [`Như Điều 3;`, `Lưu: VT, hồ sơ ${f.code}.`],
     };
@@ -108,7 +131,11 @@ export function fillContent(t: ResultTemplate, f: DossierFacts): FilledContent {
       { text: `Căn cứ hồ sơ số ${f.code} đề nghị giải quyết thủ tục “${f.procedureName}”, tiếp nhận ${vnDate(f.receivedAt)};`, style: 'italic', indent: 28 },
       { text: `${f.agencyName} cấp cho ${applicantLine(f.applicant)}:`, indent: 28 },
       ...detailLines,
-      { text: `Văn bản này là kết quả giải quyết thủ tục hành chính dạng điện tử, có chữ ký số của người có thẩm quyền và của ${f.agencyName}; có giá trị như bản giấy.`, style: 'italic', indent: 28 },
+      {
+        text: `Văn bản này là kết quả giải quyết thủ tục hành chính dạng điện tử, có chữ ký số của người có thẩm quyền và của ${f.agencyName}; có giá trị như bản giấy.`,
+        style: 'italic',
+        indent: 28,
+      },
     ],
   };
 }

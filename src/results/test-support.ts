@@ -11,7 +11,14 @@ import type { Database } from '../db/index.ts';
 import { derPrefix } from '../signing/verify.ts';
 
 export const APPLICANT = { name: 'Nguyễn Thị Ánh Tuyết', idNumber: '092190001234', address: 'Phường Cái Khế, Thành phố Cần Thơ' };
-export const BIRTH_FORM = { hoTenTre: 'Trần Minh Khang', ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Bệnh viện Phụ sản Cần Thơ', hoTenMe: 'Nguyễn Thị Ánh Tuyết', soDinhDanhNguoiYeuCau: '092190001234' };
+export const BIRTH_FORM = {
+  hoTenTre: 'Trần Minh Khang',
+  ngaySinh: '2026-11-01',
+  gioiTinh: 'Nam',
+  noiSinh: 'Bệnh viện Phụ sản Cần Thơ',
+  hoTenMe: 'Nguyễn Thị Ánh Tuyết',
+  soDinhDanhNguoiYeuCau: '092190001234',
+};
 
 /**
  * Đăng ký khai sinh (1.001193) received at the Cái Khế counter (or filed online by `submitter` and accepted there),
@@ -23,12 +30,27 @@ export async function approvedDossier(app: FastifyInstance, db: Database, submit
   const counter = await signIn(app, 'caikhe.motcua');
   let id: string;
   if (submitter) {
-    const res = await submitter({ method: 'POST', url: '/api/v1/dossiers', payload: { procedureId, agencyId: ids['H13.102'], applicant: APPLICANT, formData: BIRTH_FORM, channel: 'online', files: await requiredUploads(submitter) } });
+    const res = await submitter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId,
+        agencyId: ids['H13.102'],
+        applicant: APPLICANT,
+        formData: BIRTH_FORM,
+        channel: 'online',
+        files: await requiredUploads(submitter),
+      },
+    });
     assert.equal(res.statusCode, 201, res.body);
     id = res.json().id;
     await act(counter, id, { action: 'accept' });
   } else {
-    const res = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: { procedureId, agencyId: ids['H13.102'], applicant: APPLICANT, formData: BIRTH_FORM, channel: 'counter' } });
+    const res = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: { procedureId, agencyId: ids['H13.102'], applicant: APPLICANT, formData: BIRTH_FORM, channel: 'counter' },
+    });
     assert.equal(res.statusCode, 201, res.body);
     id = res.json().id;
   }
@@ -49,8 +71,13 @@ async function requiredUploads(who: Requester) {
   for (const [i, c] of (procedure.content.components as { required: boolean }[]).entries()) {
     if (!c.required) continue;
     const boundary = `----congso${i}`;
-    const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="giay-to.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
-      Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="giay-to.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+      Buffer.from(
+        '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+      ),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
     const res = await who({ method: 'POST', url: '/api/v1/uploads', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
     assert.equal(res.statusCode, 201, res.body);
     files.push({ componentIndex: i, uploadId: res.json().id });
@@ -85,8 +112,27 @@ export function opensslVerify(pdf: Buffer, index: number, caPem: string): { ok: 
   writeFileSync(join(dir, 'sig.der'), part.cms);
   writeFileSync(join(dir, 'signed.bin'), part.signedBytes);
   writeFileSync(join(dir, 'ca.pem'), caPem);
-  const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'signed.bin'),
-    '-CAfile', join(dir, 'ca.pem'), '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'sig.der'),
+      '-content',
+      join(dir, 'signed.bin'),
+      '-CAfile',
+      join(dir, 'ca.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ],
+    { encoding: 'utf8' },
+  );
   return { ok: r.status === 0, output: r.stdout + r.stderr };
 }
 

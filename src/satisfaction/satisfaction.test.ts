@@ -9,7 +9,7 @@ eachDatabase('satisfaction ratings', { demo: true }, (ctx) => {
   const rate = (who: Awaited<ReturnType<typeof citizenSignIn>>, id: string, payload: Record<string, unknown>) =>
     who({ method: 'POST', url: `/api/v1/dossiers/${id}/rating`, payload });
 
-  test('only after the result is returned, only by the dossier\'s citizen, only once; the dashboard counts it', async () => {
+  test("only after the result is returned, only by the dossier's citizen, only once; the dashboard counts it", async () => {
     const citizen = await citizenSignIn(ctx.app, binh.idNumber, binh.name);
     const open = await submitOnline(ctx, citizen, FREE_PROCEDURE, binh);
     const early = await rate(citizen, open.id, { level: 5, reasons: ['Cán bộ hướng dẫn tận tình'] });

@@ -13,11 +13,19 @@ export type Level = keyof typeof LEVELS;
 /** Hài lòng = the two upper levels (the 766 indicator counts satisfied ratings). */
 export const SATISFIED_FROM = 4;
 
-export interface RatingInput { level: Level; reasons: string[]; comment?: string }
+export interface RatingInput {
+  level: Level;
+  reasons: string[];
+  comment?: string;
+}
 
 const toRating = (r: SatisfactionRatingsRow) => ({
-  dossierId: r.dossier_id, level: r.level as Level, levelName: LEVELS[r.level as Level], reasons: r.reasons as string[],
-  comment: r.comment, ratedAt: r.rated_at.toISOString(),
+  dossierId: r.dossier_id,
+  level: r.level as Level,
+  levelName: LEVELS[r.level as Level],
+  reasons: r.reasons as string[],
+  comment: r.comment,
+  ratedAt: r.rated_at.toISOString(),
 });
 
 export async function rateDossier(db: Queryable, citizen: Citizen, dossierId: string, input: RatingInput) {
@@ -26,7 +34,8 @@ export async function rateDossier(db: Queryable, citizen: Citizen, dossierId: st
   const [row] = await db.query<SatisfactionRatingsRow>(
     `INSERT INTO satisfaction_ratings (dossier_id, citizen_id, agency_id, procedure_id, level, reasons, comment)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dossier_id) DO NOTHING RETURNING *`,
-    [d.id, citizen.id, d.homeAgencyId, d.procedure.id, input.level, JSON.stringify(input.reasons.map(nfc)), input.comment ? nfc(input.comment) : null]);
+    [d.id, citizen.id, d.homeAgencyId, d.procedure.id, input.level, JSON.stringify(input.reasons.map(nfc)), input.comment ? nfc(input.comment) : null],
+  );
   if (!row) throw conflict('ALREADY_RATED', 'Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.');
   return toRating(row);
 }
@@ -43,6 +52,7 @@ export async function satisfactionStats(db: Queryable, q: { from: Date; to: Date
   const [r] = await db.query<{ ratings: number; satisfied: number; average: number | null }>(
     `SELECT count(*)::int AS ratings, count(*) FILTER (WHERE level >= $4)::int AS satisfied, avg(level)::float AS average
        FROM satisfaction_ratings WHERE rated_at >= $1 AND rated_at < $2 AND ($3::uuid IS NULL OR agency_id = $3::uuid)`,
-    [q.from, q.to, q.agencyId ?? null, SATISFIED_FROM]);
+    [q.from, q.to, q.agencyId ?? null, SATISFIED_FROM],
+  );
   return { ratings: r.ratings, satisfied: r.satisfied, average: r.average === null ? null : Math.round(r.average * 100) / 100 };
 }

@@ -15,30 +15,52 @@ const sheets = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => QR
 
 function scan(who: Requester, pages: Buffer[], name = 'Giấy chứng sinh') {
   const boundary = '----congsoScan';
-  const payload = Buffer.concat([...pages.flatMap((p, i) => [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="page"; filename="trang-${i + 1}.png"\r\nContent-Type: image/png\r\n\r\n`), p, Buffer.from('\r\n')]),
-  Buffer.from(`--${boundary}--\r\n`)]);
-  return who({ method: 'POST', url: `/api/v1/scans?name=${encodeURIComponent(name)}`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  const payload = Buffer.concat([
+    ...pages.flatMap((p, i) => [
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="page"; filename="trang-${i + 1}.png"\r\nContent-Type: image/png\r\n\r\n`),
+      p,
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+  return who({
+    method: 'POST',
+    url: `/api/v1/scans?name=${encodeURIComponent(name)}`,
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }
 
 /** A grey PNG of the given size: all zero, so it compresses to almost nothing however many pixels it has. */
 function blankPng(width: number, height: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type), data]);
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
     return Buffer.concat([len, body, crc]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 0; // 8-bit greyscale
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0; // 8-bit greyscale
   const raw = Buffer.alloc((width + 1) * height); // filter byte 0 and zero pixels, row by row
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Public lookups of `code`, one after another, while `work` runs: the slowest answer's time in ms. */
 async function slowestLookupDuring(app: { inject: (o: { url: string }) => Promise<{ statusCode: number }> }, code: string, work: Promise<unknown>) {
   let done = false;
-  void work.finally(() => { done = true; });
+  void work.finally(() => {
+    done = true;
+  });
   let slowest = 0;
   let lookups = 0;
   while (!done) {
@@ -65,9 +87,25 @@ eachDatabase('digitised paper', { demo: true }, (ctx) => {
     // Attached to a counter dossier as a digitised component, and read back from the dossier.
     const ids = await agencyIds(ctx.db);
     const procedureId = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().id;
-    const created = await counter({ method: 'POST', url: '/api/v1/dossiers', payload: { procedureId, agencyId: ids['H13.102'], channel: 'counter',
-      applicant: { name: 'Lê Thị Hoa', idNumber: '092190004321' }, formData: { hoTenTre: 'Lê Minh Tâm', ngaySinh: '2026-11-02', gioiTinh: 'Nam', noiSinh: 'Cần Thơ', hoTenMe: 'Lê Thị Hoa', soDinhDanhNguoiYeuCau: '092190004321' },
-      files: [{ componentIndex: 0, uploadId: info.uploadId }] } });
+    const created = await counter({
+      method: 'POST',
+      url: '/api/v1/dossiers',
+      payload: {
+        procedureId,
+        agencyId: ids['H13.102'],
+        channel: 'counter',
+        applicant: { name: 'Lê Thị Hoa', idNumber: '092190004321' },
+        formData: {
+          hoTenTre: 'Lê Minh Tâm',
+          ngaySinh: '2026-11-02',
+          gioiTinh: 'Nam',
+          noiSinh: 'Cần Thơ',
+          hoTenMe: 'Lê Thị Hoa',
+          soDinhDanhNguoiYeuCau: '092190004321',
+        },
+        files: [{ componentIndex: 0, uploadId: info.uploadId }],
+      },
+    });
     assert.equal(created.statusCode, 201, created.body);
     const dossier = (await counter({ url: `/api/v1/dossiers/${created.json().id}` })).json();
     assert.equal(dossier.files[0].digitised, true);
@@ -97,7 +135,7 @@ eachDatabase('digitised paper', { demo: true }, (ctx) => {
     assert.equal((await scan(specialist, await sheets(1))).statusCode, 403);
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const [{ n: before }] = await ctx.db.query('SELECT count(*)::int AS n FROM uploads');
-    const bad = await scan(counter, [...await sheets(1), Buffer.from('khong phai anh')]);
+    const bad = await scan(counter, [...(await sheets(1)), Buffer.from('khong phai anh')]);
     assert.equal(bad.statusCode, 415);
     assert.match(bad.json().message, /Trang 2/);
     const [{ n: after }] = await ctx.db.query('SELECT count(*)::int AS n FROM uploads');
@@ -108,8 +146,26 @@ eachDatabase('digitised paper', { demo: true }, (ctx) => {
     const counter = await signIn(ctx.app, 'caikhe.motcua');
     const ids = await agencyIds(ctx.db);
     const procedureId = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().id;
-    const { code } = (await counter({ method: 'POST', url: '/api/v1/dossiers', payload: { procedureId, agencyId: ids['H13.102'], channel: 'counter',
-      applicant: { name: 'Lê Thị Hoa', idNumber: '092190004321' }, formData: { hoTenTre: 'Lê Minh Tâm', ngaySinh: '2026-11-02', gioiTinh: 'Nam', noiSinh: 'Cần Thơ', hoTenMe: 'Lê Thị Hoa', soDinhDanhNguoiYeuCau: '092190004321' } } })).json();
+    const { code } = (
+      await counter({
+        method: 'POST',
+        url: '/api/v1/dossiers',
+        payload: {
+          procedureId,
+          agencyId: ids['H13.102'],
+          channel: 'counter',
+          applicant: { name: 'Lê Thị Hoa', idNumber: '092190004321' },
+          formData: {
+            hoTenTre: 'Lê Minh Tâm',
+            ngaySinh: '2026-11-02',
+            gioiTinh: 'Nam',
+            noiSinh: 'Cần Thơ',
+            hoTenMe: 'Lê Thị Hoa',
+            soDinhDanhNguoiYeuCau: '092190004321',
+          },
+        },
+      })
+    ).json();
     // Warm the worker, so that its start-up is not what is measured.
     assert.equal((await scan(counter, await sheets(1))).statusCode, 201);
     const [{ n: before }] = await ctx.db.query('SELECT count(*)::int AS n FROM uploads');

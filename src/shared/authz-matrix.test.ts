@@ -10,14 +10,33 @@ import type { LightMyRequestResponse } from 'fastify';
 import { act, FEE_PROCEDURE, submitOnline } from '../payments/testkit.ts';
 import { agencyIds, citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 
-const ACTORS = ['anonymous', 'citizen', 'otherCitizen', 'counter', 'specialist', 'leader', 'agencyAdmin',
-  'otherCounter', 'otherLeader', 'otherAdmin', 'ioc', 'sysadmin'] as const;
+const ACTORS = [
+  'anonymous',
+  'citizen',
+  'otherCitizen',
+  'counter',
+  'specialist',
+  'leader',
+  'agencyAdmin',
+  'otherCounter',
+  'otherLeader',
+  'otherAdmin',
+  'ioc',
+  'sysadmin',
+] as const;
 type ActorName = (typeof ACTORS)[number];
 
 /** Staff of the demo accounts: the own agency is Phường Cái Khế (where the fixtures' dossiers are), the other Phường Ninh Kiều and Sở Tư pháp. */
 const STAFF_LOGINS: Partial<Record<ActorName, string>> = {
-  counter: 'caikhe.motcua', specialist: 'caikhe.chuyenvien', leader: 'caikhe.lanhdao', agencyAdmin: 'caikhe.quantri',
-  otherCounter: 'ninhkieu.motcua', otherLeader: 'ninhkieu.lanhdao', otherAdmin: 'stp.quantri', ioc: 'ioc', sysadmin: 'admin',
+  counter: 'caikhe.motcua',
+  specialist: 'caikhe.chuyenvien',
+  leader: 'caikhe.lanhdao',
+  agencyAdmin: 'caikhe.quantri',
+  otherCounter: 'ninhkieu.motcua',
+  otherLeader: 'ninhkieu.lanhdao',
+  otherAdmin: 'stp.quantri',
+  ioc: 'ioc',
+  sysadmin: 'admin',
 };
 const CITIZEN = { idNumber: '092085000123', name: 'Nguyễn Văn Minh' };
 const OTHER_CITIZEN = { idNumber: '092196112233', name: 'Trần Thị Thu Hà' };
@@ -31,9 +50,20 @@ const STATS_READERS: ActorName[] = ['leader', 'otherLeader', 'ioc', 'sysadmin'];
 
 /** The objects the matrix points at, each owned by someone. */
 interface Fixture {
-  paidDossier: { id: string; code: string }; pendingDossier: { id: string; code: string }; resultDossier: string;
-  fileId: string; paymentId: string; documentId: string; scanId: string; procedureId: string; publishedProcedureId: string;
-  draftProcedureId: string; procedureContent: unknown; userId: string; agencyId: string; adjustmentId: string;
+  paidDossier: { id: string; code: string };
+  pendingDossier: { id: string; code: string };
+  resultDossier: string;
+  fileId: string;
+  paymentId: string;
+  documentId: string;
+  scanId: string;
+  procedureId: string;
+  publishedProcedureId: string;
+  draftProcedureId: string;
+  procedureContent: unknown;
+  userId: string;
+  agencyId: string;
+  adjustmentId: string;
 }
 
 type Ids = Record<string, string>;
@@ -61,16 +91,30 @@ interface Rule {
 const PERIOD = { from: '2026-01-01', to: '2026-12-31' };
 const multipart = (field: string, content: Buffer, filename = 'trang-1.png') => {
   const boundary = '----congsomatrix';
-  const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   return { payload: () => payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 };
 const scanBody = multipart('page', Buffer.from('not really a page'));
-const dossierSubmission = (f: Fixture) => ({ procedureId: f.procedureId, agencyId: f.agencyId, channel: 'counter',
-  applicant: { name: OTHER_CITIZEN.name, idNumber: OTHER_CITIZEN.idNumber }, formData: {} });
+const dossierSubmission = (f: Fixture) => ({
+  procedureId: f.procedureId,
+  agencyId: f.agencyId,
+  channel: 'counter',
+  applicant: { name: OTHER_CITIZEN.name, idNumber: OTHER_CITIZEN.idNumber },
+  formData: {},
+});
 
 const publicRoute: Rule = { kind: 'public', allow: 'everyone' };
-const dossierRoute = (extra: Partial<Rule> = {}): Rule => ({ kind: 'scoped', allow: DOSSIER_SEES, sees: DOSSIER_SEES, ids: (f) => ({ id: f.paidDossier.id }), ...extra });
+const dossierRoute = (extra: Partial<Rule> = {}): Rule => ({
+  kind: 'scoped',
+  allow: DOSSIER_SEES,
+  sees: DOSSIER_SEES,
+  ids: (f) => ({ id: f.paidDossier.id }),
+  ...extra,
+});
 
 /** Every route of the OpenAPI document, by "METHOD /path". */
 const RULES: Record<string, Rule> = {
@@ -84,13 +128,33 @@ const RULES: Record<string, Rule> = {
 
   // Administration: users and agencies within the administrator's agency and below; the province's things for system administrators.
   'GET /api/v1/admin/users': { kind: 'admin', allow: ADMINS, sees: ['agencyAdmin', 'sysadmin'], marker: () => 'caikhe.motcua' },
-  'POST /api/v1/admin/users': { kind: 'admin', allow: ADMINS, payload: (f) => ({ username: 'matrix.user', password: 'Matran@2026x', fullName: 'Người Thử', roles: ['specialist'], agencyId: f.agencyId }) },
+  'POST /api/v1/admin/users': {
+    kind: 'admin',
+    allow: ADMINS,
+    payload: (f) => ({ username: 'matrix.user', password: 'Matran@2026x', fullName: 'Người Thử', roles: ['specialist'], agencyId: f.agencyId }),
+  },
   'GET /api/v1/admin/users/{id}': { kind: 'admin', allow: ['agencyAdmin', 'sysadmin'], sees: ['agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.userId }) },
-  'PATCH /api/v1/admin/users/{id}': { kind: 'admin', allow: ['agencyAdmin', 'sysadmin'], sees: ['agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.userId }), payload: () => ({ active: false }) },
+  'PATCH /api/v1/admin/users/{id}': {
+    kind: 'admin',
+    allow: ['agencyAdmin', 'sysadmin'],
+    sees: ['agencyAdmin', 'sysadmin'],
+    ids: (f) => ({ id: f.userId }),
+    payload: () => ({ active: false }),
+  },
   'GET /api/v1/agencies': publicRoute,
   'GET /api/v1/admin/agencies': { kind: 'admin', allow: ADMINS, sees: ['agencyAdmin', 'sysadmin'], marker: () => 'H13.102' },
-  'POST /api/v1/admin/agencies': { kind: 'admin', allow: ADMINS, payload: (f) => ({ code: 'H13.102.9', name: 'Tổ thử nghiệm', kind: 'unit', parentId: f.agencyId }) },
-  'PATCH /api/v1/admin/agencies/{id}': { kind: 'admin', allow: ['agencyAdmin', 'sysadmin'], sees: ['agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.agencyId }), payload: () => ({ active: false }) },
+  'POST /api/v1/admin/agencies': {
+    kind: 'admin',
+    allow: ADMINS,
+    payload: (f) => ({ code: 'H13.102.9', name: 'Tổ thử nghiệm', kind: 'unit', parentId: f.agencyId }),
+  },
+  'PATCH /api/v1/admin/agencies/{id}': {
+    kind: 'admin',
+    allow: ['agencyAdmin', 'sysadmin'],
+    sees: ['agencyAdmin', 'sysadmin'],
+    ids: (f) => ({ id: f.agencyId }),
+    payload: () => ({ active: false }),
+  },
   'GET /api/v1/units': publicRoute,
 
   // The catalogue: public reading of published procedures only; the demo procedures belong to the province.
@@ -102,7 +166,13 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/admin/procedures/export': { kind: 'admin', allow: ADMINS, sees: ['sysadmin'], marker: () => '1.001193' },
   'POST /api/v1/admin/procedures/import': { kind: 'admin', allow: ADMINS, payload: () => ({ items: [] }) },
   'GET /api/v1/admin/procedures/{id}': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.publishedProcedureId }) },
-  'PUT /api/v1/admin/procedures/{id}': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.publishedProcedureId }), payload: (f) => ({ content: f.procedureContent }) },
+  'PUT /api/v1/admin/procedures/{id}': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    sees: ['sysadmin'],
+    ids: (f) => ({ id: f.publishedProcedureId }),
+    payload: (f) => ({ content: f.procedureContent }),
+  },
   'POST /api/v1/admin/procedures/{id}/publish': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.draftProcedureId }) },
   'POST /api/v1/admin/procedures/{id}/unpublish': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.publishedProcedureId }) },
 
@@ -111,21 +181,42 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/calendar/holidays': publicRoute,
   'GET /api/v1/calendar/office-hours': publicRoute,
   'GET /api/v1/admin/calendar/adjustments': { kind: 'admin', allow: ['sysadmin'] },
-  'POST /api/v1/admin/calendar/adjustments': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ date: '2026-12-24', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận phân quyền' }) },
+  'POST /api/v1/admin/calendar/adjustments': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    payload: () => ({ date: '2026-12-24', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận phân quyền' }),
+  },
   'DELETE /api/v1/admin/calendar/adjustments/{id}': { kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'], ids: (f) => ({ id: f.adjustmentId }) },
-  'PUT /api/v1/admin/calendar/office-hours': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ periods: [{ start: '07:30', end: '11:30' }, { start: '13:30', end: '17:00' }] }) },
+  'PUT /api/v1/admin/calendar/office-hours': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    payload: () => ({
+      periods: [
+        { start: '07:30', end: '11:30' },
+        { start: '13:30', end: '17:00' },
+      ],
+    }),
+  },
 
   // Dossiers.
   'POST /api/v1/uploads': { kind: 'self', allow: [...CITIZENS, ...STAFF], ...multipart('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'a.pdf') },
   'GET /api/v1/citizen/drafts/{procedureId}': { kind: 'self', allow: ['citizen'], sees: ['citizen'], ids: (f) => ({ procedureId: f.procedureId }) },
-  'PUT /api/v1/citizen/drafts/{procedureId}': { kind: 'self', allow: CITIZENS, ids: (f) => ({ procedureId: f.procedureId }), payload: () => ({ formData: {} }) },
+  'PUT /api/v1/citizen/drafts/{procedureId}': {
+    kind: 'self',
+    allow: CITIZENS,
+    ids: (f) => ({ procedureId: f.procedureId }),
+    payload: () => ({ formData: {} }),
+  },
   'GET /api/v1/dossiers/{id}/files/{fileId}': dossierRoute({ ids: (f) => ({ id: f.paidDossier.id, fileId: f.fileId }) }),
   'POST /api/v1/dossiers': { kind: 'role', allow: [...CITIZENS, 'counter', 'otherCounter'], payload: dossierSubmission },
   'GET /api/v1/dossiers': { kind: 'role', allow: STAFF, sees: DOSSIER_SEES, marker: (f) => f.paidDossier.code },
   // The paid dossier is being examined: recording a payment is wrong for its state, so only its scope decides who learns that.
   'POST /api/v1/dossiers/{id}/actions': dossierRoute({ allow: [], stateful: true, payload: () => ({ action: 'record_payment', reference: 'PT-01' }) }),
   'GET /api/v1/dossiers/{id}': dossierRoute(),
-  'GET /api/v1/dossiers/{id}/forms/{kind}': dossierRoute({ ids: (f) => ({ id: f.paidDossier.id, kind: 'receipt' }), unknownIds: () => ({ id: randomUUID(), kind: 'receipt' }) }),
+  'GET /api/v1/dossiers/{id}/forms/{kind}': dossierRoute({
+    ids: (f) => ({ id: f.paidDossier.id, kind: 'receipt' }),
+    unknownIds: () => ({ id: randomUUID(), kind: 'receipt' }),
+  }),
   'GET /api/v1/admin/dossier-settings': { kind: 'admin', allow: ADMINS },
   'PUT /api/v1/admin/dossier-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ atRiskShare: 0.25 }) },
   'GET /api/v1/inbox': { kind: 'self', allow: STAFF, sees: DOSSIER_SEES, marker: (f) => f.pendingDossier.code },
@@ -134,14 +225,31 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/import/dossiers': { kind: 'admin', allow: ['sysadmin'], payload: () => '{}\n', headers: { 'content-type': 'application/x-ndjson' } },
   'GET /api/v1/register': { kind: 'role', allow: STAFF, sees: DOSSIER_SEES, query: () => ({ format: 'csv' }), marker: (f) => f.paidDossier.code },
   'POST /api/v1/scans': { kind: 'role', allow: ['counter', 'otherCounter'], ...scanBody },
-  'GET /api/v1/scans/{id}': { kind: 'scoped', allow: ['counter', 'specialist', 'leader', 'agencyAdmin', 'sysadmin'], sees: ['counter', 'specialist', 'leader', 'agencyAdmin', 'sysadmin'], ids: (f) => ({ id: f.scanId }) },
+  'GET /api/v1/scans/{id}': {
+    kind: 'scoped',
+    allow: ['counter', 'specialist', 'leader', 'agencyAdmin', 'sysadmin'],
+    sees: ['counter', 'specialist', 'leader', 'agencyAdmin', 'sysadmin'],
+    ids: (f) => ({ id: f.scanId }),
+  },
 
   // Statistics: the IOC and system administrators the province, a leader their own organisation (the agency filter is the object).
-  ...Object.fromEntries(['summary', 'trend', 'breakdown', 'dossiers', 'index766'].map((name) => [`GET /api/v1/stats/${name}`, {
-    kind: 'scoped', allow: ['leader', 'ioc', 'sysadmin'], sees: ['leader', 'ioc', 'sysadmin'], ids: (f: Fixture) => ({ agency: f.agencyId }),
-    query: (ids: Ids) => ({ ...(name === 'index766' ? { period: '2026' } : PERIOD), ...(name === 'breakdown' ? { by: 'procedure' } : {}),
-      ...(name === 'dossiers' ? { indicator: 'received' } : {}), agency: ids.agency }),
-  } satisfies Rule])),
+  ...Object.fromEntries(
+    ['summary', 'trend', 'breakdown', 'dossiers', 'index766'].map((name) => [
+      `GET /api/v1/stats/${name}`,
+      {
+        kind: 'scoped',
+        allow: ['leader', 'ioc', 'sysadmin'],
+        sees: ['leader', 'ioc', 'sysadmin'],
+        ids: (f: Fixture) => ({ agency: f.agencyId }),
+        query: (ids: Ids) => ({
+          ...(name === 'index766' ? { period: '2026' } : PERIOD),
+          ...(name === 'breakdown' ? { by: 'procedure' } : {}),
+          ...(name === 'dossiers' ? { indicator: 'received' } : {}),
+          agency: ids.agency,
+        }),
+      } satisfies Rule,
+    ]),
+  ),
   'GET /api/v1/stats/stream': { kind: 'role', allow: STATS_READERS, stream: true },
   'GET /api/v1/public/stats': publicRoute,
   'GET /api/v1/public/stats.csv': publicRoute,
@@ -155,12 +263,20 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/payments/vnpay/return': publicRoute, // signed by the gateway
   'GET /api/v1/payments/vnpay/ipn': publicRoute, // signed by the gateway
   'POST /api/v1/payments/bank/callback': publicRoute, // signed by the bank
-  'POST /api/v1/payments/statements': { kind: 'role', allow: ['counter', 'otherCounter', 'leader', 'otherLeader', 'sysadmin'],
-    payload: () => 'date,reference,amount,description\n2026-11-27,MATRIX1,1000,khong ro\n', headers: { 'content-type': 'text/csv' } },
+  'POST /api/v1/payments/statements': {
+    kind: 'role',
+    allow: ['counter', 'otherCounter', 'leader', 'otherLeader', 'sysadmin'],
+    payload: () => 'date,reference,amount,description\n2026-11-27,MATRIX1,1000,khong ro\n',
+    headers: { 'content-type': 'text/csv' },
+  },
   'POST /api/v1/payments/reconcile': { kind: 'admin', allow: ['sysadmin'] },
   'GET /api/v1/payments/{id}/receipt': dossierRoute({ ids: (f) => ({ id: f.paymentId }) }),
   'GET /api/v1/payments/{id}/refunds': dossierRoute({ ids: (f) => ({ id: f.paymentId }) }),
-  'POST /api/v1/payments/{id}/refunds': dossierRoute({ allow: ['counter', 'leader', 'sysadmin'], ids: (f) => ({ id: f.paymentId }), payload: () => ({ amount: 1000, reason: 'Thử hoàn trả' }) }),
+  'POST /api/v1/payments/{id}/refunds': dossierRoute({
+    allow: ['counter', 'leader', 'sysadmin'],
+    ids: (f) => ({ id: f.paymentId }),
+    payload: () => ({ amount: 1000, reason: 'Thử hoàn trả' }),
+  }),
 
   // The personal data store.
   'GET /api/v1/citizen/documents': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.documentId },
@@ -234,17 +350,34 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const page = multipart('page', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64'));
     const scan = await counter({ method: 'POST', url: '/api/v1/scans', payload: page.payload(), headers: page.headers });
     assert.equal(scan.statusCode, 201, scan.body);
-    const adjustment = await sysadmin({ method: 'POST', url: '/api/v1/admin/calendar/adjustments', payload: { date: '2026-12-23', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận' } });
+    const adjustment = await sysadmin({
+      method: 'POST',
+      url: '/api/v1/admin/calendar/adjustments',
+      payload: { date: '2026-12-23', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận' },
+    });
     assert.equal(adjustment.statusCode, 201, adjustment.body);
     const feeProcedure = (await app.inject({ url: `/api/v1/procedures/${FEE_PROCEDURE}` })).json();
     // A procedure withdrawn from publication: its id must answer on the portal like one that never existed.
-    const [draft] = await db.query(`SELECT id FROM procedures WHERE code <> ALL($1) AND status = 'published' ORDER BY code LIMIT 1`, [[FEE_PROCEDURE, '1.001193']]);
+    const [draft] = await db.query(`SELECT id FROM procedures WHERE code <> ALL($1) AND status = 'published' ORDER BY code LIMIT 1`, [
+      [FEE_PROCEDURE, '1.001193'],
+    ]);
     assert.equal((await sysadmin({ method: 'POST', url: `/api/v1/admin/procedures/${draft.id}/unpublish` })).statusCode, 200);
     const [user] = await db.query(`SELECT id FROM users WHERE username = 'caikhe.motcua'`);
     f = {
-      paidDossier: paid, pendingDossier: pending, resultDossier: signed.id, fileId: dossier.files.find((x: any) => x.id)?.id,
-      paymentId: payment.id, documentId: document.id, scanId: scan.json().uploadId, procedureId: feeProcedure.id, publishedProcedureId: feeProcedure.id,
-      draftProcedureId: draft.id, procedureContent: feeProcedure.content, userId: user.id, agencyId: ids['H13.102'], adjustmentId: adjustment.json().id,
+      paidDossier: paid,
+      pendingDossier: pending,
+      resultDossier: signed.id,
+      fileId: dossier.files.find((x: any) => x.id)?.id,
+      paymentId: payment.id,
+      documentId: document.id,
+      scanId: scan.json().uploadId,
+      procedureId: feeProcedure.id,
+      publishedProcedureId: feeProcedure.id,
+      draftProcedureId: draft.id,
+      procedureContent: feeProcedure.content,
+      userId: user.id,
+      agencyId: ids['H13.102'],
+      adjustmentId: adjustment.json().id,
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
@@ -256,8 +389,16 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
 
   test('every route of the OpenAPI document is classified, and every rule names a route that exists', () => {
     const keys = routes.map((r) => `${r.method} ${r.path}`);
-    assert.deepEqual(keys.filter((k) => !RULES[k]), [], 'routes without a rule: classify them in RULES (public, self, scoped, role, admin)');
-    assert.deepEqual(Object.keys(RULES).filter((k) => !keys.includes(k)), [], 'rules of routes that no longer exist');
+    assert.deepEqual(
+      keys.filter((k) => !RULES[k]),
+      [],
+      'routes without a rule: classify them in RULES (public, self, scoped, role, admin)',
+    );
+    assert.deepEqual(
+      Object.keys(RULES).filter((k) => !keys.includes(k)),
+      [],
+      'rules of routes that no longer exist',
+    );
   });
 
   test('no caller gets what they may not; outside the scope, an object answers exactly like an unknown id', { timeout: 600_000 }, async () => {
@@ -266,8 +407,12 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
       const url = route.path.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(ids[k] ?? randomUUID()));
       const query = rule.query?.(ids);
       const payload = rule.payload?.(f);
-      return callers[who]({ method: route.method as 'GET', url: query ? `${url}?${new URLSearchParams(query)}` : url,
-        ...(payload === undefined ? {} : { payload: payload as string }), headers: rule.headers });
+      return callers[who]({
+        method: route.method as 'GET',
+        url: query ? `${url}?${new URLSearchParams(query)}` : url,
+        ...(payload === undefined ? {} : { payload: payload as string }),
+        headers: rule.headers,
+      });
     };
     let requests = 0;
     for (const route of routes) {
@@ -284,7 +429,8 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
         if (res.statusCode >= 500) problems.push(`${where}: ${res.statusCode} ${res.body.slice(0, 200)}`);
         const outside = rule.sees !== undefined && !rule.sees.includes(who);
         if (allowed) {
-          if (rule.kind !== 'public' && !outside && !ok(res.statusCode) && !(rule.stateful && res.statusCode === 409)) problems.push(`${where}: allowed, but ${res.statusCode} ${res.body.slice(0, 200)}`);
+          if (rule.kind !== 'public' && !outside && !ok(res.statusCode) && !(rule.stateful && res.statusCode === 409))
+            problems.push(`${where}: allowed, but ${res.statusCode} ${res.body.slice(0, 200)}`);
         } else {
           if (ok(res.statusCode)) problems.push(`${where}: LEAK, ${res.statusCode} without permission`);
           const denials = rule.stateful && !outside ? [401, 403, 404, 409] : [401, 403, 404];
@@ -296,7 +442,9 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
           try {
             assert.deepEqual(answer(res), answer(unknown));
           } catch {
-            problems.push(`${where}: out of scope answers ${res.statusCode} ${res.body.slice(0, 160)}, an unknown id ${unknown.statusCode} ${unknown.body.slice(0, 160)}`);
+            problems.push(
+              `${where}: out of scope answers ${res.statusCode} ${res.body.slice(0, 160)}, an unknown id ${unknown.statusCode} ${unknown.body.slice(0, 160)}`,
+            );
           }
         }
         if (outside && rule.marker && res.body.includes(rule.marker(f))) problems.push(`${where}: LEAK, the list shows ${rule.marker(f)}`);

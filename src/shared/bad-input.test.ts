@@ -13,8 +13,10 @@ type Spec = { paths: Record<string, Record<string, any>>; components?: { schemas
 
 /** Every table of the database with its row count. */
 async function rowCounts(db: { query: (sql: string) => Promise<any[]> }) {
-  const tables = (await db.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public' ORDER BY 1`)).map((r) => r.relname as string);
+  const tables = (
+    await db.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public' ORDER BY 1`)
+  ).map((r) => r.relname as string);
   const counts: Record<string, number> = {};
   for (const t of tables) counts[t] = (await db.query(`SELECT count(*)::int AS n FROM "${t}"`))[0].n;
   return counts;
@@ -66,14 +68,24 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
       for (const [method, op] of Object.entries(methods)) {
         const params = (op.parameters ?? []) as { in: string; name: string; schema: any }[];
         const url = path.replace(/\{(\w+)\}/g, (_: string, name: string) =>
-          params.find((p) => p.name === name)?.schema?.format === 'uuid' ? '00000000-0000-4000-8000-000000000000' : 'x');
+          params.find((p) => p.name === name)?.schema?.format === 'uuid' ? '00000000-0000-4000-8000-000000000000' : 'x',
+        );
         const cases: { why: string; url: string; payload?: string; type?: string }[] = [];
         if (path.includes('{id}') && params.some((p) => p.in === 'path' && p.schema?.format === 'uuid')) {
           cases.push({ why: 'malformed id', url: path.replace('{id}', 'khong-phai-uuid') });
         }
         for (const q of params.filter((p) => p.in === 'query')) {
-          const bad = q.schema?.enum ? 'khong-hop-le' : q.schema?.type === 'integer' ? '-5' : q.schema?.format === 'uuid' ? 'abc'
-            : q.schema?.maxLength ? 'x'.repeat(q.schema.maxLength + 1) : q.schema?.pattern ? '!!' : null;
+          const bad = q.schema?.enum
+            ? 'khong-hop-le'
+            : q.schema?.type === 'integer'
+              ? '-5'
+              : q.schema?.format === 'uuid'
+                ? 'abc'
+                : q.schema?.maxLength
+                  ? 'x'.repeat(q.schema.maxLength + 1)
+                  : q.schema?.pattern
+                    ? '!!'
+                    : null;
           if (bad !== null) cases.push({ why: `query ${q.name}`, url: `${url}?${q.name}=${encodeURIComponent(bad)}` });
         }
         cases.push({ why: 'unknown query parameter', url: `${url}?khongCo=1` });
@@ -118,21 +130,32 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
         const params = (op.parameters ?? []) as { in: string; name: string; schema: any }[];
         const withParams = (value: (p: { name: string; schema: any }) => string) =>
           path.replace(/\{(\w+)\}/g, (_: string, name: string) => value(params.find((p) => p.name === name) ?? { name, schema: {} }));
-        const url = withParams((p) => (p.schema?.format === 'uuid' ? UUID : p.schema?.enum?.[0] ?? 'x'));
+        const url = withParams((p) => (p.schema?.format === 'uuid' ? UUID : (p.schema?.enum?.[0] ?? 'x')));
         const M = method.toUpperCase();
         const refused: [string, string, (string | Buffer)?, Record<string, string>?][] = [];
         const mayPass: [string, string][] = [];
         for (const p of params.filter((q) => q.in === 'path')) {
-          const one = (v: string) => withParams((q) => (q.name === p.name ? v : q.schema?.format === 'uuid' ? UUID : q.schema?.enum?.[0] ?? 'x'));
-          refused.push([`path ${p.name}: NUL`, one('a%00b')], [`path ${p.name}: encoded lone surrogate`, one('%ED%A0%80')],
-            [`path ${p.name}: bad URL encoding`, one('%E0%A4%A')], [`path ${p.name}: 1000 characters`, one('x'.repeat(1000))]);
+          const one = (v: string) => withParams((q) => (q.name === p.name ? v : q.schema?.format === 'uuid' ? UUID : (q.schema?.enum?.[0] ?? 'x')));
+          refused.push(
+            [`path ${p.name}: NUL`, one('a%00b')],
+            [`path ${p.name}: encoded lone surrogate`, one('%ED%A0%80')],
+            [`path ${p.name}: bad URL encoding`, one('%E0%A4%A')],
+            [`path ${p.name}: 1000 characters`, one('x'.repeat(1000))],
+          );
         }
         for (const q of params.filter((p) => p.in === 'query')) {
-          refused.push([`query ${q.name}: NUL`, `${url}?${q.name}=a%00b`], [`query ${q.name}: encoded lone surrogate`, `${url}?${q.name}=%ED%A0%80`],
-            [`query ${q.name}: bad URL encoding`, `${url}?${q.name}=%E0%A4%A`], [`query ${q.name}: control character`, `${url}?${q.name}=a%1Bb`]);
+          refused.push(
+            [`query ${q.name}: NUL`, `${url}?${q.name}=a%00b`],
+            [`query ${q.name}: encoded lone surrogate`, `${url}?${q.name}=%ED%A0%80`],
+            [`query ${q.name}: bad URL encoding`, `${url}?${q.name}=%E0%A4%A`],
+            [`query ${q.name}: control character`, `${url}?${q.name}=a%1Bb`],
+          );
           mayPass.push([`query ${q.name}: 5000 characters`, `${url}?${q.name}=${'x'.repeat(5000)}`]);
         }
-        refused.push(['header: NUL', url, undefined, { 'user-agent': 'congso\u0000test' }], ['cookie: NUL', url, undefined, { cookie: 'congso_citizen=a%00b' }]);
+        refused.push(
+          ['header: NUL', url, undefined, { 'user-agent': 'congso\u0000test' }],
+          ['cookie: NUL', url, undefined, { cookie: 'congso_citizen=a%00b' }],
+        );
         // A body is only looked at where the operation takes one (logout, say, ignores it and succeeds).
         if (op.requestBody) {
           const json = { 'content-type': 'application/json' };
@@ -143,9 +166,19 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
             ['body: lone surrogate in a key', url, '{"\\udc00": "a"}', json],
             ['body: nested 10000 deep', url, '['.repeat(10000) + ']'.repeat(10000), json],
             ['multipart: no boundary', url, 'xxx', { 'content-type': 'multipart/form-data' }],
-            ['multipart: cut short', url, '--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4', { 'content-type': 'multipart/form-data; boundary=b' }],
+            [
+              'multipart: cut short',
+              url,
+              '--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4',
+              { 'content-type': 'multipart/form-data; boundary=b' },
+            ],
             ['multipart: bad part header', url, '--b\r\nxxxx\r\n\r\nabc\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' }],
-            ['multipart: NUL in file name', url, '--b\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.pdf"\r\n\r\n%PDF-1.4\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' }],
+            [
+              'multipart: NUL in file name',
+              url,
+              '--b\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.pdf"\r\n\r\n%PDF-1.4\r\n--b--\r\n',
+              { 'content-type': 'multipart/form-data; boundary=b' },
+            ],
           );
         }
         for (const [why, u, payload, headers] of refused) {
@@ -171,7 +204,11 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
     const { content } = (await admin({ url: `/api/v1/admin/procedures/${procedure.id}` })).json();
     // Odd but valid text through the API, and a lone surrogate by a path that skips the HTTP edge (an import, a script).
     const odd = 'Khai sinh 🇻🇳 \u0301\u0301 \ufffd \u202e%_\\\'"<b>';
-    const put = await admin({ method: 'PUT', url: `/api/v1/admin/procedures/${procedure.id}`, payload: { content: { ...content, name: odd, field: `${odd} lĩnh vực` } } });
+    const put = await admin({
+      method: 'PUT',
+      url: `/api/v1/admin/procedures/${procedure.id}`,
+      payload: { content: { ...content, name: odd, field: `${odd} lĩnh vực` } },
+    });
     assert.equal(put.statusCode, 200, put.body);
     assert.equal((await admin({ method: 'POST', url: `/api/v1/admin/procedures/${procedure.id}/publish` })).statusCode, 200);
     for (const q of ['khai sinh', '🇻🇳', '%_', '\ufffd', 'linh vuc']) {
@@ -179,7 +216,10 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
       assert.equal(res.statusCode, 200, `${q}: ${res.body.slice(0, 200)}`);
     }
     const byName = (await ctx.app.inject({ url: `/api/v1/procedures?q=${encodeURIComponent('khai sinh')}` })).json();
-    assert.ok(byName.items.some((i: any) => i.id === procedure.id && i.name === odd.normalize('NFC')), 'the odd name is found and read back as stored');
+    assert.ok(
+      byName.items.some((i: any) => i.id === procedure.id && i.name === odd.normalize('NFC')),
+      'the odd name is found and read back as stored',
+    );
     const register = await admin({ url: `/api/v1/register?format=csv&field=${encodeURIComponent(`${odd} lĩnh vực`)}` });
     assert.equal(register.statusCode, 200, register.body.slice(0, 200));
 
@@ -193,7 +233,11 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
 
   test('a validation error names the field and says what is wrong, in Vietnamese', async () => {
     const admin = await signIn(ctx.app, 'admin');
-    const res = await admin({ method: 'POST', url: '/api/v1/admin/users', payload: { username: 'ab', password: 12345678, fullName: '', roles: ['vua'], agencyId: 'x' } });
+    const res = await admin({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      payload: { username: 'ab', password: 12345678, fullName: '', roles: ['vua'], agencyId: 'x' },
+    });
     assert.equal(res.statusCode, 400);
     const body = res.json();
     assert.equal(body.code, 'VALIDATION_FAILED');

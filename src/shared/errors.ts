@@ -11,10 +11,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `Không tìm thấy ${what}.`);
-export const forbidden = (message = 'Bạn không có quyền thực hiện thao tác này.') =>
-  new AppError(403, 'FORBIDDEN', message);
-export const badRequest = (code: string, message: string, details?: unknown) =>
-  new AppError(400, code, message, details);
+export const forbidden = (message = 'Bạn không có quyền thực hiện thao tác này.') => new AppError(403, 'FORBIDDEN', message);
+export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 
 /** The error body's JSON schema, shared by every route's OpenAPI description. */

@@ -9,23 +9,40 @@ type AjvIssue = { keyword: string; instancePath: string; params: Record<string, 
 export function describeIssue(issue: AjvIssue): string {
   const p = issue.params;
   switch (issue.keyword) {
-    case 'required': return `thiếu trường bắt buộc "${p.missingProperty}"`;
-    case 'type': return `phải có kiểu ${({ string: 'chuỗi', integer: 'số nguyên', number: 'số', boolean: 'đúng/sai', object: 'đối tượng', array: 'danh sách' } as Record<string, string>)[p.type] ?? p.type}`;
-    case 'minLength': return `phải có ít nhất ${p.limit} ký tự`;
-    case 'maxLength': return `không được dài quá ${p.limit} ký tự`;
-    case 'minimum': return `phải lớn hơn hoặc bằng ${p.limit}`;
-    case 'maximum': return `phải nhỏ hơn hoặc bằng ${p.limit}`;
-    case 'minItems': return `phải có ít nhất ${p.limit} phần tử`;
-    case 'maxItems': return `không được quá ${p.limit} phần tử`;
-    case 'enum': return `phải là một trong: ${(p.allowedValues as unknown[]).join(', ')}`;
-    case 'pattern': return 'không đúng định dạng';
-    case 'format': return `không đúng định dạng ${p.format}`;
-    case 'additionalProperties': return `có trường không được phép "${p.additionalProperty}"`;
-    case 'uniqueItems': return 'có phần tử trùng lặp';
-    case 'exclusiveMinimum': return `phải lớn hơn ${p.limit}`;
-    case 'minProperties': return 'không được để trống';
-    case 'const': return `phải bằng ${JSON.stringify(p.allowedValue)}`;
-    default: return issue.message ?? 'không hợp lệ';
+    case 'required':
+      return `thiếu trường bắt buộc "${p.missingProperty}"`;
+    case 'type':
+      return `phải có kiểu ${({ string: 'chuỗi', integer: 'số nguyên', number: 'số', boolean: 'đúng/sai', object: 'đối tượng', array: 'danh sách' } as Record<string, string>)[p.type] ?? p.type}`;
+    case 'minLength':
+      return `phải có ít nhất ${p.limit} ký tự`;
+    case 'maxLength':
+      return `không được dài quá ${p.limit} ký tự`;
+    case 'minimum':
+      return `phải lớn hơn hoặc bằng ${p.limit}`;
+    case 'maximum':
+      return `phải nhỏ hơn hoặc bằng ${p.limit}`;
+    case 'minItems':
+      return `phải có ít nhất ${p.limit} phần tử`;
+    case 'maxItems':
+      return `không được quá ${p.limit} phần tử`;
+    case 'enum':
+      return `phải là một trong: ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'pattern':
+      return 'không đúng định dạng';
+    case 'format':
+      return `không đúng định dạng ${p.format}`;
+    case 'additionalProperties':
+      return `có trường không được phép "${p.additionalProperty}"`;
+    case 'uniqueItems':
+      return 'có phần tử trùng lặp';
+    case 'exclusiveMinimum':
+      return `phải lớn hơn ${p.limit}`;
+    case 'minProperties':
+      return 'không được để trống';
+    case 'const':
+      return `phải bằng ${JSON.stringify(p.allowedValue)}`;
+    default:
+      return issue.message ?? 'không hợp lệ';
   }
 }
 
@@ -40,7 +57,10 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      const where = ({ body: 'Nội dung gửi lên', querystring: 'Tham số truy vấn', params: 'Tham số đường dẫn', headers: 'Tiêu đề' } as Record<string, string>)[fe.validationContext ?? ''] ?? 'Dữ liệu';
+      const where =
+        ({ body: 'Nội dung gửi lên', querystring: 'Tham số truy vấn', params: 'Tham số đường dẫn', headers: 'Tiêu đề' } as Record<string, string>)[
+          fe.validationContext ?? ''
+        ] ?? 'Dữ liệu';
       return reply.status(400).send({
         code: 'VALIDATION_FAILED',
         message: `${where} không hợp lệ: ${fe.validation.map((v) => `${v.instancePath || fe.validationContext} ${describeIssue(v as AjvIssue)}`).join('; ')}.`,
@@ -146,7 +166,11 @@ export function registerTextRule(app: FastifyInstance) {
   });
 }
 
-export interface ReceivedFile { filename: string; mimetype: string; content: Buffer }
+export interface ReceivedFile {
+  filename: string;
+  mimetype: string;
+  content: Buffer;
+}
 
 /**
  * The files of a multipart/form-data request, in the order sent, all in the part named `field`. Too many or too

@@ -26,19 +26,25 @@ function startChild(env: Record<string, string>): Promise<{ child: ChildProcess;
     const onData = (chunk: Buffer) => {
       out += chunk;
       const m = /đang chạy tại (http:\/\/\S+)/.exec(out);
-      if (m) { child.stdout!.off('data', onData); resolve({ child, url: m[1] }); }
+      if (m) {
+        child.stdout!.off('data', onData);
+        resolve({ child, url: m[1] });
+      }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => { out += chunk; });
+    child.stderr!.on('data', (chunk) => {
+      out += chunk;
+    });
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
   });
 }
 
-const killed = (child: ChildProcess) => new Promise<void>((resolve) => {
-  if (child.exitCode !== null || child.signalCode !== null) return resolve();
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
-});
+const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 
 for (const kind of dbKinds()) {
   test(`kill -9 under keyed counter submissions: after a restart every key answers once, none lost, none twice, none stuck [${kind}]`, async () => {
@@ -50,8 +56,11 @@ for (const kind of dbKinds()) {
       const first = await startChild(env);
       running = first.child;
       const signIn = async (url: string) => {
-        const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'caikhe.motcua', password: DEMO_PASSWORD }) });
+        const res = await fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'caikhe.motcua', password: DEMO_PASSWORD }),
+        });
         assert.equal(res.status, 200);
         return res.headers.get('set-cookie')!.split(';')[0];
       };
@@ -59,22 +68,45 @@ for (const kind of dbKinds()) {
       const procedure = await (await fetch(`${first.url}/api/v1/procedures/${FREE_PROCEDURE}`)).json();
       const me = await (await fetch(`${first.url}/api/v1/auth/me`, { headers: { cookie } })).json();
       // Each submission names its own child, so the dossiers of one key can be counted.
-      const body = (i: number) => JSON.stringify({ procedureId: procedure.id, agencyId: me.user.agency.id, channel: 'counter',
-        applicant: { name: 'Lê Thị Khóa', idNumber: '092190004242' },
-        formData: { hoTenTre: `Bé Khóa ${i}`, ngaySinh: '2026-11-01', gioiTinh: 'Nam', noiSinh: 'Cần Thơ', hoTenMe: 'Lê Thị Khóa', soDinhDanhNguoiYeuCau: '092190004242' } });
-      const submit = (url: string, i: number) => fetch(`${url}/api/v1/dossiers`, {
-        method: 'POST', headers: { 'content-type': 'application/json', cookie, 'idempotency-key': `khoa-thu-${i}-${kind}` }, body: body(i) });
+      const body = (i: number) =>
+        JSON.stringify({
+          procedureId: procedure.id,
+          agencyId: me.user.agency.id,
+          channel: 'counter',
+          applicant: { name: 'Lê Thị Khóa', idNumber: '092190004242' },
+          formData: {
+            hoTenTre: `Bé Khóa ${i}`,
+            ngaySinh: '2026-11-01',
+            gioiTinh: 'Nam',
+            noiSinh: 'Cần Thơ',
+            hoTenMe: 'Lê Thị Khóa',
+            soDinhDanhNguoiYeuCau: '092190004242',
+          },
+        });
+      const submit = (url: string, i: number) =>
+        fetch(`${url}/api/v1/dossiers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, 'idempotency-key': `khoa-thu-${i}-${kind}` },
+          body: body(i),
+        });
 
       // Fire every submission at once; kill the server once a quarter of them have been answered.
       const acknowledged = new Map<number, { id: string; code: string }>();
       const refused: string[] = [];
       let answered = 0;
       let kill!: () => void;
-      const killNow = new Promise<void>((resolve) => { kill = resolve; });
-      const inFlight = Array.from({ length: SUBMISSIONS }, (_, i) => submit(first.url, i).then(async (res) => {
-        if (res.status === 201) acknowledged.set(i, await res.json()); else refused.push(`${res.status} ${await res.text()}`);
-        if (++answered >= SUBMISSIONS / 4) kill();
-      }).catch(() => undefined)); // the connection died with the server
+      const killNow = new Promise<void>((resolve) => {
+        kill = resolve;
+      });
+      const inFlight = Array.from({ length: SUBMISSIONS }, (_, i) =>
+        submit(first.url, i)
+          .then(async (res) => {
+            if (res.status === 201) acknowledged.set(i, await res.json());
+            else refused.push(`${res.status} ${await res.text()}`);
+            if (++answered >= SUBMISSIONS / 4) kill();
+          })
+          .catch(() => undefined),
+      ); // the connection died with the server
       await Promise.race([killNow, Promise.all(inFlight)]);
       await killed(first.child);
       await Promise.all(inFlight);
@@ -85,12 +117,18 @@ for (const kind of dbKinds()) {
       const second = await startChild(env);
       running = second.child;
       // Every key retried twice at once: the duplicate waits for the first and answers the same.
-      const retries = await Promise.all(Array.from({ length: SUBMISSIONS }, async (_, i) => {
-        const [a, b] = await Promise.all([submit(second.url, i), submit(second.url, i)]);
-        return { i, a: { status: a.status, body: await a.json() }, b: { status: b.status, body: await b.json() } };
-      }));
+      const retries = await Promise.all(
+        Array.from({ length: SUBMISSIONS }, async (_, i) => {
+          const [a, b] = await Promise.all([submit(second.url, i), submit(second.url, i)]);
+          return { i, a: { status: a.status, body: await a.json() }, b: { status: b.status, body: await b.json() } };
+        }),
+      );
       const stuck = retries.filter((r) => r.a.status !== 201 || r.b.status !== 201);
-      assert.deepEqual(stuck.map((r) => [r.i, r.a.status, r.a.body.code, r.b.status, r.b.body.code]), [], 'no key stuck or refused');
+      assert.deepEqual(
+        stuck.map((r) => [r.i, r.a.status, r.a.body.code, r.b.status, r.b.body.code]),
+        [],
+        'no key stuck or refused',
+      );
       for (const r of retries) {
         assert.equal(r.a.body.id, r.b.body.id, `key ${r.i}: both retries name one dossier`);
         const ack = acknowledged.get(r.i);
@@ -105,7 +143,11 @@ for (const kind of dbKinds()) {
         const perKey = await db.query(`SELECT form_data->>'hoTenTre' AS child, count(*)::int AS n FROM dossiers
                                         WHERE applicant->>'idNumber' = '092190004242' GROUP BY 1`);
         assert.equal(perKey.length, SUBMISSIONS);
-        assert.deepEqual(perKey.filter((r) => r.n !== 1), [], 'no key made two dossiers');
+        assert.deepEqual(
+          perKey.filter((r) => r.n !== 1),
+          [],
+          'no key made two dossiers',
+        );
         const [{ n }] = await db.query('SELECT count(*)::int AS n FROM idempotency_keys WHERE status_code = 0');
         assert.equal(n, 0, 'no claim without its answer');
       } finally {

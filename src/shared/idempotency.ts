@@ -14,7 +14,8 @@ export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
 /** Deletes keys older than the retention period (scheduled: src/jobs); returns how many. */
 export async function deleteExpiredIdempotencyKeys(db: Queryable): Promise<number> {
-  return (await db.query('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1', [IDEMPOTENCY_RETENTION_HOURS])).length;
+  return (await db.query('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1', [IDEMPOTENCY_RETENTION_HOURS]))
+    .length;
 }
 
 /** The key was claimed by another request that committed first: answer with what it recorded. */
@@ -31,27 +32,36 @@ export async function idempotent(db: Database, req: FastifyRequest, reply: Fasti
     throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key phải gồm 8–200 ký tự ASCII in được.');
   }
   const scope = req.actor ? `staff:${req.actor.userId}` : req.citizen ? `citizen:${req.citizen.id}` : `ip:${req.ip}`;
-  const hash = createHash('sha256').update(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`).digest('hex');
+  const hash = createHash('sha256')
+    .update(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`)
+    .digest('hex');
 
   const replay = async () => {
     const [previous] = await db.query<Pick<IdempotencyKeysRow, 'request_hash' | 'status_code' | 'response'>>(
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]);
+      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      [scope, key],
+    );
     if (!previous) return null;
     if (previous.request_hash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key này đã được dùng cho một yêu cầu khác.');
     reply.header('idempotent-replayed', 'true');
     return reply.status(previous.status_code).send(previous.response);
   };
-  const record = (q: Queryable, result: unknown) => q.query(
-    `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
+  const record = (q: Queryable, result: unknown) =>
+    q.query(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (scope, key) DO UPDATE SET status_code = excluded.status_code, response = excluded.response`,
-    [scope, key, hash, statusCode, JSON.stringify(result)]);
+      [scope, key, hash, statusCode, JSON.stringify(result)],
+    );
 
   const answered = await replay();
   if (answered) return answered;
   let claimed = false;
   let recorded: string | undefined;
   const keyed: Database = {
-    kind: db.kind, query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql), close: () => db.close(),
+    kind: db.kind,
+    query: (sql, params) => db.query(sql, params),
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
     transaction: (fn) => {
       if (claimed) return db.transaction(fn);
       claimed = true;
@@ -59,7 +69,9 @@ export async function idempotent(db: Database, req: FastifyRequest, reply: Fasti
         // Waits while another request holds the same key uncommitted; nothing inserted = it committed first.
         const [claim] = await tx.query(
           `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, 0, 'null')
-           ON CONFLICT (scope, key) DO NOTHING RETURNING 1`, [scope, key, hash]);
+           ON CONFLICT (scope, key) DO NOTHING RETURNING 1`,
+          [scope, key, hash],
+        );
         if (!claim) throw new AlreadyAnswered();
         const result = await fn(tx);
         await record(tx, result);

@@ -14,8 +14,7 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Cycles tolerated for now, each with its reason (none today). */
 const ALLOWED: Record<string, string> = {};
 
-const isTestCode = (file: string) =>
-  file.endsWith('.test.ts') || file.startsWith('testing/') || /(^|\/)(testkit|test-support)\.ts$/.test(file);
+const isTestCode = (file: string) => file.endsWith('.test.ts') || file.startsWith('testing/') || /(^|\/)(testkit|test-support)\.ts$/.test(file);
 
 function sourceFiles(dir = SRC): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -34,7 +33,11 @@ function nodeOf(file: string): string {
 /** Relative specifiers of static imports and re-exports, side-effect imports and dynamic imports. */
 function importsOf(text: string): string[] {
   const found: string[] = [];
-  const patterns = [/^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"](\.[^'"]+)['"]/gm, /^\s*import\s*['"](\.[^'"]+)['"]/gm, /\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"](\.[^'"]+)['"]/gm,
+    /^\s*import\s*['"](\.[^'"]+)['"]/gm,
+    /\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+  ];
   for (const pattern of patterns) for (const m of text.matchAll(pattern)) found.push(m[1]);
   return found;
 }
@@ -58,18 +61,30 @@ function moduleGraph(): Map<string, Map<string, string>> {
 
 /** Strongly connected components with more than one node (Tarjan). */
 function cycles(graph: Map<string, Map<string, string>>): string[][] {
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>();
   const found: string[][] = [];
   const visit = (v: string) => {
-    index.set(v, index.size); low.set(v, index.get(v)!); stack.push(v); onStack.add(v);
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v)?.keys() ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) === index.get(v)) {
       const component: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
       if (component.length > 1) found.push(component.sort());
     }
   };

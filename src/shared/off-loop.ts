@@ -5,7 +5,13 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from './errors.ts';
 
-interface Job { module: string; fn: string; args: unknown[]; resolve: (v: any) => void; reject: (e: Error) => void }
+interface Job {
+  module: string;
+  fn: string;
+  args: unknown[];
+  resolve: (v: any) => void;
+  reject: (e: Error) => void;
+}
 
 const JOB_TIMEOUT_MS = 60_000;
 const MEMORY_MB = 768;
@@ -15,14 +21,16 @@ let worker: Worker | null = null;
 let idle: NodeJS.Timeout | undefined;
 let current: { job: Job; timer: NodeJS.Timeout } | null = null;
 
-const tooHeavy = () => new AppError(422, 'FILE_TOO_COMPLEX', 'Tệp quá phức tạp để xử lý (vượt giới hạn thời gian hoặc bộ nhớ); hãy quét lại với độ phân giải thấp hơn.');
+const tooHeavy = () =>
+  new AppError(422, 'FILE_TOO_COMPLEX', 'Tệp quá phức tạp để xử lý (vượt giới hạn thời gian hoặc bộ nhớ); hãy quét lại với độ phân giải thấp hơn.');
 
 function settle(outcome: { value?: unknown; error?: Error }) {
   if (!current) return;
   const { job, timer } = current;
   clearTimeout(timer);
   current = null;
-  if (outcome.error) job.reject(outcome.error); else job.resolve(outcome.value);
+  if (outcome.error) job.reject(outcome.error);
+  else job.resolve(outcome.value);
   next();
 }
 
@@ -30,8 +38,10 @@ function spawn(): Worker {
   // The worker runs TypeScript modules too: it registers tsx's loader before loading its entry.
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./off-loop-worker.ts', import.meta.url).href;
-  const w = new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`,
-    { eval: true, resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB } });
+  const w = new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`, {
+    eval: true,
+    resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB },
+  });
   w.on('message', (m: { value?: unknown; error?: { message: string; statusCode?: number; code?: string; details?: unknown } }) => {
     const e = m.error;
     settle(e ? { error: e.statusCode && e.code ? new AppError(e.statusCode, e.code, e.message, e.details) : new Error(e.message) } : { value: m.value });
@@ -50,14 +60,25 @@ function next() {
   if (current) return;
   if (!queue.length) {
     const w = worker;
-    if (w) idle = setTimeout(() => { if (worker === w) { worker = null; void w.terminate(); } }, IDLE_MS);
+    if (w)
+      idle = setTimeout(() => {
+        if (worker === w) {
+          worker = null;
+          void w.terminate();
+        }
+      }, IDLE_MS);
     return;
   }
   clearTimeout(idle);
   const job = queue.shift()!;
   worker ??= spawn();
   const w = worker;
-  current = { job, timer: setTimeout(() => { void w.terminate(); }, JOB_TIMEOUT_MS) };
+  current = {
+    job,
+    timer: setTimeout(() => {
+      void w.terminate();
+    }, JOB_TIMEOUT_MS),
+  };
   w.postMessage({ module: job.module, fn: job.fn, args: job.args });
 }
 

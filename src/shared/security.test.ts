@@ -63,7 +63,12 @@ eachDatabase('CSRF: state-changing requests with a session cookie must come from
     assert.equal(login.headers['cache-control'], 'no-store', 'the answer that sets the session cookie');
     const admin = await signIn(ctx.app, 'admin');
     const citizen = await citizenSignIn(ctx.app, '092190990003', 'Người Thử Bộ Nhớ Đệm');
-    for (const [who, url] of [[admin, '/api/v1/auth/me'], [admin, '/api/v1/admin/procedures/export'], [admin, '/api/v1/procedures'], [citizen, '/api/v1/citizen/me']] as const) {
+    for (const [who, url] of [
+      [admin, '/api/v1/auth/me'],
+      [admin, '/api/v1/admin/procedures/export'],
+      [admin, '/api/v1/procedures'],
+      [citizen, '/api/v1/citizen/me'],
+    ] as const) {
       const res = await who({ url });
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.headers['cache-control'], 'no-store', url);
@@ -88,10 +93,13 @@ describe('CORS allow-list and rate limits (set low) [pglite]', () => {
     drop = fresh.drop;
     await migrate(fresh.db);
     await seedDemo(fresh.db);
-    app = await buildApp({ db: fresh.db, security: {
-      corsOrigins: [INTEGRATOR],
-      rateLimits: { staffSignIn: 3, staffSignInPerAccount: 2, citizenSignIn: 4, citizenSignInPerAccount: 2, lookup: 2, paymentCallbacks: 2 },
-    } });
+    app = await buildApp({
+      db: fresh.db,
+      security: {
+        corsOrigins: [INTEGRATOR],
+        rateLimits: { staffSignIn: 3, staffSignInPerAccount: 2, citizenSignIn: 4, citizenSignInPerAccount: 2, lookup: 2, paymentCallbacks: 2 },
+      },
+    });
     // A payment gateway's callback, as the payments module will declare one: the limit comes from its URL.
     app.post('/api/v1/payments/thu-nghiem/ipn', { schema: { tags: ['Thử'], summary: 'Điểm nhận thông báo thanh toán thử' } }, async () => ({ ok: true }));
   });
@@ -111,7 +119,11 @@ describe('CORS allow-list and rate limits (set low) [pglite]', () => {
     const allowed = await app.inject({ url: '/api/v1/procedures', headers: { origin: INTEGRATOR } });
     assert.equal(allowed.headers['access-control-allow-origin'], INTEGRATOR);
     assert.equal(allowed.headers['access-control-allow-credentials'], undefined);
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/api/v1/procedures', headers: { origin: INTEGRATOR, 'access-control-request-method': 'GET' } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/procedures',
+      headers: { origin: INTEGRATOR, 'access-control-request-method': 'GET' },
+    });
     assert.equal(preflight.statusCode, 204);
     assert.equal(preflight.headers['access-control-allow-origin'], INTEGRATOR);
     const other = await app.inject({ method: 'OPTIONS', url: '/api/v1/procedures', headers: { origin: EVIL, 'access-control-request-method': 'GET' } });
@@ -130,12 +142,18 @@ describe('CORS allow-list and rate limits (set low) [pglite]', () => {
     expect429(await login('STP.chuyenvien', '10.20.1.3'), 'the 3rd sign-in to one account, from a third address');
   });
 
-  test('citizen sign-in, the local provider\'s login form per ID number, public lookup and payment callbacks', async () => {
+  test("citizen sign-in, the local provider's login form per ID number, public lookup and payment callbacks", async () => {
     for (let i = 0; i < 4; i++) assert.equal((await app.inject({ url: '/api/v1/citizen/signin', remoteAddress: '10.30.0.1' })).statusCode, 302);
     expect429(await app.inject({ url: '/api/v1/citizen/signin', remoteAddress: '10.30.0.1' }), 'citizen sign-in start');
 
-    const form = (ip: string) => app.inject({ method: 'POST', url: '/idp/interaction/khong-co/login', payload: 'idNumber=092190990002&fullName=Thu',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' }, remoteAddress: ip });
+    const form = (ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/idp/interaction/khong-co/login',
+        payload: 'idNumber=092190990002&fullName=Thu',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        remoteAddress: ip,
+      });
     assert.equal((await form('10.30.1.1')).statusCode, 400, 'no such interaction');
     assert.equal((await form('10.30.1.2')).statusCode, 400);
     expect429(await form('10.30.1.3'), 'the same ID number a 3rd time');
@@ -143,14 +161,18 @@ describe('CORS allow-list and rate limits (set low) [pglite]', () => {
     for (let i = 0; i < 2; i++) assert.equal((await app.inject({ url: '/api/v1/lookup/H13.102-991231-9999', remoteAddress: '10.30.2.1' })).statusCode, 404);
     expect429(await app.inject({ url: '/api/v1/lookup/H13.102-991231-9999', remoteAddress: '10.30.2.1' }), 'lookup');
 
-    for (let i = 0; i < 2; i++) assert.equal((await app.inject({ method: 'POST', url: '/api/v1/payments/thu-nghiem/ipn', remoteAddress: '10.30.3.1' })).statusCode, 200);
+    for (let i = 0; i < 2; i++)
+      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/payments/thu-nghiem/ipn', remoteAddress: '10.30.3.1' })).statusCode, 200);
     expect429(await app.inject({ method: 'POST', url: '/api/v1/payments/thu-nghiem/ipn', remoteAddress: '10.30.3.1' }), 'payment callback');
   });
 });
 
 // The per-address keys (rate limits, sign-in waits, login records) take the client's address from X-Forwarded-For only
 // when the connection comes from a proxy named in TRUST_PROXY.
-for (const [setting, trusted] of [[undefined, false], ['10.60.0.1, 10.61.0.0/16', true]] as const) {
+for (const [setting, trusted] of [
+  [undefined, false],
+  ['10.60.0.1, 10.61.0.0/16', true],
+] as const) {
   describe(`client address with TRUST_PROXY ${setting ?? 'unset'}`, () => {
     let app: FastifyInstance;
     let drop: () => Promise<void>;
@@ -166,24 +188,36 @@ for (const [setting, trusted] of [[undefined, false], ['10.60.0.1, 10.61.0.0/16'
       await drop?.();
     });
 
-    test(trusted ? 'a named proxy\'s X-Forwarded-For is the client; anyone else\'s is ignored' : 'a spoofed X-Forwarded-For does not change the per-address key', async () => {
-      const attempt = (i: number, remoteAddress: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress,
-        headers: { 'x-forwarded-for': `203.0.113.${i}` }, payload: { username: `gia.mao.${i}`, password: 'sai-mat-khau-1' } });
-      const answers: number[] = [];
-      for (let i = 0; i <= SIGN_IN_THROTTLE.address; i++) answers.push((await attempt(i, '10.60.0.1')).statusCode);
-      const ips = (await app.db.query(`SELECT DISTINCT ip FROM login_events WHERE username LIKE 'gia.mao.%'`)).map((r) => r.ip);
-      if (trusted) {
-        assert.ok(answers.every((s) => s === 401), 'each client behind the proxy is counted on its own');
-        assert.equal(ips.length, SIGN_IN_THROTTLE.address + 1);
-        assert.ok(ips.every((ip) => ip.startsWith('203.0.113.')));
-        assert.equal((await attempt(99, '10.62.0.9')).statusCode, 401);
-        const [{ ip }] = await app.db.query(`SELECT ip FROM login_events WHERE username = 'gia.mao.99'`);
-        assert.equal(ip, '10.62.0.9', 'not a named proxy: its header is ignored');
-      } else {
-        assert.deepEqual(ips, ['10.60.0.1']);
-        assert.equal(answers.at(-1), 429, 'the failures count against the one real address');
-      }
-    });
+    test(
+      trusted ? "a named proxy's X-Forwarded-For is the client; anyone else's is ignored" : 'a spoofed X-Forwarded-For does not change the per-address key',
+      async () => {
+        const attempt = (i: number, remoteAddress: string) =>
+          app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            remoteAddress,
+            headers: { 'x-forwarded-for': `203.0.113.${i}` },
+            payload: { username: `gia.mao.${i}`, password: 'sai-mat-khau-1' },
+          });
+        const answers: number[] = [];
+        for (let i = 0; i <= SIGN_IN_THROTTLE.address; i++) answers.push((await attempt(i, '10.60.0.1')).statusCode);
+        const ips = (await app.db.query(`SELECT DISTINCT ip FROM login_events WHERE username LIKE 'gia.mao.%'`)).map((r) => r.ip);
+        if (trusted) {
+          assert.ok(
+            answers.every((s) => s === 401),
+            'each client behind the proxy is counted on its own',
+          );
+          assert.equal(ips.length, SIGN_IN_THROTTLE.address + 1);
+          assert.ok(ips.every((ip) => ip.startsWith('203.0.113.')));
+          assert.equal((await attempt(99, '10.62.0.9')).statusCode, 401);
+          const [{ ip }] = await app.db.query(`SELECT ip FROM login_events WHERE username = 'gia.mao.99'`);
+          assert.equal(ip, '10.62.0.9', 'not a named proxy: its header is ignored');
+        } else {
+          assert.deepEqual(ips, ['10.60.0.1']);
+          assert.equal(answers.at(-1), 429, 'the failures count against the one real address');
+        }
+      },
+    );
   });
 }
 

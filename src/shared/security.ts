@@ -10,9 +10,11 @@ import { AppError } from './errors.ts';
 /** Requests per minute. Generous defaults; tests that prove a limit set it low. */
 export interface RateLimits {
   /** Staff sign-in (POST /api/v1/auth/login) per IP address, and per username. */
-  staffSignIn: number; staffSignInPerAccount: number;
+  staffSignIn: number;
+  staffSignInPerAccount: number;
   /** Citizen sign-in (start, callback, the local provider's login form) per IP, and per ID number on that form. */
-  citizenSignIn: number; citizenSignInPerAccount: number;
+  citizenSignIn: number;
+  citizenSignInPerAccount: number;
   /** Public dossier lookup per IP. */
   lookup: number;
   /** Payment gateway callbacks (/api/v1/payments/…) per IP. */
@@ -20,7 +22,12 @@ export interface RateLimits {
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  staffSignIn: 120, staffSignInPerAccount: 30, citizenSignIn: 120, citizenSignInPerAccount: 30, lookup: 30, paymentCallbacks: 300,
+  staffSignIn: 120,
+  staffSignInPerAccount: 30,
+  citizenSignIn: 120,
+  citizenSignInPerAccount: 30,
+  lookup: 30,
+  paymentCallbacks: 300,
 };
 
 export interface SecuritySettings {
@@ -54,10 +61,13 @@ function policiesFor(route: RouteOptions, limits: RateLimits): { perMinute: numb
   const methods = ([] as string[]).concat(route.method);
   const is = (method: string, url: string) => methods.includes(method) && route.url === url;
   const bodyField = (field: string) => (req: FastifyRequest) =>
-    `${field}:${String((req.body as Record<string, unknown> | undefined)?.[field] ?? '').trim().toLowerCase()}`;
+    `${field}:${String((req.body as Record<string, unknown> | undefined)?.[field] ?? '')
+      .trim()
+      .toLowerCase()}`;
   if (is('POST', '/api/v1/auth/login')) return [{ perMinute: limits.staffSignIn }, { perMinute: limits.staffSignInPerAccount, key: bodyField('username') }];
   if (is('GET', '/api/v1/citizen/signin') || is('GET', '/api/v1/citizen/oidc/callback')) return [{ perMinute: limits.citizenSignIn }];
-  if (is('POST', '/idp/interaction/:uid/login')) return [{ perMinute: limits.citizenSignIn }, { perMinute: limits.citizenSignInPerAccount, key: bodyField('idNumber') }];
+  if (is('POST', '/idp/interaction/:uid/login'))
+    return [{ perMinute: limits.citizenSignIn }, { perMinute: limits.citizenSignInPerAccount, key: bodyField('idNumber') }];
   if (route.url.startsWith('/api/v1/payments/')) return [{ perMinute: limits.paymentCallbacks }];
   return [];
 }
@@ -66,9 +76,15 @@ function policiesFor(route: RouteOptions, limits: RateLimits): { perMinute: numb
  * Registers the protections. Call after @fastify/cookie (the CSRF check reads the session cookies) and before the
  * routes (limits attach to routes as they are declared).
  */
-export async function registerSecurity(app: FastifyInstance, opts: {
-  settings?: Partial<SecuritySettings>; publicUrl: string; cookieSecure: boolean; sessionCookies: string[];
-}) {
+export async function registerSecurity(
+  app: FastifyInstance,
+  opts: {
+    settings?: Partial<SecuritySettings>;
+    publicUrl: string;
+    cookieSecure: boolean;
+    sessionCookies: string[];
+  },
+) {
   const limits = { ...DEFAULT_RATE_LIMITS, ...opts.settings?.rateLimits };
   const corsOrigins = opts.settings?.corsOrigins ?? [];
 
@@ -76,11 +92,18 @@ export async function registerSecurity(app: FastifyInstance, opts: {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], baseUri: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'self'"], formAction: ["'self'"],
-        scriptSrc: ["'self'"], scriptSrcAttr: ["'none'"],
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
         // React and ECharts set style attributes, the API docs inject style elements.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'], fontSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
       },
     },
     // HSTS only where the site is served over HTTPS (COOKIE_SECURE=0 is a plain-HTTP trial).
@@ -98,11 +121,14 @@ export async function registerSecurity(app: FastifyInstance, opts: {
     if (SAFE_METHODS.has(req.method) || !opts.sessionCookies.some((name) => req.cookies[name])) return;
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
-    const fromThisSite = origin !== undefined
-      ? origin === ownOrigin || origin === `${req.protocol}://${req.host}`
-      : site !== 'cross-site' && site !== 'same-site';
+    const fromThisSite =
+      origin !== undefined ? origin === ownOrigin || origin === `${req.protocol}://${req.host}` : site !== 'cross-site' && site !== 'same-site';
     if (!fromThisSite) {
-      throw new AppError(403, 'CROSS_SITE_REQUEST', 'Yêu cầu đến từ trang web khác nên bị từ chối để bảo vệ phiên đăng nhập của bạn. Vui lòng thao tác trực tiếp trên Cổng dịch vụ công.');
+      throw new AppError(
+        403,
+        'CROSS_SITE_REQUEST',
+        'Yêu cầu đến từ trang web khác nên bị từ chối để bảo vệ phiên đăng nhập của bạn. Vui lòng thao tác trực tiếp trên Cổng dịch vụ công.',
+      );
     }
   });
 

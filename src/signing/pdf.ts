@@ -30,9 +30,16 @@ const ascii = (s: string) => fold(s).replace(/[^ -~]/g, '');
 function addPlaceholder(doc: PDFDocument, f: SignatureField): void {
   const page = doc.getPages()[f.page];
   pdflibAddPlaceholder({
-    pdfPage: page, reason: ascii(f.reason), contactInfo: '', name: ascii(f.name), location: ascii(f.location),
-    signingTime: f.signingTime, signatureLength: SIGNATURE_BYTES * 2, subFilter: SUBFILTER_ADOBE_PKCS7_DETACHED,
-    widgetRect: f.rect, appName: 'congso',
+    pdfPage: page,
+    reason: ascii(f.reason),
+    contactInfo: '',
+    name: ascii(f.name),
+    location: ascii(f.location),
+    signingTime: f.signingTime,
+    signatureLength: SIGNATURE_BYTES * 2,
+    subFilter: SUBFILTER_ADOBE_PKCS7_DETACHED,
+    widgetRect: f.rect,
+    appName: 'congso',
   });
   // The placeholder names every field "Signature1"; two fields of one name would be one field to a reader.
   const annots = page.node.Annots()!;
@@ -81,7 +88,11 @@ function incrementalUpdate(previous: Buffer, doc: PDFDocument, refs: PDFRef[]): 
   let offset = previous.length + 1;
   const entries: [number, number][] = [];
   for (const ref of [...refs].sort((a, b) => a.objectNumber - b.objectNumber)) {
-    const body = Buffer.concat([Buffer.from(`${ref.objectNumber} ${ref.generationNumber} obj\n`), serialize(doc.context.lookup(ref)!), Buffer.from('\nendobj\n')]);
+    const body = Buffer.concat([
+      Buffer.from(`${ref.objectNumber} ${ref.generationNumber} obj\n`),
+      serialize(doc.context.lookup(ref)!),
+      Buffer.from('\nendobj\n'),
+    ]);
     entries.push([ref.objectNumber, offset]);
     parts.push(body);
     offset += body.length;
@@ -90,8 +101,15 @@ function incrementalUpdate(previous: Buffer, doc: PDFDocument, refs: PDFRef[]): 
   let xref = 'xref\n';
   for (const [n, at] of entries) xref += `${n} 1\n${String(at).padStart(10, '0')} 00000 n\r\n`;
   const t = doc.context.trailerInfo;
-  const trailer = [`/Size ${doc.context.largestObjectNumber + 1}`, `/Root ${t.Root}`, t.Info ? `/Info ${t.Info}` : '',
-    t.ID ? `/ID ${t.ID}` : '', `/Prev ${prevXref}`].filter(Boolean).join(' ');
+  const trailer = [
+    `/Size ${doc.context.largestObjectNumber + 1}`,
+    `/Root ${t.Root}`,
+    t.Info ? `/Info ${t.Info}` : '',
+    t.ID ? `/ID ${t.ID}` : '',
+    `/Prev ${prevXref}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
   parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${xrefAt}\n%%EOF\n`));
   return Buffer.concat(parts);
 }

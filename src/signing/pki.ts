@@ -100,7 +100,9 @@ export function issueTestCertificate(ca: Credential, who: SubjectInput): Credent
 /** The private key and the certificate that matches it, from a PKCS#12. */
 export function openCredential(c: Pick<Credential, 'p12' | 'passphrase'>) {
   const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(c.p12.toString('binary')), false, c.passphrase);
-  const key = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
+  const key = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]?.[0]?.key as
+    | forge.pki.rsa.PrivateKey
+    | undefined;
   const certs = (p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []).map((b) => b.cert!).filter(Boolean);
   if (!key) throw new Error('Tệp PKCS#12 không có khóa bí mật (RSA).');
   const certificate = certs.find((cert) => (cert.publicKey as forge.pki.rsa.PublicKey).n.compareTo(key.n) === 0);
@@ -111,8 +113,10 @@ export function openCredential(c: Pick<Credential, 'p12' | 'passphrase'>) {
 /** The subject of a certificate as Node reads it (UTF-8 decoded): { CN, O, title, … }. */
 export function subjectFields(pem: string | Buffer): Record<string, string> {
   const x = new X509Certificate(pem);
-  return Object.fromEntries(x.subject.split('\n').map((line) => {
-    const i = line.indexOf('=');
-    return [line.slice(0, i), line.slice(i + 1)];
-  }));
+  return Object.fromEntries(
+    x.subject.split('\n').map((line) => {
+      const i = line.indexOf('=');
+      return [line.slice(0, i), line.slice(i + 1)];
+    }),
+  );
 }

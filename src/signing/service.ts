@@ -11,8 +11,18 @@ import { createTestCa, issueTestCertificate, subjectFields, type Credential, typ
 import { P12Signer, type SigningIdentity } from './signer.ts';
 import { signNewPdf } from './pdf.ts';
 
-export interface Person { userId: string; username: string; fullName: string; title: string; agencyName: string }
-export interface SealOwner { agencyId: string; agencyCode: string; agencyName: string }
+export interface Person {
+  userId: string;
+  username: string;
+  fullName: string;
+  title: string;
+  agencyName: string;
+}
+export interface SealOwner {
+  agencyId: string;
+  agencyCode: string;
+  agencyName: string;
+}
 
 export interface SigningProvider {
   /** Test certificates: documents say so, and the verify page warns. */
@@ -61,24 +71,31 @@ export function fileProvider(settings: SigningSettings): SigningProvider {
   return {
     test: false,
     trustedAuthorities: async () => trusted,
-    person: async (_db, who) => open(join(dir, 'staff', `${who.username}.p12`),
-      `Chưa cấu hình chứng thư số cho ${who.fullName} (tệp staff/${who.username}.p12).`, who.fullName),
-    seal: async (_db, a) => open(join(dir, 'seal', `${a.agencyCode}.p12`),
-      `Chưa cấu hình chứng thư số của cơ quan ${a.agencyName} (tệp seal/${a.agencyCode}.p12).`, a.agencyName),
+    person: async (_db, who) =>
+      open(join(dir, 'staff', `${who.username}.p12`), `Chưa cấu hình chứng thư số cho ${who.fullName} (tệp staff/${who.username}.p12).`, who.fullName),
+    seal: async (_db, a) =>
+      open(join(dir, 'seal', `${a.agencyCode}.p12`), `Chưa cấu hình chứng thư số của cơ quan ${a.agencyName} (tệp seal/${a.agencyCode}.p12).`, a.agencyName),
   };
 }
 
 /** Reads a stored test credential, or creates it (the first writer wins, so concurrent first uses agree). */
 async function testCredential(db: Queryable, key: string, create: () => Credential): Promise<Credential> {
   const read = async () => {
-    const [r] = await db.query<Pick<TestCredentialsRow, 'p12' | 'passphrase' | 'certificate_pem'>>('SELECT p12, passphrase, certificate_pem FROM test_credentials WHERE key = $1', [key]);
+    const [r] = await db.query<Pick<TestCredentialsRow, 'p12' | 'passphrase' | 'certificate_pem'>>(
+      'SELECT p12, passphrase, certificate_pem FROM test_credentials WHERE key = $1',
+      [key],
+    );
     return r ? { p12: Buffer.from(r.p12), passphrase: r.passphrase, certificatePem: r.certificate_pem } : undefined;
   };
   const existing = await read();
   if (existing) return existing;
   const made = create();
-  await db.query('INSERT INTO test_credentials (key, p12, passphrase, certificate_pem) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING',
-    [key, made.p12, made.passphrase, made.certificatePem]);
+  await db.query('INSERT INTO test_credentials (key, p12, passphrase, certificate_pem) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING', [
+    key,
+    made.p12,
+    made.passphrase,
+    made.certificatePem,
+  ]);
   return (await read())!;
 }
 
@@ -91,10 +108,13 @@ export function testProvider(): SigningProvider {
   return {
     test: true,
     trustedAuthorities: async (db) => [new X509Certificate((await testCa(db)).certificatePem)],
-    person: async (db, who) => identity(await issued(db, `staff:${who.userId}`,
-      { commonName: `${who.fullName} (TEST)`, title: who.title, organisation: `${who.agencyName} — THỬ NGHIỆM` }), who.fullName),
-    seal: async (db, a) => identity(await issued(db, `seal:${a.agencyId}`,
-      { commonName: `${a.agencyName} (TEST)`, organisation: `${a.agencyName} — THỬ NGHIỆM` }), a.agencyName),
+    person: async (db, who) =>
+      identity(
+        await issued(db, `staff:${who.userId}`, { commonName: `${who.fullName} (TEST)`, title: who.title, organisation: `${who.agencyName} — THỬ NGHIỆM` }),
+        who.fullName,
+      ),
+    seal: async (db, a) =>
+      identity(await issued(db, `seal:${a.agencyId}`, { commonName: `${a.agencyName} (TEST)`, organisation: `${a.agencyName} — THỬ NGHIỆM` }), a.agencyName),
   };
 }
 
@@ -105,8 +125,10 @@ export function testProvider(): SigningProvider {
 export function signingProvider(production: boolean, settings: SigningSettings | undefined): SigningProvider {
   if (settings) return fileProvider(settings);
   if (production) {
-    throw new Error('Chế độ production cần chứng thư số đã cấu hình: đặt SIGNING_P12_DIR (staff/<tên đăng nhập>.p12, seal/<mã cơ quan>.p12), '
-      + 'SIGNING_P12_PASSPHRASE và SIGNING_TRUSTED_CA (PEM của tổ chức chứng thực tin cậy). Hệ thống không dùng chứng thư thử nghiệm khi chạy chính thức.');
+    throw new Error(
+      'Chế độ production cần chứng thư số đã cấu hình: đặt SIGNING_P12_DIR (staff/<tên đăng nhập>.p12, seal/<mã cơ quan>.p12), ' +
+        'SIGNING_P12_PASSPHRASE và SIGNING_TRUSTED_CA (PEM của tổ chức chứng thực tin cậy). Hệ thống không dùng chứng thư thử nghiệm khi chạy chính thức.',
+    );
   }
   return testProvider();
 }
@@ -115,9 +137,21 @@ export function signingProvider(production: boolean, settings: SigningSettings |
  * A document the platform issues electronically on the agency's behalf (a one-stop form, a fee receipt) signed with
  * the agency's seal (chữ ký số của cơ quan): an invisible signature any PDF reader checks.
  */
-export async function sealDocument(db: Queryable, provider: SigningProvider, agency: SealOwner, pdf: Uint8Array,
-  why: { reason: string; location: string; at?: Date }): Promise<Buffer> {
+export async function sealDocument(
+  db: Queryable,
+  provider: SigningProvider,
+  agency: SealOwner,
+  pdf: Uint8Array,
+  why: { reason: string; location: string; at?: Date },
+): Promise<Buffer> {
   const seal = await provider.seal(db, agency);
-  return signNewPdf(pdf, seal.signer, { field: 'DauCoQuan', page: 0, rect: [0, 0, 0, 0], name: agency.agencyName,
-    reason: why.reason, location: why.location, signingTime: why.at ?? new Date() });
+  return signNewPdf(pdf, seal.signer, {
+    field: 'DauCoQuan',
+    page: 0,
+    rect: [0, 0, 0, 0],
+    name: agency.agencyName,
+    reason: why.reason,
+    location: why.location,
+    signingTime: why.at ?? new Date(),
+  });
 }

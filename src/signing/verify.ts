@@ -35,12 +35,22 @@ export interface SignatureCheck {
   problem: string | null;
 }
 
-const names = (dn: string) => Object.fromEntries(dn.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const names = (dn: string) =>
+  Object.fromEntries(
+    dn
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 export function certificateInfo(x: X509Certificate): CertificateInfo {
   return {
-    subject: names(x.subject), issuer: names(x.issuer), serialNumber: x.serialNumber,
-    validFrom: new Date(x.validFrom).toISOString(), validTo: new Date(x.validTo).toISOString(), fingerprint256: x.fingerprint256,
+    subject: names(x.subject),
+    issuer: names(x.issuer),
+    serialNumber: x.serialNumber,
+    validFrom: new Date(x.validFrom).toISOString(),
+    validTo: new Date(x.validTo).toISOString(),
+    fingerprint256: x.fingerprint256,
   };
 }
 
@@ -59,7 +69,15 @@ const der = (node: forge.asn1.Asn1) => Buffer.from(forge.asn1.toDer(node).getByt
 const children = (node: forge.asn1.Asn1) => node.value as forge.asn1.Asn1[];
 const oidOf = (node: forge.asn1.Asn1) => forge.asn1.derToOid(node.value as string);
 
-interface ParsedCms { certificates: X509Certificate[]; serial: string; digestOid: string; signedAttrs: Buffer; messageDigest: Buffer; signingTime: Date | null; signature: Buffer }
+interface ParsedCms {
+  certificates: X509Certificate[];
+  serial: string;
+  digestOid: string;
+  signedAttrs: Buffer;
+  messageDigest: Buffer;
+  signingTime: Date | null;
+  signature: Buffer;
+}
 
 /** The parts of a CMS SignedData (RFC 5652) a detached PDF signature needs. */
 function parseCms(cms: Buffer): ParsedCms {
@@ -71,7 +89,10 @@ function parseCms(cms: Buffer): ParsedCms {
   const signerInfo = children(parts[parts.length - 1])[0];
   const fields = children(signerInfo);
   const sid = children(fields[1]);
-  const serial = Buffer.from(sid[1].value as string, 'binary').toString('hex').replace(/^(00)+(?=.)/, '').toUpperCase();
+  const serial = Buffer.from(sid[1].value as string, 'binary')
+    .toString('hex')
+    .replace(/^(00)+(?=.)/, '')
+    .toUpperCase();
   const digestOid = oidOf(children(fields[2])[0]);
   const attrsNode = fields[3];
   if (attrsNode.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || attrsNode.type !== 0) throw new Error('no signed attributes');
@@ -84,7 +105,8 @@ function parseCms(cms: Buffer): ParsedCms {
     const value = children(values)[0];
     if (oidOf(type) === OID.messageDigest) messageDigest = Buffer.from(value.value as string, 'binary');
     if (oidOf(type) === OID.signingTime) {
-      signingTime = value.type === forge.asn1.Type.UTCTIME ? forge.asn1.utcTimeToDate(value.value as string) : forge.asn1.generalizedTimeToDate(value.value as string);
+      signingTime =
+        value.type === forge.asn1.Type.UTCTIME ? forge.asn1.utcTimeToDate(value.value as string) : forge.asn1.generalizedTimeToDate(value.value as string);
     }
   }
   if (!messageDigest) throw new Error('no message digest');
@@ -115,8 +137,15 @@ export function checkPdfSignatures(pdf: Buffer, trusted: X509Certificate[]): Sig
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const [a, b, c, d] = m.slice(1).map(Number);
     const check: SignatureCheck = {
-      index: results.length, intact: false, coversWholeDocument: a === 0 && c + d === pdf.length, trusted: false,
-      validAtSigning: false, signedAt: null, signer: null, chain: [], problem: null,
+      index: results.length,
+      intact: false,
+      coversWholeDocument: a === 0 && c + d === pdf.length,
+      trusted: false,
+      validAtSigning: false,
+      signedAt: null,
+      signer: null,
+      chain: [],
+      problem: null,
     };
     results.push(check);
     try {
@@ -129,9 +158,13 @@ export function checkPdfSignatures(pdf: Buffer, trusted: X509Certificate[]): Sig
       check.signer = certificateInfo(signerCert);
       check.signedAt = cms.signingTime?.toISOString() ?? null;
       if (cms.digestOid !== OID.sha256) throw new Error('Chữ ký không dùng thuật toán băm SHA-256.');
-      const digest = createHash('sha256').update(pdf.subarray(a, a + b)).update(pdf.subarray(c, c + d)).digest();
+      const digest = createHash('sha256')
+        .update(pdf.subarray(a, a + b))
+        .update(pdf.subarray(c, c + d))
+        .digest();
       if (!digest.equals(cms.messageDigest)) throw new Error('Nội dung tài liệu đã bị thay đổi sau khi ký (giá trị băm không khớp).');
-      if (!verifySignature('sha256', cms.signedAttrs, signerCert.publicKey, cms.signature)) throw new Error('Chữ ký không khớp với khóa công khai của chứng thư.');
+      if (!verifySignature('sha256', cms.signedAttrs, signerCert.publicKey, cms.signature))
+        throw new Error('Chữ ký không khớp với khóa công khai của chứng thư.');
       check.intact = true;
       const when = cms.signingTime ?? new Date();
       check.validAtSigning = when >= new Date(signerCert.validFrom) && when <= new Date(signerCert.validTo);

@@ -3,7 +3,10 @@ import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { CSV_MIME, toCsv } from '../shared/csv.ts';
 
-export interface Column<T> { header: string; value: (row: T) => string | number | null }
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number | null;
+}
 
 /** The table as CSV: a header line, then one line per row. */
 export const tableCsv = <T>(columns: Column<T>[], rows: T[]) => toCsv([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.value(r)))]);

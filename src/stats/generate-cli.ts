@@ -13,9 +13,16 @@ import { vietnamDate } from '../shared/time.ts';
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, from: { type: 'string' }, to: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { count: { type: 'string', default: '100000' }, from: { type: 'string' }, to: { type: 'string' }, seed: { type: 'string', default: '1' } },
+  });
   const today = vietnamDate(new Date());
-  const opts = { count: Number(values.count), from: values.from ?? `${Number(today.slice(0, 4)) - 2}-01-01`, to: values.to ?? today, seed: Number(values.seed) };
+  const opts = {
+    count: Number(values.count),
+    from: values.from ?? `${Number(today.slice(0, 4)) - 2}-01-01`,
+    to: values.to ?? today,
+    seed: Number(values.seed),
+  };
   if (!Number.isInteger(opts.count) || opts.count < 1 || !/^\d{4}-\d{2}-\d{2}$/.test(opts.from) || !/^\d{4}-\d{2}-\d{2}$/.test(opts.to)) {
     console.error('Cách dùng: npm run generate:dossiers -- --count 100000 --from 2024-01-01 --to 2026-11-27 --seed 1');
     process.exit(2);
@@ -28,7 +35,9 @@ if (isMain) {
     await migrate(db);
     const started = Date.now();
     const report = await generateDossiers(db, opts, (done) => console.error(`… ${done} hồ sơ, ${((Date.now() - started) / 1000).toFixed(0)} giây`));
-    console.error(`Đã nhập: ${report.imported}; bỏ qua (đã có): ${report.skipped}; bị từ chối: ${report.rejected.length}; thời gian: ${((Date.now() - started) / 1000).toFixed(1)} giây`);
+    console.error(
+      `Đã nhập: ${report.imported}; bỏ qua (đã có): ${report.skipped}; bị từ chối: ${report.rejected.length}; thời gian: ${((Date.now() - started) / 1000).toFixed(1)} giây`,
+    );
     if (report.rejected.length) console.error(JSON.stringify(report.rejected.slice(0, 5), null, 2));
     process.exitCode = report.rejected.length ? 1 : 0;
   } finally {

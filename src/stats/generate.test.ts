@@ -25,7 +25,8 @@ eachDatabase('dossier generator', { demo: true }, (ctx) => {
 
   test('generated histories only make the moves the dossier workflow declares', async () => {
     const actions = Object.values(dossierWorkflow.actions) as { from: readonly number[]; to: readonly number[] }[];
-    const declared = (from: number | undefined, to: number) => actions.some((a) => (from === undefined || a.from.includes(from)) && (a.to.includes(to) || (from === to && a.from.includes(to))));
+    const declared = (from: number | undefined, to: number) =>
+      actions.some((a) => (from === undefined || a.from.includes(from)) && (a.to.includes(to) || (from === to && a.from.includes(to))));
     const now = new Date('2026-11-30T09:00:00+07:00');
     for await (const line of generateDossierLines(ctx.db, { count: 400, from: addDays(vietnamDate(now), -60), to: vietnamDate(now), seed: 11, now })) {
       const d = JSON.parse(line) as { code: string; status: number; events: { action: string; fromStatus?: number; toStatus: number }[] };

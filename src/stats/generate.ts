@@ -24,9 +24,22 @@ export function prng(seed: number) {
   };
 }
 
-export interface GenerateOptions { count: number; from: string; to: string; seed: number; now?: Date }
+export interface GenerateOptions {
+  count: number;
+  from: string;
+  to: string;
+  seed: number;
+  now?: Date;
+}
 
-interface Kind { code: string; agencyCodes: string[]; onlineShare: number; days: number; hours: boolean; weight: number }
+interface Kind {
+  code: string;
+  agencyCodes: string[];
+  onlineShare: number;
+  days: number;
+  hours: boolean;
+  weight: number;
+}
 
 /** Month factors: busier at the end of the year, a quieter summer (Tết is placed from the calendar, below). */
 const SEASON = [1.05, 1.0, 1.05, 1.0, 1.0, 0.95, 0.9, 0.9, 1.05, 1.05, 1.05, 1.2];
@@ -35,9 +48,30 @@ const BEFORE_TET = { days: 10, factor: 1.5 };
 const AFTER_TET = { days: 5, factor: 0.6 };
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Võ', 'Phan', 'Trương', 'Bùi', 'Đặng', 'Đỗ', 'Ngô', 'Dương', 'Lý'];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Thanh', 'Hoàng', 'Quốc', 'Thu', 'Hữu', 'Kim'];
-const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Khoa', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nhung', 'Phúc', 'Quân', 'Tâm', 'Thảo', 'Tuấn', 'Vy'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Châu',
+  'Dũng',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hùng',
+  'Khoa',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Nhung',
+  'Phúc',
+  'Quân',
+  'Tâm',
+  'Thảo',
+  'Tuấn',
+  'Vy',
+];
 const OFFICERS = ['Lê Thị Thu Trang', 'Nguyễn Minh Tâm', 'Trần Quốc Việt', 'Phạm Ngọc Hân', 'Võ Thanh Phong'];
-
 
 /** The import lines, lazily: memory stays flat whatever the count. */
 export async function* generateDossierLines(db: Queryable, opts: GenerateOptions): AsyncGenerator<string> {
@@ -53,13 +87,19 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
   for (const [rank, p] of procedures.entries()) {
     const { content, agencyId } = await getPublishedProcedure(db, p.code);
     kinds.push({
-      code: p.code, agencyCodes: content.agencyLevel === 'commune' ? communes : [codeOf.get(agencyId)!],
+      code: p.code,
+      agencyCodes: content.agencyLevel === 'commune' ? communes : [codeOf.get(agencyId)!],
       onlineShare: content.onlineLevel === 'full' ? 0.6 : content.onlineLevel === 'partial' ? 0.3 : 0.05,
-      days: content.processingTime.value, hours: content.processingTime.unit === 'working_hours', weight: 1 / (rank + 1) ** 1.1,
+      days: content.processingTime.value,
+      hours: content.processingTime.unit === 'working_hours',
+      weight: 1 / (rank + 1) ** 1.1,
     });
   }
   // Shuffle popularity so that it does not follow the code order.
-  for (let i = kinds.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [kinds[i].weight, kinds[j].weight] = [kinds[j].weight, kinds[i].weight]; }
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [kinds[i].weight, kinds[j].weight] = [kinds[j].weight, kinds[i].weight];
+  }
   const kindCumulative = cumulative(kinds.map((k) => k.weight));
   const communeWeights = cumulative(communes.map(() => 0.3 + rand()));
 
@@ -71,8 +111,9 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     if (!calendar.isWorkingDay(d)) continue;
     const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
     days.push(d);
-    dayWeights.push(SEASON[Number(d.slice(5, 7)) - 1] * (tet.get(d) ?? 1) * (weekday === 1 ? 1.2 : weekday === 5 ? 0.9 : weekday === 6 ? 0.3 : 1)
-      * (0.85 + 0.3 * rand()));
+    dayWeights.push(
+      SEASON[Number(d.slice(5, 7)) - 1] * (tet.get(d) ?? 1) * (weekday === 1 ? 1.2 : weekday === 5 ? 0.9 : weekday === 6 ? 0.3 : 1) * (0.85 + 0.3 * rand()),
+    );
   }
   if (!days.length) return;
   const dayCumulative = cumulative(dayWeights);
@@ -80,7 +121,7 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
 
   // Exactly `count` lines: a reception time drawn after now (later today) is drawn again, so a caller asking for one
   // dossier gets one (the dashboard bench once waited for a push for a dossier that was never generated).
-  for (let n = 0, misses = 0; n < opts.count;) {
+  for (let n = 0, misses = 0; n < opts.count; ) {
     const kind = kinds[sample(kindCumulative, rand())];
     const agencyCode = kind.agencyCodes.length > 1 ? kind.agencyCodes[sample(communeWeights, rand())] : kind.agencyCodes[0];
     const day = days[sample(dayCumulative, rand())];
@@ -104,13 +145,22 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     const o = rand();
     let status = 9;
     let finished: Date | null;
-    if (o < 0.02) { status = 3; finished = new Date(submitted.getTime() + HOUR_MS); }
-    else if (o < 0.03) { status = 8; finished = calendar.addWorkingHours(received, span * rand()); }
-    else if (o < 0.8) finished = calendar.addWorkingHours(received, waited + span * (0.15 + 0.7 * rand())); // early
-    else if (o < 0.91) finished = new Date(movedDue.getTime() - Math.floor(rand() * 3 * HOUR_MS)); // on the due date
+    if (o < 0.02) {
+      status = 3;
+      finished = new Date(submitted.getTime() + HOUR_MS);
+    } else if (o < 0.03) {
+      status = 8;
+      finished = calendar.addWorkingHours(received, span * rand());
+    } else if (o < 0.8)
+      finished = calendar.addWorkingHours(received, waited + span * (0.15 + 0.7 * rand())); // early
+    else if (o < 0.91)
+      finished = new Date(movedDue.getTime() - Math.floor(rand() * 3 * HOUR_MS)); // on the due date
     else finished = calendar.addWorkingHours(movedDue, (0.2 + rand() * 6) * dayHours); // late
     if (status === 9 && finished < received) finished = new Date(received.getTime() + HOUR_MS);
-    if (finished > now) { status = supplementRequests && rand() < 0.3 ? 5 : rand() < 0.2 ? 2 : 4; finished = null; }
+    if (finished > now) {
+      status = supplementRequests && rand() < 0.3 ? 5 : rand() < 0.2 ? 2 : 4;
+      finished = null;
+    }
     const returned = status === 9 && finished ? new Date(finished.getTime() + Math.floor(rand() * 30) * HOUR_MS) : null;
     if (returned && returned <= now) status = 10;
     const key = `${agencyCode}-${day}`;
@@ -119,14 +169,25 @@ export async function* generateDossierLines(db: Queryable, opts: GenerateOptions
     const refused = status === 3;
     const line: ImportLine = {
       code: `${agencyCode}-${day.slice(2).replaceAll('-', '')}-G${opts.seed}-${String(seq).padStart(4, '0')}`,
-      procedureCode: kind.code, agencyCode, channel, status,
+      procedureCode: kind.code,
+      agencyCode,
+      channel,
+      status,
       applicant: { name: `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`, idNumber: `0921${String(Math.floor(rand() * 1e8)).padStart(8, '0')}` },
-      submittedAt: submitted.toISOString(), receivedAt: refused ? null : received.toISOString(), dueAt: refused ? null : movedDue.toISOString(),
-      finishedAt: finished?.toISOString() ?? null, returnedAt: status === 10 ? returned!.toISOString() : null, supplementRequests: refused ? 0 : supplementRequests,
+      submittedAt: submitted.toISOString(),
+      receivedAt: refused ? null : received.toISOString(),
+      dueAt: refused ? null : movedDue.toISOString(),
+      finishedAt: finished?.toISOString() ?? null,
+      returnedAt: status === 10 ? returned!.toISOString() : null,
+      supplementRequests: refused ? 0 : supplementRequests,
       events: refused
         ? [{ at: finished!.toISOString(), action: 'refuse', actorName: pick(OFFICERS), fromStatus: 1, toStatus: 3 }]
-        : [{ at: received.toISOString(), action: 'accept', actorName: pick(OFFICERS), fromStatus: 1, toStatus: 2 },
-          ...(finished ? [{ at: finished.toISOString(), action: status === 8 ? 'stop' : 'approve', actorName: pick(OFFICERS), toStatus: status === 8 ? 8 : 9 }] : [])],
+        : [
+            { at: received.toISOString(), action: 'accept', actorName: pick(OFFICERS), fromStatus: 1, toStatus: 2 },
+            ...(finished
+              ? [{ at: finished.toISOString(), action: status === 8 ? 'stop' : 'approve', actorName: pick(OFFICERS), toStatus: status === 8 ? 8 : 9 }]
+              : []),
+          ],
     };
     yield JSON.stringify(line);
   }
@@ -141,8 +202,14 @@ function tetFactors(calendar: Awaited<ReturnType<typeof workingCalendar>>, from:
     let run: Run | undefined;
     for (let d = `${year}-01-10`; d <= `${year}-03-10`; d = addDays(d, 1)) {
       const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
-      if (calendar.isWorkingDay(d)) { run = undefined; continue; }
-      if (weekday === 0 || weekday === 6) { if (run) run.end = d; continue; }
+      if (calendar.isWorkingDay(d)) {
+        run = undefined;
+        continue;
+      }
+      if (weekday === 0 || weekday === 6) {
+        if (run) run.end = d;
+        continue;
+      }
       const next: Run = run ? { start: run.start, end: d, length: run.length + 1 } : { start: d, end: d, length: 1 };
       run = next;
       if (!best || next.length > best.length) best = { start: next.start, end: next.end, length: next.length };
@@ -150,7 +217,10 @@ function tetFactors(calendar: Awaited<ReturnType<typeof workingCalendar>>, from:
     if (!best || best.length < 3) continue;
     const mark = (start: string, step: number, rule: { days: number; factor: number }) => {
       for (let d = addDays(start, step), n = 0; n < rule.days; d = addDays(d, step)) {
-        if (calendar.isWorkingDay(d)) { out.set(d, rule.factor); n++; }
+        if (calendar.isWorkingDay(d)) {
+          out.set(d, rule.factor);
+          n++;
+        }
       }
     };
     mark(best.start, -1, BEFORE_TET);
@@ -162,15 +232,23 @@ function tetFactors(calendar: Awaited<ReturnType<typeof workingCalendar>>, from:
 function cumulative(weights: number[]): Float64Array {
   const out = new Float64Array(weights.length);
   let sum = 0;
-  weights.forEach((w, i) => { sum += w; out[i] = sum; });
+  weights.forEach((w, i) => {
+    sum += w;
+    out[i] = sum;
+  });
   for (let i = 0; i < out.length; i++) out[i] /= sum;
   return out;
 }
 
 /** The index whose cumulative share first reaches u (binary search). */
 function sample(cum: Float64Array, u: number): number {
-  let lo = 0; let hi = cum.length - 1;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (cum[mid] < u) lo = mid + 1; else hi = mid; }
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }
 

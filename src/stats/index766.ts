@@ -8,19 +8,35 @@ import { publishedProcedureFacts, type PublishedProcedureFacts } from '../catalo
 import { figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
 import { addDays } from '../shared/time.ts';
 
-export interface IndicatorDefinition { key: string; name: string; formula: string; maxPoints: number; group: string }
+export interface IndicatorDefinition {
+  key: string;
+  name: string;
+  formula: string;
+  maxPoints: number;
+  group: string;
+}
 
 /** One named input of a formula (a ratio's numerator and denominator). */
-export interface Part { name: string; numerator: number; denominator: number }
+export interface Part {
+  name: string;
+  numerator: number;
+  denominator: number;
+}
 /** What the catalogue and the period's per-procedure payments tell. */
 interface CatalogueFacts {
-  published: number; complete: number;
+  published: number;
+  complete: number;
   /** Published procedures that charge a fee; those whose fees are fixed amounts a citizen pays online with the dossier. */
-  charging: number; integrated: number;
+  charging: number;
+  integrated: number;
   /** Procedures with fees paid in the scope and period, and those of them paid online at least once. */
-  withPayments: number; withOnlinePayments: number;
+  withPayments: number;
+  withOnlinePayments: number;
 }
-interface Inputs { f: Figures; catalogue: CatalogueFacts }
+interface Inputs {
+  f: Figures;
+  catalogue: CatalogueFacts;
+}
 
 /**
  * The indicator's parts (the first is its main ratio); null: the platform does not hold the data. `points` turns the
@@ -29,55 +45,169 @@ interface Inputs { f: Figures; catalogue: CatalogueFacts }
 type Scorer = ((x: Inputs) => Part[] | null) | null;
 
 const INDICATORS: (IndicatorDefinition & { score: Scorer; points?: (ratios: number[]) => number })[] = [
-  { group: 'Công khai, minh bạch', key: 'PUBLISH_ON_TIME', name: 'TTHC được công bố đúng hạn', maxPoints: 6, score: null,
-    formula: 'Số TTHC công bố đúng hạn / tổng số TTHC công bố × 6 (quyết định công bố trước ngày văn bản có hiệu lực ít nhất 5 ngày làm việc)' },
-  { group: 'Công khai, minh bạch', key: 'PUBLIC_UPDATE_ON_TIME', name: 'TTHC được cập nhật, công khai đúng hạn', maxPoints: 4, score: null,
-    formula: 'Số TTHC công khai trên CSDL quốc gia trong 5 ngày làm việc từ ngày công bố / tổng số TTHC công bố × 4' },
-  { group: 'Công khai, minh bạch', key: 'PUBLIC_CONTENT_FULL', name: 'TTHC công khai đầy đủ 7 bộ phận', maxPoints: 2,
+  {
+    group: 'Công khai, minh bạch',
+    key: 'PUBLISH_ON_TIME',
+    name: 'TTHC được công bố đúng hạn',
+    maxPoints: 6,
+    score: null,
+    formula: 'Số TTHC công bố đúng hạn / tổng số TTHC công bố × 6 (quyết định công bố trước ngày văn bản có hiệu lực ít nhất 5 ngày làm việc)',
+  },
+  {
+    group: 'Công khai, minh bạch',
+    key: 'PUBLIC_UPDATE_ON_TIME',
+    name: 'TTHC được cập nhật, công khai đúng hạn',
+    maxPoints: 4,
+    score: null,
+    formula: 'Số TTHC công khai trên CSDL quốc gia trong 5 ngày làm việc từ ngày công bố / tổng số TTHC công bố × 4',
+  },
+  {
+    group: 'Công khai, minh bạch',
+    key: 'PUBLIC_CONTENT_FULL',
+    name: 'TTHC công khai đầy đủ 7 bộ phận',
+    maxPoints: 2,
     formula: 'Số TTHC công khai đủ tên, trình tự, cách thức, hồ sơ, thời hạn, đối tượng, cơ quan / tổng số TTHC đang công bố × 2 (danh mục của tỉnh)',
-    score: ({ catalogue: c }) => [{ name: 'TTHC công khai đủ 7 bộ phận / TTHC đang công bố', numerator: c.complete, denominator: c.published }] },
-  { group: 'Công khai, minh bạch', key: 'DOSSIER_SYNC', name: 'Hồ sơ đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia', maxPoints: 6, score: null,
-    formula: 'Số hồ sơ đồng bộ có ngày tiếp nhận trong kỳ / số hồ sơ theo báo cáo × 6' },
-  { group: 'Tiến độ, kết quả giải quyết', key: 'ON_TIME_PROCESSING', name: 'Hồ sơ giải quyết trước hạn, đúng hạn và đang trong hạn', maxPoints: 20,
-    formula: '(Hồ sơ hoàn thành trước hạn, đúng hạn + hồ sơ chưa hoàn thành còn trong hạn ở cuối kỳ) / (hồ sơ hoàn thành được phân loại + hồ sơ chưa hoàn thành) × 20',
-    score: ({ f }) => [{ name: 'Hồ sơ trước hạn, đúng hạn, còn trong hạn / hồ sơ phải giải quyết', numerator: f.finished.early + f.finished.onTime + f.openAtEnd.inTime, denominator: f.finished.early + f.finished.onTime + f.finished.late + f.openAtEnd.total }] },
-  { group: 'Cung cấp dịch vụ trực tuyến', key: 'FULL_ONLINE_DOSSIERS', name: 'Hồ sơ trực tuyến toàn trình', maxPoints: 12,
+    score: ({ catalogue: c }) => [{ name: 'TTHC công khai đủ 7 bộ phận / TTHC đang công bố', numerator: c.complete, denominator: c.published }],
+  },
+  {
+    group: 'Công khai, minh bạch',
+    key: 'DOSSIER_SYNC',
+    name: 'Hồ sơ đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia',
+    maxPoints: 6,
+    score: null,
+    formula: 'Số hồ sơ đồng bộ có ngày tiếp nhận trong kỳ / số hồ sơ theo báo cáo × 6',
+  },
+  {
+    group: 'Tiến độ, kết quả giải quyết',
+    key: 'ON_TIME_PROCESSING',
+    name: 'Hồ sơ giải quyết trước hạn, đúng hạn và đang trong hạn',
+    maxPoints: 20,
+    formula:
+      '(Hồ sơ hoàn thành trước hạn, đúng hạn + hồ sơ chưa hoàn thành còn trong hạn ở cuối kỳ) / (hồ sơ hoàn thành được phân loại + hồ sơ chưa hoàn thành) × 20',
+    score: ({ f }) => [
+      {
+        name: 'Hồ sơ trước hạn, đúng hạn, còn trong hạn / hồ sơ phải giải quyết',
+        numerator: f.finished.early + f.finished.onTime + f.openAtEnd.inTime,
+        denominator: f.finished.early + f.finished.onTime + f.finished.late + f.openAtEnd.total,
+      },
+    ],
+  },
+  {
+    group: 'Cung cấp dịch vụ trực tuyến',
+    key: 'FULL_ONLINE_DOSSIERS',
+    name: 'Hồ sơ trực tuyến toàn trình',
+    maxPoints: 12,
     formula: 'Hồ sơ tiếp nhận trực tuyến của TTHC cung cấp DVC trực tuyến toàn trình / hồ sơ tiếp nhận của các TTHC đó × 12',
-    score: ({ f }) => [{ name: 'Hồ sơ trực tuyến toàn trình / hồ sơ của TTHC toàn trình', numerator: f.sums.full_online, denominator: f.sums.full_received }] },
+    score: ({ f }) => [{ name: 'Hồ sơ trực tuyến toàn trình / hồ sơ của TTHC toàn trình', numerator: f.sums.full_online, denominator: f.sums.full_received }],
+  },
   // DVCQG's curve is reverse-engineered (⚠U): 6·A + min(2; 2,5·B) + 2,5·C, capped at the maximum.
-  { group: 'Thanh toán trực tuyến', key: 'ONLINE_PAYMENT', name: 'Thanh toán trực tuyến nghĩa vụ tài chính', maxPoints: 10,
-    formula: 'min(10; 6 × A + min(2; 2,5 × B) + 2,5 × C) — A: hồ sơ nộp phí trực tuyến / hồ sơ đã nộp phí; B: TTHC có giao dịch thanh toán trực tuyến / TTHC có hồ sơ nộp phí trong kỳ; C: TTHC có phí tích hợp thanh toán trực tuyến / TTHC có phí',
+  {
+    group: 'Thanh toán trực tuyến',
+    key: 'ONLINE_PAYMENT',
+    name: 'Thanh toán trực tuyến nghĩa vụ tài chính',
+    maxPoints: 10,
+    formula:
+      'min(10; 6 × A + min(2; 2,5 × B) + 2,5 × C) — A: hồ sơ nộp phí trực tuyến / hồ sơ đã nộp phí; B: TTHC có giao dịch thanh toán trực tuyến / TTHC có hồ sơ nộp phí trong kỳ; C: TTHC có phí tích hợp thanh toán trực tuyến / TTHC có phí',
     score: ({ f, catalogue: c }) => [
       { name: 'A. Hồ sơ nộp phí trực tuyến / hồ sơ đã nộp phí', numerator: f.sums.paid_online, denominator: f.sums.paid },
       { name: 'B. TTHC có giao dịch trực tuyến / TTHC có hồ sơ nộp phí', numerator: c.withOnlinePayments, denominator: c.withPayments },
       { name: 'C. TTHC có phí tích hợp thanh toán trực tuyến / TTHC có phí', numerator: c.integrated, denominator: c.charging },
     ],
-    points: ([a, b, c]) => Math.min(10, 6 * a + Math.min(2, 2.5 * b) + 2.5 * c) },
-  { group: 'Số hóa hồ sơ', key: 'ORIGINAL_RESULT_AVAILABLE', name: 'Kết quả giải quyết điện tử', maxPoints: 6,
+    points: ([a, b, c]) => Math.min(10, 6 * a + Math.min(2, 2.5 * b) + 2.5 * c),
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'ORIGINAL_RESULT_AVAILABLE',
+    name: 'Kết quả giải quyết điện tử',
+    maxPoints: 6,
     formula: 'Hồ sơ có kết quả điện tử được ký số / hồ sơ đã giải quyết xong × 6 (theo tệp kết quả, không theo kênh trả)',
-    score: ({ f }) => [{ name: 'Hồ sơ có kết quả điện tử ký số / hồ sơ giải quyết xong', numerator: f.sums.results_signed, denominator: f.sums.approved }] },
-  { group: 'Số hóa hồ sơ', key: 'SO_HOA_GIAY_TO_GIAI_QUYET', name: 'Số hóa thành phần hồ sơ', maxPoints: 4,
+    score: ({ f }) => [{ name: 'Hồ sơ có kết quả điện tử ký số / hồ sơ giải quyết xong', numerator: f.sums.results_signed, denominator: f.sums.approved }],
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'SO_HOA_GIAY_TO_GIAI_QUYET',
+    name: 'Số hóa thành phần hồ sơ',
+    maxPoints: 4,
     formula: 'Hồ sơ trực tiếp, bưu chính có thành phần được số hóa khi tiếp nhận / hồ sơ tiếp nhận trực tiếp, bưu chính × 4',
-    score: ({ f }) => [{ name: 'Hồ sơ trực tiếp, bưu chính được số hóa / hồ sơ trực tiếp, bưu chính', numerator: f.sums.paper_digitised, denominator: f.sums.paper_received }] },
-  { group: 'Số hóa hồ sơ', key: 'ELECTRONIC_CERTIFIED_COPY', name: 'Cấp bản sao điện tử có chứng thực', maxPoints: 2, score: null,
-    formula: 'Số xã cung cấp chứng thực bản sao điện tử / tổng số xã × 2' },
-  { group: 'Số hóa hồ sơ', key: 'REUSED_DIGITIZED_DATA', name: 'Tái sử dụng dữ liệu số hóa', maxPoints: 2,
+    score: ({ f }) => [
+      { name: 'Hồ sơ trực tiếp, bưu chính được số hóa / hồ sơ trực tiếp, bưu chính', numerator: f.sums.paper_digitised, denominator: f.sums.paper_received },
+    ],
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'ELECTRONIC_CERTIFIED_COPY',
+    name: 'Cấp bản sao điện tử có chứng thực',
+    maxPoints: 2,
+    score: null,
+    formula: 'Số xã cung cấp chứng thực bản sao điện tử / tổng số xã × 2',
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'REUSED_DIGITIZED_DATA',
+    name: 'Tái sử dụng dữ liệu số hóa',
+    maxPoints: 2,
     formula: 'min(2; 2 × tỷ lệ hồ sơ tái sử dụng dữ liệu / 80%) — hồ sơ nộp có thành phần lấy từ kho dữ liệu / hồ sơ nộp trên nền tảng',
-    score: ({ f }) => [{ name: 'Hồ sơ tái sử dụng dữ liệu / hồ sơ nộp', numerator: f.sums.reused_data, denominator: f.sums.submitted }], points: ([ratio]) => Math.min(2, (2 * ratio) / 0.8) },
-  { group: 'Số hóa hồ sơ', key: 'SYNCED_WITH_DVCQG_PERSONAL_STORAGE', name: 'Số hóa có kết nối kho dữ liệu trên Cổng DVCQG', maxPoints: 4, score: null,
-    formula: 'Hồ sơ có ít nhất một thành phần lấy từ Kho hoặc kết quả đồng bộ vào Kho / tổng số hồ sơ × 4' },
-  { group: 'Số hóa hồ sơ', key: 'CITIZEN_DATA_CONNECTED_DOSSIER', name: 'Hồ sơ sử dụng dữ liệu dân cư', maxPoints: 2, score: null,
-    formula: 'Hồ sơ khai thác CSDL quốc gia về dân cư / tổng số hồ sơ × 2' },
-  { group: 'Số hóa hồ sơ', key: 'CITIZEN_DATA_CONNECTED_FORMALITY', name: 'TTHC kết nối dữ liệu dân cư', maxPoints: 2, score: null,
-    formula: 'TTHC đã kết nối CSDL quốc gia về dân cư / TTHC cần kết nối × 2' },
-  { group: 'Mức độ hài lòng', key: 'PETITION_PROCESSING_ON_TIME', name: 'Phản ánh, kiến nghị được xử lý đúng hạn', maxPoints: 6, score: null,
-    formula: 'PAKN xử lý đúng hạn / PAKN phải xử lý × 6 (6 điểm khi không có PAKN)' },
-  { group: 'Mức độ hài lòng', key: 'PETITION_HANDLING_SATISFACTION', name: 'Hài lòng về xử lý phản ánh, kiến nghị', maxPoints: 6, score: null,
-    formula: '(PAKN đã xử lý − không hài lòng, lặp lại, trễ hạn) / PAKN đã xử lý × 6' },
-  { group: 'Mức độ hài lòng', key: 'DOSSIER_RECEIVING_SATISFACTION', name: 'Hài lòng về tiếp nhận, giải quyết TTHC', maxPoints: 6,
+    score: ({ f }) => [{ name: 'Hồ sơ tái sử dụng dữ liệu / hồ sơ nộp', numerator: f.sums.reused_data, denominator: f.sums.submitted }],
+    points: ([ratio]) => Math.min(2, (2 * ratio) / 0.8),
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'SYNCED_WITH_DVCQG_PERSONAL_STORAGE',
+    name: 'Số hóa có kết nối kho dữ liệu trên Cổng DVCQG',
+    maxPoints: 4,
+    score: null,
+    formula: 'Hồ sơ có ít nhất một thành phần lấy từ Kho hoặc kết quả đồng bộ vào Kho / tổng số hồ sơ × 4',
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'CITIZEN_DATA_CONNECTED_DOSSIER',
+    name: 'Hồ sơ sử dụng dữ liệu dân cư',
+    maxPoints: 2,
+    score: null,
+    formula: 'Hồ sơ khai thác CSDL quốc gia về dân cư / tổng số hồ sơ × 2',
+  },
+  {
+    group: 'Số hóa hồ sơ',
+    key: 'CITIZEN_DATA_CONNECTED_FORMALITY',
+    name: 'TTHC kết nối dữ liệu dân cư',
+    maxPoints: 2,
+    score: null,
+    formula: 'TTHC đã kết nối CSDL quốc gia về dân cư / TTHC cần kết nối × 2',
+  },
+  {
+    group: 'Mức độ hài lòng',
+    key: 'PETITION_PROCESSING_ON_TIME',
+    name: 'Phản ánh, kiến nghị được xử lý đúng hạn',
+    maxPoints: 6,
+    score: null,
+    formula: 'PAKN xử lý đúng hạn / PAKN phải xử lý × 6 (6 điểm khi không có PAKN)',
+  },
+  {
+    group: 'Mức độ hài lòng',
+    key: 'PETITION_HANDLING_SATISFACTION',
+    name: 'Hài lòng về xử lý phản ánh, kiến nghị',
+    maxPoints: 6,
+    score: null,
+    formula: '(PAKN đã xử lý − không hài lòng, lặp lại, trễ hạn) / PAKN đã xử lý × 6',
+  },
+  {
+    group: 'Mức độ hài lòng',
+    key: 'DOSSIER_RECEIVING_SATISFACTION',
+    name: 'Hài lòng về tiếp nhận, giải quyết TTHC',
+    maxPoints: 6,
     formula: 'min(6; 6 × tỷ lệ đánh giá hài lòng / 90%) — đánh giá hài lòng, rất hài lòng / tổng số đánh giá',
-    score: ({ f }) => (f.shares.satisfaction.available ? [{ name: 'Đánh giá hài lòng, rất hài lòng / tổng số đánh giá', numerator: f.shares.satisfaction.numerator!, denominator: f.shares.satisfaction.denominator! }] : null),
-    points: ([ratio]) => Math.min(6, (6 * ratio) / 0.9) },
+    score: ({ f }) =>
+      f.shares.satisfaction.available
+        ? [
+            {
+              name: 'Đánh giá hài lòng, rất hài lòng / tổng số đánh giá',
+              numerator: f.shares.satisfaction.numerator!,
+              denominator: f.shares.satisfaction.denominator!,
+            },
+          ]
+        : null,
+    points: ([ratio]) => Math.min(6, (6 * ratio) / 0.9),
+  },
 ];
 
 /** 2026 | 2026-Q3 | 2026-07 → inclusive Vietnam dates. */
@@ -123,8 +253,10 @@ function catalogueFacts(facts: PublishedProcedureFacts[], perProcedure: Map<stri
   // or the gateway on the dossier's page; "theo quy định" needs an officer to set it first.
   const integrated = charging.filter((p) => p.onlineLevel !== 'offline' && p.fees.every((f) => f.amount !== null));
   return {
-    published: facts.length, complete: facts.filter((p) => !p.missingParts.length).length,
-    charging: charging.length, integrated: integrated.length,
+    published: facts.length,
+    complete: facts.filter((p) => !p.missingParts.length).length,
+    charging: charging.length,
+    integrated: integrated.length,
     withPayments: [...perProcedure.values()].filter((f) => f.sums.paid > 0).length,
     withOnlinePayments: [...perProcedure.values()].filter((f) => f.sums.paid_online > 0).length,
   };

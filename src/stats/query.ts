@@ -9,14 +9,39 @@ import { satisfactionStats } from '../satisfaction/service.ts';
 import { COUNTERS, type Counter } from './service.ts';
 import { addDays, HOUR_MS, sqlVietnamDate, sqlVietnamDayStart, vietnamDate, vietnamDayStart } from '../shared/time.ts';
 
-export interface Scope { agency?: string; commune?: string; field?: string; procedure?: string }
-export interface PeriodQuery extends Scope { from: string; to: string }
+export interface Scope {
+  agency?: string;
+  commune?: string;
+  field?: string;
+  procedure?: string;
+}
+export interface PeriodQuery extends Scope {
+  from: string;
+  to: string;
+}
 
 // ---- dimensions ---------------------------------------------------------------------------------
 
-export interface AgencyInfo { id: string; name: string; code: string; parentId: string | null; unitCode: string | null; kind: string }
-export interface ProcedureInfo { id: string; name: string; code: string; field: string; onlineLevel: string }
-export interface Dimensions { agencies: Map<string, AgencyInfo>; procedures: Map<string, ProcedureInfo>; communes: Map<string, string> }
+export interface AgencyInfo {
+  id: string;
+  name: string;
+  code: string;
+  parentId: string | null;
+  unitCode: string | null;
+  kind: string;
+}
+export interface ProcedureInfo {
+  id: string;
+  name: string;
+  code: string;
+  field: string;
+  onlineLevel: string;
+}
+export interface Dimensions {
+  agencies: Map<string, AgencyInfo>;
+  procedures: Map<string, ProcedureInfo>;
+  communes: Map<string, string>;
+}
 
 const dimensionCache = new WeakMap<Queryable, { key: string; value: Dimensions }>();
 
@@ -29,7 +54,8 @@ export async function dimensions(db: Queryable): Promise<Dimensions> {
   const [r] = await db.query(
     `SELECT (SELECT count(*) || '|' || coalesce(max(updated_at)::text, '') FROM agencies) || '|' ||
             (SELECT count(*) || '|' || coalesce(max(updated_at)::text, '') FROM procedures) || '|' ||
-            (SELECT count(*) FROM admin_units WHERE valid_to IS NULL) AS key`);
+            (SELECT count(*) FROM admin_units WHERE valid_to IS NULL) AS key`,
+  );
   const hit = dimensionCache.get(db);
   if (hit && hit.key === r.key) return hit.value;
   const value = await loadDimensions(db);
@@ -38,7 +64,14 @@ export async function dimensions(db: Queryable): Promise<Dimensions> {
 }
 
 async function loadDimensions(db: Queryable): Promise<Dimensions> {
-  const agencies = (await listAgencies(db, null)).map((a) => ({ id: a.id, name: a.name, code: a.code, parentId: a.parentId, unitCode: a.unitCode, kind: a.kind }));
+  const agencies = (await listAgencies(db, null)).map((a) => ({
+    id: a.id,
+    name: a.name,
+    code: a.code,
+    parentId: a.parentId,
+    unitCode: a.unitCode,
+    kind: a.kind,
+  }));
   const procedures = await db.query('SELECT id, name, code, field, online_level FROM procedures');
   const communes = await listUnits(db, { level: 'commune' });
   return {
@@ -49,19 +82,27 @@ async function loadDimensions(db: Queryable): Promise<Dimensions> {
 }
 
 /** The agency ids and procedure ids a scope covers (null: no restriction). An agency covers its sub-units. */
-export interface ResolvedScope { agencyIds: string[] | null; procedureIds: string[] | null }
+export interface ResolvedScope {
+  agencyIds: string[] | null;
+  procedureIds: string[] | null;
+}
 
 export function resolveScope(dims: Dimensions, s: Scope): ResolvedScope {
   const children = new Map<string, string[]>();
   for (const a of dims.agencies.values()) if (a.parentId) children.set(a.parentId, [...(children.get(a.parentId) ?? []), a.id]);
   const withUnits = (roots: string[]) => {
     const out = new Set<string>();
-    const walk = (id: string) => { out.add(id); for (const c of children.get(id) ?? []) walk(c); };
+    const walk = (id: string) => {
+      out.add(id);
+      for (const c of children.get(id) ?? []) walk(c);
+    };
     roots.forEach(walk);
     return out;
   };
   let agencyIds: Set<string> | null = null;
-  const narrow = (ids: Set<string>) => { agencyIds = agencyIds ? new Set([...agencyIds].filter((x) => ids.has(x))) : ids; };
+  const narrow = (ids: Set<string>) => {
+    agencyIds = agencyIds ? new Set([...agencyIds].filter((x) => ids.has(x))) : ids;
+  };
   if (s.agency) narrow(withUnits([s.agency]));
   if (s.commune) narrow(withUnits([...dims.agencies.values()].filter((a) => a.unitCode === s.commune).map((a) => a.id)));
   let procedureIds: string[] | null = null;
@@ -78,7 +119,10 @@ const TABLE: Record<Grain, string> = { day: 'stats_daily', week: 'stats_weekly',
 const EPOCH = '1990-01-01';
 
 const monthEnd = (day: string) => addDays(`${nextMonth(day.slice(0, 7))}-01`, -1);
-const nextMonth = (ym: string) => { const [y, m] = ym.split('-').map(Number); return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`; };
+const nextMonth = (ym: string) => {
+  const [y, m] = ym.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+};
 
 /**
  * [from, to] as ranges of whole years, months, weeks and days (no coarser than `coarsest`; weeks with months). A week is
@@ -89,16 +133,29 @@ export function periodParts(from: string, to: string, coarsest: Grain = 'year'):
   // Consecutive rows of one table merge into one range of their start days.
   const add = (grain: Grain, start: string) => {
     const last = parts[parts.length - 1];
-    if (last && last.table === TABLE[grain]) last.to = start; else parts.push({ table: TABLE[grain], from: start, to: start });
+    if (last && last.table === TABLE[grain]) last.to = start;
+    else parts.push({ table: TABLE[grain], from: start, to: start });
   };
   let day = from;
   while (day <= to) {
     const yearEnd = `${day.slice(0, 4)}-12-31`;
-    if (coarsest === 'year' && day.slice(5) === '01-01' && yearEnd <= to) { add('year', day); day = addDays(yearEnd, 1); continue; }
+    if (coarsest === 'year' && day.slice(5) === '01-01' && yearEnd <= to) {
+      add('year', day);
+      day = addDays(yearEnd, 1);
+      continue;
+    }
     const mEnd = monthEnd(day);
-    if (coarsest !== 'day' && day.slice(8) === '01' && mEnd <= to) { add('month', day); day = addDays(mEnd, 1); continue; }
+    if (coarsest !== 'day' && day.slice(8) === '01' && mEnd <= to) {
+      add('month', day);
+      day = addDays(mEnd, 1);
+      continue;
+    }
     const sunday = addDays(day, 6);
-    if (coarsest !== 'day' && new Date(`${day}T00:00:00Z`).getUTCDay() === 1 && sunday <= to && sunday <= mEnd) { add('week', day); day = addDays(sunday, 1); continue; }
+    if (coarsest !== 'day' && new Date(`${day}T00:00:00Z`).getUTCDay() === 1 && sunday <= to && sunday <= mEnd) {
+      add('week', day);
+      day = addDays(sunday, 1);
+      continue;
+    }
     add('day', day);
     day = addDays(day, 1);
   }
@@ -107,23 +164,39 @@ export function periodParts(from: string, to: string, coarsest: Grain = 'year'):
 
 // ---- sums ---------------------------------------------------------------------------------------
 
-export type Sums = Record<Counter, number> & { received_online: number; received_counter: number; received_post: number; full_received: number; full_online: number };
+export type Sums = Record<Counter, number> & {
+  received_online: number;
+  received_counter: number;
+  received_post: number;
+  full_received: number;
+  full_online: number;
+};
 const plus = (a: Sums, b: Sums): Sums => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof Sums] + b[k as keyof Sums]])) as Sums;
-const zeroSums = (): Sums => Object.fromEntries([...COUNTERS, 'received_online', 'received_counter', 'received_post', 'full_received', 'full_online'].map((k) => [k, 0])) as Sums;
+const zeroSums = (): Sums =>
+  Object.fromEntries([...COUNTERS, 'received_online', 'received_counter', 'received_post', 'full_received', 'full_online'].map((k) => [k, 0])) as Sums;
 export type GroupKey = 'agency_id' | 'procedure_id' | 'day' | 'month' | null;
 
 /** Counter sums over [from, to] in a scope, grouped by agency, procedure, day or month ('' when not grouped). */
-export async function sums(db: Queryable, from: string, to: string, scope: ResolvedScope, fullOnlineIds: string[], group: GroupKey = null,
-  coarsest: Grain = 'year'): Promise<Map<string, Sums>> {
+export async function sums(
+  db: Queryable,
+  from: string,
+  to: string,
+  scope: ResolvedScope,
+  fullOnlineIds: string[],
+  group: GroupKey = null,
+  coarsest: Grain = 'year',
+): Promise<Map<string, Sums>> {
   const parts = periodParts(from, to, coarsest);
   const out = new Map<string, Sums>();
   if (!parts.length) return out;
   const params: unknown[] = [scope.agencyIds, scope.procedureIds, fullOnlineIds];
   const filter = `($1::uuid[] IS NULL OR agency_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR procedure_id = ANY($2::uuid[]))`;
-  const union = parts.map((p) => {
-    params.push(p.from, p.to);
-    return `SELECT * FROM ${p.table} WHERE day BETWEEN $${params.length - 1}::date AND $${params.length}::date AND ${filter}`;
-  }).join(' UNION ALL ');
+  const union = parts
+    .map((p) => {
+      params.push(p.from, p.to);
+      return `SELECT * FROM ${p.table} WHERE day BETWEEN $${params.length - 1}::date AND $${params.length}::date AND ${filter}`;
+    })
+    .join(' UNION ALL ');
   const key = group === null ? `''` : group === 'month' ? `to_char(day, 'YYYY-MM')` : group === 'day' ? 'day::text' : `${group}::text`;
   const rows = await db.query(
     `SELECT ${key} AS key, ${COUNTERS.map((c) => `sum(${c})::float8 AS ${c}`).join(', ')},
@@ -132,7 +205,9 @@ export async function sums(db: Queryable, from: string, to: string, scope: Resol
             coalesce(sum(received) FILTER (WHERE channel = 'post'), 0)::float8 AS received_post,
             coalesce(sum(received) FILTER (WHERE procedure_id = ANY($3::uuid[])), 0)::float8 AS full_received,
             coalesce(sum(received) FILTER (WHERE channel = 'online' AND procedure_id = ANY($3::uuid[])), 0)::float8 AS full_online
-       FROM (${union}) AS t GROUP BY 1`, params);
+       FROM (${union}) AS t GROUP BY 1`,
+    params,
+  );
   for (const r of rows) {
     const s = zeroSums();
     for (const k of Object.keys(s) as (keyof Sums)[]) s[k] = Number(r[k]);
@@ -152,14 +227,28 @@ async function openCounts(db: Queryable, scope: ResolvedScope, group: 'agency_id
             count(*) FILTER (WHERE $3::date IS NOT NULL AND received_day <= $3::date AND late_from <= $3::date)::int AS late_by
        FROM stats_open
       WHERE ($1::uuid[] IS NULL OR agency_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR procedure_id = ANY($2::uuid[]))
-      GROUP BY 1`, [scope.agencyIds, scope.procedureIds, lateBy]);
-  return new Map(rows.map((r) => [r.key as string, { overdue: r.overdue as number, atRisk: r.at_risk as number, open: r.open as number, lateBy: r.late_by as number }]));
+      GROUP BY 1`,
+    [scope.agencyIds, scope.procedureIds, lateBy],
+  );
+  return new Map(
+    rows.map((r) => [r.key as string, { overdue: r.overdue as number, atRisk: r.at_risk as number, open: r.open as number, lateBy: r.late_by as number }]),
+  );
 }
 
 // ---- indicators ---------------------------------------------------------------------------------
 
-export interface Share { numerator: number | null; denominator: number | null; ratio: number | null; available: boolean }
-const share = (numerator: number, denominator: number): Share => ({ numerator, denominator, ratio: denominator ? numerator / denominator : null, available: true });
+export interface Share {
+  numerator: number | null;
+  denominator: number | null;
+  ratio: number | null;
+  available: boolean;
+}
+const share = (numerator: number, denominator: number): Share => ({
+  numerator,
+  denominator,
+  ratio: denominator ? numerator / denominator : null,
+  available: true,
+});
 /** Data the platform does not hold yet: shown as not available, never as a number. */
 const NOT_HELD: Share = { numerator: null, denominator: null, ratio: null, available: false };
 
@@ -173,13 +262,18 @@ export interface Figures {
   onTimeRatio: number | null;
   averageWorkingDays: number | null;
   open: { inTime: number; atRisk: number; overdue: number };
-  supplementRequests: number; apologies: number;
+  supplementRequests: number;
+  apologies: number;
   shares: Record<'fullOnline' | 'paidOnline' | 'digitisedComponents' | 'digitisedResults' | 'electronicResults' | 'reusedData' | 'satisfaction', Share>;
   /** Not in the contract's object: the raw sums, for the 766 index. */
   sums: Sums;
 }
 
-export interface IndicatorContext { dims: Dimensions; today: string; hoursPerDay: number }
+export interface IndicatorContext {
+  dims: Dimensions;
+  today: string;
+  hoursPerDay: number;
+}
 
 export async function indicatorContext(db: Queryable): Promise<IndicatorContext> {
   const calendar = await workingCalendar(db);
@@ -189,7 +283,12 @@ export async function indicatorContext(db: Queryable): Promise<IndicatorContext>
 const fullOnlineIds = (dims: Dimensions) => [...dims.procedures.values()].filter((p) => p.onlineLevel === 'full').map((p) => p.id);
 
 /** The indicators of a period, per agency or procedure (or '' for the whole scope). */
-export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQuery, group: 'agency_id' | 'procedure_id' | null): Promise<Map<string, Figures>> {
+export async function figuresBy(
+  db: Queryable,
+  ctx: IndicatorContext,
+  q: PeriodQuery,
+  group: 'agency_id' | 'procedure_id' | null,
+): Promise<Map<string, Figures>> {
   const scope = resolveScope(ctx.dims, q);
   const full = fullOnlineIds(ctx.dims);
   const ended = q.to < ctx.today;
@@ -226,7 +325,8 @@ export async function figuresBy(db: Queryable, ctx: IndicatorContext, q: PeriodQ
       onTimeRatio: population ? (s.finished_early + s.finished_on_time + openAtEnd.inTime) / population : null,
       averageWorkingDays: classified ? Math.round((s.processing_hours / ctx.hoursPerDay / classified) * 100) / 100 : null,
       open: { inTime: o.open - o.overdue - o.atRisk, atRisk: o.atRisk, overdue: o.overdue },
-      supplementRequests: s.supplements, apologies: s.apologies,
+      supplementRequests: s.supplements,
+      apologies: s.apologies,
       shares: {
         fullOnline: share(s.full_online, s.full_received),
         paidOnline: share(s.paid_online, s.paid),
@@ -256,7 +356,14 @@ export async function summary(db: Queryable, q: PeriodQuery) {
   const ctx = await indicatorContext(db);
   const f = (await figuresBy(db, ctx, q, null)).get('')!;
   const { sums: _raw, ...figures } = f;
-  return { period: { from: q.from, to: q.to }, agency: q.agency ?? null, commune: q.commune ?? null, field: q.field ?? null, procedure: q.procedure ?? null, ...figures };
+  return {
+    period: { from: q.from, to: q.to },
+    agency: q.agency ?? null,
+    commune: q.commune ?? null,
+    field: q.field ?? null,
+    procedure: q.procedure ?? null,
+    ...figures,
+  };
 }
 
 // ---- trend and breakdown --------------------------------------------------------------------------
@@ -281,8 +388,18 @@ export async function trend(db: Queryable, q: PeriodQuery & { grain: 'day' | 'mo
 
 export type BreakdownBy = 'agency' | 'commune' | 'field' | 'procedure';
 
-export interface BreakdownRow { key: string; name: string; received: number; finished: number; early: number; onTime: number; late: number;
-  onTimeRatio: number | null; overdueOpen: number; rank: number }
+export interface BreakdownRow {
+  key: string;
+  name: string;
+  received: number;
+  finished: number;
+  early: number;
+  onTime: number;
+  late: number;
+  onTimeRatio: number | null;
+  overdueOpen: number;
+  rank: number;
+}
 
 /** Figures per agency, commune, field or procedure, ranked by on-time ratio then received. */
 export async function breakdown(db: Queryable, q: PeriodQuery & { by: BreakdownBy }): Promise<{ by: BreakdownBy; rows: BreakdownRow[] }> {
@@ -293,27 +410,48 @@ export async function breakdown(db: Queryable, q: PeriodQuery & { by: BreakdownB
   for (const [id, f] of figures) {
     let key: string | null | undefined;
     let name: string | undefined;
-    if (q.by === 'agency') { key = id; name = ctx.dims.agencies.get(id)?.name; }
-    else if (q.by === 'commune') {
+    if (q.by === 'agency') {
+      key = id;
+      name = ctx.dims.agencies.get(id)?.name;
+    } else if (q.by === 'commune') {
       const unit = ctx.dims.agencies.get(id)?.unitCode;
       name = unit ? ctx.dims.communes.get(unit) : undefined;
       key = name ? unit : null; // departments and the province committee belong to no commune
+    } else if (q.by === 'procedure') {
+      key = id;
+      name = ctx.dims.procedures.get(id)?.name;
+    } else {
+      key = ctx.dims.procedures.get(id)?.field;
+      name = key ?? undefined;
     }
-    else if (q.by === 'procedure') { key = id; name = ctx.dims.procedures.get(id)?.name; }
-    else { key = ctx.dims.procedures.get(id)?.field; name = key ?? undefined; }
     if (!key) continue;
     const g = groups.get(key) ?? { name: name ?? key, parts: [] };
     g.parts.push(f);
     groups.set(key, g);
   }
-  const rows = [...groups].map(([key, g]) => {
-    const sum = (pick: (f: Figures) => number) => g.parts.reduce((n, f) => n + pick(f), 0);
-    const early = sum((f) => f.finished.early); const onTime = sum((f) => f.finished.onTime); const late = sum((f) => f.finished.late);
-    const openTotal = sum((f) => f.openAtEnd.total); const openInTime = sum((f) => f.openAtEnd.inTime);
-    const population = early + onTime + late + openTotal;
-    return { key, name: g.name, received: sum((f) => f.received.total), finished: sum((f) => f.finished.total), early, onTime, late,
-      onTimeRatio: population ? (early + onTime + openInTime) / population : null, overdueOpen: sum((f) => f.open.overdue), rank: 0 };
-  }).filter((r) => r.received || r.finished || r.onTimeRatio !== null || r.overdueOpen);
+  const rows = [...groups]
+    .map(([key, g]) => {
+      const sum = (pick: (f: Figures) => number) => g.parts.reduce((n, f) => n + pick(f), 0);
+      const early = sum((f) => f.finished.early);
+      const onTime = sum((f) => f.finished.onTime);
+      const late = sum((f) => f.finished.late);
+      const openTotal = sum((f) => f.openAtEnd.total);
+      const openInTime = sum((f) => f.openAtEnd.inTime);
+      const population = early + onTime + late + openTotal;
+      return {
+        key,
+        name: g.name,
+        received: sum((f) => f.received.total),
+        finished: sum((f) => f.finished.total),
+        early,
+        onTime,
+        late,
+        onTimeRatio: population ? (early + onTime + openInTime) / population : null,
+        overdueOpen: sum((f) => f.open.overdue),
+        rank: 0,
+      };
+    })
+    .filter((r) => r.received || r.finished || r.onTimeRatio !== null || r.overdueOpen);
   rows.sort((a, b) => (b.onTimeRatio ?? -1) - (a.onTimeRatio ?? -1) || b.received - a.received || a.name.localeCompare(b.name, 'vi'));
   rankRows(rows, (r) => `${r.onTimeRatio}|${r.received}`);
   return { by: q.by, rows };
@@ -321,7 +459,9 @@ export async function breakdown(db: Queryable, q: PeriodQuery & { by: BreakdownB
 
 /** Competition ranking (1, 2, 2, 4) over sorted rows; equal sort keys share a rank. */
 export function rankRows<T extends { rank: number }>(rows: T[], tie: (r: T) => string) {
-  rows.forEach((r, i) => { r.rank = i > 0 && tie(rows[i - 1]) === tie(r) ? rows[i - 1].rank : i + 1; });
+  rows.forEach((r, i) => {
+    r.rank = i > 0 && tie(rows[i - 1]) === tie(r) ? rows[i - 1].rank : i + 1;
+  });
 }
 
 // ---- drill-down ----------------------------------------------------------------------------------
@@ -342,8 +482,7 @@ const CLASSIFIED = `${JUDGED} AND ${IN_PERIOD('d.finished_at')}`;
 const OVERDUE_NOW = `coalesce(o.paused_at, now()) > o.due_at`;
 const AT_RISK_NOW = `(NOT coalesce(${OVERDUE_NOW}, false) AND coalesce(o.paused_at, now()) >= o.at_risk_from)`;
 // From the events of the period (a partial index keeps these two actions), not from every dossier in scope.
-const EVENT_IN_PERIOD = (action: string) =>
-  `d.id IN (SELECT e.dossier_id FROM dossier_events e WHERE e.action = '${action}' AND ${IN_PERIOD('e.at')})`;
+const EVENT_IN_PERIOD = (action: string) => `d.id IN (SELECT e.dossier_id FROM dossier_events e WHERE e.action = '${action}' AND ${IN_PERIOD('e.at')})`;
 
 /** The condition that picks the dossiers behind each number (the same definitions as the counters). */
 const CONDITION: Record<Indicator, string> = {
@@ -365,11 +504,24 @@ const OPEN_INDICATORS: Indicator[] = ['in_time', 'at_risk', 'overdue'];
  * order of an index, so a month of a province is as quick as a day of a commune.
  */
 const COUNTED_BY: Partial<Record<Indicator, Counter>> = {
-  received: 'received', early: 'finished_early', on_time: 'finished_on_time', late: 'finished_late', finished_other: 'finished_other',
+  received: 'received',
+  early: 'finished_early',
+  on_time: 'finished_on_time',
+  late: 'finished_late',
+  finished_other: 'finished_other',
 };
 
-export interface DrillItem { id: string; code: string; procedureName: string; agencyName: string; status: number; receivedAt: string | null;
-  dueAt: string | null; finishedAt: string | null; timeliness: string | null }
+export interface DrillItem {
+  id: string;
+  code: string;
+  procedureName: string;
+  agencyName: string;
+  status: number;
+  receivedAt: string | null;
+  dueAt: string | null;
+  finishedAt: string | null;
+  timeliness: string | null;
+}
 
 /**
  * The dossiers behind a number, newest first. Reads the dossier rows (read-only) with the counters' definitions;
@@ -393,14 +545,16 @@ export async function drillDown(db: Queryable, q: PeriodQuery & { indicator: Ind
     total = (await db.query(`SELECT count(*)::int AS total ${openFrom}`, params))[0].total;
     rows = await db.query(
       `SELECT ${columns} FROM (SELECT o.* ${openFrom} ORDER BY o.due_at, o.dossier_id LIMIT $5 OFFSET $6) o JOIN dossiers d ON d.id = o.dossier_id
-        ORDER BY o.due_at, d.id`, paging);
+        ORDER BY o.due_at, d.id`,
+      paging,
+    );
   } else {
     const from = `FROM dossiers d LEFT JOIN stats_open o ON o.dossier_id = d.id
       WHERE ($1::uuid[] IS NULL OR d.home_agency_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR d.procedure_id = ANY($2::uuid[]))
         AND $3::date <= $4::date AND ${CONDITION[q.indicator]}`;
     const counter = COUNTED_BY[q.indicator];
     total = counter
-      ? (await sums(db, q.from, q.to, scope, [])).get('')?.[counter] ?? 0
+      ? ((await sums(db, q.from, q.to, scope, [])).get('')?.[counter] ?? 0)
       : (await db.query(`SELECT count(*)::int AS total ${from}`, params))[0].total;
     // Finished indicators have a finished_at: plain DESC walks the index on it backwards.
     const order = q.indicator === 'received' ? 'd.received_at DESC' : counter ? 'd.finished_at DESC' : 'd.finished_at DESC NULLS LAST';
@@ -408,8 +562,14 @@ export async function drillDown(db: Queryable, q: PeriodQuery & { indicator: Ind
   }
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   const items: DrillItem[] = rows.map((r: Row) => ({
-    id: r.id, code: r.code, procedureName: ctx.dims.procedures.get(r.procedure_id)?.name ?? '', agencyName: ctx.dims.agencies.get(r.home_agency_id)?.name ?? '',
-    status: r.status, receivedAt: iso(r.received_at), dueAt: iso(r.due_at), finishedAt: iso(r.finished_at),
+    id: r.id,
+    code: r.code,
+    procedureName: ctx.dims.procedures.get(r.procedure_id)?.name ?? '',
+    agencyName: ctx.dims.agencies.get(r.home_agency_id)?.name ?? '',
+    status: r.status,
+    receivedAt: iso(r.received_at),
+    dueAt: iso(r.due_at),
+    finishedAt: iso(r.finished_at),
     timeliness: timelinessOf(r),
   }));
   return { total, items };

@@ -32,16 +32,42 @@ import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { vietnamDate } from '../shared/time.ts';
 
-export const COUNTERS = ['received', 'finished_early', 'finished_on_time', 'finished_late', 'finished_other', 'processing_hours',
-  'supplements', 'apologies', 'closed', 'late_open_delta', 'returned', 'returned_online', 'paper_received', 'paper_digitised',
-  'submitted', 'reused_data', 'paid', 'paid_online', 'approved', 'results_signed'] as const;
+export const COUNTERS = [
+  'received',
+  'finished_early',
+  'finished_on_time',
+  'finished_late',
+  'finished_other',
+  'processing_hours',
+  'supplements',
+  'apologies',
+  'closed',
+  'late_open_delta',
+  'returned',
+  'returned_online',
+  'paper_received',
+  'paper_digitised',
+  'submitted',
+  'reused_data',
+  'paid',
+  'paid_online',
+  'approved',
+  'results_signed',
+] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 /** The aggregate tables: the same counters per day, week, month and year (day = the period's first day; a week's Monday). */
 export const GRAINS = [{ table: 'stats_daily' }, { table: 'stats_weekly' }, { table: 'stats_monthly' }, { table: 'stats_yearly' }] as const;
 
 /** One change to one aggregate row. */
-export interface Delta { day: string; agencyId: string; procedureId: string; channel: string; counter: Counter; amount: number }
+export interface Delta {
+  day: string;
+  agencyId: string;
+  procedureId: string;
+  channel: string;
+  counter: Counter;
+  amount: number;
+}
 
 const FINISHED_COUNTER = { early: 'finished_early', on_time: 'finished_on_time', late: 'finished_late' } as const;
 /** Hours as a decimal string with a fixed precision: sums in `numeric` are then exact whatever their order. */
@@ -123,7 +149,11 @@ export function eventDeltas(d: Row, e: EventFacts, calendar: () => WorkingCalend
 }
 
 /** Live actions of an imported dossier that already counted a part of what its row shows. */
-interface LiveParts { accepted: boolean; finished: boolean; supplements: number }
+interface LiveParts {
+  accepted: boolean;
+  finished: boolean;
+  supplements: number;
+}
 
 /** What an imported dossier's row contributes, apart from what later live events counted. */
 export function importedDeltas(d: Row, calendar: () => WorkingCalendar, live: LiveParts = { accepted: false, finished: false, supplements: 0 }): Delta[] {
@@ -148,8 +178,14 @@ function buckets(deltas: Delta[]): Bucket[] {
     const key = `${x.day}|${x.agencyId}|${x.procedureId}|${x.channel}`;
     let b = map.get(key);
     if (!b) {
-      b = { day: x.day, agencyId: x.agencyId, procedureId: x.procedureId, channel: x.channel, micro: 0n,
-        ...Object.fromEntries(COUNTERS.map((c) => [c, 0])) } as Bucket & { micro: bigint };
+      b = {
+        day: x.day,
+        agencyId: x.agencyId,
+        procedureId: x.procedureId,
+        channel: x.channel,
+        micro: 0n,
+        ...Object.fromEntries(COUNTERS.map((c) => [c, 0])),
+      } as Bucket & { micro: bigint };
       map.set(key, b);
     }
     if (x.counter === 'processing_hours') b.micro += BigInt(Math.round(x.amount * 1e6));
@@ -191,13 +227,17 @@ export async function applyDeltas(tx: Queryable, deltas: Delta[]): Promise<void>
   const sql = recordSql(counters);
   for (let i = 0; i < rows.length; i += 5000) {
     const part = rows.slice(i, i + 5000);
-    await tx.query(sql, [part.map((r) => r.day), part.map((r) => r.agencyId), part.map((r) => r.procedureId), part.map((r) => r.channel),
-      ...counters.map((c) => part.map((r) => r[c]))]);
+    await tx.query(sql, [
+      part.map((r) => r.day),
+      part.map((r) => r.agencyId),
+      part.map((r) => r.procedureId),
+      part.map((r) => r.channel),
+      ...counters.map((c) => part.map((r) => r[c])),
+    ]);
   }
 }
 
 // ---- the open set -------------------------------------------------------------------------------
-
 
 /** The stats_open row of a dossier, or null when it is not a received, unfinished dossier. */
 function openRow(d: Row, calendar: WorkingCalendar, riskShare: number) {
@@ -209,8 +249,15 @@ function openRow(d: Row, calendar: WorkingCalendar, riskShare: number) {
     const total = calendar.workingHoursBetween(at(d.received_at), due);
     atRiskFrom = calendar.addWorkingHours(at(d.received_at), (1 - riskShare) * total).toISOString();
   }
-  return { ...baseOf(d), dossierId: d.id as string, receivedDay: dayOf(d.received_at), dueAt: due ? due.toISOString() : null,
-    pausedAt: d.paused_at ? at(d.paused_at).toISOString() : null, lateFrom: lateFrom(d), atRiskFrom };
+  return {
+    ...baseOf(d),
+    dossierId: d.id as string,
+    receivedDay: dayOf(d.received_at),
+    dueAt: due ? due.toISOString() : null,
+    pausedAt: d.paused_at ? at(d.paused_at).toISOString() : null,
+    lateFrom: lateFrom(d),
+    atRiskFrom,
+  };
 }
 
 /** Brings stats_open in line with the given dossier rows (inserted, changed or removed when finished). */
@@ -231,7 +278,18 @@ async function syncOpen(tx: Queryable, dossiers: Row[], calendar: WorkingCalenda
        ON CONFLICT (dossier_id) DO UPDATE SET agency_id = excluded.agency_id, procedure_id = excluded.procedure_id, channel = excluded.channel,
          received_day = excluded.received_day, due_at = excluded.due_at, paused_at = excluded.paused_at, late_from = excluded.late_from,
          at_risk_from = excluded.at_risk_from`,
-      [col('dossierId'), col('agencyId'), col('procedureId'), col('channel'), col('receivedDay'), col('dueAt'), col('pausedAt'), col('lateFrom'), col('atRiskFrom')]);
+      [
+        col('dossierId'),
+        col('agencyId'),
+        col('procedureId'),
+        col('channel'),
+        col('receivedDay'),
+        col('dueAt'),
+        col('pausedAt'),
+        col('lateFrom'),
+        col('atRiskFrom'),
+      ],
+    );
   }
 }
 
@@ -248,7 +306,10 @@ export async function refreshOpenDossiers(db: Database, dossierIds: string[]): P
 export async function recordDossierStatistics(tx: Queryable, dossier: Row, event: DossierEventRecord) {
   if (!dossier || event.data?.imported) return;
   const calendar = await workingCalendar(tx);
-  await applyDeltas(tx, eventDeltas(dossier, event, () => calendar));
+  await applyDeltas(
+    tx,
+    eventDeltas(dossier, event, () => calendar),
+  );
   // A dossier never received has no place in the open set, now or before.
   if (dossier.received_at) await syncOpen(tx, [dossier], calendar);
 }
@@ -261,14 +322,28 @@ export const recordImportedDossiers: DossiersImportedHook = async (tx, dossierId
 /** Counts imported dossiers as their rows stood when imported. */
 export async function recordImportedRows(tx: Queryable, rows: Row[]): Promise<void> {
   const calendar = await workingCalendar(tx);
-  await applyDeltas(tx, rows.flatMap((d) => importedDeltas(d, () => calendar)));
+  await applyDeltas(
+    tx,
+    rows.flatMap((d) => importedDeltas(d, () => calendar)),
+  );
   await syncOpen(tx, rows, calendar);
 }
 
 // ---- the reference -------------------------------------------------------------------------------
 
-const COUNTED_ACTIONS = ['submit', 'accept', 'approve', 'refuse', 'stop', 'return_result', 'request_supplement', 'apologize', 'sign_result',
-  'record_payment', 'import'];
+const COUNTED_ACTIONS = [
+  'submit',
+  'accept',
+  'approve',
+  'refuse',
+  'stop',
+  'return_result',
+  'request_supplement',
+  'apologize',
+  'sign_result',
+  'record_payment',
+  'import',
+];
 
 /** Every contribution of the dossiers in `rows` with their events, by the definition above. */
 function dossierDeltas(rows: Row[], events: Map<string, Row[]>, calendar: () => WorkingCalendar): Delta[] {
@@ -281,11 +356,13 @@ function dossierDeltas(rows: Row[], events: Map<string, Row[]>, calendar: () => 
       out.push(...eventDeltas(d, { action: e.action, toStatus: e.to_status, at: at(e.at), actorKind: e.actor_kind, data: e.data ?? {} }, calendar));
     }
     if (imported) {
-      out.push(...importedDeltas(d, calendar, {
-        accepted: live.some((e) => e.action === 'accept' && e.to_status === 2),
-        finished: live.some((e) => (e.action === 'approve' && e.to_status === 9) || (['refuse', 'stop'].includes(e.action) && [3, 8].includes(e.to_status))),
-        supplements: live.filter((e) => e.action === 'request_supplement').length,
-      }));
+      out.push(
+        ...importedDeltas(d, calendar, {
+          accepted: live.some((e) => e.action === 'accept' && e.to_status === 2),
+          finished: live.some((e) => (e.action === 'approve' && e.to_status === 9) || (['refuse', 'stop'].includes(e.action) && [3, 8].includes(e.to_status))),
+          supplements: live.filter((e) => e.action === 'request_supplement').length,
+        }),
+      );
     }
   }
   return out;
@@ -308,12 +385,17 @@ export async function recomputeStatistics(db: Database, pageSize = 2000): Promis
       const events = new Map<string, Row[]>();
       const list = await tx.query(
         `SELECT dossier_id, at, action, actor_kind, to_status, data FROM dossier_events
-          WHERE dossier_id = ANY($1::uuid[]) AND action = ANY($2::text[]) ORDER BY id`, [rows.map((r) => r.id), COUNTED_ACTIONS]);
+          WHERE dossier_id = ANY($1::uuid[]) AND action = ANY($2::text[]) ORDER BY id`,
+        [rows.map((r) => r.id), COUNTED_ACTIONS],
+      );
       for (const e of list) {
         if (!events.has(e.dossier_id)) events.set(e.dossier_id, []);
         events.get(e.dossier_id)!.push(e);
       }
-      await applyDeltas(tx, dossierDeltas(rows, events, () => calendar));
+      await applyDeltas(
+        tx,
+        dossierDeltas(rows, events, () => calendar),
+      );
       await syncOpen(tx, rows, calendar);
     }
   });
@@ -323,12 +405,18 @@ export async function recomputeStatistics(db: Database, pageSize = 2000): Promis
 export async function statisticsSnapshot(db: Queryable): Promise<Row[]> {
   const out: Row[] = [];
   for (const g of GRAINS) {
-    out.push(...(await db.query(
-      `SELECT '${g.table}' AS grain, day::text, agency_id, procedure_id, channel, ${COUNTERS.map((c) => `${c}::${c === 'processing_hours' ? 'numeric(20, 6)::' : ''}text AS ${c}`).join(', ')} FROM ${g.table}
-        WHERE ${COUNTERS.map((c) => `${c} <> 0`).join(' OR ')} ORDER BY 2, 3, 4, 5`)));
+    out.push(
+      ...(await db.query(
+        `SELECT '${g.table}' AS grain, day::text, agency_id, procedure_id, channel, ${COUNTERS.map((c) => `${c}::${c === 'processing_hours' ? 'numeric(20, 6)::' : ''}text AS ${c}`).join(', ')} FROM ${g.table}
+        WHERE ${COUNTERS.map((c) => `${c} <> 0`).join(' OR ')} ORDER BY 2, 3, 4, 5`,
+      )),
+    );
   }
-  out.push(...(await db.query(
-    `SELECT 'stats_open' AS grain, dossier_id, agency_id, procedure_id, channel, received_day::text, due_at::text, paused_at::text,
-            late_from::text, at_risk_from::text FROM stats_open ORDER BY dossier_id`)));
+  out.push(
+    ...(await db.query(
+      `SELECT 'stats_open' AS grain, dossier_id, agency_id, procedure_id, channel, received_day::text, due_at::text, paused_at::text,
+            late_from::text, at_risk_from::text FROM stats_open ORDER BY dossier_id`,
+    )),
+  );
   return out;
 }

@@ -40,7 +40,10 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const admin = await signIn(ctx.app, 'admin');
     const base = (await ctx.app.inject({ url: '/api/v1/procedures/1.001193' })).json().content as ProcedureContent;
     const content: ProcedureContent = {
-      ...base, nationalCode: '2.999600', name: 'Thủ tục thống kê thử nghiệm', onlineLevel: 'full',
+      ...base,
+      nationalCode: '2.999600',
+      name: 'Thủ tục thống kê thử nghiệm',
+      onlineLevel: 'full',
       processingTime: { value: 5, unit: 'working_days' },
       workflow: [
         { key: 'receive', name: 'Tiếp nhận hồ sơ', role: 'counter_officer', hours: 4 },
@@ -105,7 +108,10 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     await ctx.db.query(`UPDATE dossiers SET due_at = now() - interval '1 hour', original_due_at = now() - interval '1 hour' WHERE id = $1`, [d7]);
     const d8 = (await submit(counter, 'counter')).id;
     const [{ received_at: received8 }] = await ctx.db.query('SELECT received_at FROM dossiers WHERE id = $1', [d8]);
-    await ctx.db.query(`UPDATE dossiers SET received_at = now() - interval '60 days', due_at = now() + interval '2 hours', original_due_at = now() + interval '2 hours' WHERE id = $1`, [d8]);
+    await ctx.db.query(
+      `UPDATE dossiers SET received_at = now() - interval '60 days', due_at = now() + interval '2 hours', original_due_at = now() + interval '2 hours' WHERE id = $1`,
+      [d8],
+    );
     await refreshOpenDossiers(ctx.db, [d7, d8]);
 
     const today = vietnamDate(new Date());
@@ -126,9 +132,19 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
 
     // Historical import: a past month with known processing times; counted by recordImportedDossiers.
     const past = (code: string, over: Partial<ImportLine>): ImportLine => ({
-      code, procedureCode: '2.999600', agencyCode: 'H13.102', channel: 'counter', status: 9, applicant,
-      submittedAt: '2025-03-03T08:00:00+07:00', receivedAt: '2025-03-03T08:00:00+07:00', dueAt: '2025-03-10T17:00:00+07:00',
-      finishedAt: '2025-03-05T08:00:00+07:00', events: [], ...over });
+      code,
+      procedureCode: '2.999600',
+      agencyCode: 'H13.102',
+      channel: 'counter',
+      status: 9,
+      applicant,
+      submittedAt: '2025-03-03T08:00:00+07:00',
+      receivedAt: '2025-03-03T08:00:00+07:00',
+      dueAt: '2025-03-10T17:00:00+07:00',
+      finishedAt: '2025-03-05T08:00:00+07:00',
+      events: [],
+      ...over,
+    });
     const lines = [
       past('TK-1', { status: 10, returnedAt: '2025-03-06T09:00:00+07:00' }), // early
       past('TK-2', { channel: 'online', supplementRequests: 2, finishedAt: '2025-03-04T10:00:00+07:00' }), // late: two supplements
@@ -137,8 +153,9 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const report = await importDossiers(ctx.db, linesOf(lines.map((l) => JSON.stringify(l)).join('\n')));
     assert.equal(report.imported, 3, JSON.stringify(report));
     const cal = await workingCalendar(ctx.db);
-    const hours = cal.workingHoursBetween(new Date('2025-03-03T08:00:00+07:00'), new Date('2025-03-05T08:00:00+07:00'))
-      + cal.workingHoursBetween(new Date('2025-03-03T08:00:00+07:00'), new Date('2025-03-04T10:00:00+07:00'));
+    const hours =
+      cal.workingHoursBetween(new Date('2025-03-03T08:00:00+07:00'), new Date('2025-03-05T08:00:00+07:00')) +
+      cal.workingHoursBetween(new Date('2025-03-03T08:00:00+07:00'), new Date('2025-03-04T10:00:00+07:00'));
     const m = await ok(ioc({ url: url(`from=2025-03-01&to=2025-03-31&agency=${ids['H13.102']}`) }));
     assert.deepEqual(m.received, { total: 3, online: 1, counter: 1, post: 1 });
     assert.deepEqual(m.finished, { total: 3, early: 1, onTime: 0, late: 1, other: 1 });
@@ -176,9 +193,16 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.equal((await ok(await signIn(ctx.app, 'admin').then((a) => a({ url: url(`from=${today}&to=${today}`) })))).received.total >= 7, true);
 
     // Every bad query is a 400 with a Vietnamese message.
-    for (const q of ['to=2025-01-01', 'from=2025-01-01', 'from=2025-13-01&to=2025-12-31', 'from=2025-02-01&to=2025-01-01',
-      'from=2025-01-01&to=2025-01-31&agency=abc', 'from=2025-01-01&to=2025-01-31&procedure=1', 'from=2025-01-01&to=2025-01-31&x=1',
-      'from=1990-01-01&to=2025-01-01']) {
+    for (const q of [
+      'to=2025-01-01',
+      'from=2025-01-01',
+      'from=2025-13-01&to=2025-12-31',
+      'from=2025-02-01&to=2025-01-01',
+      'from=2025-01-01&to=2025-01-31&agency=abc',
+      'from=2025-01-01&to=2025-01-31&procedure=1',
+      'from=2025-01-01&to=2025-01-31&x=1',
+      'from=1990-01-01&to=2025-01-01',
+    ]) {
       const res = await ioc({ url: url(q) });
       assert.equal(res.statusCode, 400, `${q}: ${res.body}`);
       const body = res.json();
@@ -193,15 +217,27 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const leader = await signIn(ctx.app, 'cairang.lanhdao');
     const ioc = await signIn(ctx.app, 'ioc');
     const person = await citizenSignIn(ctx.app, '092190004999', 'Tạ Văn Mười');
-    const submit = async (who: Requester, channel: string) => (await ok(who({ method: 'POST', url: '/api/v1/dossiers',
-      payload: { procedureId, agencyId: ids['H13.103'], applicant: { name: 'Tạ Văn Mười', idNumber: '092190004999' }, formData, channel, files: [] } }))).id as string;
+    const submit = async (who: Requester, channel: string) =>
+      (
+        await ok(
+          who({
+            method: 'POST',
+            url: '/api/v1/dossiers',
+            payload: { procedureId, agencyId: ids['H13.103'], applicant: { name: 'Tạ Văn Mười', idNumber: '092190004999' }, formData, channel, files: [] },
+          }),
+        )
+      ).id as string;
     const act = (who: Requester, id: string, body: object) => ok(who({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: body }));
     const view = (id: string) => ok(counter({ url: `/api/v1/dossiers/${id}` }));
     /** The first appointment has passed (time moved on in the database): the on-time rule judges against it. */
     const pastFirstAppointment = (id: string) => ctx.db.query(`UPDATE dossiers SET original_due_at = now() - interval '1 hour' WHERE id = $1`, [id]);
     const apologise = async (id: string) => {
       const d = await view(id);
-      await act(leader, id, { action: 'apologize', reason: 'Chờ kết quả xác minh', newDueAt: new Date(new Date(d.dueAt).getTime() + 7 * 86_400_000).toISOString() });
+      await act(leader, id, {
+        action: 'apologize',
+        reason: 'Chờ kết quả xác minh',
+        newDueAt: new Date(new Date(d.dueAt).getTime() + 7 * 86_400_000).toISOString(),
+      });
     };
 
     // S1 stopped before its appointment (5 working days ahead): judged early.
@@ -235,11 +271,12 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const o1 = await submit(counter, 'counter');
 
     const timeliness = async (id: string) => (await view(id)).timeliness;
-    assert.deepEqual(
-      await Promise.all([s1, s2, w1, w2, r1, a1, a2, o1].map(timeliness)),
-      ['early', 'late', 'early', null, null, 'late', 'overdue', 'in_time']);
+    assert.deepEqual(await Promise.all([s1, s2, w1, w2, r1, a1, a2, o1].map(timeliness)), ['early', 'late', 'early', null, null, 'late', 'overdue', 'in_time']);
     const w1Events = (await view(w1)).events.map((e: Row) => [e.action, e.toStatus]);
-    assert.deepEqual(w1Events.slice(-2), [['withdraw', 7], ['stop', 8]]);
+    assert.deepEqual(w1Events.slice(-2), [
+      ['withdraw', 7],
+      ['stop', 8],
+    ]);
     assert.ok(new Date((await view(a2)).dueAt) > new Date(), 'the citizen keeps the new appointment');
     const inbox = (await ok(specialist({ url: '/api/v1/inbox' }))).items;
     assert.equal(inbox.find((d: Row) => d.id === a2).timeliness, 'overdue', 'the inbox flags it by the same rule');
@@ -252,8 +289,12 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.deepEqual(s.openAtEnd, { total: 2, inTime: 1, late: 1 });
     assert.equal(s.onTimeRatio, 3 / 6);
     assert.equal(s.open.overdue, 1);
-    const drill = async (indicator: string) => (await ok(ioc({ url: `/api/v1/stats/dossiers?from=${today}&to=${today}&agency=${ids['H13.103']}&procedure=${procedureId}&indicator=${indicator}` })))
-      .items.map((i: Row) => i.id).sort();
+    const drill = async (indicator: string) =>
+      (
+        await ok(ioc({ url: `/api/v1/stats/dossiers?from=${today}&to=${today}&agency=${ids['H13.103']}&procedure=${procedureId}&indicator=${indicator}` }))
+      ).items
+        .map((i: Row) => i.id)
+        .sort();
     assert.deepEqual(await drill('late'), [s2, a1].sort());
     assert.deepEqual(await drill('early'), [s1, w1].sort());
     assert.deepEqual(await drill('finished_other'), [w2, r1].sort());
@@ -270,19 +311,52 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const ioc = await signIn(ctx.app, 'ioc');
     // June 2025 in two communes; times in Vietnam. Known answers worked out by hand below.
     const line = (code: string, agencyCode: string, over: Partial<ImportLine>): ImportLine => ({
-      code, procedureCode: '2.999600', agencyCode, channel: 'counter', status: 9, applicant,
-      submittedAt: '2025-06-02T08:00:00+07:00', receivedAt: '2025-06-02T08:00:00+07:00', dueAt: '2025-06-06T17:00:00+07:00', events: [], ...over });
+      code,
+      procedureCode: '2.999600',
+      agencyCode,
+      channel: 'counter',
+      status: 9,
+      applicant,
+      submittedAt: '2025-06-02T08:00:00+07:00',
+      receivedAt: '2025-06-02T08:00:00+07:00',
+      dueAt: '2025-06-06T17:00:00+07:00',
+      events: [],
+      ...over,
+    });
     const lines = [
       line('EC-A', 'H13.102', { finishedAt: '2025-06-05T10:00:00+07:00' }), // early
       line('EC-B', 'H13.102', { finishedAt: '2025-06-06T16:00:00+07:00' }), // on time: on the due date, before the due time
       line('EC-C', 'H13.102', { finishedAt: '2025-06-09T09:00:00+07:00' }), // late
       line('EC-D', 'H13.102', { channel: 'online', supplementRequests: 2, finishedAt: '2025-06-03T09:00:00+07:00' }), // late: asked twice
-      line('EC-E', 'H13.101', { status: 4, submittedAt: '2025-06-20T08:00:00+07:00', receivedAt: '2025-06-20T08:00:00+07:00', dueAt: '2025-07-10T17:00:00+07:00' }), // open, in time at 30/6
-      line('EC-F', 'H13.101', { status: 4, submittedAt: '2025-06-10T08:00:00+07:00', receivedAt: '2025-06-10T08:00:00+07:00', dueAt: '2025-06-20T17:00:00+07:00' }), // open, late at 30/6
-      line('EC-G', 'H13.102', { submittedAt: '2025-05-26T08:00:00+07:00', receivedAt: '2025-05-26T08:00:00+07:00', dueAt: '2025-06-03T17:00:00+07:00', finishedAt: '2025-06-04T09:00:00+07:00' }), // carried over, late
-      line('EC-H', 'H13.102', { submittedAt: '2025-05-28T08:00:00+07:00', receivedAt: '2025-05-28T08:00:00+07:00', dueAt: '2025-06-10T17:00:00+07:00', finishedAt: '2025-06-05T09:00:00+07:00' }), // carried over, early
+      line('EC-E', 'H13.101', {
+        status: 4,
+        submittedAt: '2025-06-20T08:00:00+07:00',
+        receivedAt: '2025-06-20T08:00:00+07:00',
+        dueAt: '2025-07-10T17:00:00+07:00',
+      }), // open, in time at 30/6
+      line('EC-F', 'H13.101', {
+        status: 4,
+        submittedAt: '2025-06-10T08:00:00+07:00',
+        receivedAt: '2025-06-10T08:00:00+07:00',
+        dueAt: '2025-06-20T17:00:00+07:00',
+      }), // open, late at 30/6
+      line('EC-G', 'H13.102', {
+        submittedAt: '2025-05-26T08:00:00+07:00',
+        receivedAt: '2025-05-26T08:00:00+07:00',
+        dueAt: '2025-06-03T17:00:00+07:00',
+        finishedAt: '2025-06-04T09:00:00+07:00',
+      }), // carried over, late
+      line('EC-H', 'H13.102', {
+        submittedAt: '2025-05-28T08:00:00+07:00',
+        receivedAt: '2025-05-28T08:00:00+07:00',
+        dueAt: '2025-06-10T17:00:00+07:00',
+        finishedAt: '2025-06-05T09:00:00+07:00',
+      }), // carried over, early
     ];
-    const report = await importDossiers(ctx.db, lines.map((l) => JSON.stringify(l)));
+    const report = await importDossiers(
+      ctx.db,
+      lines.map((l) => JSON.stringify(l)),
+    );
     assert.equal(report.imported, lines.length, JSON.stringify(report));
     const scope = `procedure=${procedureId}`;
     const june = await ok(ioc({ url: `/api/v1/stats/summary?from=2025-06-01&to=2025-06-30&${scope}` }));
@@ -309,17 +383,35 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     ]);
     const days = await ok(ioc({ url: `/api/v1/stats/trend?grain=day&from=2025-06-01&to=2025-06-30&${scope}` }));
     assert.equal(days.points.length, 30);
-    assert.deepEqual(days.points.find((p: { period: string }) => p.period === '2025-06-02'), { period: '2025-06-02', received: 4, early: 0, onTime: 0, late: 0, onTimeRatio: null });
+    assert.deepEqual(
+      days.points.find((p: { period: string }) => p.period === '2025-06-02'),
+      { period: '2025-06-02', received: 4, early: 0, onTime: 0, late: 0, onTimeRatio: null },
+    );
 
     const byAgency = await ok(ioc({ url: `/api/v1/stats/breakdown?by=agency&from=2025-06-01&to=2025-06-30&${scope}` }));
     // Equal ratios: more dossiers received ranks first. Overdue open dossiers are counted now (both of Ninh Kiều's).
-    assert.deepEqual(byAgency.rows.map((r: Row) => [r.key, r.received, r.onTimeRatio, r.rank]), [[ids['H13.102'], 4, 0.5, 1], [ids['H13.101'], 2, 0.5, 2]]);
+    assert.deepEqual(
+      byAgency.rows.map((r: Row) => [r.key, r.received, r.onTimeRatio, r.rank]),
+      [
+        [ids['H13.102'], 4, 0.5, 1],
+        [ids['H13.101'], 2, 0.5, 2],
+      ],
+    );
     assert.equal(byAgency.rows[1].overdueOpen, 2);
     const byCommune = await ok(ioc({ url: `/api/v1/stats/breakdown?by=commune&from=2025-06-01&to=2025-06-30&${scope}` }));
-    assert.deepEqual(byCommune.rows.map((r: Row) => [r.key, r.name]), [['31120', 'Phường Cái Khế'], ['31135', 'Phường Ninh Kiều']]);
+    assert.deepEqual(
+      byCommune.rows.map((r: Row) => [r.key, r.name]),
+      [
+        ['31120', 'Phường Cái Khế'],
+        ['31135', 'Phường Ninh Kiều'],
+      ],
+    );
     const csv = await ioc({ url: `/api/v1/stats/breakdown?by=agency&format=csv&from=2025-06-01&to=2025-06-30&${scope}` });
     assert.match(csv.headers['content-disposition'] as string, /attachment; filename="thong-ke-agency-2025-06-01-2025-06-30.csv"/);
-    assert.match(csv.body, /^\uFEFFHạng,Cơ quan,Mã,Tiếp nhận,Đã giải quyết,Trước hạn,Đúng hạn,Quá hạn,Tỷ lệ đúng hạn \(%\),Đang xử lý quá hạn\r\n1,Ủy ban nhân dân Phường Cái Khế,/);
+    assert.match(
+      csv.body,
+      /^\uFEFFHạng,Cơ quan,Mã,Tiếp nhận,Đã giải quyết,Trước hạn,Đúng hạn,Quá hạn,Tỷ lệ đúng hạn \(%\),Đang xử lý quá hạn\r\n1,Ủy ban nhân dân Phường Cái Khế,/,
+    );
 
     // Drill-down: the dossiers behind a number, with the same definitions.
     const codes = async (indicator: string, q = 'from=2025-06-01&to=2025-06-30') =>
@@ -330,7 +422,17 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.deepEqual(await codes('received'), ['EC-A', 'EC-B', 'EC-C', 'EC-D', 'EC-E', 'EC-F']);
     const overdue = await ok(ioc({ url: `/api/v1/stats/dossiers?indicator=overdue&from=2025-06-01&to=2025-06-30&${scope}&agency=${ids['H13.101']}` }));
     assert.equal(overdue.total, 2); // both open ones are past their deadline by now
-    assert.deepEqual(Object.keys(overdue.items[0]).sort(), ['agencyName', 'code', 'dueAt', 'finishedAt', 'id', 'procedureName', 'receivedAt', 'status', 'timeliness']);
+    assert.deepEqual(Object.keys(overdue.items[0]).sort(), [
+      'agencyName',
+      'code',
+      'dueAt',
+      'finishedAt',
+      'id',
+      'procedureName',
+      'receivedAt',
+      'status',
+      'timeliness',
+    ]);
     assert.equal(overdue.items[0].timeliness, 'overdue');
     // On to the dossier page, for someone the dossiers module lets see it: the commune's leader, whose drill-down is their own.
     const nk = await signIn(ctx.app, 'ninhkieu.lanhdao');
@@ -344,7 +446,16 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = book.worksheets[0];
-    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1), ['Mã hồ sơ', 'Thủ tục', 'Cơ quan giải quyết', 'Trạng thái', 'Ngày tiếp nhận', 'Hẹn trả', 'Ngày có kết quả', 'Tiến độ']);
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1), [
+      'Mã hồ sơ',
+      'Thủ tục',
+      'Cơ quan giải quyết',
+      'Trạng thái',
+      'Ngày tiếp nhận',
+      'Hẹn trả',
+      'Ngày có kết quả',
+      'Tiến độ',
+    ]);
     const sheetRows = [2, 3, 4].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
     assert.deepEqual(sheetRows.map((r) => r[0]).sort(), ['EC-C', 'EC-D', 'EC-G']);
     assert.ok(sheetRows.every((r) => r[7] === 'Quá hạn' && r[1] === 'Thủ tục thống kê thử nghiệm'));
@@ -361,7 +472,10 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.deepEqual([fullOnline.numerator, fullOnline.denominator, fullOnline.points], [1, 6, 2]);
     const petition = idx.indicators.find((i: Row) => i.key === 'PETITION_PROCESSING_ON_TIME');
     assert.deepEqual([petition.available, petition.numerator, petition.points], [false, null, 0], 'not held: 0 points, marked');
-    assert.equal(idx.indicators.reduce((s: number, i: Row) => s + i.maxPoints, 0), 100);
+    assert.equal(
+      idx.indicators.reduce((s: number, i: Row) => s + i.maxPoints, 0),
+      100,
+    );
     // The catalogue's part: every published procedure shows its 7 parts (2 points); online payment: no fee was paid in
     // June (A, B count nothing), so only C, the fixed-fee procedures payable online among those with fees, scores 2,5 × C.
     const published = (await ok(ctx.app.inject({ url: '/api/v1/procedures?pageSize=1' }))).total;
@@ -378,7 +492,13 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.ok(marked.every(([, p]: [string, number]) => p === 0));
     assert.deepEqual(idx.total, { points: Math.round((2 + 10 + 2 + paymentPoints) * 100) / 100, maxPoints: 100 });
     const plus = (n: number) => Math.round((n + 2 + paymentPoints) * 100) / 100; // each agency: its dossiers' points + the catalogue's
-    assert.deepEqual(idx.ranking.map((r: Row) => [r.agencyId, r.points, r.rank]), [[ids['H13.102'], plus(13), 1], [ids['H13.101'], plus(10), 2]]);
+    assert.deepEqual(
+      idx.ranking.map((r: Row) => [r.agencyId, r.points, r.rank]),
+      [
+        [ids['H13.102'], plus(13), 1],
+        [ids['H13.101'], plus(10), 2],
+      ],
+    );
     assert.equal((await ioc({ url: '/api/v1/stats/index766?period=2025-13' })).statusCode, 400);
     const quarter = await ok(ioc({ url: '/api/v1/stats/index766?period=2025-Q2' }));
     assert.deepEqual([quarter.from, quarter.to], ['2025-04-01', '2025-06-30']);
@@ -389,7 +509,10 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.equal(figure('received').value, 6);
     assert.equal(figure('onTimeRatio').value, 50);
     assert.match(figure('onTimeRatio').definition, /766/);
-    assert.deepEqual(pub.ranking.map((r: Row) => r.agencyId), [ids['H13.102'], ids['H13.101']]);
+    assert.deepEqual(
+      pub.ranking.map((r: Row) => r.agencyId),
+      [ids['H13.102'], ids['H13.101']],
+    );
     const open = await ctx.app.inject({ url: '/api/v1/public/stats.csv?from=2025-06-01&to=2025-06-30' });
     assert.equal(open.statusCode, 200);
     assert.match(open.headers['content-type'] as string, /text\/csv/);
@@ -440,12 +563,20 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
         buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
       }
     })();
-    const waitFor = async (n: number) => { for (let i = 0; i < 60 && events.length < n; i++) await new Promise((r) => setTimeout(r, 50)); };
+    const waitFor = async (n: number) => {
+      for (let i = 0; i < 60 && events.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+    };
     await waitFor(1);
     assert.equal(events.length, 1, 'the current revision first');
 
     const sent = Date.now();
-    const created = await ok(counter({ method: 'POST', url: '/api/v1/dossiers', payload: { procedureId, agencyId: ids['H13.102'], applicant, formData, channel: 'counter', files: [] } }));
+    const created = await ok(
+      counter({
+        method: 'POST',
+        url: '/api/v1/dossiers',
+        payload: { procedureId, agencyId: ids['H13.102'], applicant, formData, channel: 'counter', files: [] },
+      }),
+    );
     await waitFor(2);
     assert.equal(events.length >= 2, true, 'an event after the submission');
     assert.ok(events[1].revision > events[0].revision);
@@ -455,14 +586,20 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
 
     // Asked to supplement; the citizen took ten calendar days; the original deadline passed meanwhile.
     const id = created.id;
-    await ok(counter({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'request_supplement', reasons: ['Thiếu bản sao giấy khai sinh'] } }));
+    await ok(
+      counter({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'request_supplement', reasons: ['Thiếu bản sao giấy khai sinh'] } }),
+    );
     await ctx.db.query(`UPDATE dossiers SET paused_at = now() - interval '10 days', due_at = now() - interval '1 day' WHERE id = $1`, [id]);
     await ok(counter({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'submit_supplement', note: 'Đã bổ sung' } }));
     await ok(specialist({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'forward' } }));
     await ok(leader({ method: 'POST', url: `/api/v1/dossiers/${id}/actions`, payload: { action: 'forward' } }));
     const today = vietnamDate(new Date());
-    const late = (await ok(ioc({ url: `/api/v1/stats/dossiers?indicator=late&from=${today}&to=${today}&procedure=${procedureId}` }))).items.map((i: Row) => i.id);
-    const inTime = (await ok(ioc({ url: `/api/v1/stats/dossiers?indicator=early&from=${today}&to=${today}&procedure=${procedureId}` }))).items.map((i: Row) => i.id);
+    const late = (await ok(ioc({ url: `/api/v1/stats/dossiers?indicator=late&from=${today}&to=${today}&procedure=${procedureId}` }))).items.map(
+      (i: Row) => i.id,
+    );
+    const inTime = (await ok(ioc({ url: `/api/v1/stats/dossiers?indicator=early&from=${today}&to=${today}&procedure=${procedureId}` }))).items.map(
+      (i: Row) => i.id,
+    );
     assert.ok(!late.includes(id) && inTime.includes(id), 'finished after the original deadline but within it once the wait is subtracted');
     await ctx.app.server.close();
   });
@@ -471,18 +608,48 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const ioc = await signIn(ctx.app, 'ioc');
     const agency = ids['H13.101'];
     // Four counter dossiers submitted on 2024-03-05 (never received: only the events below count for them).
-    const dossier = (n: number): Row => ({ id: randomUUID(), code: `TL-${n}`, procedure_id: procedureId, home_agency_id: agency, channel: 'counter',
-      status: 9, submitted_at: '2024-03-05T02:00:00Z', received_at: null, due_at: '2024-03-12T10:00:00Z', finished_at: '2024-03-07T03:00:00Z',
-      supplement_requests: 0, paused_hours: 0 });
+    const dossier = (n: number): Row => ({
+      id: randomUUID(),
+      code: `TL-${n}`,
+      procedure_id: procedureId,
+      home_agency_id: agency,
+      channel: 'counter',
+      status: 9,
+      submitted_at: '2024-03-05T02:00:00Z',
+      received_at: null,
+      due_at: '2024-03-12T10:00:00Z',
+      finished_at: '2024-03-07T03:00:00Z',
+      supplement_requests: 0,
+      paused_hours: 0,
+    });
     const [d1, d2, d3, d4] = [1, 2, 3, 4].map(dossier);
-    const event = (action: string, data: Record<string, unknown> = {}, actorKind = 'staff', toStatus: number | null = null): DossierEventRecord =>
-      ({ id: 0, at: new Date('2024-03-07T03:00:00Z'), action, actorKind, actorName: 'Thử nghiệm', fromStatus: null, toStatus, fromAgency: null, toAgency: null, note: null, data });
+    const event = (action: string, data: Record<string, unknown> = {}, actorKind = 'staff', toStatus: number | null = null): DossierEventRecord => ({
+      id: 0,
+      at: new Date('2024-03-07T03:00:00Z'),
+      action,
+      actorKind,
+      actorName: 'Thử nghiệm',
+      fromStatus: null,
+      toStatus,
+      fromAgency: null,
+      toAgency: null,
+      note: null,
+      data,
+    });
     const events: [Row, DossierEventRecord][] = [
-      ...([[d1, 1], [d2, 0], [d3, 0], [d4, 2]] as const).map(([d, reused]) => [d, event('submit', { files: 1, reusedFromStore: reused })] as [Row, DossierEventRecord]),
+      ...(
+        [
+          [d1, 1],
+          [d2, 0],
+          [d3, 0],
+          [d4, 2],
+        ] as const
+      ).map(([d, reused]) => [d, event('submit', { files: 1, reusedFromStore: reused })] as [Row, DossierEventRecord]),
       [d1, event('record_payment', {}, 'system')], // VNPay / VietQR settled by the platform
       [d2, event('record_payment', {}, 'staff')], // cash at the desk
       [d3, event('record_payment', {}, 'system')],
-      [d1, event('approve', {}, 'staff', 9)], [d2, event('approve', {}, 'staff', 9)],
+      [d1, event('approve', {}, 'staff', 9)],
+      [d2, event('approve', {}, 'staff', 9)],
       [d1, event('sign_result', {}, 'staff', 9)],
     ];
     // The rows as well as the hook's counts, so that a recomputation (the property test's) finds the same.
@@ -491,11 +658,14 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
         await tx.query(
           `INSERT INTO dossiers (id, code, procedure_id, procedure_version, home_agency_id, agency_id, receiving_agency_id, channel, status, applicant,
              submitted_at, due_at, original_due_at, finished_at) VALUES ($1, $2, $3, 1, $4, $4, $4, $5, $6, '{"name":"Thử","idNumber":"000000000000"}', $7, $8, $8, $9)`,
-          [d.id, d.code, d.procedure_id, d.home_agency_id, d.channel, d.status, d.submitted_at, d.due_at, d.finished_at]);
+          [d.id, d.code, d.procedure_id, d.home_agency_id, d.channel, d.status, d.submitted_at, d.due_at, d.finished_at],
+        );
       }
       for (const [d, e] of events) {
-        await tx.query(`INSERT INTO dossier_events (dossier_id, at, action, actor_kind, actor_name, to_status, data) VALUES ($1, $2, $3, $4, 'Thử nghiệm', $5, $6)`,
-          [d.id, e.at, e.action, e.actorKind, e.toStatus, e.data]);
+        await tx.query(
+          `INSERT INTO dossier_events (dossier_id, at, action, actor_kind, actor_name, to_status, data) VALUES ($1, $2, $3, $4, 'Thử nghiệm', $5, $6)`,
+          [d.id, e.at, e.action, e.actorKind, e.toStatus, e.data],
+        );
         await recordDossierStatistics(tx, d, e);
       }
     });
@@ -522,12 +692,22 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     // A published procedure without its dossier components or a real "cách thức" is not complete: one fewer of 7 parts.
     const admin = await signIn(ctx.app, 'admin');
     const { content: base, agencyId: owner } = await ok(ctx.app.inject({ url: '/api/v1/procedures/1.001193' }));
-    const created = await ok(admin({ method: 'POST', url: '/api/v1/admin/procedures', payload: { agencyId: owner,
-      content: { ...base, nationalCode: '2.999766', name: 'Thủ tục công khai thiếu', components: [], methods: '  ' } } }));
+    const created = await ok(
+      admin({
+        method: 'POST',
+        url: '/api/v1/admin/procedures',
+        payload: { agencyId: owner, content: { ...base, nationalCode: '2.999766', name: 'Thủ tục công khai thiếu', components: [], methods: '  ' } },
+      }),
+    );
     await ok(admin({ method: 'POST', url: `/api/v1/admin/procedures/${created.id}/publish` }));
     const published = (await ok(ctx.app.inject({ url: '/api/v1/procedures?pageSize=1' }))).total;
-    const after = (await ok(ioc({ url: `/api/v1/stats/index766?period=2024-03&agency=${agency}` }))).indicators.find((i: any) => i.key === 'PUBLIC_CONTENT_FULL');
-    assert.deepEqual([after.numerator, after.denominator, after.points], [published - 1, published, Math.round((2 * (published - 1) / published) * 100) / 100]);
+    const after = (await ok(ioc({ url: `/api/v1/stats/index766?period=2024-03&agency=${agency}` }))).indicators.find(
+      (i: any) => i.key === 'PUBLIC_CONTENT_FULL',
+    );
+    assert.deepEqual(
+      [after.numerator, after.denominator, after.points],
+      [published - 1, published, Math.round(((2 * (published - 1)) / published) * 100) / 100],
+    );
   });
 
   test('property: incremental counters equal a full recomputation after ~10,000 random events', async () => {
@@ -549,21 +729,53 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
       const channel = pick(['online', 'counter', 'post']);
       let t = Date.parse('2025-01-02T01:00:00Z') + Math.floor(rand() * 300 * 24) * HOUR;
       const d: Row = {
-        id: randomUUID(), code: `PT-${n}`, procedure_id: pick(procedures), procedure_version: version, home_agency_id: pick(agencies),
-        channel, status: 1, submitted_at: new Date(t).toISOString(), received_at: null, due_at: null, original_due_at: null, paused_at: null, paused_hours: 0,
-        supplement_requests: 0, apologies: 0, finished_at: null, returned_at: null,
+        id: randomUUID(),
+        code: `PT-${n}`,
+        procedure_id: pick(procedures),
+        procedure_version: version,
+        home_agency_id: pick(agencies),
+        channel,
+        status: 1,
+        submitted_at: new Date(t).toISOString(),
+        received_at: null,
+        due_at: null,
+        original_due_at: null,
+        paused_at: null,
+        paused_hours: 0,
+        supplement_requests: 0,
+        apologies: 0,
+        finished_at: null,
+        returned_at: null,
       };
-      d.agency_id = d.home_agency_id; d.receiving_agency_id = d.home_agency_id;
+      d.agency_id = d.home_agency_id;
+      d.receiving_agency_id = d.home_agency_id;
       const list: Ev[] = [];
       const importAfter = rand() < 0.25 ? Math.floor(rand() * 6) : -1;
       let resume = 1;
       const emit = (action: string, from: number, to: number, data: Record<string, unknown> = {}, actorKind = 'staff') => {
-        list.push({ dossier: { ...d }, imported: false,
-          event: { id: 0, at: new Date(t), action, actorKind, actorName: 'Thử nghiệm', fromStatus: from, toStatus: to, fromAgency: null, toAgency: null, note: null, data } });
+        list.push({
+          dossier: { ...d },
+          imported: false,
+          event: {
+            id: 0,
+            at: new Date(t),
+            action,
+            actorKind,
+            actorName: 'Thử nghiệm',
+            fromStatus: from,
+            toStatus: to,
+            fromAgency: null,
+            toAgency: null,
+            note: null,
+            data,
+          },
+        });
       };
       const accept = () => {
-        d.status = 2; d.received_at = new Date(t).toISOString();
-        d.due_at = cal.addWorkingDays(new Date(t), 1 + Math.floor(rand() * 8)).toISOString(); d.original_due_at = d.due_at;
+        d.status = 2;
+        d.received_at = new Date(t).toISOString();
+        d.due_at = cal.addWorkingDays(new Date(t), 1 + Math.floor(rand() * 8)).toISOString();
+        d.original_due_at = d.due_at;
         emit('accept', 1, 2);
       };
       emit('submit', 0, 1, { channel, files: Math.floor(rand() * 3), reusedFromStore: rand() < 0.3 ? 1 : 0 });
@@ -574,31 +786,75 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
         const r = rand();
         if (s === 1) {
           if (r < 0.7) accept();
-          else if (r < 0.8 && d.supplement_requests < 1) { d.status = 5; d.paused_at = new Date(t).toISOString(); d.supplement_requests++; resume = 1; emit('request_supplement', 1, 5); }
-          else if (r < 0.9) { d.status = 3; d.finished_at = new Date(t).toISOString(); emit('refuse', 1, 3); }
-          else { d.status = 8; d.finished_at = new Date(t).toISOString(); emit('stop', 1, 8); }
+          else if (r < 0.8 && d.supplement_requests < 1) {
+            d.status = 5;
+            d.paused_at = new Date(t).toISOString();
+            d.supplement_requests++;
+            resume = 1;
+            emit('request_supplement', 1, 5);
+          } else if (r < 0.9) {
+            d.status = 3;
+            d.finished_at = new Date(t).toISOString();
+            emit('refuse', 1, 3);
+          } else {
+            d.status = 8;
+            d.finished_at = new Date(t).toISOString();
+            emit('stop', 1, 8);
+          }
         } else if (s === 2 || s === 4) {
-          if (r < 0.35) { d.status = 4; emit('forward', s, 4); }
-          else if (r < 0.6) { d.status = 9; d.finished_at = new Date(t).toISOString(); emit('approve', s, 9); }
-          else if (r < 0.7 && d.supplement_requests < 1) { d.status = 5; d.paused_at = new Date(t).toISOString(); d.supplement_requests++; resume = s; emit('request_supplement', s, 5); }
-          else if (r < 0.78 && d.apologies < 1) { d.apologies = 1; d.due_at = new Date(Date.parse(d.due_at) + 48 * HOUR).toISOString(); emit('apologize', s, s); }
-          else if (r < 0.86) { d.status = 6; d.paused_at = new Date(t).toISOString(); resume = s; emit('request_payment', s, 6); }
-          else if (r < 0.9) { d.status = 8; d.finished_at = new Date(t).toISOString(); emit('stop', s, 8); }
-          else if (r < 0.93 && importAfter < 0) { d.supplement_requests = 2; emit('consult', s, s); } // an old second request, recorded in the row only
+          if (r < 0.35) {
+            d.status = 4;
+            emit('forward', s, 4);
+          } else if (r < 0.6) {
+            d.status = 9;
+            d.finished_at = new Date(t).toISOString();
+            emit('approve', s, 9);
+          } else if (r < 0.7 && d.supplement_requests < 1) {
+            d.status = 5;
+            d.paused_at = new Date(t).toISOString();
+            d.supplement_requests++;
+            resume = s;
+            emit('request_supplement', s, 5);
+          } else if (r < 0.78 && d.apologies < 1) {
+            d.apologies = 1;
+            d.due_at = new Date(Date.parse(d.due_at) + 48 * HOUR).toISOString();
+            emit('apologize', s, s);
+          } else if (r < 0.86) {
+            d.status = 6;
+            d.paused_at = new Date(t).toISOString();
+            resume = s;
+            emit('request_payment', s, 6);
+          } else if (r < 0.9) {
+            d.status = 8;
+            d.finished_at = new Date(t).toISOString();
+            emit('stop', s, 8);
+          } else if (r < 0.93 && importAfter < 0) {
+            d.supplement_requests = 2;
+            emit('consult', s, s);
+          } // an old second request, recorded in the row only
           else emit('consult', s, s);
         } else if (s === 5 || s === 6) {
           if (r < 0.85) {
             const waited = cal.workingHoursBetween(new Date(d.paused_at), new Date(t));
-            d.paused_hours = Number(d.paused_hours) + waited; d.paused_at = null;
+            d.paused_hours = Number(d.paused_hours) + waited;
+            d.paused_at = null;
             if (d.due_at) d.due_at = cal.addWorkingHours(new Date(d.due_at), waited).toISOString();
             if (d.original_due_at) d.original_due_at = cal.addWorkingHours(new Date(d.original_due_at), waited).toISOString();
             if (s === 5) emit('submit_supplement', s, resume);
             else emit('record_payment', s, resume, {}, rand() < 0.6 ? 'system' : 'staff'); // settled online by the platform, or at the desk
-            d.status = resume; list[list.length - 1].dossier.status = resume;
-          } else if (s === 5) { d.status = 3; d.finished_at = new Date(t).toISOString(); d.paused_at = null; emit('refuse', 5, 3); }
+            d.status = resume;
+            list[list.length - 1].dossier.status = resume;
+          } else if (s === 5) {
+            d.status = 3;
+            d.finished_at = new Date(t).toISOString();
+            d.paused_at = null;
+            emit('refuse', 5, 3);
+          }
         } else if (s === 9) {
           if (r < 0.4) emit('sign_result', 9, 9);
-          d.status = 10; d.returned_at = new Date(t).toISOString(); emit('return_result', 9, 10);
+          d.status = 10;
+          d.returned_at = new Date(t).toISOString();
+          emit('return_result', 9, 10);
         }
       }
       // Imported dossiers: the first events came from the old system; the rest happen live afterwards.
@@ -623,24 +879,52 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
              FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::smallint[], $7::timestamptz[], $8::timestamptz[],
                          $9::timestamptz[], $10::timestamptz[], $11::numeric[], $12::int[], $13::int[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[])
                AS t (id, code, p, h, c, s, sa, ra, da, pa, ph, sr, ap, fa, rt, od)`,
-          [col('id'), col('code'), col('procedure_id'), col('home_agency_id'), col('channel'), col('status'), col('submitted_at'), col('received_at'),
-            col('due_at'), col('paused_at'), col('paused_hours').map(String), col('supplement_requests'), col('apologies'), col('finished_at'), col('returned_at'),
-            col('original_due_at')]);
+          [
+            col('id'),
+            col('code'),
+            col('procedure_id'),
+            col('home_agency_id'),
+            col('channel'),
+            col('status'),
+            col('submitted_at'),
+            col('received_at'),
+            col('due_at'),
+            col('paused_at'),
+            col('paused_hours').map(String),
+            col('supplement_requests'),
+            col('apologies'),
+            col('finished_at'),
+            col('returned_at'),
+            col('original_due_at'),
+          ],
+        );
       }
       const ev = { d: [] as string[], at: [] as string[], action: [] as string[], kind: [] as string[], to: [] as (number | null)[], data: [] as string[] };
-      for (const [i, list] of perDossier.entries()) list.forEach((e) => {
-        ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push(e.event.action); ev.kind.push(e.event.actorKind); ev.to.push(e.event.toStatus);
-        ev.data.push(JSON.stringify(e.imported ? { imported: true } : e.event.data));
-        if (e.importSnapshot) {
-          ev.d.push(finals[i].id); ev.at.push(e.event.at.toISOString()); ev.action.push('import'); ev.kind.push('system'); ev.to.push(null); ev.data.push('{"imported":true}');
-        }
-      });
+      for (const [i, list] of perDossier.entries())
+        list.forEach((e) => {
+          ev.d.push(finals[i].id);
+          ev.at.push(e.event.at.toISOString());
+          ev.action.push(e.event.action);
+          ev.kind.push(e.event.actorKind);
+          ev.to.push(e.event.toStatus);
+          ev.data.push(JSON.stringify(e.imported ? { imported: true } : e.event.data));
+          if (e.importSnapshot) {
+            ev.d.push(finals[i].id);
+            ev.at.push(e.event.at.toISOString());
+            ev.action.push('import');
+            ev.kind.push('system');
+            ev.to.push(null);
+            ev.data.push('{"imported":true}');
+          }
+        });
       for (let i = 0; i < ev.d.length; i += 5000) {
         const s = (xs: unknown[]) => xs.slice(i, i + 5000);
         await tx.query(
           `INSERT INTO dossier_events (dossier_id, at, action, actor_kind, actor_name, to_status, data)
            SELECT d, a, x, k, 'Thử nghiệm', t, j FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::smallint[], $6::jsonb[])
-             WITH ORDINALITY AS u (d, a, x, k, t, j, n) ORDER BY n`, [s(ev.d), s(ev.at), s(ev.action), s(ev.kind), s(ev.to), s(ev.data)]);
+             WITH ORDINALITY AS u (d, a, x, k, t, j, n) ORDER BY n`,
+          [s(ev.d), s(ev.at), s(ev.action), s(ev.kind), s(ev.to), s(ev.data)],
+        );
       }
     });
 
@@ -653,7 +937,10 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
       const k = Math.floor(rand() * live.length);
       const i = live[k];
       queue.push(perDossier[i][cursors[i]++]);
-      if (cursors[i] >= perDossier[i].length) { live[k] = live[live.length - 1]; live.pop(); }
+      if (cursors[i] >= perDossier[i].length) {
+        live[k] = live[live.length - 1];
+        live.pop();
+      }
     }
     const started = Date.now();
     for (let i = 0; i < queue.length; i += 500) {
@@ -671,25 +958,48 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.ok(total >= 10_000 && finals.length > 500, `${total} events over ${finals.length} dossiers`);
     assert.ok(recomputed.length > before.length + 100, 'many aggregate rows');
     assert.deepEqual(rowDifferences(recomputed, incremental), []);
-    const sums = recomputed.filter((r) => r.grain === 'stats_daily').reduce((s, r) => ({ finished: s.finished + Number(r.finished_late) + Number(r.finished_early) + Number(r.finished_on_time),
-      supplements: s.supplements + Number(r.supplements), apologies: s.apologies + Number(r.apologies), reused: s.reused + Number(r.reused_data),
-      paidOnline: s.paidOnline + Number(r.paid_online), signed: s.signed + Number(r.results_signed) }),
-      { finished: 0, supplements: 0, apologies: 0, reused: 0, paidOnline: 0, signed: 0 });
-    assert.ok(sums.finished > 100 && sums.supplements > 50 && sums.apologies > 20 && sums.reused > 100 && sums.paidOnline > 20 && sums.signed > 50, JSON.stringify(sums));
+    const sums = recomputed
+      .filter((r) => r.grain === 'stats_daily')
+      .reduce(
+        (s, r) => ({
+          finished: s.finished + Number(r.finished_late) + Number(r.finished_early) + Number(r.finished_on_time),
+          supplements: s.supplements + Number(r.supplements),
+          apologies: s.apologies + Number(r.apologies),
+          reused: s.reused + Number(r.reused_data),
+          paidOnline: s.paidOnline + Number(r.paid_online),
+          signed: s.signed + Number(r.results_signed),
+        }),
+        { finished: 0, supplements: 0, apologies: 0, reused: 0, paidOnline: 0, signed: 0 },
+      );
+    assert.ok(
+      sums.finished > 100 && sums.supplements > 50 && sums.apologies > 20 && sums.reused > 100 && sums.paidOnline > 20 && sums.signed > 50,
+      JSON.stringify(sums),
+    );
 
     // Any period read from years, months, weeks and days gives what its days alone give.
     for (let i = 0; i < 20; i++) {
       const from = addDays('2025-01-01', Math.floor(rand() * 330));
       const to = addDays(from, Math.floor(rand() * 120));
       const scope = { agencyIds: i % 2 ? null : [agencies[i % 3]], procedureIds: null };
-      assert.deepEqual(await periodSums(ctx.db, from, to, scope, procedures), await periodSums(ctx.db, from, to, scope, procedures, null, 'day'), `${from} – ${to}`);
+      assert.deepEqual(
+        await periodSums(ctx.db, from, to, scope, procedures),
+        await periodSums(ctx.db, from, to, scope, procedures, null, 'day'),
+        `${from} – ${to}`,
+      );
     }
-    assert.deepEqual(periodParts('2025-03-09', '2025-03-31').map((p) => [p.table, p.from, p.to]),
-      [['stats_daily', '2025-03-09', '2025-03-09'], ['stats_weekly', '2025-03-10', '2025-03-24'], ['stats_daily', '2025-03-31', '2025-03-31']]);
+    assert.deepEqual(
+      periodParts('2025-03-09', '2025-03-31').map((p) => [p.table, p.from, p.to]),
+      [
+        ['stats_daily', '2025-03-09', '2025-03-09'],
+        ['stats_weekly', '2025-03-10', '2025-03-24'],
+        ['stats_daily', '2025-03-31', '2025-03-31'],
+      ],
+    );
 
     // Migration 0031 fills the counters it adds from the events already recorded: the same figures as the definition.
     const shareCounters = ['submitted', 'reused_data', 'paid', 'paid_online', 'approved', 'results_signed'];
-    for (const table of ['stats_daily', 'stats_monthly', 'stats_yearly']) await ctx.db.query(`UPDATE ${table} SET ${shareCounters.map((c) => `${c} = 0`).join(', ')}`);
+    for (const table of ['stats_daily', 'stats_monthly', 'stats_yearly'])
+      await ctx.db.query(`UPDATE ${table} SET ${shareCounters.map((c) => `${c} = 0`).join(', ')}`);
     const migration = readFileSync(new URL('../migrations/0031_stats_service_shares.sql', import.meta.url), 'utf8');
     await ctx.db.exec(migration.slice(migration.indexOf('-- The same definition')));
     assert.deepEqual(rowDifferences(recomputed, await statisticsSnapshot(ctx.db)), []);

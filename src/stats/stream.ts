@@ -14,14 +14,19 @@ const TRAIL_MS = 60_000;
 const START_BACK = 1000;
 
 interface Channel {
-  clients: Set<ServerResponse>; revision: number; poll: NodeJS.Timeout; heartbeat: NodeJS.Timeout; busy: boolean;
+  clients: Set<ServerResponse>;
+  revision: number;
+  poll: NodeJS.Timeout;
+  heartbeat: NodeJS.Timeout;
+  busy: boolean;
   /** Events above `after` counted at the last poll; the newest id seen, and when, becomes the next bound. */
-  after: string; count: number; next: { id: string; at: number };
+  after: string;
+  count: number;
+  next: { id: string; at: number };
 }
 const channels = new Map<Queryable, Channel>();
 
-const send = (res: ServerResponse, revision: number) =>
-  res.write(`event: stats\ndata: ${JSON.stringify({ revision, at: new Date().toISOString() })}\n\n`);
+const send = (res: ServerResponse, revision: number) => res.write(`event: stats\ndata: ${JSON.stringify({ revision, at: new Date().toISOString() })}\n\n`);
 
 /** One poll (never two at once): pushes when events were committed since the last one; moves the bound once a minute. */
 async function poll(db: Queryable, channel: Channel) {
@@ -51,10 +56,19 @@ async function openChannel(db: Queryable): Promise<Channel> {
   const existing = channels.get(db);
   if (existing) return existing; // another screen opened it meanwhile
   const channel: Channel = {
-    clients: new Set(), revision: 0, busy: false, after, count: above, next: { id: maxId, at: Date.now() },
+    clients: new Set(),
+    revision: 0,
+    busy: false,
+    after,
+    count: above,
+    next: { id: maxId, at: Date.now() },
     // A failed poll (database restarting) is retried on the next tick.
-    poll: setInterval(() => { poll(db, channel).catch(() => undefined); }, POLL_MS),
-    heartbeat: setInterval(() => { for (const c of channel.clients) c.write(': heartbeat\n\n'); }, HEARTBEAT_MS),
+    poll: setInterval(() => {
+      poll(db, channel).catch(() => undefined);
+    }, POLL_MS),
+    heartbeat: setInterval(() => {
+      for (const c of channel.clients) c.write(': heartbeat\n\n');
+    }, HEARTBEAT_MS),
   };
   channels.set(db, channel);
   return channel;
@@ -62,7 +76,8 @@ async function openChannel(db: Queryable): Promise<Channel> {
 
 function closeIfIdle(db: Queryable, channel: Channel) {
   if (channel.clients.size || channels.get(db) !== channel) return;
-  clearInterval(channel.poll); clearInterval(channel.heartbeat);
+  clearInterval(channel.poll);
+  clearInterval(channel.heartbeat);
   channels.delete(db);
 }
 
@@ -72,11 +87,17 @@ export async function subscribe(db: Queryable, res: ServerResponse): Promise<voi
   let joined: Channel | null = null;
   res.on('close', () => {
     gone = true;
-    if (joined) { joined.clients.delete(res); closeIfIdle(db, joined); }
+    if (joined) {
+      joined.clients.delete(res);
+      closeIfIdle(db, joined);
+    }
   });
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-  const channel = channels.get(db) ?? await openChannel(db);
-  if (gone) { closeIfIdle(db, channel); return; } // the client left while the channel was opening
+  const channel = channels.get(db) ?? (await openChannel(db));
+  if (gone) {
+    closeIfIdle(db, channel);
+    return;
+  } // the client left while the channel was opening
   joined = channel;
   channel.clients.add(res);
   send(res, channel.revision);

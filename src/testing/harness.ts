@@ -31,7 +31,8 @@ export async function freshDatabase(kind: DbKind, dataDir?: string): Promise<{ d
   url.pathname = `/${name}`;
   const db = await openDatabase({ url: url.toString() });
   return {
-    db, url: url.toString(),
+    db,
+    url: url.toString(),
     drop: async () => {
       await db.close();
       const c = new pg.Client({ connectionString: admin.toString() });
@@ -42,7 +43,12 @@ export async function freshDatabase(kind: DbKind, dataDir?: string): Promise<{ d
   };
 }
 
-export interface TestContext { kind: DbKind; db: Database; app: FastifyInstance; /** the server database's URL, for a second connection */ url?: string }
+export interface TestContext {
+  kind: DbKind;
+  db: Database;
+  app: FastifyInstance /** the server database's URL, for a second connection */;
+  url?: string;
+}
 
 /**
  * Declares `name` once per database kind. `ctx` is filled before the suite's tests run: a migrated database,
@@ -76,8 +82,7 @@ export async function signIn(app: FastifyInstance, username: string, password = 
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
   const cookie = String(res.headers['set-cookie']).split(';')[0];
-  return (opts: InjectOptions): Promise<LightMyRequestResponse> =>
-    app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie } });
+  return (opts: InjectOptions): Promise<LightMyRequestResponse> => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), cookie } });
 }
 
 export type Requester = Awaited<ReturnType<typeof signIn>>;
@@ -98,17 +103,22 @@ export class CookieJar {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.set(name, value); else this.cookies.delete(name);
+      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.set(name, value);
+      else this.cookies.delete(name);
     }
     return res;
   }
-  get header() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+  get header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
 }
 
 /** GET an absolute URL of the platform (the local provider's redirects are absolute) through app.inject. */
 function follow(app: FastifyInstance, jar: CookieJar, location: string, opts: Partial<InjectOptions> = {}) {
   const url = new URL(location, app.publicUrl);
-  return app.inject({ method: 'GET', ...opts, url: url.pathname + url.search, headers: { host: url.host, cookie: jar.header, ...(opts.headers ?? {}) } }).then((r) => jar.take(r));
+  return app
+    .inject({ method: 'GET', ...opts, url: url.pathname + url.search, headers: { host: url.host, cookie: jar.header, ...(opts.headers ?? {}) } })
+    .then((r) => jar.take(r));
 }
 
 /**
@@ -124,9 +134,14 @@ export async function citizenSignInUntilCallback(app: FastifyInstance, idNumber:
   };
   const toProvider = expectRedirect(await follow(app, jar, `/api/v1/citizen/signin${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`), 'start');
   const loginPage = expectRedirect(await follow(app, jar, toProvider), 'authorize');
-  const resume = expectRedirect(await follow(app, jar, `${loginPage}/login`, {
-    method: 'POST', payload: new URLSearchParams({ idNumber, fullName }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  }), 'login');
+  const resume = expectRedirect(
+    await follow(app, jar, `${loginPage}/login`, {
+      method: 'POST',
+      payload: new URLSearchParams({ idNumber, fullName }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+    'login',
+  );
   const callback = expectRedirect(await follow(app, jar, resume), 'resume');
   return { callback, jar };
 }

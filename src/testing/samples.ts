@@ -10,20 +10,28 @@ function sample(schema: Record<string, any>, idNumber: string): unknown {
       if (schema.format === 'email') return 'nguoi.nop@example.vn';
       if (schema.pattern) {
         const re = new RegExp(schema.pattern);
-        const candidate = re.test(idNumber) ? idNumber
-          : String(schema.pattern).replace(/^\^|\$$/g, '').replace(/\\d\{(\d+)\}/g, (_m: string, n: string) => '9'.repeat(Number(n)));
+        const candidate = re.test(idNumber)
+          ? idNumber
+          : String(schema.pattern)
+              .replace(/^\^|\$$/g, '')
+              .replace(/\\d\{(\d+)\}/g, (_m: string, n: string) => '9'.repeat(Number(n)));
         if (!re.test(candidate)) throw new Error(`no sample for the pattern ${schema.pattern}`);
         return candidate;
       }
       return 'Nội dung kê khai mẫu'.padEnd(schema.minLength ?? 0, '.');
     }
-    case 'integer': case 'number': return Math.min(Math.max(1, schema.minimum ?? 1), schema.maximum ?? Infinity);
-    case 'boolean': return true;
-    case 'array': return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items ?? { type: 'string' }, idNumber));
-    case 'object': return formData(schema, idNumber);
-    default: return 'Nội dung kê khai mẫu';
+    case 'integer':
+    case 'number':
+      return Math.min(Math.max(1, schema.minimum ?? 1), schema.maximum ?? Infinity);
+    case 'boolean':
+      return true;
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items ?? { type: 'string' }, idNumber));
+    case 'object':
+      return formData(schema, idNumber);
+    default:
+      return 'Nội dung kê khai mẫu';
   }
 }
 export const formData = (schema: Record<string, any>, idNumber: string) =>
   Object.fromEntries(((schema.required ?? []) as string[]).map((k) => [k, sample(schema.properties?.[k] ?? {}, idNumber)]));
-

@@ -124,7 +124,8 @@ export function defineCaseType<C, S extends string | number, I extends { action:
     for (const s of [...a.from, ...a.to]) if (!known(s)) problems.push(`thao tác "${name}" nêu trạng thái "${s}" không được khai báo`);
     for (const rule of a.policy) {
       if (typeof rule.roles === 'string' && !type.namedRoles[rule.roles]) problems.push(`thao tác "${name}" nêu vai trò "${rule.roles}" không tồn tại`);
-      if (Array.isArray(rule.roles)) for (const r of rule.roles) if (!(ROLES as readonly string[]).includes(r)) problems.push(`thao tác "${name}" nêu vai trò "${r}" không tồn tại`);
+      if (Array.isArray(rule.roles))
+        for (const r of rule.roles) if (!(ROLES as readonly string[]).includes(r)) problems.push(`thao tác "${name}" nêu vai trò "${r}" không tồn tại`);
       if (!rule.owner && !rule.roles) problems.push(`thao tác "${name}" có dòng phân quyền không nêu vai trò`);
       if (rule.roles && !rule.scopes?.length) problems.push(`thao tác "${name}" có dòng phân quyền không nêu phạm vi`);
       for (const scope of rule.scopes ?? []) if (!type.scopes[scope]) problems.push(`thao tác "${name}" nêu phạm vi "${scope}" không được khai báo`);
@@ -132,11 +133,15 @@ export function defineCaseType<C, S extends string | number, I extends { action:
   }
   for (const s of type.initial) if (!known(s)) problems.push(`trạng thái bắt đầu "${s}" không được khai báo`);
   const reached = new Set(type.initial.map(String));
-  for (let grew = true; grew;) {
+  for (let grew = true; grew; ) {
     grew = false;
     for (const [, a] of actions) {
       if (!a.from.some((s) => reached.has(String(s)))) continue;
-      for (const s of a.to) if (!reached.has(String(s))) { reached.add(String(s)); grew = true; }
+      for (const s of a.to)
+        if (!reached.has(String(s))) {
+          reached.add(String(s));
+          grew = true;
+        }
     }
   }
   for (const [s, decl] of Object.entries(type.states) as [string, StateDeclaration][]) {
@@ -150,19 +155,25 @@ export function defineCaseType<C, S extends string | number, I extends { action:
 }
 
 const labelOf = <C>(action: { label: string | ((c: C, by: Party | null) => string) }, c: C, by: Party | null) =>
-  (typeof action.label === 'string' ? action.label : action.label(c, by));
+  typeof action.label === 'string' ? action.label : action.label(c, by);
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 type Verdict = { ok: true } | { ok: false; error: AppError } | { ok: 'by_state' };
 
 /** The policy table's answer for one action on one case: allowed, refused (403), or left to the state (a step rule off-step). */
 async function policyVerdict<C, S extends string | number, I extends { action: string }, E>(
-  tx: Queryable, type: CaseType<C, S, I, E>, by: Party | null, c: C, action: ActionDeclaration<C, S, never, E>,
+  tx: Queryable,
+  type: CaseType<C, S, I, E>,
+  by: Party | null,
+  c: C,
+  action: ActionDeclaration<C, S, never, E>,
   organisation: (actor: Actor) => Promise<string> = (actor) => type.organisationOf(tx, actor),
 ): Promise<Verdict> {
   if (by === null) return action.system ? { ok: true } : { ok: false, error: forbidden() };
   if (by.kind === 'citizen') {
-    return action.policy.some((r) => r.owner) && type.owner(c) === by.citizen.id ? { ok: true } : { ok: false, error: forbidden('Thao tác này dành cho cán bộ.') };
+    return action.policy.some((r) => r.owner) && type.owner(c) === by.citizen.id
+      ? { ok: true }
+      : { ok: false, error: forbidden('Thao tác này dành cho cán bộ.') };
   }
   const rules = action.policy.filter((r) => r.roles);
   if (!rules.length) return action.policy.length ? { ok: false, error: forbidden('Thao tác này dành cho người nộp hồ sơ.') } : { ok: 'by_state' };
@@ -188,11 +199,23 @@ async function policyVerdict<C, S extends string | number, I extends { action: s
 
 /** The state's answer: null when the action can be taken in the case's state now. */
 async function stateVerdict<C, S extends string | number, I extends { action: string }, E>(
-  type: CaseType<C, S, I, E>, by: Party | null, c: C, name: string, action: ActionDeclaration<C, S, never, E>, now: Date,
+  type: CaseType<C, S, I, E>,
+  by: Party | null,
+  c: C,
+  name: string,
+  action: ActionDeclaration<C, S, never, E>,
+  now: Date,
 ): Promise<AppError | null> {
   const state = type.state(c);
   if (!action.from.includes(state)) {
-    return action.refusal?.(c) ?? conflict('INVALID_TRANSITION', `Không thể thực hiện "${labelOf(action, c, by).toLowerCase()}" khi ${type.noun} đang ở trạng thái "${type.states[state].name}".`, { action: name });
+    return (
+      action.refusal?.(c) ??
+      conflict(
+        'INVALID_TRANSITION',
+        `Không thể thực hiện "${labelOf(action, c, by).toLowerCase()}" khi ${type.noun} đang ở trạng thái "${type.states[state].name}".`,
+        { action: name },
+      )
+    );
   }
   return (await action.check?.(c, by, now)) ?? null;
 }
@@ -202,7 +225,12 @@ async function stateVerdict<C, S extends string | number, I extends { action: st
  * with its events, then the follow-ups the events' hooks asked for. Returns the case as it was before the change.
  */
 export async function perform<C, S extends string | number, I extends { action: string }, E>(
-  type: CaseType<C, S, I, E>, tx: Queryable, by: Party | null, id: string, input: I, opts: { expectedRevision?: number } = {},
+  type: CaseType<C, S, I, E>,
+  tx: Queryable,
+  by: Party | null,
+  id: string,
+  input: I,
+  opts: { expectedRevision?: number } = {},
 ): Promise<C> {
   const followUps = new FollowUps();
   const c = await performIn(type, tx, by, id, input, opts, followUps);
@@ -211,7 +239,13 @@ export async function perform<C, S extends string | number, I extends { action: 
 }
 
 async function performIn<C, S extends string | number, I extends { action: string }, E>(
-  type: CaseType<C, S, I, E>, tx: Queryable, by: Party | null, id: string, input: I, opts: { expectedRevision?: number }, followUps: FollowUps,
+  type: CaseType<C, S, I, E>,
+  tx: Queryable,
+  by: Party | null,
+  id: string,
+  input: I,
+  opts: { expectedRevision?: number },
+  followUps: FollowUps,
 ): Promise<C> {
   const c = await type.load(tx, id, true);
   if (!c || (by && !(await type.visible(tx, by, c)))) throw notFound(type.noun);
@@ -235,7 +269,11 @@ async function performIn<C, S extends string | number, I extends { action: strin
  * For work that must be refused before it starts (rendering and signing a document) and is then performed.
  */
 export async function refusalOf<C, S extends string | number, I extends { action: string }, E>(
-  type: CaseType<C, S, I, E>, tx: Queryable, by: Party, id: string, name: I['action'],
+  type: CaseType<C, S, I, E>,
+  tx: Queryable,
+  by: Party,
+  id: string,
+  name: I['action'],
 ): Promise<AppError | null> {
   const c = await type.load(tx, id, false);
   if (!c || !(await type.visible(tx, by, c))) return notFound(type.noun);
@@ -252,7 +290,10 @@ export interface AllowedAction {
 
 /** The actions `by` may take on the case now, in declaration order: exactly those `perform` would not refuse. */
 export async function allowedActions<C, S extends string | number, I extends { action: string }, E>(
-  type: CaseType<C, S, I, E>, tx: Queryable, by: Party, c: C,
+  type: CaseType<C, S, I, E>,
+  tx: Queryable,
+  by: Party,
+  c: C,
 ): Promise<AllowedAction[]> {
   const now = new Date();
   const allowed: AllowedAction[] = [];

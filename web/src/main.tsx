@@ -53,7 +53,9 @@ function NotFound() {
     <div className="container page">
       <h1>Không tìm thấy trang</h1>
       <p>Địa chỉ bạn truy cập không tồn tại hoặc đã được thay đổi.</p>
-      <p><Link to="/">Về trang tra cứu thủ tục hành chính</Link></p>
+      <p>
+        <Link to="/">Về trang tra cứu thủ tục hành chính</Link>
+      </p>
     </div>
   );
 }
@@ -65,41 +67,85 @@ function App() {
   const first = useRef(true);
   // After a client-side navigation, move focus to the new content (as a full page load would for screen readers).
   useEffect(() => {
-    if (first.current) { first.current = false; return; }
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     main.current?.focus({ preventScroll: true });
   }, [pathname]);
 
   if (pathname === WALL_PATH) return wall; // the video wall: full screen, no site frame
-  const brand = <Link to="/" className="brand-link">Cổng dịch vụ công — <span className="brand-place">Thành phố Cần Thơ</span></Link>;
+  const brand = (
+    <Link to="/" className="brand-link">
+      Cổng dịch vụ công — <span className="brand-place">Thành phố Cần Thơ</span>
+    </Link>
+  );
   return (
     <>
-      <a className="skip-link" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
+      <a className="skip-link" href="#noi-dung">
+        Bỏ qua, đến nội dung chính
+      </a>
       <header className="site-header">
         <div className="container site-header-inner">
           <div className="brand">
-            <span className="brand-emblem" aria-hidden="true">★</span>
+            <span className="brand-emblem" aria-hidden="true">
+              ★
+            </span>
             {isPortal(pathname) ? <h1 className="brand-title">{brand}</h1> : <p className="brand-title">{brand}</p>}
           </div>
           <nav className="site-nav" aria-label="Điều hướng chính">
-            <Link to="/thu-tuc" aria-current={isPortal(pathname) || pathname.startsWith('/thu-tuc/') ? 'page' : undefined}>Thủ tục hành chính</Link>
-            <Link to="/tra-cuu" aria-current={pathname.startsWith('/tra-cuu') ? 'page' : undefined}>Tra cứu hồ sơ</Link>
-            <Link to="/xac-minh" aria-current={pathname.startsWith('/xac-minh') ? 'page' : undefined}>Xác minh văn bản</Link>
-            <Link to="/ho-so-cua-toi" aria-current={pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined}>Hồ sơ của tôi</Link>
-            {(staff || pathname.startsWith('/mot-cua')) && <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>Xử lý hồ sơ</Link>}
-            {staff && canSeeStatistics(staff) && <Link to="/dieu-hanh" aria-current={pathname.startsWith('/dieu-hanh') ? 'page' : undefined}>Điều hành</Link>}
-            <Link to={staff ? staffHome(staff) : '/quan-tri'} aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>Cán bộ</Link>
+            <Link to="/thu-tuc" aria-current={isPortal(pathname) || pathname.startsWith('/thu-tuc/') ? 'page' : undefined}>
+              Thủ tục hành chính
+            </Link>
+            <Link to="/tra-cuu" aria-current={pathname.startsWith('/tra-cuu') ? 'page' : undefined}>
+              Tra cứu hồ sơ
+            </Link>
+            <Link to="/xac-minh" aria-current={pathname.startsWith('/xac-minh') ? 'page' : undefined}>
+              Xác minh văn bản
+            </Link>
+            <Link
+              to="/ho-so-cua-toi"
+              aria-current={
+                pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined
+              }>
+              Hồ sơ của tôi
+            </Link>
+            {(staff || pathname.startsWith('/mot-cua')) && (
+              <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>
+                Xử lý hồ sơ
+              </Link>
+            )}
+            {staff && canSeeStatistics(staff) && (
+              <Link to="/dieu-hanh" aria-current={pathname.startsWith('/dieu-hanh') ? 'page' : undefined}>
+                Điều hành
+              </Link>
+            )}
+            <Link to={staff ? staffHome(staff) : '/quan-tri'} aria-current={pathname.startsWith('/quan-tri') || pathname === '/dang-nhap' ? 'page' : undefined}>
+              Cán bộ
+            </Link>
           </nav>
         </div>
       </header>
-      <main id="noi-dung" ref={main} tabIndex={-1}>{route(pathname)}</main>
+      <main id="noi-dung" ref={main} tabIndex={-1}>
+        {route(pathname)}
+      </main>
       <footer className="site-footer">
         <div className="container">
           <p>Cổng dịch vụ công Thành phố Cần Thơ — Ủy ban nhân dân Thành phố Cần Thơ.</p>
-          <p><Link to="/minh-bach" className="footer-link">Công khai kết quả giải quyết thủ tục hành chính</Link> · Phần mềm nguồn mở congso.</p>
+          <p>
+            <Link to="/minh-bach" className="footer-link">
+              Công khai kết quả giải quyết thủ tục hành chính
+            </Link>{' '}
+            · Phần mềm nguồn mở congso.
+          </p>
         </div>
       </footer>
     </>
   );
 }
 
-createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -7,10 +7,15 @@ import { canSeeStatistics } from './ioc/routes.tsx';
 import { Link, navigate } from './router.tsx';
 import { ErrorMessage, Loading, Notice, useAction, useFetch } from './ui.tsx';
 
-export interface StaffTab { to: string; label: string; current: boolean }
+export interface StaffTab {
+  to: string;
+  label: string;
+  current: boolean;
+}
 
 /** Roles that work on dossiers: cán bộ một cửa, chuyên viên, lãnh đạo. */
-const handlesDossiers = (me: Pick<Me, 'roles'>) => me.roles.some((r) => r === 'counter_officer' || r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
+const handlesDossiers = (me: Pick<Me, 'roles'>) =>
+  me.roles.some((r) => r === 'counter_officer' || r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
 
 /** The staff areas and who may use them. */
 const AREAS: { path: string; may: (me: Me) => boolean }[] = [
@@ -41,17 +46,21 @@ export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: M
   }, [unauthenticated]);
 
   if (!me.data) {
-    return <div className="container page">{me.error && !unauthenticated ? <ErrorMessage error={me.error} /> : <Loading label="Đang kiểm tra đăng nhập…" />}</div>;
+    return (
+      <div className="container page">{me.error && !unauthenticated ? <ErrorMessage error={me.error} /> : <Loading label="Đang kiểm tra đăng nhập…" />}</div>
+    );
   }
   const user = me.data.user;
-  const signOut = () => void logout.run(async () => {
-    await api('/api/v1/auth/logout', { method: 'POST' });
-    navigate('/dang-nhap', { replace: true });
-  });
+  const signOut = () =>
+    void logout.run(async () => {
+      await api('/api/v1/auth/logout', { method: 'POST' });
+      navigate('/dang-nhap', { replace: true });
+    });
   // Signed in somewhere else and forgot to sign out (a shared desk, a lost phone): end those sessions, keep this one.
-  const endOthers = () => void logout.run(async () => {
-    setEndedOthers((await api<{ ended: number }>('/api/v1/auth/sessions/end-others', { method: 'POST' })).ended);
-  });
+  const endOthers = () =>
+    void logout.run(async () => {
+      setEndedOthers((await api<{ ended: number }>('/api/v1/auth/sessions/end-others', { method: 'POST' })).ended);
+    });
   const shown = tabs(user);
   return (
     <>
@@ -61,12 +70,20 @@ export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: M
             <span className="who-name">{user.fullName}</span>
             <span className="who-agency">{user.agency.name}</span>
           </p>
-          <button type="button" className="btn btn-small" onClick={endOthers} disabled={logout.busy}>Đăng xuất nơi khác</button>
-          <button type="button" className="btn btn-small" onClick={signOut} disabled={logout.busy}>Đăng xuất</button>
+          <button type="button" className="btn btn-small" onClick={endOthers} disabled={logout.busy}>
+            Đăng xuất nơi khác
+          </button>
+          <button type="button" className="btn btn-small" onClick={signOut} disabled={logout.busy}>
+            Đăng xuất
+          </button>
         </div>
         {shown.length > 0 && (
           <nav className="container tabs" aria-label={label}>
-            {shown.map((t) => <Link key={t.to} to={t.to} aria-current={t.current ? 'page' : undefined}>{t.label}</Link>)}
+            {shown.map((t) => (
+              <Link key={t.to} to={t.to} aria-current={t.current ? 'page' : undefined}>
+                {t.label}
+              </Link>
+            ))}
           </nav>
         )}
       </div>

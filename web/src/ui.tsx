@@ -22,7 +22,10 @@ export function useFetch<T>(path: string | null) {
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true, error: null }));
     api<T>(path, { signal: ctrl.signal }).then(
-      (data) => { setState({ data, error: null, loading: false }); for (const done of reloaded.current.splice(0)) done(); },
+      (data) => {
+        setState({ data, error: null, loading: false });
+        for (const done of reloaded.current.splice(0)) done();
+      },
       (error: Error) => {
         if (ctrl.signal.aborted) return;
         setState((s) => ({ ...s, error, loading: false }));
@@ -31,7 +34,14 @@ export function useFetch<T>(path: string | null) {
     );
     return () => ctrl.abort();
   }, [path, tick]);
-  const reload = useCallback(() => new Promise<void>((done) => { reloaded.current.push(done); setTick((t) => t + 1); }), []);
+  const reload = useCallback(
+    () =>
+      new Promise<void>((done) => {
+        reloaded.current.push(done);
+        setTick((t) => t + 1);
+      }),
+    [],
+  );
   const setData = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
   return { ...state, reload, setData };
 }
@@ -63,7 +73,13 @@ export function ErrorMessage({ error }: { error: Error | null | undefined }) {
     <div className="alert alert-error" role="alert">
       <p>{error.message}</p>
       {list.length > 1 && (
-        <ul>{list.map((d, i) => <li key={i}>{d.path ? <code>{d.path}</code> : null} {d.message}</li>)}</ul>
+        <ul>
+          {list.map((d, i) => (
+            <li key={i}>
+              {d.path ? <code>{d.path}</code> : null} {d.message}
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );
@@ -71,27 +87,55 @@ export function ErrorMessage({ error }: { error: Error | null | undefined }) {
 
 export function Notice({ children }: { children: ReactNode }) {
   if (!children) return null;
-  return <div className="alert alert-success" role="status">{children}</div>;
+  return (
+    <div className="alert alert-success" role="status">
+      {children}
+    </div>
+  );
 }
 
 export function Loading({ label = 'Đang tải dữ liệu…' }: { label?: string }) {
-  return <p className="loading" role="status">{label}</p>;
+  return (
+    <p className="loading" role="status">
+      {label}
+    </p>
+  );
 }
 
 /** A labelled form control (one element child): the label points at it by id, the hint describes it. */
-export function Field({ label, hint, children, className }: { label: string; hint?: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string }>; className?: string }) {
+export function Field({
+  label,
+  hint,
+  children,
+  className,
+}: {
+  label: string;
+  hint?: string;
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string }>;
+  className?: string;
+}) {
   const id = useId();
   return (
     <div className={`field ${className ?? ''}`}>
-      <label className="field-label" htmlFor={id}>{label}</label>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
       {cloneElement(children, { id, 'aria-describedby': hint ? `${id}-hint` : undefined })}
-      {hint && <span className="field-hint" id={`${id}-hint`}>{hint}</span>}
+      {hint && (
+        <span className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
     </div>
   );
 }
 
 export function Badge({ tone = 'neutral', title, children }: { tone?: 'neutral' | 'green' | 'blue' | 'amber' | 'red'; title?: string; children: ReactNode }) {
-  return <span className={`badge badge-${tone}`} title={title}>{children}</span>;
+  return (
+    <span className={`badge badge-${tone}`} title={title}>
+      {children}
+    </span>
+  );
 }
 
 /**
@@ -115,9 +159,15 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
   if (pages <= 1) return null;
   return (
     <nav className="pager" aria-label="Phân trang">
-      <button type="button" className="btn" disabled={page <= 1} onClick={() => onPage(page - 1)}>‹ Trang trước</button>
-      <span aria-current="page">Trang {formatNumber(page)} / {formatNumber(pages)}</span>
-      <button type="button" className="btn" disabled={page >= pages} onClick={() => onPage(page + 1)}>Trang sau ›</button>
+      <button type="button" className="btn" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        ‹ Trang trước
+      </button>
+      <span aria-current="page">
+        Trang {formatNumber(page)} / {formatNumber(pages)}
+      </span>
+      <button type="button" className="btn" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        Trang sau ›
+      </button>
     </nav>
   );
 }
@@ -132,18 +182,27 @@ export function useSearchParamText(urlValue: string, commit: (value: string) => 
   const commitRef = useRef(commit);
   commitRef.current = commit;
   useEffect(() => {
-    if (urlValue !== written.current) { written.current = urlValue; setText(urlValue); }
+    if (urlValue !== written.current) {
+      written.current = urlValue;
+      setText(urlValue);
+    }
   }, [urlValue]);
   useEffect(() => {
     if (text === written.current) return;
-    const t = setTimeout(() => { written.current = text; commitRef.current(text); }, delay);
+    const t = setTimeout(() => {
+      written.current = text;
+      commitRef.current(text);
+    }, delay);
     return () => clearTimeout(t);
   }, [text, delay]);
   const latest = useRef(text);
   latest.current = text;
   /** Writes the text now (on Enter), without waiting for the pause. */
   const flush = useCallback(() => {
-    if (latest.current !== written.current) { written.current = latest.current; commitRef.current(latest.current); }
+    if (latest.current !== written.current) {
+      written.current = latest.current;
+      commitRef.current(latest.current);
+    }
   }, []);
   return { text, setText, flush };
 }

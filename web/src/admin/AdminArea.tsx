@@ -18,7 +18,10 @@ const TABS = [
 ];
 
 const NOT_ADMIN = (
-  <div className="alert alert-info" role="status"><h1>Quản trị hệ thống</h1><p>Tài khoản của bạn không có quyền quản trị. Vui lòng liên hệ quản trị viên của cơ quan.</p></div>
+  <div className="alert alert-info" role="status">
+    <h1>Quản trị hệ thống</h1>
+    <p>Tài khoản của bạn không có quyền quản trị. Vui lòng liên hệ quản trị viên của cơ quan.</p>
+  </div>
 );
 
 function page(pathname: string): ReactNode {
@@ -28,19 +31,23 @@ function page(pathname: string): ReactNode {
   if (pathname === '/quan-tri/tu-dong-nghia') return <Synonyms />;
   const m = matchPath('/quan-tri/thu-tuc/:id', pathname);
   if (m) return <ProcedureEditor key={m.id} id={m.id} />;
-  return <p>Không tìm thấy trang quản trị. <Link to="/quan-tri/thu-tuc">Về danh mục thủ tục</Link></p>;
+  return (
+    <p>
+      Không tìm thấy trang quản trị. <Link to="/quan-tri/thu-tuc">Về danh mục thủ tục</Link>
+    </p>
+  );
 }
 
 export function AdminArea({ pathname }: { pathname: string }) {
   useEffect(() => {
     if (pathname === '/quan-tri' || pathname === '/quan-tri/') navigate('/quan-tri/thu-tuc', { replace: true });
   }, [pathname]);
-  const tabs = (user: Me) => (isAdmin(user)
-    ? TABS.map((t) => ({ ...t, current: pathname === t.to || pathname.startsWith(t.to + '/') }))
-    : []);
+  const tabs = (user: Me) => (isAdmin(user) ? TABS.map((t) => ({ ...t, current: pathname === t.to || pathname.startsWith(t.to + '/') })) : []);
   return (
-    <StaffArea label="Chức năng quản trị" tabs={tabs} render={(user) => (
-      <MeContext.Provider value={user}>{isAdmin(user) ? page(pathname) : NOT_ADMIN}</MeContext.Provider>
-    )} />
+    <StaffArea
+      label="Chức năng quản trị"
+      tabs={tabs}
+      render={(user) => <MeContext.Provider value={user}>{isAdmin(user) ? page(pathname) : NOT_ADMIN}</MeContext.Provider>}
+    />
   );
 }

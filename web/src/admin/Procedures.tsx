@@ -33,20 +33,23 @@ export function Procedures() {
   const [notice, setNotice] = useState('');
   const [imported, setImported] = useState<ImportResult | null>(null);
 
-  const setStatus = (p: AdminProcedureSummary, verb: 'publish' | 'unpublish') => void action.run(async () => {
-    setNotice('');
-    const updated = await api<AdminProcedure>(`/api/v1/admin/procedures/${p.id}/${verb}`, { method: 'POST' });
-    if (list.data) list.setData({ ...list.data, items: list.data.items.map((x) => (x.id === p.id ? { ...x, status: updated.status, version: updated.version } : x)) });
-    setNotice(verb === 'publish' ? `Đã công bố thủ tục ${p.code}.` : `Đã ngừng công bố thủ tục ${p.code}.`);
-    void list.reload();
-  });
+  const setStatus = (p: AdminProcedureSummary, verb: 'publish' | 'unpublish') =>
+    void action.run(async () => {
+      setNotice('');
+      const updated = await api<AdminProcedure>(`/api/v1/admin/procedures/${p.id}/${verb}`, { method: 'POST' });
+      if (list.data)
+        list.setData({ ...list.data, items: list.data.items.map((x) => (x.id === p.id ? { ...x, status: updated.status, version: updated.version } : x)) });
+      setNotice(verb === 'publish' ? `Đã công bố thủ tục ${p.code}.` : `Đã ngừng công bố thủ tục ${p.code}.`);
+      void list.reload();
+    });
 
-  const exportAll = () => void action.run(async () => {
-    setNotice('');
-    const data = await api<{ items: unknown[] }>('/api/v1/admin/procedures/export');
-    download(data, `thu-tuc-hanh-chinh-${new Date().toISOString().slice(0, 10)}.json`);
-    setNotice(`Đã xuất ${formatNumber(data.items.length)} thủ tục.`);
-  });
+  const exportAll = () =>
+    void action.run(async () => {
+      setNotice('');
+      const data = await api<{ items: unknown[] }>('/api/v1/admin/procedures/export');
+      download(data, `thu-tuc-hanh-chinh-${new Date().toISOString().slice(0, 10)}.json`);
+      setNotice(`Đã xuất ${formatNumber(data.items.length)} thủ tục.`);
+    });
 
   const importFile = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -71,8 +74,12 @@ export function Procedures() {
       <div className="page-head">
         <h1>Thủ tục hành chính</h1>
         <div className="toolbar-actions">
-          <Link to="/quan-tri/thu-tuc/moi" className="btn btn-primary">Thêm thủ tục</Link>
-          <button type="button" className="btn" onClick={exportAll} disabled={action.busy}>Xuất JSON</button>
+          <Link to="/quan-tri/thu-tuc/moi" className="btn btn-primary">
+            Thêm thủ tục
+          </Link>
+          <button type="button" className="btn" onClick={exportAll} disabled={action.busy}>
+            Xuất JSON
+          </button>
           <label className="btn file-button">
             Nhập JSON
             <input type="file" accept="application/json,.json" onChange={importFile} disabled={action.busy} className="visually-hidden" />
@@ -83,34 +90,78 @@ export function Procedures() {
       <ErrorMessage error={action.error} />
       {imported && <ImportReport result={imported} />}
 
-      <form role="search" className="toolbar" onSubmit={(e) => { e.preventDefault(); box.flush(); }}>
+      <form
+        role="search"
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          box.flush();
+        }}>
         <Field label="Tìm thủ tục" className="search-field">
           <input type="search" value={box.text} onChange={(e) => box.setText(e.target.value)} placeholder="Tên hoặc mã thủ tục" autoComplete="off" />
         </Field>
       </form>
       <ErrorMessage error={list.error} />
-      {!list.data ? <Loading /> : (
+      {!list.data ? (
+        <Loading />
+      ) : (
         <>
-          <p className="result-count" aria-live="polite">Tìm thấy {formatNumber(list.data.total)} thủ tục</p>
+          <p className="result-count" aria-live="polite">
+            Tìm thấy {formatNumber(list.data.total)} thủ tục
+          </p>
           <TableWrap label="Danh sách thủ tục hành chính">
             <thead>
-              <tr><th scope="col">Mã thủ tục</th><th scope="col">Tên thủ tục</th><th scope="col">Lĩnh vực</th><th scope="col">Trạng thái</th>
-                <th scope="col">Phiên bản</th><th scope="col"><span className="visually-hidden">Thao tác</span></th></tr>
+              <tr>
+                <th scope="col">Mã thủ tục</th>
+                <th scope="col">Tên thủ tục</th>
+                <th scope="col">Lĩnh vực</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col">Phiên bản</th>
+                <th scope="col">
+                  <span className="visually-hidden">Thao tác</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
-              {list.data.items.length === 0 && <tr><td colSpan={6} className="muted">Không có thủ tục phù hợp.</td></tr>}
+              {list.data.items.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    Không có thủ tục phù hợp.
+                  </td>
+                </tr>
+              )}
               {list.data.items.map((p) => (
                 <tr key={p.id}>
                   <td className="nowrap">{p.code}</td>
                   <td className="name-cell">{p.name}</td>
                   <td>{p.field}</td>
-                  <td><StatusBadge status={p.status} /></td>
+                  <td>
+                    <StatusBadge status={p.status} />
+                  </td>
                   <td className="num">{formatNumber(p.version)}</td>
                   <td className="actions">
-                    <Link to={`/quan-tri/thu-tuc/${p.id}`} className="btn btn-small" aria-label={`Sửa ${p.name}`}>Sửa</Link>
-                    {p.status === 'published'
-                      ? <button type="button" className="btn btn-small" disabled={action.busy} onClick={() => setStatus(p, 'unpublish')} aria-label={`Ngừng công bố ${p.name}`}>Ngừng công bố</button>
-                      : <button type="button" className="btn btn-small btn-primary" disabled={action.busy} onClick={() => setStatus(p, 'publish')} aria-label={`Công bố ${p.name}`}>Công bố</button>}
+                    <Link to={`/quan-tri/thu-tuc/${p.id}`} className="btn btn-small" aria-label={`Sửa ${p.name}`}>
+                      Sửa
+                    </Link>
+                    {p.status === 'published' ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={action.busy}
+                        onClick={() => setStatus(p, 'unpublish')}
+                        aria-label={`Ngừng công bố ${p.name}`}>
+                        Ngừng công bố
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-primary"
+                        disabled={action.busy}
+                        onClick={() => setStatus(p, 'publish')}
+                        aria-label={`Công bố ${p.name}`}>
+                        Công bố
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -132,7 +183,12 @@ function ImportReport({ result }: { result: ImportResult }) {
       </p>
       {result.rejected.length > 0 && (
         <ul>
-          {result.rejected.map((r) => <li key={r.index}>Mục {formatNumber(r.index + 1)}{r.code ? ` (${r.code})` : ''}: {r.message}</li>)}
+          {result.rejected.map((r) => (
+            <li key={r.index}>
+              Mục {formatNumber(r.index + 1)}
+              {r.code ? ` (${r.code})` : ''}: {r.message}
+            </li>
+          ))}
         </ul>
       )}
     </div>

@@ -5,7 +5,10 @@ import { ErrorMessage, Field, Loading, Notice, useAction, useFetch, usePageTitle
 import { RowsEditor } from './RowsEditor.tsx';
 import { useMe } from './shared.tsx';
 
-interface Synonym { phrase: string; meaning: string }
+interface Synonym {
+  phrase: string;
+  meaning: string;
+}
 
 export function Synonyms() {
   usePageTitle('Từ đồng nghĩa khi tìm kiếm');
@@ -14,7 +17,9 @@ export function Synonyms() {
   const [items, setItems] = useState<Synonym[] | null>(null);
   const [notice, setNotice] = useState('');
   const save = useAction();
-  useEffect(() => { if (list.data) setItems(list.data.items); }, [list.data]);
+  useEffect(() => {
+    if (list.data) setItems(list.data.items);
+  }, [list.data]);
   const editable = me.roles.includes('system_admin');
 
   const submit = (e: FormEvent) => {
@@ -30,23 +35,40 @@ export function Synonyms() {
   return (
     <>
       <h1>Từ đồng nghĩa khi tìm kiếm</h1>
-      <p className="muted">Người dân gõ “sổ đỏ”, danh mục ghi “Giấy chứng nhận quyền sử dụng đất”: mỗi dòng cho biết một cụm từ
-        người dân hay dùng và cách danh mục thủ tục gọi nó. Không phân biệt hoa thường, có dấu hay không dấu.</p>
+      <p className="muted">
+        Người dân gõ “sổ đỏ”, danh mục ghi “Giấy chứng nhận quyền sử dụng đất”: mỗi dòng cho biết một cụm từ người dân hay dùng và cách danh mục thủ tục gọi nó.
+        Không phân biệt hoa thường, có dấu hay không dấu.
+      </p>
       <Notice>{notice}</Notice>
       <ErrorMessage error={list.error ?? save.error} />
-      {!items ? <Loading /> : (
+      {!items ? (
+        <Loading />
+      ) : (
         <form onSubmit={submit}>
           <fieldset disabled={!editable || save.busy} style={{ border: 0, padding: 0, margin: 0 }}>
-            <RowsEditor rowTitle="Cụm từ" items={items} onChange={setItems} addLabel="Thêm cụm từ" empty="Chưa có cụm từ nào."
+            <RowsEditor
+              rowTitle="Cụm từ"
+              items={items}
+              onChange={setItems}
+              addLabel="Thêm cụm từ"
+              empty="Chưa có cụm từ nào."
               blank={(): Synonym => ({ phrase: '', meaning: '' })}>
               {(x, update) => (
                 <>
-                  <Field label="Người dân gõ"><input value={x.phrase} maxLength={100} required onChange={(e) => update({ phrase: e.target.value })} /></Field>
-                  <Field label="Tìm như là"><input value={x.meaning} maxLength={200} required onChange={(e) => update({ meaning: e.target.value })} /></Field>
+                  <Field label="Người dân gõ">
+                    <input value={x.phrase} maxLength={100} required onChange={(e) => update({ phrase: e.target.value })} />
+                  </Field>
+                  <Field label="Tìm như là">
+                    <input value={x.meaning} maxLength={200} required onChange={(e) => update({ meaning: e.target.value })} />
+                  </Field>
                 </>
               )}
             </RowsEditor>
-            <p><button type="submit" className="btn btn-primary">Lưu danh sách</button></p>
+            <p>
+              <button type="submit" className="btn btn-primary">
+                Lưu danh sách
+              </button>
+            </p>
           </fieldset>
           {!editable && <p className="muted">Chỉ quản trị hệ thống của tỉnh được sửa danh sách này.</p>}
         </form>

@@ -44,9 +44,14 @@ export function useAgencies() {
 export function AgencyOptions({ agencies, depth, activeOnly = true }: { agencies: Agency[]; depth: Map<string, number>; activeOnly?: boolean }) {
   return (
     <>
-      {agencies.filter((a) => a.active || !activeOnly).map((a) => (
-        <option key={a.id} value={a.id}>{'\u00a0\u00a0'.repeat(depth.get(a.id) ?? 0)}{a.name} ({a.code})</option>
-      ))}
+      {agencies
+        .filter((a) => a.active || !activeOnly)
+        .map((a) => (
+          <option key={a.id} value={a.id}>
+            {'\u00a0\u00a0'.repeat(depth.get(a.id) ?? 0)}
+            {a.name} ({a.code})
+          </option>
+        ))}
     </>
   );
 }
@@ -57,8 +62,7 @@ export function RoleCheckboxes({ value, onChange }: { value: Role[]; onChange: (
       <legend>Vai trò</legend>
       {keysOf(ROLES).map((r) => (
         <label key={r} className="check">
-          <input type="checkbox" checked={value.includes(r)}
-            onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))} />
+          <input type="checkbox" checked={value.includes(r)} onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))} />
           {ROLES[r]}
         </label>
       ))}

@@ -7,8 +7,16 @@ import type { StoreChoice } from './FileSlots.tsx';
 import { CitizenGate } from './session.tsx';
 
 export interface StoredDocument {
-  id: string; kind: 'submitted' | 'result'; kindName: string; title: string; name: string; size: number;
-  dossierId: string | null; dossierCode: string | null; createdAt: string; reuses: number;
+  id: string;
+  kind: 'submitted' | 'result';
+  kindName: string;
+  title: string;
+  name: string;
+  size: number;
+  dossierId: string | null;
+  dossierCode: string | null;
+  createdAt: string;
+  reuses: number;
 }
 
 export function MyDocumentsPage() {
@@ -22,7 +30,15 @@ function MyDocuments() {
   return (
     <div className="container page">
       <nav aria-label="Vị trí trang" className="breadcrumb">
-        <ol><li><Link to="/">Trang chủ</Link></li><li><Link to="/ho-so-cua-toi">Hồ sơ của tôi</Link></li><li aria-current="page">Kho dữ liệu của tôi</li></ol>
+        <ol>
+          <li>
+            <Link to="/">Trang chủ</Link>
+          </li>
+          <li>
+            <Link to="/ho-so-cua-toi">Hồ sơ của tôi</Link>
+          </li>
+          <li aria-current="page">Kho dữ liệu của tôi</li>
+        </ol>
       </nav>
       <h1>Kho dữ liệu của tôi</h1>
       <p>Giấy tờ bạn đã nộp và kết quả giải quyết bạn đã nhận được lưu tại đây. Khi nộp hồ sơ mới, bạn có thể chọn giấy tờ trong kho thay vì tải lên lại.</p>
@@ -31,15 +47,42 @@ function MyDocuments() {
       {items && items.length === 0 && <p className="empty">Kho dữ liệu của bạn chưa có giấy tờ nào.</p>}
       {items && items.length > 0 && (
         <TableWrap label="Giấy tờ trong kho dữ liệu" stack>
-          <thead><tr><th scope="col">Giấy tờ</th><th scope="col">Loại</th><th scope="col">Hồ sơ</th><th scope="col">Ngày lưu</th><th scope="col">Tệp</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Giấy tờ</th>
+              <th scope="col">Loại</th>
+              <th scope="col">Hồ sơ</th>
+              <th scope="col">Ngày lưu</th>
+              <th scope="col">Tệp</th>
+            </tr>
+          </thead>
           <tbody>
             {items.map((d) => (
               <tr key={d.id}>
-                <td data-label="Giấy tờ" className="main-cell">{d.title}{d.reuses > 0 && <> <span className="muted small">(đã dùng lại {d.reuses} lần)</span></>}</td>
-                <td data-label="Loại"><Badge tone={d.kind === 'result' ? 'green' : 'neutral'}>{d.kindName}</Badge></td>
-                <td data-label="Hồ sơ" className="nowrap">{d.dossierId && d.dossierCode ? <Link to={`/ho-so-cua-toi/${d.dossierId}`}>{d.dossierCode}</Link> : '—'}</td>
-                <td data-label="Ngày lưu" className="nowrap">{formatInstant(d.createdAt)}</td>
-                <td data-label="Tệp"><a href={`/api/v1/citizen/documents/${d.id}/content`} download={d.name}>Tải {d.name}</a> <span className="muted small nowrap">{formatSize(d.size)}</span></td>
+                <td data-label="Giấy tờ" className="main-cell">
+                  {d.title}
+                  {d.reuses > 0 && (
+                    <>
+                      {' '}
+                      <span className="muted small">(đã dùng lại {d.reuses} lần)</span>
+                    </>
+                  )}
+                </td>
+                <td data-label="Loại">
+                  <Badge tone={d.kind === 'result' ? 'green' : 'neutral'}>{d.kindName}</Badge>
+                </td>
+                <td data-label="Hồ sơ" className="nowrap">
+                  {d.dossierId && d.dossierCode ? <Link to={`/ho-so-cua-toi/${d.dossierId}`}>{d.dossierCode}</Link> : '—'}
+                </td>
+                <td data-label="Ngày lưu" className="nowrap">
+                  {formatInstant(d.createdAt)}
+                </td>
+                <td data-label="Tệp">
+                  <a href={`/api/v1/citizen/documents/${d.id}/content`} download={d.name}>
+                    Tải {d.name}
+                  </a>{' '}
+                  <span className="muted small nowrap">{formatSize(d.size)}</span>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -61,14 +104,21 @@ export function StoredChoice({ index, component, store, disabled }: { index: num
       <Field label={`Hoặc chọn từ Kho dữ liệu của tôi: ${component}`}>
         <select value="" onChange={(e) => choose(e.target.value)} disabled={disabled}>
           <option value="">— Chọn giấy tờ đã lưu —</option>
-          {store.documents.map((d) => <option key={d.id} value={d.id}>{d.title} — {d.name}{d.dossierCode ? ` (hồ sơ ${d.dossierCode})` : ''}</option>)}
+          {store.documents.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.title} — {d.name}
+              {d.dossierCode ? ` (hồ sơ ${d.dossierCode})` : ''}
+            </option>
+          ))}
         </select>
       </Field>
       {chosen.length > 0 && (
         <ul className="file-list" aria-label={`Giấy tờ lấy từ kho: ${component}`}>
           {chosen.map((p) => (
             <li key={p.documentId}>
-              <span className="file-ok" aria-hidden="true">✓</span>
+              <span className="file-ok" aria-hidden="true">
+                ✓
+              </span>
               <span className="file-name">{p.name}</span> <span className="muted small">(từ Kho dữ liệu, không cần tải lên lại)</span>
               <button type="button" className="btn btn-link" disabled={disabled} onClick={() => store.onPick((list) => list.filter((x) => x !== p))}>
                 Gỡ bỏ<span className="visually-hidden"> giấy tờ {p.name}</span>

@@ -4,11 +4,25 @@ import { formatInstant } from '../format.ts';
 import { ErrorMessage, Field, Loading, Notice, useAction, useFetch } from '../ui.tsx';
 import { newIdempotencyKey, postWithKey } from './requests.ts';
 
-interface Rating { level: number; levelName: string; reasons: string[]; comment: string | null; ratedAt: string }
+interface Rating {
+  level: number;
+  levelName: string;
+  reasons: string[];
+  comment: string | null;
+  ratedAt: string;
+}
 
 const LEVELS = ['Rất không hài lòng', 'Không hài lòng', 'Bình thường', 'Hài lòng', 'Rất hài lòng'];
-const REASONS = ['Trả kết quả đúng hoặc trước hẹn', 'Cán bộ hướng dẫn tận tình, dễ hiểu', 'Thủ tục, giấy tờ đơn giản', 'Nộp và nhận kết quả trực tuyến thuận tiện',
-  'Trả kết quả chậm so với hẹn', 'Phải bổ sung giấy tờ nhiều lần', 'Cán bộ thiếu nhiệt tình', 'Hệ thống trực tuyến khó sử dụng'];
+const REASONS = [
+  'Trả kết quả đúng hoặc trước hẹn',
+  'Cán bộ hướng dẫn tận tình, dễ hiểu',
+  'Thủ tục, giấy tờ đơn giản',
+  'Nộp và nhận kết quả trực tuyến thuận tiện',
+  'Trả kết quả chậm so với hẹn',
+  'Phải bổ sung giấy tờ nhiều lần',
+  'Cán bộ thiếu nhiệt tình',
+  'Hệ thống trực tuyến khó sử dụng',
+];
 
 export function RatingPanel({ dossierId }: { dossierId: string }) {
   const res = useFetch<{ rating: Rating | null }>(`/api/v1/dossiers/${dossierId}/rating`);
@@ -20,13 +34,25 @@ export function RatingPanel({ dossierId }: { dossierId: string }) {
   if (!res.data) return res.error ? <ErrorMessage error={res.error} /> : <Loading />;
   const r = res.data.rating;
   if (r) {
-    return <Notice>Bạn đã đánh giá “{r.levelName}” lúc {formatInstant(r.ratedAt)}{r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}. Cảm ơn bạn đã góp ý.</Notice>;
+    return (
+      <Notice>
+        Bạn đã đánh giá “{r.levelName}” lúc {formatInstant(r.ratedAt)}
+        {r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}. Cảm ơn bạn đã góp ý.
+      </Notice>
+    );
   }
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!level) { setMissing(true); return; }
+    if (!level) {
+      setMissing(true);
+      return;
+    }
     void run(async () => {
-      const saved = await postWithKey<Rating>(`/api/v1/dossiers/${dossierId}/rating`, { level, reasons, ...(comment.trim() ? { comment: comment.trim() } : {}) }, newIdempotencyKey());
+      const saved = await postWithKey<Rating>(
+        `/api/v1/dossiers/${dossierId}/rating`,
+        { level, reasons, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+        newIdempotencyKey(),
+      );
       res.setData({ rating: saved });
     });
   };
@@ -54,7 +80,9 @@ export function RatingPanel({ dossierId }: { dossierId: string }) {
         <textarea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} disabled={busy} />
       </Field>
       <ErrorMessage error={error} />
-      <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>Gửi đánh giá</button>
+      <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>
+        Gửi đánh giá
+      </button>
     </form>
   );
 }

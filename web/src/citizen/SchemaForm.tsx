@@ -5,10 +5,22 @@ import { ApiError } from '../api.ts';
 import { Field } from '../ui.tsx';
 
 export interface PropertySchema {
-  type?: string | string[]; title?: string; description?: string; format?: string; enum?: unknown[]; pattern?: string;
-  minimum?: number; maximum?: number; minLength?: number; maxLength?: number;
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  format?: string;
+  enum?: unknown[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
 }
-export interface FormSchema { type?: string; required?: string[]; properties?: Record<string, PropertySchema> }
+export interface FormSchema {
+  type?: string;
+  required?: string[];
+  properties?: Record<string, PropertySchema>;
+}
 
 /** What the inputs hold: text as typed (numbers too), booleans for checkboxes. */
 export type FormValues = Record<string, string | boolean>;
@@ -43,7 +55,10 @@ export function toFormData(schema: FormSchema, values: FormValues): Record<strin
   for (const { key, prop } of schemaFields(schema)) {
     const v = values[key];
     const t = typeOf(prop);
-    if (t === 'boolean') { if (v !== undefined) data[key] = Boolean(v); continue; }
+    if (t === 'boolean') {
+      if (v !== undefined) data[key] = Boolean(v);
+      continue;
+    }
     const text = typeof v === 'string' ? v.trim() : '';
     if (!text) continue;
     data[key] = (t === 'number' || t === 'integer') && text !== '' && !Number.isNaN(Number(text.replace(',', '.'))) ? Number(text.replace(',', '.')) : text;
@@ -83,7 +98,11 @@ export function validateForm(schema: FormSchema, values: FormValues): FieldError
     else if (prop.minLength !== undefined && [...text].length < prop.minLength) errors[key] = `${label} phải có ít nhất ${prop.minLength} ký tự.`;
     else if (prop.maxLength !== undefined && [...text].length > prop.maxLength) errors[key] = `${label} không được dài quá ${prop.maxLength} ký tự.`;
     else if (prop.pattern) {
-      try { if (!new RegExp(prop.pattern, 'u').test(text)) errors[key] = patternMessage(label, prop.pattern); } catch { /* the server decides */ }
+      try {
+        if (!new RegExp(prop.pattern, 'u').test(text)) errors[key] = patternMessage(label, prop.pattern);
+      } catch {
+        /* the server decides */
+      }
     }
   }
   return errors;
@@ -116,12 +135,36 @@ export function serverErrors(error: unknown) {
 export const invalidProps = (error: string | undefined) => (error ? { 'aria-invalid': true as const } : {});
 
 /** A Field whose hint turns into the error message when there is one. */
-export function CheckedField({ label, hint, error, children }: { label: string; hint?: string; error?: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string }> }) {
-  return <Field label={label} hint={error ?? hint} className={error ? 'field-invalid' : undefined}>{children}</Field>;
+export function CheckedField({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  error?: string;
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string }>;
+}) {
+  return (
+    <Field label={label} hint={error ?? hint} className={error ? 'field-invalid' : undefined}>
+      {children}
+    </Field>
+  );
 }
 
-export function SchemaForm({ schema, values, onChange, errors, disabled }: {
-  schema: FormSchema; values: FormValues; onChange: (values: FormValues) => void; errors: FieldErrors; disabled?: boolean;
+export function SchemaForm({
+  schema,
+  values,
+  onChange,
+  errors,
+  disabled,
+}: {
+  schema: FormSchema;
+  values: FormValues;
+  onChange: (values: FormValues) => void;
+  errors: FieldErrors;
+  disabled?: boolean;
 }) {
   const fields = schemaFields(schema);
   if (fields.length === 0) return <p className="muted">Thủ tục này không có tờ khai trực tuyến.</p>;
@@ -146,22 +189,48 @@ export function SchemaForm({ schema, values, onChange, errors, disabled }: {
           control = (
             <select {...common} value={text} onChange={(e) => set(key, e.target.value)}>
               <option value="">— Chọn —</option>
-              {prop.enum.map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
+              {prop.enum.map((o) => (
+                <option key={String(o)} value={String(o)}>
+                  {String(o)}
+                </option>
+              ))}
             </select>
           );
         } else if (t === 'number' || t === 'integer') {
-          control = <input {...common} type="number" inputMode={t === 'integer' ? 'numeric' : 'decimal'} step={t === 'integer' ? 1 : 'any'}
-            min={prop.minimum} max={prop.maximum} value={text} onChange={(e) => set(key, e.target.value)} />;
+          control = (
+            <input
+              {...common}
+              type="number"
+              inputMode={t === 'integer' ? 'numeric' : 'decimal'}
+              step={t === 'integer' ? 1 : 'any'}
+              min={prop.minimum}
+              max={prop.maximum}
+              value={text}
+              onChange={(e) => set(key, e.target.value)}
+            />
+          );
         } else if (prop.format === 'date') {
           control = <input {...common} type="date" value={text} onChange={(e) => set(key, e.target.value)} />;
         } else if ((prop.maxLength ?? 0) > 300) {
           control = <textarea {...common} value={text} maxLength={prop.maxLength} onChange={(e) => set(key, e.target.value)} />;
         } else {
           const digits = prop.pattern ? /^\^(?:\\d|\[0-9\])\{(\d+)\}\$$/.exec(prop.pattern) : null;
-          control = <input {...common} type={prop.format === 'email' ? 'email' : 'text'} inputMode={digits ? 'numeric' : undefined}
-            maxLength={digits ? Number(digits[1]) : prop.maxLength} value={text} onChange={(e) => set(key, e.target.value)} />;
+          control = (
+            <input
+              {...common}
+              type={prop.format === 'email' ? 'email' : 'text'}
+              inputMode={digits ? 'numeric' : undefined}
+              maxLength={digits ? Number(digits[1]) : prop.maxLength}
+              value={text}
+              onChange={(e) => set(key, e.target.value)}
+            />
+          );
         }
-        return <CheckedField key={key} label={requiredLabel(label, required)} hint={prop.description} error={error}>{control}</CheckedField>;
+        return (
+          <CheckedField key={key} label={requiredLabel(label, required)} hint={prop.description} error={error}>
+            {control}
+          </CheckedField>
+        );
       })}
     </div>
   );

@@ -24,11 +24,19 @@ export function CitizenSignIn() {
   return (
     <div className="container page narrow">
       <h1>Đăng nhập công dân</h1>
-      {refusal && <div className="alert alert-error" role="alert">{REFUSALS[refusal] ?? 'Đăng nhập không thành công. Vui lòng thử lại.'}</div>}
+      {refusal && (
+        <div className="alert alert-error" role="alert">
+          {REFUSALS[refusal] ?? 'Đăng nhập không thành công. Vui lòng thử lại.'}
+        </div>
+      )}
       <div className="card form">
-        <p>Đăng nhập bằng tài khoản định danh điện tử (VNeID) để nộp hồ sơ trực tuyến và theo dõi hồ sơ của bạn.
-          Số định danh cá nhân, họ tên, ngày sinh và số điện thoại được lấy từ tài khoản định danh, bạn không phải nhập lại.</p>
-        <a className="btn btn-primary" href={start}>Đăng nhập bằng tài khoản định danh điện tử</a>
+        <p>
+          Đăng nhập bằng tài khoản định danh điện tử (VNeID) để nộp hồ sơ trực tuyến và theo dõi hồ sơ của bạn. Số định danh cá nhân, họ tên, ngày sinh và số
+          điện thoại được lấy từ tài khoản định danh, bạn không phải nhập lại.
+        </p>
+        <a className="btn btn-primary" href={start}>
+          Đăng nhập bằng tài khoản định danh điện tử
+        </a>
       </div>
     </div>
   );

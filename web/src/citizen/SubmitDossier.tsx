@@ -26,8 +26,14 @@ function SubmitDossier({ procedureId, citizen }: { procedureId: string; citizen:
   const breadcrumb = (
     <nav aria-label="Vị trí trang" className="breadcrumb">
       <ol>
-        <li><Link to="/">Trang chủ</Link></li>
-        {p && <li><Link to={`/thu-tuc/${p.id}`}>{p.content.name}</Link></li>}
+        <li>
+          <Link to="/">Trang chủ</Link>
+        </li>
+        {p && (
+          <li>
+            <Link to={`/thu-tuc/${p.id}`}>{p.content.name}</Link>
+          </li>
+        )}
         <li aria-current="page">Nộp hồ sơ trực tuyến</li>
       </ol>
     </nav>
@@ -40,9 +46,21 @@ function SubmitDossier({ procedureId, citizen }: { procedureId: string; citizen:
     return (
       <div className="container page">
         {breadcrumb}
-        {error ? (procedure.error instanceof ApiError && procedure.error.status === 404
-          ? <><h1>Không tìm thấy thủ tục</h1><p>Thủ tục không tồn tại hoặc đã ngừng công bố.</p><p><Link to="/thu-tuc">Tra cứu thủ tục khác</Link></p></>
-          : <ErrorMessage error={error} />) : <Loading />}
+        {error ? (
+          procedure.error instanceof ApiError && procedure.error.status === 404 ? (
+            <>
+              <h1>Không tìm thấy thủ tục</h1>
+              <p>Thủ tục không tồn tại hoặc đã ngừng công bố.</p>
+              <p>
+                <Link to="/thu-tuc">Tra cứu thủ tục khác</Link>
+              </p>
+            </>
+          ) : (
+            <ErrorMessage error={error} />
+          )
+        ) : (
+          <Loading />
+        )}
       </div>
     );
   }
@@ -51,18 +69,28 @@ function SubmitDossier({ procedureId, citizen }: { procedureId: string; citizen:
     <div className="container page">
       {breadcrumb}
       <h1>Nộp hồ sơ trực tuyến</h1>
-      <p className="lead"><strong>{c.name}</strong> <span className="muted">({p.code})</span></p>
+      <p className="lead">
+        <strong>{c.name}</strong> <span className="muted">({p.code})</span>
+      </p>
       {c.onlineLevel === 'offline' ? (
         <div className="alert alert-info" role="status">
           <p>Thủ tục này chưa được cung cấp trực tuyến (mức độ: {ONLINE_LEVELS[c.onlineLevel]}). Vui lòng nộp hồ sơ trực tiếp tại Bộ phận Một cửa.</p>
-          <p><Link to={`/thu-tuc/${p.id}`}>Xem hướng dẫn thực hiện thủ tục</Link></p>
+          <p>
+            <Link to={`/thu-tuc/${p.id}`}>Xem hướng dẫn thực hiện thủ tục</Link>
+          </p>
         </div>
       ) : (
         <>
           <p className="muted">Các mục có ghi “(bắt buộc)” phải được điền đầy đủ. Hồ sơ nộp trực tuyến có giá trị như nộp trực tiếp.</p>
-          <DossierForm procedure={p} agencies={agencies.data?.items ?? []} mode="online" citizen={citizen} draft={draft.data}
+          <DossierForm
+            procedure={p}
+            agencies={agencies.data?.items ?? []}
+            mode="online"
+            citizen={citizen}
+            draft={draft.data}
             onSaveDraft={(formData, files) => api<Draft>(`/api/v1/citizen/drafts/${p.id}`, { method: 'PUT', body: { formData, files: toRefs(files) } })}
-            onDone={setDone} />
+            onDone={setDone}
+          />
         </>
       )}
     </div>
@@ -71,17 +99,28 @@ function SubmitDossier({ procedureId, citizen }: { procedureId: string; citizen:
 
 function Submitted({ created }: { created: { id: string; code: string } }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => { heading.current?.focus(); window.scrollTo(0, 0); }, []);
+  useEffect(() => {
+    heading.current?.focus();
+    window.scrollTo(0, 0);
+  }, []);
   return (
     <div className="container page narrow-wide">
       <div className="card success-card">
-        <h1 ref={heading} tabIndex={-1}>Nộp hồ sơ thành công</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Nộp hồ sơ thành công
+        </h1>
         <p>Hồ sơ của bạn đã được gửi tới cơ quan giải quyết. Mã hồ sơ:</p>
         <p className="dossier-code">{created.code}</p>
-        <p>Vui lòng ghi lại mã hồ sơ để tra cứu. Cán bộ Bộ phận Một cửa sẽ kiểm tra và tiếp nhận hồ sơ; kết quả tiếp nhận được cập nhật tại mục “Hồ sơ của tôi”.</p>
+        <p>
+          Vui lòng ghi lại mã hồ sơ để tra cứu. Cán bộ Bộ phận Một cửa sẽ kiểm tra và tiếp nhận hồ sơ; kết quả tiếp nhận được cập nhật tại mục “Hồ sơ của tôi”.
+        </p>
         <p className="form-actions">
-          <Link className="btn btn-primary" to={`/ho-so-cua-toi/${created.id}`}>Xem hồ sơ {created.code}</Link>
-          <Link className="btn" to="/ho-so-cua-toi">Hồ sơ của tôi</Link>
+          <Link className="btn btn-primary" to={`/ho-so-cua-toi/${created.id}`}>
+            Xem hồ sơ {created.code}
+          </Link>
+          <Link className="btn" to="/ho-so-cua-toi">
+            Hồ sơ của tôi
+          </Link>
         </p>
       </div>
     </div>

@@ -8,7 +8,7 @@ export function newIdempotencyKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export const postWithKey = <T,>(path: string, body: unknown, key: string) => api<T>(path, { body, headers: { 'idempotency-key': key } });
+export const postWithKey = <T>(path: string, body: unknown, key: string) => api<T>(path, { body, headers: { 'idempotency-key': key } });
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
@@ -20,7 +20,11 @@ export async function uploadFile(file: File): Promise<Upload> {
   const form = new FormData();
   form.append('file', file, file.name);
   const upload = await api<Upload>('/api/v1/uploads', { body: form });
-  try { localStorage.setItem(`congso.upload.${upload.id}`, JSON.stringify({ name: upload.name, size: upload.size })); } catch { /* private mode */ }
+  try {
+    localStorage.setItem(`congso.upload.${upload.id}`, JSON.stringify({ name: upload.name, size: upload.size }));
+  } catch {
+    /* private mode */
+  }
   return upload;
 }
 

@@ -17,7 +17,9 @@ export function CitizenGate({ children }: { children: (citizen: Citizen) => Reac
     if (unauthenticated) navigate(`${CITIZEN_SIGN_IN}?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
   }, [unauthenticated]);
   if (!me.data) {
-    return <div className="container page">{me.error && !unauthenticated ? <ErrorMessage error={me.error} /> : <Loading label="Đang kiểm tra đăng nhập…" />}</div>;
+    return (
+      <div className="container page">{me.error && !unauthenticated ? <ErrorMessage error={me.error} /> : <Loading label="Đang kiểm tra đăng nhập…" />}</div>
+    );
   }
   return (
     <>
@@ -30,21 +32,31 @@ export function CitizenGate({ children }: { children: (citizen: Citizen) => Reac
 function CitizenBar({ citizen }: { citizen: SignedInCitizen }) {
   const out = useAction();
   // Signed out here, then at the identity provider too when it offers that; it comes back to the portal.
-  const signOut = () => void out.run(async () => {
-    const { endSessionUrl } = await api<{ endSessionUrl: string | null }>('/api/v1/citizen/signout', { method: 'POST' });
-    if (endSessionUrl) location.assign(endSessionUrl);
-    else navigate('/', { replace: true });
-  });
+  const signOut = () =>
+    void out.run(async () => {
+      const { endSessionUrl } = await api<{ endSessionUrl: string | null }>('/api/v1/citizen/signout', { method: 'POST' });
+      if (endSessionUrl) location.assign(endSessionUrl);
+      else navigate('/', { replace: true });
+    });
   return (
     <div className="admin-bar">
       <div className="container admin-bar-inner">
         <p className="who">
           <span className="who-name">{citizen.fullName}</span>
-          <span className="who-agency">Số định danh cá nhân {citizen.idNumber}{citizen.identityLevel !== null && ` · định danh mức ${citizen.identityLevel}`}</span>
+          <span className="who-agency">
+            Số định danh cá nhân {citizen.idNumber}
+            {citizen.identityLevel !== null && ` · định danh mức ${citizen.identityLevel}`}
+          </span>
         </p>
-        <button type="button" className="btn btn-small" onClick={signOut} disabled={out.busy}>Đăng xuất</button>
+        <button type="button" className="btn btn-small" onClick={signOut} disabled={out.busy}>
+          Đăng xuất
+        </button>
       </div>
-      {out.error && <div className="container"><ErrorMessage error={out.error} /></div>}
+      {out.error && (
+        <div className="container">
+          <ErrorMessage error={out.error} />
+        </div>
+      )}
     </div>
   );
 }

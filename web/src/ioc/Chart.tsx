@@ -10,7 +10,11 @@ import type { CommuneMap } from './types.ts';
 echarts.use([BarChart, LineChart, MapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
-export interface ChartClick { seriesId?: string; dataIndex: number; name: string }
+export interface ChartClick {
+  seriesId?: string;
+  dataIndex: number;
+  name: string;
+}
 
 /** Registers the commune map under a name that changes with its content (so a new boundary file is taken). */
 export function registerCommuneMap(map: CommuneMap): string {
@@ -35,7 +39,11 @@ export function Chart({ option, label, onClick, className }: { option: ChartOpti
     instance.on('click', (e) => click.current?.(e as unknown as ChartClick));
     const resize = new ResizeObserver(() => instance.resize());
     resize.observe(box.current!);
-    return () => { resize.disconnect(); instance.dispose(); chart.current = null; };
+    return () => {
+      resize.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
   }, []);
 
   useEffect(() => {

@@ -19,7 +19,7 @@ export function DossierList() {
   const period = readPeriod(search);
   const scope = readScope(search);
   const raw = search.get('indicator') ?? '';
-  const indicator = (INDICATORS as readonly string[]).includes(raw) ? raw as Indicator : null;
+  const indicator = (INDICATORS as readonly string[]).includes(raw) ? (raw as Indicator) : null;
   const page = Math.max(1, Number(search.get('page')) || 1);
   const query = { indicator: indicator ?? undefined, ...apiParams(period, scope) };
   const res = useFetch<IndicatorDossiers>(indicator ? withQuery('/api/v1/stats/dossiers', { ...query, page, pageSize: PAGE_SIZE }) : null);
@@ -30,35 +30,64 @@ export function DossierList() {
 
   return (
     <>
-      <p className="back"><Link to={back}>‹ Bảng điều hành</Link></p>
+      <p className="back">
+        <Link to={back}>‹ Bảng điều hành</Link>
+      </p>
       <div className="page-head">
         <h1>{title}</h1>
         {indicator && <ExportLinks path="/api/v1/stats/dossiers" query={query} what="danh sách hồ sơ" />}
       </div>
-      <p className="muted">{periodLabel(period)}{Object.keys(scope).length ? ' — trong phạm vi đã lọc' : ''}</p>
-      {!indicator && <p className="empty">Chỉ tiêu không hợp lệ. <Link to={back}>Về bảng điều hành</Link></p>}
+      <p className="muted">
+        {periodLabel(period)}
+        {Object.keys(scope).length ? ' — trong phạm vi đã lọc' : ''}
+      </p>
+      {!indicator && (
+        <p className="empty">
+          Chỉ tiêu không hợp lệ. <Link to={back}>Về bảng điều hành</Link>
+        </p>
+      )}
       <ErrorMessage error={res.error} />
       {!data && res.loading && <Loading />}
-      {data && <p className="result-count" aria-live="polite">{formatNumber(data.total)} hồ sơ</p>}
+      {data && (
+        <p className="result-count" aria-live="polite">
+          {formatNumber(data.total)} hồ sơ
+        </p>
+      )}
       {data && data.total === 0 && <p className="empty">Không có hồ sơ nào.</p>}
       {data && data.items.length > 0 && (
         <TableWrap label={title} stack>
           <thead>
             <tr>
-              <th scope="col">Mã hồ sơ</th><th scope="col">Thủ tục</th><th scope="col">Cơ quan</th><th scope="col">Trạng thái</th>
-              <th scope="col">Tiếp nhận</th><th scope="col">Hạn trả</th><th scope="col">Hoàn thành</th><th scope="col">Tiến độ</th>
+              <th scope="col">Mã hồ sơ</th>
+              <th scope="col">Thủ tục</th>
+              <th scope="col">Cơ quan</th>
+              <th scope="col">Trạng thái</th>
+              <th scope="col">Tiếp nhận</th>
+              <th scope="col">Hạn trả</th>
+              <th scope="col">Hoàn thành</th>
+              <th scope="col">Tiến độ</th>
             </tr>
           </thead>
           <tbody>
             {data.items.map((d) => (
               <tr key={d.id}>
-                <td className="main-cell nowrap" data-label="Mã hồ sơ"><Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link></td>
+                <td className="main-cell nowrap" data-label="Mã hồ sơ">
+                  <Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link>
+                </td>
                 <td data-label="Thủ tục">{d.procedureName}</td>
                 <td data-label="Cơ quan">{d.agencyName}</td>
-                <td data-label="Trạng thái"><StatusBadge status={d.status as DossierStatus} name={STATUS_NAMES[d.status as DossierStatus] ?? String(d.status)} /></td>
-                <td data-label="Tiếp nhận" className="nowrap">{formatInstant(d.receivedAt)}</td>
-                <td data-label="Hạn trả" className="nowrap">{formatInstant(d.dueAt)}</td>
-                <td data-label="Hoàn thành" className="nowrap">{formatInstant(d.finishedAt)}</td>
+                <td data-label="Trạng thái">
+                  <StatusBadge status={d.status as DossierStatus} name={STATUS_NAMES[d.status as DossierStatus] ?? String(d.status)} />
+                </td>
+                <td data-label="Tiếp nhận" className="nowrap">
+                  {formatInstant(d.receivedAt)}
+                </td>
+                <td data-label="Hạn trả" className="nowrap">
+                  {formatInstant(d.dueAt)}
+                </td>
+                <td data-label="Hoàn thành" className="nowrap">
+                  {formatInstant(d.finishedAt)}
+                </td>
                 <td data-label="Tiến độ">{d.timeliness ? <TimelinessBadge value={d.timeliness} title={TIMELINESS[d.timeliness]} /> : '—'}</td>
               </tr>
             ))}

@@ -10,18 +10,30 @@ import { canSeeStatistics } from './routes.tsx';
 
 function page(pathname: string, me: Me): ReactNode {
   if (!canSeeStatistics(me)) {
-    return <div className="alert alert-info" role="status"><h1>Điều hành</h1><p>Tài khoản của bạn không có quyền xem số liệu điều hành. Vui lòng liên hệ quản trị viên.</p></div>;
+    return (
+      <div className="alert alert-info" role="status">
+        <h1>Điều hành</h1>
+        <p>Tài khoản của bạn không có quyền xem số liệu điều hành. Vui lòng liên hệ quản trị viên.</p>
+      </div>
+    );
   }
   if (pathname === '/dieu-hanh' || pathname === '/dieu-hanh/') return <Dashboard me={me} />;
   if (pathname === '/dieu-hanh/ho-so') return <DossierList />;
-  return <p>Không tìm thấy trang. <Link to="/dieu-hanh">Về bảng điều hành</Link></p>;
+  return (
+    <p>
+      Không tìm thấy trang. <Link to="/dieu-hanh">Về bảng điều hành</Link>
+    </p>
+  );
 }
 
 export function IocArea({ pathname }: { pathname: string }) {
-  const tabs = (me: Me) => (canSeeStatistics(me) ? [
-    { to: '/dieu-hanh', label: 'Bảng điều hành', current: pathname.startsWith('/dieu-hanh') },
-    { to: '/dieu-hanh/man-hinh', label: 'Màn hình giám sát', current: false },
-    { to: '/minh-bach', label: 'Công khai kết quả', current: false },
-  ] : []);
+  const tabs = (me: Me) =>
+    canSeeStatistics(me)
+      ? [
+          { to: '/dieu-hanh', label: 'Bảng điều hành', current: pathname.startsWith('/dieu-hanh') },
+          { to: '/dieu-hanh/man-hinh', label: 'Màn hình giám sát', current: false },
+          { to: '/minh-bach', label: 'Công khai kết quả', current: false },
+        ]
+      : [];
   return <StaffArea label="Chức năng điều hành" tabs={tabs} render={(me) => page(pathname, me)} />;
 }

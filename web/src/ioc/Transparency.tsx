@@ -40,15 +40,28 @@ export function Transparency() {
   return (
     <div className="container page">
       <h1>Công khai kết quả giải quyết thủ tục hành chính</h1>
-      <p className="lead">Số liệu tổng hợp của Thành phố Cần Thơ về tiếp nhận và giải quyết hồ sơ thủ tục hành chính, cập nhật tự động từ hệ thống một cửa điện tử.</p>
+      <p className="lead">
+        Số liệu tổng hợp của Thành phố Cần Thơ về tiếp nhận và giải quyết hồ sơ thủ tục hành chính, cập nhật tự động từ hệ thống một cửa điện tử.
+      </p>
       <div className="ioc-public-bar">
         <Field label="Năm">
           <select value={year} onChange={(e) => setSearchParams({ nam: e.target.value === String(thisYear) ? null : e.target.value }, { replace: true })}>
-            {years.map((y) => <option key={y} value={y}>{y}</option>)}
+            {years.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
           </select>
         </Field>
         <p className="ioc-opendata">
-          Dữ liệu mở: <a href={withQuery('/api/v1/public/stats', { year })} type="application/json">JSON</a> · <a href={withQuery('/api/v1/public/stats.csv', { year })} type="text/csv" download>CSV</a>
+          Dữ liệu mở:{' '}
+          <a href={withQuery('/api/v1/public/stats', { year })} type="application/json">
+            JSON
+          </a>{' '}
+          ·{' '}
+          <a href={withQuery('/api/v1/public/stats.csv', { year })} type="text/csv" download>
+            CSV
+          </a>
         </p>
       </div>
       <ErrorMessage error={res.error} />
@@ -57,24 +70,69 @@ export function Transparency() {
         <>
           <ul className="ioc-cards">
             {x.figures.map((f) => (
-              <Card key={f.key} name={f.name} value={figureText(f)} note={f.value === null || f.unit === '%' ? undefined : f.unit} tone={f.key === 'onTimeRatio' ? 'accent' : undefined} />
+              <Card
+                key={f.key}
+                name={f.name}
+                value={figureText(f)}
+                note={f.value === null || f.unit === '%' ? undefined : f.unit}
+                tone={f.key === 'onTimeRatio' ? 'accent' : undefined}
+              />
             ))}
           </ul>
-          <Panel id="xep-hang-cong-khai" title={`Xếp hạng cơ quan năm ${year}`} actions={x.ranking.length > 0 && (
-            <LocalExport filename={`xep-hang-${year}`} what="bảng xếp hạng" header={['Hạng', 'Cơ quan', 'Tiếp nhận', 'Đã giải quyết', 'Tỷ lệ đúng hạn (%)']}
-              rows={() => x.ranking.map((r) => [r.rank, r.name, r.received, r.finished, r.onTimeRatio === null ? null : Math.round(r.onTimeRatio * 1000) / 10])} />
-          )}>
-            {x.ranking.length === 0 ? <p className="empty">Chưa có hồ sơ nào trong năm.</p> : (
+          <Panel
+            id="xep-hang-cong-khai"
+            title={`Xếp hạng cơ quan năm ${year}`}
+            actions={
+              x.ranking.length > 0 && (
+                <LocalExport
+                  filename={`xep-hang-${year}`}
+                  what="bảng xếp hạng"
+                  header={['Hạng', 'Cơ quan', 'Tiếp nhận', 'Đã giải quyết', 'Tỷ lệ đúng hạn (%)']}
+                  rows={() =>
+                    x.ranking.map((r) => [r.rank, r.name, r.received, r.finished, r.onTimeRatio === null ? null : Math.round(r.onTimeRatio * 1000) / 10])
+                  }
+                />
+              )
+            }>
+            {x.ranking.length === 0 ? (
+              <p className="empty">Chưa có hồ sơ nào trong năm.</p>
+            ) : (
               <TableWrap label={`Xếp hạng cơ quan năm ${year}`} stack>
-                <thead><tr><th scope="col" className="num">Hạng</th><th scope="col">Cơ quan</th><th scope="col" className="num">Tiếp nhận</th><th scope="col" className="num">Đã giải quyết</th><th scope="col" className="num">Tỷ lệ đúng hạn</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      Hạng
+                    </th>
+                    <th scope="col">Cơ quan</th>
+                    <th scope="col" className="num">
+                      Tiếp nhận
+                    </th>
+                    <th scope="col" className="num">
+                      Đã giải quyết
+                    </th>
+                    <th scope="col" className="num">
+                      Tỷ lệ đúng hạn
+                    </th>
+                  </tr>
+                </thead>
                 <tbody>
                   {x.ranking.map((r) => (
                     <tr key={r.agencyId}>
-                      <td className="num" data-label="Hạng">{r.rank ?? '—'}</td>
-                      <td className="main-cell" data-label="Cơ quan">{r.name}</td>
-                      <td className="num" data-label="Tiếp nhận">{formatNumber(r.received)}</td>
-                      <td className="num" data-label="Đã giải quyết">{formatNumber(r.finished)}</td>
-                      <td className="num" data-label="Tỷ lệ đúng hạn"><RatioText ratio={r.onTimeRatio} /></td>
+                      <td className="num" data-label="Hạng">
+                        {r.rank ?? '—'}
+                      </td>
+                      <td className="main-cell" data-label="Cơ quan">
+                        {r.name}
+                      </td>
+                      <td className="num" data-label="Tiếp nhận">
+                        {formatNumber(r.received)}
+                      </td>
+                      <td className="num" data-label="Đã giải quyết">
+                        {formatNumber(r.finished)}
+                      </td>
+                      <td className="num" data-label="Tỷ lệ đúng hạn">
+                        <RatioText ratio={r.onTimeRatio} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -90,17 +148,47 @@ export function Transparency() {
       {seals && (
         <Panel id="niem-phong-lich-su" title="Niêm phong lịch sử hồ sơ">
           <p className="small">
-            Mỗi ngày và mỗi 5 phút, hệ thống chốt đầu chuỗi băm của các hồ sơ có thay đổi và số hồ sơ đã nộp, kèm mã xác thực (HMAC, khóa mã {seals.keyId}).
-            Lưu lại các mã dưới đây (<a href="/api/v1/history/anchors" type="application/json">các mốc niêm phong, JSON</a>) để đối chiếu về sau: lịch sử bị sửa hay hồ sơ bị xóa sẽ không còn khớp.
+            Mỗi ngày và mỗi 5 phút, hệ thống chốt đầu chuỗi băm của các hồ sơ có thay đổi và số hồ sơ đã nộp, kèm mã xác thực (HMAC, khóa mã {seals.keyId}). Lưu
+            lại các mã dưới đây (
+            <a href="/api/v1/history/anchors" type="application/json">
+              các mốc niêm phong, JSON
+            </a>
+            ) để đối chiếu về sau: lịch sử bị sửa hay hồ sơ bị xóa sẽ không còn khớp.
           </p>
           <TableWrap label="Mốc niêm phong theo ngày" stack>
-            <thead><tr><th scope="col">Ngày</th><th scope="col" className="num">Hồ sơ có thay đổi</th><th scope="col">Mã xác thực</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Ngày</th>
+                <th scope="col" className="num">
+                  Hồ sơ có thay đổi
+                </th>
+                <th scope="col">Mã xác thực</th>
+              </tr>
+            </thead>
             <tbody>
               {seals.checkpoints.slice(0, 1).map((c) => (
-                <tr key={c.id}><td data-label="Ngày">{formatDateTime(c.at)} (mốc gần nhất, {formatNumber(c.dayDossiers)} hồ sơ nộp trong ngày)</td><td className="num" data-label="Hồ sơ có thay đổi">—</td><td data-label="Mã xác thực"><code>{c.mac}</code></td></tr>
+                <tr key={c.id}>
+                  <td data-label="Ngày">
+                    {formatDateTime(c.at)} (mốc gần nhất, {formatNumber(c.dayDossiers)} hồ sơ nộp trong ngày)
+                  </td>
+                  <td className="num" data-label="Hồ sơ có thay đổi">
+                    —
+                  </td>
+                  <td data-label="Mã xác thực">
+                    <code>{c.mac}</code>
+                  </td>
+                </tr>
               ))}
               {seals.days.slice(0, 7).map((a) => (
-                <tr key={a.day}><td data-label="Ngày">{formatDay(a.day)}</td><td className="num" data-label="Hồ sơ có thay đổi">{formatNumber(a.dossiers)}</td><td data-label="Mã xác thực"><code>{a.mac ?? a.hash}</code></td></tr>
+                <tr key={a.day}>
+                  <td data-label="Ngày">{formatDay(a.day)}</td>
+                  <td className="num" data-label="Hồ sơ có thay đổi">
+                    {formatNumber(a.dossiers)}
+                  </td>
+                  <td data-label="Mã xác thực">
+                    <code>{a.mac ?? a.hash}</code>
+                  </td>
+                </tr>
               ))}
             </tbody>
           </TableWrap>
@@ -109,7 +197,12 @@ export function Transparency() {
       {x && (
         <Panel id="dinh-nghia" title="Cách tính các chỉ số">
           <dl className="ioc-definitions">
-            {x.figures.map((f) => <div key={f.key}><dt>{f.name}</dt><dd>{f.definition}</dd></div>)}
+            {x.figures.map((f) => (
+              <div key={f.key}>
+                <dt>{f.name}</dt>
+                <dd>{f.definition}</dd>
+              </div>
+            ))}
           </dl>
         </Panel>
       )}

@@ -19,7 +19,9 @@ export function Wall() {
   }, [unauthenticated]);
   return (
     <div className="ioc-wall">
-      <a className="ioc-wall-exit" href="/dieu-hanh">Về bảng điều hành</a>
+      <a className="ioc-wall-exit" href="/dieu-hanh">
+        Về bảng điều hành
+      </a>
       {me.data ? <WallBoard /> : <ErrorMessage error={unauthenticated ? null : me.error} />}
     </div>
   );
@@ -43,7 +45,10 @@ function WallBoard() {
       <header className="ioc-wall-head">
         <div>
           <h1>Trung tâm Điều hành — Thành phố Cần Thơ</h1>
-          <p className="ioc-wall-sub">Giải quyết thủ tục hành chính · {periodLabel(period)}{Object.keys(scope).length ? ' · theo phạm vi đã lọc' : ''}</p>
+          <p className="ioc-wall-sub">
+            Giải quyết thủ tục hành chính · {periodLabel(period)}
+            {Object.keys(scope).length ? ' · theo phạm vi đã lọc' : ''}
+          </p>
         </div>
         <div className="ioc-wall-status">
           <Clock />
@@ -53,13 +58,25 @@ function WallBoard() {
           </p>
         </div>
       </header>
-      {error && <div className="ioc-wall-error"><ErrorMessage error={error} /></div>}
+      {error && (
+        <div className="ioc-wall-error">
+          <ErrorMessage error={error} />
+        </div>
+      )}
       {s && (
         <ul className="ioc-wall-kpis" aria-label="Chỉ số chính">
           <Kpi name="Tiếp nhận" value={formatNumber(s.received.total)} note={`Trực tuyến ${formatNumber(s.received.online)}`} />
           <Kpi name="Đã giải quyết" value={formatNumber(s.finished.total)} note={`Quá hạn ${formatNumber(s.finished.late)}`} />
-          <Kpi name="Tỷ lệ đúng hạn" value={s.onTimeRatio === null ? 'Chưa có dữ liệu' : formatPercent(s.onTimeRatio)} tone={s.onTimeRatio === null ? undefined : s.onTimeRatio >= 0.95 ? 'good' : s.onTimeRatio >= 0.8 ? 'warn' : 'bad'} />
-          <Kpi name="Đang giải quyết" value={formatNumber(s.open.inTime + s.open.atRisk + s.open.overdue)} note={`Sắp đến hạn ${formatNumber(s.open.atRisk)}`} />
+          <Kpi
+            name="Tỷ lệ đúng hạn"
+            value={s.onTimeRatio === null ? 'Chưa có dữ liệu' : formatPercent(s.onTimeRatio)}
+            tone={s.onTimeRatio === null ? undefined : s.onTimeRatio >= 0.95 ? 'good' : s.onTimeRatio >= 0.8 ? 'warn' : 'bad'}
+          />
+          <Kpi
+            name="Đang giải quyết"
+            value={formatNumber(s.open.inTime + s.open.atRisk + s.open.overdue)}
+            note={`Sắp đến hạn ${formatNumber(s.open.atRisk)}`}
+          />
           <Kpi name="Đang quá hạn" value={formatNumber(s.open.overdue)} tone={s.open.overdue ? 'bad' : 'good'} />
         </ul>
       )}
@@ -74,7 +91,9 @@ function WallBoard() {
           {s && <StatusBars summary={s} drill={null} />}
         </Panel>
         <Panel id="w-xep-hang" title="Xếp hạng cơ quan" className="ioc-wall-ranking">
-          {ranking.data && <BreakdownTable by="agency" rows={ranking.data.rows.map((r) => ({ ...r, name: shortName(r.name) }))} drill={null} limit={8} compact />}
+          {ranking.data && (
+            <BreakdownTable by="agency" rows={ranking.data.rows.map((r) => ({ ...r, name: shortName(r.name) }))} drill={null} limit={8} compact />
+          )}
         </Panel>
       </div>
     </>

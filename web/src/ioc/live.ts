@@ -3,7 +3,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useFetch } from '../ui.tsx';
 
-export interface Live { connected: boolean; revision: number; updatedAt: Date | null }
+export interface Live {
+  connected: boolean;
+  revision: number;
+  updatedAt: Date | null;
+}
 
 const RETRY_MS = [1000, 2000, 5000, 10000, 30000];
 
@@ -19,7 +23,8 @@ export function useStatsStream(url = '/api/v1/stats/stream'): Live {
       source = new EventSource(url, { withCredentials: true });
       source.onopen = () => {
         failures = 0;
-        if (everConnected) bump(); // back after a break: catch up
+        if (everConnected)
+          bump(); // back after a break: catch up
         else setLive((l) => ({ ...l, connected: true }));
         everConnected = true;
       };
@@ -34,7 +39,10 @@ export function useStatsStream(url = '/api/v1/stats/stream'): Live {
       };
     };
     open();
-    return () => { clearTimeout(retry); source?.close(); };
+    return () => {
+      clearTimeout(retry);
+      source?.close();
+    };
   }, [url]);
   return live;
 }

@@ -45,25 +45,50 @@ export function trendOption(trend: Trend, look: Look): ChartOption {
     grid: { left: 8, right: 8, top: size * 3, bottom: 8, containLabel: true },
     legend: { top: 0, textStyle: { color: ink.text, fontSize: size }, itemWidth: look === 'wall' ? 28 : 18, itemHeight: look === 'wall' ? 16 : 12 },
     tooltip: {
-      ...tooltipBase(look), trigger: 'axis',
+      ...tooltipBase(look),
+      trigger: 'axis',
       valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')),
     },
     xAxis: {
-      type: 'category', data: trend.points.map((p) => trendLabel(p.period)),
-      axisLabel: { color: ink.muted, fontSize: size, hideOverlap: true }, axisLine: { lineStyle: { color: ink.line } },
+      type: 'category',
+      data: trend.points.map((p) => trendLabel(p.period)),
+      axisLabel: { color: ink.muted, fontSize: size, hideOverlap: true },
+      axisLine: { lineStyle: { color: ink.line } },
     },
     yAxis: [
-      { type: 'value', minInterval: 1, axisLabel: { color: ink.muted, fontSize: size, formatter: (v: number) => formatNumber(v) }, splitLine: { lineStyle: { color: ink.line } } },
-      { type: 'value', min: 0, max: 1, axisLabel: { color: ink.muted, fontSize: size, formatter: (v: number) => formatPercent(v) }, splitLine: { show: false } },
+      {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { color: ink.muted, fontSize: size, formatter: (v: number) => formatNumber(v) },
+        splitLine: { lineStyle: { color: ink.line } },
+      },
+      {
+        type: 'value',
+        min: 0,
+        max: 1,
+        axisLabel: { color: ink.muted, fontSize: size, formatter: (v: number) => formatPercent(v) },
+        splitLine: { show: false },
+      },
     ],
     series: [
       ...TREND_SERIES.map((s) => ({
-        id: s.id, name: s.name, type: 'bar', stack: s.stack, barMaxWidth: 28, itemStyle: { color: COLOURS[s.id] },
+        id: s.id,
+        name: s.name,
+        type: 'bar',
+        stack: s.stack,
+        barMaxWidth: 28,
+        itemStyle: { color: COLOURS[s.id] },
         data: trend.points.map((p) => value(p, s.id)),
       })),
       {
-        id: 'ratio', name: 'Tỷ lệ đúng hạn', type: 'line', yAxisIndex: 1, connectNulls: true, symbolSize: look === 'wall' ? 10 : 6,
-        lineStyle: { width: look === 'wall' ? 4 : 2, color: look === 'wall' ? '#ffd60a' : '#7a1013' }, itemStyle: { color: look === 'wall' ? '#ffd60a' : '#7a1013' },
+        id: 'ratio',
+        name: 'Tỷ lệ đúng hạn',
+        type: 'line',
+        yAxisIndex: 1,
+        connectNulls: true,
+        symbolSize: look === 'wall' ? 10 : 6,
+        lineStyle: { width: look === 'wall' ? 4 : 2, color: look === 'wall' ? '#ffd60a' : '#7a1013' },
+        itemStyle: { color: look === 'wall' ? '#ffd60a' : '#7a1013' },
         data: trend.points.map((p) => p.onTimeRatio),
         tooltip: { valueFormatter: (v: unknown) => (typeof v === 'number' ? formatPercent(v) : 'Chưa có hồ sơ giải quyết') },
       },
@@ -80,7 +105,8 @@ export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOp
     animation: false,
     backgroundColor: ink.panel,
     tooltip: {
-      ...tooltipBase(look), trigger: 'item',
+      ...tooltipBase(look),
+      trigger: 'item',
       formatter: (p: { name: string }) => {
         const c = byCode.get(p.name);
         if (!c) return p.name;
@@ -89,19 +115,40 @@ export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOp
       },
     },
     visualMap: {
-      type: 'continuous', min: 0, max: 100, calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
-      text: ['100%', '0%'], textStyle: { color: ink.text, fontSize: size }, itemHeight: look === 'wall' ? 220 : 140, itemWidth: look === 'wall' ? 18 : 12,
+      type: 'continuous',
+      min: 0,
+      max: 100,
+      calculable: false,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      text: ['100%', '0%'],
+      textStyle: { color: ink.text, fontSize: size },
+      itemHeight: look === 'wall' ? 220 : 140,
+      itemWidth: look === 'wall' ? 18 : 12,
       inRange: { color: [COLOURS.late, '#f2c94c', COLOURS.early] },
     },
-    series: [{
-      type: 'map', map: mapName, nameProperty: 'code', roam: false, top: 8, bottom: look === 'wall' ? 60 : 44, left: 8, right: 8,
-      preserveAspect: 'contain', // the box is the limit, the province keeps its shape
-      selectedMode: false,
-      itemStyle: { areaColor: ink.empty, borderColor: look === 'wall' ? '#0d141c' : '#fff', borderWidth: 0.6 },
-      emphasis: { label: { show: false }, itemStyle: { areaColor: look === 'wall' ? '#7fb2ff' : '#8fb8e8' } },
-      label: { show: false },
-      data: map.features.map((f) => ({ name: f.properties.code, value: f.properties.onTimeRatio === null ? '-' : Math.round(f.properties.onTimeRatio * 1000) / 10 })),
-    }],
+    series: [
+      {
+        type: 'map',
+        map: mapName,
+        nameProperty: 'code',
+        roam: false,
+        top: 8,
+        bottom: look === 'wall' ? 60 : 44,
+        left: 8,
+        right: 8,
+        preserveAspect: 'contain', // the box is the limit, the province keeps its shape
+        selectedMode: false,
+        itemStyle: { areaColor: ink.empty, borderColor: look === 'wall' ? '#0d141c' : '#fff', borderWidth: 0.6 },
+        emphasis: { label: { show: false }, itemStyle: { areaColor: look === 'wall' ? '#7fb2ff' : '#8fb8e8' } },
+        label: { show: false },
+        data: map.features.map((f) => ({
+          name: f.properties.code,
+          value: f.properties.onTimeRatio === null ? '-' : Math.round(f.properties.onTimeRatio * 1000) / 10,
+        })),
+      },
+    ],
   };
 }
 

@@ -6,7 +6,11 @@ import type { Grain } from './types.ts';
 
 export const PERIOD_KINDS = { ngay: 'Ngày', thang: 'Tháng', quy: 'Quý', nam: 'Năm', 'tuy-chon': 'Tùy chọn' } as const;
 export type PeriodKind = keyof typeof PERIOD_KINDS;
-export interface Period { kind: PeriodKind; from: string; to: string }
+export interface Period {
+  kind: PeriodKind;
+  from: string;
+  to: string;
+}
 
 export const SCOPE_KEYS = ['agency', 'commune', 'field', 'procedure'] as const;
 export type Scope = Partial<Record<(typeof SCOPE_KEYS)[number], string>>;
@@ -24,27 +28,29 @@ export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho
 export function periodAround(kind: Exclude<PeriodKind, 'tuy-chon'>, day: string): Period {
   const [y, m] = parts(day);
   switch (kind) {
-    case 'ngay': return { kind, from: day, to: day };
-    case 'thang': return { kind, from: dayText(y, m, 1), to: dayText(y, m, lastDay(y, m)) };
+    case 'ngay':
+      return { kind, from: day, to: day };
+    case 'thang':
+      return { kind, from: dayText(y, m, 1), to: dayText(y, m, lastDay(y, m)) };
     case 'quy': {
       const first = Math.floor((m - 1) / 3) * 3 + 1;
       return { kind, from: dayText(y, first, 1), to: dayText(y, first + 2, lastDay(y, first + 2)) };
     }
-    case 'nam': return { kind, from: dayText(y, 1, 1), to: dayText(y, 12, 31) };
+    case 'nam':
+      return { kind, from: dayText(y, 1, 1), to: dayText(y, 12, 31) };
   }
 }
 
 /** The period written in the URL; this month when none (or a malformed one) is. */
 export function readPeriod(search: URLSearchParams, fallback: Exclude<PeriodKind, 'tuy-chon'> = 'thang'): Period {
-  const kind = (search.get('ky') ?? '') in PERIOD_KINDS ? search.get('ky') as PeriodKind : fallback;
+  const kind = (search.get('ky') ?? '') in PERIOD_KINDS ? (search.get('ky') as PeriodKind) : fallback;
   const from = search.get('from') ?? '';
   const to = search.get('to') ?? '';
   if (kind === 'tuy-chon') return DAY.test(from) && DAY.test(to) && from <= to ? { kind, from, to } : { ...periodAround('thang', today()), kind };
   return periodAround(kind, DAY.test(from) ? from : today());
 }
 
-export const readScope = (search: URLSearchParams): Scope =>
-  Object.fromEntries(SCOPE_KEYS.map((k) => [k, search.get(k) ?? '']).filter(([, v]) => v)) as Scope;
+export const readScope = (search: URLSearchParams): Scope => Object.fromEntries(SCOPE_KEYS.map((k) => [k, search.get(k) ?? '']).filter(([, v]) => v)) as Scope;
 
 /** The URL parameters of a period and scope. */
 export const periodParams = (p: Period, scope: Scope = {}) => ({ ky: p.kind, from: p.from, to: p.to, ...scope });
@@ -58,11 +64,16 @@ export const quarterOf = (day: string) => Math.floor((parts(day)[1] - 1) / 3) + 
 export function periodLabel(p: Period): string {
   const [y, m] = parts(p.from);
   switch (p.kind) {
-    case 'ngay': return `Ngày ${formatDay(p.from)}`;
-    case 'thang': return `Tháng ${m}/${y}`;
-    case 'quy': return `Quý ${QUARTERS[quarterOf(p.from) - 1]}/${y}`;
-    case 'nam': return `Năm ${y}`;
-    case 'tuy-chon': return p.from === p.to ? `Ngày ${formatDay(p.from)}` : `Từ ${formatDay(p.from)} đến ${formatDay(p.to)}`;
+    case 'ngay':
+      return `Ngày ${formatDay(p.from)}`;
+    case 'thang':
+      return `Tháng ${m}/${y}`;
+    case 'quy':
+      return `Quý ${QUARTERS[quarterOf(p.from) - 1]}/${y}`;
+    case 'nam':
+      return `Năm ${y}`;
+    case 'tuy-chon':
+      return p.from === p.to ? `Ngày ${formatDay(p.from)}` : `Từ ${formatDay(p.from)} đến ${formatDay(p.to)}`;
   }
 }
 export const quarterName = (q: number) => `Quý ${QUARTERS[q - 1]}`;
@@ -71,13 +82,20 @@ export const quarterName = (q: number) => `Quý ${QUARTERS[q - 1]}`;
 export function shiftPeriod(p: Period, step: -1 | 1): Period {
   const [y, m, d] = parts(p.from);
   switch (p.kind) {
-    case 'ngay': return periodAround('ngay', new Date(Date.UTC(y, m - 1, d + step)).toISOString().slice(0, 10));
-    case 'thang': return periodAround('thang', dayText(y + Math.floor((m - 1 + step) / 12), ((m - 1 + step + 12) % 12) + 1, 1));
-    case 'quy': return periodAround('quy', dayText(y + Math.floor((m - 1 + 3 * step) / 12), ((m - 1 + 3 * step + 12) % 12) + 1, 1));
-    case 'nam': return periodAround('nam', dayText(y + step, 1, 1));
+    case 'ngay':
+      return periodAround('ngay', new Date(Date.UTC(y, m - 1, d + step)).toISOString().slice(0, 10));
+    case 'thang':
+      return periodAround('thang', dayText(y + Math.floor((m - 1 + step) / 12), ((m - 1 + step + 12) % 12) + 1, 1));
+    case 'quy':
+      return periodAround('quy', dayText(y + Math.floor((m - 1 + 3 * step) / 12), ((m - 1 + 3 * step + 12) % 12) + 1, 1));
+    case 'nam':
+      return periodAround('nam', dayText(y + step, 1, 1));
     case 'tuy-chon': {
       const days = daysIn(p);
-      const move = (day: string) => { const [a, b, c] = parts(day); return new Date(Date.UTC(a, b - 1, c + step * days)).toISOString().slice(0, 10); };
+      const move = (day: string) => {
+        const [a, b, c] = parts(day);
+        return new Date(Date.UTC(a, b - 1, c + step * days)).toISOString().slice(0, 10);
+      };
       return { kind: p.kind, from: move(p.from), to: move(p.to) };
     }
   }

@@ -13,14 +13,32 @@ export const canSeeStatistics = (me: Me) => me.roles.some((r) => r === 'ioc_view
 
 export const WALL_PATH = '/dieu-hanh/man-hinh';
 
-const loading = <div className="container page"><Loading label="Đang tải…" /></div>;
+const loading = (
+  <div className="container page">
+    <Loading label="Đang tải…" />
+  </div>
+);
 
 /** The page of an operations-centre path inside the site frame, or null when the path is not one. */
 export function iocRoute(pathname: string): ReactElement | null {
-  if (pathname === '/minh-bach') return <Suspense fallback={loading}><Transparency /></Suspense>;
-  if (pathname === '/dieu-hanh' || pathname.startsWith('/dieu-hanh/')) return <Suspense fallback={loading}><IocArea pathname={pathname} /></Suspense>;
+  if (pathname === '/minh-bach')
+    return (
+      <Suspense fallback={loading}>
+        <Transparency />
+      </Suspense>
+    );
+  if (pathname === '/dieu-hanh' || pathname.startsWith('/dieu-hanh/'))
+    return (
+      <Suspense fallback={loading}>
+        <IocArea pathname={pathname} />
+      </Suspense>
+    );
   return null;
 }
 
 /** The wall, full screen without the site frame. */
-export const wall = <Suspense fallback={<div className="ioc-wall">{loading}</div>}><Wall /></Suspense>;
+export const wall = (
+  <Suspense fallback={<div className="ioc-wall">{loading}</div>}>
+    <Wall />
+  </Suspense>
+);

@@ -2,7 +2,12 @@
 import type { Timeliness } from '../api.ts';
 
 /** A share (tỷ lệ) whose inputs may not be collected yet: `available: false` is shown as "Chưa có dữ liệu", never a number. */
-export interface Share { numerator: number | null; denominator: number | null; ratio: number | null; available: boolean }
+export interface Share {
+  numerator: number | null;
+  denominator: number | null;
+  ratio: number | null;
+  available: boolean;
+}
 
 export const SHARE_KEYS = ['fullOnline', 'paidOnline', 'digitisedComponents', 'digitisedResults', 'electronicResults', 'reusedData', 'satisfaction'] as const;
 export type ShareKey = (typeof SHARE_KEYS)[number];
@@ -23,33 +28,71 @@ export interface Summary {
 }
 
 export type Grain = 'day' | 'month';
-export interface TrendPoint { period: string; received: number; early: number; onTime: number; late: number; onTimeRatio: number | null }
-export interface Trend { grain: Grain; points: TrendPoint[] }
+export interface TrendPoint {
+  period: string;
+  received: number;
+  early: number;
+  onTime: number;
+  late: number;
+  onTimeRatio: number | null;
+}
+export interface Trend {
+  grain: Grain;
+  points: TrendPoint[];
+}
 
 export type BreakdownBy = 'agency' | 'commune' | 'field' | 'procedure';
 export interface BreakdownRow {
-  key: string; name: string; received: number; finished: number; early: number; onTime: number; late: number;
-  onTimeRatio: number | null; overdueOpen: number; rank: number | null;
+  key: string;
+  name: string;
+  received: number;
+  finished: number;
+  early: number;
+  onTime: number;
+  late: number;
+  onTimeRatio: number | null;
+  overdueOpen: number;
+  rank: number | null;
 }
-export interface Breakdown { by: BreakdownBy; rows: BreakdownRow[] }
+export interface Breakdown {
+  by: BreakdownBy;
+  rows: BreakdownRow[];
+}
 
 /** The indicators a drill-down lists dossiers for. */
 export const INDICATORS = ['received', 'early', 'on_time', 'late', 'finished_other', 'in_time', 'at_risk', 'overdue', 'supplements', 'apologies'] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
 export interface IndicatorDossier {
-  id: string; code: string; procedureName: string; agencyName: string; status: number; receivedAt: string | null;
-  dueAt: string | null; finishedAt: string | null; timeliness: Timeliness | null;
+  id: string;
+  code: string;
+  procedureName: string;
+  agencyName: string;
+  status: number;
+  receivedAt: string | null;
+  dueAt: string | null;
+  finishedAt: string | null;
+  timeliness: Timeliness | null;
 }
-export interface IndicatorDossiers { total: number; items: IndicatorDossier[] }
+export interface IndicatorDossiers {
+  total: number;
+  items: IndicatorDossier[];
+}
 
 export interface Index766Indicator {
-  key: string; group?: string; name: string; formula: string; maxPoints: number;
+  key: string;
+  group?: string;
+  name: string;
+  formula: string;
+  maxPoints: number;
   /** The formula's inputs; the first is its main ratio (numerator, denominator). */
   parts: { name: string; numerator: number; denominator: number }[];
-  numerator: number | null; denominator: number | null; points: number;
+  numerator: number | null;
+  denominator: number | null;
+  points: number;
   /** available: the platform holds the data; counted: the period has something to count (no denominator of 0). */
-  available: boolean; counted: boolean;
+  available: boolean;
+  counted: boolean;
 }
 export interface Index766 {
   period: string;
@@ -63,4 +106,7 @@ export interface CommuneFeature {
   properties: { code: string; name: string; onTimeRatio: number | null; received: number };
   geometry: unknown;
 }
-export interface CommuneMap { type: 'FeatureCollection'; features: CommuneFeature[] }
+export interface CommuneMap {
+  type: 'FeatureCollection';
+  features: CommuneFeature[];
+}

@@ -20,10 +20,16 @@ export function ExtraDocumentsField({ rows, onChange }: { rows: string[]; onChan
           <Field label={`Giấy tờ ${i + 1}`}>
             <input value={name} maxLength={MAX_NAME} onChange={(e) => onChange(rows.map((r, j) => (j === i ? e.target.value : r)))} />
           </Field>
-          <button type="button" className="btn btn-link" onClick={() => onChange(rows.filter((_, j) => j !== i))} aria-label={`Bỏ giấy tờ ${i + 1}`}>Bỏ</button>
+          <button type="button" className="btn btn-link" onClick={() => onChange(rows.filter((_, j) => j !== i))} aria-label={`Bỏ giấy tờ ${i + 1}`}>
+            Bỏ
+          </button>
         </div>
       ))}
-      {rows.length < MAX_EXTRA_DOCUMENTS && <button type="button" className="btn" onClick={() => onChange([...rows, ''])}>Thêm giấy tờ</button>}
+      {rows.length < MAX_EXTRA_DOCUMENTS && (
+        <button type="button" className="btn" onClick={() => onChange([...rows, ''])}>
+          Thêm giấy tờ
+        </button>
+      )}
     </fieldset>
   );
 }

@@ -19,23 +19,42 @@ export function Inbox({ me }: { me: Me }) {
       <div className="page-head">
         <h1>Hồ sơ cần xử lý</h1>
         <div className="toolbar-actions">
-          <button type="button" className="btn" onClick={list.reload} disabled={list.loading}>Tải lại</button>
-          {isCounterOfficer(me) && <Link className="btn btn-primary" to="/mot-cua/tiep-nhan">Tiếp nhận hồ sơ tại quầy</Link>}
+          <button type="button" className="btn" onClick={list.reload} disabled={list.loading}>
+            Tải lại
+          </button>
+          {isCounterOfficer(me) && (
+            <Link className="btn btn-primary" to="/mot-cua/tiep-nhan">
+              Tiếp nhận hồ sơ tại quầy
+            </Link>
+          )}
         </div>
       </div>
       <ErrorMessage error={list.error} />
       {!items && list.loading && <Loading />}
-      {items && <p className="result-count" aria-live="polite">{items.length ? `${formatNumber(items.length)} hồ sơ đang chờ xử lý` : ''}</p>}
+      {items && (
+        <p className="result-count" aria-live="polite">
+          {items.length ? `${formatNumber(items.length)} hồ sơ đang chờ xử lý` : ''}
+        </p>
+      )}
       {items && items.length === 0 && <p className="empty">Không có hồ sơ nào đang chờ bạn xử lý.</p>}
       {items && items.length > 0 && (
         <TableWrap label="Hồ sơ cần xử lý" stack>
           <thead>
-            <tr><th scope="col">Mã hồ sơ</th><th scope="col">Thủ tục</th><th scope="col">Người nộp</th><th scope="col">Bước</th><th scope="col">Hạn xử lý bước</th><th scope="col">Hạn trả</th></tr>
+            <tr>
+              <th scope="col">Mã hồ sơ</th>
+              <th scope="col">Thủ tục</th>
+              <th scope="col">Người nộp</th>
+              <th scope="col">Bước</th>
+              <th scope="col">Hạn xử lý bước</th>
+              <th scope="col">Hạn trả</th>
+            </tr>
           </thead>
           <tbody>
             {items.map((d) => (
               <tr key={d.id}>
-                <td data-label="Mã hồ sơ" className="main-cell nowrap"><Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link></td>
+                <td data-label="Mã hồ sơ" className="main-cell nowrap">
+                  <Link to={`/mot-cua/ho-so/${d.id}`}>{d.code}</Link>
+                </td>
                 <td data-label="Thủ tục">{d.procedure.name}</td>
                 <td data-label="Người nộp">{d.applicantName}</td>
                 <td data-label="Bước">
@@ -44,8 +63,12 @@ export function Inbox({ me }: { me: Me }) {
                     <StatusBadge status={d.status} name={d.statusName} />
                   </span>
                 </td>
-                <td data-label="Hạn xử lý bước"><Due at={d.stepDueAt} timeliness={d.stepTimeliness} title="Tiến độ của bước" /></td>
-                <td data-label="Hạn trả"><Due at={d.dueAt} timeliness={d.timeliness} title="Tiến độ giải quyết hồ sơ" /></td>
+                <td data-label="Hạn xử lý bước">
+                  <Due at={d.stepDueAt} timeliness={d.stepTimeliness} title="Tiến độ của bước" />
+                </td>
+                <td data-label="Hạn trả">
+                  <Due at={d.dueAt} timeliness={d.timeliness} title="Tiến độ giải quyết hồ sơ" />
+                </td>
               </tr>
             ))}
           </tbody>

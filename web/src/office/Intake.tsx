@@ -18,7 +18,12 @@ export function Intake({ me }: { me: Me }) {
   const agencies = useFetch<{ items: Agency[] }>('/api/v1/agencies');
 
   if (!isCounterOfficer(me)) {
-    return <div className="alert alert-info" role="status"><h1>Tiếp nhận hồ sơ tại quầy</h1><p>Chức năng này dành cho cán bộ Bộ phận Một cửa.</p></div>;
+    return (
+      <div className="alert alert-info" role="status">
+        <h1>Tiếp nhận hồ sơ tại quầy</h1>
+        <p>Chức năng này dành cho cán bộ Bộ phận Một cửa.</p>
+      </div>
+    );
   }
   const p = chosen ? procedure.data : null;
   return (
@@ -28,30 +33,52 @@ export function Intake({ me }: { me: Me }) {
         <h2 id="chon-thu-tuc">Thủ tục hành chính</h2>
         {p ? (
           <div className="chosen">
-            <p><strong>{p.content.name}</strong> <span className="muted">({p.code} · {AGENCY_LEVELS[p.content.agencyLevel]})</span></p>
-            <button type="button" className="btn btn-small" onClick={() => setChosen(null)}>Chọn thủ tục khác</button>
+            <p>
+              <strong>{p.content.name}</strong>{' '}
+              <span className="muted">
+                ({p.code} · {AGENCY_LEVELS[p.content.agencyLevel]})
+              </span>
+            </p>
+            <button type="button" className="btn btn-small" onClick={() => setChosen(null)}>
+              Chọn thủ tục khác
+            </button>
           </div>
         ) : (
           <div role="search">
             <Field label="Tìm thủ tục" hint="Nhập tên hoặc mã thủ tục, ví dụ: khai sinh, 1.001193.">
-              <input type="search" value={box.text} onChange={(e) => box.setText(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); box.flush(); } }} autoComplete="off" />
+              <input
+                type="search"
+                value={box.text}
+                onChange={(e) => box.setText(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    box.flush();
+                  }
+                }}
+                autoComplete="off"
+              />
             </Field>
             <ErrorMessage error={results.error} />
             {results.loading && <Loading label="Đang tìm kiếm…" />}
-            {results.data && q.trim() && (
-              results.data.items.length === 0 ? <p className="muted">Không tìm thấy thủ tục phù hợp.</p> : (
+            {results.data &&
+              q.trim() &&
+              (results.data.items.length === 0 ? (
+                <p className="muted">Không tìm thấy thủ tục phù hợp.</p>
+              ) : (
                 <ul className="pick-list" aria-label="Kết quả tìm thủ tục">
                   {results.data.items.map((r) => (
                     <li key={r.id}>
                       <button type="button" className="pick" onClick={() => setChosen(r.id)}>
                         <span className="pick-name">{r.name}</span>
-                        <span className="muted small">{r.code} · {r.field} · {AGENCY_LEVELS[r.agencyLevel]}</span>
+                        <span className="muted small">
+                          {r.code} · {r.field} · {AGENCY_LEVELS[r.agencyLevel]}
+                        </span>
                       </button>
                     </li>
                   ))}
                 </ul>
-              )
-            )}
+              ))}
             {chosen && procedure.loading && <Loading />}
             <ErrorMessage error={chosen ? procedure.error : null} />
           </div>
@@ -59,8 +86,14 @@ export function Intake({ me }: { me: Me }) {
       </section>
       {p && !agencies.data && (agencies.error ? <ErrorMessage error={agencies.error} /> : <Loading />)}
       {p && agencies.data && (
-        <DossierForm key={p.id} procedure={p} agencies={agencies.data.items} mode="counter" defaultAgencyId={me.agency.id}
-          onDone={(created) => navigate(`/mot-cua/ho-so/${created.id}?moi=1`)} />
+        <DossierForm
+          key={p.id}
+          procedure={p}
+          agencies={agencies.data.items}
+          mode="counter"
+          defaultAgencyId={me.agency.id}
+          onDone={(created) => navigate(`/mot-cua/ho-so/${created.id}?moi=1`)}
+        />
       )}
     </>
   );

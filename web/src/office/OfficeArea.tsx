@@ -15,7 +15,11 @@ function page(pathname: string, me: Me): ReactNode {
   if (pathname === '/mot-cua/tra-cuu') return <Find />;
   const m = matchPath('/mot-cua/ho-so/:id', pathname);
   if (m) return <OfficeDossier key={m.id} id={m.id} />;
-  return <p>Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link></p>;
+  return (
+    <p>
+      Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link>
+    </p>
+  );
 }
 
 export function OfficeArea({ pathname }: { pathname: string }) {

@@ -3,14 +3,20 @@
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api.ts';
 
-const staffPage = (pathname: string) => pathname === '/dang-nhap' || pathname.startsWith('/quan-tri') || pathname.startsWith('/mot-cua') || pathname.startsWith('/dieu-hanh');
+const staffPage = (pathname: string) =>
+  pathname === '/dang-nhap' || pathname.startsWith('/quan-tri') || pathname.startsWith('/mot-cua') || pathname.startsWith('/dieu-hanh');
 
 export function useStaffSignedIn(pathname: string): Me | null {
   const [me, setMe] = useState<Me | null>(null);
   const key = staffPage(pathname) ? pathname : 'public';
   useEffect(() => {
     const ctrl = new AbortController();
-    api<{ user: Me }>('/api/v1/auth/me', { signal: ctrl.signal }).then((r) => setMe(r.user), () => { if (!ctrl.signal.aborted) setMe(null); });
+    api<{ user: Me }>('/api/v1/auth/me', { signal: ctrl.signal }).then(
+      (r) => setMe(r.user),
+      () => {
+        if (!ctrl.signal.aborted) setMe(null);
+      },
+    );
     return () => ctrl.abort();
   }, [key]);
   return me;

@@ -27,12 +27,22 @@ export function Login() {
       <form className="card form" onSubmit={submit}>
         <ErrorMessage error={error} />
         <Field label="Tên đăng nhập">
-          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required autoCapitalize="none" spellCheck={false} />
+          <input
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            required
+            autoCapitalize="none"
+            spellCheck={false}
+          />
         </Field>
         <Field label="Mật khẩu">
           <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
         </Field>
-        <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>Đăng nhập</button>
+        <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>
+          Đăng nhập
+        </button>
       </form>
     </div>
   );

@@ -6,8 +6,19 @@ import { Link } from '../router.tsx';
 import { ErrorMessage, Loading, useAction, useFetch } from '../ui.tsx';
 
 export interface ResultInfo {
-  id: string; dossierId: string; dossierCode: string; notation: string; title: string; agencyName: string; signerName: string;
-  signerTitle: string; issuedAt: string; sha256: string; size: number; verifyCode: string; verifyUrl: string;
+  id: string;
+  dossierId: string;
+  dossierCode: string;
+  notation: string;
+  title: string;
+  agencyName: string;
+  signerName: string;
+  signerTitle: string;
+  issuedAt: string;
+  sha256: string;
+  size: number;
+  verifyCode: string;
+  verifyUrl: string;
   signatures: { role: 'leader' | 'seal'; subject: Record<string, string>; serialNumber: string; signedAt: string | null }[];
 }
 
@@ -21,33 +32,66 @@ export function ResultPanel({ dossierId, canSign = false, onSigned }: { dossierI
   const r = res.data;
   if (!r) {
     if (!canSign) return <p>Kết quả điện tử chưa được ký số và phát hành.</p>;
-    const sign = () => void run(async () => {
-      const issued = await api<ResultInfo>(`/api/v1/dossiers/${encodeURIComponent(dossierId)}/result`, { method: 'POST', body: {} });
-      res.setData(issued);
-      onSigned?.(issued);
-    });
+    const sign = () =>
+      void run(async () => {
+        const issued = await api<ResultInfo>(`/api/v1/dossiers/${encodeURIComponent(dossierId)}/result`, { method: 'POST', body: {} });
+        res.setData(issued);
+        onSigned?.(issued);
+      });
     return (
       <>
         <p>Hồ sơ đã được phê duyệt. Ký số kết quả bằng chứng thư số của bạn; hệ thống cấp số văn bản và đóng dấu số của cơ quan.</p>
         <ErrorMessage error={error} />
-        <button type="button" className="btn btn-primary" onClick={sign} disabled={busy} aria-busy={busy}>Ký số và phát hành kết quả</button>
+        <button type="button" className="btn btn-primary" onClick={sign} disabled={busy} aria-busy={busy}>
+          Ký số và phát hành kết quả
+        </button>
       </>
     );
   }
   return (
     <>
       <dl className="info-grid">
-        <div><dt>Văn bản</dt><dd><strong>{r.title}</strong></dd></div>
-        <div><dt>Số, ký hiệu</dt><dd><strong>{r.notation}</strong></dd></div>
-        <div><dt>Người ký</dt><dd>{r.signerTitle} {r.signerName}</dd></div>
-        <div><dt>Cơ quan đóng dấu số</dt><dd>{r.agencyName}</dd></div>
-        <div><dt>Thời gian ký</dt><dd>{formatInstant(r.issuedAt)}</dd></div>
-        <div><dt>Mã xác minh</dt><dd><Link to={`/xac-minh/${r.verifyCode}`}>{r.verifyCode}</Link></dd></div>
+        <div>
+          <dt>Văn bản</dt>
+          <dd>
+            <strong>{r.title}</strong>
+          </dd>
+        </div>
+        <div>
+          <dt>Số, ký hiệu</dt>
+          <dd>
+            <strong>{r.notation}</strong>
+          </dd>
+        </div>
+        <div>
+          <dt>Người ký</dt>
+          <dd>
+            {r.signerTitle} {r.signerName}
+          </dd>
+        </div>
+        <div>
+          <dt>Cơ quan đóng dấu số</dt>
+          <dd>{r.agencyName}</dd>
+        </div>
+        <div>
+          <dt>Thời gian ký</dt>
+          <dd>{formatInstant(r.issuedAt)}</dd>
+        </div>
+        <div>
+          <dt>Mã xác minh</dt>
+          <dd>
+            <Link to={`/xac-minh/${r.verifyCode}`}>{r.verifyCode}</Link>
+          </dd>
+        </div>
       </dl>
       <p>
-        <a className="btn btn-primary" href={`/api/v1/dossiers/${encodeURIComponent(dossierId)}/result/pdf`} download>Tải kết quả điện tử (PDF đã ký số)</a>
+        <a className="btn btn-primary" href={`/api/v1/dossiers/${encodeURIComponent(dossierId)}/result/pdf`} download>
+          Tải kết quả điện tử (PDF đã ký số)
+        </a>
       </p>
-      <p className="muted">Ai nhận được tệp đều có thể kiểm tra chữ ký số tại trang <Link to="/xac-minh">Xác minh văn bản điện tử</Link>.</p>
+      <p className="muted">
+        Ai nhận được tệp đều có thể kiểm tra chữ ký số tại trang <Link to="/xac-minh">Xác minh văn bản điện tử</Link>.
+      </p>
     </>
   );
 }
