@@ -494,6 +494,7 @@ export const dossierWorkflow = defineCaseType<DossierCase, StatusCode, Action, E
     return row ? caseOf(tx, row) : null;
   },
   state: (c) => c.row.status,
+  stateAfter: (c, { set }) => (set.status as StatusCode | undefined) ?? c.row.status,
   visible: (tx, by, c) => canSee(tx, by as Who, c.row),
   scopes: {
     desk: (c) => [c.row.receiving_agency_id, c.row.home_agency_id],

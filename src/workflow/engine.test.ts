@@ -59,6 +59,7 @@ function ticketType(overrides: Partial<CaseType<Ticket, State, Input, string>> =
     },
     load: async (_tx, id) => (store.has(id) ? { ...store.get(id)! } : null),
     state: (c) => c.state,
+    stateAfter: (c, change) => (change.set.state as State | undefined) ?? c.state,
     visible: async (_tx, by, c) => (by.kind === 'citizen' ? by.citizen.id === c.owner : by.actor.agencyId === c.agency),
     scopes: { handling: (c) => [c.agency] },
     namedRoles: { step: () => null },
@@ -160,5 +161,19 @@ describe('workflow engine', () => {
     assert.deepEqual(log, ['event ask', 'hook asked for answer', 'hooks of ask done', 'event answer', 'hooks of answer done']);
     assert.equal(store.get('t1')!.state, 'open', 'answered by the platform');
     assert.equal(store.get('t1')!.revision, 2);
+  });
+
+  test('an action that leads to a state its declaration does not name is refused, and nothing is written', async () => {
+    const store = new Map<string, Ticket>([['t1', { id: 't1', state: 'open', agency: 'a1', owner: 'c1', revision: 0 }]]);
+    const base = ticketType({}, [], store);
+    const type = defineCaseType<Ticket, State, Input, string>({
+      ...base,
+      actions: { ...base.actions, close: { ...base.actions.close, perform: async () => ({ set: { state: 'waiting' }, events: ['close'] }) } },
+    });
+    await assert.rejects(
+      perform(type, noTx, { kind: 'staff', actor: actor(['unit_leader']) }, 't1', { action: 'close' }),
+      (err: AppError) => err.statusCode === 500 && err.code === 'UNDECLARED_TRANSITION',
+    );
+    assert.deepEqual(store.get('t1'), { id: 't1', state: 'open', agency: 'a1', owner: 'c1', revision: 0 });
   });
 });

@@ -95,6 +95,8 @@ export interface CaseType<C, S extends string | number, I extends { action: stri
   /** Reads one case (`lock`: FOR UPDATE); null when there is none. */
   load(tx: Queryable, id: string, lock: boolean): Promise<C | null>;
   state(c: C): S;
+  /** The state a change leaves the case in (to hold every action to the states it declares). */
+  stateAfter(c: C, change: Change<E>): S;
   /** Who may see the case at all; everyone else is answered as if it did not exist. */
   visible(tx: Queryable, by: Party, c: C): Promise<boolean>;
   /** The scopes policy rules may name, and the organisations (agency ids) each names on a case. */
@@ -260,6 +262,10 @@ async function performIn<C, S extends string | number, I extends { action: strin
   const refusal = await stateVerdict(type, by, c, input.action, action as ActionDeclaration<C, S, never, E>, now);
   if (refusal) throw refusal;
   const change = await action.perform(tx, c, input, by, now);
+  const next = type.stateAfter(c, change);
+  if (next !== type.state(c) && !action.to.includes(next)) {
+    throw new AppError(500, 'UNDECLARED_TRANSITION', `Thao tác "${input.action}" đưa ${type.noun} tới trạng thái "${next}" không có trong khai báo quy trình.`);
+  }
   await type.write(tx, c, change, by, followUps);
   return c;
 }
