@@ -84,10 +84,8 @@ const requireStaff = (req: FastifyRequest) => {
 export async function feedbackRoutes(app: FastifyInstance) {
   const db = app.db;
 
-  app.get(
-    '/api/v1/feedback-categories',
-    { schema: { tags: TAGS, summary: 'Lĩnh vực phản ánh (cây phân loại)', response: { 200: list } } },
-    async () => feedback.feedbackCategories(db),
+  app.get('/api/v1/feedback-categories', { schema: { tags: TAGS, summary: 'Lĩnh vực phản ánh (cây phân loại)', response: { 200: list } } }, async () =>
+    feedback.feedbackCategories(db),
   );
 
   app.post<{ Body: feedback.SubmitInput }>(
@@ -139,7 +137,8 @@ export async function feedbackRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: 'Một phản ánh, dòng thời gian và các thao tác được phép; thông tin người phản ánh chỉ cho cán bộ tiếp nhận của tỉnh (mỗi lần xem được ghi lại)',
+        summary:
+          'Một phản ánh, dòng thời gian và các thao tác được phép; thông tin người phản ánh chỉ cho cán bộ tiếp nhận của tỉnh (mỗi lần xem được ghi lại)',
         params: uuidParam,
         response: { 200: anyObject, ...errorResponses },
       },
@@ -163,10 +162,8 @@ export async function feedbackRoutes(app: FastifyInstance) {
     async (req) => feedback.actOnFeedback(db, party(req), req.params.id, req.body, req.query.revision),
   );
 
-  app.get(
-    '/api/v1/citizen/feedback',
-    { schema: { tags: TAGS, summary: 'Phản ánh của tôi', response: { 200: list, ...errorResponses } } },
-    async (req) => feedback.citizenFeedback(db, requireCitizen(req.citizen)),
+  app.get('/api/v1/citizen/feedback', { schema: { tags: TAGS, summary: 'Phản ánh của tôi', response: { 200: list, ...errorResponses } } }, async (req) =>
+    feedback.citizenFeedback(db, requireCitizen(req.citizen)),
   );
 
   app.get<{ Querystring: feedback.PublicQuery }>(
@@ -201,7 +198,13 @@ export async function feedbackRoutes(app: FastifyInstance) {
 
   app.get(
     '/api/v1/admin/feedback-settings',
-    { schema: { tags: TAGS, summary: 'Cấu hình tiếp nhận phản ánh (thời hạn theo giờ làm việc, khung tọa độ của tỉnh)', response: { 200: anyObject, ...errorResponses } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Cấu hình tiếp nhận phản ánh (thời hạn theo giờ làm việc, khung tọa độ của tỉnh)',
+        response: { 200: anyObject, ...errorResponses },
+      },
+    },
     async (req) => feedback.getFeedbackSettings(db, req.actor),
   );
 

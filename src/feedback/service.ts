@@ -143,7 +143,12 @@ export async function submitFeedback(db: Database, who: { actor: Actor | null; c
   }
   if (!(await loadSettings(db)).allowAnonymous) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập bằng tài khoản công dân để gửi phản ánh.');
   if (!input.reporter?.phone) throw badRequest('PHONE_REQUIRED', 'Phản ánh không đăng nhập cần số điện thoại để liên hệ.');
-  return createCase(db, null, input, 'portal', { citizenId: null, name: input.reporter.name ?? null, phone: input.reporter.phone, email: input.reporter.email ?? null });
+  return createCase(db, null, input, 'portal', {
+    citizenId: null,
+    name: input.reporter.name ?? null,
+    phone: input.reporter.phone,
+    email: input.reporter.email ?? null,
+  });
 }
 
 /** A report an operator keys in from a phone call, a letter, an e-mail or a Zalo message (QĐ 31/2021/QĐ-TTg art. 43.2). */
@@ -288,10 +293,7 @@ export async function listFeedback(db: Database, actor: Actor, q: ListQuery) {
 /** The citizen's own reports. */
 export async function citizenFeedback(db: Queryable, citizen: Citizen) {
   const rows = await db.query(`${CASE_SELECT} WHERE f.citizen_id = $1 ORDER BY f.created_at DESC LIMIT 200`, [citizen.id]);
-  const names = await agencyNames(
-    db,
-    rows.map((r) => r.agency_id).filter(Boolean),
-  );
+  const names = await agencyNames(db, rows.map((r) => r.agency_id).filter(Boolean));
   return { items: rows.map((r) => summary(r, names)) };
 }
 
@@ -344,10 +346,7 @@ export async function publicFeedback(db: Queryable, q: PublicQuery) {
     q.pageSize,
     (q.page - 1) * q.pageSize,
   ]);
-  const names = await agencyNames(
-    db,
-    rows.map((r) => r.agency_id).filter(Boolean),
-  );
+  const names = await agencyNames(db, rows.map((r) => r.agency_id).filter(Boolean));
   return { total, items: rows.map((r) => publicView(r, names)) };
 }
 
@@ -391,7 +390,18 @@ export async function updateFeedbackSettings(db: Queryable, actor: Actor | null,
   const [row] = await db.query(
     `UPDATE feedback_settings SET accept_hours = $1, answer_hours = $2, max_extension_hours = $3, at_risk_share = $4, allow_anonymous = $5,
        min_lat = $6, max_lat = $7, min_long = $8, max_long = $9, updated_by = $10, updated_at = now() RETURNING *`,
-    [next.acceptHours, JSON.stringify(next.answerHours), next.maxExtensionHours, next.atRiskShare, next.allowAnonymous, minLat, maxLat, minLong, maxLong, admin.userId],
+    [
+      next.acceptHours,
+      JSON.stringify(next.answerHours),
+      next.maxExtensionHours,
+      next.atRiskShare,
+      next.allowAnonymous,
+      minLat,
+      maxLat,
+      minLong,
+      maxLong,
+      admin.userId,
+    ],
   );
   return settingsOf(row);
 }

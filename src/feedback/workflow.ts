@@ -19,8 +19,18 @@ export type Level = (typeof LEVELS)[number];
 export const RATINGS = ['hai_long', 'chap_nhan', 'khong_hai_long'] as const;
 
 export type FeedbackStatus =
-  | 'received' | 'classified' | 'assigned' | 'returned' | 'processing' | 'info_requested' | 'answered' | 'approved' | 'published' | 'rated'
-  | 'rejected' | 'merged';
+  | 'received'
+  | 'classified'
+  | 'assigned'
+  | 'returned'
+  | 'processing'
+  | 'info_requested'
+  | 'answered'
+  | 'approved'
+  | 'published'
+  | 'rated'
+  | 'rejected'
+  | 'merged';
 
 export const FEEDBACK_STATES = {
   received: { name: 'Đã tiếp nhận phản ánh', clock: 'not_started' },
@@ -143,7 +153,8 @@ const assign: Declared<'assign'> = {
   perform: async (tx, c, input, _by, now) => {
     const org = await organisationOf(tx, input.agencyId).catch(() => null);
     if (!org?.active || org.id !== input.agencyId) throw badRequest('INVALID_AGENCY', 'Cơ quan xử lý không tồn tại hoặc không còn hoạt động.');
-    if (org.id === c.row.operator_agency_id) throw badRequest('INVALID_AGENCY', 'Hãy chuyển phản ánh đến cơ quan chuyên môn hoặc Ủy ban nhân dân cấp xã có thẩm quyền.');
+    if (org.id === c.row.operator_agency_id)
+      throw badRequest('INVALID_AGENCY', 'Hãy chuyển phản ánh đến cơ quan chuyên môn hoặc Ủy ban nhân dân cấp xã có thẩm quyền.');
     const acceptDue = c.calendar.addWorkingHours(now, c.settings.acceptHours);
     return change(
       { status: 'assigned', agency_id: org.id, assigned_at: now, accept_due_at: acceptDue, accepted_at: null, due_at: null },
@@ -161,7 +172,13 @@ const accept: Declared<'accept'> = {
     const dueAt = answerDue(c, c.row.level, now);
     return change(
       { status: 'processing', accepted_at: now, due_at: dueAt },
-      { action: 'accept', to: 'processing', note: input.note ?? null, public: true, data: { dueAt: dueAt.toISOString(), late: now > new Date(c.row.accept_due_at) } },
+      {
+        action: 'accept',
+        to: 'processing',
+        note: input.note ?? null,
+        public: true,
+        data: { dueAt: dueAt.toISOString(), late: now > new Date(c.row.accept_due_at) },
+      },
     );
   },
 };
@@ -210,7 +227,11 @@ const requestExtension: Declared<'request_extension'> = {
     const dueAt = c.calendar.addWorkingHours(new Date(c.row.due_at), input.hours);
     return change(
       { due_at: dueAt, extensions: c.row.extensions + 1 },
-      { action: 'request_extension', note: input.reason, data: { hours: input.hours, previousDueAt: new Date(c.row.due_at).toISOString(), dueAt: dueAt.toISOString() } },
+      {
+        action: 'request_extension',
+        note: input.reason,
+        data: { hours: input.hours, previousDueAt: new Date(c.row.due_at).toISOString(), dueAt: dueAt.toISOString() },
+      },
     );
   },
 };
@@ -259,7 +280,10 @@ const publish: Declared<'publish'> = {
   to: ['published'],
   policy: operators,
   perform: async (_tx, c, input, _by, now) =>
-    change({ status: 'published', published_at: now }, { action: 'publish', to: 'published', note: input.note ?? null, public: true, data: { answer: c.row.answer } }),
+    change(
+      { status: 'published', published_at: now },
+      { action: 'publish', to: 'published', note: input.note ?? null, public: true, data: { answer: c.row.answer } },
+    ),
 };
 
 const rate: Declared<'rate'> = {
@@ -302,7 +326,14 @@ const mergeDuplicate: Declared<'merge_duplicate'> = {
       throw badRequest('INVALID_DUPLICATE', 'Phản ánh được gộp vào phải là một phản ánh khác, chưa bị gộp hay từ chối.');
     }
     // The case kept records the duplicate on its own timeline.
-    await insertEvent(tx, target.id, by, target.status, { action: 'duplicate_merged', to: target.status, note: input.note ?? null, data: { code: c.row.code } }, null);
+    await insertEvent(
+      tx,
+      target.id,
+      by,
+      target.status,
+      { action: 'duplicate_merged', to: target.status, note: input.note ?? null, data: { code: c.row.code } },
+      null,
+    );
     return change(
       { status: 'merged', merged_into: target.id, closed_at: now },
       { action: 'merge_duplicate', to: 'merged', note: input.note ?? null, data: { intoCode: target.code } },
