@@ -28,12 +28,16 @@ const ADMINS: ActorName[] = ['agencyAdmin', 'otherAdmin', 'sysadmin'];
 /** Who may see a dossier of Cái Khế filed by the citizen: its owner, the agency's staff, the IOC and the system administrator. */
 const DOSSIER_SEES: ActorName[] = ['citizen', 'counter', 'specialist', 'leader', 'agencyAdmin', 'ioc', 'sysadmin'];
 const STATS_READERS: ActorName[] = ['leader', 'otherLeader', 'ioc', 'sysadmin'];
+/** Who sees the citizen's feedback before it is assigned: its reporter, the IOC and the system administrator (no matrix caller is a province operator). */
+const FEEDBACK_SEES: ActorName[] = ['citizen', 'ioc', 'sysadmin'];
+const feedbackReport = () => ({ title: 'Đèn đường hỏng', text: 'Đèn đường trước nhà số 12 không sáng đã một tuần.', categoryCode: 'traffic', address: 'Đường 30/4' });
 
 /** The objects the matrix points at, each owned by someone. */
 interface Fixture {
   paidDossier: { id: string; code: string }; pendingDossier: { id: string; code: string }; resultDossier: string;
   fileId: string; paymentId: string; documentId: string; scanId: string; procedureId: string; publishedProcedureId: string;
   draftProcedureId: string; procedureContent: unknown; userId: string; agencyId: string; adjustmentId: string;
+  feedback: { id: string; code: string };
 }
 
 type Ids = Record<string, string>;
@@ -196,6 +200,20 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/dossiers/{id}/fees': dossierRoute(),
   'GET /api/v1/dossiers/{id}/staff': dossierRoute({ allow: DOSSIER_SEES.filter((who) => who !== 'citizen') }),
   'GET /api/v1/dossiers/{id}/applicant-documents': dossierRoute({ allow: ['counter'] }),
+
+  // Citizen feedback: reports by citizens, intake by the province's operators, the case within its parties, the public only what is published.
+  'GET /api/v1/feedback-categories': publicRoute,
+  'POST /api/v1/feedback': { kind: 'role', allow: CITIZENS, payload: feedbackReport },
+  'POST /api/v1/feedback/intake': { kind: 'role', allow: [], payload: () => ({ ...feedbackReport(), channel: 'phone' }) },
+  'GET /api/v1/feedback': { kind: 'role', allow: STAFF, sees: FEEDBACK_SEES, marker: (f) => f.feedback.code },
+  'GET /api/v1/feedback/{id}': { kind: 'scoped', allow: FEEDBACK_SEES, sees: FEEDBACK_SEES, ids: (f) => ({ id: f.feedback.id }) },
+  'POST /api/v1/feedback/{id}/actions': { kind: 'scoped', allow: [], sees: FEEDBACK_SEES, stateful: true, ids: (f) => ({ id: f.feedback.id }), payload: () => ({ action: 'publish' }) },
+  'GET /api/v1/citizen/feedback': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.feedback.code },
+  'GET /api/v1/public/feedback': publicRoute,
+  // Not yet published: answers like a code that does not exist, to everyone.
+  'GET /api/v1/public/feedback/{code}': { kind: 'public', allow: 'everyone', sees: [], ids: (f) => ({ code: f.feedback.code }), unknownIds: () => ({ code: 'PA-260101-9999' }) },
+  'GET /api/v1/admin/feedback-settings': { kind: 'admin', allow: ADMINS },
+  'PUT /api/v1/admin/feedback-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ allowAnonymous: false }) },
 };
 
 const ok = (status: number) => status >= 200 && status < 300;
@@ -241,10 +259,13 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const [draft] = await db.query(`SELECT id FROM procedures WHERE code <> ALL($1) AND status = 'published' ORDER BY code LIMIT 1`, [[FEE_PROCEDURE, '1.001193']]);
     assert.equal((await sysadmin({ method: 'POST', url: `/api/v1/admin/procedures/${draft.id}/unpublish` })).statusCode, 200);
     const [user] = await db.query(`SELECT id FROM users WHERE username = 'caikhe.motcua'`);
+    const feedback = await citizen({ method: 'POST', url: '/api/v1/feedback', payload: feedbackReport() });
+    assert.equal(feedback.statusCode, 201, feedback.body);
     f = {
       paidDossier: paid, pendingDossier: pending, resultDossier: signed.id, fileId: dossier.files.find((x: any) => x.id)?.id,
       paymentId: payment.id, documentId: document.id, scanId: scan.json().uploadId, procedureId: feeProcedure.id, publishedProcedureId: feeProcedure.id,
       draftProcedureId: draft.id, procedureContent: feeProcedure.content, userId: user.id, agencyId: ids['H13.102'], adjustmentId: adjustment.json().id,
+      feedback: feedback.json(),
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
