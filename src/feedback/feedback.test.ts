@@ -114,6 +114,7 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal(v.status, 'received');
     assert.deepEqual(v.reporter, { citizen: true, name: CITIZEN.name, phone: PHONE, email: EMAIL });
     assert.deepEqual(actions(v), ['classify', 'reject_spam', 'merge_duplicate']);
+    assert.equal(v.suggestedAgency?.id, caiKhe, "the commune's people's committee is suggested");
     const [{ looks }] = await ctx.db.query('SELECT count(*)::int AS looks FROM feedback_identity_looks WHERE case_id = $1', [id]);
     assert.equal(looks, 1);
 
@@ -196,6 +197,24 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
       for (const secret of [CITIZEN.name, CITIZEN.idNumber, PHONE, EMAIL, citizenId])
         assert.ok(!res.body.includes(secret), `${res.body.slice(0, 200)} leaks ${secret}`);
     }
+  });
+
+  test('an unsatisfied rating reopens the case once; the public keeps the published answer meanwhile', async () => {
+    const { id, code } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report({ categoryCode: 'environment' }) })).json();
+    await act(operator, id, { action: 'classify', level: 'khan' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    await agencyAct('counter', id, { action: 'accept' });
+    await agencyAct('specialist', id, { action: 'answer', text: 'Đã nhắc nhở.' });
+    await agencyAct('leader', id, { action: 'approve' });
+    await act(operator, id, { action: 'publish' });
+    assert.equal((await act(citizen, id, { action: 'rate', rating: 'khong_hai_long', comment: 'Vẫn còn lấn chiếm.' })).status, 'processing');
+    await agencyAct('specialist', id, { action: 'answer', text: 'Bản nháp chưa duyệt.' });
+    assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).json().answer, 'Đã nhắc nhở.');
+    await agencyAct('leader', id, { action: 'approve' });
+    await act(operator, id, { action: 'publish' });
+    assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).json().answer, 'Bản nháp chưa duyệt.');
+    assert.equal((await act(citizen, id, { action: 'rate', rating: 'khong_hai_long' })).status, 'rated', 'reopened only once');
+    assert.deepEqual(actions(await view(citizen, id)), []);
   });
 
   test('deadlines across a weekend and Tết follow the working calendar', async () => {

@@ -211,6 +211,13 @@ function summary(row: Row, names: Map<string, string>) {
   };
 }
 
+/** The agency to suggest to the operator: the people's committee of the commune the report is in. */
+async function suggestedAgency(tx: Queryable, row: Row) {
+  if (!row.commune_code || !['received', 'classified', 'returned'].includes(row.status)) return null;
+  const agency = (await agenciesUnder(tx, '')).find((a) => a.active && a.kind === 'commune_committee' && a.unitCode === row.commune_code);
+  return agency ? { id: agency.id, name: agency.name } : null;
+}
+
 /** One case for a party that may see it, with the actions they may take; the reporter's identity for operators only (logged). */
 export async function getFeedback(db: Database, by: Party, id: string) {
   return db.transaction(async (tx) => {
@@ -231,7 +238,8 @@ export async function getFeedback(db: Database, by: Party, id: string) {
       text: row.body,
       location: { lat: row.lat, long: row.long, address: row.address, communeCode: row.commune_code },
       ...deadlineFlags(row, c.settings, c.calendar),
-      answer: staff || row.published_at ? row.answer : null,
+      answer: staff ? row.answer : null,
+      publishedAnswer: row.published_answer,
       answeredAt: iso(row.answered_at),
       approvedAt: iso(row.approved_at),
       publishedAt: iso(row.published_at),
@@ -255,7 +263,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
           public: e.public,
         })),
       allowedActions: await allowedActions(feedbackWorkflow, tx, by, c),
-      ...(operator ? { reporter } : {}),
+      ...(operator ? { reporter, suggestedAgency: await suggestedAgency(tx, row) } : {}),
     };
   });
 }
@@ -318,7 +326,7 @@ const publicView = (row: Row, names: Map<string, string>) => ({
   status: row.status,
   statusName: FEEDBACK_STATES[row.status as FeedbackStatus].name,
   agencyName: row.agency_id ? (names.get(row.agency_id) ?? null) : null,
-  answer: row.answer,
+  answer: row.published_answer,
   publishedAt: iso(row.published_at),
   rating: row.rating,
   createdAt: iso(row.created_at),

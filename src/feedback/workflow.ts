@@ -281,7 +281,7 @@ const publish: Declared<'publish'> = {
   policy: operators,
   perform: async (_tx, c, input, _by, now) =>
     change(
-      { status: 'published', published_at: now },
+      { status: 'published', published_at: now, published_answer: c.row.answer },
       { action: 'publish', to: 'published', note: input.note ?? null, public: true, data: { answer: c.row.answer } },
     ),
 };

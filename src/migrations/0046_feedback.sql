@@ -70,7 +70,9 @@ CREATE TABLE feedback_cases (
   paused_at          timestamptz,
   paused_hours       numeric NOT NULL DEFAULT 0,
   extensions         integer NOT NULL DEFAULT 0,
+  -- The draft the agency is working on, and the answer the public sees (a reopened case keeps the published one meanwhile).
   answer             text,
+  published_answer   text,
   answered_at        timestamptz,
   approved_at        timestamptz,
   published_at       timestamptz,
