@@ -8,7 +8,7 @@ import { unitExists } from '../geo/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { type Actor, requireAdmin, requireSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
-import { fold } from '../shared/text.ts';
+import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
 import {
   type Action,
@@ -44,8 +44,8 @@ export interface IntakeInput extends SubmitInput {
   channel: (typeof OPERATOR_CHANNELS)[number];
 }
 
-// Text a reporter writes is shown on the public page: markup is refused rather than stored and escaped later.
-const MARKUP = /<\s*\/?\s*[a-z!?][^>]*>|javascript\s*:|on[a-z]+\s*=/i;
+// Text a reporter writes is shown on the public page: markup (a tag, a javascript: link) is refused rather than stored.
+const MARKUP = /<\s*\/?\s*[a-z!?][^>]*>|javascript\s*:/i;
 
 function checkText(fields: Record<string, string | undefined>) {
   for (const [field, value] of Object.entries(fields)) {
@@ -90,11 +90,12 @@ async function nextCode(tx: Queryable): Promise<string> {
 
 async function createCase(
   db: Database,
-  by: Party | null,
+  by: Party | 'anonymous',
   input: SubmitInput,
   channel: string,
   reporter: { citizenId: string | null; name: string | null; phone: string | null; email: string | null },
 ): Promise<{ id: string; code: string }> {
+  input = { ...input, title: nfc(input.title), text: nfc(input.text), address: input.address === undefined ? undefined : nfc(input.address) };
   return db.transaction(async (tx) => {
     const settings = await loadSettings(tx);
     const { categoryId } = await checkReport(tx, settings, input);
@@ -121,7 +122,7 @@ async function createCase(
         reporter.name,
         reporter.phone,
         reporter.email,
-        by?.kind === 'staff' ? by.actor.userId : null,
+        by !== 'anonymous' && by.kind === 'staff' ? by.actor.userId : null,
       ],
     );
     await insertEvent(tx, row.id, by, null, { action: 'submit', to: 'received', public: true, data: { channel } }, null);
@@ -143,7 +144,7 @@ export async function submitFeedback(db: Database, who: { actor: Actor | null; c
   }
   if (!(await loadSettings(db)).allowAnonymous) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập bằng tài khoản công dân để gửi phản ánh.');
   if (!input.reporter?.phone) throw badRequest('PHONE_REQUIRED', 'Phản ánh không đăng nhập cần số điện thoại để liên hệ.');
-  return createCase(db, null, input, 'portal', {
+  return createCase(db, 'anonymous', input, 'portal', {
     citizenId: null,
     name: input.reporter.name ?? null,
     phone: input.reporter.phone,
@@ -257,7 +258,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
           from: e.from_status,
           to: e.to_status,
           at: iso(e.at),
-          by: e.actor_kind === 'staff' ? (staff ? e.actor_name : null) : e.actor_kind === 'citizen' ? 'Người phản ánh' : null,
+          by: e.actor_kind === 'staff' ? (staff ? e.actor_name : null) : e.actor_kind === 'citizen' || e.actor_kind === 'anonymous' ? 'Người phản ánh' : null,
           agencyName: e.agency_id ? (names.get(e.agency_id) ?? null) : null,
           note: e.note,
           public: e.public,

@@ -342,10 +342,17 @@ const mergeDuplicate: Declared<'merge_duplicate'> = {
 };
 
 /** Writes one timeline row; who acted for the reporter is the citizen's id only, never a name. */
-export async function insertEvent(tx: Queryable, caseId: string, by: Party | null, from: string | null, e: FeedbackEvent, agencyId: string | null) {
+export async function insertEvent(
+  tx: Queryable,
+  caseId: string,
+  by: Party | 'anonymous' | null,
+  from: string | null,
+  e: FeedbackEvent,
+  agencyId: string | null,
+) {
   const actor =
-    by === null
-      ? { kind: 'system', id: null, name: null }
+    by === null || by === 'anonymous'
+      ? { kind: by === null ? 'system' : 'anonymous', id: null, name: null }
       : by.kind === 'staff'
         ? { kind: 'staff', id: by.actor.userId, name: by.actor.fullName }
         : { kind: 'citizen', id: by.citizen.id, name: null };
