@@ -14,6 +14,26 @@ const EMAIL = 'minh.phananh@example.vn';
 // Cần Thơ after the 2025 merger (with Hậu Giang and Sóc Trăng).
 const CAN_THO = { minLat: 9.2, maxLat: 10.45, minLong: 105.2, maxLong: 106.4 };
 
+// A 1×1 JPEG from a phone, with an Exif segment carrying where it was taken; a 1×1 PNG as the agency's evidence.
+const JPEG = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
+const EXIF = Buffer.from('Exif\0\0MM\0*\0\0\0\x08\0\0\0\0\0\0GPSLatitude=10.0452;GPSLongitude=105.7846', 'latin1');
+const PHOTO = Buffer.concat([JPEG.subarray(0, 2), Buffer.from([0xff, 0xe1, 0, EXIF.length + 2]), EXIF, JPEG.subarray(2)]);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64');
+const multipart = (content: Buffer, filename: string) => {
+  const boundary = '----congsofeedback';
+  return {
+    payload: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+};
+
 test('the declaration loads, and the engine refuses it with a state left without an exit', () => {
   assert.equal(feedbackWorkflow.name, 'feedback');
   assert.deepEqual(feedbackWorkflow.initial, ['received']);
@@ -109,6 +129,9 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     const { id, code } = submitted.json();
     assert.match(code, /^PA-\d{6}-\d{4}$/);
 
+    const photo = await citizen({ method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(PHOTO, 'via-he.jpg') });
+    assert.equal(photo.statusCode, 201, photo.body);
+
     // The operator sees the reporter, and that look is logged.
     let v = await view(operator, id);
     assert.equal(v.status, 'received');
@@ -135,6 +158,10 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     v = await agencyView('specialist', id);
     assert.equal(v.status, 'processing');
     await dueBetween(v.dueAt, beforeAccept, new Date(), settings.answerHours.thuong);
+    const evidence = await asAgency('specialist', { method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(PNG, 'bien-ban.png') });
+    assert.equal(evidence.statusCode, 201, evidence.body);
+    const original = await asAgency('specialist', { url: `/api/v1/feedback/${id}/media/${photo.json().items[0].id}` });
+    assert.ok(original.rawPayload.equals(PHOTO), 'staff get the file as it was sent');
 
     // Asking the reporter stops the clock; their answer restarts it and moves the deadline by the working time waited.
     await agencyAct('specialist', id, { action: 'request_info', question: 'Đề nghị cho biết khung giờ lấn chiếm thường xảy ra.' });
@@ -181,6 +208,13 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
       ['submit', 'accept', 'request_info', 'provide_info', 'publish'],
     );
     for (const secret of [CITIZEN.name, PHONE, EMAIL, citizenId, 'khung giờ']) assert.ok(!page.body.includes(secret), `public page leaks ${secret}`);
+    assert.deepEqual(
+      p.media.map((m: any) => m.kind),
+      ['report', 'evidence'],
+    );
+    const published = await ctx.app.inject({ url: `/api/v1/public/feedback/${code}/media/${p.media[0].id}` });
+    assert.equal(published.headers['content-type'], 'image/jpeg');
+    assert.ok(published.rawPayload.equals(JPEG), 'the published photo has no Exif (no GPS)');
     const found = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=lan%20chiem%20via%20he' })).json();
     assert.ok(found.items.some((x: any) => x.code === code));
     for (const secret of [CITIZEN.name, PHONE, EMAIL, citizenId]) assert.ok(!JSON.stringify(found).includes(secret));
@@ -251,9 +285,25 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     }
     const anonymous = await ctx.app.inject({ method: 'POST', url: '/api/v1/feedback', payload: report() });
     assert.equal(anonymous.statusCode, 401);
+
+    // Media: a document, something that is no image at all, a file over the limit.
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    const media = async () => (await ctx.db.query('SELECT count(*)::int AS n FROM feedback_media'))[0].n as number;
+    const mediaBefore = await media();
+    const files: [Buffer, string, number, string][] = [
+      [Buffer.from('%PDF-1.4\n%%EOF\n'), 'don.pdf', 415, 'IMAGE_REQUIRED'],
+      [Buffer.from('<script>alert(1)</script>'), 'anh.jpg', 415, 'UNSUPPORTED_FILE_TYPE'],
+      [Buffer.concat([PHOTO, Buffer.alloc(10 * 1024 * 1024)]), 'lon.jpg', 413, 'FILE_TOO_LARGE'],
+    ];
+    for (const [content, name, status, code] of files) {
+      const res = await citizen({ method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(content, name) });
+      assert.equal(res.statusCode, status, res.body);
+      assert.equal(res.json().code, code);
+    }
+    assert.equal(await media(), mediaBefore);
     const byAgency = await agency.counter({ method: 'POST', url: '/api/v1/feedback/intake', payload: { ...report(), channel: 'phone' } });
     assert.equal(byAgency.statusCode, 403, 'only the province operators key reports in');
-    assert.equal(await count(), before);
+    assert.equal(await count(), before + 1, 'only the report the media were tried on');
   });
 
   test('operator intake by phone, anonymous reports where allowed, spam and duplicates', async () => {

@@ -1,9 +1,12 @@
 // Citizen feedback over HTTP: validation (Vietnamese messages from the shared validator), the caller, the service.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireCitizen } from '../citizens/service.ts';
 import { AppError } from '../shared/errors.ts';
-import { errorResponses, pagingQuery, uuidParam } from '../shared/http.ts';
+import { MAX_UPLOAD_BYTES } from '../dossiers/files.ts';
+import { errorResponses, pagingQuery, readFiles, uuidParam } from '../shared/http.ts';
 import type { Party } from '../workflow/engine.ts';
+import { addMedia, readMedia, readPublicMedia } from './media.ts';
 import * as feedback from './service.ts';
 import { FEEDBACK_STATES, LEVELS, RATINGS, type Action } from './workflow.ts';
 
@@ -81,8 +84,17 @@ const requireStaff = (req: FastifyRequest) => {
   return req.actor;
 };
 
+const sendFile = (reply: FastifyReply, file: { name: string; mime: string; content: Buffer }) =>
+  reply
+    .header('content-type', file.mime)
+    .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+    .send(file.content);
+const codeParam = { type: 'string', pattern: '^PA-[0-9]{6}-[0-9]{4,}$' } as const;
+
 export async function feedbackRoutes(app: FastifyInstance) {
   const db = app.db;
+  // The dossiers' routes register the multipart parser on the same instance; register it here only when they do not.
+  if (!app.hasContentTypeParser('multipart/form-data')) await app.register(multipart);
 
   app.get('/api/v1/feedback-categories', { schema: { tags: TAGS, summary: 'Lĩnh vực phản ánh (cây phân loại)', response: { 200: list } } }, async () =>
     feedback.feedbackCategories(db),
@@ -162,6 +174,45 @@ export async function feedbackRoutes(app: FastifyInstance) {
     async (req) => feedback.actOnFeedback(db, party(req), req.params.id, req.body, req.query.revision),
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/feedback/:id/media',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Thêm ảnh, tài liệu (tối đa 5 tệp mỗi lần, 10 MB mỗi tệp, kiểm tra theo nội dung): ảnh phản ánh của người phản ánh hoặc cán bộ tiếp nhận; minh chứng của cơ quan xử lý',
+        params: uuidParam,
+        consumes: ['multipart/form-data'],
+        response: { 201: list, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const by = party(req);
+      const files = await readFiles(req, { field: 'file', maxFiles: 5, maxBytes: MAX_UPLOAD_BYTES });
+      return reply.status(201).send(await addMedia(db, by, req.params.id, files, app.uploadSettings));
+    },
+  );
+
+  const mediaParams = { type: 'object', required: ['id', 'mediaId'], properties: { id: uuid, mediaId: uuid } } as const;
+  app.get<{ Params: { id: string; mediaId: string } }>(
+    '/api/v1/feedback/:id/media/:mediaId',
+    { schema: { tags: TAGS, summary: 'Một ảnh, tài liệu của phản ánh (bản gốc)', params: mediaParams, response: errorResponses } },
+    async (req, reply) => sendFile(reply, await readMedia(db, party(req), req.params.id, req.params.mediaId)),
+  );
+
+  app.get<{ Params: { code: string; mediaId: string } }>(
+    '/api/v1/public/feedback/:code/media/:mediaId',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Một ảnh, tài liệu của phản ánh đã công bố (ảnh đã xóa siêu dữ liệu, kể cả tọa độ GPS)',
+        params: { type: 'object', required: ['code', 'mediaId'], properties: { code: codeParam, mediaId: uuid } },
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => sendFile(reply, await readPublicMedia(db, req.params.code, req.params.mediaId)),
+  );
+
   app.get('/api/v1/citizen/feedback', { schema: { tags: TAGS, summary: 'Phản ánh của tôi', response: { 200: list, ...errorResponses } } }, async (req) =>
     feedback.citizenFeedback(db, requireCitizen(req.citizen)),
   );
@@ -189,7 +240,7 @@ export async function feedbackRoutes(app: FastifyInstance) {
       schema: {
         tags: TAGS,
         summary: 'Một phản ánh đã công bố: nội dung, vị trí, các bước công khai, trả lời',
-        params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^PA-[0-9]{6}-[0-9]{4,}$' } } },
+        params: { type: 'object', required: ['code'], properties: { code: codeParam } },
         response: { 200: anyObject, ...errorResponses },
       },
     },

@@ -10,6 +10,7 @@ import { type Actor, requireAdmin, requireSystemAdmin } from '../shared/actor.ts
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
+import { listMedia } from './media.ts';
 import {
   type Action,
   canSeeCase,
@@ -263,6 +264,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
           note: e.note,
           public: e.public,
         })),
+      media: await listMedia(tx, id),
       allowedActions: await allowedActions(feedbackWorkflow, tx, by, c),
       ...(operator ? { reporter, suggestedAgency: await suggestedAgency(tx, row) } : {}),
     };
@@ -367,6 +369,7 @@ export async function publicFeedbackCase(db: Queryable, code: string) {
   const names = await agencyNames(db, [row.agency_id, ...events.map((e) => e.agency_id)].filter(Boolean));
   return {
     ...publicView(row, names),
+    media: await listMedia(db, row.id),
     steps: events.map((e) => ({
       step: PUBLIC_STEP_NAMES[e.action] ?? e.action,
       action: e.action,

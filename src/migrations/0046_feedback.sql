@@ -123,3 +123,20 @@ CREATE TABLE feedback_identity_looks (
   at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX feedback_identity_looks_case ON feedback_identity_looks (case_id, at);
+
+-- Photos and documents: the report's (from the reporter or the operator keying it in) and the agency's evidence for its
+-- answer. The bytes are checked like every upload (type from the content, pixel limit, PDF parsed) and kept here;
+-- the published copies of images are served without their metadata (EXIF GPS).
+CREATE TABLE feedback_media (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  case_id     uuid NOT NULL REFERENCES feedback_cases (id),
+  kind        text NOT NULL CHECK (kind IN ('report', 'evidence')),
+  name        text NOT NULL,
+  mime        text NOT NULL CHECK (mime IN ('application/pdf', 'image/jpeg', 'image/png')),
+  size        integer NOT NULL CHECK (size > 0),
+  sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  content     bytea NOT NULL,
+  added_by    uuid,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX feedback_media_case ON feedback_media (case_id, created_at);

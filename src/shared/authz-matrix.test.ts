@@ -37,7 +37,7 @@ interface Fixture {
   paidDossier: { id: string; code: string }; pendingDossier: { id: string; code: string }; resultDossier: string;
   fileId: string; paymentId: string; documentId: string; scanId: string; procedureId: string; publishedProcedureId: string;
   draftProcedureId: string; procedureContent: unknown; userId: string; agencyId: string; adjustmentId: string;
-  feedback: { id: string; code: string };
+  feedback: { id: string; code: string; mediaId: string };
 }
 
 type Ids = Record<string, string>;
@@ -69,6 +69,7 @@ const multipart = (field: string, content: Buffer, filename = 'trang-1.png') => 
     content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return { payload: () => payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 };
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64');
 const scanBody = multipart('page', Buffer.from('not really a page'));
 const dossierSubmission = (f: Fixture) => ({ procedureId: f.procedureId, agencyId: f.agencyId, channel: 'counter',
   applicant: { name: OTHER_CITIZEN.name, idNumber: OTHER_CITIZEN.idNumber }, formData: {} });
@@ -208,6 +209,10 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/feedback': { kind: 'role', allow: STAFF, sees: FEEDBACK_SEES, marker: (f) => f.feedback.code },
   'GET /api/v1/feedback/{id}': { kind: 'scoped', allow: FEEDBACK_SEES, sees: FEEDBACK_SEES, ids: (f) => ({ id: f.feedback.id }) },
   'POST /api/v1/feedback/{id}/actions': { kind: 'scoped', allow: [], sees: FEEDBACK_SEES, stateful: true, ids: (f) => ({ id: f.feedback.id }), payload: () => ({ action: 'publish' }) },
+  'POST /api/v1/feedback/{id}/media': { kind: 'scoped', allow: ['citizen'], sees: FEEDBACK_SEES, ids: (f) => ({ id: f.feedback.id }), ...multipart('file', PNG, 'anh.png') },
+  'GET /api/v1/feedback/{id}/media/{mediaId}': { kind: 'scoped', allow: FEEDBACK_SEES, sees: FEEDBACK_SEES, ids: (f) => ({ id: f.feedback.id, mediaId: f.feedback.mediaId }) },
+  'GET /api/v1/public/feedback/{code}/media/{mediaId}': { kind: 'public', allow: 'everyone', sees: [], ids: (f) => ({ code: f.feedback.code, mediaId: f.feedback.mediaId }),
+    unknownIds: () => ({ code: 'PA-260101-9999', mediaId: randomUUID() }) },
   'GET /api/v1/citizen/feedback': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.feedback.code },
   'GET /api/v1/public/feedback': publicRoute,
   // Not yet published: answers like a code that does not exist, to everyone.
@@ -249,7 +254,7 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const dossier = (await citizen({ url: `/api/v1/dossiers/${paid.id}` })).json();
     const [payment] = (await citizen({ url: `/api/v1/dossiers/${paid.id}/payments` })).json().items;
     const [document] = (await citizen({ url: '/api/v1/citizen/documents' })).json().items;
-    const page = multipart('page', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64'));
+    const page = multipart('page', PNG);
     const scan = await counter({ method: 'POST', url: '/api/v1/scans', payload: page.payload(), headers: page.headers });
     assert.equal(scan.statusCode, 201, scan.body);
     const adjustment = await sysadmin({ method: 'POST', url: '/api/v1/admin/calendar/adjustments', payload: { date: '2026-12-23', kind: 'holiday', name: 'Nghỉ thử', source: 'Ma trận' } });
@@ -261,11 +266,14 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const [user] = await db.query(`SELECT id FROM users WHERE username = 'caikhe.motcua'`);
     const feedback = await citizen({ method: 'POST', url: '/api/v1/feedback', payload: feedbackReport() });
     assert.equal(feedback.statusCode, 201, feedback.body);
+    const photo = multipart('file', PNG, 'anh.png');
+    const media = await citizen({ method: 'POST', url: `/api/v1/feedback/${feedback.json().id}/media`, payload: photo.payload(), headers: photo.headers });
+    assert.equal(media.statusCode, 201, media.body);
     f = {
       paidDossier: paid, pendingDossier: pending, resultDossier: signed.id, fileId: dossier.files.find((x: any) => x.id)?.id,
       paymentId: payment.id, documentId: document.id, scanId: scan.json().uploadId, procedureId: feeProcedure.id, publishedProcedureId: feeProcedure.id,
       draftProcedureId: draft.id, procedureContent: feeProcedure.content, userId: user.id, agencyId: ids['H13.102'], adjustmentId: adjustment.json().id,
-      feedback: feedback.json(),
+      feedback: { ...feedback.json(), mediaId: media.json().items[0].id },
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
