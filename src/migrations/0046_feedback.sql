@@ -33,7 +33,7 @@ CREATE TABLE feedback_settings (
   max_lat              double precision NOT NULL DEFAULT 23.4,
   min_long             double precision NOT NULL DEFAULT 102.1,
   max_long             double precision NOT NULL DEFAULT 117.9,
-  updated_by           uuid,
+  updated_by           uuid REFERENCES users (id) ON DELETE SET NULL,
   updated_at           timestamptz NOT NULL DEFAULT now(),
   CHECK (min_lat < max_lat AND min_long < max_long)
 );
@@ -61,8 +61,8 @@ CREATE TABLE feedback_cases (
   channel            text NOT NULL CHECK (channel IN ('portal', 'phone', 'paper', 'email', 'zalo', 'open311')),
   status             text NOT NULL,
   -- The organisation whose operators run the feedback desk (the province's root organisation), and the agency handling it.
-  operator_agency_id uuid NOT NULL,
-  agency_id          uuid,
+  operator_agency_id uuid NOT NULL REFERENCES agencies (id),
+  agency_id          uuid REFERENCES agencies (id),
   assigned_at        timestamptz,
   accept_due_at      timestamptz,
   accepted_at        timestamptz,
@@ -83,12 +83,12 @@ CREATE TABLE feedback_cases (
   merged_into        uuid REFERENCES feedback_cases (id),
   closed_at          timestamptz,
   -- The reporter: returned only to operators (each look logged in feedback_identity_looks), never to the agency or the public.
-  citizen_id         uuid,
+  citizen_id         uuid REFERENCES citizens (id),
   reporter_name      text,
   reporter_phone     text,
   reporter_email     text,
   revision           integer NOT NULL DEFAULT 1,
-  created_by         uuid,
+  created_by         uuid REFERENCES users (id),
   created_at         timestamptz NOT NULL DEFAULT now(),
   updated_at         timestamptz NOT NULL DEFAULT now(),
   CHECK ((lat IS NULL) = (long IS NULL))
@@ -107,7 +107,7 @@ CREATE TABLE feedback_events (
   actor_kind   text NOT NULL CHECK (actor_kind IN ('staff', 'citizen', 'anonymous', 'system')),
   actor_id     uuid,
   actor_name   text,
-  agency_id    uuid,
+  agency_id    uuid REFERENCES agencies (id),
   note         text,
   data         jsonb NOT NULL DEFAULT '{}',
   public       boolean NOT NULL DEFAULT false,
@@ -119,7 +119,7 @@ CREATE INDEX feedback_events_case ON feedback_events (case_id, id);
 CREATE TABLE feedback_identity_looks (
   id       bigserial PRIMARY KEY,
   case_id  uuid NOT NULL REFERENCES feedback_cases (id),
-  user_id  uuid NOT NULL,
+  user_id  uuid NOT NULL REFERENCES users (id),
   at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX feedback_identity_looks_case ON feedback_identity_looks (case_id, at);
@@ -136,7 +136,7 @@ CREATE TABLE feedback_media (
   size        integer NOT NULL CHECK (size > 0),
   sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
   content     bytea NOT NULL,
-  added_by    uuid,
+  added_by    uuid REFERENCES users (id),
   created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX feedback_media_case ON feedback_media (case_id, created_at);
