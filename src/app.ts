@@ -34,6 +34,7 @@ import { satisfactionRoutes } from './satisfaction/routes.ts';
 import { resultRoutes } from './results/routes.ts';
 import { scanRoutes } from './scans/routes.ts';
 import { backupRoutes } from './backup/routes.ts';
+import { feedbackRoutes } from './feedback/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -218,6 +219,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await resultRoutes(api);
     await scanRoutes(api);
     await backupRoutes(api);
+    await feedbackRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

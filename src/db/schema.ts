@@ -243,6 +243,115 @@ export interface DossiersRow {
   assignee_id: string | null;
 }
 
+export interface FeedbackCasesRow {
+  id: string;
+  code: string;
+  title: string;
+  body: string;
+  category_id: string;
+  level: string;
+  lat: number | null;
+  long: number | null;
+  address: string | null;
+  commune_code: string | null;
+  search_text: string;
+  channel: string;
+  status: string;
+  operator_agency_id: string;
+  agency_id: string | null;
+  assigned_at: Date | null;
+  accept_due_at: Date | null;
+  accepted_at: Date | null;
+  due_at: Date | null;
+  paused_at: Date | null;
+  paused_hours: Numeric;
+  extensions: number;
+  answer: string | null;
+  published_answer: string | null;
+  answered_at: Date | null;
+  approved_at: Date | null;
+  published_at: Date | null;
+  send_backs: number;
+  reopens: number;
+  rating: string | null;
+  rating_comment: string | null;
+  merged_into: string | null;
+  closed_at: Date | null;
+  citizen_id: string | null;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  reporter_email: string | null;
+  revision: number;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface FeedbackCategoriesRow {
+  id: string;
+  code: string;
+  name: string;
+  parent_id: string | null;
+  position: number;
+  active: boolean;
+}
+
+export interface FeedbackEventsRow {
+  id: Int8;
+  case_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  agency_id: string | null;
+  note: string | null;
+  data: Json;
+  public: boolean;
+  at: Date;
+}
+
+export interface FeedbackIdentityLooksRow {
+  id: Int8;
+  case_id: string;
+  user_id: string;
+  at: Date;
+}
+
+export interface FeedbackMediaRow {
+  id: string;
+  case_id: string;
+  kind: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  added_by: string | null;
+  created_at: Date;
+}
+
+export interface FeedbackSequencesRow {
+  day: Date;
+  last: number;
+}
+
+export interface FeedbackSettingsRow {
+  singleton: boolean;
+  accept_hours: Numeric;
+  answer_hours: Json;
+  max_extension_hours: Numeric;
+  at_risk_share: Numeric;
+  allow_anonymous: boolean;
+  min_lat: number;
+  max_lat: number;
+  min_long: number;
+  max_long: number;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
 export interface FormNumbersRow {
   event_id: Int8;
   agency_id: string;
@@ -685,6 +794,13 @@ export interface Tables {
   dossier_sequences: DossierSequencesRow;
   dossier_settings: DossierSettingsRow;
   dossiers: DossiersRow;
+  feedback_cases: FeedbackCasesRow;
+  feedback_categories: FeedbackCategoriesRow;
+  feedback_events: FeedbackEventsRow;
+  feedback_identity_looks: FeedbackIdentityLooksRow;
+  feedback_media: FeedbackMediaRow;
+  feedback_sequences: FeedbackSequencesRow;
+  feedback_settings: FeedbackSettingsRow;
   form_numbers: FormNumbersRow;
   form_sequences: FormSequencesRow;
   history_anchors: HistoryAnchorsRow;

@@ -47,6 +47,14 @@ const ADMINS: ActorName[] = ['agencyAdmin', 'otherAdmin', 'sysadmin'];
 /** Who may see a dossier of Cái Khế filed by the citizen: its owner, the agency's staff, the IOC and the system administrator. */
 const DOSSIER_SEES: ActorName[] = ['citizen', 'counter', 'specialist', 'leader', 'agencyAdmin', 'ioc', 'sysadmin'];
 const STATS_READERS: ActorName[] = ['leader', 'otherLeader', 'ioc', 'sysadmin'];
+/** Who sees the citizen's feedback before it is assigned: its reporter, the IOC and the system administrator (no matrix caller is a province operator). */
+const FEEDBACK_SEES: ActorName[] = ['citizen', 'ioc', 'sysadmin'];
+const feedbackReport = () => ({
+  title: 'Đèn đường hỏng',
+  text: 'Đèn đường trước nhà số 12 không sáng đã một tuần.',
+  categoryCode: 'traffic',
+  address: 'Đường 30/4',
+});
 
 /** The objects the matrix points at, each owned by someone. */
 interface Fixture {
@@ -64,6 +72,7 @@ interface Fixture {
   userId: string;
   agencyId: string;
   adjustmentId: string;
+  feedback: { id: string; code: string; mediaId: string };
 }
 
 type Ids = Record<string, string>;
@@ -98,6 +107,7 @@ const multipart = (field: string, content: Buffer, filename = 'trang-1.png') => 
   ]);
   return { payload: () => payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 };
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64');
 const scanBody = multipart('page', Buffer.from('not really a page'));
 const dossierSubmission = (f: Fixture) => ({
   procedureId: f.procedureId,
@@ -312,6 +322,53 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/dossiers/{id}/fees': dossierRoute(),
   'GET /api/v1/dossiers/{id}/staff': dossierRoute({ allow: DOSSIER_SEES.filter((who) => who !== 'citizen') }),
   'GET /api/v1/dossiers/{id}/applicant-documents': dossierRoute({ allow: ['counter'] }),
+
+  // Citizen feedback: reports by citizens, intake by the province's operators, the case within its parties, the public only what is published.
+  'GET /api/v1/feedback-categories': publicRoute,
+  'POST /api/v1/feedback': { kind: 'role', allow: CITIZENS, payload: feedbackReport },
+  'POST /api/v1/feedback/intake': { kind: 'role', allow: [], payload: () => ({ ...feedbackReport(), channel: 'phone' }) },
+  'GET /api/v1/feedback': { kind: 'role', allow: STAFF, sees: FEEDBACK_SEES, marker: (f) => f.feedback.code },
+  'GET /api/v1/feedback/{id}': { kind: 'scoped', allow: FEEDBACK_SEES, sees: FEEDBACK_SEES, ids: (f) => ({ id: f.feedback.id }) },
+  'POST /api/v1/feedback/{id}/actions': {
+    kind: 'scoped',
+    allow: [],
+    sees: FEEDBACK_SEES,
+    stateful: true,
+    ids: (f) => ({ id: f.feedback.id }),
+    payload: () => ({ action: 'publish' }),
+  },
+  'POST /api/v1/feedback/{id}/media': {
+    kind: 'scoped',
+    allow: ['citizen'],
+    sees: FEEDBACK_SEES,
+    ids: (f) => ({ id: f.feedback.id }),
+    ...multipart('file', PNG, 'anh.png'),
+  },
+  'GET /api/v1/feedback/{id}/media/{mediaId}': {
+    kind: 'scoped',
+    allow: FEEDBACK_SEES,
+    sees: FEEDBACK_SEES,
+    ids: (f) => ({ id: f.feedback.id, mediaId: f.feedback.mediaId }),
+  },
+  'GET /api/v1/public/feedback/{code}/media/{mediaId}': {
+    kind: 'public',
+    allow: 'everyone',
+    sees: [],
+    ids: (f) => ({ code: f.feedback.code, mediaId: f.feedback.mediaId }),
+    unknownIds: () => ({ code: 'PA-260101-9999', mediaId: randomUUID() }),
+  },
+  'GET /api/v1/citizen/feedback': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.feedback.code },
+  'GET /api/v1/public/feedback': publicRoute,
+  // Not yet published: answers like a code that does not exist, to everyone.
+  'GET /api/v1/public/feedback/{code}': {
+    kind: 'public',
+    allow: 'everyone',
+    sees: [],
+    ids: (f) => ({ code: f.feedback.code }),
+    unknownIds: () => ({ code: 'PA-260101-9999' }),
+  },
+  'GET /api/v1/admin/feedback-settings': { kind: 'admin', allow: ADMINS },
+  'PUT /api/v1/admin/feedback-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ allowAnonymous: false }) },
 };
 
 const ok = (status: number) => status >= 200 && status < 300;
@@ -347,7 +404,7 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const dossier = (await citizen({ url: `/api/v1/dossiers/${paid.id}` })).json();
     const [payment] = (await citizen({ url: `/api/v1/dossiers/${paid.id}/payments` })).json().items;
     const [document] = (await citizen({ url: '/api/v1/citizen/documents' })).json().items;
-    const page = multipart('page', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64'));
+    const page = multipart('page', PNG);
     const scan = await counter({ method: 'POST', url: '/api/v1/scans', payload: page.payload(), headers: page.headers });
     assert.equal(scan.statusCode, 201, scan.body);
     const adjustment = await sysadmin({
@@ -363,6 +420,11 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     ]);
     assert.equal((await sysadmin({ method: 'POST', url: `/api/v1/admin/procedures/${draft.id}/unpublish` })).statusCode, 200);
     const [user] = await db.query(`SELECT id FROM users WHERE username = 'caikhe.motcua'`);
+    const feedback = await citizen({ method: 'POST', url: '/api/v1/feedback', payload: feedbackReport() });
+    assert.equal(feedback.statusCode, 201, feedback.body);
+    const photo = multipart('file', PNG, 'anh.png');
+    const media = await citizen({ method: 'POST', url: `/api/v1/feedback/${feedback.json().id}/media`, payload: photo.payload(), headers: photo.headers });
+    assert.equal(media.statusCode, 201, media.body);
     f = {
       paidDossier: paid,
       pendingDossier: pending,
@@ -378,6 +440,7 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
       userId: user.id,
       agencyId: ids['H13.102'],
       adjustmentId: adjustment.json().id,
+      feedback: { ...feedback.json(), mediaId: media.json().items[0].id },
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
