@@ -267,6 +267,7 @@ test('a supplement request names a document outside the components; the citizen 
     // ---- the officer sees the file under the requested name ----
     await officer.reload();
     const row = officer.getByRole('row').filter({ hasText: slot });
+    await row.getByRole('link', { name: 'giay-to.pdf', exact: true }).waitFor();
     assert.equal(await row.getByRole('link', { name: 'giay-to.pdf', exact: true }).count(), 1);
     assert.equal(await officer.getByRole('button', { name: 'Yêu cầu bổ sung', exact: true }).count(), 0, 'only one request per dossier');
   } finally {
