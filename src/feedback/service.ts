@@ -256,6 +256,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
         .filter((e) => staff || e.public)
         .map((e) => ({
           action: e.action,
+          step: PUBLIC_STEP_NAMES[e.action] ?? null,
           from: e.from_status,
           to: e.to_status,
           at: iso(e.at),

@@ -14,6 +14,8 @@ import { SubmitDossierPage } from './citizen/SubmitDossier.tsx';
 import { MyDossiersPage } from './citizen/MyDossiers.tsx';
 import { MyDossierPage } from './citizen/MyDossier.tsx';
 import { MyDocumentsPage } from './citizen/MyDocuments.tsx';
+import { FeedbackListPage, PublicCasePage } from './feedback/Public.tsx';
+import { MyFeedbackCasePage, MyFeedbackPage, SubmitFeedbackPage } from './feedback/Citizen.tsx';
 import { OfficeArea } from './office/OfficeArea.tsx';
 import { useStaffSignedIn } from './office/session.ts';
 import { staffHome } from './staff.tsx';
@@ -41,6 +43,13 @@ function route(pathname: string): ReactNode {
   const mine = matchPath('/ho-so-cua-toi/:id', pathname);
   if (mine) return <MyDossierPage key={mine.id} id={mine.id} />;
   if (pathname === '/kho-du-lieu') return <MyDocumentsPage />;
+  if (pathname === '/phan-anh') return <FeedbackListPage />;
+  if (pathname === '/phan-anh/gui') return <SubmitFeedbackPage />;
+  if (pathname === '/phan-anh/cua-toi') return <MyFeedbackPage />;
+  const myFeedback = matchPath('/phan-anh/cua-toi/:id', pathname);
+  if (myFeedback) return <MyFeedbackCasePage key={myFeedback.id} id={myFeedback.id} />;
+  const feedbackCase = matchPath('/phan-anh/:code', pathname);
+  if (feedbackCase) return <PublicCasePage key={feedbackCase.code} code={feedbackCase.code} />;
   if (pathname === '/mot-cua' || pathname.startsWith('/mot-cua/')) return <OfficeArea pathname={pathname} />;
   const ioc = iocRoute(pathname);
   if (ioc) return ioc;
@@ -109,6 +118,9 @@ function App() {
                 pathname.startsWith('/ho-so-cua-toi') || pathname.startsWith('/nop-ho-so/') || pathname === '/cong-dan/dang-nhap' ? 'page' : undefined
               }>
               Hồ sơ của tôi
+            </Link>
+            <Link to="/phan-anh" aria-current={pathname === '/phan-anh' || pathname.startsWith('/phan-anh/') ? 'page' : undefined}>
+              Phản ánh, kiến nghị
             </Link>
             {(staff || pathname.startsWith('/mot-cua')) && (
               <Link to="/mot-cua" aria-current={pathname.startsWith('/mot-cua') ? 'page' : undefined}>

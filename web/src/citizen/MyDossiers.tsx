@@ -25,6 +25,9 @@ function MyDossiers() {
           <Link className="btn" to="/kho-du-lieu">
             Kho dữ liệu của tôi
           </Link>
+          <Link className="btn" to="/phan-anh/cua-toi">
+            Phản ánh của tôi
+          </Link>
           <Link className="btn" to="/thu-tuc?onlineLevel=full">
             Nộp hồ sơ mới
           </Link>
