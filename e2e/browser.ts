@@ -82,3 +82,9 @@ export async function citizenSignInInBrowser(page: Page, baseUrl: string, idNumb
   }
   await page.waitForURL((url) => !url.pathname.startsWith('/idp/') && !url.pathname.startsWith('/api/'));
 }
+
+/** Fails when the page is wider than the screen (sideways scrolling on a phone). */
+export async function assertNoSidewaysScroll(page: Page, what: string) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`${what}: page is ${overflow}px wider than the screen`);
+}

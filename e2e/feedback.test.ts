@@ -1,0 +1,101 @@
+// Phản ánh, kiến nghị in Chromium on a 360 px phone: a signed-in citizen reports with the browser's position and a
+// photo, the province and the commune handle it to publication over the API (as src/feedback/feedback.test.ts does),
+// then the citizen finds it on the public list, opens its page and rates the answer from "Phản ánh của tôi".
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { agencyIds, signIn } from '../src/testing/harness.ts';
+import { assertNoSidewaysScroll, citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
+
+const e2e = platformAndBrowser();
+
+// A 1×1 JPEG, as a phone's camera would hand it over (the server checks the content, not the name).
+const PHOTO = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
+const TITLE = 'Đèn chiếu sáng hỏng trên đường Mậu Thân';
+const ANSWER = 'Phường đã thay bóng đèn ngày 02/12, tuyến đường đã được chiếu sáng lại.';
+
+test('a citizen reports from a phone with position and photo; once answered it is on the public list and rated', async () => {
+  const { app, db, url } = e2e.platform;
+  const context = await e2e.browser.newContext({
+    viewport: { width: 360, height: 740 },
+    geolocation: { latitude: 10.03, longitude: 105.78, accuracy: 20 },
+    permissions: ['geolocation'],
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto(url + '/');
+    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Phản ánh, kiến nghị', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Phản ánh, kiến nghị' }).waitFor();
+    await page.getByRole('link', { name: 'Gửi phản ánh, kiến nghị', exact: true }).click();
+    // Not signed in: through the identity provider, then back to the form.
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập công dân' }).waitFor();
+    await citizenSignInInBrowser(page, url, '092085000123');
+    await page.getByRole('heading', { level: 1, name: 'Gửi phản ánh, kiến nghị' }).waitFor();
+
+    const [{ unit_code: communeCode }] = await db.query(`SELECT unit_code FROM agencies WHERE code = 'H13.102'`);
+    await page.getByLabel('Lĩnh vực (bắt buộc)', { exact: true }).selectOption({ label: 'Trật tự đô thị' });
+    await page.getByLabel('Tiêu đề (bắt buộc)', { exact: true }).fill(TITLE);
+    await page.getByLabel('Nội dung (bắt buộc)', { exact: true }).fill('Ba cột đèn trước chợ không sáng từ tuần trước, buổi tối rất tối và nguy hiểm.');
+    await page.getByRole('button', { name: 'Dùng vị trí hiện tại', exact: true }).click();
+    await page.getByText('Vị trí: 10.03000, 105.78000', { exact: false }).waitFor();
+    await page.getByLabel('Địa chỉ', { exact: true }).fill('Đường Mậu Thân, trước chợ');
+    await page.getByLabel('Xã, phường', { exact: true }).selectOption(communeCode);
+    await page.getByLabel('Ảnh', { exact: true }).setInputFiles({ name: 'den-hong.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
+    await assertNoSidewaysScroll(page, 'the report form');
+    await page.getByRole('button', { name: 'Gửi phản ánh', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Đã gửi phản ánh, kiến nghị' }).waitFor();
+    const code = (await page.getByTestId('feedback-code').textContent()) ?? '';
+    assert.match(code, /^PA-\d{6}-\d{4,}$/);
+    const [row] = await db.query('SELECT id, lat, long, commune_code FROM feedback_cases WHERE code = $1', [code]);
+    assert.deepEqual([row.lat, row.long, row.commune_code], [10.03, 105.78, communeCode], 'the position from the browser is kept');
+    const [{ photos }] = await db.query(`SELECT count(*)::int AS photos FROM feedback_media WHERE case_id = $1 AND kind = 'report'`, [row.id]);
+    assert.equal(photos, 1);
+
+    // The province classifies and assigns; the commune accepts, answers and approves; the province publishes.
+    const caiKhe = (await agencyIds(db))['H13.102'];
+    const steps: [string, Record<string, unknown>][] = [
+      ['motcua.tt', { action: 'classify', level: 'thuong' }],
+      ['motcua.tt', { action: 'assign', agencyId: caiKhe }],
+      ['caikhe.motcua', { action: 'accept' }],
+      ['caikhe.chuyenvien', { action: 'answer', text: ANSWER }],
+      ['caikhe.lanhdao', { action: 'approve' }],
+      ['motcua.tt', { action: 'publish' }],
+    ];
+    for (const [username, body] of steps) {
+      const res = await (await signIn(app, username))({ method: 'POST', url: `/api/v1/feedback/${row.id}/actions`, payload: body });
+      assert.equal(res.statusCode, 200, `${username} ${body.action}: ${res.body}`);
+    }
+
+    // The public list, searched without diacritics, then the case's own page.
+    await page.goto(url + '/phan-anh');
+    await page.getByLabel('Tìm kiếm', { exact: true }).fill('den chieu sang mau than');
+    const link = page.getByRole('list', { name: 'Phản ánh đã trả lời' }).getByRole('link', { name: TITLE, exact: true });
+    await link.waitFor();
+    await assertNoSidewaysScroll(page, 'the public list');
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/phan-anh/${code}`);
+    await page.getByText(ANSWER, { exact: true }).waitFor();
+    await page.getByText('Công bố trả lời', { exact: true }).waitFor();
+    const photo = page.getByRole('list', { name: 'Ảnh phản ánh' }).getByRole('img');
+    await photo.waitFor();
+    assert.ok(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the published photo loads');
+    assert.ok(!(await page.content()).includes('Nguyễn Văn Minh'), 'the public page does not name the reporter');
+    await assertNoSidewaysScroll(page, 'the public case page');
+
+    // The reporter rates the answer from their own reports: the form is there because the server offers "rate".
+    await page.goto(url + '/phan-anh/cua-toi');
+    await page.getByRole('link', { name: code, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: `Phản ánh ${code}` }).waitFor();
+    await assertNoSidewaysScroll(page, "the citizen's case page");
+    await page.getByRole('radio', { name: 'Hài lòng', exact: true }).check();
+    await page.getByRole('button', { name: 'Gửi đánh giá', exact: true }).click();
+    await page.getByText('Cảm ơn bạn đã đánh giá.', { exact: true }).waitFor();
+    await page.getByText('Bạn đã đánh giá: Hài lòng', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Gửi đánh giá', exact: true }).count(), 0, 'rated once');
+  } finally {
+    await context.close();
+  }
+});
