@@ -1,6 +1,6 @@
 // Phản ánh, kiến nghị in Chromium on a 360 px phone: a signed-in citizen reports with the browser's position and a
-// photo, the province and the commune handle it to publication over the API (as src/feedback/feedback.test.ts does),
-// then the citizen finds it on the public list, opens its page and rates the answer from "Phản ánh của tôi".
+// photo, the province and the commune handle it to publication over the API (as src/feedback/feedback.test.ts does)
+// while the citizen answers their question on the page, then finds it on the public list, opens its page and rates the answer from "Phản ánh của tôi".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { agencyIds, signIn } from '../src/testing/harness.ts';
@@ -53,20 +53,33 @@ test('a citizen reports from a phone with position and photo; once answered it i
     const [{ photos }] = await db.query(`SELECT count(*)::int AS photos FROM feedback_media WHERE case_id = $1 AND kind = 'report'`, [row.id]);
     assert.equal(photos, 1);
 
-    // The province classifies and assigns; the commune accepts, answers and approves; the province publishes.
+    // The province classifies and assigns; the commune accepts and asks the reporter for more (on the phone, below),
+    // then answers and approves; the province publishes.
     const caiKhe = (await agencyIds(db))['H13.102'];
-    const steps: [string, Record<string, unknown>][] = [
+    const handle = async (steps: [string, Record<string, unknown>][]) => {
+      for (const [username, body] of steps) {
+        const res = await (await signIn(app, username))({ method: 'POST', url: `/api/v1/feedback/${row.id}/actions`, payload: body });
+        assert.equal(res.statusCode, 200, `${username} ${body.action}: ${res.body}`);
+      }
+    };
+    await handle([
       ['motcua.tt', { action: 'classify', level: 'thuong' }],
       ['motcua.tt', { action: 'assign', agencyId: caiKhe }],
       ['caikhe.motcua', { action: 'accept' }],
+      ['caikhe.chuyenvien', { action: 'request_info', question: 'Đề nghị cho biết số nhà gần cột đèn hỏng nhất.' }],
+    ]);
+    await page.getByRole('link', { name: 'Xem phản ánh', exact: true }).click();
+    const question = page.getByRole('region', { name: 'Bổ sung thông tin', exact: true });
+    await question.getByText('Đề nghị cho biết số nhà gần cột đèn hỏng nhất.', { exact: true }).waitFor();
+    await question.getByLabel('Thông tin bổ sung (bắt buộc)', { exact: true }).fill('Trước nhà số 125 Mậu Thân.');
+    await page.getByRole('button', { name: 'Gửi thông tin bổ sung', exact: true }).click();
+    await page.getByText('Đã gửi thông tin bổ sung.', { exact: true }).waitFor();
+    await assertNoSidewaysScroll(page, "the citizen's case page");
+    await handle([
       ['caikhe.chuyenvien', { action: 'answer', text: ANSWER }],
       ['caikhe.lanhdao', { action: 'approve' }],
       ['motcua.tt', { action: 'publish' }],
-    ];
-    for (const [username, body] of steps) {
-      const res = await (await signIn(app, username))({ method: 'POST', url: `/api/v1/feedback/${row.id}/actions`, payload: body });
-      assert.equal(res.statusCode, 200, `${username} ${body.action}: ${res.body}`);
-    }
+    ]);
 
     // The public list, searched without diacritics, then the case's own page.
     await page.goto(url + '/phan-anh');
@@ -89,7 +102,6 @@ test('a citizen reports from a phone with position and photo; once answered it i
     await page.goto(url + '/phan-anh/cua-toi');
     await page.getByRole('link', { name: code, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: `Phản ánh ${code}` }).waitFor();
-    await assertNoSidewaysScroll(page, "the citizen's case page");
     await page.getByRole('radio', { name: 'Hài lòng', exact: true }).check();
     await page.getByRole('button', { name: 'Gửi đánh giá', exact: true }).click();
     await page.getByText('Cảm ơn bạn đã đánh giá.', { exact: true }).waitFor();

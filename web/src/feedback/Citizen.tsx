@@ -336,7 +336,7 @@ function MyFeedbackCase({ id }: { id: string }) {
               <p className="timeline-head">
                 <strong>{e.step ?? 'Cập nhật xử lý'}</strong> <span className="muted small">{formatInstant(e.at)}</span>
               </p>
-              {(e.agencyName || e.by) && <p className="timeline-note">{e.agencyName ?? e.by}</p>}
+              {(e.by || e.agencyName) && <p className="timeline-note">{e.by ?? e.agencyName}</p>}
               {e.note && <p className="timeline-note prewrap">{e.note}</p>}
             </li>
           ))}
