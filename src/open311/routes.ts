@@ -42,7 +42,22 @@ function parseForm(body: string): open311.Form {
 }
 
 const fileParam = { type: 'object', required: ['file'], properties: { file: { type: 'string', maxLength: 200 } } } as const;
-const anyQuery = { type: 'object', additionalProperties: { type: 'string' } } as const;
+const dateTime = { type: 'string', maxLength: 40 } as const;
+// The spec's filters; jurisdiction_id and api_key are accepted (and ignored) since clients send them on every call.
+const ignored = { jurisdiction_id: { type: 'string', maxLength: 100 }, api_key: { type: 'string', maxLength: 200 } } as const;
+const requestsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    service_request_id: { type: 'string', maxLength: 2000 },
+    service_code: { type: 'string', maxLength: 500 },
+    status: { enum: ['open', 'closed'] },
+    start_date: dateTime,
+    end_date: dateTime,
+    ...ignored,
+  },
+} as const;
+const updatesQuery = { type: 'object', additionalProperties: false, properties: { start_date: dateTime, end_date: dateTime, ...ignored } } as const;
 const doc = (summary: string, extra: object = {}) => ({ schema: { tags: TAGS, summary, ...extra } });
 
 export async function open311Routes(app: FastifyInstance) {
@@ -83,7 +98,7 @@ export async function open311Routes(app: FastifyInstance) {
 
       api.get(
         `${BASE}/requests.${format}`,
-        doc('Các yêu cầu (phản ánh): lọc theo mã, dịch vụ, trạng thái, thời gian (mặc định 90 ngày)', { querystring: anyQuery }),
+        doc('Các yêu cầu (phản ánh): lọc theo mã, dịch vụ, trạng thái, thời gian (mặc định 90 ngày)', { querystring: requestsQuery }),
         async (req, reply) => send(reply, format, await open311.listRequests(db, req.query as open311.Form), 'service_requests', 'request'),
       );
 
@@ -93,7 +108,7 @@ export async function open311Routes(app: FastifyInstance) {
 
       api.get(
         `${BASE}/servicerequestupdates.${format}`,
-        doc('Các bước công khai của phản ánh từ một thời điểm (mở rộng của FixMyStreet)', { querystring: anyQuery }),
+        doc('Các bước công khai của phản ánh từ một thời điểm (mở rộng của FixMyStreet)', { querystring: updatesQuery }),
         async (req, reply) => send(reply, format, await open311.requestUpdates(db, req.query as open311.Form), 'service_request_updates', 'request_update'),
       );
     }
