@@ -448,6 +448,15 @@ export interface NotificationOutboxRow {
   sent_at: Date | null;
 }
 
+export interface Open311ApiKeysRow {
+  id: string;
+  key_hash: string;
+  name: string;
+  created_by: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
 export interface PaymentOrdersRow {
   txn_ref: string;
   payment_id: string;
@@ -811,6 +820,7 @@ export interface Tables {
   login_events: LoginEventsRow;
   login_throttles: LoginThrottlesRow;
   notification_outbox: NotificationOutboxRow;
+  open311_api_keys: Open311ApiKeysRow;
   payment_orders: PaymentOrdersRow;
   payment_receipt_sequences: PaymentReceiptSequencesRow;
   payment_refunds: PaymentRefundsRow;

@@ -165,6 +165,16 @@ export async function intakeFeedback(db: Database, actor: Actor, input: IntakeIn
   });
 }
 
+/** A report through the Open311 API (src/open311) from a client holding a key; contact details given are confidential as any reporter's. */
+export async function apiFeedback(db: Database, input: SubmitInput) {
+  return createCase(db, 'anonymous', input, 'open311', {
+    citizenId: null,
+    name: input.reporter?.name ?? null,
+    phone: input.reporter?.phone ?? null,
+    email: input.reporter?.email ?? null,
+  });
+}
+
 export async function actOnFeedback(db: Database, by: Party, id: string, input: Action, revision?: number) {
   return db.transaction(async (tx) => {
     if (input.action === 'answer' || input.action === 'provide_info') checkText({ text: input.text });
@@ -311,7 +321,7 @@ export async function citizenFeedback(db: Queryable, citizen: Citizen) {
 
 // ---- the public ----------------------------------------------------------------------------------
 
-const PUBLIC_STEP_NAMES: Record<string, string> = {
+export const PUBLIC_STEP_NAMES: Record<string, string> = {
   submit: 'Tiếp nhận phản ánh',
   accept: 'Cơ quan nhận xử lý',
   request_info: 'Đề nghị bổ sung thông tin',

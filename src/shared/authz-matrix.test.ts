@@ -369,6 +369,31 @@ const RULES: Record<string, Rule> = {
   },
   'GET /api/v1/admin/feedback-settings': { kind: 'admin', allow: ADMINS },
   'PUT /api/v1/admin/feedback-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ allowAnonymous: false }) },
+  // Open311 GeoReport v2: public reading (published cases only in full, never the reporter); writing needs an API key,
+  // which no session gives, so every caller's POST is refused; the keys are the system administrator's.
+  ...Object.fromEntries(
+    ['json', 'xml'].flatMap((format) => [
+      [`GET /open311/v2/discovery.${format}`, publicRoute],
+      [`GET /open311/v2/services.${format}`, publicRoute],
+      [`GET /open311/v2/requests.${format}`, publicRoute],
+      [`GET /open311/v2/servicerequestupdates.${format}`, publicRoute],
+      [
+        `POST /open311/v2/requests.${format}`,
+        {
+          kind: 'role',
+          allow: [],
+          payload: () => 'service_code=environment&lat=10.04&long=105.78&description=R%C3%A1c%20th%E1%BA%A3i%20b%E1%BB%ABa%20b%C3%A3i',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+      ],
+    ]),
+  ),
+  'GET /open311/v2/services/{file}': { ...publicRoute, ids: () => ({ file: 'environment.json' }) },
+  'GET /open311/v2/requests/{file}': { ...publicRoute, ids: (f) => ({ file: `${f.feedback.code}.json` }) },
+  'GET /open311/v2/tokens/{file}': { ...publicRoute, ids: (f) => ({ file: `${f.feedback.id}.xml` }) },
+  'GET /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'] },
+  'POST /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ name: 'Ứng dụng ma trận' }) },
+  'POST /api/v1/admin/open311-keys/{id}/revoke': { kind: 'admin', allow: ['sysadmin'] },
 };
 
 const ok = (status: number) => status >= 200 && status < 300;

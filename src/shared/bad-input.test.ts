@@ -49,6 +49,15 @@ function assertAnswer(res: { statusCode: number; body: string; json: () => any }
   assert.ok(res.statusCode < 500, line);
   if (mayPass && res.statusCode < 400) return;
   assert.ok(res.statusCode >= 400, line);
+  // Open311's routes answer in the GeoReport v2 shape (JSON [{code, description}] or XML <errors>); errors found while
+  // routing, before the route is known, still come in the envelope.
+  if (where.includes(' /open311/') && !res.body.includes('"message"')) {
+    const description = res.body.startsWith('<?xml')
+      ? /<errors><error><code>\d{3}<\/code><description>([^<]+)<\/description><\/error><\/errors>/.exec(res.body)?.[1]
+      : res.json()[0]?.description;
+    assert.match(description ?? '', VIETNAMESE, line);
+    return;
+  }
   const body = res.json();
   assert.equal(typeof body.code, 'string', line);
   assert.match(body.message, VIETNAMESE, line);
@@ -100,12 +109,7 @@ eachDatabase('bad input on every endpoint', { demo: true }, (ctx) => {
           // A query parameter check only applies where the route declares its query string.
           if (c.why === 'unknown query parameter' && !params.some((p) => p.in === 'query')) continue;
           const res = await admin({ method: method.toUpperCase() as any, url: c.url, payload: c.payload, headers: c.type ? { 'content-type': c.type } : {} });
-          const where = `${method.toUpperCase()} ${path} (${c.why}): ${res.statusCode} ${res.body.slice(0, 200)}`;
-          assert.ok(res.statusCode >= 400 && res.statusCode < 500, where);
-          const body = res.json();
-          assert.equal(typeof body.code, 'string', where);
-          assert.match(body.message, VIETNAMESE, where);
-          assert.ok('details' in body, where);
+          assertAnswer(res, `${method.toUpperCase()} ${path} (${c.why})`);
           checked++;
         }
       }

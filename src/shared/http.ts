@@ -87,7 +87,7 @@ const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
 };
 
 /** The envelope for an error Fastify raised, or null for an unexpected error (a 500). */
-function fastifyError(fe: FastifyError): AppError | null {
+export function fastifyError(fe: FastifyError): AppError | null {
   const known = FASTIFY_ERRORS[fe.code];
   if (known) return new AppError(...known);
   const status = fe.statusCode ?? 500;
