@@ -230,7 +230,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (hasWeb) await app.register(fastifyStatic, { root: webDir });
   // The web app routes on the client: any other GET outside the API gets index.html.
   app.setNotFoundHandler((req, reply) => {
-    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs')) return reply.sendFile('index.html');
+    // Pages of the web app answer with the app; machine interfaces (the API, Open311, the docs) with a 404.
+    if (hasWeb && req.method === 'GET' && !['/api/', '/open311/', '/docs'].some((p) => req.url.startsWith(p))) return reply.sendFile('index.html');
     return reply.status(404).send(routeNotFound);
   });
   return app;
