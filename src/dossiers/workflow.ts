@@ -6,7 +6,7 @@
 import type { Queryable, Row } from '../db/index.ts';
 import type { Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden } from '../shared/errors.ts';
-import { defineCaseType, type ActionDeclaration, type Change, type FollowUps, type Party } from '../workflow/engine.ts';
+import { defineCaseType, updateCaseRow, type ActionDeclaration, type Change, type FollowUps, type Party } from '../workflow/engine.ts';
 import { getAgencyByCode, getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { staffMembers } from '../identity/service.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
@@ -513,13 +513,7 @@ export const dossierWorkflow = defineCaseType<DossierCase, StatusCode, Action, E
   async write(tx, c, { set, events }, by, followUps: FollowUps) {
     // An assignment is to one step: it ends when the step changes or the dossier leaves the workflow.
     if ('step' in set && set.step !== c.row.step && c.row.assignee_id) set.assignee_id = null;
-    const columns = Object.keys(set);
-    if (columns.length) {
-      await tx.query(
-        `UPDATE dossiers SET ${columns.map((col, i) => `${col} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`,
-        [c.row.id, ...columns.map((col) => set[col])],
-      );
-    }
+    await updateCaseRow(tx, 'dossiers', c.row.id, set);
     for (const e of events) await recordEvent(tx, c.row.id, by as Who | null, e, followUps);
   },
 });

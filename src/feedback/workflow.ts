@@ -9,7 +9,7 @@
 import type { Queryable, Row } from '../db/index.ts';
 import type { Role } from '../shared/actor.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
-import { defineCaseType, type ActionDeclaration, type Change, type Party } from '../workflow/engine.ts';
+import { defineCaseType, updateCaseRow, type ActionDeclaration, type Change, type Party } from '../workflow/engine.ts';
 import { organisationOf } from '../agencies/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
@@ -421,13 +421,7 @@ export const feedbackWorkflow = defineCaseType<FeedbackCase, FeedbackStatus, Act
   organisationOf: async (tx, actor) => (await organisationOf(tx, actor.agencyId)).id,
   revision: (c) => c.row.revision,
   async write(tx, c, { set, events }, by) {
-    const columns = Object.keys(set);
-    if (columns.length) {
-      await tx.query(
-        `UPDATE feedback_cases SET ${columns.map((col, i) => `${col} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`,
-        [c.row.id, ...columns.map((col) => set[col])],
-      );
-    }
+    await updateCaseRow(tx, 'feedback_cases', c.row.id, set);
     const agencyId = 'agency_id' in set ? (set.agency_id as string | null) : c.row.agency_id;
     for (const e of events) await insertEvent(tx, c.row.id, by, c.row.status, e, agencyId);
   },

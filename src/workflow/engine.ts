@@ -83,6 +83,19 @@ export class FollowUps {
   }
 }
 
+/**
+ * Writes a change's columns to a case row (a table with `revision` and `updated_at`), moving its revision on: the
+ * `write` of a case type whose rows are plain tables. `table` is the case type's own constant, never input.
+ */
+export async function updateCaseRow(tx: Queryable, table: string, id: string, set: Record<string, unknown>): Promise<void> {
+  const columns = Object.keys(set);
+  if (!columns.length) return;
+  await tx.query(`UPDATE ${table} SET ${columns.map((col, i) => `${col} = $${i + 2}`).join(', ')}, revision = revision + 1, updated_at = now() WHERE id = $1`, [
+    id,
+    ...columns.map((col) => set[col]),
+  ]);
+}
+
 export interface CaseType<C, S extends string | number, I extends { action: string }, E> {
   /** e.g. "dossier": named in errors and in the declaration check. */
   name: string;
