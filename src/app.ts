@@ -1,5 +1,6 @@
 // The Fastify application: plugins, the actor of each request, every domain's routes, and the web app.
 import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -227,7 +228,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const webDir = opts.webDir ?? defaultWebDir;
   const hasWeb = existsSync(webDir);
   // Files are looked up per request, so a rebuilt web app is served without a restart.
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir });
+  // Vite names assets by their content hash, so they never change under one name: cached for a year. index.html names
+  // the current ones, so browsers revalidate it every time. The build writes .br and .gz copies, sent by negotiation.
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: webDir,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        const hashed = path.startsWith(join(webDir, 'assets') + sep);
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   // The web app routes on the client: any other GET outside the API gets index.html.
   app.setNotFoundHandler((req, reply) => {
     // Pages of the web app answer with the app; machine interfaces (the API, Open311, the docs) with a 404.
