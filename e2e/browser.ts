@@ -88,3 +88,14 @@ export async function assertNoSidewaysScroll(page: Page, what: string) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) throw new Error(`${what}: page is ${overflow}px wider than the screen`);
 }
+
+export const STAFF_PASSWORD = 'Congso@2026';
+
+/** Signs a demo officer in on the staff sign-in page; resolves once signed in (wherever their roles land them). */
+export async function staffSignInInBrowser(page: Page, baseUrl: string, username: string) {
+  await page.goto(baseUrl + '/dang-nhap');
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
+import { citizenSignInInBrowser, platformAndBrowser, staffSignInInBrowser } from './browser.ts';
 import { formFor, FREE_PROCEDURE } from '../src/payments/testkit.ts';
 
 const e2e = platformAndBrowser();
@@ -20,18 +20,13 @@ before(async () => {
   );
 });
 
-const PASSWORD = 'Congso@2026';
 const noSidewaysScroll = async (page: Page, what: string) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${what}: page is ${overflow}px wider than the screen`);
 };
 
 async function staffSignIn(page: Page, username: string) {
-  await page.goto(e2e.platform.url + '/dang-nhap');
-  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.getByRole('button', { name: 'Đăng xuất', exact: true }).waitFor();
+  await staffSignInInBrowser(page, e2e.platform.url, username);
   // Officers land on their own work, the inbox.
   await page.getByRole('heading', { level: 1, name: 'Hồ sơ cần xử lý' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/mot-cua', `${username} lands on the inbox after signing in`);

@@ -326,4 +326,46 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal((await act(operator, anonymous.json().id, { action: 'reject_spam', reason: 'Nội dung quảng cáo.' })).status, 'rejected');
     await sysadmin({ method: 'PUT', url: '/api/v1/admin/feedback-settings', payload: { allowAnonymous: false } });
   });
+
+  test("the agency's inbox: overdue cases first, then those at risk; filters by level, category (with its children), code and flag", async () => {
+    const keyIn = async (title: string, level: string) => {
+      const res = await operator({ method: 'POST', url: '/api/v1/feedback/intake', payload: { ...report({ title, level }), channel: 'phone' } });
+      assert.equal(res.statusCode, 201, res.body);
+      const { id, code } = res.json();
+      await act(operator, id, { action: 'classify' });
+      await act(operator, id, { action: 'assign', agencyId: caiKhe });
+      return { id, code };
+    };
+    const late = await keyIn('Cống thoát nước bị nghẹt', 'thuong');
+    const fresh = await keyIn('Cây xanh gãy đổ chắn đường', 'khan');
+    // The acceptance deadline of the first passed an hour ago; the second was just assigned.
+    await ctx.db.query(`UPDATE feedback_cases SET accept_due_at = now() - interval '1 hour', created_at = now() - interval '3 days' WHERE id = $1`, [late.id]);
+    const list = async (query = '') => {
+      const res = await asAgency('specialist', { url: `/api/v1/feedback?pageSize=100${query}` });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json().items as { id: string; overdue: boolean; atRisk: boolean; level: string }[];
+    };
+    const items = await list();
+    assert.equal(items[0].id, late.id, 'the overdue case heads the list although it is the oldest');
+    assert.equal(items[0].overdue, true);
+    assert.ok(items.some((x) => x.id === fresh.id && !x.overdue));
+    assert.deepEqual(
+      (await list('&flag=overdue')).map((x) => x.id),
+      [late.id],
+    );
+    assert.ok((await list('&level=khan')).every((x) => x.level === 'khan'));
+    assert.ok((await list('&level=khan')).some((x) => x.id === fresh.id));
+    assert.equal(
+      (await list('&category=traffic')).some((x) => x.id === fresh.id),
+      false,
+    );
+    assert.ok((await list('&category=urban_order')).some((x) => x.id === fresh.id));
+    assert.deepEqual(
+      (await list(`&code=${fresh.code.toLowerCase()}`)).map((x) => x.id),
+      [fresh.id],
+      'found by its code, any case',
+    );
+    const outsider = await otherCommune({ url: `/api/v1/feedback?code=${fresh.code}` });
+    assert.equal(outsider.json().total, 0, 'another commune does not find it by code');
+  });
 });

@@ -6,6 +6,7 @@ import { AppError } from '../shared/errors.ts';
 import { MAX_UPLOAD_BYTES } from '../dossiers/files.ts';
 import { errorResponses, pagingQuery, readFiles, uuidParam } from '../shared/http.ts';
 import type { Party } from '../workflow/engine.ts';
+import * as categories from './categories.ts';
 import { addMedia, readMedia, readPublicMedia } from './media.ts';
 import * as feedback from './service.ts';
 import { FEEDBACK_STATES, LEVELS, RATINGS, type Action } from './workflow.ts';
@@ -97,7 +98,52 @@ export async function feedbackRoutes(app: FastifyInstance) {
   if (!app.hasContentTypeParser('multipart/form-data')) await app.register(multipart);
 
   app.get('/api/v1/feedback-categories', { schema: { tags: TAGS, summary: 'Lĩnh vực phản ánh (cây phân loại)', response: { 200: list } } }, async () =>
-    feedback.feedbackCategories(db),
+    categories.feedbackCategories(db),
+  );
+
+  app.get(
+    '/api/v1/admin/feedback-categories',
+    { schema: { tags: TAGS, summary: 'Mọi lĩnh vực phản ánh, kể cả lĩnh vực đã ngừng sử dụng (quản trị)', response: { 200: list, ...errorResponses } } },
+    async (req) => categories.adminCategories(db, req.actor),
+  );
+
+  const categoryName = { type: 'string', minLength: 1, maxLength: 200 } as const;
+  const parentId = { anyOf: [uuid, { type: 'null' }] } as const;
+  app.post<{ Body: categories.CategoryInput }>(
+    '/api/v1/admin/feedback-categories',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Thêm lĩnh vực phản ánh (quản trị hệ thống), đặt dưới một lĩnh vực cha nếu có',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['code', 'name'],
+          properties: { code: reportProperties.categoryCode, name: categoryName, parentId },
+        },
+        response: { 201: anyObject, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await categories.createCategory(db, req.actor, req.body)),
+  );
+
+  app.patch<{ Params: { id: string }; Body: categories.CategoryPatch }>(
+    '/api/v1/admin/feedback-categories/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Đổi tên, chuyển sang lĩnh vực cha khác, ngừng hoặc dùng lại một lĩnh vực phản ánh (quản trị hệ thống)',
+        params: uuidParam,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { name: categoryName, parentId, active: { type: 'boolean' } },
+        },
+        response: { 200: anyObject, ...errorResponses },
+      },
+    },
+    async (req) => categories.updateCategory(db, req.actor, req.params.id, req.body),
   );
 
   app.post<{ Body: feedback.SubmitInput }>(
@@ -136,7 +182,14 @@ export async function feedbackRoutes(app: FastifyInstance) {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { enum: Object.keys(FEEDBACK_STATES) }, flag: { enum: ['overdue', 'at_risk'] }, ...pagingQuery },
+          properties: {
+            status: { enum: Object.keys(FEEDBACK_STATES) },
+            level: { enum: LEVELS },
+            category: reportProperties.categoryCode,
+            flag: { enum: ['overdue', 'at_risk'] },
+            code: { type: 'string', pattern: '^[A-Za-z0-9-]{2,20}$' },
+            ...pagingQuery,
+          },
         },
         response: { 200: list, ...errorResponses },
       },

@@ -10,6 +10,7 @@ import { type Actor, requireAdmin, requireSystemAdmin } from '../shared/actor.ts
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
+import { activeCategoryId } from './categories.ts';
 import { listMedia } from './media.ts';
 import {
   type Action,
@@ -59,8 +60,7 @@ function checkText(fields: Record<string, string | undefined>) {
 /** The report itself: text, category, location; refused as a whole (400) before anything is written. */
 async function checkReport(tx: Queryable, settings: Settings, input: SubmitInput): Promise<{ categoryId: string }> {
   checkText({ title: input.title, text: input.text, address: input.address });
-  const [cat] = await tx.query('SELECT id FROM feedback_categories WHERE code = $1 AND active', [input.categoryCode]);
-  if (!cat) throw badRequest('UNKNOWN_CATEGORY', `Không có lĩnh vực phản ánh mã "${input.categoryCode}".`);
+  const categoryId = await activeCategoryId(tx, input.categoryCode);
   if ((input.lat === undefined) !== (input.long === undefined)) throw badRequest('INCOMPLETE_LOCATION', 'Vị trí cần cả vĩ độ và kinh độ.');
   const { minLat, maxLat, minLong, maxLong } = settings.bbox;
   if (input.lat !== undefined && input.long !== undefined && (input.lat < minLat || input.lat > maxLat || input.long < minLong || input.long > maxLong)) {
@@ -70,7 +70,7 @@ async function checkReport(tx: Queryable, settings: Settings, input: SubmitInput
     throw badRequest('LOCATION_REQUIRED', 'Hãy cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn xã, phường.');
   }
   if (input.communeCode && !(await unitExists(tx, input.communeCode))) throw badRequest('UNKNOWN_COMMUNE', `Không có xã, phường mã "${input.communeCode}".`);
-  return { categoryId: cat.id };
+  return { categoryId };
 }
 
 /** The province's root organisation, whose operators run the feedback desk. */
@@ -284,29 +284,40 @@ export async function getFeedback(db: Database, by: Party, id: string) {
 
 export interface ListQuery {
   status?: FeedbackStatus;
+  level?: Level;
+  /** A category and the categories under it. */
+  category?: string;
   flag?: 'overdue' | 'at_risk';
+  /** A public code, or a part of one ("PA-261203"). */
+  code?: string;
   page: number;
   pageSize: number;
 }
 
 /**
  * Staff lists: the operators, the IOC and system administrators see every case; an agency's staff their inbox (the
- * cases assigned to their organisation). No identity in any list.
+ * cases assigned to their organisation). Overdue cases first, then those at risk, then the newest. No identity in any list.
  */
 export async function listFeedback(db: Database, actor: Actor, q: ListQuery) {
   const by: Party = { kind: 'staff', actor };
   const org = await organisationOf(db, actor.agencyId);
   const all = org.parentId === null || actor.roles.some((r) => r === 'system_admin' || r === 'ioc_viewer');
   const rows = await db.query(
-    `${CASE_SELECT} WHERE ($1::boolean OR f.agency_id = $2) AND ($3::text IS NULL OR f.status = $3) ORDER BY f.created_at DESC LIMIT 1000`,
-    [all, org.id, q.status ?? null],
+    `WITH RECURSIVE tree AS (SELECT id FROM feedback_categories WHERE code = $5
+       UNION ALL SELECT c.id FROM feedback_categories c JOIN tree ON c.parent_id = tree.id)
+     ${CASE_SELECT} WHERE ($1::boolean OR f.agency_id = $2) AND ($3::text IS NULL OR f.status = $3) AND ($4::text IS NULL OR f.level = $4)
+       AND ($5::text IS NULL OR f.category_id IN (SELECT id FROM tree)) AND ($6::text IS NULL OR f.code LIKE '%' || $6 || '%')
+     ORDER BY f.created_at DESC LIMIT 1000`,
+    [all, org.id, q.status ?? null, q.level ?? null, q.category ?? null, q.code?.toUpperCase() ?? null],
   );
   const settings = await loadSettings(db);
   const calendar = await workingCalendar(db);
   const now = new Date();
+  const rank = (f: { overdue: boolean; atRisk: boolean }) => (f.overdue ? 0 : f.atRisk ? 1 : 2);
   const flagged = rows
     .map((r) => ({ row: r, flags: deadlineFlags(r, settings, calendar, now) }))
-    .filter(({ flags }) => !q.flag || (q.flag === 'overdue' ? flags.overdue : flags.atRisk));
+    .filter(({ flags }) => !q.flag || (q.flag === 'overdue' ? flags.overdue : flags.atRisk))
+    .sort((a, b) => rank(a.flags) - rank(b.flags));
   const page = flagged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
   const names = await agencyNames(db, page.map((x) => x.row.agency_id).filter(Boolean));
   return { total: flagged.length, operator: await isOperator(db, by), items: page.map(({ row, flags }) => ({ ...summary(row, names), ...flags })) };
@@ -388,11 +399,6 @@ export async function publicFeedbackCase(db: Queryable, code: string) {
       agencyName: e.agency_id ? (names.get(e.agency_id) ?? null) : null,
     })),
   };
-}
-
-export async function feedbackCategories(db: Queryable) {
-  const rows = await db.query('SELECT id, code, name, parent_id FROM feedback_categories WHERE active ORDER BY position, name');
-  return { items: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, parentId: r.parent_id })) };
 }
 
 // ---- settings ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { Role } from '../shared/actor.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
 import { defineCaseType, updateCaseRow, type ActionDeclaration, type Change, type Party } from '../workflow/engine.ts';
 import { organisationOf } from '../agencies/service.ts';
+import { activeCategoryId } from './categories.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 
@@ -131,9 +132,7 @@ const classify: Declared<'classify'> = {
   perform: async (tx, c, input) => {
     const set: Record<string, unknown> = { status: 'classified' };
     if (input.categoryCode) {
-      const [cat] = await tx.query('SELECT id FROM feedback_categories WHERE code = $1 AND active', [input.categoryCode]);
-      if (!cat) throw badRequest('UNKNOWN_CATEGORY', `Không có lĩnh vực phản ánh mã "${input.categoryCode}".`);
-      set.category_id = cat.id;
+      set.category_id = await activeCategoryId(tx, input.categoryCode);
     }
     if (input.level) set.level = input.level;
     return change(set, {

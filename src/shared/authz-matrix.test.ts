@@ -369,6 +369,9 @@ const RULES: Record<string, Rule> = {
   },
   'GET /api/v1/admin/feedback-settings': { kind: 'admin', allow: ADMINS },
   'PUT /api/v1/admin/feedback-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ allowAnonymous: false }) },
+  'GET /api/v1/admin/feedback-categories': { kind: 'admin', allow: ADMINS },
+  'POST /api/v1/admin/feedback-categories': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ code: 'matrix', name: 'Lĩnh vực thử' }) },
+  'PATCH /api/v1/admin/feedback-categories/{id}': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ active: false }) },
   // Open311 GeoReport v2: public reading (published cases only in full, never the reporter); writing needs an API key,
   // which no session gives, so every caller's POST is refused; the keys are the system administrator's.
   ...Object.fromEntries(

@@ -9,12 +9,14 @@ import { Users } from './Users.tsx';
 import { Procedures } from './Procedures.tsx';
 import { ProcedureEditor } from './ProcedureEditor.tsx';
 import { Synonyms } from './Synonyms.tsx';
+import { FeedbackCategories } from './FeedbackCategories.tsx';
 
 const TABS = [
   { to: '/quan-tri/thu-tuc', label: 'Thủ tục hành chính' },
   { to: '/quan-tri/co-quan', label: 'Cơ quan, đơn vị' },
   { to: '/quan-tri/nguoi-dung', label: 'Người dùng' },
   { to: '/quan-tri/tu-dong-nghia', label: 'Từ đồng nghĩa' },
+  { to: '/quan-tri/linh-vuc-phan-anh', label: 'Lĩnh vực phản ánh' },
 ];
 
 const NOT_ADMIN = (
@@ -29,6 +31,7 @@ function page(pathname: string): ReactNode {
   if (pathname === '/quan-tri/nguoi-dung') return <Users />;
   if (pathname === '/quan-tri/thu-tuc') return <Procedures />;
   if (pathname === '/quan-tri/tu-dong-nghia') return <Synonyms />;
+  if (pathname === '/quan-tri/linh-vuc-phan-anh') return <FeedbackCategories />;
   const m = matchPath('/quan-tri/thu-tuc/:id', pathname);
   if (m) return <ProcedureEditor key={m.id} id={m.id} />;
   return (

@@ -1,16 +1,21 @@
 // The citizen's side of phản ánh, kiến nghị: reporting from a phone (the browser's position, photos from the camera),
 // their own reports, and a report's page with what the server allows them to do now (answer a question, rate).
 import { useState, type FormEvent } from 'react';
-import { api, withQuery, type AllowedAction, type Unit } from '../api.ts';
-import { DEFAULT_PROVINCE, formatInstant, formatNumber } from '../format.ts';
+import { api, type AllowedAction } from '../api.ts';
+import { formatInstant, formatNumber } from '../format.ts';
 import { Link } from '../router.tsx';
 import { ErrorMessage, Field, Loading, Notice, TableWrap, useAction, useFetch, usePageTitle } from '../ui.tsx';
 import { CitizenGate } from '../citizen/session.tsx';
 import {
   Breadcrumb,
+  emptyReport,
+  feedbackAction,
+  PlaceFields,
+  ReportFields,
+  type ReportDraft,
+  reportBody,
+  uploadMedia,
   type CaseSummary,
-  type Category,
-  categoryOptions,
   LEVELS,
   type Level,
   type Location,
@@ -22,9 +27,6 @@ import {
   StatusTag,
 } from './parts.tsx';
 
-/** Photos per upload request, as src/feedback/routes.ts takes them. */
-const FILES_PER_REQUEST = 5;
-
 export function SubmitFeedbackPage() {
   // Anonymous reports depend on a setting only administrators can read, so the portal asks citizens to sign in.
   return <CitizenGate>{() => <SubmitFeedback />}</CitizenGate>;
@@ -34,14 +36,7 @@ type Position = { lat: number; long: number; accuracy: number };
 
 function SubmitFeedback() {
   usePageTitle('Gửi phản ánh, kiến nghị');
-  const categories = useFetch<{ items: Category[] }>('/api/v1/feedback-categories');
-  const communes = useFetch<{ items: Unit[] }>(withQuery('/api/v1/units', { level: 'commune', province: DEFAULT_PROVINCE }));
-  const [categoryCode, setCategoryCode] = useState('');
-  const [title, setTitle] = useState('');
-  const [text, setText] = useState('');
-  const [level, setLevel] = useState<Level | ''>('');
-  const [address, setAddress] = useState('');
-  const [communeCode, setCommuneCode] = useState('');
+  const [report, setReport] = useState<ReportDraft>(emptyReport);
   const [position, setPosition] = useState<Position | null>(null);
   const [locating, setLocating] = useState(false);
   const [locateError, setLocateError] = useState<string | null>(null);
@@ -73,24 +68,12 @@ function SubmitFeedback() {
     e.preventDefault();
     void run(async () => {
       const created = await api<{ id: string; code: string }>('/api/v1/feedback', {
-        body: {
-          title: title.trim(),
-          text: text.trim(),
-          categoryCode,
-          ...(level ? { level } : {}),
-          ...(position ? { lat: position.lat, long: position.long } : {}),
-          ...(address.trim() ? { address: address.trim() } : {}),
-          ...(communeCode ? { communeCode } : {}),
-        },
+        body: { ...reportBody(report), ...(position ? { lat: position.lat, long: position.long } : {}) },
       });
       // The report exists now; a failed photo upload is told without hiding its code.
       let uploadError: Error | null = null;
       try {
-        for (let i = 0; i < photos.length; i += FILES_PER_REQUEST) {
-          const form = new FormData();
-          for (const f of photos.slice(i, i + FILES_PER_REQUEST)) form.append('file', f, f.name);
-          await api(`/api/v1/feedback/${created.id}/media`, { body: form });
-        }
+        await uploadMedia(created.id, photos);
       } catch (err) {
         uploadError = err instanceof Error ? err : new Error(String(err));
       }
@@ -124,32 +107,7 @@ function SubmitFeedback() {
       <h1>Gửi phản ánh, kiến nghị</h1>
       <p className="muted">Thông tin cá nhân của bạn chỉ cán bộ tiếp nhận của thành phố được xem; cơ quan xử lý và trang công khai không thấy.</p>
       <form className="form" onSubmit={submit} aria-label="Gửi phản ánh, kiến nghị">
-        <Field label="Lĩnh vực (bắt buộc)">
-          <select value={categoryCode} onChange={(e) => setCategoryCode(e.target.value)} required disabled={busy}>
-            <option value="">— Chọn lĩnh vực —</option>
-            {categoryOptions(categories.data?.items ?? []).map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Tiêu đề (bắt buộc)" hint="Từ 5 đến 200 ký tự">
-          <input value={title} onChange={(e) => setTitle(e.target.value)} required minLength={5} maxLength={200} disabled={busy} />
-        </Field>
-        <Field label="Nội dung (bắt buộc)" hint="Mô tả sự việc, thời gian xảy ra (ít nhất 10 ký tự)">
-          <textarea value={text} onChange={(e) => setText(e.target.value)} required minLength={10} maxLength={5000} rows={5} disabled={busy} />
-        </Field>
-        <Field label="Mức độ" hint="Cán bộ tiếp nhận sẽ xác định lại khi phân loại">
-          <select value={level} onChange={(e) => setLevel(e.target.value as Level | '')} disabled={busy}>
-            <option value="">Chưa xác định</option>
-            {(Object.keys(LEVELS) as Level[]).map((l) => (
-              <option key={l} value={l}>
-                {LEVELS[l]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ReportFields value={report} onChange={setReport} disabled={busy} />
         <fieldset className="choice-group">
           <legend>Vị trí</legend>
           <div className="form-actions">
@@ -166,19 +124,7 @@ function SubmitFeedback() {
             )}
           </div>
           {locateError && <p className="field-error">{locateError}</p>}
-          <Field label="Địa chỉ" hint="Số nhà, đường, khu vực">
-            <input value={address} onChange={(e) => setAddress(e.target.value)} maxLength={500} autoComplete="street-address" disabled={busy} />
-          </Field>
-          <Field label="Xã, phường">
-            <select value={communeCode} onChange={(e) => setCommuneCode(e.target.value)} disabled={busy}>
-              <option value="">— Chọn xã, phường —</option>
-              {communes.data?.items.map((u) => (
-                <option key={u.code} value={u.code}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <PlaceFields value={report} onChange={setReport} disabled={busy} />
         </fieldset>
         <Field label="Ảnh" hint="Chụp hoặc chọn ảnh (tối đa 10 MB mỗi ảnh)">
           <input type="file" accept="image/*" capture="environment" multiple onChange={(e) => setPhotos([...(e.target.files ?? [])])} disabled={busy} />
@@ -346,15 +292,13 @@ function MyFeedbackCase({ id }: { id: string }) {
   );
 }
 
-const actOn = (id: string, revision: number, body: Record<string, unknown>) => api(withQuery(`/api/v1/feedback/${id}/actions`, { revision }), { body });
-
 function ProvideInfoForm({ id, revision, onDone }: { id: string; revision: number; onDone: () => void }) {
   const [text, setText] = useState('');
   const { busy, error, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await actOn(id, revision, { action: 'provide_info', text: text.trim() });
+      await feedbackAction(id, revision, { action: 'provide_info', text: text.trim() });
       onDone();
     });
   };
@@ -383,7 +327,7 @@ function RateForm({ id, revision, onDone }: { id: string; revision: number; onDo
       return;
     }
     void run(async () => {
-      await actOn(id, revision, { action: 'rate', rating, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+      await feedbackAction(id, revision, { action: 'rate', rating, ...(comment.trim() ? { comment: comment.trim() } : {}) });
       onDone();
     });
   };

@@ -1,10 +1,20 @@
-// Phản ánh, kiến nghị: the shapes of src/feedback's answers and the pieces the public and citizen pages share.
-import { formatSize } from '../format.ts';
+// Phản ánh, kiến nghị: the shapes of src/feedback's answers and the pieces the public, citizen and staff pages share.
+import { api, withQuery, type Unit } from '../api.ts';
+import { DEFAULT_PROVINCE, formatSize } from '../format.ts';
 import { Link } from '../router.tsx';
-import { Badge } from '../ui.tsx';
+import { Badge, Field, useFetch } from '../ui.tsx';
 
 export type Level = 'thuong' | 'khan' | 'phuc_tap';
 export const LEVELS: Record<Level, string> = { thuong: 'Thường', khan: 'Khẩn', phuc_tap: 'Phức tạp' };
+export type Channel = 'portal' | 'phone' | 'paper' | 'email' | 'zalo' | 'open311';
+export const CHANNELS: Record<Channel, string> = {
+  portal: 'Cổng dịch vụ công',
+  phone: 'Điện thoại',
+  paper: 'Văn bản giấy',
+  email: 'Thư điện tử',
+  zalo: 'Zalo',
+  open311: 'Ứng dụng kết nối (Open311)',
+};
 export type Rating = 'hai_long' | 'chap_nhan' | 'khong_hai_long';
 export const RATINGS: Record<Rating, string> = { hai_long: 'Hài lòng', chap_nhan: 'Chấp nhận được', khong_hai_long: 'Không hài lòng' };
 
@@ -127,3 +137,111 @@ export function Breadcrumb({ trail, current }: { trail: { to: string; label: str
     </nav>
   );
 }
+
+/** What a reporter or an operator writes about the problem; `reportBody` turns it into the API's fields. */
+export interface ReportDraft {
+  categoryCode: string;
+  title: string;
+  text: string;
+  level: Level | '';
+  address: string;
+  communeCode: string;
+}
+export const emptyReport: ReportDraft = { categoryCode: '', title: '', text: '', level: '', address: '', communeCode: '' };
+
+export const reportBody = (r: ReportDraft) => ({
+  title: r.title.trim(),
+  text: r.text.trim(),
+  categoryCode: r.categoryCode,
+  ...(r.level ? { level: r.level } : {}),
+  ...(r.address.trim() ? { address: r.address.trim() } : {}),
+  ...(r.communeCode ? { communeCode: r.communeCode } : {}),
+});
+
+export const useCategories = () => useFetch<{ items: Category[] }>('/api/v1/feedback-categories');
+
+/** Category, title, content and level of a report. */
+export function ReportFields({ value, onChange, disabled }: { value: ReportDraft; onChange: (r: ReportDraft) => void; disabled: boolean }) {
+  const categories = useCategories();
+  const set = (patch: Partial<ReportDraft>) => onChange({ ...value, ...patch });
+  return (
+    <>
+      <Field label="Lĩnh vực (bắt buộc)">
+        <select value={value.categoryCode} onChange={(e) => set({ categoryCode: e.target.value })} required disabled={disabled}>
+          <option value="">— Chọn lĩnh vực —</option>
+          {categoryOptions(categories.data?.items ?? []).map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Tiêu đề (bắt buộc)" hint="Từ 5 đến 200 ký tự">
+        <input value={value.title} onChange={(e) => set({ title: e.target.value })} required minLength={5} maxLength={200} disabled={disabled} />
+      </Field>
+      <Field label="Nội dung (bắt buộc)" hint="Mô tả sự việc, thời gian xảy ra (ít nhất 10 ký tự)">
+        <textarea value={value.text} onChange={(e) => set({ text: e.target.value })} required minLength={10} maxLength={5000} rows={5} disabled={disabled} />
+      </Field>
+      <LevelField value={value.level} onChange={(level) => set({ level })} disabled={disabled} hint="Cán bộ tiếp nhận sẽ xác định lại khi phân loại" />
+    </>
+  );
+}
+
+export function LevelField({ value, onChange, disabled, hint }: { value: Level | ''; onChange: (l: Level | '') => void; disabled: boolean; hint?: string }) {
+  return (
+    <Field label="Mức độ" hint={hint}>
+      <select value={value} onChange={(e) => onChange(e.target.value as Level | '')} disabled={disabled}>
+        <option value="">Chưa xác định</option>
+        {(Object.keys(LEVELS) as Level[]).map((l) => (
+          <option key={l} value={l}>
+            {LEVELS[l]}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** Address and commune of a report. */
+export function PlaceFields({ value, onChange, disabled }: { value: ReportDraft; onChange: (r: ReportDraft) => void; disabled: boolean }) {
+  const communes = useFetch<{ items: Unit[] }>(withQuery('/api/v1/units', { level: 'commune', province: DEFAULT_PROVINCE }));
+  return (
+    <>
+      <Field label="Địa chỉ" hint="Số nhà, đường, khu vực">
+        <input
+          value={value.address}
+          onChange={(e) => onChange({ ...value, address: e.target.value })}
+          maxLength={500}
+          autoComplete="street-address"
+          disabled={disabled}
+        />
+      </Field>
+      <Field label="Xã, phường">
+        <select value={value.communeCode} onChange={(e) => onChange({ ...value, communeCode: e.target.value })} disabled={disabled}>
+          <option value="">— Chọn xã, phường —</option>
+          {communes.data?.items.map((u) => (
+            <option key={u.code} value={u.code}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+    </>
+  );
+}
+
+/** Photos per upload request, as src/feedback/routes.ts takes them. */
+const FILES_PER_REQUEST = 5;
+
+/** Uploads a case's photos or evidence in batches the API accepts. */
+export async function uploadMedia(caseId: string, files: File[]) {
+  for (let i = 0; i < files.length; i += FILES_PER_REQUEST) {
+    const form = new FormData();
+    for (const f of files.slice(i, i + FILES_PER_REQUEST)) form.append('file', f, f.name);
+    await api(`/api/v1/feedback/${caseId}/media`, { body: form });
+  }
+}
+
+/** One action on a case, refused with 409 STALE_FEEDBACK when the case changed since `revision` was read. */
+export const feedbackAction = (id: string, revision: number, body: Record<string, unknown>) =>
+  api<{ id: string; code: string; status: string }>(withQuery(`/api/v1/feedback/${id}/actions`, { revision }), { body });

@@ -1,4 +1,5 @@
-// Xử lý hồ sơ (the one-stop office): requires a signed-in officer, shows who is signed in, and the office pages.
+// Xử lý hồ sơ (the one-stop office): requires a signed-in officer, shows who is signed in, and the office pages —
+// dossiers and citizen feedback (phản ánh, kiến nghị).
 import type { ReactNode } from 'react';
 import type { Me } from '../api.ts';
 import { Link, matchPath } from '../router.tsx';
@@ -7,6 +8,9 @@ import { Inbox } from './Inbox.tsx';
 import { Intake } from './Intake.tsx';
 import { OfficeDossier } from './OfficeDossier.tsx';
 import { Find } from './Find.tsx';
+import { FeedbackCase } from './FeedbackCase.tsx';
+import { FeedbackInbox } from './FeedbackInbox.tsx';
+import { FeedbackIntake } from './FeedbackIntake.tsx';
 import { isCounterOfficer } from './session.ts';
 
 function page(pathname: string, me: Me): ReactNode {
@@ -15,6 +19,10 @@ function page(pathname: string, me: Me): ReactNode {
   if (pathname === '/mot-cua/tra-cuu') return <Find />;
   const m = matchPath('/mot-cua/ho-so/:id', pathname);
   if (m) return <OfficeDossier key={m.id} id={m.id} />;
+  if (pathname === '/mot-cua/phan-anh') return <FeedbackInbox />;
+  if (pathname === '/mot-cua/phan-anh/moi') return <FeedbackIntake />;
+  const f = matchPath('/mot-cua/phan-anh/:id', pathname);
+  if (f) return <FeedbackCase key={f.id} id={f.id} />;
   return (
     <p>
       Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link>
@@ -27,6 +35,8 @@ export function OfficeArea({ pathname }: { pathname: string }) {
     { to: '/mot-cua', label: 'Hồ sơ cần xử lý', current: pathname === '/mot-cua' || pathname.startsWith('/mot-cua/ho-so/') },
     ...(isCounterOfficer(user) ? [{ to: '/mot-cua/tiep-nhan', label: 'Tiếp nhận tại quầy', current: pathname === '/mot-cua/tiep-nhan' }] : []),
     { to: '/mot-cua/tra-cuu', label: 'Tra cứu, sổ theo dõi', current: pathname === '/mot-cua/tra-cuu' },
+    // Every officer of this area sees feedback: the operators all of it, an agency's staff what is assigned to it.
+    { to: '/mot-cua/phan-anh', label: 'Phản ánh, kiến nghị', current: pathname.startsWith('/mot-cua/phan-anh') },
   ];
   return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, user)} />;
 }
