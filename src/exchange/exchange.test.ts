@@ -339,6 +339,17 @@ eachDatabase('exchange through the gateway simulator', {}, (ctx) => {
     assert.deepEqual([row.kind, row.outcome, row.refusal_code], ['malformed', 'refused', 'EDXML_MALFORMED']);
     assert.ok((await mailbox(PROVINCE.organId, 'rác')).every((m) => m.acknowledged));
 
+    // A status about a document the province never sent to that agency is kept, not passed on, not answered.
+    const stray = documentOf(PROVINCE, OUTSIDE);
+    await outsideSends(
+      'status',
+      stray.documentId,
+      buildStatusPackage({ responseFor: refOf(stray), from: OUTSIDE, statusCode: '03', description: 'Đã tiếp nhận', timestamp: new Date(), staff: {} }),
+    );
+    assert.deepEqual(await receive(), { accepted: 0, refused: 1, duplicate: 0, deferred: 0, failed: 0 });
+    assert.equal(statuses.length, 0);
+    assert.deepEqual(await recipientStatuses(ctx.db, stray.documentId), []);
+
     const doc = documentOf(OUTSIDE, PROVINCE);
     await outsideSends('document', doc.documentId, buildDocumentPackage(doc));
     await receive();

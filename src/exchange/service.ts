@@ -284,7 +284,7 @@ function answer(tx: Queryable, receiver: Organisation, about: DocumentRef, statu
 }
 
 /** A package that cannot be handled before another one arrives: left at the gateway, handled at a later poll. */
-export class NotYet extends Error {}
+class NotYet extends Error {}
 
 const received = async (tx: Queryable, documentId: string, receiver: string) =>
   (
@@ -294,8 +294,11 @@ const received = async (tx: Queryable, documentId: string, receiver: string) =>
     ])
   ).length > 0;
 
+const sentTo = async (tx: Queryable, documentId: string, organId: string) =>
+  (await tx.query(`SELECT 1 FROM exchange_outbox WHERE kind = 'document' AND document_id = $1 AND to_organ_id = $2 LIMIT 1`, [documentId, organId])).length > 0;
+
 /** Handles one received package in `tx`; what became of it. */
-export async function handleMessage(tx: Queryable, h: ExchangeHandlers, receiver: Organisation, m: ReceivedMessage): Promise<Outcome> {
+async function handleMessage(tx: Queryable, h: ExchangeHandlers, receiver: Organisation, m: ReceivedMessage): Promise<Outcome> {
   let parsed: ReturnType<typeof parseEdxml>;
   try {
     parsed = parseEdxml(m.edxml);
@@ -316,6 +319,11 @@ export async function handleMessage(tx: Queryable, h: ExchangeHandlers, receiver
       throw new NotYet(`thu hồi văn bản ${s.responseFor.documentId} đến trước chính văn bản đó`);
     }
     const row = { kind: 'status', documentId: s.responseFor.documentId, statusCode: s.statusCode, statusAt: s.timestamp, from: s.from.organId };
+    // Any other status answers a document this platform sent to that agency; one about anything else is kept, not passed on.
+    if (s.statusCode !== '13' && !(await sentTo(tx, s.responseFor.documentId, s.from.organId))) {
+      const refusal = { code: 'EXCHANGE_UNKNOWN_DOCUMENT', reason: `Trạng thái về văn bản ${s.responseFor.documentId} không gửi cho ${s.from.organId}.` };
+      return (await record(tx, key, m, { ...row, refusal })) ? 'refused' : 'duplicate';
+    }
     if (!(await record(tx, key, m, row))) return 'duplicate';
     if (s.statusCode === '13') {
       const decision = await h.recallRequested(tx, { receiver: receiver.organId, document: s.responseFor, from: s.from, reason: s.description });
