@@ -15,6 +15,7 @@ import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.t
 import { paymentSettings, type PaymentSettings } from './payments/service.ts';
 import type { SigningSettings } from './signing/service.ts';
 import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from './notifications/service.ts';
+import type { GatewaySettings } from './exchange/gateway.ts';
 
 // ---- parsers: raw text → value, or an Error saying what is wrong (loadConfig adds the variable's name) -------------
 
@@ -219,6 +220,14 @@ export const VARIABLES = {
   VNPAY_PAY_URL: { parse: urlOrPath, description: 'trang thanh toán VNPay; ngoài production cổng sandbox nội bộ' },
   VNPAY_API_URL: { parse: urlOrPath, description: 'API merchant (querydr) của VNPay' },
   BANK_CALLBACK_SECRET: { parse: text, secret: true, description: 'bí mật chung ký báo có của ngân hàng (HMAC-SHA256)' },
+  EXCHANGE_GATEWAY_URL: {
+    parse: url(['https:', 'http:']),
+    description: 'trục liên thông văn bản (trục quốc gia hoặc LGSP của tỉnh); không có: văn bản gửi ra ngoài nằm chờ trong hàng đợi',
+  },
+  EXCHANGE_SYSTEM_ID: { parse: text, description: 'mã hệ thống của nền tảng tại trục liên thông (cần khi có EXCHANGE_GATEWAY_URL)' },
+  EXCHANGE_GATEWAY_SECRET: { parse: text, secret: true, description: 'khóa bí mật của hệ thống tại trục liên thông (cần khi có EXCHANGE_GATEWAY_URL)' },
+  EXCHANGE_GATEWAY_TIMEOUT_MS: { parse: integer(100, 600_000), default: 60_000, description: 'chờ trục liên thông trả lời tối đa bấy nhiêu mili giây' },
+  SIM_GATEWAY_PORT: { parse: integer(0, 65535), default: 3900, description: 'npm run sim:gateway: cổng của trục liên thông mô phỏng' },
 } satisfies Record<string, Variable<any>>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -259,6 +268,10 @@ export interface Config {
   sessionIdleMinutes: { staff: number; citizen: number };
   /** The key of the dossier history's MACs (HISTORY_KEY / HISTORY_KEY_FILE), kept outside the database. */
   historyKey: Buffer;
+  /** EXCHANGE_*: the document exchange gateway; absent → outgoing packages wait in the outbox. */
+  exchange?: GatewaySettings;
+  /** npm run sim:gateway: its port and the one system it admits (EXCHANGE_SYSTEM_ID / SECRET, else development ones). */
+  exchangeSimulator: { port: number; systems: Record<string, string> };
 }
 
 /** Parses every declared variable; all problems are reported together, each naming its variable. */
@@ -289,6 +302,8 @@ export function readVariables(env: NodeJS.ProcessEnv = process.env): Values {
     ['OIDC_ISSUER', 'OIDC_CLIENT_ID'],
     ['SIGNING_P12_DIR', 'SIGNING_TRUSTED_CA'],
     ['SIGNING_TRUSTED_CA', 'SIGNING_P12_DIR'],
+    ['EXCHANGE_GATEWAY_URL', 'EXCHANGE_SYSTEM_ID'],
+    ['EXCHANGE_GATEWAY_URL', 'EXCHANGE_GATEWAY_SECRET'],
   ];
   for (const [given, needed] of pairs) {
     if (isSet(given) && !isSet(needed)) problems.push(`${needed}: cần đặt khi có ${given}`);
@@ -329,6 +344,9 @@ function historyKey(v: Values, production: boolean): Buffer {
   historyKeys.set(cacheKey, digest);
   return digest;
 }
+
+/** The credentials the simulator admits when none are configured (development only: the simulator is never production). */
+export const SIMULATOR_SYSTEM = { id: 'congso', secret: 'sim-secret' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = readVariables(env);
@@ -392,6 +410,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: v.TRUST_PROXY ?? false,
     sessionIdleMinutes: { staff: v.SESSION_IDLE_MINUTES, citizen: v.CITIZEN_SESSION_IDLE_MINUTES },
     historyKey: historyKey(v, production),
+    exchange: v.EXCHANGE_GATEWAY_URL
+      ? { url: v.EXCHANGE_GATEWAY_URL, systemId: v.EXCHANGE_SYSTEM_ID!, secret: v.EXCHANGE_GATEWAY_SECRET!, timeoutMs: v.EXCHANGE_GATEWAY_TIMEOUT_MS }
+      : undefined,
+    exchangeSimulator: {
+      port: v.SIM_GATEWAY_PORT,
+      systems: { [v.EXCHANGE_SYSTEM_ID ?? SIMULATOR_SYSTEM.id]: v.EXCHANGE_GATEWAY_SECRET ?? SIMULATOR_SYSTEM.secret },
+    },
   };
 }
 

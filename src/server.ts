@@ -10,6 +10,7 @@ import { useHistoryKey } from './dossiers/chain.ts';
 import { generateDossiers } from './stats/generate.ts';
 import { defaultTransports, startNotificationWorker, useNotificationLinks } from './notifications/service.ts';
 import { platformJobs, startJobs } from './jobs/index.ts';
+import { httpGateway } from './exchange/gateway.ts';
 import { addDays, vietnamDate } from './shared/time.ts';
 
 export interface Running {
@@ -55,7 +56,9 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
     leaseMs: config.notifications.leaseMs,
     transports: defaultTransports({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log }),
   });
-  const jobs = startJobs(db, platformJobs({ app, notifications, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
+  // Without a configured gateway the exchange's outbox waits (the documents module still writes it).
+  const exchange = config.exchange ? httpGateway(config.exchange) : undefined;
+  const jobs = startJobs(db, platformJobs({ app, notifications, exchange, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
   app.addHook('onClose', async () => {
     await jobs.stop();
     await notifications.stop();

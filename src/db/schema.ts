@@ -243,6 +243,40 @@ export interface DossiersRow {
   assignee_id: string | null;
 }
 
+export interface ExchangeInboxRow {
+  id: Int8;
+  package_key: string;
+  document_id: string | null;
+  kind: string;
+  status_code: string | null;
+  status_at: Date | null;
+  from_organ_id: string | null;
+  to_organ_id: string;
+  outcome: string;
+  refusal_code: string | null;
+  refusal_reason: string | null;
+  edxml: string;
+  received_at: Date;
+}
+
+export interface ExchangeOutboxRow {
+  id: Int8;
+  message_key: string;
+  document_id: string;
+  kind: string;
+  status_code: string | null;
+  from_organ_id: string;
+  to_organ_id: string;
+  edxml: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  gateway_id: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
 export interface FeedbackCasesRow {
   id: string;
   code: string;
@@ -803,6 +837,8 @@ export interface Tables {
   dossier_sequences: DossierSequencesRow;
   dossier_settings: DossierSettingsRow;
   dossiers: DossiersRow;
+  exchange_inbox: ExchangeInboxRow;
+  exchange_outbox: ExchangeOutboxRow;
   feedback_cases: FeedbackCasesRow;
   feedback_categories: FeedbackCategoriesRow;
   feedback_events: FeedbackEventsRow;

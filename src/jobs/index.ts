@@ -8,6 +8,8 @@ import { Gauge, type Registry } from 'prom-client';
 import { CITIZEN_SESSION_IDLE_MINUTES, deleteExpiredCitizenSessions } from '../citizens/service.ts';
 import type { Database, Queryable } from '../db/index.ts';
 import { anchorHistory, checkpointHistory } from '../dossiers/chain.ts';
+import { deliverOutbox, receiveMessages } from '../exchange/service.ts';
+import type { Gateway } from '../exchange/gateway.ts';
 import { deleteExpiredUploads } from '../dossiers/files.ts';
 import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
@@ -30,11 +32,13 @@ const HOUR = 60 * MINUTE;
 export interface JobDeps {
   app: FastifyInstance;
   notifications: NotificationWorker;
+  /** The document exchange gateway (EXCHANGE_GATEWAY_URL); without one, no exchange jobs. */
+  exchange?: Gateway;
   sessionIdleMinutes?: { staff: number; citizen: number };
 }
 
 /** Every scheduled job of the platform. */
-export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps): Job[] {
+export function platformJobs({ app, notifications, exchange, sessionIdleMinutes }: JobDeps): Job[] {
   const db = app.db;
   const idle = sessionIdleMinutes ?? { staff: SESSION_IDLE_MINUTES, citizen: CITIZEN_SESSION_IDLE_MINUTES };
   return [
@@ -49,6 +53,31 @@ export function platformJobs({ app, notifications, sessionIdleMinutes }: JobDeps
         return { attempted: sent };
       },
     },
+    // Liên thông văn bản: packages to other agencies in order per document (every server, rows taken with SKIP LOCKED),
+    // and the mailboxes polled for what they sent (once per cluster: two pollers would only meet at the inbox's key).
+    ...(exchange
+      ? [
+          {
+            name: 'exchange.deliver',
+            everyMs: 5000,
+            everyServer: true,
+            run: async () => {
+              const total = { attempted: 0, sent: 0 };
+              for (
+                let r = await deliverOutbox(db, exchange, { logger: app.log });
+                r.attempted > 0;
+                r = await deliverOutbox(db, exchange, { logger: app.log })
+              ) {
+                total.attempted += r.attempted;
+                total.sent += r.sent;
+                if (r.sent === 0) break; // the gateway fails everything: wait for the next period
+              }
+              return total;
+            },
+          },
+          { name: 'exchange.receive', everyMs: MINUTE, run: () => receiveMessages(db, exchange, { logger: app.log }) },
+        ]
+      : []),
     // A lost IPN or an abandoned return page is caught up by asking the gateway.
     { name: 'payments.reconcile', everyMs: 5 * MINUTE, run: paymentReconciler(app) },
     // Finished days of dossier history anchored (each day once, after it ends), and a rolling checkpoint of the dossiers
