@@ -191,4 +191,40 @@ eachDatabase('feedback statistics', { demo: true }, (ctx) => {
     assert.deepEqual([e('PETITION_PROCESSING_ON_TIME').points, e('PETITION_PROCESSING_ON_TIME').counted], [6, true]);
     assert.deepEqual([e('PETITION_HANDLING_SATISFACTION').points, e('PETITION_HANDLING_SATISFACTION').counted], [0, false]);
   });
+
+  test('the wall is told within 2 s when a feedback case has a new step', async () => {
+    const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ioc', password: 'Congso@2026' } });
+      const stream = await fetch(`${address}/api/v1/stats/stream`, { headers: { cookie: String(login.headers['set-cookie']).split(';')[0] } });
+      const reader = stream.body!.getReader();
+      const pushes: number[] = [];
+      const reading = (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          for (const _ of new TextDecoder().decode(value).matchAll(/event: stats\n/g)) pushes.push(Date.now());
+        }
+      })();
+      const waitFor = async (n: number) => {
+        for (let i = 0; i < 60 && pushes.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+      };
+      await waitFor(1);
+      assert.equal(pushes.length, 1, 'the current revision first');
+      const operator = await signIn(ctx.app, 'motcua.tt');
+      const sent = Date.now();
+      const phoned = await operator({
+        method: 'POST',
+        url: '/api/v1/feedback/intake',
+        payload: { title: 'Cây đổ chắn đường', text: 'Cây đổ sau mưa.', categoryCode: 'traffic', address: 'Đường 30/4', channel: 'phone' },
+      });
+      assert.equal(phoned.statusCode, 201, phoned.body);
+      await waitFor(2);
+      assert.ok(pushes.length >= 2 && pushes[1] - sent < 2000, `pushes: ${pushes.map((t) => t - sent).join(', ')}`);
+      await reader.cancel();
+      await reading.catch(() => undefined);
+    } finally {
+      await ctx.app.server.close();
+    }
+  });
 });

@@ -20,6 +20,7 @@
 // The 766 index (QĐ 766/QĐ-TTg): PAKN phải xử lý = handled + missed; đúng hạn = on time. PAKN đã xử lý = handled,
 // less those the reporter rated không hài lòng, reopened (lặp lại: reopens > 0) or answered late.
 import type { Queryable, Row } from '../db/index.ts';
+import { committedAbove, idBack } from '../db/change-signal.ts';
 import { agenciesUnder, agencyNames, getAgencyRow } from '../agencies/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { addDays, vietnamDayStart } from '../shared/time.ts';
@@ -192,3 +193,9 @@ export async function feedbackStatsCases(
     }),
   };
 }
+
+/** Feedback events as a change signal for the live wall (db/change-signal.ts): every step of a case writes one. */
+export const feedbackEventsSignal = {
+  committed: (db: Queryable, after: string, next: string) => committedAbove(db, 'feedback_events', after, next),
+  back: (db: Queryable, back: number) => idBack(db, 'feedback_events', back),
+};

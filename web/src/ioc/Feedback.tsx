@@ -20,7 +20,7 @@ export const CHANNEL_NAMES: Record<string, string> = {
   paper: 'Văn bản',
   email: 'Thư điện tử',
   zalo: 'Zalo',
-  open311: 'Open311 (ứng dụng đối tác)',
+  open311: 'Open311 (ứng dụng khác)',
 };
 const RATING_NAMES: Record<string, string> = { hai_long: 'Hài lòng', chap_nhan: 'Chấp nhận được', khong_hai_long: 'Không hài lòng' };
 
@@ -140,6 +140,7 @@ export function FeedbackPanel({ period, scope }: { period: Period; scope: Scope 
             </section>
           </div>
           <p className="small muted">
+            {scope.field || scope.procedure ? 'Phản ánh, kiến nghị không lọc theo lĩnh vực, thủ tục hành chính. ' : ''}
             Đúng hạn: lãnh đạo cơ quan duyệt trả lời trước hạn xử lý (hạn đã cộng thời gian chờ người phản ánh bổ sung). Bấm vào một số hoặc một cột để xem danh
             sách phản ánh.
           </p>
