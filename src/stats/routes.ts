@@ -71,6 +71,10 @@ const summarySchema = {
   },
 } as const;
 
+/** A page of a list: its total and the items, each an object with these properties. */
+const pageOf = (properties: Record<string, unknown>) =>
+  ({ type: 'object', properties: { total: count, items: { type: 'array', items: { type: 'object', properties } } } }) as const;
+
 /** The longest period one query may cover (ten years). */
 const MAX_DAYS = 3660;
 
@@ -259,29 +263,17 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
           'yêu cầu bổ sung, xin lỗi) trong phạm vi người dùng được xem; mỗi hồ sơ mở tiếp tại /api/v1/dossiers/{id}. Tải về với format=csv|xlsx.',
         querystring: periodQuery({ indicator: { enum: [...INDICATORS] }, ...pagingQuery, format }, ['indicator']),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              total: count,
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    code: { type: 'string' },
-                    procedureName: { type: 'string' },
-                    agencyName: { type: 'string' },
-                    status: count,
-                    receivedAt: nullableString,
-                    dueAt: nullableString,
-                    finishedAt: nullableString,
-                    timeliness: nullableString,
-                  },
-                },
-              },
-            },
-          },
+          200: pageOf({
+            id: { type: 'string' },
+            code: { type: 'string' },
+            procedureName: { type: 'string' },
+            agencyName: { type: 'string' },
+            status: count,
+            receivedAt: nullableString,
+            dueAt: nullableString,
+            finishedAt: nullableString,
+            timeliness: nullableString,
+          }),
           ...errorResponses,
         },
       },
@@ -367,35 +359,23 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
           ['figure'],
         ),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              total: count,
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    code: { type: 'string' },
-                    title: { type: 'string' },
-                    category: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
-                    level: { type: 'string' },
-                    channel: { type: 'string' },
-                    status: { type: 'string' },
-                    statusName: { type: 'string' },
-                    agency: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: nullableString } },
-                    communeCode: nullableString,
-                    createdAt: nullableString,
-                    dueAt: nullableString,
-                    approvedAt: nullableString,
-                    publishedAt: nullableString,
-                    rating: nullableString,
-                  },
-                },
-              },
-            },
-          },
+          200: pageOf({
+            id: { type: 'string' },
+            code: { type: 'string' },
+            title: { type: 'string' },
+            category: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+            level: { type: 'string' },
+            channel: { type: 'string' },
+            status: { type: 'string' },
+            statusName: { type: 'string' },
+            agency: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: nullableString } },
+            communeCode: nullableString,
+            createdAt: nullableString,
+            dueAt: nullableString,
+            approvedAt: nullableString,
+            publishedAt: nullableString,
+            rating: nullableString,
+          }),
           ...errorResponses,
         },
       },

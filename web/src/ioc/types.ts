@@ -111,6 +111,8 @@ export interface CommuneMap {
   features: CommuneFeature[];
 }
 
+import type { CaseSummary } from '../feedback/parts.tsx';
+
 /** GET /api/v1/stats/feedback: citizen feedback (phản ánh, kiến nghị) of a period and scope. */
 export interface FeedbackStats {
   received: { total: number; byChannel: { channel: string; received: number }[] };
@@ -137,17 +139,5 @@ export const FEEDBACK_FIGURES = [
 export type FeedbackFigure = (typeof FEEDBACK_FIGURES)[number];
 export interface FeedbackCases {
   total: number;
-  items: {
-    id: string;
-    code: string;
-    title: string;
-    category: { code: string; name: string };
-    channel: string;
-    statusName: string;
-    agency: { id: string; name: string | null } | null;
-    createdAt: string | null;
-    dueAt: string | null;
-    publishedAt: string | null;
-    rating: string | null;
-  }[];
+  items: (CaseSummary & { channel: string; dueAt: string | null; publishedAt: string | null; rating: string | null })[];
 }
