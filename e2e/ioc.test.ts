@@ -332,12 +332,14 @@ test('the wall fits 1366×768 and 1920×1080: every panel on screen, no two over
       await page.locator('.ioc-wall-kpi').first().waitFor();
       await page.locator('.ioc-wall-map canvas').waitFor();
       await page.locator('.ioc-wall-ranking table').waitFor();
+      // The feedback tile: the report phoned in today.
+      await page.locator('.ioc-wall-kpi').filter({ hasText: 'Phản ánh, kiến nghị' }).getByText('1', { exact: true }).waitFor();
       await page.waitForTimeout(500); // charts settle to their boxes
       await screenshot(page, `wall-${width}x${height}`);
       const boxes = await wallBoxes(page);
       const size = `${width}×${height}`;
       assert.deepEqual(boxes.scroll, { x: 0, y: 0 }, `${size}: the wall scrolls`);
-      assert.equal(boxes.panels.length, 1 + 5 + 4, `${size}: header, five figures, four panels`);
+      assert.equal(boxes.panels.length, 1 + 6 + 4, `${size}: header, five figures and the feedback tile, four panels`);
       for (const p of boxes.panels) {
         assert.ok(p.x >= 0 && p.y >= 0 && p.right <= width && p.bottom <= height, `${size}: ${p.name} off screen ${JSON.stringify(p)}`);
       }
