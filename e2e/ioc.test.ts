@@ -1,7 +1,7 @@
 // The operations centre in Chromium. Past dossiers come in through the historical import (some finished late, one
 // still open past its deadline); the IOC viewer's dashboard shows the figures the API computes and "Quá hạn" lists the
 // late dossiers; the commune's leader goes from "Quá hạn" on to a dossier's timeline; the wall, left open, follows a
-// reception made through the API without reloading. With E2E_SCREENSHOTS=dir the pages are also saved as PNG (desktop, phone, wall).
+// reception made through the API without reloading; the feedback panel lists a phoned-in report. With E2E_SCREENSHOTS=dir the pages are also saved as PNG (desktop, phone, wall).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -73,7 +73,17 @@ const e2e = platformAndBrowser(async ({ platform }) => {
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().rejected, []);
   assert.equal(res.json().imported, lines.length);
+  // A report phoned in to the province's feedback desk today.
+  const operator = await signIn(platform.app, 'motcua.tt');
+  const phoned = await operator({
+    method: 'POST',
+    url: '/api/v1/feedback/intake',
+    payload: { title: 'Đèn đường hỏng đường Mậu Thân', text: 'Cả dãy đèn không sáng.', categoryCode: 'traffic', address: 'Đường Mậu Thân', channel: 'phone' },
+  });
+  assert.equal(phoned.statusCode, 201, phoned.body);
+  feedbackCode = phoned.json().code;
 });
+let feedbackCode: string;
 
 async function signInAs(context: BrowserContext, username: string): Promise<Page> {
   const page = await context.newPage();
@@ -168,6 +178,14 @@ test('the IOC viewer\'s dashboard shows the figures, its tables export, "Quá h�
     await page.getByRole('link', { name: `Hồ sơ đang giải quyết quá hạn: ${vn(summary.open.overdue)}`, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Hồ sơ đang giải quyết quá hạn' }).waitFor();
     await page.getByRole('cell', { name: 'CU-IOC-0006', exact: true }).waitFor();
+
+    // The feedback panel: the phoned-in report among those received, listed without its reporter, opening the case page.
+    await page.getByRole('link', { name: '‹ Bảng điều hành', exact: true }).click();
+    await page.getByRole('link', { name: 'Phản ánh, kiến nghị tiếp nhận: 1', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Phản ánh, kiến nghị tiếp nhận' }).waitFor();
+    const feedbackLink = page.getByRole('link', { name: feedbackCode, exact: true });
+    assert.match((await feedbackLink.getAttribute('href'))!, /^\/mot-cua\/phan-anh\/[0-9a-f-]{36}$/);
+    await page.getByRole('cell', { name: 'Điện thoại', exact: true }).waitFor();
 
     // The same dashboard on a phone: nothing wider than the screen.
     await page.setViewportSize({ width: 360, height: 740 });
@@ -314,12 +332,14 @@ test('the wall fits 1366×768 and 1920×1080: every panel on screen, no two over
       await page.locator('.ioc-wall-kpi').first().waitFor();
       await page.locator('.ioc-wall-map canvas').waitFor();
       await page.locator('.ioc-wall-ranking table').waitFor();
+      // The feedback tile: the report phoned in today.
+      await page.locator('.ioc-wall-kpi').filter({ hasText: 'Phản ánh, kiến nghị' }).getByText('1', { exact: true }).waitFor();
       await page.waitForTimeout(500); // charts settle to their boxes
       await screenshot(page, `wall-${width}x${height}`);
       const boxes = await wallBoxes(page);
       const size = `${width}×${height}`;
       assert.deepEqual(boxes.scroll, { x: 0, y: 0 }, `${size}: the wall scrolls`);
-      assert.equal(boxes.panels.length, 1 + 5 + 4, `${size}: header, five figures, four panels`);
+      assert.equal(boxes.panels.length, 1 + 6 + 4, `${size}: header, five figures and the feedback tile, four panels`);
       for (const p of boxes.panels) {
         assert.ok(p.x >= 0 && p.y >= 0 && p.right <= width && p.bottom <= height, `${size}: ${p.name} off screen ${JSON.stringify(p)}`);
       }

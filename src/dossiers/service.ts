@@ -4,6 +4,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database, Queryable } from '../db/index.ts';
+import { committedAbove, idBack } from '../db/change-signal.ts';
 import { inScope, isSystemAdmin, type Actor, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { validationDetails } from '../shared/http.ts';
@@ -132,25 +133,11 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
   if (!followUps) await queue.drain();
 }
 
-/**
- * A change signal for live screens that no writer has to update. Ids are taken at insert, so a transaction may commit
- * after one with a higher id: counting the events above a bound that trails behind still sees it. One snapshot gives the
- * count above `after`, the count above `next` (the bound to move to) and the highest id.
- */
-export async function committedEvents(db: Queryable, after: string, next: string): Promise<{ above: number; aboveNext: number; maxId: string }> {
-  const [r] = await db.query(
-    `SELECT count(*)::int AS above, count(*) FILTER (WHERE id > $2::bigint)::int AS above_next, coalesce(max(id), $1::bigint)::text AS max_id
-       FROM dossier_events WHERE id > $1::bigint`,
-    [after, next],
-  );
-  return { above: r.above, aboveNext: r.above_next, maxId: r.max_id };
-}
-
-/** The id of the event `back` events before the newest (0 when there are fewer): a starting bound for committedEvents. */
-export async function eventIdBack(db: Queryable, back: number): Promise<string> {
-  const [r] = await db.query('SELECT coalesce((SELECT id FROM dossier_events ORDER BY id DESC OFFSET $1 LIMIT 1), 0)::text AS id', [back]);
-  return r.id;
-}
+/** Dossier events as a change signal for live screens (db/change-signal.ts). */
+export const dossierEventsSignal = {
+  committed: (db: Queryable, after: string, next: string) => committedAbove(db, 'dossier_events', after, next),
+  back: (db: Queryable, back: number) => idBack(db, 'dossier_events', back),
+};
 
 /** Next code for an agency's day, under a row lock: unique and gap-free (a rolled-back submission returns its number). */
 async function nextCode(tx: Queryable, agency: { id: string; code: string }, at: Date): Promise<string> {

@@ -204,7 +204,8 @@ export function deadlineFlags(row: Row, settings: Settings, calendar: { workingH
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
-function summary(row: Row, names: Map<string, string>) {
+/** A case in a staff list: never the reporter's identity. */
+export function summary(row: Row, names: Map<string, string>) {
   return {
     id: row.id,
     code: row.code,

@@ -244,7 +244,7 @@ const RULES: Record<string, Rule> = {
 
   // Statistics: the IOC and system administrators the province, a leader their own organisation (the agency filter is the object).
   ...Object.fromEntries(
-    ['summary', 'trend', 'breakdown', 'dossiers', 'index766'].map((name) => [
+    ['summary', 'trend', 'breakdown', 'dossiers', 'index766', 'feedback', 'feedback/cases'].map((name) => [
       `GET /api/v1/stats/${name}`,
       {
         kind: 'scoped',
@@ -255,6 +255,7 @@ const RULES: Record<string, Rule> = {
           ...(name === 'index766' ? { period: '2026' } : PERIOD),
           ...(name === 'breakdown' ? { by: 'procedure' } : {}),
           ...(name === 'dossiers' ? { indicator: 'received' } : {}),
+          ...(name === 'feedback/cases' ? { figure: 'received' } : {}),
           agency: ids.agency,
         }),
       } satisfies Rule,

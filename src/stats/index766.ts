@@ -1,12 +1,13 @@
 // Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg,
 // 23/6/2022), as DVCQG scores it (province maximum 100). Every indicator whose data the platform holds is computed
-// (dossiers from the counters, publication from the catalogue, payments, signed results); one whose data it does not
+// (dossiers from the counters, publication from the catalogue, payments, signed results, feedback from its module); one whose data it does not
 // hold scores 0 and is marked, so the total is out of the published 100 and comparable with the national portal's.
 import type { Queryable } from '../db/index.ts';
 import { badRequest } from '../shared/errors.ts';
 import { publishedProcedureFacts, type PublishedProcedureFacts } from '../catalog/service.ts';
 import { figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
 import { addDays } from '../shared/time.ts';
+import { feedbackIndexInputs, type FeedbackIndexInputs } from '../feedback/stats.ts';
 
 export interface IndicatorDefinition {
   key: string;
@@ -36,6 +37,7 @@ interface CatalogueFacts {
 interface Inputs {
   f: Figures;
   catalogue: CatalogueFacts;
+  feedback: FeedbackIndexInputs;
 }
 
 /**
@@ -44,7 +46,8 @@ interface Inputs {
  */
 type Scorer = ((x: Inputs) => Part[] | null) | null;
 
-const INDICATORS: (IndicatorDefinition & { score: Scorer; points?: (ratios: number[]) => number })[] = [
+/** `empty`: the points when there is nothing to count, where the published formula names them (otherwise 0, marked). */
+const INDICATORS: (IndicatorDefinition & { score: Scorer; points?: (ratios: number[]) => number; empty?: number })[] = [
   {
     group: 'Công khai, minh bạch',
     key: 'PUBLISH_ON_TIME',
@@ -174,21 +177,27 @@ const INDICATORS: (IndicatorDefinition & { score: Scorer; points?: (ratios: numb
     score: null,
     formula: 'TTHC đã kết nối CSDL quốc gia về dân cư / TTHC cần kết nối × 2',
   },
+  // From the feedback module (feedback/stats.ts defines handled, on time, missed, reopened).
   {
     group: 'Mức độ hài lòng',
     key: 'PETITION_PROCESSING_ON_TIME',
     name: 'Phản ánh, kiến nghị được xử lý đúng hạn',
     maxPoints: 6,
-    score: null,
     formula: 'PAKN xử lý đúng hạn / PAKN phải xử lý × 6 (6 điểm khi không có PAKN)',
+    score: ({ feedback: p }) => [
+      { name: 'PAKN trả lời đúng hạn / PAKN phải xử lý (đã trả lời + quá hạn chưa trả lời)', numerator: p.onTime, denominator: p.mustHandle },
+    ],
+    empty: 6,
   },
   {
     group: 'Mức độ hài lòng',
     key: 'PETITION_HANDLING_SATISFACTION',
     name: 'Hài lòng về xử lý phản ánh, kiến nghị',
     maxPoints: 6,
-    score: null,
     formula: '(PAKN đã xử lý − không hài lòng, lặp lại, trễ hạn) / PAKN đã xử lý × 6',
+    score: ({ feedback: p }) => [
+      { name: 'PAKN đã xử lý không bị đánh giá không hài lòng, mở lại hay trễ hạn / PAKN đã xử lý', numerator: p.clean, denominator: p.handled },
+    ],
   },
   {
     group: 'Mức độ hài lòng',
@@ -233,15 +242,15 @@ const round = (x: number) => Math.round(x * 100) / 100;
  * 0): 0 points, marked, and the maximum still counts — the total is out of 100 as on the national portal.
  */
 function score(x: Inputs) {
-  const indicators = INDICATORS.map(({ score: scorer, points, group, ...def }) => {
+  const indicators = INDICATORS.map(({ score: scorer, points, group, empty, ...def }) => {
     const parts = scorer?.(x) ?? null;
     if (!parts) return { ...def, group, parts: [], numerator: null, denominator: null, points: 0, available: false, counted: false };
     const [{ numerator, denominator }] = parts;
     // A part with nothing to count adds nothing (a period with no fee paid still scores its integrated procedures).
     const ratios = parts.map((p) => (p.denominator ? p.numerator / p.denominator : 0));
     const counted = parts.some((p) => p.denominator > 0);
-    const value = counted ? (points ? points(ratios) : def.maxPoints * ratios[0]) : 0;
-    return { ...def, group, parts, numerator, denominator, points: round(value), available: true, counted };
+    const value = counted ? (points ? points(ratios) : def.maxPoints * ratios[0]) : (empty ?? 0);
+    return { ...def, group, parts, numerator, denominator, points: round(value), available: true, counted: counted || empty !== undefined };
   });
   return { indicators, total: { points: round(indicators.reduce((s, i) => s + i.points, 0)), maxPoints: indicators.reduce((s, i) => s + i.maxPoints, 0) } };
 }
@@ -262,21 +271,31 @@ function catalogueFacts(facts: PublishedProcedureFacts[], perProcedure: Map<stri
   };
 }
 
+const NO_FEEDBACK: FeedbackIndexInputs = { mustHandle: 0, onTime: 0, handled: 0, clean: 0 };
+
 /** The index for a period, for the province or one agency, with the ranking of agencies (and commune committees). */
 export async function index766(db: Queryable, q: { period: string; agency?: string }) {
   const { from, to } = periodOf(q.period);
   const ctx = await indicatorContext(db);
-  const [whole, perAgency, perProcedure, facts] = await Promise.all([
+  const [whole, perAgency, perProcedure, facts, feedback, feedbackPerAgency] = await Promise.all([
     figuresBy(db, ctx, { from, to, agency: q.agency }, null),
     figuresBy(db, ctx, { from, to }, 'agency_id'),
     figuresBy(db, ctx, { from, to, agency: q.agency }, 'procedure_id'),
     publishedProcedureFacts(db),
+    feedbackIndexInputs(db, { from, to, agency: q.agency }, false),
+    feedbackIndexInputs(db, { from, to }, true),
   ]);
   // The ranking scores each agency's dossiers against the same catalogue facts (the province publishes the catalogue).
   const catalogue = catalogueFacts(facts, perProcedure);
-  const { indicators, total } = score({ f: whole.get('')!, catalogue });
+  const { indicators, total } = score({ f: whole.get('')!, catalogue, feedback: feedback.get('')! });
+  // An agency that had feedback to handle but no dossier figures is ranked too, with its (empty) dossier figures;
+  // an agency without feedback scores 6 for feedback timeliness, as the formula says.
+  for (const agencyId of feedbackPerAgency.keys()) {
+    if (!perAgency.has(agencyId) && ctx.dims.agencies.has(agencyId))
+      perAgency.set(agencyId, (await figuresBy(db, ctx, { from, to, agency: agencyId }, null)).get('')!);
+  }
   const ranking = [...perAgency].map(([agencyId, f]) => {
-    const s = score({ f, catalogue }).total;
+    const s = score({ f, catalogue, feedback: feedbackPerAgency.get(agencyId) ?? NO_FEEDBACK }).total;
     return { agencyId, name: ctx.dims.agencies.get(agencyId)?.name ?? agencyId, points: s.points, maxPoints: s.maxPoints, rank: 0 };
   });
   const share = (r: { points: number; maxPoints: number }) => r.points / r.maxPoints;

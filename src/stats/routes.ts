@@ -1,5 +1,5 @@
-// Routes of the service-quality indicators (operations centre): summary, trend, breakdown, drill-down, the 766
-// index, the live stream, and the public transparency page with its open data and map.
+// Routes of the service-quality indicators (operations centre): summary, trend, breakdown, drill-down, the citizen
+// feedback figures and their cases, the 766 index, the live stream, and the public transparency page with its open data and map.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { AppError, badRequest, forbidden } from '../shared/errors.ts';
@@ -18,6 +18,7 @@ import {
   type PeriodQuery,
 } from './query.ts';
 import { index766 } from './index766.ts';
+import { FEEDBACK_CHANNELS, FEEDBACK_FIGURES, feedbackStats, feedbackStatsCases, type FeedbackFigure, type FeedbackScope } from '../feedback/stats.ts';
 import { communesMap, publicStats } from './public.ts';
 import { percent, sendTable, tableCsv, type Column } from './export.ts';
 import { subscribe } from './stream.ts';
@@ -69,6 +70,10 @@ const summarySchema = {
     shares: { type: 'object', properties: Object.fromEntries(SHARES.map((k) => [k, shareSchema])) },
   },
 } as const;
+
+/** A page of a list: its total and the items, each an object with these properties. */
+const pageOf = (properties: Record<string, unknown>) =>
+  ({ type: 'object', properties: { total: count, items: { type: 'array', items: { type: 'object', properties } } } }) as const;
 
 /** The longest period one query may cover (ten years). */
 const MAX_DAYS = 3660;
@@ -258,29 +263,17 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
           'yêu cầu bổ sung, xin lỗi) trong phạm vi người dùng được xem; mỗi hồ sơ mở tiếp tại /api/v1/dossiers/{id}. Tải về với format=csv|xlsx.',
         querystring: periodQuery({ indicator: { enum: [...INDICATORS] }, ...pagingQuery, format }, ['indicator']),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              total: count,
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    code: { type: 'string' },
-                    procedureName: { type: 'string' },
-                    agencyName: { type: 'string' },
-                    status: count,
-                    receivedAt: nullableString,
-                    dueAt: nullableString,
-                    finishedAt: nullableString,
-                    timeliness: nullableString,
-                  },
-                },
-              },
-            },
-          },
+          200: pageOf({
+            id: { type: 'string' },
+            code: { type: 'string' },
+            procedureName: { type: 'string' },
+            agencyName: { type: 'string' },
+            status: count,
+            receivedAt: nullableString,
+            dueAt: nullableString,
+            finishedAt: nullableString,
+            timeliness: nullableString,
+          }),
           ...errorResponses,
         },
       },
@@ -291,6 +284,105 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       if (as === 'json') return drillDown(db, q);
       const { items } = await drillDown(db, { ...q, page: 1, pageSize: EXPORT_LIMIT });
       return sendTable(reply, as, `ho-so-${q.indicator}-${q.from}-${q.to}`, 'Hồ sơ', dossierColumns, items);
+    },
+  );
+
+  // ---- citizen feedback (phản ánh, kiến nghị), from the feedback module ---------------------------
+
+  const feedbackScope = { from: day, to: day, agency: scopeProperties.agency, commune: scopeProperties.commune } as const;
+  const feedbackQuery = (extra: Record<string, unknown> = {}, required: string[] = []) =>
+    ({ type: 'object', additionalProperties: false, required: ['from', 'to', ...required], properties: { ...feedbackScope, ...extra } }) as const;
+
+  app.get<{ Querystring: FeedbackScope }>(
+    '/api/v1/stats/feedback',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Phản ánh, kiến nghị theo kỳ và phạm vi (cơ quan xử lý, xã/phường nơi phản ánh): tiếp nhận theo kênh và lĩnh vực; đã xử lý (trả lời được công bố trong kỳ) ' +
+          'đúng hạn / trễ hạn (lãnh đạo duyệt trả lời trước hạn xử lý, hạn đã cộng thời gian chờ người phản ánh bổ sung); đang quá hạn, sắp đến hạn, quá hạn chưa trả lời; ' +
+          'đánh giá của người phản ánh; thời gian trả lời bình quân (giờ làm việc, trừ thời gian chờ bổ sung). Cùng quyền như số liệu hồ sơ.',
+        querystring: feedbackQuery(),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              period: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } },
+              agency: nullableString,
+              commune: nullableString,
+              received: {
+                type: 'object',
+                properties: {
+                  total: count,
+                  byChannel: { type: 'array', items: { type: 'object', properties: { channel: { type: 'string' }, received: count } } },
+                },
+              },
+              byCategory: {
+                type: 'array',
+                items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, received: count } },
+              },
+              handled: counts('total', 'onTime', 'late'),
+              onTimeRatio: nullableNumber,
+              open: counts('overdue', 'atRisk', 'missed'),
+              satisfaction: {
+                type: 'object',
+                properties: { hai_long: count, chap_nhan: count, khong_hai_long: count, notRated: count, satisfiedRatio: nullableNumber },
+              },
+              averageWorkingHours: nullableNumber,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      checkPeriod(req.query);
+      return feedbackStats(db, await scopedQuery(app, req, req.query));
+    },
+  );
+
+  app.get<{ Querystring: FeedbackScope & { figure: FeedbackFigure; channel?: string; category?: string; page: number; pageSize: number } }>(
+    '/api/v1/stats/feedback/cases',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Danh sách phản ánh đứng sau một con số (received, handled, on_time, late, overdue, at_risk, missed, not_rated, hai_long, chap_nhan, khong_hai_long; ' +
+          'tiếp nhận có thể lọc theo kênh, lĩnh vực), mới nhất trước, không có thông tin người phản ánh; mỗi phản ánh mở tiếp tại /api/v1/feedback/{id}.',
+        querystring: feedbackQuery(
+          {
+            figure: { enum: [...FEEDBACK_FIGURES] },
+            channel: { enum: [...FEEDBACK_CHANNELS] },
+            category: { type: 'string', pattern: '^[a-z0-9_.-]{2,40}$' },
+            ...pagingQuery,
+          },
+          ['figure'],
+        ),
+        response: {
+          200: pageOf({
+            id: { type: 'string' },
+            code: { type: 'string' },
+            title: { type: 'string' },
+            category: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+            level: { type: 'string' },
+            channel: { type: 'string' },
+            status: { type: 'string' },
+            statusName: { type: 'string' },
+            agency: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: nullableString } },
+            communeCode: nullableString,
+            createdAt: nullableString,
+            dueAt: nullableString,
+            approvedAt: nullableString,
+            publishedAt: nullableString,
+            rating: nullableString,
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      checkPeriod(req.query);
+      return feedbackStatsCases(db, await scopedQuery(app, req, req.query));
     },
   );
 

@@ -470,8 +470,11 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     assert.deepEqual([progress.numerator, progress.denominator, progress.points, progress.maxPoints], [4, 8, 10, 20]);
     const fullOnline = idx.indicators.find((i: Row) => i.key === 'FULL_ONLINE_DOSSIERS');
     assert.deepEqual([fullOnline.numerator, fullOnline.denominator, fullOnline.points], [1, 6, 2]);
+    // No feedback in June: 6 points for feedback timeliness ("6 điểm khi không có PAKN"), satisfaction nothing to count.
     const petition = idx.indicators.find((i: Row) => i.key === 'PETITION_PROCESSING_ON_TIME');
-    assert.deepEqual([petition.available, petition.numerator, petition.points], [false, null, 0], 'not held: 0 points, marked');
+    assert.deepEqual([petition.available, petition.numerator, petition.denominator, petition.points], [true, 0, 0, 6]);
+    const petitionSatisfaction = idx.indicators.find((i: Row) => i.key === 'PETITION_HANDLING_SATISFACTION');
+    assert.deepEqual([petitionSatisfaction.available, petitionSatisfaction.counted, petitionSatisfaction.points], [true, false, 0]);
     assert.equal(
       idx.indicators.reduce((s: number, i: Row) => s + i.maxPoints, 0),
       100,
@@ -488,10 +491,11 @@ eachDatabase('statistics', { demo: true }, (ctx) => {
     const paymentPoints = Math.round(2.5 * (c.numerator / c.denominator) * 100) / 100;
     assert.equal(payment.points, paymentPoints);
     const marked = idx.indicators.filter((i: Row) => !i.available).map((i: Row) => [i.key, i.points]);
-    assert.equal(marked.length, 9, 'publication timeliness, sync, certified copies, the national store, population data, petitions: not held');
+    assert.equal(marked.length, 7, 'publication timeliness, sync, certified copies, the national store, population data: not held');
     assert.ok(marked.every(([, p]: [string, number]) => p === 0));
-    assert.deepEqual(idx.total, { points: Math.round((2 + 10 + 2 + paymentPoints) * 100) / 100, maxPoints: 100 });
-    const plus = (n: number) => Math.round((n + 2 + paymentPoints) * 100) / 100; // each agency: its dossiers' points + the catalogue's
+    assert.deepEqual(idx.total, { points: Math.round((2 + 10 + 2 + paymentPoints + 6) * 100) / 100, maxPoints: 100 });
+    // Each agency: its dossiers' points + the catalogue's + 6 for feedback timeliness (none to handle).
+    const plus = (n: number) => Math.round((n + 2 + paymentPoints + 6) * 100) / 100;
     assert.deepEqual(
       idx.ranking.map((r: Row) => [r.agencyId, r.points, r.rank]),
       [

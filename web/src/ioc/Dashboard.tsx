@@ -1,10 +1,12 @@
 // Bảng điều hành: the desk dashboard of the operations centre. Period and scope in the URL; indicator cards, status
-// bars, trend, commune map, rankings and the 766 index. Every count links to the dossiers behind it.
+// bars, trend, commune map, rankings, citizen feedback and the 766 index. Every count links to the dossiers (or
+// feedback cases) behind it.
 import { useState } from 'react';
 import { withQuery, type Me } from '../api.ts';
 import { formatDecimal, formatNumber, formatPercent } from '../format.ts';
 import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { FeedbackPanel } from './Feedback.tsx';
 import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
 import { BreakdownTable, Card, CommuneMapChart, ExportLinks, Figure, LocalExport, NoData, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
@@ -76,6 +78,7 @@ export function Dashboard({ me }: { me: Me }) {
         </Panel>
       </div>
       <Rankings period={period} query={query} drill={drill} />
+      <FeedbackPanel period={period} scope={scope} />
       {s && <Shares summary={s} period={period} />}
       <Index766Panel period={period} scope={scope} />
     </>

@@ -6,6 +6,7 @@ import { Link } from '../router.tsx';
 import { StaffArea } from '../staff.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { DossierList } from './DossierList.tsx';
+import { FeedbackCaseList } from './Feedback.tsx';
 import { canSeeStatistics } from './routes.tsx';
 
 function page(pathname: string, me: Me): ReactNode {
@@ -19,6 +20,7 @@ function page(pathname: string, me: Me): ReactNode {
   }
   if (pathname === '/dieu-hanh' || pathname === '/dieu-hanh/') return <Dashboard me={me} />;
   if (pathname === '/dieu-hanh/ho-so') return <DossierList />;
+  if (pathname === '/dieu-hanh/phan-anh') return <FeedbackCaseList />;
   return (
     <p>
       Không tìm thấy trang. <Link to="/dieu-hanh">Về bảng điều hành</Link>

@@ -8,7 +8,8 @@ import { ErrorMessage, useFetch, usePageTitle } from '../ui.tsx';
 import { useLiveFetch, useStatsStream } from './live.ts';
 import { BreakdownTable, CommuneMapChart, Panel, StatusBars, TrendChart } from './parts.tsx';
 import { apiParams, grainOf, periodLabel, readPeriod, readScope } from './period.ts';
-import type { Breakdown, CommuneMap, Summary, Trend } from './types.ts';
+import type { Breakdown, CommuneMap, FeedbackStats, Summary, Trend } from './types.ts';
+import { feedbackStatsPath } from './Feedback.tsx';
 
 export function Wall() {
   usePageTitle('Màn hình giám sát');
@@ -37,8 +38,10 @@ function WallBoard() {
   const trend = useLiveFetch<Trend>(withQuery('/api/v1/stats/trend', { ...query, grain: grainOf(period) }), live.revision);
   const ranking = useLiveFetch<Breakdown>(withQuery('/api/v1/stats/breakdown', { ...query, by: 'agency' }), live.revision);
   const map = useLiveFetch<CommuneMap>(withQuery('/api/v1/public/geo/communes', { from: period.from, to: period.to }), live.revision);
+  const feedback = useLiveFetch<FeedbackStats>(feedbackStatsPath(period, scope), live.revision);
   const s = summary.data;
-  const error = summary.error ?? trend.error ?? ranking.error ?? map.error;
+  const f = feedback.data;
+  const error = summary.error ?? trend.error ?? ranking.error ?? map.error ?? feedback.error;
 
   return (
     <>
@@ -78,6 +81,14 @@ function WallBoard() {
             note={`Sắp đến hạn ${formatNumber(s.open.atRisk)}`}
           />
           <Kpi name="Đang quá hạn" value={formatNumber(s.open.overdue)} tone={s.open.overdue ? 'bad' : 'good'} />
+          {f && (
+            <Kpi
+              name="Phản ánh, kiến nghị"
+              value={formatNumber(f.received.total)}
+              tone={f.open.overdue ? 'bad' : undefined}
+              note={`Đúng hạn ${formatPercent(f.onTimeRatio)} · Quá hạn ${formatNumber(f.open.overdue)} · Hài lòng ${formatPercent(f.satisfaction.satisfiedRatio)}`}
+            />
+          )}
         </ul>
       )}
       <div className="ioc-wall-grid">

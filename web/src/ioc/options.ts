@@ -153,3 +153,35 @@ export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOp
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Counts by name as horizontal bars, largest on top (feedback received by channel or by category). */
+export function barsOption(rows: { id: string; name: string; value: number }[], look: Look, colour: string): ChartOption {
+  const ink = INK[look];
+  const size = fontSize(look);
+  const sorted = [...rows].sort((a, b) => a.value - b.value); // ECharts draws the first category at the bottom
+  return {
+    animation: look === 'desk',
+    backgroundColor: ink.panel,
+    textStyle: { fontFamily: 'system-ui, "Noto Sans", Arial, sans-serif', color: ink.text },
+    grid: { left: 8, right: size * 3, top: 4, bottom: 4, containLabel: true },
+    tooltip: { ...tooltipBase(look), trigger: 'item', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '—')) },
+    xAxis: { type: 'value', minInterval: 1, axisLabel: { show: false }, splitLine: { show: false } },
+    yAxis: {
+      type: 'category',
+      data: sorted.map((r) => r.name),
+      axisLabel: { color: ink.text, fontSize: size },
+      axisLine: { lineStyle: { color: ink.line } },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: 'Tiếp nhận',
+        barMaxWidth: 22,
+        itemStyle: { color: colour },
+        label: { show: true, position: 'right', color: ink.text, fontSize: size, formatter: (p: { value: number }) => formatNumber(p.value) },
+        data: sorted.map((r) => ({ value: r.value, id: r.id })),
+      },
+    ],
+  };
+}

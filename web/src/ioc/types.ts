@@ -110,3 +110,34 @@ export interface CommuneMap {
   type: 'FeatureCollection';
   features: CommuneFeature[];
 }
+
+import type { CaseSummary } from '../feedback/parts.tsx';
+
+/** GET /api/v1/stats/feedback: citizen feedback (phản ánh, kiến nghị) of a period and scope. */
+export interface FeedbackStats {
+  received: { total: number; byChannel: { channel: string; received: number }[] };
+  byCategory: { code: string; name: string; received: number }[];
+  handled: { total: number; onTime: number; late: number };
+  onTimeRatio: number | null;
+  open: { overdue: number; atRisk: number; missed: number };
+  satisfaction: { hai_long: number; chap_nhan: number; khong_hai_long: number; notRated: number; satisfiedRatio: number | null };
+  averageWorkingHours: number | null;
+}
+export const FEEDBACK_FIGURES = [
+  'received',
+  'handled',
+  'on_time',
+  'late',
+  'overdue',
+  'at_risk',
+  'missed',
+  'not_rated',
+  'hai_long',
+  'chap_nhan',
+  'khong_hai_long',
+] as const;
+export type FeedbackFigure = (typeof FEEDBACK_FIGURES)[number];
+export interface FeedbackCases {
+  total: number;
+  items: (CaseSummary & { channel: string; dueAt: string | null; publishedAt: string | null; rating: string | null })[];
+}
