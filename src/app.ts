@@ -28,6 +28,7 @@ import { dossierRoutes } from './dossiers/routes.ts';
 import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 import { registerDossierHooks } from './dossier-hooks.ts';
+import { registerFeedbackHooks } from './feedback-hooks.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
@@ -125,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   registerDossierHooks();
+  registerFeedbackHooks();
   useHistoryKey(opts.historyKey ?? loadConfig().historyKey);
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);

@@ -328,6 +328,9 @@ export const PUBLIC_STEP_NAMES: Record<string, string> = {
   provide_info: 'Đã bổ sung thông tin',
   publish: 'Công bố trả lời',
   rate: 'Người phản ánh đánh giá',
+  // Shown to the reporter only: a rejected or merged case is never published.
+  reject_spam: 'Không xử lý phản ánh',
+  merge_duplicate: 'Gộp vào phản ánh trùng',
 };
 
 const publicView = (row: Row, names: Map<string, string>) => ({
