@@ -422,4 +422,63 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     await told(anonymous.json().id, 'feedback_rejected', ['không được xử lý', 'Lý do: Nội dung quảng cáo.'], { email: null, phone: '0900000001' });
     await sysadmin({ method: 'PUT', url: '/api/v1/admin/feedback-settings', payload: { allowAnonymous: false } });
   });
+  test('abuse: an operator blocks a reporter (account or phone) with a reason and unblocks; a blocked report is refused and writes nothing', async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    const writes = async () => (await ctx.db.query('SELECT (SELECT count(*) FROM feedback_cases) + (SELECT count(*) FROM feedback_events) AS n'))[0].n;
+    const blocksBefore = (await ctx.db.query('SELECT count(*)::int AS n FROM feedback_blocks'))[0].n;
+    for (const who of ['counter', 'leader', 'admin'] as const) {
+      const res = await asAgency(who, { method: 'POST', url: '/api/v1/feedback-blocks', payload: { caseId: id, reason: 'Thử chặn' } });
+      assert.equal(res.statusCode, 403, `${who}: the agency's staff cannot block`);
+    }
+    assert.equal((await asAgency('specialist', { url: '/api/v1/feedback-blocks' })).statusCode, 403);
+    assert.equal((await ctx.db.query('SELECT count(*)::int AS n FROM feedback_blocks'))[0].n, blocksBefore);
+
+    const blocked = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { caseId: id, reason: 'Gửi nhiều phản ánh sai sự thật.' } });
+    assert.equal(blocked.statusCode, 201, blocked.body);
+    assert.equal(blocked.json().kind, 'citizen');
+    const again = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { caseId: id, reason: 'Lần nữa' } });
+    assert.equal(again.statusCode, 409);
+    const phoneBlock = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { phone: '0900000002', reason: 'Gọi quấy rối.' } });
+    assert.equal(phoneBlock.statusCode, 201, phoneBlock.body);
+    assert.equal(phoneBlock.json().phone, '*******002');
+
+    const before = await writes();
+    const refused = [
+      await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() }),
+      await operator({ method: 'POST', url: '/api/v1/feedback/intake', payload: { ...report({ reporter: { phone: '+84900000002' } }), channel: 'phone' } }),
+    ];
+    for (const res of refused) {
+      assert.equal(res.statusCode, 403, res.body);
+      assert.equal(res.json().code, 'FEEDBACK_REPORTER_BLOCKED');
+      assert.match(res.json().message, /tạm ngừng gửi phản ánh/);
+    }
+    assert.equal(await writes(), before, 'a blocked report writes nothing');
+
+    const unblocked = await operator({ method: 'POST', url: `/api/v1/feedback-blocks/${blocked.json().id}/unblock`, payload: { reason: 'Đã cam kết.' } });
+    assert.equal(unblocked.statusCode, 200, unblocked.body);
+    assert.equal(unblocked.json().active, false);
+    assert.equal((await operator({ method: 'POST', url: `/api/v1/feedback-blocks/${blocked.json().id}/unblock`, payload: { reason: 'x' } })).statusCode, 404);
+    assert.equal((await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).statusCode, 201, 'unblocked, they report again');
+
+    // The log: who blocked and unblocked, when and why; the operators' list shows no identity.
+    const list = await operator({ url: '/api/v1/feedback-blocks' });
+    const shown = list.json().items.filter((b: any) => [blocked.json().id, phoneBlock.json().id].includes(b.id));
+    assert.deepEqual(
+      shown.map((b: any) => [b.kind, b.reason, b.active, b.unblockReason]),
+      [
+        ['phone', 'Gọi quấy rối.', true, null],
+        ['citizen', 'Gửi nhiều phản ánh sai sự thật.', false, 'Đã cam kết.'],
+      ],
+    );
+    for (const secret of [CITIZEN.name, PHONE, EMAIL, citizenId, '0900000002']) assert.ok(!list.body.includes(secret), `the list shows ${secret}`);
+    const [{ by }] = await ctx.db.query(
+      'SELECT count(*)::int AS by FROM feedback_blocks b JOIN users u ON u.id = b.blocked_by AND u.id = b.unblocked_by WHERE b.id = $1 AND u.username = $2',
+      [blocked.json().id, 'motcua.tt'],
+    );
+    assert.equal(by, 1);
+    assert.deepEqual(
+      (await operator({ url: '/api/v1/feedback-blocks?active=true' })).json().items.map((b: any) => b.id),
+      [phoneBlock.json().id],
+    );
+  });
 });

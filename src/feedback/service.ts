@@ -10,6 +10,7 @@ import { type Actor, requireAdmin, requireSystemAdmin } from '../shared/actor.ts
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
+import { refuseBlockedReporter } from './blocks.ts';
 import { listMedia } from './media.ts';
 import {
   type Action,
@@ -98,6 +99,7 @@ async function createCase(
 ): Promise<{ id: string; code: string }> {
   input = { ...input, title: nfc(input.title), text: nfc(input.text), address: input.address === undefined ? undefined : nfc(input.address) };
   return db.transaction(async (tx) => {
+    await refuseBlockedReporter(tx, reporter);
     const settings = await loadSettings(tx);
     const { categoryId } = await checkReport(tx, settings, input);
     const operatorAgencyId = await operatorOrganisation(tx);
