@@ -8,6 +8,8 @@ import { agencyIds, citizenSignIn, eachDatabase, type Requester, signIn } from '
 import { defineCaseType } from '../workflow/engine.ts';
 import { startNotificationWorker } from '../notifications/service.ts';
 import { messageDateTime } from '../notifications/templates.ts';
+import { platformJobs, runIfDue } from '../jobs/index.ts';
+import { escalateFeedback } from './service.ts';
 import { feedbackWorkflow, loadSettings } from './workflow.ts';
 
 const CITIZEN = { idNumber: '092085000123', name: 'Nguyễn Văn Minh' };
@@ -479,6 +481,62 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.deepEqual(
       (await operator({ url: '/api/v1/feedback-blocks?active=true' })).json().items.map((b: any) => b.id),
       [phoneBlock.json().id],
+    );
+  });
+  test('escalation: a case at risk and then overdue in working hours is escalated to the operators once each, and the job keeps it so', async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    await newMessages(id);
+    // Acceptance due on Monday 7 December 2026 at 09:00 (UTC+7); eight working hours were allotted, at risk within two.
+    await ctx.db.query(`UPDATE feedback_cases SET accept_due_at = '2026-12-07T02:00:00Z' WHERE id = $1`, [id]);
+    const escalations = async () =>
+      (await ctx.db.query(`SELECT data, actor_kind FROM feedback_events WHERE case_id = $1 AND action = 'escalate' ORDER BY id`, [id])).map((e) => [
+        e.data.kind,
+        e.data.dueAt,
+        e.actor_kind,
+      ]);
+    const due = '2026-12-07T02:00:00.000Z';
+    await escalateFeedback(ctx.db, new Date('2026-12-04T09:00:00Z')); // Friday 16:00: three working hours left
+    assert.deepEqual(await escalations(), []);
+    await escalateFeedback(ctx.db, new Date('2026-12-05T05:00:00Z')); // Saturday noon: 45 hours away, but two working hours
+    assert.deepEqual(await escalations(), [['at_risk', due, 'system']]);
+    await escalateFeedback(ctx.db, new Date('2026-12-06T05:00:00Z')); // Sunday: still at risk, not alerted again
+    assert.deepEqual(await escalations(), [['at_risk', due, 'system']]);
+
+    const escalatedList = (await operator({ url: '/api/v1/feedback?escalated=true&pageSize=100' })).json();
+    assert.deepEqual(
+      escalatedList.items.filter((x: any) => x.id === id).map((x: any) => x.escalation),
+      ['at_risk'],
+    );
+    assert.ok(escalatedList.items.every((x: any) => x.escalation !== null));
+    const others = (await operator({ url: '/api/v1/feedback?escalated=false&pageSize=100' })).json();
+    assert.ok(!others.items.some((x: any) => x.id === id) && others.items.every((x: any) => x.escalation === null));
+
+    await escalateFeedback(ctx.db, new Date('2026-12-07T02:30:00Z')); // Monday 09:30: overdue
+    await escalateFeedback(ctx.db, new Date('2026-12-07T03:30:00Z'));
+    assert.deepEqual(await escalations(), [
+      ['at_risk', due, 'system'],
+      ['overdue', due, 'system'],
+    ]);
+    assert.equal((await agencyView('counter', id)).escalation, 'overdue');
+    await notTold(id, 'an escalation (internal)');
+
+    // The scheduled job, as servers run it: a case overdue long ago is escalated once, however often the job runs.
+    const late = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json().id;
+    await act(operator, late, { action: 'classify' });
+    await act(operator, late, { action: 'assign', agencyId: caiKhe });
+    await ctx.db.query(`UPDATE feedback_cases SET accept_due_at = '2026-01-05T02:00:00Z' WHERE id = $1`, [late]);
+    const idle = { runOnce: async () => 0, stop: async () => undefined };
+    const job = platformJobs({ app: ctx.app, notifications: idle }).find((j) => j.name === 'feedback.escalate')!;
+    for (let run = 0; run < 2; run++) {
+      await ctx.db.query(`UPDATE scheduled_jobs SET last_started_at = NULL WHERE name = 'feedback.escalate'`);
+      assert.equal(await runIfDue(ctx.db, job), true);
+    }
+    const lateEvents = await ctx.db.query(`SELECT data FROM feedback_events WHERE case_id = $1 AND action = 'escalate'`, [late]);
+    assert.deepEqual(
+      lateEvents.map((e) => e.data.kind),
+      ['overdue'],
     );
   });
 });

@@ -137,7 +137,12 @@ export async function feedbackRoutes(app: FastifyInstance) {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { enum: Object.keys(FEEDBACK_STATES) }, flag: { enum: ['overdue', 'at_risk'] }, ...pagingQuery },
+          properties: {
+            status: { enum: Object.keys(FEEDBACK_STATES) },
+            flag: { enum: ['overdue', 'at_risk'] },
+            escalated: { type: 'boolean' },
+            ...pagingQuery,
+          },
         },
         response: { 200: list, ...errorResponses },
       },

@@ -206,6 +206,40 @@ export function deadlineFlags(row: Row, settings: Settings, calendar: { workingH
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
+const ESCALATION_COLUMNS = { at_risk: 'escalated_at_risk_at', overdue: 'escalated_overdue_at' } as const;
+
+/** The operators' alert a case has had: overdue after at risk; null before either. */
+const escalationOf = (row: Row) => (row.escalated_overdue_at ? 'overdue' : row.escalated_at_risk_at ? 'at_risk' : null);
+
+/**
+ * Alerts the operators (the escalation, chuyển cấp điều hành) to every case at risk of missing its deadline or past
+ * it, once per case for each — run by the scheduled job "feedback.escalate". The mark on the case and the `escalate`
+ * event commit together under the case's lock, so a rerun, a second server or a restart never alerts twice.
+ */
+export async function escalateFeedback(db: Database, now = new Date()) {
+  const settings = await loadSettings(db);
+  const calendar = await workingCalendar(db);
+  const kindOf = (row: Row) => {
+    const flags = deadlineFlags(row, settings, calendar, now);
+    const kind = flags.overdue ? 'overdue' : flags.atRisk ? 'at_risk' : null;
+    return kind && !row[ESCALATION_COLUMNS[kind]] ? kind : null;
+  };
+  const candidates = await db.query(`SELECT * FROM feedback_cases WHERE status IN ('assigned', 'processing', 'answered') AND escalated_overdue_at IS NULL`);
+  const escalated = { atRisk: 0, overdue: 0 };
+  for (const candidate of candidates.filter(kindOf)) {
+    await db.transaction(async (tx) => {
+      const [row] = await tx.query('SELECT * FROM feedback_cases WHERE id = $1 FOR UPDATE', [candidate.id]);
+      const kind = kindOf(row);
+      if (!kind) return;
+      await tx.query(`UPDATE feedback_cases SET ${ESCALATION_COLUMNS[kind]} = $2 WHERE id = $1`, [row.id, now]);
+      const dueAt = row.status === 'assigned' ? row.accept_due_at : row.due_at;
+      await insertEvent(tx, row.id, null, row.status, { action: 'escalate', data: { kind, dueAt: iso(dueAt) } }, row.agency_id);
+      escalated[kind === 'overdue' ? 'overdue' : 'atRisk']++;
+    });
+  }
+  return escalated;
+}
+
 function summary(row: Row, names: Map<string, string>) {
   return {
     id: row.id,
@@ -252,6 +286,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
       text: row.body,
       location: { lat: row.lat, long: row.long, address: row.address, communeCode: row.commune_code },
       ...deadlineFlags(row, c.settings, c.calendar),
+      ...(staff ? { escalation: escalationOf(row) } : {}),
       answer: staff ? row.answer : null,
       publishedAnswer: row.published_answer,
       answeredAt: iso(row.answered_at),
@@ -287,6 +322,8 @@ export async function getFeedback(db: Database, by: Party, id: string) {
 export interface ListQuery {
   status?: FeedbackStatus;
   flag?: 'overdue' | 'at_risk';
+  /** Only the cases escalated to the operators (true), or only the others (false). */
+  escalated?: boolean;
   page: number;
   pageSize: number;
 }
@@ -300,8 +337,10 @@ export async function listFeedback(db: Database, actor: Actor, q: ListQuery) {
   const org = await organisationOf(db, actor.agencyId);
   const all = org.parentId === null || actor.roles.some((r) => r === 'system_admin' || r === 'ioc_viewer');
   const rows = await db.query(
-    `${CASE_SELECT} WHERE ($1::boolean OR f.agency_id = $2) AND ($3::text IS NULL OR f.status = $3) ORDER BY f.created_at DESC LIMIT 1000`,
-    [all, org.id, q.status ?? null],
+    `${CASE_SELECT} WHERE ($1::boolean OR f.agency_id = $2) AND ($3::text IS NULL OR f.status = $3)
+       AND ($4::boolean IS NULL OR (f.escalated_at_risk_at IS NOT NULL OR f.escalated_overdue_at IS NOT NULL) = $4)
+     ORDER BY f.created_at DESC LIMIT 1000`,
+    [all, org.id, q.status ?? null, q.escalated ?? null],
   );
   const settings = await loadSettings(db);
   const calendar = await workingCalendar(db);
@@ -311,7 +350,11 @@ export async function listFeedback(db: Database, actor: Actor, q: ListQuery) {
     .filter(({ flags }) => !q.flag || (q.flag === 'overdue' ? flags.overdue : flags.atRisk));
   const page = flagged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
   const names = await agencyNames(db, page.map((x) => x.row.agency_id).filter(Boolean));
-  return { total: flagged.length, operator: await isOperator(db, by), items: page.map(({ row, flags }) => ({ ...summary(row, names), ...flags })) };
+  return {
+    total: flagged.length,
+    operator: await isOperator(db, by),
+    items: page.map(({ row, flags }) => ({ ...summary(row, names), ...flags, escalation: escalationOf(row) })),
+  };
 }
 
 /** The citizen's own reports. */
