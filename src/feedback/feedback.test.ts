@@ -170,7 +170,11 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal(v.status, 'received');
     assert.deepEqual(v.reporter, { citizen: true, name: CITIZEN.name, phone: PHONE, email: EMAIL });
     assert.deepEqual(actions(v), ['classify', 'reject_spam', 'merge_duplicate']);
-    assert.equal(v.suggestedAgency?.id, caiKhe, "the commune's people's committee is suggested");
+    assert.deepEqual(
+      v.suggestedAgencies.map((a: any) => [a.agencyId, a.reason]),
+      [[caiKhe, 'Ủy ban nhân dân cấp xã nơi xảy ra vụ việc; lĩnh vực "Trật tự đô thị" do cấp xã xử lý trước.']],
+      "the commune's people's committee is suggested",
+    );
     const [{ looks }] = await ctx.db.query('SELECT count(*)::int AS looks FROM feedback_identity_looks WHERE case_id = $1', [id]);
     assert.equal(looks, 1);
 
@@ -538,5 +542,33 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
       lateEvents.map((e) => e.data.kind),
       ['overdue'],
     );
+  });
+  test("agencies suggested for assignment: the commune's People's Committee and the category's agency, ranked by who handles it first", async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report({ communeCode }) })).json();
+    const construction = (await agencyIds(ctx.db))['H13.12']; // Sở Xây dựng
+    const route = (body: object) => sysadmin({ method: 'PUT', url: '/api/v1/admin/feedback-categories/urban_order', payload: body });
+    assert.equal((await route({ defaultAgencyId: construction })).statusCode, 200);
+    const suggested = async () => (await view(operator, id)).suggestedAgencies.map((a: any) => [a.agencyId, a.reason]);
+    assert.deepEqual(await suggested(), [
+      [caiKhe, 'Ủy ban nhân dân cấp xã nơi xảy ra vụ việc; lĩnh vực "Trật tự đô thị" do cấp xã xử lý trước.'],
+      [construction, 'Cơ quan được giao xử lý phản ánh lĩnh vực "Trật tự đô thị".'],
+    ]);
+    assert.equal((await route({ handlingKind: 'department' })).json().defaultAgencyId, construction);
+    assert.deepEqual(
+      (await suggested()).map(([agencyId]: string[]) => agencyId),
+      [construction, caiKhe],
+    );
+    // Administrators only; a unit or an unknown agency is refused.
+    assert.equal(
+      (await agency.admin({ method: 'PUT', url: '/api/v1/admin/feedback-categories/urban_order', payload: { handlingKind: 'department' } })).statusCode,
+      403,
+    );
+    assert.equal((await route({ defaultAgencyId: '00000000-0000-4000-8000-000000000000' })).json().code, 'INVALID_AGENCY');
+    assert.equal((await route({ defaultAgencyId: null, handlingKind: 'commune_committee' })).statusCode, 200);
+    // Once assigned, nothing is suggested; the agency's staff never get suggestions.
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    assert.deepEqual((await view(operator, id)).suggestedAgencies, []);
+    assert.equal((await agencyView('counter', id)).suggestedAgencies, undefined);
   });
 });

@@ -299,6 +299,25 @@ export async function feedbackRoutes(app: FastifyInstance) {
     async (req) => blocks.unblockReporter(db, requireStaff(req), req.params.id, req.body.reason),
   );
 
+  app.put<{ Params: { code: string }; Body: feedback.CategoryRouting }>(
+    '/api/v1/admin/feedback-categories/:code',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Cơ quan thường xử lý một lĩnh vực phản ánh và cấp xử lý trước (gợi ý khi chuyển phản ánh; quản trị hệ thống)',
+        params: { type: 'object', required: ['code'], properties: { code: reportProperties.categoryCode } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { defaultAgencyId: { anyOf: [uuid, { type: 'null' }] }, handlingKind: { enum: ['commune_committee', 'department'] } },
+        },
+        response: { 200: anyObject, ...errorResponses },
+      },
+    },
+    async (req) => feedback.updateCategoryRouting(db, req.actor, req.params.code, req.body),
+  );
+
   app.get(
     '/api/v1/admin/feedback-settings',
     {

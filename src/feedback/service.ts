@@ -259,11 +259,28 @@ function summary(row: Row, names: Map<string, string>) {
   };
 }
 
-/** The agency to suggest to the operator: the people's committee of the commune the report is in. */
-async function suggestedAgency(tx: Queryable, row: Row) {
-  if (!row.commune_code || !['received', 'classified', 'returned'].includes(row.status)) return null;
-  const agency = (await agenciesUnder(tx, '')).find((a) => a.active && a.kind === 'commune_committee' && a.unitCode === row.commune_code);
-  return agency ? { id: agency.id, name: agency.name } : null;
+/**
+ * The agencies to suggest to the operator while the case awaits assignment, best first, each with why: the People's
+ * Committee of the commune the report is in and the category's default agency (province data), in the order of the
+ * level that handles the category first.
+ */
+async function suggestedAgencies(tx: Queryable, row: Row): Promise<{ agencyId: string; name: string; reason: string }[]> {
+  if (!['received', 'classified', 'returned'].includes(row.status)) return [];
+  const [category] = await tx.query('SELECT name, default_agency_id, handling_kind FROM feedback_categories WHERE id = $1', [row.category_id]);
+  const agencies = (await agenciesUnder(tx, '')).filter((a) => a.active);
+  const commune = row.commune_code ? agencies.find((a) => a.kind === 'commune_committee' && a.unitCode === row.commune_code) : undefined;
+  const usual = agencies.find((a) => a.id === category.default_agency_id);
+  const communeFirst = category.handling_kind === 'commune_committee';
+  const ranked = [
+    commune && {
+      agencyId: commune.id,
+      name: commune.name,
+      reason: `Ủy ban nhân dân cấp xã nơi xảy ra vụ việc${communeFirst ? `; lĩnh vực "${category.name}" do cấp xã xử lý trước` : ''}.`,
+    },
+    usual && { agencyId: usual.id, name: usual.name, reason: `Cơ quan được giao xử lý phản ánh lĩnh vực "${category.name}".` },
+  ].filter((x) => x !== undefined);
+  if (!communeFirst) ranked.reverse();
+  return ranked.filter((x, i) => ranked.findIndex((y) => y.agencyId === x.agencyId) === i);
 }
 
 /** One case for a party that may see it, with the actions they may take; the reporter's identity for operators only (logged). */
@@ -314,7 +331,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
         })),
       media: await listMedia(tx, id),
       allowedActions: await allowedActions(feedbackWorkflow, tx, by, c),
-      ...(operator ? { reporter, suggestedAgency: await suggestedAgency(tx, row) } : {}),
+      ...(operator ? { reporter, suggestedAgencies: await suggestedAgencies(tx, row) } : {}),
     };
   });
 }
@@ -438,9 +455,41 @@ export async function publicFeedbackCase(db: Queryable, code: string) {
   };
 }
 
+const categoryView = (r: Row) => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  parentId: r.parent_id,
+  defaultAgencyId: r.default_agency_id,
+  handlingKind: r.handling_kind,
+});
+
 export async function feedbackCategories(db: Queryable) {
-  const rows = await db.query('SELECT id, code, name, parent_id FROM feedback_categories WHERE active ORDER BY position, name');
-  return { items: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, parentId: r.parent_id })) };
+  const rows = await db.query('SELECT * FROM feedback_categories WHERE active ORDER BY position, name');
+  return { items: rows.map(categoryView) };
+}
+
+export interface CategoryRouting {
+  /** The agency that usually handles the category (null: none). */
+  defaultAgencyId?: string | null;
+  /** Which level handles it first: the commune's People's Committee, or that agency. */
+  handlingKind?: 'commune_committee' | 'department';
+}
+
+/** Who handles a category, behind the agencies suggested for assignment (system administrators). */
+export async function updateCategoryRouting(db: Queryable, actor: Actor | null, code: string, patch: CategoryRouting) {
+  requireSystemAdmin(actor, 'Chỉ quản trị hệ thống được cấu hình lĩnh vực phản ánh.');
+  if (patch.defaultAgencyId) {
+    const org = await organisationOf(db, patch.defaultAgencyId).catch(() => null);
+    if (!org?.active || org.id !== patch.defaultAgencyId) throw badRequest('INVALID_AGENCY', 'Cơ quan xử lý không tồn tại hoặc không còn hoạt động.');
+  }
+  const [row] = await db.query(
+    `UPDATE feedback_categories SET default_agency_id = CASE WHEN $2 THEN $3::uuid ELSE default_agency_id END, handling_kind = coalesce($4, handling_kind)
+     WHERE code = $1 RETURNING *`,
+    [code, patch.defaultAgencyId !== undefined, patch.defaultAgencyId ?? null, patch.handlingKind ?? null],
+  );
+  if (!row) throw notFound('lĩnh vực phản ánh');
+  return categoryView(row);
 }
 
 // ---- settings ------------------------------------------------------------------------------------

@@ -371,6 +371,13 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/feedback-blocks': { kind: 'role', allow: [] },
   'POST /api/v1/feedback-blocks': { kind: 'role', allow: [], payload: () => ({ phone: '0912000111', reason: 'Gửi quảng cáo nhiều lần.' }) },
   'POST /api/v1/feedback-blocks/{id}/unblock': { kind: 'role', allow: [], payload: () => ({ reason: 'Đã cam kết không tái phạm.' }) },
+  'PUT /api/v1/admin/feedback-categories/{code}': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    ids: () => ({ code: 'traffic' }),
+    unknownIds: () => ({ code: 'khong-co' }),
+    payload: () => ({ handlingKind: 'commune_committee' }),
+  },
   'GET /api/v1/admin/feedback-settings': { kind: 'admin', allow: ADMINS },
   'PUT /api/v1/admin/feedback-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ allowAnonymous: false }) },
   // Open311 GeoReport v2: public reading (published cases only in full, never the reporter); writing needs an API key,
