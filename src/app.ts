@@ -29,6 +29,7 @@ import { dossierRoutes } from './dossiers/routes.ts';
 import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 import { registerDossierHooks } from './dossier-hooks.ts';
+import { registerFeedbackHooks } from './feedback-hooks.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
@@ -126,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   registerDossierHooks();
+  registerFeedbackHooks();
   useHistoryKey(opts.historyKey ?? loadConfig().historyKey);
   app.decorate('db', opts.db);
   app.decorate('cookieSecure', opts.cookieSecure ?? true);

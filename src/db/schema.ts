@@ -277,6 +277,19 @@ export interface ExchangeOutboxRow {
   sent_at: Date | null;
 }
 
+export interface FeedbackBlocksRow {
+  id: string;
+  citizen_id: string | null;
+  phone: string | null;
+  case_id: string | null;
+  reason: string;
+  blocked_by: string;
+  blocked_at: Date;
+  unblocked_by: string | null;
+  unblocked_at: Date | null;
+  unblock_reason: string | null;
+}
+
 export interface FeedbackCasesRow {
   id: string;
   code: string;
@@ -319,6 +332,8 @@ export interface FeedbackCasesRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  escalated_at_risk_at: Date | null;
+  escalated_overdue_at: Date | null;
 }
 
 export interface FeedbackCategoriesRow {
@@ -328,6 +343,8 @@ export interface FeedbackCategoriesRow {
   parent_id: string | null;
   position: number;
   active: boolean;
+  default_agency_id: string | null;
+  handling_kind: string;
 }
 
 export interface FeedbackEventsRow {
@@ -467,8 +484,8 @@ export interface LoginThrottlesRow {
 
 export interface NotificationOutboxRow {
   id: Int8;
-  dossier_id: string;
-  event_id: Int8;
+  dossier_id: string | null;
+  event_id: Int8 | null;
   kind: string;
   channel: string;
   recipient: string;
@@ -480,6 +497,8 @@ export interface NotificationOutboxRow {
   last_error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  feedback_case_id: string | null;
+  feedback_event_id: Int8 | null;
 }
 
 export interface Open311ApiKeysRow {
@@ -839,6 +858,7 @@ export interface Tables {
   dossiers: DossiersRow;
   exchange_inbox: ExchangeInboxRow;
   exchange_outbox: ExchangeOutboxRow;
+  feedback_blocks: FeedbackBlocksRow;
   feedback_cases: FeedbackCasesRow;
   feedback_categories: FeedbackCategoriesRow;
   feedback_events: FeedbackEventsRow;

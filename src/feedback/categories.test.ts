@@ -52,7 +52,18 @@ eachDatabase('feedback categories', { demo: true }, (ctx) => {
   test('an administrator adds a category under a parent, renames it and moves it; the public tree follows', async () => {
     const traffic = (await publicTree()).find((c) => c.code === 'traffic')!;
     const lights = await create({ code: 'street_lights', name: 'Đèn chiếu sáng', parentId: traffic.id });
-    assert.deepEqual({ ...lights, id: undefined }, { id: undefined, code: 'street_lights', name: 'Đèn chiếu sáng', parentId: traffic.id, active: true });
+    assert.deepEqual(
+      { ...lights, id: undefined },
+      {
+        id: undefined,
+        code: 'street_lights',
+        name: 'Đèn chiếu sáng',
+        parentId: traffic.id,
+        active: true,
+        defaultAgencyId: null,
+        handlingKind: 'commune_committee',
+      },
+    );
     assert.equal((await publicTree()).find((c) => c.code === 'street_lights')?.parentId, traffic.id);
 
     await patch(lights.id, { name: '  Đèn chiếu sáng công cộng ' });

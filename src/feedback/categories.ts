@@ -3,6 +3,7 @@
 import type { Queryable } from '../db/index.ts';
 import { type Actor, requireAdmin, requireSystemAdmin } from '../shared/actor.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { organisationOf } from '../agencies/service.ts';
 
 export interface CategoryInput {
   code: string;
@@ -13,6 +14,10 @@ export interface CategoryPatch {
   name?: string;
   parentId?: string | null;
   active?: boolean;
+  /** The agency that usually handles the category (null: none), behind the agencies suggested for assignment. */
+  defaultAgencyId?: string | null;
+  /** Which level handles it first: the commune's People's Committee, or that agency. */
+  handlingKind?: 'commune_committee' | 'department';
 }
 
 const view = (r: Record<string, unknown>) => ({
@@ -21,7 +26,10 @@ const view = (r: Record<string, unknown>) => ({
   name: r.name as string,
   parentId: (r.parent_id as string | null) ?? null,
   active: r.active as boolean,
+  defaultAgencyId: (r.default_agency_id as string | null) ?? null,
+  handlingKind: r.handling_kind as 'commune_committee' | 'department',
 });
+const COLUMNS = 'id, code, name, parent_id, active, default_agency_id, handling_kind';
 
 /** The category a report or a classification names, if it is in use: an unknown and a retired one are told apart. */
 export async function activeCategoryId(tx: Queryable, code: string): Promise<string> {
@@ -33,14 +41,14 @@ export async function activeCategoryId(tx: Queryable, code: string): Promise<str
 
 /** The tree as reporters pick from it: active categories only. */
 export async function feedbackCategories(db: Queryable) {
-  const rows = await db.query('SELECT id, code, name, parent_id, active FROM feedback_categories WHERE active ORDER BY position, name');
+  const rows = await db.query(`SELECT ${COLUMNS} FROM feedback_categories WHERE active ORDER BY position, name`);
   return { items: rows.map(view) };
 }
 
 /** Every category, retired ones too, for the administrators' editor. */
 export async function adminCategories(db: Queryable, actor: Actor | null) {
   requireAdmin(actor);
-  const rows = await db.query('SELECT id, code, name, parent_id, active FROM feedback_categories ORDER BY position, name');
+  const rows = await db.query(`SELECT ${COLUMNS} FROM feedback_categories ORDER BY position, name`);
   return { items: rows.map(view) };
 }
 
@@ -69,7 +77,7 @@ export async function createCategory(db: Queryable, actor: Actor | null, input: 
   const [row] = await db.query(
     `INSERT INTO feedback_categories (code, name, parent_id, position)
      SELECT $1, $2, $3, coalesce(max(position), 0) + 1 FROM feedback_categories WHERE parent_id IS NOT DISTINCT FROM $3::uuid
-     RETURNING id, code, name, parent_id, active`,
+     RETURNING ${COLUMNS}`,
     [input.code, name, input.parentId ?? null],
   );
   return view(row);
@@ -77,7 +85,7 @@ export async function createCategory(db: Queryable, actor: Actor | null, input: 
 
 export async function updateCategory(db: Queryable, actor: Actor | null, id: string, patch: CategoryPatch) {
   requireSystemAdmin(actor, 'Chỉ quản trị hệ thống được sửa danh mục lĩnh vực phản ánh.');
-  const [current] = await db.query('SELECT id, code, name, parent_id, active FROM feedback_categories WHERE id = $1', [id]);
+  const [current] = await db.query(`SELECT ${COLUMNS} FROM feedback_categories WHERE id = $1`, [id]);
   if (!current) throw notFound('lĩnh vực phản ánh');
   const name = patch.name === undefined ? current.name : patch.name.trim();
   if (!name) throw badRequest('NAME_REQUIRED', 'Vui lòng nhập tên lĩnh vực.');
@@ -93,9 +101,14 @@ export async function updateCategory(db: Queryable, actor: Actor | null, id: str
     const [parent] = await db.query('SELECT active FROM feedback_categories WHERE id = $1', [parentId]);
     if (!parent.active) throw badRequest('PARENT_INACTIVE', 'Lĩnh vực cha đã ngừng sử dụng; hãy dùng lại lĩnh vực cha trước.');
   }
+  const defaultAgencyId = patch.defaultAgencyId === undefined ? current.default_agency_id : patch.defaultAgencyId;
+  if (defaultAgencyId && defaultAgencyId !== current.default_agency_id) {
+    const org = await organisationOf(db, defaultAgencyId).catch(() => null);
+    if (!org?.active || org.id !== defaultAgencyId) throw badRequest('INVALID_AGENCY', 'Cơ quan xử lý không tồn tại hoặc không còn hoạt động.');
+  }
   const [row] = await db.query(
-    'UPDATE feedback_categories SET name = $2, parent_id = $3, active = $4 WHERE id = $1 RETURNING id, code, name, parent_id, active',
-    [id, name, parentId ?? null, active],
+    `UPDATE feedback_categories SET name = $2, parent_id = $3, active = $4, default_agency_id = $5, handling_kind = $6 WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, name, parentId ?? null, active, defaultAgencyId ?? null, patch.handlingKind ?? current.handling_kind],
   );
   return view(row);
 }

@@ -6,6 +6,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { workingCalendar } from '../calendar/service.ts';
 import { agencyIds, citizenSignIn, eachDatabase, type Requester, signIn } from '../testing/harness.ts';
 import { defineCaseType } from '../workflow/engine.ts';
+import { startNotificationWorker } from '../notifications/service.ts';
+import { messageDateTime } from '../notifications/templates.ts';
+import { platformJobs, runIfDue } from '../jobs/index.ts';
+import { escalateFeedback } from './service.ts';
 import { feedbackWorkflow, loadSettings } from './workflow.ts';
 
 const CITIZEN = { idNumber: '092085000123', name: 'Nguyễn Văn Minh' };
@@ -122,12 +126,41 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     );
   };
 
+  /** The reporter's messages in the notification outbox since the last look, per case. */
+  const seenMessages = new Map<string, number>();
+  const newMessages = async (id: string) => {
+    const rows = await ctx.db.query('SELECT kind, channel, recipient, subject, body, status FROM notification_outbox WHERE feedback_case_id = $1 ORDER BY id', [
+      id,
+    ]);
+    const fresh = rows.slice(seenMessages.get(id) ?? 0);
+    seenMessages.set(id, rows.length);
+    return fresh;
+  };
+  /** The reporter was told of this step by email, SMS and Zalo, and the email says each of `says`. */
+  const told = async (id: string, kind: string, says: string[], contact: { email: string | null; phone: string } = { email: EMAIL, phone: PHONE }) => {
+    const fresh = await newMessages(id);
+    assert.deepEqual(
+      fresh.map((m) => [m.kind, m.channel, m.recipient]),
+      [...(contact.email ? [[kind, 'email', contact.email]] : []), [kind, 'sms', contact.phone], [kind, 'zalo', contact.phone]],
+    );
+    const email = fresh.find((m) => m.channel === 'email');
+    const said = email ? `${email.subject}\n${email.body}` : fresh.find((m) => m.channel === 'zalo')!.body;
+    for (const text of says) assert.ok(said.includes(text), `${kind} message says "${text}": ${said}`);
+    for (const m of fresh.filter((x) => x.channel !== 'email')) assert.ok(m.body.length <= 160, m.body);
+    assert.ok(!/[À-ỹ]/u.test(fresh.find((m) => m.channel === 'sms')!.body), 'SMS without diacritics');
+    return fresh;
+  };
+  const notTold = async (id: string, step: string) => assert.deepEqual(await newMessages(id), [], `no message for ${step}`);
+
   test('the journey: report → classify → assign → accept → request information (paused) → answer → send back once → publish → rate', async () => {
     const settings = await loadSettings(ctx.db);
     const submitted = await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report({ communeCode }) });
     assert.equal(submitted.statusCode, 201, submitted.body);
     const { id, code } = submitted.json();
     assert.match(code, /^PA-\d{6}-\d{4}$/);
+    const [{ name: caiKheName }] = await ctx.db.query('SELECT name FROM agencies WHERE id = $1', [caiKhe]);
+    const received = await told(id, 'feedback_received', [`Phản ánh ${code} đã được tiếp nhận`, `Kính gửi Ông/Bà ${CITIZEN.name}`, `/phan-anh/cua-toi/${id}`]);
+    assert.match(received.find((m) => m.channel === 'sms')!.body, new RegExp(`^Phan anh ${code} da duoc tiep nhan\\.`));
 
     const photo = await citizen({ method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(PHOTO, 'via-he.jpg') });
     assert.equal(photo.statusCode, 201, photo.body);
@@ -137,13 +170,19 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal(v.status, 'received');
     assert.deepEqual(v.reporter, { citizen: true, name: CITIZEN.name, phone: PHONE, email: EMAIL });
     assert.deepEqual(actions(v), ['classify', 'reject_spam', 'merge_duplicate']);
-    assert.equal(v.suggestedAgency?.id, caiKhe, "the commune's people's committee is suggested");
+    assert.deepEqual(
+      v.suggestedAgencies.map((a: any) => [a.agencyId, a.reason]),
+      [[caiKhe, 'Ủy ban nhân dân cấp xã nơi xảy ra vụ việc; lĩnh vực "Trật tự đô thị" do cấp xã xử lý trước.']],
+      "the commune's people's committee is suggested",
+    );
     const [{ looks }] = await ctx.db.query('SELECT count(*)::int AS looks FROM feedback_identity_looks WHERE case_id = $1', [id]);
     assert.equal(looks, 1);
 
-    await act(operator, id, { action: 'classify', level: 'thuong' });
+    await act(operator, id, { action: 'classify', level: 'thuong', note: 'Ghi chú nội bộ khi phân loại' });
+    await notTold(id, 'classify (an internal step)');
     const beforeAssign = new Date();
     assert.equal((await act(operator, id, { action: 'assign', agencyId: caiKhe, note: 'Thuộc thẩm quyền phường' })).status, 'assigned');
+    await notTold(id, 'assign (an internal step)');
     v = await agencyView('counter', id);
     assert.equal(v.reporter, undefined);
     assert.deepEqual(actions(v), ['accept', 'return']);
@@ -158,6 +197,7 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     v = await agencyView('specialist', id);
     assert.equal(v.status, 'processing');
     await dueBetween(v.dueAt, beforeAccept, new Date(), settings.answerHours.thuong);
+    await told(id, 'feedback_accepted', [`${caiKheName} đã nhận xử lý`, `Thời hạn trả lời: ${messageDateTime(new Date(v.dueAt))}`]);
     const evidence = await asAgency('specialist', { method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(PNG, 'bien-ban.png') });
     assert.equal(evidence.statusCode, 201, evidence.body);
     const original = await asAgency('specialist', { url: `/api/v1/feedback/${id}/media/${photo.json().items[0].id}` });
@@ -169,12 +209,14 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal(v.status, 'info_requested');
     assert.ok(v.pausedAt);
     assert.equal(v.overdue, false);
+    await told(id, 'feedback_info_requested', ['đề nghị Ông/Bà bổ sung thông tin', 'khung giờ lấn chiếm thường xảy ra']);
     const mine = await view(citizen, id);
     assert.deepEqual(actions(mine), ['provide_info']);
     assert.ok(mine.events.some((e: any) => e.action === 'request_info' && e.note.includes('khung giờ')));
     await ctx.db.query(`UPDATE feedback_cases SET paused_at = '2026-12-01T02:00:00Z' WHERE id = $1`, [id]);
     const dueBeforeWait = v.dueAt;
     await act(citizen, id, { action: 'provide_info', text: 'Thường từ 17 giờ đến 22 giờ hằng ngày.' });
+    await notTold(id, "the reporter's own answer");
     v = await agencyView('specialist', id);
     assert.equal(v.status, 'processing');
     assert.equal(v.pausedAt, null);
@@ -190,13 +232,29 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).statusCode, 404, 'not public before publication');
     v = await view(operator, id);
     assert.deepEqual(actions(v), ['send_back', 'publish']);
+    const dueBeforeSendBack = v.dueAt;
     await act(operator, id, { action: 'send_back', note: 'Trả lời chưa nêu kết quả kiểm tra sau khi lập biên bản.' });
     v = await agencyView('specialist', id);
     assert.equal(v.status, 'processing');
     assert.equal(v.sendBacks, 1);
+    assert.equal(v.dueAt, dueBeforeSendBack, 'sending the answer back does not move the deadline');
+    assert.ok(
+      v.events.some((e: any) => e.action === 'send_back' && e.note.includes('kết quả kiểm tra')),
+      'the agency sees why',
+    );
+    assert.deepEqual(actions(v), ['request_info', 'answer']);
+    const reporterSees = await view(citizen, id);
+    assert.equal(reporterSees.status, 'processing');
+    assert.equal(reporterSees.answer, null, 'the draft is not the reporter’s to read');
+    assert.ok(!reporterSees.events.some((e: any) => ['answer', 'approve', 'send_back'].includes(e.action)), 'internal steps stay internal');
+    assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).statusCode, 404, 'still not public');
     await agencyAct('specialist', id, { action: 'answer', text: 'Phường đã lập biên bản; kiểm tra lại ngày 02/12 vỉa hè đã thông thoáng.' });
+    assert.equal((await agencyView('leader', id)).answer, 'Phường đã lập biên bản; kiểm tra lại ngày 02/12 vỉa hè đã thông thoáng.');
     await agencyAct('leader', id, { action: 'approve' });
+    await notTold(id, 'answer, approval, send back, answer again, approval (internal steps)');
     assert.equal((await act(operator, id, { action: 'publish' })).status, 'published');
+    const answered = await told(id, 'feedback_answered', [`Phản ánh ${code} đã có trả lời`, 'vỉa hè đã thông thoáng']);
+    for (const m of answered) assert.ok(!m.body.includes('Phường đã lập biên bản và yêu cầu'), 'the draft sent back is never sent');
 
     // The public page: the report, the answer, the public steps, no identity; searchable without diacritics.
     const page = await citizen({ url: `/api/v1/public/feedback/${code}` });
@@ -221,6 +279,22 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
 
     assert.deepEqual(actions(await view(citizen, id)), ['rate']);
     assert.equal((await act(citizen, id, { action: 'rate', rating: 'hai_long', comment: 'Cảm ơn phường.' })).status, 'rated');
+    await notTold(id, "the reporter's own rating");
+    // No message carried an internal note, and the worker delivers the reporter's messages like a dossier's.
+    const all = await ctx.db.query('SELECT id, body FROM notification_outbox WHERE feedback_case_id = $1', [id]);
+    assert.equal(all.length, 12, 'four public steps told on three channels');
+    for (const secret of ['Ghi chú nội bộ', 'Thuộc thẩm quyền phường', 'chưa nêu kết quả kiểm tra'])
+      assert.ok(!all.some((m) => m.body.includes(secret)), `a message leaks the internal note "${secret}"`);
+    const delivered: string[] = [];
+    const transport = { send: async (to: string | { to: string; messageId: string }) => void delivered.push(typeof to === 'string' ? to : to.messageId) };
+    const worker = startNotificationWorker(ctx.db, { intervalMs: 0, batchSize: 1000, transports: { email: transport, sms: transport, zalo: transport } });
+    while ((await worker.runOnce()) > 0);
+    await worker.stop();
+    assert.deepEqual(
+      (await ctx.db.query('SELECT DISTINCT status FROM notification_outbox WHERE feedback_case_id = $1', [id])).map((r) => r.status),
+      ['sent'],
+    );
+    assert.ok(delivered.includes(`<notification-${all.find((m) => m.body.includes('Kính gửi'))!.id}.${id}@congso>`));
     await agencyView('leader', id);
     await agencyView('admin', id);
     await asAgency('leader', { url: '/api/v1/feedback' });
@@ -241,7 +315,13 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     await agencyAct('specialist', id, { action: 'answer', text: 'Đã nhắc nhở.' });
     await agencyAct('leader', id, { action: 'approve' });
     await act(operator, id, { action: 'publish' });
+    assert.deepEqual(
+      (await newMessages(id)).map((m) => m.kind).filter((k, i, all) => all.indexOf(k) === i),
+      ['feedback_received', 'feedback_accepted', 'feedback_answered'],
+    );
     assert.equal((await act(citizen, id, { action: 'rate', rating: 'khong_hai_long', comment: 'Vẫn còn lấn chiếm.' })).status, 'processing');
+    const { dueAt } = await view(citizen, id);
+    await told(id, 'feedback_reopened', ['chưa hài lòng', `Thời hạn trả lời mới: ${messageDateTime(new Date(dueAt))}`]);
     await agencyAct('specialist', id, { action: 'answer', text: 'Bản nháp chưa duyệt.' });
     assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).json().answer, 'Đã nhắc nhở.');
     await agencyAct('leader', id, { action: 'approve' });
@@ -313,17 +393,39 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
       payload: { ...report({ reporter: { name: 'Bà Tư', phone: '0987654321' } }), channel: 'phone' },
     });
     assert.equal(phoned.statusCode, 201, phoned.body);
+    await told(phoned.json().id, 'feedback_received', [`Phản ánh ${phoned.json().code} đã được tiếp nhận`, `/phan-anh/${phoned.json().code}`], {
+      email: null,
+      phone: '0987654321',
+    });
     const first = await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() });
-    assert.equal((await act(operator, first.json().id, { action: 'merge_duplicate', intoId: phoned.json().id })).status, 'merged');
+    await told(first.json().id, 'feedback_received', []);
+    assert.equal(
+      (await act(operator, first.json().id, { action: 'merge_duplicate', intoId: phoned.json().id, note: 'Trùng phản ánh của bà Tư' })).status,
+      'merged',
+    );
     const timeline = (await view(operator, phoned.json().id)).events.map((e: any) => e.action);
     assert.deepEqual(timeline, ['submit', 'duplicate_merged']);
+    // The reporter of the merged case is told where it is handled (and sees it on their page), never the operator's note.
+    const merged = await told(first.json().id, 'feedback_merged', [`được gộp vào phản ánh ${phoned.json().code}`, `/phan-anh/${phoned.json().code}`]);
+    assert.ok(!merged.some((m) => m.body.includes('bà Tư')));
+    const mine = await view(citizen, first.json().id);
+    assert.deepEqual(
+      mine.events.map((e: any) => [e.action, e.note]),
+      [
+        ['submit', null],
+        ['merge_duplicate', null],
+      ],
+    );
+    await notTold(phoned.json().id, 'a duplicate merged into the case');
 
     await sysadmin({ method: 'PUT', url: '/api/v1/admin/feedback-settings', payload: { allowAnonymous: true } });
     const noPhone = await ctx.app.inject({ method: 'POST', url: '/api/v1/feedback', payload: report({ reporter: undefined }) });
     assert.equal(noPhone.json().code, 'PHONE_REQUIRED');
     const anonymous = await ctx.app.inject({ method: 'POST', url: '/api/v1/feedback', payload: report({ reporter: { phone: '0900000001' } }) });
     assert.equal(anonymous.statusCode, 201, anonymous.body);
+    await told(anonymous.json().id, 'feedback_received', [], { email: null, phone: '0900000001' });
     assert.equal((await act(operator, anonymous.json().id, { action: 'reject_spam', reason: 'Nội dung quảng cáo.' })).status, 'rejected');
+    await told(anonymous.json().id, 'feedback_rejected', ['không được xử lý', 'Lý do: Nội dung quảng cáo.'], { email: null, phone: '0900000001' });
     await sysadmin({ method: 'PUT', url: '/api/v1/admin/feedback-settings', payload: { allowAnonymous: false } });
   });
 
@@ -367,5 +469,150 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     );
     const outsider = await otherCommune({ url: `/api/v1/feedback?code=${fresh.code}` });
     assert.equal(outsider.json().total, 0, 'another commune does not find it by code');
+  });
+
+  test('abuse: an operator blocks a reporter (account or phone) with a reason and unblocks; a blocked report is refused and writes nothing', async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    const writes = async () => (await ctx.db.query('SELECT (SELECT count(*) FROM feedback_cases) + (SELECT count(*) FROM feedback_events) AS n'))[0].n;
+    const blocksBefore = (await ctx.db.query('SELECT count(*)::int AS n FROM feedback_blocks'))[0].n;
+    for (const who of ['counter', 'leader', 'admin'] as const) {
+      const res = await asAgency(who, { method: 'POST', url: '/api/v1/feedback-blocks', payload: { caseId: id, reason: 'Thử chặn' } });
+      assert.equal(res.statusCode, 403, `${who}: the agency's staff cannot block`);
+    }
+    assert.equal((await asAgency('specialist', { url: '/api/v1/feedback-blocks' })).statusCode, 403);
+    assert.equal((await ctx.db.query('SELECT count(*)::int AS n FROM feedback_blocks'))[0].n, blocksBefore);
+
+    const blocked = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { caseId: id, reason: 'Gửi nhiều phản ánh sai sự thật.' } });
+    assert.equal(blocked.statusCode, 201, blocked.body);
+    assert.equal(blocked.json().kind, 'citizen');
+    const again = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { caseId: id, reason: 'Lần nữa' } });
+    assert.equal(again.statusCode, 409);
+    const phoneBlock = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { phone: '0900000002', reason: 'Gọi quấy rối.' } });
+    assert.equal(phoneBlock.statusCode, 201, phoneBlock.body);
+    assert.equal(phoneBlock.json().phone, '*******002');
+
+    const before = await writes();
+    const refused = [
+      await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() }),
+      await operator({ method: 'POST', url: '/api/v1/feedback/intake', payload: { ...report({ reporter: { phone: '+84900000002' } }), channel: 'phone' } }),
+    ];
+    for (const res of refused) {
+      assert.equal(res.statusCode, 403, res.body);
+      assert.equal(res.json().code, 'FEEDBACK_REPORTER_BLOCKED');
+      assert.match(res.json().message, /tạm ngừng gửi phản ánh/);
+    }
+    assert.equal(await writes(), before, 'a blocked report writes nothing');
+
+    const unblocked = await operator({ method: 'POST', url: `/api/v1/feedback-blocks/${blocked.json().id}/unblock`, payload: { reason: 'Đã cam kết.' } });
+    assert.equal(unblocked.statusCode, 200, unblocked.body);
+    assert.equal(unblocked.json().active, false);
+    assert.equal((await operator({ method: 'POST', url: `/api/v1/feedback-blocks/${blocked.json().id}/unblock`, payload: { reason: 'x' } })).statusCode, 404);
+    assert.equal((await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).statusCode, 201, 'unblocked, they report again');
+
+    // The log: who blocked and unblocked, when and why; the operators' list shows no identity.
+    const list = await operator({ url: '/api/v1/feedback-blocks' });
+    const shown = list.json().items.filter((b: any) => [blocked.json().id, phoneBlock.json().id].includes(b.id));
+    assert.deepEqual(
+      shown.map((b: any) => [b.kind, b.reason, b.active, b.unblockReason]),
+      [
+        ['phone', 'Gọi quấy rối.', true, null],
+        ['citizen', 'Gửi nhiều phản ánh sai sự thật.', false, 'Đã cam kết.'],
+      ],
+    );
+    for (const secret of [CITIZEN.name, PHONE, EMAIL, citizenId, '0900000002']) assert.ok(!list.body.includes(secret), `the list shows ${secret}`);
+    const [{ by }] = await ctx.db.query(
+      'SELECT count(*)::int AS by FROM feedback_blocks b JOIN users u ON u.id = b.blocked_by AND u.id = b.unblocked_by WHERE b.id = $1 AND u.username = $2',
+      [blocked.json().id, 'motcua.tt'],
+    );
+    assert.equal(by, 1);
+    assert.deepEqual(
+      (await operator({ url: '/api/v1/feedback-blocks?active=true' })).json().items.map((b: any) => b.id),
+      [phoneBlock.json().id],
+    );
+  });
+  test('escalation: a case at risk and then overdue in working hours is escalated to the operators once each, and the job keeps it so', async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    await newMessages(id);
+    // Acceptance due on Monday 7 December 2026 at 09:00 (UTC+7); eight working hours were allotted, at risk within two.
+    await ctx.db.query(`UPDATE feedback_cases SET accept_due_at = '2026-12-07T02:00:00Z' WHERE id = $1`, [id]);
+    const escalations = async () =>
+      (await ctx.db.query(`SELECT data, actor_kind FROM feedback_events WHERE case_id = $1 AND action = 'escalate' ORDER BY id`, [id])).map((e) => [
+        e.data.kind,
+        e.data.dueAt,
+        e.actor_kind,
+      ]);
+    const due = '2026-12-07T02:00:00.000Z';
+    await escalateFeedback(ctx.db, new Date('2026-12-04T09:00:00Z')); // Friday 16:00: three working hours left
+    assert.deepEqual(await escalations(), []);
+    await escalateFeedback(ctx.db, new Date('2026-12-05T05:00:00Z')); // Saturday noon: 45 hours away, but two working hours
+    assert.deepEqual(await escalations(), [['at_risk', due, 'system']]);
+    await escalateFeedback(ctx.db, new Date('2026-12-06T05:00:00Z')); // Sunday: still at risk, not alerted again
+    assert.deepEqual(await escalations(), [['at_risk', due, 'system']]);
+
+    const escalatedList = (await operator({ url: '/api/v1/feedback?escalated=true&pageSize=100' })).json();
+    assert.deepEqual(
+      escalatedList.items.filter((x: any) => x.id === id).map((x: any) => x.escalation),
+      ['at_risk'],
+    );
+    assert.ok(escalatedList.items.every((x: any) => x.escalation !== null));
+    const others = (await operator({ url: '/api/v1/feedback?escalated=false&pageSize=100' })).json();
+    assert.ok(!others.items.some((x: any) => x.id === id) && others.items.every((x: any) => x.escalation === null));
+
+    await escalateFeedback(ctx.db, new Date('2026-12-07T02:30:00Z')); // Monday 09:30: overdue
+    await escalateFeedback(ctx.db, new Date('2026-12-07T03:30:00Z'));
+    assert.deepEqual(await escalations(), [
+      ['at_risk', due, 'system'],
+      ['overdue', due, 'system'],
+    ]);
+    assert.equal((await agencyView('counter', id)).escalation, 'overdue');
+    await notTold(id, 'an escalation (internal)');
+
+    // The scheduled job, as servers run it: a case overdue long ago is escalated once, however often the job runs.
+    const late = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json().id;
+    await act(operator, late, { action: 'classify' });
+    await act(operator, late, { action: 'assign', agencyId: caiKhe });
+    await ctx.db.query(`UPDATE feedback_cases SET accept_due_at = '2026-01-05T02:00:00Z' WHERE id = $1`, [late]);
+    const idle = { runOnce: async () => 0, stop: async () => undefined };
+    const job = platformJobs({ app: ctx.app, notifications: idle }).find((j) => j.name === 'feedback.escalate')!;
+    for (let run = 0; run < 2; run++) {
+      await ctx.db.query(`UPDATE scheduled_jobs SET last_started_at = NULL WHERE name = 'feedback.escalate'`);
+      assert.equal(await runIfDue(ctx.db, job), true);
+    }
+    const lateEvents = await ctx.db.query(`SELECT data FROM feedback_events WHERE case_id = $1 AND action = 'escalate'`, [late]);
+    assert.deepEqual(
+      lateEvents.map((e) => e.data.kind),
+      ['overdue'],
+    );
+  });
+  test("agencies suggested for assignment: the commune's People's Committee and the category's agency, ranked by who handles it first", async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report({ communeCode }) })).json();
+    const construction = (await agencyIds(ctx.db))['H13.12']; // Sở Xây dựng
+    const urbanOrder = (await sysadmin({ url: '/api/v1/admin/feedback-categories' })).json().items.find((c: { code: string }) => c.code === 'urban_order').id;
+    const route = (body: object) => sysadmin({ method: 'PATCH', url: `/api/v1/admin/feedback-categories/${urbanOrder}`, payload: body });
+    assert.equal((await route({ defaultAgencyId: construction })).statusCode, 200);
+    const suggested = async () => (await view(operator, id)).suggestedAgencies.map((a: any) => [a.agencyId, a.reason]);
+    assert.deepEqual(await suggested(), [
+      [caiKhe, 'Ủy ban nhân dân cấp xã nơi xảy ra vụ việc; lĩnh vực "Trật tự đô thị" do cấp xã xử lý trước.'],
+      [construction, 'Cơ quan được giao xử lý phản ánh lĩnh vực "Trật tự đô thị".'],
+    ]);
+    assert.equal((await route({ handlingKind: 'department' })).json().defaultAgencyId, construction);
+    assert.deepEqual(
+      (await suggested()).map(([agencyId]: string[]) => agencyId),
+      [construction, caiKhe],
+    );
+    // Administrators only; a unit or an unknown agency is refused.
+    assert.equal(
+      (await agency.admin({ method: 'PATCH', url: `/api/v1/admin/feedback-categories/${urbanOrder}`, payload: { handlingKind: 'department' } })).statusCode,
+      403,
+    );
+    assert.equal((await route({ defaultAgencyId: '00000000-0000-4000-8000-000000000000' })).json().code, 'INVALID_AGENCY');
+    assert.equal((await route({ defaultAgencyId: null, handlingKind: 'commune_committee' })).statusCode, 200);
+    // Once assigned, nothing is suggested; the agency's staff never get suggestions.
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    assert.deepEqual((await view(operator, id)).suggestedAgencies, []);
+    assert.equal((await agencyView('counter', id)).suggestedAgencies, undefined);
   });
 });

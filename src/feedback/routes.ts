@@ -7,6 +7,7 @@ import { MAX_UPLOAD_BYTES } from '../dossiers/files.ts';
 import { errorResponses, pagingQuery, readFiles, uuidParam } from '../shared/http.ts';
 import type { Party } from '../workflow/engine.ts';
 import * as categories from './categories.ts';
+import * as blocks from './blocks.ts';
 import { addMedia, readMedia, readPublicMedia } from './media.ts';
 import * as feedback from './service.ts';
 import { FEEDBACK_STATES, LEVELS, RATINGS, type Action } from './workflow.ts';
@@ -132,13 +133,20 @@ export async function feedbackRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: 'Đổi tên, chuyển sang lĩnh vực cha khác, ngừng hoặc dùng lại một lĩnh vực phản ánh (quản trị hệ thống)',
+        summary:
+          'Đổi tên, chuyển sang lĩnh vực cha khác, ngừng hoặc dùng lại một lĩnh vực phản ánh; cơ quan thường xử lý và cấp xử lý trước (gợi ý khi chuyển phản ánh) (quản trị hệ thống)',
         params: uuidParam,
         body: {
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: { name: categoryName, parentId, active: { type: 'boolean' } },
+          properties: {
+            name: categoryName,
+            parentId,
+            active: { type: 'boolean' },
+            defaultAgencyId: { anyOf: [uuid, { type: 'null' }] },
+            handlingKind: { enum: ['commune_committee', 'department'] },
+          },
         },
         response: { 200: anyObject, ...errorResponses },
       },
@@ -188,6 +196,7 @@ export async function feedbackRoutes(app: FastifyInstance) {
             category: reportProperties.categoryCode,
             flag: { enum: ['overdue', 'at_risk'] },
             code: { type: 'string', pattern: '^[A-Za-z0-9-]{2,20}$' },
+            escalated: { type: 'boolean' },
             ...pagingQuery,
           },
         },
@@ -298,6 +307,52 @@ export async function feedbackRoutes(app: FastifyInstance) {
       },
     },
     async (req) => feedback.publicFeedbackCase(db, req.params.code),
+  );
+
+  const phone = reportProperties.reporter.properties.phone;
+  app.get<{ Querystring: { active?: boolean } }>(
+    '/api/v1/feedback-blocks',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Người gửi bị chặn gửi phản ánh (lạm dụng): mọi lần chặn và bỏ chặn, cho cán bộ tiếp nhận của tỉnh',
+        querystring: { type: 'object', additionalProperties: false, properties: { active: { type: 'boolean' } } },
+        response: { 200: list, ...errorResponses },
+      },
+    },
+    async (req) => blocks.listBlocks(db, requireStaff(req), req.query),
+  );
+
+  app.post<{ Body: blocks.BlockInput }>(
+    '/api/v1/feedback-blocks',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Chặn người gửi phản ánh lạm dụng (tài khoản công dân của một phản ánh, hoặc số điện thoại), kèm lý do',
+        body: {
+          oneOf: [
+            { type: 'object', additionalProperties: false, required: ['caseId', 'reason'], properties: { caseId: uuid, reason: text(2000) } },
+            { type: 'object', additionalProperties: false, required: ['phone', 'reason'], properties: { phone, reason: text(2000) } },
+          ],
+        },
+        response: { 201: anyObject, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await blocks.blockReporter(db, requireStaff(req), req.body)),
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/api/v1/feedback-blocks/:id/unblock',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Bỏ chặn người gửi phản ánh, kèm lý do',
+        params: uuidParam,
+        body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: text(2000) } },
+        response: { 200: anyObject, ...errorResponses },
+      },
+    },
+    async (req) => blocks.unblockReporter(db, requireStaff(req), req.params.id, req.body.reason),
   );
 
   app.get(

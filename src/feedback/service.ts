@@ -11,6 +11,7 @@ import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
 import { activeCategoryId } from './categories.ts';
+import { refuseBlockedReporter } from './blocks.ts';
 import { listMedia } from './media.ts';
 import {
   type Action,
@@ -98,6 +99,7 @@ async function createCase(
 ): Promise<{ id: string; code: string }> {
   input = { ...input, title: nfc(input.title), text: nfc(input.text), address: input.address === undefined ? undefined : nfc(input.address) };
   return db.transaction(async (tx) => {
+    await refuseBlockedReporter(tx, reporter);
     const settings = await loadSettings(tx);
     const { categoryId } = await checkReport(tx, settings, input);
     const operatorAgencyId = await operatorOrganisation(tx);
@@ -204,6 +206,40 @@ export function deadlineFlags(row: Row, settings: Settings, calendar: { workingH
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
+const ESCALATION_COLUMNS = { at_risk: 'escalated_at_risk_at', overdue: 'escalated_overdue_at' } as const;
+
+/** The operators' alert a case has had: overdue after at risk; null before either. */
+const escalationOf = (row: Row) => (row.escalated_overdue_at ? 'overdue' : row.escalated_at_risk_at ? 'at_risk' : null);
+
+/**
+ * Alerts the operators (the escalation, chuyển cấp điều hành) to every case at risk of missing its deadline or past
+ * it, once per case for each — run by the scheduled job "feedback.escalate". The mark on the case and the `escalate`
+ * event commit together under the case's lock, so a rerun, a second server or a restart never alerts twice.
+ */
+export async function escalateFeedback(db: Database, now = new Date()) {
+  const settings = await loadSettings(db);
+  const calendar = await workingCalendar(db);
+  const kindOf = (row: Row) => {
+    const flags = deadlineFlags(row, settings, calendar, now);
+    const kind = flags.overdue ? 'overdue' : flags.atRisk ? 'at_risk' : null;
+    return kind && !row[ESCALATION_COLUMNS[kind]] ? kind : null;
+  };
+  const candidates = await db.query(`SELECT * FROM feedback_cases WHERE status IN ('assigned', 'processing', 'answered') AND escalated_overdue_at IS NULL`);
+  const escalated = { atRisk: 0, overdue: 0 };
+  for (const candidate of candidates.filter(kindOf)) {
+    await db.transaction(async (tx) => {
+      const [row] = await tx.query('SELECT * FROM feedback_cases WHERE id = $1 FOR UPDATE', [candidate.id]);
+      const kind = kindOf(row);
+      if (!kind) return;
+      await tx.query(`UPDATE feedback_cases SET ${ESCALATION_COLUMNS[kind]} = $2 WHERE id = $1`, [row.id, now]);
+      const dueAt = row.status === 'assigned' ? row.accept_due_at : row.due_at;
+      await insertEvent(tx, row.id, null, row.status, { action: 'escalate', data: { kind, dueAt: iso(dueAt) } }, row.agency_id);
+      escalated[kind === 'overdue' ? 'overdue' : 'atRisk']++;
+    });
+  }
+  return escalated;
+}
+
 /** A case in a staff list: never the reporter's identity. */
 export function summary(row: Row, names: Map<string, string>) {
   return {
@@ -224,11 +260,28 @@ export function summary(row: Row, names: Map<string, string>) {
   };
 }
 
-/** The agency to suggest to the operator: the people's committee of the commune the report is in. */
-async function suggestedAgency(tx: Queryable, row: Row) {
-  if (!row.commune_code || !['received', 'classified', 'returned'].includes(row.status)) return null;
-  const agency = (await agenciesUnder(tx, '')).find((a) => a.active && a.kind === 'commune_committee' && a.unitCode === row.commune_code);
-  return agency ? { id: agency.id, name: agency.name } : null;
+/**
+ * The agencies to suggest to the operator while the case awaits assignment, best first, each with why: the People's
+ * Committee of the commune the report is in and the category's default agency (province data), in the order of the
+ * level that handles the category first.
+ */
+async function suggestedAgencies(tx: Queryable, row: Row): Promise<{ agencyId: string; name: string; reason: string }[]> {
+  if (!['received', 'classified', 'returned'].includes(row.status)) return [];
+  const [category] = await tx.query('SELECT name, default_agency_id, handling_kind FROM feedback_categories WHERE id = $1', [row.category_id]);
+  const agencies = (await agenciesUnder(tx, '')).filter((a) => a.active);
+  const commune = row.commune_code ? agencies.find((a) => a.kind === 'commune_committee' && a.unitCode === row.commune_code) : undefined;
+  const usual = agencies.find((a) => a.id === category.default_agency_id);
+  const communeFirst = category.handling_kind === 'commune_committee';
+  const ranked = [
+    commune && {
+      agencyId: commune.id,
+      name: commune.name,
+      reason: `Ủy ban nhân dân cấp xã nơi xảy ra vụ việc${communeFirst ? `; lĩnh vực "${category.name}" do cấp xã xử lý trước` : ''}.`,
+    },
+    usual && { agencyId: usual.id, name: usual.name, reason: `Cơ quan được giao xử lý phản ánh lĩnh vực "${category.name}".` },
+  ].filter((x) => x !== undefined);
+  if (!communeFirst) ranked.reverse();
+  return ranked.filter((x, i) => ranked.findIndex((y) => y.agencyId === x.agencyId) === i);
 }
 
 /** One case for a party that may see it, with the actions they may take; the reporter's identity for operators only (logged). */
@@ -251,6 +304,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
       text: row.body,
       location: { lat: row.lat, long: row.long, address: row.address, communeCode: row.commune_code },
       ...deadlineFlags(row, c.settings, c.calendar),
+      ...(staff ? { escalation: escalationOf(row) } : {}),
       answer: staff ? row.answer : null,
       publishedAnswer: row.published_answer,
       answeredAt: iso(row.answered_at),
@@ -278,7 +332,7 @@ export async function getFeedback(db: Database, by: Party, id: string) {
         })),
       media: await listMedia(tx, id),
       allowedActions: await allowedActions(feedbackWorkflow, tx, by, c),
-      ...(operator ? { reporter, suggestedAgency: await suggestedAgency(tx, row) } : {}),
+      ...(operator ? { reporter, suggestedAgencies: await suggestedAgencies(tx, row) } : {}),
     };
   });
 }
@@ -291,6 +345,8 @@ export interface ListQuery {
   flag?: 'overdue' | 'at_risk';
   /** A public code, or a part of one ("PA-261203"). */
   code?: string;
+  /** Only the cases escalated to the operators (true), or only the others (false). */
+  escalated?: boolean;
   page: number;
   pageSize: number;
 }
@@ -308,8 +364,9 @@ export async function listFeedback(db: Database, actor: Actor, q: ListQuery) {
        UNION ALL SELECT c.id FROM feedback_categories c JOIN tree ON c.parent_id = tree.id)
      ${CASE_SELECT} WHERE ($1::boolean OR f.agency_id = $2) AND ($3::text IS NULL OR f.status = $3) AND ($4::text IS NULL OR f.level = $4)
        AND ($5::text IS NULL OR f.category_id IN (SELECT id FROM tree)) AND ($6::text IS NULL OR f.code LIKE '%' || $6 || '%')
+       AND ($7::boolean IS NULL OR (f.escalated_at_risk_at IS NOT NULL OR f.escalated_overdue_at IS NOT NULL) = $7)
      ORDER BY f.created_at DESC LIMIT 1000`,
-    [all, org.id, q.status ?? null, q.level ?? null, q.category ?? null, q.code?.toUpperCase() ?? null],
+    [all, org.id, q.status ?? null, q.level ?? null, q.category ?? null, q.code?.toUpperCase() ?? null, q.escalated ?? null],
   );
   const settings = await loadSettings(db);
   const calendar = await workingCalendar(db);
@@ -321,7 +378,11 @@ export async function listFeedback(db: Database, actor: Actor, q: ListQuery) {
     .sort((a, b) => rank(a.flags) - rank(b.flags));
   const page = flagged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
   const names = await agencyNames(db, page.map((x) => x.row.agency_id).filter(Boolean));
-  return { total: flagged.length, operator: await isOperator(db, by), items: page.map(({ row, flags }) => ({ ...summary(row, names), ...flags })) };
+  return {
+    total: flagged.length,
+    operator: await isOperator(db, by),
+    items: page.map(({ row, flags }) => ({ ...summary(row, names), ...flags, escalation: escalationOf(row) })),
+  };
 }
 
 /** The citizen's own reports. */
@@ -340,6 +401,9 @@ export const PUBLIC_STEP_NAMES: Record<string, string> = {
   provide_info: 'Đã bổ sung thông tin',
   publish: 'Công bố trả lời',
   rate: 'Người phản ánh đánh giá',
+  // Shown to the reporter only: a rejected or merged case is never published.
+  reject_spam: 'Không xử lý phản ánh',
+  merge_duplicate: 'Gộp vào phản ánh trùng',
 };
 
 const publicView = (row: Row, names: Map<string, string>) => ({

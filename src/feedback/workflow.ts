@@ -14,6 +14,7 @@ import { organisationOf } from '../agencies/service.ts';
 import { activeCategoryId } from './categories.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { type FeedbackEventRecord, runFeedbackEventHooks } from './hooks.ts';
 
 export const LEVELS = ['thuong', 'khan', 'phuc_tap'] as const; // thường, khẩn, phức tạp
 export type Level = (typeof LEVELS)[number];
@@ -311,7 +312,8 @@ const rejectSpam: Declared<'reject_spam'> = {
   from: INTAKE,
   to: ['rejected'],
   policy: operators,
-  perform: async (_tx, _c, input, _by, now) => change({ status: 'rejected', closed_at: now }, { action: 'reject_spam', to: 'rejected', note: input.reason }),
+  perform: async (_tx, _c, input, _by, now) =>
+    change({ status: 'rejected', closed_at: now }, { action: 'reject_spam', to: 'rejected', note: input.reason, public: true }),
 };
 
 const mergeDuplicate: Declared<'merge_duplicate'> = {
@@ -335,12 +337,13 @@ const mergeDuplicate: Declared<'merge_duplicate'> = {
     );
     return change(
       { status: 'merged', merged_into: target.id, closed_at: now },
-      { action: 'merge_duplicate', to: 'merged', note: input.note ?? null, data: { intoCode: target.code } },
+      // Public (the reporter sees it and is told); the operator's note stays on the kept case's internal timeline.
+      { action: 'merge_duplicate', to: 'merged', public: true, data: { intoCode: target.code } },
     );
   },
 };
 
-/** Writes one timeline row; who acted for the reporter is the citizen's id only, never a name. */
+/** Writes one timeline row and runs the event's hooks; who acted for the reporter is the citizen's id only, never a name. */
 export async function insertEvent(
   tx: Queryable,
   caseId: string,
@@ -355,11 +358,23 @@ export async function insertEvent(
       : by.kind === 'staff'
         ? { kind: 'staff', id: by.actor.userId, name: by.actor.fullName }
         : { kind: 'citizen', id: by.citizen.id, name: null };
-  await tx.query(
+  const [row] = await tx.query(
     `INSERT INTO feedback_events (case_id, action, from_status, to_status, actor_kind, actor_id, actor_name, agency_id, note, data, public)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, at`,
     [caseId, e.action, from, e.to ?? from, actor.kind, actor.id, actor.name, agencyId, e.note ?? null, JSON.stringify(e.data ?? {}), e.public ?? false],
   );
+  await runFeedbackEventHooks(tx, caseId, {
+    id: Number(row.id),
+    at: new Date(row.at),
+    action: e.action,
+    fromStatus: from,
+    toStatus: e.to ?? (from as string),
+    actorKind: actor.kind as FeedbackEventRecord['actorKind'],
+    agencyId,
+    note: e.note ?? null,
+    data: e.data ?? {},
+    public: e.public ?? false,
+  });
 }
 
 /** Whether a staff member is one of the province's operators: a counter officer of the root organisation. */

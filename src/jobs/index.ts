@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../db/index.ts';
 import { anchorHistory, checkpointHistory } from '../dossiers/chain.ts';
 import { deliverOutbox, receiveMessages } from '../exchange/service.ts';
 import type { Gateway } from '../exchange/gateway.ts';
+import { escalateFeedback } from '../feedback/service.ts';
 import { deleteExpiredUploads } from '../dossiers/files.ts';
 import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
@@ -83,6 +84,8 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
     // Finished days of dossier history anchored (each day once, after it ends), and a rolling checkpoint of the dossiers
     // changed since the last one: the period is the window in which deleting or rewriting today's work goes unrecorded.
     { name: 'history.anchor', everyMs: 5 * MINUTE, run: async () => ({ anchoredDays: await anchorHistory(db), checkpointed: await checkpointHistory(db) }) },
+    // Feedback cases at risk of missing their deadline or past it, escalated to the operators once each (working hours).
+    { name: 'feedback.escalate', everyMs: 15 * MINUTE, run: () => escalateFeedback(db) },
     // Retention: what nobody can use any more.
     { name: 'retention.idempotency-keys', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(db) }) },
     {

@@ -27,19 +27,20 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
         ['notifications.deliver', 5000, true],
         ['payments.reconcile', 5 * MINUTE, false],
         ['history.anchor', 5 * MINUTE, false],
+        ['feedback.escalate', 15 * MINUTE, false],
         ['retention.idempotency-keys', 60 * MINUTE, false],
         ['retention.sessions', 60 * MINUTE, false],
         ['retention.notifications', 24 * 60 * MINUTE, false],
         ['retention.uploads', 60 * MINUTE, false],
       ],
     );
-    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'retention.uploads']) {
+    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'feedback.escalate', 'retention.uploads']) {
       const errors: unknown[] = [];
       assert.equal(await runIfDue(ctx.db, job(name), (err) => errors.push(err)), true, name);
       assert.deepEqual(errors, [], name);
     }
     const health = (await ctx.app.inject({ url: '/health' })).json();
-    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'retention.uploads']) {
+    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'feedback.escalate', 'retention.uploads']) {
       const shown = health.jobs.find((j: any) => j.name === name);
       assert.equal(shown?.ok, true, name);
       assert.equal(await metric('congso_job_last_run_ok', name), 1, name);

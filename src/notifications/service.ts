@@ -1,5 +1,5 @@
-// Notifications to the citizen: an outbox written in the same transaction as the dossier change (a dossier event
-// hook), and a worker that delivers the outbox with retries and exponential backoff. Email goes over SMTP
+// Notifications to the citizen: an outbox written in the same transaction as the change (a dossier event hook; a
+// feedback event hook for the reporter of a feedback case), and a worker that delivers the outbox with retries and exponential backoff. Email goes over SMTP
 // (nodemailer); SMS and Zalo go through MessageTransport adapters whose default (LogTransport) writes to the log.
 //
 // Delivery is at least once: a row is claimed with FOR UPDATE SKIP LOCKED (so concurrent workers never take the same
@@ -11,7 +11,15 @@ import type { Database, Queryable, Row } from '../db/index.ts';
 import type { NotificationOutboxRow } from '../db/schema.ts';
 import type { DossierEventHook, DossierEventRecord } from '../dossiers/hooks.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
-import { renderNotification, type NotificationKind } from './templates.ts';
+import { agencyNames } from '../agencies/service.ts';
+import type { FeedbackEventHook, FeedbackEventRecord } from '../feedback/hooks.ts';
+import {
+  type FeedbackNotificationKind,
+  type NotificationKind,
+  type RenderedNotification,
+  renderFeedbackNotification,
+  renderNotification,
+} from './templates.ts';
 
 export type NotificationChannel = 'email' | 'sms' | 'zalo';
 
@@ -46,6 +54,9 @@ export interface NotificationHookOptions {
   publicUrl: string;
 }
 
+/** An address and a phone number as messages are sent to them. */
+const contactOf = (c: { email?: string | null; phone?: string | null }) => ({ email: c.email?.trim() || null, phone: c.phone?.replace(/[\s.]/g, '') || null });
+
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** The outbox rows for one dossier event (none when the event does not matter to the citizen or no contact is known). */
@@ -53,8 +64,7 @@ export async function enqueueFor(tx: Queryable, dossier: Row, event: DossierEven
   const kind = kindOf(event);
   if (!kind) return 0;
   const applicant = (dossier.applicant ?? {}) as { name?: string; phone?: string; email?: string };
-  const email = applicant.email?.trim();
-  const phone = applicant.phone?.replace(/[\s.]/g, '');
+  const { email, phone } = contactOf(applicant);
   if (!email && !phone) return 0;
   const content = await getProcedureVersion(tx, dossier.procedure_id, dossier.procedure_version);
   const data = event.data ?? {};
@@ -78,14 +88,31 @@ export async function enqueueFor(tx: Queryable, dossier: Row, event: DossierEven
     amount: typeof data.amount === 'number' ? data.amount : Number(data.amount ?? 0),
     method: typeof data.method === 'string' ? data.method : undefined,
   });
+  return enqueueMessages(tx, { dossierId: dossier.id, eventId: event.id }, kind, { email, phone }, message, event.at);
+}
+
+/** Whose message an outbox row is: a dossier's event, or a feedback case's. */
+export type OutboxOwner = { dossierId: string; eventId: number } | { feedbackCaseId: string; feedbackEventId: number };
+
+/** The outbox rows of one rendered message: the email to an address, SMS and Zalo to a phone; due at `at`. */
+async function enqueueMessages(
+  tx: Queryable,
+  owner: OutboxOwner,
+  kind: string,
+  contact: { email?: string | null; phone?: string | null },
+  message: RenderedNotification,
+  at: Date,
+): Promise<number> {
   const rows: [NotificationChannel, string, string | null, string][] = [];
-  if (email) rows.push(['email', email, message.email.subject, message.email.text]);
-  if (phone) rows.push(['sms', phone, null, message.sms], ['zalo', phone, null, message.zalo]);
+  if (contact.email) rows.push(['email', contact.email, message.email.subject, message.email.text]);
+  if (contact.phone) rows.push(['sms', contact.phone, null, message.sms], ['zalo', contact.phone, null, message.zalo]);
+  const [dossierId, eventId, caseId, feedbackEventId] =
+    'dossierId' in owner ? [owner.dossierId, owner.eventId, null, null] : [null, null, owner.feedbackCaseId, owner.feedbackEventId];
   for (const [channel, recipient, subject, body] of rows) {
     await tx.query(
-      `INSERT INTO notification_outbox (dossier_id, event_id, kind, channel, recipient, subject, body, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, channel) DO NOTHING`,
-      [dossier.id, event.id, kind, channel, recipient, subject, body, event.at],
+      `INSERT INTO notification_outbox (dossier_id, event_id, feedback_case_id, feedback_event_id, kind, channel, recipient, subject, body, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      [dossierId, eventId, caseId, feedbackEventId, kind, channel, recipient, subject, body, at],
     );
   }
   return rows.length;
@@ -108,6 +135,63 @@ export function useNotificationLinks(publicUrl: string): void {
  */
 export const enqueueDossierNotifications: DossierEventHook = (tx, dossier, event) =>
   enqueueFor(tx, dossier, event, { publicUrl: linkBase }).then(() => undefined);
+
+/** The public steps of a feedback case that its reporter is told about; a reporter's own steps and internal ones are not. */
+function feedbackKindOf(event: FeedbackEventRecord): FeedbackNotificationKind | null {
+  if (!event.public) return null;
+  switch (event.action) {
+    case 'submit':
+      return 'feedback_received';
+    case 'accept':
+      return 'feedback_accepted';
+    case 'request_info':
+      return 'feedback_info_requested';
+    case 'publish':
+      return 'feedback_answered';
+    case 'reject_spam':
+      return 'feedback_rejected';
+    case 'merge_duplicate':
+      return 'feedback_merged';
+    case 'rate':
+      return event.data.reopened === true ? 'feedback_reopened' : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The feedback-event hook (feedback-hooks.ts): the reporter's messages for a public step, to the contact the case
+ * holds (the signed-in citizen's, or the one given with the report). What a message says comes from the step's
+ * public content only (the question, the published answer, the reason for rejecting), never from internal notes.
+ */
+export const enqueueFeedbackNotifications: FeedbackEventHook = async (tx, row, event) => {
+  const kind = feedbackKindOf(event);
+  if (!kind) return;
+  const contact = contactOf({ email: row.reporter_email, phone: row.reporter_phone });
+  if (!contact.email && !contact.phone) return;
+  const base = linkBase.replace(/\/+$/, '');
+  const intoCode = typeof event.data.intoCode === 'string' ? event.data.intoCode : undefined;
+  // A signed-in reporter follows the case on their own page; anyone else on the public page once it is answered.
+  const url = intoCode
+    ? `${base}/phan-anh/${encodeURIComponent(intoCode)}`
+    : row.citizen_id
+      ? `${base}/phan-anh/cua-toi/${row.id}`
+      : `${base}/phan-anh/${encodeURIComponent(row.code)}`;
+  const agencyId = event.agencyId ?? row.agency_id;
+  const agencyName = agencyId ? ((await agencyNames(tx, [agencyId])).get(agencyId) ?? null) : null;
+  const message = renderFeedbackNotification({
+    kind,
+    code: row.code,
+    title: row.title,
+    reporterName: row.reporter_name,
+    url,
+    agencyName,
+    dueAt: kind === 'feedback_accepted' || kind === 'feedback_reopened' ? row.due_at && new Date(row.due_at) : null,
+    text: kind === 'feedback_answered' ? (event.data.answer as string) : event.note,
+    intoCode,
+  });
+  await enqueueMessages(tx, { feedbackCaseId: row.id, feedbackEventId: event.id }, kind, contact, message, event.at);
+};
 
 // ---- transports --------------------------------------------------------------------------------
 
@@ -224,7 +308,7 @@ export function startNotificationWorker(db: Database, opts: WorkerOptions = {}):
         to: row.recipient,
         subject: row.subject ?? '',
         text: row.body,
-        messageId: `<notification-${row.id}.${row.dossier_id}@congso>`,
+        messageId: `<notification-${row.id}.${row.dossier_id ?? row.feedback_case_id}@congso>`,
       });
     } else {
       await transports[row.channel as 'sms' | 'zalo'].send(row.recipient, row.body);

@@ -1,4 +1,5 @@
-// Vietnamese message templates for the dossier changes that matter to the citizen. Every text is NFC.
+// Vietnamese message templates, per case type: the dossier changes that matter to the applicant, the public steps of a
+// feedback case its reporter is told about. Every text is NFC.
 // Email: subject and plain-text body. Zalo: one short message with diacritics. SMS: the same short message
 // without diacritics (many phones and SMS gateways count accented text as UCS-2, 70 characters a part),
 // kept within 160 characters where the content allows it.
@@ -69,9 +70,9 @@ const SHORT_LIMIT = 160;
 const SIGNATURE = 'Hệ thống thông tin giải quyết thủ tục hành chính';
 
 /** The short text: the essentials, then the lookup link; optional parts go first when the whole does not fit. */
-function short(lead: string, extra: string[], link: string, transform: (s: string) => string): string {
+function short(lead: string, extra: string[], link: string, linkLabel: string, transform: (s: string) => string): string {
   const parts = [lead, ...extra].map(transform);
-  const label = transform('Tra cứu');
+  const label = transform(linkLabel);
   for (let keep = parts.length; keep >= 1; keep--) {
     const text = `${parts.slice(0, keep).join(' ')} ${label}: ${link}`;
     if (text.length <= SHORT_LIMIT) return text;
@@ -152,20 +153,145 @@ export function renderNotification(c: NotificationContext): RenderedNotification
       if (reasonInline) extra = [`Lý do: ${reasonInline}.`];
       break;
   }
+  return compose(
+    { subject, paragraphs, lead, extra },
+    {
+      name: c.applicantName,
+      facts: [`Mã hồ sơ: ${c.code}`, `Thủ tục: ${c.procedureName}`, `Tra cứu tình trạng hồ sơ: ${c.lookupUrl}`],
+      link: c.lookupUrl,
+      linkLabel: 'Tra cứu',
+      signature: SIGNATURE,
+    },
+  );
+}
+
+/** What one message says: the email's subject and paragraphs, the short texts' lead and optional parts. */
+interface Draft {
+  subject: string;
+  paragraphs: string[];
+  lead: string;
+  extra: string[];
+}
+
+/** The three channels' texts of a draft, with the case type's greeting, facts, link and signature. */
+function compose(d: Draft, frame: { name: string | null; facts: string[]; link: string; linkLabel: string; signature: string }): RenderedNotification {
   const text = [
-    `Kính gửi Ông/Bà ${c.applicantName},`,
+    frame.name ? `Kính gửi Ông/Bà ${frame.name},` : 'Kính gửi Ông/Bà,',
     '',
-    ...paragraphs.flatMap((p) => [p, '']),
-    `Mã hồ sơ: ${c.code}`,
-    `Thủ tục: ${c.procedureName}`,
-    `Tra cứu tình trạng hồ sơ: ${c.lookupUrl}`,
+    ...d.paragraphs.flatMap((p) => [p, '']),
+    ...frame.facts,
     '',
     'Đây là thư tự động, xin vui lòng không trả lời thư này.',
-    SIGNATURE,
+    frame.signature,
     '',
   ].join('\n');
-  const zalo = short(lead, extra, c.lookupUrl, (s) => s);
-  const sms = short(lead, extra, c.lookupUrl, unaccent);
+  const zalo = short(d.lead, d.extra, frame.link, frame.linkLabel, (s) => s);
+  const sms = short(d.lead, d.extra, frame.link, frame.linkLabel, unaccent);
   const n = (s: string) => s.normalize('NFC');
-  return { email: { subject: n(subject), text: n(text) }, zalo: n(zalo), sms: n(sms) };
+  return { email: { subject: n(d.subject), text: n(text) }, zalo: n(zalo), sms: n(sms) };
+}
+
+// ---- feedback (phản ánh, kiến nghị) ---------------------------------------------------------------
+
+/** The public steps of a feedback case that its reporter is told about. */
+export type FeedbackNotificationKind =
+  | 'feedback_received' // tiếp nhận phản ánh
+  | 'feedback_accepted' // cơ quan nhận xử lý
+  | 'feedback_info_requested' // đề nghị bổ sung thông tin
+  | 'feedback_answered' // công bố trả lời
+  | 'feedback_rejected' // không xử lý (spam, ngoài phạm vi)
+  | 'feedback_merged' // gộp vào phản ánh trùng
+  | 'feedback_reopened'; // xử lý lại sau đánh giá không hài lòng
+
+export interface FeedbackNotificationContext {
+  kind: FeedbackNotificationKind;
+  code: string;
+  title: string;
+  /** Null for a reporter who gave no name. */
+  reporterName: string | null;
+  /** Where the reporter follows the case (merged: the case it was merged into). */
+  url: string;
+  agencyName?: string | null;
+  /** The answer deadline (accepted, reopened). */
+  dueAt?: Date | null;
+  /** The question asked (info_requested), the published answer (answered), the reason (rejected). */
+  text?: string | null;
+  /** The case it was merged into (merged). */
+  intoCode?: string;
+}
+
+const FEEDBACK_SIGNATURE = 'Hệ thống tiếp nhận, xử lý phản ánh, kiến nghị';
+
+/** Renders the three channels' texts for one public step of a feedback case. */
+export function renderFeedbackNotification(c: FeedbackNotificationContext): RenderedNotification {
+  const pa = `Phản ánh ${c.code}`;
+  const due = c.dueAt ? messageDateTime(c.dueAt) : null;
+  const agency = c.agencyName ?? 'Cơ quan xử lý';
+  const text = c.text?.trim() ?? '';
+  const dueExtra = due ? [`Hạn trả lời: ${due}.`] : [];
+  const draft = ((): Draft => {
+    switch (c.kind) {
+      case 'feedback_received':
+        return {
+          subject: `${pa} đã được tiếp nhận`,
+          paragraphs: [`Phản ánh, kiến nghị của Ông/Bà đã được tiếp nhận và sẽ được chuyển đến cơ quan có thẩm quyền xử lý.`],
+          lead: `${pa} đã được tiếp nhận.`,
+          extra: [],
+        };
+      case 'feedback_accepted':
+        return {
+          subject: `${pa} đang được xử lý`,
+          paragraphs: [`${agency} đã nhận xử lý phản ánh của Ông/Bà.`, ...(due ? [`Thời hạn trả lời: ${due}.`] : [])],
+          lead: `${pa} đang được ${agency} xử lý.`,
+          extra: dueExtra,
+        };
+      case 'feedback_info_requested':
+        return {
+          subject: `${pa}: đề nghị bổ sung thông tin`,
+          paragraphs: [`${agency} đề nghị Ông/Bà bổ sung thông tin:\n  ${text}`, 'Thời gian xử lý tạm dừng cho đến khi Ông/Bà bổ sung thông tin.'],
+          lead: `${pa} cần Ông/Bà bổ sung thông tin.`,
+          extra: [`Nội dung: ${text}`],
+        };
+      case 'feedback_answered':
+        return {
+          subject: `${pa} đã có trả lời`,
+          paragraphs: [`${agency} đã trả lời phản ánh của Ông/Bà:`, text, 'Nội dung trả lời đã được công bố công khai.'],
+          lead: `${pa} đã có trả lời.`,
+          extra: [],
+        };
+      case 'feedback_rejected':
+        return {
+          subject: `${pa} không được xử lý`,
+          paragraphs: [`Phản ánh của Ông/Bà không được xử lý. Lý do: ${text}`],
+          lead: `${pa} không được xử lý.`,
+          extra: [`Lý do: ${text}`],
+        };
+      case 'feedback_merged':
+        return {
+          subject: `${pa} được gộp vào phản ánh ${c.intoCode}`,
+          paragraphs: [
+            `Phản ánh của Ông/Bà trùng nội dung với phản ánh ${c.intoCode} và đã được gộp vào phản ánh đó để xử lý chung. Kết quả trả lời được công bố tại phản ánh ${c.intoCode}.`,
+          ],
+          lead: `${pa} được gộp vào phản ánh ${c.intoCode} để xử lý chung.`,
+          extra: [],
+        };
+      case 'feedback_reopened':
+        return {
+          subject: `${pa} được xử lý lại`,
+          paragraphs: [
+            `Theo đánh giá chưa hài lòng của Ông/Bà, phản ánh đã được chuyển lại ${agency} để xử lý lại.`,
+            ...(due ? [`Thời hạn trả lời mới: ${due}.`] : []),
+          ],
+          lead: `${pa} được chuyển lại ${agency} để xử lý lại.`,
+          extra: dueExtra,
+        };
+    }
+  })();
+  return compose(draft, {
+    name: c.reporterName,
+    facts: [`Mã phản ánh: ${c.code}`, `Nội dung: ${c.title}`, `Theo dõi phản ánh: ${c.url}`],
+    link: c.url,
+    linkLabel: 'Xem',
+    signature: FEEDBACK_SIGNATURE,
+  });
 }

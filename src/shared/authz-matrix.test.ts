@@ -368,6 +368,10 @@ const RULES: Record<string, Rule> = {
     ids: (f) => ({ code: f.feedback.code }),
     unknownIds: () => ({ code: 'PA-260101-9999' }),
   },
+  // Blocking abusive reporters is the province's operators' (no matrix caller is one): the agencies' staff cannot.
+  'GET /api/v1/feedback-blocks': { kind: 'role', allow: [] },
+  'POST /api/v1/feedback-blocks': { kind: 'role', allow: [], payload: () => ({ phone: '0912000111', reason: 'Gửi quảng cáo nhiều lần.' }) },
+  'POST /api/v1/feedback-blocks/{id}/unblock': { kind: 'role', allow: [], payload: () => ({ reason: 'Đã cam kết không tái phạm.' }) },
   'GET /api/v1/admin/feedback-settings': { kind: 'admin', allow: ADMINS },
   'PUT /api/v1/admin/feedback-settings': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ allowAnonymous: false }) },
   'GET /api/v1/admin/feedback-categories': { kind: 'admin', allow: ADMINS },
