@@ -285,6 +285,9 @@ export interface FeedbackCasesRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  answer_evidence: Json;
+  published_evidence: Json;
+  media_url: string | null;
 }
 
 export interface FeedbackCategoriesRow {
@@ -330,6 +333,8 @@ export interface FeedbackMediaRow {
   content: Uint8Array;
   added_by: string | null;
   created_at: Date;
+  redactions: Json;
+  role: string | null;
 }
 
 export interface FeedbackSequencesRow {
