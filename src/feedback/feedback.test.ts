@@ -302,6 +302,118 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.deepEqual(actions(await view(citizen, id)), []);
   });
 
+  test('videos from the phone and an answer with evidence: published without their location, served in byte ranges', async () => {
+    const { id, code } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    const upload = async (who: Requester, content: Buffer, name: string, role?: string, status = 201) => {
+      const res = await who({ method: 'POST', url: `/api/v1/feedback/${id}/media${role ? `?role=${role}` : ''}`, ...multipart(content, name) });
+      assert.equal(res.statusCode, status, `${name}: ${res.body}`);
+      return res.json();
+    };
+    const clip = (await upload(citizen, MP4, 'clip.mp4')).items[0];
+    const mov = (await upload(citizen, MOV, 'IMG_0001.MOV')).items[0];
+    const webm = (await upload(citizen, WEBM, 'quay.webm')).items[0];
+    assert.deepEqual([clip.mime, mov.mime, webm.mime], ['video/mp4', 'video/quicktime', 'video/webm']);
+    assert.equal((await upload(citizen, PHOTO, 'anh.jpg', 'after', 400)).code, 'ROLE_NOT_ALLOWED');
+
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    await agencyAct('specialist', id, { action: 'accept' });
+    assert.equal((await upload(agency.specialist, PNG, 'sau.png', undefined, 400)).code, 'ROLE_REQUIRED');
+    assert.equal((await upload(agency.specialist, PNG, 'bien-ban.png', 'document', 415)).code, 'UNSUPPORTED_FILE_TYPE');
+    const before = (await upload(agency.specialist, PHOTO, 'truoc.jpg', 'before')).items[0];
+    const after = (await upload(agency.specialist, MP4, 'sau.mp4', 'after')).items[0];
+    const document = (await upload(agency.specialist, PDF, 'bien-ban.pdf', 'document')).items[0];
+    const draft = (await upload(agency.specialist, PNG, 'nhap.png', 'after')).items[0];
+
+    // The answer names its evidence among the agency's files of this case; markup in it is refused, nothing written.
+    const answered = async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM feedback_events WHERE case_id = $1 AND action = 'answer'`, [id]))[0].n;
+    const script = await agency.specialist({
+      method: 'POST',
+      url: `/api/v1/feedback/${id}/actions`,
+      payload: { action: 'answer', text: 'Đã xử lý <img src=x onerror=alert(1)>' },
+    });
+    assert.equal(script.json().code, 'MARKUP_NOT_ALLOWED');
+    const reportFile = await agency.specialist({
+      method: 'POST',
+      url: `/api/v1/feedback/${id}/actions`,
+      payload: { action: 'answer', text: 'Đã xử lý.', evidence: [clip.id] },
+    });
+    assert.equal(reportFile.statusCode, 400, reportFile.body);
+    assert.equal(reportFile.json().code, 'UNKNOWN_EVIDENCE');
+    assert.equal(await answered(), 0);
+    assert.equal((await agencyView('specialist', id)).status, 'processing');
+    await agencyAct('specialist', id, { action: 'answer', text: 'Đã dọn vỉa hè, xem ảnh trước và sau.', evidence: [before.id, after.id, document.id] });
+    assert.deepEqual((await agencyView('leader', id)).answerEvidence, [before.id, after.id, document.id]);
+    await agencyAct('leader', id, { action: 'approve' });
+    await act(operator, id, { action: 'publish' });
+
+    // The published page carries the report's media and the answer's evidence by role; the draft evidence stays inside.
+    const p = (await ctx.app.inject({ url: `/api/v1/public/feedback/${code}` })).json();
+    assert.deepEqual(
+      p.media.map((m: any) => [m.id, m.kind, m.role]),
+      [
+        [clip.id, 'report', null],
+        [mov.id, 'report', null],
+        [webm.id, 'report', null],
+        [before.id, 'evidence', 'before'],
+        [after.id, 'evidence', 'after'],
+        [document.id, 'evidence', 'document'],
+      ],
+    );
+    const pub = (mediaId: string, range?: string) =>
+      ctx.app.inject({ url: `/api/v1/public/feedback/${code}/media/${mediaId}`, headers: range ? { range } : {} });
+    assert.equal((await pub(draft.id)).statusCode, 404);
+    assert.ok((await pub(before.id)).rawPayload.equals(JPEG), 'the before photo without its Exif');
+    assert.equal((await pub(document.id)).headers['content-type'], 'application/pdf');
+
+    // The videos: same length (every offset valid), the location boxes blanked into `free` boxes, the media untouched.
+    for (const [m, original] of [
+      [clip, MP4],
+      [mov, MOV],
+      [after, MP4],
+    ] as const) {
+      const res = await pub(m.id);
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], m.mime);
+      assert.equal(res.headers['accept-ranges'], 'bytes');
+      const published = res.rawPayload;
+      assert.equal(published.length, original.length);
+      assert.ok(original.includes(WHERE) && !published.includes(WHERE), 'no coordinates in the published video');
+      assert.ok(!published.includes('udta') && !published.includes('location'));
+      assert.equal(published.toString('latin1').split('free').length - 1, 3, 'moov/udta, moov/meta and the track udta are free boxes');
+      const mdat = original.indexOf('mdat') - 4;
+      assert.ok(published.subarray(mdat).equals(original.subarray(mdat)), 'the media data as sent');
+    }
+    const web = (await pub(webm.id)).rawPayload;
+    assert.equal(web.length, WEBM.length);
+    assert.ok(!web.includes(WHERE) && !web.includes('LOCATION'), 'the WebM tags are gone');
+    assert.ok(
+      web.subarray(0, WEBM.indexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67]))).equals(WEBM.subarray(0, WEBM.indexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67])))),
+    );
+
+    // Ranges, as a phone's player asks: each the same bytes as the whole published copy, even one cutting a box header.
+    const whole = (await pub(clip.id)).rawPayload;
+    const udta = MP4.indexOf('udta');
+    for (const [range, start, end] of [
+      ['bytes=0-99', 0, 99],
+      [`bytes=${udta + 2}-${udta + 40}`, udta + 2, udta + 40],
+      [`bytes=${MP4.length - 10}-`, MP4.length - 10, MP4.length - 1],
+      ['bytes=-16', MP4.length - 16, MP4.length - 1],
+    ] as const) {
+      const res = await pub(clip.id, range);
+      assert.equal(res.statusCode, 206, range);
+      assert.equal(res.headers['content-range'], `bytes ${start}-${end}/${MP4.length}`);
+      assert.ok(res.rawPayload.equals(whole.subarray(start, end + 1)), range);
+    }
+    const outside = await pub(clip.id, `bytes=${MP4.length}-`);
+    assert.equal(outside.statusCode, 416);
+    assert.equal(outside.headers['content-range'], `bytes */${MP4.length}`);
+    assert.equal(outside.json().code, 'RANGE_NOT_SATISFIABLE');
+    const staff = await agency.specialist({ url: `/api/v1/feedback/${id}/media/${clip.id}`, headers: { range: `bytes=${udta}-${udta + 60}` } });
+    assert.equal(staff.statusCode, 206);
+    assert.ok(staff.rawPayload.equals(MP4.subarray(udta, udta + 61)), 'staff get the video as it was sent');
+  });
+
   test('deadlines across a weekend and Tết follow the working calendar', async () => {
     const calendar = await workingCalendar(ctx.db);
     const settings = await loadSettings(ctx.db);
