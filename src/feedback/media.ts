@@ -34,31 +34,39 @@ async function checkFile(f: ReceivedFile, accepted: readonly string[], settings:
   return { mime, redactions: video ? videoRedactions(mime, f.content) : [] };
 }
 
+/** The case, if `by` may add files to it now (404 unseen, 403 not the handling agency's handler, 409 not now). */
+async function caseForMedia(db: Queryable, by: Party, caseId: string, reporterSide: boolean, lock: boolean) {
+  const c = await feedbackWorkflow.load(db, caseId, lock);
+  if (!c || !(await feedbackWorkflow.visible(db, by, c))) throw notFound('phản ánh');
+  const row = c.row;
+  if (!reporterSide) {
+    const handler = by.kind === 'staff' && by.actor.roles.some((r) => r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
+    if (!handler || (await organisationOf(db, by.actor.agencyId)).id !== row.agency_id) {
+      throw forbidden('Chỉ chuyên viên, lãnh đạo của cơ quan xử lý được bổ sung minh chứng.');
+    }
+    if (row.status !== 'processing') throw conflict('MEDIA_CLOSED', 'Cơ quan bổ sung tài liệu, hình ảnh minh chứng khi đang xử lý phản ánh.');
+  } else if (!REPORT_STATES.includes(row.status)) {
+    throw conflict('MEDIA_CLOSED', 'Chỉ bổ sung ảnh cho phản ánh khi đang tiếp nhận hoặc khi được đề nghị bổ sung thông tin.');
+  }
+  return row;
+}
+
 /**
  * Adds files to a case: the reporter's side adds photos and videos of the report, the handling agency evidence for
- * its answer in a role (before/after: photos or videos; document: a PDF). Every file is checked before anything is written.
+ * its answer in a role (before/after: photos or videos; document: a PDF). Who may comes first (an unseen case is
+ * unknown, whatever was sent), then every file is checked before anything is written.
  */
 export async function addMedia(db: Database, by: Party, caseId: string, files: ReceivedFile[], settings: UploadSettings, role?: EvidenceRole) {
   const reporterSide = by.kind === 'citizen' || (await isOperator(db, by));
   const kind = reporterSide ? 'report' : 'evidence';
+  await caseForMedia(db, by, caseId, reporterSide, false);
   if (reporterSide && role) throw badRequest('ROLE_NOT_ALLOWED', 'Chỉ minh chứng của cơ quan xử lý có loại (ảnh trước, ảnh sau, văn bản).');
   if (!reporterSide && !role) throw badRequest('ROLE_REQUIRED', 'Hãy chọn loại minh chứng: ảnh trước khi xử lý, ảnh sau khi xử lý hay văn bản.');
   const accepted = role === 'document' ? ['application/pdf'] : PICTURES;
   const checked: { mime: string; redactions: Redaction[] }[] = [];
   for (const f of files) checked.push(await checkFile(f, accepted, settings));
   return db.transaction(async (tx) => {
-    const c = await feedbackWorkflow.load(tx, caseId, true);
-    if (!c || !(await feedbackWorkflow.visible(tx, by, c))) throw notFound('phản ánh');
-    const row = c.row;
-    if (!reporterSide) {
-      const handler = by.kind === 'staff' && by.actor.roles.some((r) => r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
-      if (!handler || (await organisationOf(tx, by.actor.agencyId)).id !== row.agency_id) {
-        throw forbidden('Chỉ chuyên viên, lãnh đạo của cơ quan xử lý được bổ sung minh chứng.');
-      }
-      if (row.status !== 'processing') throw conflict('MEDIA_CLOSED', 'Cơ quan bổ sung tài liệu, hình ảnh minh chứng khi đang xử lý phản ánh.');
-    } else if (!REPORT_STATES.includes(row.status)) {
-      throw conflict('MEDIA_CLOSED', 'Chỉ bổ sung ảnh cho phản ánh khi đang tiếp nhận hoặc khi được đề nghị bổ sung thông tin.');
-    }
+    const row = await caseForMedia(tx, by, caseId, reporterSide, true);
     const [{ n }] = await tx.query('SELECT count(*)::int AS n FROM feedback_media WHERE case_id = $1', [caseId]);
     if (n + files.length > MAX_MEDIA_PER_CASE) throw badRequest('TOO_MANY_MEDIA', `Mỗi phản ánh có tối đa ${MAX_MEDIA_PER_CASE} tệp.`);
     const added = [];
