@@ -13,6 +13,9 @@ const PHOTO = Buffer.from(
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
   'base64',
 );
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 const TITLE = 'Đèn chiếu sáng hỏng trên đường Mậu Thân';
 const ANSWER = 'Phường đã thay bóng đèn ngày 02/12, tuyến đường đã được chiếu sáng lại.';
 
@@ -42,7 +45,7 @@ test('a citizen reports from a phone with position and photo; once answered it i
     await page.getByText('Vị trí: 10.03000, 105.78000', { exact: false }).waitFor();
     await page.getByLabel('Địa chỉ', { exact: true }).fill('Đường Mậu Thân, trước chợ');
     await page.getByLabel('Xã, phường', { exact: true }).selectOption(communeCode);
-    await page.getByLabel('Ảnh', { exact: true }).setInputFiles({ name: 'den-hong.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
+    await page.getByLabel('Ảnh, video', { exact: true }).setInputFiles({ name: 'den-hong.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
     await assertNoSidewaysScroll(page, 'the report form');
     await page.getByRole('button', { name: 'Gửi phản ánh', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Đã gửi phản ánh, kiến nghị' }).waitFor();
@@ -75,8 +78,29 @@ test('a citizen reports from a phone with position and photo; once answered it i
     await page.getByRole('button', { name: 'Gửi thông tin bổ sung', exact: true }).click();
     await page.getByText('Đã gửi thông tin bổ sung.', { exact: true }).waitFor();
     await assertNoSidewaysScroll(page, "the citizen's case page");
+    // The answer carries the photo after the repair and the commune's record (a PDF) as evidence.
+    const specialist = await signIn(app, 'caikhe.chuyenvien');
+    const evidence: string[] = [];
+    for (const [role, name, content] of [
+      ['after', 'den-da-sang.jpg', PHOTO],
+      ['document', 'bien-ban.pdf', PDF],
+    ] as const) {
+      const boundary = '----e2eevidence';
+      const res = await specialist({
+        method: 'POST',
+        url: `/api/v1/feedback/${row.id}/media?role=${role}`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n`),
+          content,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      evidence.push(res.json().items[0].id);
+    }
     await handle([
-      ['caikhe.chuyenvien', { action: 'answer', text: ANSWER }],
+      ['caikhe.chuyenvien', { action: 'answer', text: ANSWER, evidence }],
       ['caikhe.lanhdao', { action: 'approve' }],
       ['motcua.tt', { action: 'publish' }],
     ]);
@@ -95,6 +119,13 @@ test('a citizen reports from a phone with position and photo; once answered it i
     const photo = page.getByRole('list', { name: 'Ảnh phản ánh' }).getByRole('img');
     await photo.waitFor();
     assert.ok(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the published photo loads');
+    const after = page.getByRole('list', { name: 'Minh chứng – sau khi xử lý' }).getByRole('img');
+    await after.waitFor();
+    assert.ok(await after.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the evidence photo loads');
+    await page
+      .getByRole('list', { name: 'Minh chứng – văn bản' })
+      .getByRole('link', { name: /bien-ban\.pdf/ })
+      .waitFor();
     assert.ok(!(await page.content()).includes('Nguyễn Văn Minh'), 'the public page does not name the reporter');
     await assertNoSidewaysScroll(page, 'the public case page');
 

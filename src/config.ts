@@ -174,6 +174,11 @@ export const VARIABLES = {
   RATE_LIMIT_LOOKUP: rateLimit(DEFAULT_RATE_LIMITS.lookup, 'lượt tra cứu hồ sơ công khai mỗi phút mỗi địa chỉ IP'),
   RATE_LIMIT_PAYMENT_CALLBACKS: rateLimit(DEFAULT_RATE_LIMITS.paymentCallbacks, 'yêu cầu tới /api/v1/payments/… mỗi phút mỗi địa chỉ IP'),
   UPLOAD_MAX_IMAGE_PIXELS: uploadLimit(DEFAULT_UPLOAD_SETTINGS.maxImagePixels, 'ảnh lớn nhất (rộng × cao) được nhận'),
+  UPLOAD_MAX_VIDEO_BYTES: {
+    parse: integer(1024 * 1024, 1024 * 1024 * 1024),
+    default: DEFAULT_UPLOAD_SETTINGS.maxVideoBytes,
+    description: 'video phản ánh lớn nhất (byte) được nhận',
+  },
   UPLOAD_DAILY_FILES: uploadLimit(DEFAULT_UPLOAD_SETTINGS.dailyFiles, 'số tệp mỗi công dân được tải lên trong 24 giờ'),
   UPLOAD_DAILY_BYTES: uploadLimit(DEFAULT_UPLOAD_SETTINGS.dailyBytes, 'số byte mỗi công dân được tải lên trong 24 giờ'),
   UPLOAD_EXPIRY_HOURS: uploadLimit(DEFAULT_UPLOAD_SETTINGS.expiryHours, 'tệp không gắn với hồ sơ hay bản nháp nào bị xóa sau số giờ này'),
@@ -386,6 +391,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dailyFiles: v.UPLOAD_DAILY_FILES,
       dailyBytes: v.UPLOAD_DAILY_BYTES,
       expiryHours: v.UPLOAD_EXPIRY_HOURS,
+      maxVideoBytes: v.UPLOAD_MAX_VIDEO_BYTES,
     },
     payments: paymentSettings(
       {

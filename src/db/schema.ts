@@ -334,6 +334,9 @@ export interface FeedbackCasesRow {
   updated_at: Date;
   escalated_at_risk_at: Date | null;
   escalated_overdue_at: Date | null;
+  answer_evidence: Json;
+  published_evidence: Json;
+  media_url: string | null;
 }
 
 export interface FeedbackCategoriesRow {
@@ -381,6 +384,8 @@ export interface FeedbackMediaRow {
   content: Uint8Array;
   added_by: string | null;
   created_at: Date;
+  redactions: Json;
+  role: string | null;
 }
 
 export interface FeedbackSequencesRow {

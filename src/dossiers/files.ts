@@ -10,7 +10,16 @@ import { checkImagePixels, imageSize } from './content.ts';
 
 export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-const EXTENSIONS: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+const EXTENSIONS: Record<string, string> = {
+  pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+};
 
 /** Limits on uploads (config UPLOAD_*). */
 export interface UploadSettings {
@@ -21,21 +30,37 @@ export interface UploadSettings {
   dailyBytes: number;
   /** An upload attached to no dossier and no draft is deleted after this many hours. */
   expiryHours: number;
+  /** Largest video accepted (a citizen's feedback from a phone); images and documents stay within MAX_UPLOAD_BYTES. */
+  maxVideoBytes: number;
 }
-export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = { maxImagePixels: 40_000_000, dailyFiles: 100, dailyBytes: 200 * 1024 * 1024, expiryHours: 72 };
+export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = {
+  maxImagePixels: 40_000_000,
+  dailyFiles: 100,
+  dailyBytes: 200 * 1024 * 1024,
+  expiryHours: 72,
+  maxVideoBytes: 50 * 1024 * 1024,
+};
 
 /**
- * Checks an uploaded file before it is stored: its bytes are a PDF, JPEG or PNG; its name's extension and its declared
- * type (when they name one of those) agree with the bytes; an image's size in pixels is within the limit; a PDF parses
- * (in the worker thread) and carries nothing after its end.
+ * Checks an uploaded file before it is stored and returns its type: its bytes are one of the `accepted` types (by
+ * default a PDF, JPEG or PNG); its name's extension and its declared type (when they name a type the platform knows)
+ * agree with the bytes; an image's size in pixels is within the limit; a PDF parses (in the worker thread) and carries
+ * nothing after its end. Other accepted types (videos) are the caller's to check further.
  */
-export async function checkUploadContent(name: string, declaredMime: string, content: Buffer, settings: UploadSettings): Promise<void> {
+export async function checkUploadContent(
+  name: string,
+  declaredMime: string,
+  content: Buffer,
+  settings: UploadSettings,
+  accepted: readonly string[] = ACCEPTED_TYPES,
+): Promise<string> {
   if (!content.length) throw badRequest('EMPTY_FILE', 'Tệp tải lên đang trống.');
   const type = await fileTypeFromBuffer(content);
-  if (!type || !ACCEPTED_TYPES.includes(type.mime)) throw unsupportedType();
+  if (!type || !accepted.includes(type.mime)) throw unsupportedType(accepted);
   const ext = /\.([^.]{1,10})$/.exec(name)?.[1]?.toLowerCase();
   const declared = ext === undefined ? undefined : (EXTENSIONS[ext] ?? 'unknown');
-  for (const claimed of [declared, ACCEPTED_TYPES.includes(declaredMime) ? declaredMime : undefined]) {
+  const known = Object.values(EXTENSIONS);
+  for (const claimed of [declared, known.includes(declaredMime) ? declaredMime : undefined]) {
     if (claimed && claimed !== type.mime) {
       throw new AppError(
         415,
@@ -45,7 +70,8 @@ export async function checkUploadContent(name: string, declaredMime: string, con
     }
   }
   if (type.mime === 'application/pdf') await offLoop(new URL('./content.ts', import.meta.url), 'checkPdf', [content]);
-  else checkImagePixels(imageSize(content), settings.maxImagePixels, 'Ảnh');
+  else if (type.mime.startsWith('image/')) checkImagePixels(imageSize(content), settings.maxImagePixels, 'Ảnh');
+  return type.mime;
 }
 
 /** A citizen's uploads over the last 24 hours stay within the daily number and bytes. */
@@ -80,7 +106,19 @@ export async function deleteExpiredUploads(db: Queryable, olderThan: Date): Prom
   return rows.length;
 }
 
-const unsupportedType = () => new AppError(415, 'UNSUPPORTED_FILE_TYPE', 'Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).');
+const TYPE_NAMES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'video/mp4': 'MP4',
+  'video/quicktime': 'MOV',
+  'video/webm': 'WebM',
+};
+const unsupportedType = (accepted: readonly string[] = ACCEPTED_TYPES) => {
+  const names = accepted.map((m) => TYPE_NAMES[m]);
+  const list = `${names.slice(0, -1).join(', ')} hoặc ${names.at(-1)}`;
+  return new AppError(415, 'UNSUPPORTED_FILE_TYPE', `Chỉ nhận tệp ${list} (kiểm tra theo nội dung tệp, không theo tên tệp).`);
+};
 
 export interface Upload {
   id: string;

@@ -26,11 +26,58 @@ const JPEG = Buffer.from(
 const EXIF = Buffer.from('Exif\0\0MM\0*\0\0\0\x08\0\0\0\0\0\0GPSLatitude=10.0452;GPSLongitude=105.7846', 'latin1');
 const PHOTO = Buffer.concat([JPEG.subarray(0, 2), Buffer.from([0xff, 0xe1, 0, EXIF.length + 2]), EXIF, JPEG.subarray(2)]);
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64');
-const multipart = (content: Buffer, filename: string) => {
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+// Videos as phones write them: an MP4 whose user data (moov/udta/©xyz, also in the track) and QuickTime metadata
+// (moov/meta) say where it was shot, a MOV, and a WebM as a browser records it (segment and cluster of unknown size)
+// with a tag naming the place.
+const WHERE = '+10.0452+105.7846/';
+const box = (type: string, ...content: Buffer[]) => {
+  const body = Buffer.concat(content);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + body.length);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+};
+const xyz = box('\xa9xyz', Buffer.from([0, WHERE.length, 0x15, 0xc7]), Buffer.from(WHERE));
+const mp4 = (brand: string, mdat: Buffer) =>
+  Buffer.concat([
+    box('ftyp', Buffer.from(`${brand}\0\0\x02\0${brand}`, 'latin1')),
+    box(
+      'moov',
+      box('mvhd', Buffer.alloc(100)),
+      box('trak', box('tkhd', Buffer.alloc(84)), box('udta', xyz)),
+      box('udta', xyz),
+      box('meta', Buffer.from(`com.apple.quicktime.location.ISO6709${WHERE}`)),
+    ),
+    box('mdat', mdat),
+  ]);
+const MP4 = mp4('isom', Buffer.alloc(3000, 7));
+const MOV = mp4('qt  ', Buffer.alloc(500, 5));
+const ebml = (id: number[], ...content: Buffer[]) => {
+  const body = Buffer.concat(content);
+  const size = Buffer.from([0x01, 0, 0, 0, 0, 0, 0, 0]);
+  size.writeUInt32BE(body.length, 4);
+  return Buffer.concat([Buffer.from(id), size, body]);
+};
+const UNKNOWN_SIZE = [0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+const WEBM = Buffer.concat([
+  ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x86], Buffer.from([1])), ebml([0x42, 0x82], Buffer.from('webm'))),
+  Buffer.from([0x18, 0x53, 0x80, 0x67, ...UNKNOWN_SIZE]),
+  ebml([0x15, 0x49, 0xa9, 0x66], ebml([0x2a, 0xd7, 0xb1], Buffer.from([0x0f, 0x42, 0x40]))),
+  Buffer.from([0x1f, 0x43, 0xb6, 0x75, ...UNKNOWN_SIZE]),
+  ebml([0xe7], Buffer.from([0])),
+  ebml([0xa3], Buffer.alloc(800, 9)),
+  ebml([0x12, 0x54, 0xc3, 0x67], ebml([0x73, 0x73], ebml([0x67, 0xc8], ebml([0x45, 0xa3], Buffer.from('LOCATION')), ebml([0x44, 0x87], Buffer.from(WHERE))))),
+]);
+
+const multipart = (content: Buffer, filename: string, type = 'application/octet-stream') => {
   const boundary = '----congsofeedback';
   return {
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
@@ -198,7 +245,7 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal(v.status, 'processing');
     await dueBetween(v.dueAt, beforeAccept, new Date(), settings.answerHours.thuong);
     await told(id, 'feedback_accepted', [`${caiKheName} đã nhận xử lý`, `Thời hạn trả lời: ${messageDateTime(new Date(v.dueAt))}`]);
-    const evidence = await asAgency('specialist', { method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(PNG, 'bien-ban.png') });
+    const evidence = await asAgency('specialist', { method: 'POST', url: `/api/v1/feedback/${id}/media?role=after`, ...multipart(PNG, 'via-he-sau.png') });
     assert.equal(evidence.statusCode, 201, evidence.body);
     const original = await asAgency('specialist', { url: `/api/v1/feedback/${id}/media/${photo.json().items[0].id}` });
     assert.ok(original.rawPayload.equals(PHOTO), 'staff get the file as it was sent');
@@ -248,7 +295,11 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal(reporterSees.answer, null, 'the draft is not the reporter’s to read');
     assert.ok(!reporterSees.events.some((e: any) => ['answer', 'approve', 'send_back'].includes(e.action)), 'internal steps stay internal');
     assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).statusCode, 404, 'still not public');
-    await agencyAct('specialist', id, { action: 'answer', text: 'Phường đã lập biên bản; kiểm tra lại ngày 02/12 vỉa hè đã thông thoáng.' });
+    await agencyAct('specialist', id, {
+      action: 'answer',
+      text: 'Phường đã lập biên bản; kiểm tra lại ngày 02/12 vỉa hè đã thông thoáng.',
+      evidence: [evidence.json().items[0].id],
+    });
     assert.equal((await agencyView('leader', id)).answer, 'Phường đã lập biên bản; kiểm tra lại ngày 02/12 vỉa hè đã thông thoáng.');
     await agencyAct('leader', id, { action: 'approve' });
     await notTold(id, 'answer, approval, send back, answer again, approval (internal steps)');
@@ -331,6 +382,118 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.deepEqual(actions(await view(citizen, id)), []);
   });
 
+  test('videos from the phone and an answer with evidence: published without their location, served in byte ranges', async () => {
+    const { id, code } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    const upload = async (who: Requester, content: Buffer, name: string, role?: string, status = 201) => {
+      const res = await who({ method: 'POST', url: `/api/v1/feedback/${id}/media${role ? `?role=${role}` : ''}`, ...multipart(content, name) });
+      assert.equal(res.statusCode, status, `${name}: ${res.body}`);
+      return res.json();
+    };
+    const clip = (await upload(citizen, MP4, 'clip.mp4')).items[0];
+    const mov = (await upload(citizen, MOV, 'IMG_0001.MOV')).items[0];
+    const webm = (await upload(citizen, WEBM, 'quay.webm')).items[0];
+    assert.deepEqual([clip.mime, mov.mime, webm.mime], ['video/mp4', 'video/quicktime', 'video/webm']);
+    assert.equal((await upload(citizen, PHOTO, 'anh.jpg', 'after', 400)).code, 'ROLE_NOT_ALLOWED');
+
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    await agencyAct('specialist', id, { action: 'accept' });
+    assert.equal((await upload(agency.specialist, PNG, 'sau.png', undefined, 400)).code, 'ROLE_REQUIRED');
+    assert.equal((await upload(agency.specialist, PNG, 'bien-ban.png', 'document', 415)).code, 'UNSUPPORTED_FILE_TYPE');
+    const before = (await upload(agency.specialist, PHOTO, 'truoc.jpg', 'before')).items[0];
+    const after = (await upload(agency.specialist, MP4, 'sau.mp4', 'after')).items[0];
+    const document = (await upload(agency.specialist, PDF, 'bien-ban.pdf', 'document')).items[0];
+    const draft = (await upload(agency.specialist, PNG, 'nhap.png', 'after')).items[0];
+
+    // The answer names its evidence among the agency's files of this case; markup in it is refused, nothing written.
+    const answered = async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM feedback_events WHERE case_id = $1 AND action = 'answer'`, [id]))[0].n;
+    const script = await agency.specialist({
+      method: 'POST',
+      url: `/api/v1/feedback/${id}/actions`,
+      payload: { action: 'answer', text: 'Đã xử lý <img src=x onerror=alert(1)>' },
+    });
+    assert.equal(script.json().code, 'MARKUP_NOT_ALLOWED');
+    const reportFile = await agency.specialist({
+      method: 'POST',
+      url: `/api/v1/feedback/${id}/actions`,
+      payload: { action: 'answer', text: 'Đã xử lý.', evidence: [clip.id] },
+    });
+    assert.equal(reportFile.statusCode, 400, reportFile.body);
+    assert.equal(reportFile.json().code, 'UNKNOWN_EVIDENCE');
+    assert.equal(await answered(), 0);
+    assert.equal((await agencyView('specialist', id)).status, 'processing');
+    await agencyAct('specialist', id, { action: 'answer', text: 'Đã dọn vỉa hè, xem ảnh trước và sau.', evidence: [before.id, after.id, document.id] });
+    assert.deepEqual((await agencyView('leader', id)).answerEvidence, [before.id, after.id, document.id]);
+    await agencyAct('leader', id, { action: 'approve' });
+    await act(operator, id, { action: 'publish' });
+
+    // The published page carries the report's media and the answer's evidence by role; the draft evidence stays inside.
+    const p = (await ctx.app.inject({ url: `/api/v1/public/feedback/${code}` })).json();
+    assert.deepEqual(
+      p.media.map((m: any) => [m.id, m.kind, m.role]),
+      [
+        [clip.id, 'report', null],
+        [mov.id, 'report', null],
+        [webm.id, 'report', null],
+        [before.id, 'evidence', 'before'],
+        [after.id, 'evidence', 'after'],
+        [document.id, 'evidence', 'document'],
+      ],
+    );
+    const pub = (mediaId: string, range?: string) =>
+      ctx.app.inject({ url: `/api/v1/public/feedback/${code}/media/${mediaId}`, headers: range ? { range } : {} });
+    assert.equal((await pub(draft.id)).statusCode, 404);
+    assert.ok((await pub(before.id)).rawPayload.equals(JPEG), 'the before photo without its Exif');
+    assert.equal((await pub(document.id)).headers['content-type'], 'application/pdf');
+
+    // The videos: same length (every offset valid), the location boxes blanked into `free` boxes, the media untouched.
+    for (const [m, original] of [
+      [clip, MP4],
+      [mov, MOV],
+      [after, MP4],
+    ] as const) {
+      const res = await pub(m.id);
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], m.mime);
+      assert.equal(res.headers['accept-ranges'], 'bytes');
+      const published = res.rawPayload;
+      assert.equal(published.length, original.length);
+      assert.ok(original.includes(WHERE) && !published.includes(WHERE), 'no coordinates in the published video');
+      assert.ok(!published.includes('udta') && !published.includes('location'));
+      assert.equal(published.toString('latin1').split('free').length - 1, 3, 'moov/udta, moov/meta and the track udta are free boxes');
+      const mdat = original.indexOf('mdat') - 4;
+      assert.ok(published.subarray(mdat).equals(original.subarray(mdat)), 'the media data as sent');
+    }
+    const web = (await pub(webm.id)).rawPayload;
+    assert.equal(web.length, WEBM.length);
+    assert.ok(!web.includes(WHERE) && !web.includes('LOCATION'), 'the WebM tags are gone');
+    assert.ok(
+      web.subarray(0, WEBM.indexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67]))).equals(WEBM.subarray(0, WEBM.indexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67])))),
+    );
+
+    // Ranges, as a phone's player asks: each the same bytes as the whole published copy, even one cutting a box header.
+    const whole = (await pub(clip.id)).rawPayload;
+    const udta = MP4.indexOf('udta');
+    for (const [range, start, end] of [
+      ['bytes=0-99', 0, 99],
+      [`bytes=${udta + 2}-${udta + 40}`, udta + 2, udta + 40],
+      [`bytes=${MP4.length - 10}-`, MP4.length - 10, MP4.length - 1],
+      ['bytes=-16', MP4.length - 16, MP4.length - 1],
+    ] as const) {
+      const res = await pub(clip.id, range);
+      assert.equal(res.statusCode, 206, range);
+      assert.equal(res.headers['content-range'], `bytes ${start}-${end}/${MP4.length}`);
+      assert.ok(res.rawPayload.equals(whole.subarray(start, end + 1)), range);
+    }
+    const outside = await pub(clip.id, `bytes=${MP4.length}-`);
+    assert.equal(outside.statusCode, 416);
+    assert.equal(outside.headers['content-range'], `bytes */${MP4.length}`);
+    assert.equal(outside.json().code, 'RANGE_NOT_SATISFIABLE');
+    const staff = await agency.specialist({ url: `/api/v1/feedback/${id}/media/${clip.id}`, headers: { range: `bytes=${udta}-${udta + 60}` } });
+    assert.equal(staff.statusCode, 206);
+    assert.ok(staff.rawPayload.equals(MP4.subarray(udta, udta + 61)), 'staff get the video as it was sent');
+  });
+
   test('deadlines across a weekend and Tết follow the working calendar', async () => {
     const calendar = await workingCalendar(ctx.db);
     const settings = await loadSettings(ctx.db);
@@ -366,21 +529,35 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     const anonymous = await ctx.app.inject({ method: 'POST', url: '/api/v1/feedback', payload: report() });
     assert.equal(anonymous.statusCode, 401);
 
-    // Media: a document, something that is no image at all, a file over the limit.
+    // Media: a document, something that is no image at all, a file over the limit; a web page named as a video, a
+    // PNG named or declared as one, a video cut short, a video over the configured limit.
     const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
-    const media = async () => (await ctx.db.query('SELECT count(*)::int AS n FROM feedback_media'))[0].n as number;
-    const mediaBefore = await media();
-    const files: [Buffer, string, number, string][] = [
-      [Buffer.from('%PDF-1.4\n%%EOF\n'), 'don.pdf', 415, 'IMAGE_REQUIRED'],
-      [Buffer.from('<script>alert(1)</script>'), 'anh.jpg', 415, 'UNSUPPORTED_FILE_TYPE'],
-      [Buffer.concat([PHOTO, Buffer.alloc(10 * 1024 * 1024)]), 'lon.jpg', 413, 'FILE_TOO_LARGE'],
+    const rows = async () =>
+      (await ctx.db.query('SELECT (SELECT count(*) FROM feedback_media)::int AS media, (SELECT count(*) FROM feedback_events)::int AS events'))[0];
+    const rowsBefore = await rows();
+    const videoLimit = ctx.app.uploadSettings.maxVideoBytes;
+    ctx.app.uploadSettings.maxVideoBytes = 1024 * 1024;
+    const files: [Buffer, string, string | undefined, number, string, RegExp][] = [
+      [PDF, 'don.pdf', undefined, 415, 'UNSUPPORTED_FILE_TYPE', /JPEG, PNG, MP4, MOV hoặc WebM/],
+      [Buffer.from('<script>alert(1)</script>'), 'anh.jpg', undefined, 415, 'UNSUPPORTED_FILE_TYPE', /theo nội dung tệp/],
+      [Buffer.concat([PHOTO, Buffer.alloc(10 * 1024 * 1024)]), 'lon.jpg', undefined, 413, 'FILE_TOO_LARGE', /tối đa 10 MB/],
+      [Buffer.from('<!doctype html><html><script>alert(1)</script></html>'), 'clip.mp4', 'video/mp4', 415, 'UNSUPPORTED_FILE_TYPE', /MP4/],
+      [PNG, 'clip.mp4', undefined, 415, 'CONTENT_TYPE_MISMATCH', /PNG/],
+      [PNG, 'anh.png', 'video/mp4', 415, 'CONTENT_TYPE_MISMATCH', /PNG/],
+      [MP4.subarray(0, MP4.length - 100), 'cut.mp4', 'video/mp4', 415, 'VIDEO_UNREADABLE', /cấu trúc video/],
+      [mp4('isom', Buffer.alloc(1536 * 1024)), 'dai.mp4', 'video/mp4', 413, 'FILE_TOO_LARGE', /Video tối đa 1 MB/],
     ];
-    for (const [content, name, status, code] of files) {
-      const res = await citizen({ method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(content, name) });
-      assert.equal(res.statusCode, status, res.body);
-      assert.equal(res.json().code, code);
+    try {
+      for (const [content, name, type, status, code, message] of files) {
+        const res = await citizen({ method: 'POST', url: `/api/v1/feedback/${id}/media`, ...multipart(content, name, type) });
+        assert.equal(res.statusCode, status, `${name}: ${res.body}`);
+        assert.equal(res.json().code, code, name);
+        assert.match(res.json().message, message);
+      }
+    } finally {
+      ctx.app.uploadSettings.maxVideoBytes = videoLimit;
     }
-    assert.equal(await media(), mediaBefore);
+    assert.deepEqual(await rows(), rowsBefore, 'no file and no event written');
     const byAgency = await agency.counter({ method: 'POST', url: '/api/v1/feedback/intake', payload: { ...report(), channel: 'phone' } });
     assert.equal(byAgency.statusCode, 403, 'only the province operators key reports in');
     assert.equal(await count(), before + 1, 'only the report the media were tried on');

@@ -1,97 +1,154 @@
-// Photos and documents of a feedback case: the report's, added by the reporter (or the operator keying it in) while
-// the case is at intake or waiting for the reporter, and the handling agency's evidence for its answer while it
-// processes the case. Every file is checked like an upload (dossiers/files.ts: type from the bytes, agreeing with its
-// name, images bounded in pixels, PDFs parsed off the event loop); the public gets a published case's images without
-// their metadata, so a phone's EXIF GPS (the reporter's home, often) never leaves the platform.
+// Photos, short videos and documents of a feedback case: the report's, added by the reporter (or the operator keying
+// it in) while the case is at intake or waiting for the reporter, and the handling agency's evidence for its answer
+// (before/after photos or videos, a document) while it processes the case. Every file is checked like an upload
+// (dossiers/files.ts: type from the bytes, agreeing with its name, images bounded in pixels, PDFs parsed off the event
+// loop; videos walked by video.ts) and bounded in size by its kind (UPLOAD_MAX_VIDEO_BYTES for videos). The public gets
+// a published case's report media and the evidence its published answer carries, images without their metadata and
+// videos with their location blanked, so a phone's GPS (the reporter's home, often) never leaves the platform.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/index.ts';
-import { checkUploadContent, type UploadSettings } from '../dossiers/files.ts';
+import { checkUploadContent, MAX_UPLOAD_BYTES, type UploadSettings } from '../dossiers/files.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import type { ReceivedFile } from '../shared/http.ts';
 import { nfc } from '../shared/text.ts';
 import type { Party } from '../workflow/engine.ts';
 import { organisationOf } from '../agencies/service.ts';
+import { type Redaction, redact, VIDEO_TYPES, videoRedactions } from './video.ts';
 import { feedbackWorkflow, insertEvent, isOperator } from './workflow.ts';
 
 /** At most this many files per case. */
 export const MAX_MEDIA_PER_CASE = 10;
 const REPORT_STATES = ['received', 'classified', 'returned', 'info_requested'];
+export const EVIDENCE_ROLES = ['before', 'after', 'document'] as const; // ảnh trước, ảnh sau khi xử lý, văn bản
+export type EvidenceRole = (typeof EVIDENCE_ROLES)[number];
+const PICTURES = ['image/jpeg', 'image/png', ...VIDEO_TYPES];
 
-/** Adds files to a case: the reporter's side adds photos of the report, the handling agency evidence for its answer. */
-export async function addMedia(db: Database, by: Party, caseId: string, files: ReceivedFile[], settings: UploadSettings) {
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** Checks one file against what its kind accepts and its size limit; returns its type and a video's redactions. */
+async function checkFile(f: ReceivedFile, accepted: readonly string[], settings: UploadSettings) {
+  const mime = await checkUploadContent(f.filename, f.mimetype, f.content, settings, accepted);
+  const video = VIDEO_TYPES.includes(mime);
+  const limit = video ? settings.maxVideoBytes : MAX_UPLOAD_BYTES;
+  if (f.content.length > limit) throw new AppError(413, 'FILE_TOO_LARGE', video ? `Video tối đa ${mb(limit)}.` : `Ảnh, tài liệu tối đa ${mb(limit)}.`);
+  return { mime, redactions: video ? videoRedactions(mime, f.content) : [] };
+}
+
+/** The case, if `by` may add files to it now (404 unseen, 403 not the handling agency's handler, 409 not now). */
+async function caseForMedia(db: Queryable, by: Party, caseId: string, reporterSide: boolean, lock: boolean) {
+  const c = await feedbackWorkflow.load(db, caseId, lock);
+  if (!c || !(await feedbackWorkflow.visible(db, by, c))) throw notFound('phản ánh');
+  const row = c.row;
+  if (!reporterSide) {
+    const handler = by.kind === 'staff' && by.actor.roles.some((r) => r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
+    if (!handler || (await organisationOf(db, by.actor.agencyId)).id !== row.agency_id) {
+      throw forbidden('Chỉ chuyên viên, lãnh đạo của cơ quan xử lý được bổ sung minh chứng.');
+    }
+    if (row.status !== 'processing') throw conflict('MEDIA_CLOSED', 'Cơ quan bổ sung tài liệu, hình ảnh minh chứng khi đang xử lý phản ánh.');
+  } else if (!REPORT_STATES.includes(row.status)) {
+    throw conflict('MEDIA_CLOSED', 'Chỉ bổ sung ảnh cho phản ánh khi đang tiếp nhận hoặc khi được đề nghị bổ sung thông tin.');
+  }
+  return row;
+}
+
+/**
+ * Adds files to a case: the reporter's side adds photos and videos of the report, the handling agency evidence for
+ * its answer in a role (before/after: photos or videos; document: a PDF). Who may comes first (an unseen case is
+ * unknown, whatever was sent), then every file is checked before anything is written.
+ */
+export async function addMedia(db: Database, by: Party, caseId: string, files: ReceivedFile[], settings: UploadSettings, role?: EvidenceRole) {
   const reporterSide = by.kind === 'citizen' || (await isOperator(db, by));
   const kind = reporterSide ? 'report' : 'evidence';
-  if (kind === 'report' && files.some((f) => f.content.subarray(0, 5).toString('latin1') === '%PDF-')) {
-    throw new AppError(415, 'IMAGE_REQUIRED', 'Ảnh phản ánh phải là tệp JPEG hoặc PNG.');
-  }
-  for (const f of files) await checkUploadContent(f.filename, f.mimetype, f.content, settings);
+  await caseForMedia(db, by, caseId, reporterSide, false);
+  if (reporterSide && role) throw badRequest('ROLE_NOT_ALLOWED', 'Chỉ minh chứng của cơ quan xử lý có loại (ảnh trước, ảnh sau, văn bản).');
+  if (!reporterSide && !role) throw badRequest('ROLE_REQUIRED', 'Hãy chọn loại minh chứng: ảnh trước khi xử lý, ảnh sau khi xử lý hay văn bản.');
+  const accepted = role === 'document' ? ['application/pdf'] : PICTURES;
+  const checked: { mime: string; redactions: Redaction[] }[] = [];
+  for (const f of files) checked.push(await checkFile(f, accepted, settings));
   return db.transaction(async (tx) => {
-    const c = await feedbackWorkflow.load(tx, caseId, true);
-    if (!c || !(await feedbackWorkflow.visible(tx, by, c))) throw notFound('phản ánh');
-    const row = c.row;
-    if (!reporterSide) {
-      const handler = by.kind === 'staff' && by.actor.roles.some((r) => r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
-      if (!handler || (await organisationOf(tx, by.actor.agencyId)).id !== row.agency_id) {
-        throw forbidden('Chỉ chuyên viên, lãnh đạo của cơ quan xử lý được bổ sung minh chứng.');
-      }
-      if (row.status !== 'processing') throw conflict('MEDIA_CLOSED', 'Cơ quan bổ sung tài liệu, hình ảnh minh chứng khi đang xử lý phản ánh.');
-    } else if (!REPORT_STATES.includes(row.status)) {
-      throw conflict('MEDIA_CLOSED', 'Chỉ bổ sung ảnh cho phản ánh khi đang tiếp nhận hoặc khi được đề nghị bổ sung thông tin.');
-    }
+    const row = await caseForMedia(tx, by, caseId, reporterSide, true);
     const [{ n }] = await tx.query('SELECT count(*)::int AS n FROM feedback_media WHERE case_id = $1', [caseId]);
     if (n + files.length > MAX_MEDIA_PER_CASE) throw badRequest('TOO_MANY_MEDIA', `Mỗi phản ánh có tối đa ${MAX_MEDIA_PER_CASE} tệp.`);
     const added = [];
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
       const [m] = await tx.query(
-        `INSERT INTO feedback_media (case_id, kind, name, mime, size, sha256, content, added_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, kind, name, mime, size`,
+        `INSERT INTO feedback_media (case_id, kind, role, name, mime, size, sha256, content, redactions, added_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, kind, role, name, mime, size`,
         [
           caseId,
           kind,
+          role ?? null,
           nfc(f.filename).slice(0, 255) || 'tep',
-          mimeOf(f.content),
+          checked[i].mime,
           f.content.length,
           createHash('sha256').update(f.content).digest('hex'),
           f.content,
+          JSON.stringify(checked[i].redactions),
           by.kind === 'staff' ? by.actor.userId : null,
         ],
       );
       added.push(m);
     }
-    await insertEvent(tx, caseId, by, row.status, { action: 'add_media', data: { kind, files: files.length } }, row.agency_id);
+    await insertEvent(tx, caseId, by, row.status, { action: 'add_media', data: { kind, role: role ?? null, files: files.length } }, row.agency_id);
     return { items: added };
   });
 }
 
-/** JPEG and PNG by their signatures, PDF otherwise (checkUploadContent has accepted only these three). */
-function mimeOf(content: Buffer): string {
-  if (content[0] === 0xff && content[1] === 0xd8) return 'image/jpeg';
-  if (content.subarray(1, 4).toString('latin1') === 'PNG') return 'image/png';
-  return 'application/pdf';
-}
+const MEDIA_COLUMNS = 'm.id, m.kind, m.role, m.name, m.mime, m.size';
 
 export async function listMedia(db: Queryable, caseId: string) {
-  return db.query('SELECT id, kind, name, mime, size FROM feedback_media WHERE case_id = $1 ORDER BY created_at, id', [caseId]);
+  return db.query(`SELECT ${MEDIA_COLUMNS} FROM feedback_media m WHERE m.case_id = $1 ORDER BY m.created_at, m.id`, [caseId]);
 }
+
+/** What the public sees of a published case: its report's media and the evidence its published answer carries. */
+const PUBLIC_MEDIA = `(m.kind = 'report' OR f.published_evidence @> to_jsonb(m.id::text))`;
+
+export async function listPublicMedia(db: Queryable, caseId: string) {
+  return db.query(
+    `SELECT ${MEDIA_COLUMNS} FROM feedback_media m JOIN feedback_cases f ON f.id = m.case_id
+      WHERE m.case_id = $1 AND ${PUBLIC_MEDIA} ORDER BY m.created_at, m.id`,
+    [caseId],
+  );
+}
+
+/** A file to send: its size, and its bytes from `start` to `end` (inclusive) read when asked, so a range reads only itself. */
+export interface MediaFile {
+  name: string;
+  mime: string;
+  size: number;
+  read(start: number, end: number): Promise<Buffer>;
+}
+
+const readRange = (db: Queryable, id: string) => async (start: number, end: number) => {
+  const [r] = await db.query('SELECT substring(content FROM $2 FOR $3) AS part FROM feedback_media WHERE id = $1', [id, start + 1, end - start + 1]);
+  return Buffer.from(r.part);
+};
 
 /** One file for a party who sees the case, as stored. */
-export async function readMedia(db: Queryable, by: Party, caseId: string, mediaId: string) {
+export async function readMedia(db: Queryable, by: Party, caseId: string, mediaId: string): Promise<MediaFile> {
   const c = await feedbackWorkflow.load(db, caseId, false);
   if (!c || !(await feedbackWorkflow.visible(db, by, c))) throw notFound('tệp');
-  const [m] = await db.query('SELECT name, mime, content FROM feedback_media WHERE id = $1 AND case_id = $2', [mediaId, caseId]);
+  const [m] = await db.query('SELECT id, name, mime, size FROM feedback_media WHERE id = $1 AND case_id = $2', [mediaId, caseId]);
   if (!m) throw notFound('tệp');
-  return { name: m.name as string, mime: m.mime as string, content: Buffer.from(m.content) };
+  return { name: m.name, mime: m.mime, size: m.size, read: readRange(db, m.id) };
 }
 
-/** One file of a published case, images without their metadata. */
-export async function readPublicMedia(db: Queryable, code: string, mediaId: string) {
+/** One public file of a published case: images without their metadata, videos with their location blanked. */
+export async function readPublicMedia(db: Queryable, code: string, mediaId: string): Promise<MediaFile> {
   const [m] = await db.query(
-    `SELECT m.name, m.mime, m.content FROM feedback_media m JOIN feedback_cases f ON f.id = m.case_id
-      WHERE f.code = $1 AND f.published_at IS NOT NULL AND m.id = $2`,
+    `SELECT m.id, m.name, m.mime, m.size, m.redactions FROM feedback_media m JOIN feedback_cases f ON f.id = m.case_id
+      WHERE f.code = $1 AND f.published_at IS NOT NULL AND m.id = $2 AND ${PUBLIC_MEDIA}`,
     [code, mediaId],
   );
   if (!m) throw notFound('tệp');
-  return { name: m.name as string, mime: m.mime as string, content: withoutMetadata(m.mime, Buffer.from(m.content)) };
+  const stored = readRange(db, m.id);
+  if (m.mime.startsWith('image/')) {
+    // Removing an image's metadata changes its length: the whole (small) image is read, stripped, then cut.
+    const content = withoutMetadata(m.mime, await stored(0, m.size - 1));
+    return { name: m.name, mime: m.mime, size: content.length, read: async (start, end) => content.subarray(start, end + 1) };
+  }
+  const redactions = m.redactions as Redaction[];
+  return { name: m.name, mime: m.mime, size: m.size, read: async (start, end) => redact(await stored(start, end), start, redactions) };
 }
 
 /** An image without its metadata segments: JPEG APP1 (Exif with GPS, XMP), PNG eXIf and text chunks. Anything unexpected: unchanged bytes are not served. */

@@ -8,7 +8,7 @@ import { errorResponses, pagingQuery, readFiles, uuidParam } from '../shared/htt
 import type { Party } from '../workflow/engine.ts';
 import * as categories from './categories.ts';
 import * as blocks from './blocks.ts';
-import { addMedia, readMedia, readPublicMedia } from './media.ts';
+import { addMedia, EVIDENCE_ROLES, type EvidenceRole, type MediaFile, readMedia, readPublicMedia } from './media.ts';
 import * as feedback from './service.ts';
 import { FEEDBACK_STATES, LEVELS, RATINGS, type Action } from './workflow.ts';
 
@@ -61,7 +61,7 @@ const actionSchema = {
     action('request_info', ['question'], { question: text(2000) }),
     action('provide_info', ['text'], { text: text(5000) }),
     action('request_extension', ['hours', 'reason'], { hours: { type: 'number', exclusiveMinimum: 0, maximum: 400 }, reason: text(2000) }),
-    action('answer', ['text'], { text: text(10000) }),
+    action('answer', ['text'], { text: text(10000), evidence: { type: 'array', maxItems: 10, uniqueItems: true, items: uuid } }),
     action('revise', ['note'], note),
     action('approve', [], note),
     action('send_back', ['note'], note),
@@ -86,11 +86,38 @@ const requireStaff = (req: FastifyRequest) => {
   return req.actor;
 };
 
-const sendFile = (reply: FastifyReply, file: { name: string; mime: string; content: Buffer }) =>
+/**
+ * One byte range `bytes=a-b`, `bytes=a-` or `bytes=-n` of a file of `size` bytes (inclusive ends); null for none or
+ * several (the whole file is sent, as RFC 9110 allows); 'unsatisfiable' past the end.
+ */
+export function byteRange(header: string | undefined, size: number): [number, number] | null | 'unsatisfiable' {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') return size === 0 || Number(m[2]) === 0 ? 'unsatisfiable' : [Math.max(0, size - Number(m[2])), size - 1];
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size) return 'unsatisfiable';
+  return start > end ? null : [start, end];
+}
+
+/** A file inline, of its type, whole or the one range asked for (a phone's video player asks for ranges). */
+async function sendFile(req: FastifyRequest, reply: FastifyReply, file: MediaFile) {
   reply
     .header('content-type', file.mime)
     .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
-    .send(file.content);
+    .header('accept-ranges', 'bytes');
+  const range = byteRange(req.headers.range, file.size);
+  if (range === 'unsatisfiable') {
+    reply.header('content-range', `bytes */${file.size}`);
+    throw new AppError(416, 'RANGE_NOT_SATISFIABLE', 'Khoảng dữ liệu yêu cầu nằm ngoài tệp.');
+  }
+  if (!range) return reply.send(await file.read(0, file.size - 1));
+  const [start, end] = range;
+  return reply
+    .status(206)
+    .header('content-range', `bytes ${start}-${end}/${file.size}`)
+    .send(await file.read(start, end));
+}
 const codeParam = { type: 'string', pattern: '^PA-[0-9]{6}-[0-9]{4,}$' } as const;
 
 export async function feedbackRoutes(app: FastifyInstance) {
@@ -236,30 +263,38 @@ export async function feedbackRoutes(app: FastifyInstance) {
     async (req) => feedback.actOnFeedback(db, party(req), req.params.id, req.body, req.query.revision),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<{ Params: { id: string }; Querystring: { role?: EvidenceRole } }>(
     '/api/v1/feedback/:id/media',
     {
       schema: {
         tags: TAGS,
         summary:
-          'Thêm ảnh, tài liệu (tối đa 5 tệp mỗi lần, 10 MB mỗi tệp, kiểm tra theo nội dung): ảnh phản ánh của người phản ánh hoặc cán bộ tiếp nhận; minh chứng của cơ quan xử lý',
+          'Thêm ảnh, video, tài liệu (tối đa 5 tệp mỗi lần; ảnh, tài liệu 10 MB, video MP4/MOV/WebM theo cấu hình, mặc định 50 MB; kiểm tra theo nội dung): ảnh, video phản ánh của người phản ánh hoặc cán bộ tiếp nhận; minh chứng của cơ quan xử lý (role: ảnh trước, ảnh sau khi xử lý, văn bản PDF)',
         params: uuidParam,
+        querystring: { type: 'object', additionalProperties: false, properties: { role: { enum: EVIDENCE_ROLES } } },
         consumes: ['multipart/form-data'],
         response: { 201: list, ...errorResponses },
       },
     },
     async (req, reply) => {
       const by = party(req);
-      const files = await readFiles(req, { field: 'file', maxFiles: 5, maxBytes: MAX_UPLOAD_BYTES });
-      return reply.status(201).send(await addMedia(db, by, req.params.id, files, app.uploadSettings));
+      const { maxVideoBytes } = app.uploadSettings;
+      // Read no further than the larger of one video and five photos; each file's own limit by its type in addMedia.
+      const files = await readFiles(req, {
+        field: 'file',
+        maxFiles: 5,
+        maxBytes: Math.max(maxVideoBytes, MAX_UPLOAD_BYTES),
+        maxTotalBytes: Math.max(maxVideoBytes, 5 * MAX_UPLOAD_BYTES),
+      });
+      return reply.status(201).send(await addMedia(db, by, req.params.id, files, app.uploadSettings, req.query.role));
     },
   );
 
   const mediaParams = { type: 'object', required: ['id', 'mediaId'], properties: { id: uuid, mediaId: uuid } } as const;
   app.get<{ Params: { id: string; mediaId: string } }>(
     '/api/v1/feedback/:id/media/:mediaId',
-    { schema: { tags: TAGS, summary: 'Một ảnh, tài liệu của phản ánh (bản gốc)', params: mediaParams, response: errorResponses } },
-    async (req, reply) => sendFile(reply, await readMedia(db, party(req), req.params.id, req.params.mediaId)),
+    { schema: { tags: TAGS, summary: 'Một ảnh, video, tài liệu của phản ánh (bản gốc; nhận Range)', params: mediaParams, response: errorResponses } },
+    async (req, reply) => sendFile(req, reply, await readMedia(db, party(req), req.params.id, req.params.mediaId)),
   );
 
   app.get<{ Params: { code: string; mediaId: string } }>(
@@ -267,12 +302,12 @@ export async function feedbackRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: 'Một ảnh, tài liệu của phản ánh đã công bố (ảnh đã xóa siêu dữ liệu, kể cả tọa độ GPS)',
+        summary: 'Một ảnh, video, tài liệu của phản ánh đã công bố (đã xóa siêu dữ liệu, kể cả tọa độ GPS; nhận Range)',
         params: { type: 'object', required: ['code', 'mediaId'], properties: { code: codeParam, mediaId: uuid } },
         response: errorResponses,
       },
     },
-    async (req, reply) => sendFile(reply, await readPublicMedia(db, req.params.code, req.params.mediaId)),
+    async (req, reply) => sendFile(req, reply, await readPublicMedia(db, req.params.code, req.params.mediaId)),
   );
 
   app.get('/api/v1/citizen/feedback', { schema: { tags: TAGS, summary: 'Phản ánh của tôi', response: { 200: list, ...errorResponses } } }, async (req) =>
@@ -301,7 +336,8 @@ export async function feedbackRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: 'Một phản ánh đã công bố: nội dung, vị trí, các bước công khai, trả lời',
+        summary:
+          'Một phản ánh đã công bố: nội dung, vị trí, các bước công khai, trả lời và minh chứng (media: ảnh, video phản ánh và minh chứng kèm trả lời đã công bố)',
         params: { type: 'object', required: ['code'], properties: { code: codeParam } },
         response: { 200: anyObject, ...errorResponses },
       },

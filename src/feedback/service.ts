@@ -12,7 +12,7 @@ import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
 import { activeCategoryId } from './categories.ts';
 import { refuseBlockedReporter } from './blocks.ts';
-import { listMedia } from './media.ts';
+import { listMedia, listPublicMedia } from './media.ts';
 import {
   type Action,
   canSeeCase,
@@ -96,6 +96,7 @@ async function createCase(
   input: SubmitInput,
   channel: string,
   reporter: { citizenId: string | null; name: string | null; phone: string | null; email: string | null },
+  mediaUrl: string | null = null,
 ): Promise<{ id: string; code: string }> {
   input = { ...input, title: nfc(input.title), text: nfc(input.text), address: input.address === undefined ? undefined : nfc(input.address) };
   return db.transaction(async (tx) => {
@@ -106,8 +107,8 @@ async function createCase(
     const code = await nextCode(tx);
     const [row] = await tx.query(
       `INSERT INTO feedback_cases (code, title, body, category_id, level, lat, long, address, commune_code, search_text, channel, status,
-         operator_agency_id, citizen_id, reporter_name, reporter_phone, reporter_email, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14, $15, $16, $17) RETURNING id`,
+         operator_agency_id, citizen_id, reporter_name, reporter_phone, reporter_email, created_by, media_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
       [
         code,
         input.title,
@@ -126,6 +127,7 @@ async function createCase(
         reporter.phone,
         reporter.email,
         by !== 'anonymous' && by.kind === 'staff' ? by.actor.userId : null,
+        mediaUrl,
       ],
     );
     await insertEvent(tx, row.id, by, null, { action: 'submit', to: 'received', public: true, data: { channel } }, null);
@@ -167,14 +169,19 @@ export async function intakeFeedback(db: Database, actor: Actor, input: IntakeIn
   });
 }
 
-/** A report through the Open311 API (src/open311) from a client holding a key; contact details given are confidential as any reporter's. */
-export async function apiFeedback(db: Database, input: SubmitInput) {
-  return createCase(db, 'anonymous', input, 'open311', {
-    citizenId: null,
-    name: input.reporter?.name ?? null,
-    phone: input.reporter?.phone ?? null,
-    email: input.reporter?.email ?? null,
-  });
+/**
+ * A report through the Open311 API (src/open311) from a client holding a key; contact details given are confidential
+ * as any reporter's. `mediaUrl`, the client's link to its photo, is kept as a link: the platform never fetches it.
+ */
+export async function apiFeedback(db: Database, input: SubmitInput, mediaUrl?: string) {
+  return createCase(
+    db,
+    'anonymous',
+    input,
+    'open311',
+    { citizenId: null, name: input.reporter?.name ?? null, phone: input.reporter?.phone ?? null, email: input.reporter?.email ?? null },
+    mediaUrl ?? null,
+  );
 }
 
 export async function actOnFeedback(db: Database, by: Party, id: string, input: Action, revision?: number) {
@@ -306,7 +313,11 @@ export async function getFeedback(db: Database, by: Party, id: string) {
       ...deadlineFlags(row, c.settings, c.calendar),
       ...(staff ? { escalation: escalationOf(row) } : {}),
       answer: staff ? row.answer : null,
+      answerEvidence: staff ? row.answer_evidence : null,
       publishedAnswer: row.published_answer,
+      publishedEvidence: row.published_evidence,
+      // An Open311 client's link to its photo: shown to staff as a link, never fetched by the platform.
+      mediaUrl: staff ? row.media_url : null,
       answeredAt: iso(row.answered_at),
       approvedAt: iso(row.approved_at),
       publishedAt: iso(row.published_at),
@@ -456,7 +467,7 @@ export async function publicFeedbackCase(db: Queryable, code: string) {
   const names = await agencyNames(db, [row.agency_id, ...events.map((e) => e.agency_id)].filter(Boolean));
   return {
     ...publicView(row, names),
-    media: await listMedia(db, row.id),
+    media: await listPublicMedia(db, row.id),
     steps: events.map((e) => ({
       step: PUBLIC_STEP_NAMES[e.action] ?? e.action,
       action: e.action,

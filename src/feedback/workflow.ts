@@ -57,7 +57,7 @@ export type Action =
   | { action: 'request_info'; question: string } // đề nghị người phản ánh bổ sung thông tin (clock paused)
   | { action: 'provide_info'; text: string } // người phản ánh bổ sung (clock resumes)
   | { action: 'request_extension'; hours: number; reason: string } // gia hạn (once)
-  | { action: 'answer'; text: string } // chuyên viên dự thảo trả lời
+  | { action: 'answer'; text: string; evidence?: string[] } // chuyên viên dự thảo trả lời, kèm minh chứng (ảnh trước/sau, tài liệu)
   | { action: 'revise'; note: string } // lãnh đạo trả lại dự thảo
   | { action: 'approve'; note?: string } // lãnh đạo duyệt trả lời
   | { action: 'send_back'; note: string } // điều hành viên trả lại vì chưa đáp ứng nội dung phản ánh
@@ -241,8 +241,22 @@ const answer: Declared<'answer'> = {
   from: ['processing'],
   to: ['answered'],
   policy: [{ roles: HANDLERS, scopes: ['agency'] }],
-  perform: async (_tx, _c, input, _by, now) =>
-    change({ status: 'answered', answer: input.text, answered_at: now }, { action: 'answer', to: 'answered', note: input.text }),
+  // The evidence the answer carries: files the agency added to this case as evidence (media.ts), named by id.
+  perform: async (tx, c, input, _by, now) => {
+    const evidence = [...new Set(input.evidence ?? [])];
+    const found = evidence.length
+      ? await tx.query(`SELECT id FROM feedback_media WHERE case_id = $1 AND kind = 'evidence' AND id::text = ANY($2::text[])`, [c.row.id, evidence])
+      : [];
+    if (found.length !== evidence.length) {
+      throw badRequest('UNKNOWN_EVIDENCE', 'Minh chứng kèm trả lời phải là tệp minh chứng đã tải lên cho phản ánh này.', {
+        unknown: evidence.filter((id) => !found.some((f) => f.id === id)),
+      });
+    }
+    return change(
+      { status: 'answered', answer: input.text, answer_evidence: JSON.stringify(evidence), answered_at: now },
+      { action: 'answer', to: 'answered', note: input.text, data: { evidence } },
+    );
+  },
 };
 
 const revise: Declared<'revise'> = {
@@ -281,8 +295,8 @@ const publish: Declared<'publish'> = {
   policy: operators,
   perform: async (_tx, c, input, _by, now) =>
     change(
-      { status: 'published', published_at: now, published_answer: c.row.answer },
-      { action: 'publish', to: 'published', note: input.note ?? null, public: true, data: { answer: c.row.answer } },
+      { status: 'published', published_at: now, published_answer: c.row.answer, published_evidence: JSON.stringify(c.row.answer_evidence) },
+      { action: 'publish', to: 'published', note: input.note ?? null, public: true, data: { answer: c.row.answer, evidence: c.row.answer_evidence } },
     ),
 };
 

@@ -169,6 +169,19 @@ eachDatabase('open311', { demo: true }, (ctx) => {
     specError(await post('json', report({ description: '<script>alert(1)</script> rác thải' })), 400);
     const { lat: _lat, long: _long, ...noPlace } = report();
     specError(await post('json', noPlace), 400);
+    // media_url: an http(s) link, never fetched; anything else is refused in the spec's shape.
+    for (const bad of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'ftp://example.vn/a.jpg',
+      'https://user:pw@example.vn/a.jpg',
+      'anh.jpg',
+      `https://example.vn/${'a'.repeat(2000)}`,
+    ]) {
+      const res = await post('json', report({ media_url: bad }));
+      specError(res, 400);
+      assert.match(res.json()[0].description, /media_url|dài quá/, bad);
+    }
     const x = await post('xml', report({ service_code: 'khong_co' }));
     assert.equal(x.statusCode, 400);
     assert.match(x.body, /<errors><error><code>400<\/code>/);
@@ -177,8 +190,9 @@ eachDatabase('open311', { demo: true }, (ctx) => {
 
   let code: string;
   let token: string;
+  const MEDIA_URL = 'https://fixmystreet.example.vn/photo/1234.jpeg';
   test('POST with a key creates a case on the open311 channel that the operators see; the token gives its id', async () => {
-    const res = await post('json', report());
+    const res = await post('json', report({ media_url: MEDIA_URL }));
     assert.equal(res.statusCode, 201, res.body);
     [{ service_request_id: code, token }] = res.json();
     assert.match(code, /^PA-\d{6}-\d{4}$/);
@@ -190,6 +204,11 @@ eachDatabase('open311', { demo: true }, (ctx) => {
     const one = await operator({ url: `/api/v1/feedback/${item.id}` });
     assert.equal(one.json().reporter.name, 'Lê Thị Hoa');
     assert.equal(one.json().text, report().description);
+    assert.equal(one.json().mediaUrl, MEDIA_URL, 'the link is shown to the operators, not fetched');
+    const [{ n: media }] = await ctx.db.query('SELECT count(*)::int AS n FROM feedback_media m JOIN feedback_cases f ON f.id = m.case_id WHERE f.code = $1', [
+      code,
+    ]);
+    assert.equal(media, 0);
 
     const x = await post('xml', report({ address_string: 'Hẻm 51 Trần Văn Khéo', lat: '', long: '' }));
     assert.equal(x.statusCode, 201, x.body);
@@ -213,6 +232,7 @@ eachDatabase('open311', { demo: true }, (ctx) => {
       { status: open.json()[0].status, description: open.json()[0].description, lat: open.json()[0].lat },
       { status: 'open', description: null, lat: null },
     );
+    assert.equal(open.json()[0].media_url, null, 'the link only once the case is published');
 
     // The handling itself is the feedback module's (tested there); here the case is published directly.
     const answer = 'Đội quản lý trật tự đô thị đã thu gom rác & xử phạt người đổ <trái phép>.';
@@ -233,6 +253,7 @@ eachDatabase('open311', { demo: true }, (ctx) => {
       { status: r.status, notes: r.status_notes, service_code: r.service_code, lat: r.lat, description: r.description },
       { status: 'closed', notes: answer, service_code: 'environment', lat: 10.0452, description: report().description },
     );
+    assert.equal(r.media_url, MEDIA_URL);
     const x = await get(`requests/${code}.xml`);
     isXml(x);
     assert.ok(x.body.includes('<status_notes>Đội quản lý trật tự đô thị đã thu gom rác &amp; xử phạt người đổ &lt;trái phép&gt;.</status_notes>'), x.body);

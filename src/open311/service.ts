@@ -112,9 +112,29 @@ function titleOf(description: string): string {
 }
 
 /**
+ * `media_url`: the client's link to its photo (FixMyStreet hosts its own). An absolute http(s) address without
+ * credentials, at most 2,000 characters; kept as a link and never fetched by the platform (no request to an address a
+ * client chose: SSRF), shown to staff and, once the case is published, in GET requests as the spec has it.
+ */
+function mediaUrl(form: Form): string | undefined {
+  const raw = field(form, 'media_url', 2000);
+  if (raw === undefined) return undefined;
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !['http:', 'https:'].includes(u.protocol) || !u.hostname || u.username || u.password || /\s/.test(raw)) {
+    throw badRequest('INVALID_MEDIA_URL', 'media_url phải là địa chỉ http:// hoặc https:// đầy đủ, không kèm tên đăng nhập, mật khẩu.');
+  }
+  return u.href;
+}
+
+/**
  * POST requests: the key first (403), then the report, checked by the feedback module as a whole (unknown category,
- * coordinates outside the province, markup: 400, nothing written). `media_url` is not fetched nor stored: media reach a
- * case only through the feedback module's upload, which checks their content.
+ * coordinates outside the province, markup: 400, nothing written). Media reach a case's files only through the
+ * feedback module's upload, which checks their content; `media_url` stays a link.
  */
 export async function createRequest(db: Database, form: Form) {
   await requireKey(db, form.api_key);
@@ -127,15 +147,20 @@ export async function createRequest(db: Database, form: Form) {
   const address = field(form, 'address_string', 500);
   if (lat === undefined && long === undefined && !address) throw badRequest('LOCATION_REQUIRED', 'Cần vị trí: lat và long, hoặc address_string.');
   const name = [field(form, 'first_name', 100), field(form, 'last_name', 100)].filter(Boolean).join(' ');
-  const created = await apiFeedback(db, {
-    title: titleOf(description),
-    text: description,
-    categoryCode: serviceCode,
-    lat,
-    long,
-    address,
-    reporter: { name: name || undefined, phone: field(form, 'phone', 20), email: field(form, 'email', 254) },
-  });
+  const link = mediaUrl(form);
+  const created = await apiFeedback(
+    db,
+    {
+      title: titleOf(description),
+      text: description,
+      categoryCode: serviceCode,
+      lat,
+      long,
+      address,
+      reporter: { name: name || undefined, phone: field(form, 'phone', 20), email: field(form, 'email', 254) },
+    },
+    link,
+  );
   // The token is the case's id: a client may look up the public code with it (tokens/{token}).
   return [{ service_request_id: created.code, token: created.id, service_notice: 'Phản ánh đã được tiếp nhận.', account_id: null }];
 }
@@ -166,7 +191,7 @@ function requestView(row: Row, names: Map<string, string>) {
     address: (row.address as string | null) ?? null,
     lat: (row.lat as number | null) ?? null,
     long: (row.long as number | null) ?? null,
-    media_url: null,
+    media_url: (row.media_url as string | null) ?? null,
   };
 }
 
@@ -187,7 +212,7 @@ function window(q: Form): [Date, Date] {
 }
 
 const REQUEST_SELECT = `SELECT f.id, f.code, f.status, f.body, f.lat, f.long, f.address, f.agency_id, f.published_answer, f.published_at, f.closed_at,
-  f.created_at, f.updated_at, c.code AS category_code, c.name AS category_name
+  f.media_url, f.created_at, f.updated_at, c.code AS category_code, c.name AS category_name
   FROM feedback_cases f JOIN feedback_categories c ON c.id = f.category_id`;
 
 /** GET requests: by service_request_id (a comma list; the other filters then ignored), else service_code, status and the date window. */

@@ -174,11 +174,17 @@ export interface ReceivedFile {
 
 /**
  * The files of a multipart/form-data request, in the order sent, all in the part named `field`. Too many or too
- * large files answer 413; anything else wrong with the multipart body (no boundary, cut short, bad part headers)
- * 400 MALFORMED_MULTIPART; file names follow the text rule.
+ * large files (each at most `maxBytes`, together at most `maxTotalBytes`: what is held in memory stops there) answer
+ * 413; anything else wrong with the multipart body (no boundary, cut short, bad part headers) 400
+ * MALFORMED_MULTIPART; file names follow the text rule.
  */
-export async function readFiles(req: FastifyRequest, opts: { field: string; maxFiles: number; maxBytes: number }): Promise<ReceivedFile[]> {
-  const mb = `${opts.maxBytes / 1024 / 1024} MB`;
+export async function readFiles(
+  req: FastifyRequest,
+  opts: { field: string; maxFiles: number; maxBytes: number; maxTotalBytes?: number },
+): Promise<ReceivedFile[]> {
+  const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+  const maxTotal = opts.maxTotalBytes ?? opts.maxFiles * opts.maxBytes;
+  let total = 0;
   if (!req.isMultipart()) throw new AppError(415, 'MULTIPART_REQUIRED', `Hãy gửi tệp dưới dạng multipart/form-data, trường "${opts.field}".`);
   const files: ReceivedFile[] = [];
   try {
@@ -186,12 +192,19 @@ export async function readFiles(req: FastifyRequest, opts: { field: string; maxF
       if (part.fieldname !== opts.field) throw new AppError(400, 'FILE_REQUIRED', `Mỗi tệp phải nằm trong trường "${opts.field}".`);
       const problem = textProblem(part.filename);
       if (problem) throw invalidText('Tên tệp', `files/${files.length}/filename`, problem);
-      files.push({ filename: part.filename, mimetype: part.mimetype, content: await part.toBuffer() });
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.file as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > maxTotal) throw new AppError(413, 'FILE_TOO_LARGE', `Các tệp gửi một lần tối đa ${mb(maxTotal)}.`);
+        chunks.push(chunk);
+      }
+      if (part.file.truncated) throw new AppError(413, 'FILE_TOO_LARGE', `Mỗi tệp tối đa ${mb(opts.maxBytes)}.`);
+      files.push({ filename: part.filename, mimetype: part.mimetype, content: Buffer.concat(chunks) });
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
     const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'FILE_TOO_LARGE', `Mỗi tệp tối đa ${mb}.`);
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'FILE_TOO_LARGE', `Mỗi tệp tối đa ${mb(opts.maxBytes)}.`);
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
       throw new AppError(413, 'TOO_MANY_PARTS', `Gửi tối đa ${opts.maxFiles} tệp trong trường "${opts.field}", không kèm trường khác.`);
     }

@@ -21,6 +21,7 @@ import {
   type Location,
   LocationText,
   type Media,
+  EvidenceList,
   MediaList,
   type Rating,
   RATINGS,
@@ -126,10 +127,10 @@ function SubmitFeedback() {
           {locateError && <p className="field-error">{locateError}</p>}
           <PlaceFields value={report} onChange={setReport} disabled={busy} />
         </fieldset>
-        <Field label="Ảnh" hint="Chụp hoặc chọn ảnh (tối đa 10 MB mỗi ảnh)">
-          <input type="file" accept="image/*" capture="environment" multiple onChange={(e) => setPhotos([...(e.target.files ?? [])])} disabled={busy} />
+        <Field label="Ảnh, video" hint="Chụp ảnh hoặc quay video ngắn (ảnh JPEG, PNG tối đa 10 MB; video MP4, MOV, WebM)">
+          <input type="file" accept="image/*,video/*" capture="environment" multiple onChange={(e) => setPhotos([...(e.target.files ?? [])])} disabled={busy} />
         </Field>
-        {photos.length > 0 && <p className="muted small">Đã chọn {formatNumber(photos.length)} ảnh.</p>}
+        {photos.length > 0 && <p className="muted small">Đã chọn {formatNumber(photos.length)} tệp.</p>}
         <ErrorMessage error={error} />
         <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>
           Gửi phản ánh
@@ -196,6 +197,8 @@ interface MyCase extends CaseSummary {
   level: Level | null;
   location: Location;
   publishedAnswer: string | null;
+  /** The evidence (media ids) the published answer carries. */
+  publishedEvidence: string[];
   publishedAt: string | null;
   rating: Rating | null;
   ratingComment: string | null;
@@ -252,7 +255,7 @@ function MyFeedbackCase({ id }: { id: string }) {
           <p className="muted small">
             Công bố lúc {formatInstant(c.publishedAt)} · <Link to={`/phan-anh/${c.code}`}>Xem trang công khai</Link>
           </p>
-          <MediaList media={c.media.filter((m) => m.kind === 'evidence')} src={(m) => `/api/v1/feedback/${c.id}/media/${m.id}`} label="Minh chứng" />
+          <EvidenceList media={c.media.filter((m) => c.publishedEvidence.includes(m.id))} src={(m) => `/api/v1/feedback/${c.id}/media/${m.id}`} />
           {c.rating && (
             <p>
               Bạn đã đánh giá: {RATINGS[c.rating]}

@@ -10,6 +10,7 @@ import {
   categoryOptions,
   LEVELS,
   LocationText,
+  EvidenceList,
   MediaList,
   type PublicCase,
   type PublicCaseDetail,
@@ -142,7 +143,7 @@ export function PublicCasePage({ code }: { code: string }) {
             <h2 id="tra-loi">Trả lời{c.agencyName ? ` của ${c.agencyName}` : ''}</h2>
             <p className="prewrap">{c.answer}</p>
             <p className="muted small">Công bố lúc {formatInstant(c.publishedAt)}</p>
-            <MediaList media={c.media.filter((m) => m.kind === 'evidence')} src={(m) => `/api/v1/public/feedback/${c.code}/media/${m.id}`} label="Minh chứng" />
+            <EvidenceList media={c.media.filter((m) => m.kind === 'evidence')} src={(m) => `/api/v1/public/feedback/${c.code}/media/${m.id}`} />
             {c.rating && <p>Người phản ánh đánh giá: {RATINGS[c.rating]}</p>}
           </section>
           <section aria-labelledby="qua-trinh">

@@ -33,6 +33,8 @@ export interface Location {
 export interface Media {
   id: string;
   kind: 'report' | 'evidence';
+  /** Evidence only: a photo or video before or after the work, or a document. */
+  role: 'before' | 'after' | 'document' | null;
   name: string;
   mime: string;
   size: number;
@@ -100,7 +102,7 @@ export function LocationText({ location }: { location: Location }) {
   );
 }
 
-/** Photos shown as images, other files as links; `src` gives each file's address (public or the case's own). */
+/** Photos shown as images, videos as players, other files as links; `src` gives each file's address (public or the case's own). */
 export function MediaList({ media, src, label }: { media: Media[]; src: (m: Media) => string; label: string }) {
   if (media.length === 0) return null;
   return (
@@ -109,8 +111,11 @@ export function MediaList({ media, src, label }: { media: Media[]; src: (m: Medi
         <li key={m.id}>
           {m.mime.startsWith('image/') ? (
             <a href={src(m)} target="_blank" rel="noreferrer">
-              <img src={src(m)} alt={`${m.kind === 'evidence' ? 'Minh chứng' : 'Ảnh phản ánh'}: ${m.name}`} loading="lazy" />
+              <img src={src(m)} alt={`${label}: ${m.name}`} loading="lazy" />
             </a>
+          ) : m.mime.startsWith('video/') ? (
+            // biome-ignore lint/a11y/useMediaCaption: a citizen's phone video has no captions to give; the report's text says what it shows
+            <video src={src(m)} controls preload="metadata" playsInline aria-label={`${label}: ${m.name}`} />
           ) : (
             <a href={src(m)} target="_blank" rel="noreferrer">
               {m.name} ({formatSize(m.size)})
@@ -119,6 +124,24 @@ export function MediaList({ media, src, label }: { media: Media[]; src: (m: Medi
         </li>
       ))}
     </ul>
+  );
+}
+
+const EVIDENCE_ROLES = { before: 'Trước khi xử lý', after: 'Sau khi xử lý', document: 'Văn bản' } as const;
+
+/** The evidence an answer carries, by role: photos and videos before and after the work, then documents. */
+export function EvidenceList({ media, src }: { media: Media[]; src: (m: Media) => string }) {
+  return (
+    <>
+      {(Object.keys(EVIDENCE_ROLES) as (keyof typeof EVIDENCE_ROLES)[])
+        .filter((role) => media.some((m) => m.role === role))
+        .map((role) => (
+          <div key={role} className="feedback-evidence">
+            <p className="muted small">Minh chứng: {EVIDENCE_ROLES[role].toLowerCase()}</p>
+            <MediaList media={media.filter((m) => m.role === role)} src={src} label={`Minh chứng – ${EVIDENCE_ROLES[role].toLowerCase()}`} />
+          </div>
+        ))}
+    </>
   );
 }
 
