@@ -217,6 +217,13 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.ok(published.rawPayload.equals(JPEG), 'the published photo has no Exif (no GPS)');
     const found = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=lan%20chiem%20via%20he' })).json();
     assert.ok(found.items.some((x: any) => x.code === code));
+    const words = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=khéo%20VIA%20he%2050%25' })).json();
+    assert.equal(words.total, 0, 'every word must match, "%" literally');
+    const apart = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=khéo%20VIA%20he' })).json();
+    assert.ok(
+      apart.items.some((x: any) => x.code === code),
+      'words apart and in any order, without diacritics',
+    );
     for (const secret of [CITIZEN.name, PHONE, EMAIL, citizenId]) assert.ok(!JSON.stringify(found).includes(secret));
 
     assert.deepEqual(actions(await view(citizen, id)), ['rate']);

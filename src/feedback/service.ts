@@ -370,13 +370,17 @@ export interface PublicQuery extends PublicFilter {
   pageSize: number;
 }
 
-/** The public list's and map's one filter: published cases only, by category, commune, public status, words without diacritics. */
+/**
+ * The public list's and map's one filter: published cases only, by category, commune, public status, and words
+ * without diacritics (each word anywhere in the title, text or address).
+ */
 function publicWhere(q: PublicFilter) {
+  const words = q.q ? fold(q.q).split(/\s+/).filter(Boolean) : [];
   return {
     where: `f.published_at IS NOT NULL AND ($1::text IS NULL OR c.code = $1) AND ($2::text IS NULL OR f.commune_code = $2)
-      AND ($3::text IS NULL OR f.search_text LIKE '%' || $3 || '%')
+      AND ($3::text[] IS NULL OR f.search_text LIKE ALL ($3))
       AND ($4::text IS NULL OR CASE WHEN f.status IN ('published', 'rated') THEN f.status ELSE 'reopened' END = $4)`,
-    params: [q.category ?? null, q.commune ?? null, q.q ? fold(q.q) : null, q.status ?? null],
+    params: [q.category ?? null, q.commune ?? null, words.length ? words.map((w) => `%${w.replace(/[\\%_]/g, '\\$&')}%`) : null, q.status ?? null],
   };
 }
 

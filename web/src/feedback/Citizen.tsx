@@ -1,6 +1,6 @@
 // The citizen's side of phản ánh, kiến nghị: reporting from a phone (the browser's position, photos from the camera),
 // their own reports, and a report's page with what the server allows them to do now (answer a question, rate).
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, withQuery, type AllowedAction, type Unit } from '../api.ts';
 import { DEFAULT_PROVINCE, formatInstant, formatNumber } from '../format.ts';
 import { Link } from '../router.tsx';
@@ -11,6 +11,7 @@ import {
   type CaseSummary,
   type Category,
   categoryOptions,
+  FeedbackMap,
   LEVELS,
   type Level,
   type Location,
@@ -30,7 +31,8 @@ export function SubmitFeedbackPage() {
   return <CitizenGate>{() => <SubmitFeedback />}</CitizenGate>;
 }
 
-type Position = { lat: number; long: number; accuracy: number };
+/** The report's place: from the phone's position (with its accuracy) or a pin placed on the map. */
+type Position = { lat: number; long: number; accuracy?: number };
 
 function SubmitFeedback() {
   usePageTitle('Gửi phản ánh, kiến nghị');
@@ -48,6 +50,15 @@ function SubmitFeedback() {
   const [photos, setPhotos] = useState<File[]>([]);
   const [sent, setSent] = useState<{ id: string; code: string; uploadError: Error | null } | null>(null);
   const { busy, error, run } = useAction();
+  // The commune the pin falls in, from the server's boundaries; it fills the commune field unless the reporter chose one.
+  const [communeByHand, setCommuneByHand] = useState(false);
+  const pinnedCommune = useFetch<{ code: string; name: string }>(
+    position && withQuery('/api/v1/public/geo/commune-at', { lat: position.lat, long: position.long }),
+  );
+  const found = position ? pinnedCommune.data : null;
+  useEffect(() => {
+    if (found && !communeByHand) setCommuneCode(found.code);
+  }, [found, communeByHand]);
 
   const locate = () => {
     if (!navigator.geolocation) {
@@ -150,15 +161,25 @@ function SubmitFeedback() {
             ))}
           </select>
         </Field>
-        <fieldset className="choice-group">
+        <fieldset className="choice-group feedback-location">
           <legend>Vị trí</legend>
+          <p className="muted small" id="huong-dan-ban-do">
+            Chạm vào bản đồ để đặt hoặc di chuyển ghim vị trí (kéo để di chuyển, dùng hai ngón tay để phóng to), hoặc dùng vị trí hiện tại của điện thoại.
+          </p>
+          <FeedbackMap
+            pin={position}
+            onPlace={(lat, long) => !busy && setPosition({ lat, long })}
+            label={`Bản đồ chọn vị trí phản ánh. ${position ? `Ghim đang ở ${position.lat.toFixed(5)}, ${position.long.toFixed(5)}.` : 'Chưa có ghim.'} Có thể dùng nút "Dùng vị trí hiện tại" hoặc nhập địa chỉ thay cho bản đồ.`}
+          />
           <div className="form-actions">
             <button type="button" className="btn" onClick={locate} disabled={busy || locating} aria-busy={locating}>
               {position ? 'Lấy lại vị trí hiện tại' : 'Dùng vị trí hiện tại'}
             </button>
             {position && (
               <span role="status">
-                Vị trí: {position.lat.toFixed(5)}, {position.long.toFixed(5)} (sai số khoảng {formatNumber(Math.round(position.accuracy))} m){' '}
+                Vị trí: {position.lat.toFixed(5)}, {position.long.toFixed(5)}
+                {position.accuracy !== undefined ? ` (sai số khoảng ${formatNumber(Math.round(position.accuracy))} m)` : ' (ghim trên bản đồ)'}
+                {found ? ` · thuộc ${found.name}` : pinnedCommune.error ? ' · ngoài ranh giới các xã, phường của tỉnh' : ''}{' '}
                 <button type="button" className="btn btn-small" onClick={() => setPosition(null)} disabled={busy}>
                   Bỏ vị trí
                 </button>
@@ -170,7 +191,13 @@ function SubmitFeedback() {
             <input value={address} onChange={(e) => setAddress(e.target.value)} maxLength={500} autoComplete="street-address" disabled={busy} />
           </Field>
           <Field label="Xã, phường">
-            <select value={communeCode} onChange={(e) => setCommuneCode(e.target.value)} disabled={busy}>
+            <select
+              value={communeCode}
+              onChange={(e) => {
+                setCommuneCode(e.target.value);
+                setCommuneByHand(e.target.value !== '');
+              }}
+              disabled={busy}>
               <option value="">— Chọn xã, phường —</option>
               {communes.data?.items.map((u) => (
                 <option key={u.code} value={u.code}>
