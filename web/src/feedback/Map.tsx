@@ -39,6 +39,7 @@ export default function FeedbackMap({ points, pin, onPlace, label }: FeedbackMap
         right: 8,
         // Near the equator a degree of longitude is nearly a degree of latitude (ECharts' default 0.75 is for mid-latitudes).
         aspectScale: 0.98,
+        preserveAspect: 'contain', // the box is the limit, the province keeps its shape
         ...view,
         silent: !placing,
         itemStyle: { areaColor: '#eef2f6', borderColor: '#9aa9b8', borderWidth: 0.6 },
