@@ -1,9 +1,10 @@
 // Phản ánh, kiến nghị in Chromium on a 360 px phone: a signed-in citizen reports with the browser's position and a
 // photo, the province and the commune handle it to publication over the API (as src/feedback/feedback.test.ts does)
-// while the citizen answers their question on the page, then finds it on the public list, opens its page and rates the answer from "Phản ánh của tôi".
+// while the citizen answers their question on the page, then finds it on the public map and list, opens its page and rates the answer from "Phản ánh của tôi".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { agencyIds, signIn } from '../src/testing/harness.ts';
+import type { Locator } from 'playwright-core';
 import { assertNoSidewaysScroll, citizenSignInInBrowser, platformAndBrowser } from './browser.ts';
 
 const e2e = platformAndBrowser();
@@ -17,13 +18,36 @@ const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );
 const TITLE = 'Đèn chiếu sáng hỏng trên đường Mậu Thân';
+
+/**
+ * The page position of the points drawn in `colour` ("rgb(r, g, b)") on the map's canvas: the middle of the pixels of
+ * exactly that colour (a point's centre is drawn without anti-aliasing), or null when the map has none.
+ */
+async function pointOnMap(canvas: Locator, colour: string) {
+  await canvas.scrollIntoViewIfNeeded();
+  const found = await canvas.evaluate((c: HTMLCanvasElement, rgb: number[]) => {
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    let [sx, sy, n] = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2] && data[i + 3] === 255) {
+        sx += (i / 4) % c.width;
+        sy += Math.floor(i / 4 / c.width);
+        n++;
+      }
+    }
+    const scale = c.width / c.clientWidth;
+    return n === 0 ? null : { x: sx / n / scale, y: sy / n / scale };
+  }, colour.match(/\d+/g)!.map(Number));
+  const box = await canvas.boundingBox();
+  return found && box ? { x: box.x + found.x, y: box.y + found.y } : null;
+}
 const ANSWER = 'Phường đã thay bóng đèn ngày 02/12, tuyến đường đã được chiếu sáng lại.';
 
 test('a citizen reports from a phone with position and photo; once answered it is on the public list and rated', async () => {
   const { app, db, url } = e2e.platform;
   const context = await e2e.browser.newContext({
     viewport: { width: 360, height: 740 },
-    geolocation: { latitude: 10.03, longitude: 105.78, accuracy: 20 },
+    geolocation: { latitude: 10.0452, longitude: 105.7846, accuracy: 20 },
     permissions: ['geolocation'],
   });
   try {
@@ -41,8 +65,17 @@ test('a citizen reports from a phone with position and photo; once answered it i
     await page.getByLabel('Lĩnh vực (bắt buộc)', { exact: true }).selectOption({ label: 'Trật tự đô thị' });
     await page.getByLabel('Tiêu đề (bắt buộc)', { exact: true }).fill(TITLE);
     await page.getByLabel('Nội dung (bắt buộc)', { exact: true }).fill('Ba cột đèn trước chợ không sáng từ tuần trước, buổi tối rất tối và nguy hiểm.');
-    await page.getByRole('button', { name: 'Dùng vị trí hiện tại', exact: true }).click();
-    await page.getByText('Vị trí: 10.03000, 105.78000', { exact: false }).waitFor();
+    // A tap on the map places the pin there; the phone's position moves it back; the commune follows from the boundaries.
+    const picker = page.getByRole('img', { name: /^Bản đồ chọn vị trí phản ánh/ });
+    await picker.waitFor();
+    await picker.scrollIntoViewIfNeeded();
+    const mapBox = (await picker.boundingBox())!;
+    await page.mouse.click(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    await page.getByText('(ghim trên bản đồ)', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Lấy lại vị trí hiện tại', exact: true }).click();
+    await page.getByText('Vị trí: 10.04520, 105.78460 (sai số khoảng 20 m) · thuộc Phường Cái Khế', { exact: false }).waitFor();
+    await page.getByRole('img', { name: /Ghim đang ở 10\.04520, 105\.78460\./ }).waitFor();
+    assert.equal(await page.getByLabel('Xã, phường', { exact: true }).inputValue(), communeCode, 'the commune the pin falls in is chosen');
     await page.getByLabel('Địa chỉ', { exact: true }).fill('Đường Mậu Thân, trước chợ');
     await page.getByLabel('Xã, phường', { exact: true }).selectOption(communeCode);
     await page.getByLabel('Ảnh, video', { exact: true }).setInputFiles({ name: 'den-hong.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
@@ -52,7 +85,7 @@ test('a citizen reports from a phone with position and photo; once answered it i
     const code = (await page.getByTestId('feedback-code').textContent()) ?? '';
     assert.match(code, /^PA-\d{6}-\d{4,}$/);
     const [row] = await db.query('SELECT id, lat, long, commune_code FROM feedback_cases WHERE code = $1', [code]);
-    assert.deepEqual([row.lat, row.long, row.commune_code], [10.03, 105.78, communeCode], 'the position from the browser is kept');
+    assert.deepEqual([row.lat, row.long, row.commune_code], [10.0452, 105.7846, communeCode], 'the position from the browser is kept');
     const [{ photos }] = await db.query(`SELECT count(*)::int AS photos FROM feedback_media WHERE case_id = $1 AND kind = 'report'`, [row.id]);
     assert.equal(photos, 1);
 
@@ -105,17 +138,37 @@ test('a citizen reports from a phone with position and photo; once answered it i
       ['motcua.tt', { action: 'publish' }],
     ]);
 
-    // The public list, searched without diacritics, then the case's own page.
+    // The public map and list, searched without diacritics: the case's point, in the colour the legend gives answered
+    // cases, opens its code and title with a link to its page; the list has it too.
     await page.goto(url + '/phan-anh');
     await page.getByLabel('Tìm kiếm', { exact: true }).fill('den chieu sang mau than');
+    await page.getByText('1 phản ánh đã trả lời', { exact: true }).waitFor();
     const link = page.getByRole('list', { name: 'Phản ánh đã trả lời' }).getByRole('link', { name: TITLE, exact: true });
     await link.waitFor();
-    await assertNoSidewaysScroll(page, 'the public list');
-    await link.click();
+    await page.getByRole('img', { name: /^Bản đồ 1 phản ánh có vị trí/ }).waitFor();
+    await assertNoSidewaysScroll(page, 'the public map and list');
+    const answered = page
+      .getByRole('list', { name: 'Chú giải bản đồ' })
+      .getByRole('listitem')
+      .filter({ hasText: /^\s*Đã trả lời$/ })
+      .locator('span');
+    const colour = await answered.evaluate((el) => getComputedStyle(el).backgroundColor);
+    const canvas = page.locator('.feedback-map canvas').first();
+    let point = await pointOnMap(canvas, colour);
+    for (let i = 0; !point && i < 20; i++) {
+      await page.waitForTimeout(100); // the canvas is drawn on the next frame after the points arrive
+      point = await pointOnMap(canvas, colour);
+    }
+    assert.ok(point, `a point in ${colour} on the map`);
+    await page.mouse.click(point.x, point.y);
+    const popup = page.locator('.feedback-map-popup');
+    await popup.getByText(code, { exact: true }).waitFor();
+    await popup.getByRole('link', { name: TITLE, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     assert.equal(new URL(page.url()).pathname, `/phan-anh/${code}`);
     await page.getByText(ANSWER, { exact: true }).waitFor();
     await page.getByText('Công bố trả lời', { exact: true }).waitFor();
+    await page.getByRole('img', { name: `Bản đồ vị trí phản ánh ${code}: Đường Mậu Thân, trước chợ` }).waitFor();
     const photo = page.getByRole('list', { name: 'Ảnh phản ánh' }).getByRole('img');
     await photo.waitFor();
     assert.ok(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the published photo loads');

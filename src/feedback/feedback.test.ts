@@ -326,6 +326,13 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.ok(published.rawPayload.equals(JPEG), 'the published photo has no Exif (no GPS)');
     const found = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=lan%20chiem%20via%20he' })).json();
     assert.ok(found.items.some((x: any) => x.code === code));
+    const words = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=khéo%20VIA%20he%2050%25' })).json();
+    assert.equal(words.total, 0, 'every word must match, "%" literally');
+    const apart = (await ctx.app.inject({ url: '/api/v1/public/feedback?q=khéo%20VIA%20he' })).json();
+    assert.ok(
+      apart.items.some((x: any) => x.code === code),
+      'words apart and in any order, without diacritics',
+    );
     for (const secret of [CITIZEN.name, PHONE, EMAIL, citizenId]) assert.ok(!JSON.stringify(found).includes(secret));
 
     assert.deepEqual(actions(await view(citizen, id)), ['rate']);
@@ -360,6 +367,8 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
 
   test('an unsatisfied rating reopens the case once; the public keeps the published answer meanwhile', async () => {
     const { id, code } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report({ categoryCode: 'environment' }) })).json();
+    const pinned = await view(operator, id);
+    assert.deepEqual([pinned.communeCode, pinned.suggestedAgencies[0]?.agencyId], [communeCode, caiKhe], 'a pin without a commune is put in the commune that holds it');
     await act(operator, id, { action: 'classify', level: 'khan' });
     await act(operator, id, { action: 'assign', agencyId: caiKhe });
     await agencyAct('counter', id, { action: 'accept' });
@@ -373,12 +382,29 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.equal((await act(citizen, id, { action: 'rate', rating: 'khong_hai_long', comment: 'Vẫn còn lấn chiếm.' })).status, 'processing');
     const { dueAt } = await view(citizen, id);
     await told(id, 'feedback_reopened', ['chưa hài lòng', `Thời hạn trả lời mới: ${messageDateTime(new Date(dueAt))}`]);
+    // The public list and map filter by the public status: the reopened case is "being handled again", not "answered".
+    const listed = async (status: string) =>
+      (await ctx.app.inject({ url: `/api/v1/public/feedback?category=environment&status=${status}` })).json().items.map((x: any) => x.code);
+    const mapped = async (status: string) => (await ctx.app.inject({ url: `/api/v1/public/feedback/map?category=environment&status=${status}` })).json().items;
+    assert.ok((await listed('reopened')).includes(code));
+    assert.ok(!(await listed('published')).includes(code));
+    assert.deepEqual(
+      (await mapped('reopened')).find((x: any) => x.code === code),
+      { code, title: report().title, status: 'processing', statusName: 'Đang xử lý', lat: 10.0452, long: 105.7846 },
+      'the point carries what the public page shows, and no more',
+    );
+    assert.equal((await mapped('published')).filter((x: any) => x.code === code).length, 0);
     await agencyAct('specialist', id, { action: 'answer', text: 'Bản nháp chưa duyệt.' });
     assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).json().answer, 'Đã nhắc nhở.');
     await agencyAct('leader', id, { action: 'approve' });
     await act(operator, id, { action: 'publish' });
     assert.equal((await citizen({ url: `/api/v1/public/feedback/${code}` })).json().answer, 'Bản nháp chưa duyệt.');
     assert.equal((await act(citizen, id, { action: 'rate', rating: 'khong_hai_long' })).status, 'rated', 'reopened only once');
+    assert.deepEqual(
+      (await mapped('rated')).filter((x: any) => x.code === code).map((x: any) => x.status),
+      ['rated'],
+    );
+    assert.equal((await ctx.app.inject({ url: '/api/v1/public/feedback/map?status=closed' })).statusCode, 400);
     assert.deepEqual(actions(await view(citizen, id)), []);
   });
 

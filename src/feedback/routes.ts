@@ -314,21 +314,37 @@ export async function feedbackRoutes(app: FastifyInstance) {
     feedback.citizenFeedback(db, requireCitizen(req.citizen)),
   );
 
+  const publicFilter = {
+    category: reportProperties.categoryCode,
+    commune: reportProperties.communeCode,
+    status: { enum: feedback.PUBLIC_STATUSES },
+    q: text(200),
+  } as const;
   app.get<{ Querystring: feedback.PublicQuery }>(
     '/api/v1/public/feedback',
     {
       schema: {
         tags: TAGS,
-        summary: 'Phản ánh đã công bố trả lời (không có thông tin người phản ánh), lọc theo lĩnh vực, xã phường, tìm không dấu',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { category: reportProperties.categoryCode, commune: reportProperties.communeCode, q: text(200), ...pagingQuery },
-        },
+        summary:
+          'Phản ánh đã công bố trả lời (không có thông tin người phản ánh), lọc theo lĩnh vực, xã phường, tình trạng (đã trả lời, đã đánh giá, đang xử lý lại), tìm không dấu',
+        querystring: { type: 'object', additionalProperties: false, properties: { ...publicFilter, ...pagingQuery } },
         response: { 200: list, ...errorResponses },
       },
     },
     async (req) => feedback.publicFeedback(db, req.query),
+  );
+
+  app.get<{ Querystring: feedback.PublicFilter }>(
+    '/api/v1/public/feedback/map',
+    {
+      schema: {
+        tags: TAGS,
+        summary: `Các điểm trên bản đồ phản ánh: phản ánh đã công bố có vị trí (mới nhất, tối đa ${feedback.MAP_POINTS}), cùng bộ lọc với danh sách`,
+        querystring: { type: 'object', additionalProperties: false, properties: publicFilter },
+        response: { 200: list, ...errorResponses },
+      },
+    },
+    async (req) => feedback.publicFeedbackPoints(db, req.query),
   );
 
   app.get<{ Params: { code: string } }>(

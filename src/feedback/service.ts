@@ -4,6 +4,7 @@
 import type { Database, Queryable, Row } from '../db/index.ts';
 import { agenciesUnder, agencyNames, organisationOf } from '../agencies/service.ts';
 import type { Citizen } from '../citizens/service.ts';
+import { communeAt } from '../geo/boundaries.ts';
 import { unitExists } from '../geo/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { type Actor, requireAdmin, requireSystemAdmin } from '../shared/actor.ts';
@@ -58,8 +59,11 @@ function checkText(fields: Record<string, string | undefined>) {
   }
 }
 
-/** The report itself: text, category, location; refused as a whole (400) before anything is written. */
-async function checkReport(tx: Queryable, settings: Settings, input: SubmitInput): Promise<{ categoryId: string }> {
+/**
+ * The report itself: text, category, location; refused as a whole (400) before anything is written. A report pinned
+ * on the map without a commune is put in the commune whose boundary holds the pin (the operators may correct it).
+ */
+async function checkReport(tx: Queryable, settings: Settings, input: SubmitInput): Promise<{ categoryId: string; communeCode: string | null }> {
   checkText({ title: input.title, text: input.text, address: input.address });
   const categoryId = await activeCategoryId(tx, input.categoryCode);
   if ((input.lat === undefined) !== (input.long === undefined)) throw badRequest('INCOMPLETE_LOCATION', 'Vị trí cần cả vĩ độ và kinh độ.');
@@ -71,7 +75,9 @@ async function checkReport(tx: Queryable, settings: Settings, input: SubmitInput
     throw badRequest('LOCATION_REQUIRED', 'Hãy cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn xã, phường.');
   }
   if (input.communeCode && !(await unitExists(tx, input.communeCode))) throw badRequest('UNKNOWN_COMMUNE', `Không có xã, phường mã "${input.communeCode}".`);
-  return { categoryId };
+  if (input.communeCode) return { categoryId: categoryId, communeCode: input.communeCode };
+  const pinned = input.lat === undefined || input.long === undefined ? null : communeAt(input.lat, input.long);
+  return { categoryId: categoryId, communeCode: pinned && (await unitExists(tx, pinned.code)) ? pinned.code : null };
 }
 
 /** The province's root organisation, whose operators run the feedback desk. */
@@ -102,7 +108,7 @@ async function createCase(
   return db.transaction(async (tx) => {
     await refuseBlockedReporter(tx, reporter);
     const settings = await loadSettings(tx);
-    const { categoryId } = await checkReport(tx, settings, input);
+    const { categoryId, communeCode } = await checkReport(tx, settings, input);
     const operatorAgencyId = await operatorOrganisation(tx);
     const code = await nextCode(tx);
     const [row] = await tx.query(
@@ -118,7 +124,7 @@ async function createCase(
         input.lat ?? null,
         input.long ?? null,
         input.address ?? null,
-        input.communeCode ?? null,
+        communeCode,
         fold(`${input.title} ${input.text} ${input.address ?? ''}`),
         channel,
         operatorAgencyId,
@@ -433,30 +439,78 @@ const publicView = (row: Row, names: Map<string, string>) => ({
   createdAt: iso(row.created_at),
 });
 
-export interface PublicQuery {
+/**
+ * Where a published case stands for the public: its answer published, rated, or reopened after an unsatisfied rating
+ * (handled again, whichever internal step it is in).
+ */
+export const PUBLIC_STATUSES = ['published', 'rated', 'reopened'] as const;
+
+export interface PublicFilter {
   category?: string;
   commune?: string;
+  status?: (typeof PUBLIC_STATUSES)[number];
   q?: string;
+}
+
+export interface PublicQuery extends PublicFilter {
   page: number;
   pageSize: number;
 }
 
+/**
+ * The public list's and map's one filter: published cases only, by category, commune, public status, and words
+ * without diacritics (each word anywhere in the title, text or address).
+ */
+function publicWhere(q: PublicFilter) {
+  const words = q.q ? fold(q.q).split(/\s+/).filter(Boolean) : [];
+  return {
+    where: `f.published_at IS NOT NULL AND ($1::text IS NULL OR c.code = $1) AND ($2::text IS NULL OR f.commune_code = $2)
+      AND ($3::text[] IS NULL OR f.search_text LIKE ALL ($3))
+      AND ($4::text IS NULL OR CASE WHEN f.status IN ('published', 'rated') THEN f.status ELSE 'reopened' END = $4)`,
+    params: [q.category ?? null, q.commune ?? null, words.length ? words.map((w) => `%${w.replace(/[\\%_]/g, '\\$&')}%`) : null, q.status ?? null],
+  };
+}
+
 /** Published cases, newest first; searched without diacritics. */
 export async function publicFeedback(db: Queryable, q: PublicQuery) {
-  const where = `f.published_at IS NOT NULL AND ($1::text IS NULL OR c.code = $1) AND ($2::text IS NULL OR f.commune_code = $2)
-    AND ($3::text IS NULL OR f.search_text LIKE '%' || $3 || '%')`;
-  const params = [q.category ?? null, q.commune ?? null, q.q ? fold(q.q) : null];
+  const { where, params } = publicWhere(q);
   const [{ total }] = await db.query(
     `SELECT count(*)::int AS total FROM feedback_cases f JOIN feedback_categories c ON c.id = f.category_id WHERE ${where}`,
     params,
   );
-  const rows = await db.query(`${CASE_SELECT} WHERE ${where} ORDER BY f.published_at DESC LIMIT $4 OFFSET $5`, [
+  const rows = await db.query(`${CASE_SELECT} WHERE ${where} ORDER BY f.published_at DESC LIMIT $5 OFFSET $6`, [
     ...params,
     q.pageSize,
     (q.page - 1) * q.pageSize,
   ]);
   const names = await agencyNames(db, rows.map((r) => r.agency_id).filter(Boolean));
   return { total, items: rows.map((r) => publicView(r, names)) };
+}
+
+/** The most points the public map draws: the newest published cases with a position. */
+export const MAP_POINTS = 2000;
+
+/**
+ * The public map's points for the same filter as the list: every matching published case with a position (the
+ * newest MAP_POINTS), as code, title, status and the same coordinates the public case page shows.
+ */
+export async function publicFeedbackPoints(db: Queryable, q: PublicFilter) {
+  const { where, params } = publicWhere(q);
+  const rows = await db.query(
+    `SELECT f.code, f.title, f.status, f.lat, f.long FROM feedback_cases f JOIN feedback_categories c ON c.id = f.category_id
+      WHERE ${where} AND f.lat IS NOT NULL ORDER BY f.published_at DESC LIMIT ${MAP_POINTS}`,
+    params,
+  );
+  return {
+    items: rows.map((r) => ({
+      code: r.code,
+      title: r.title,
+      status: r.status,
+      statusName: FEEDBACK_STATES[r.status as FeedbackStatus].name,
+      lat: r.lat,
+      long: r.long,
+    })),
+  };
 }
 
 /** A published case at its stable address: the report without identity, its public steps, the answer. */

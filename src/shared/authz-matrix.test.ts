@@ -166,6 +166,8 @@ const RULES: Record<string, Rule> = {
     payload: () => ({ active: false }),
   },
   'GET /api/v1/units': publicRoute,
+  'GET /api/v1/public/geo/boundaries': publicRoute,
+  'GET /api/v1/public/geo/commune-at': { ...publicRoute, query: () => ({ lat: '10.03', long: '105.78' }) },
 
   // The catalogue: public reading of published procedures only; the demo procedures belong to the province.
   'GET /api/v1/procedures': publicRoute,
@@ -360,6 +362,7 @@ const RULES: Record<string, Rule> = {
   },
   'GET /api/v1/citizen/feedback': { kind: 'self', allow: CITIZENS, sees: ['citizen'], marker: (f) => f.feedback.code },
   'GET /api/v1/public/feedback': publicRoute,
+  'GET /api/v1/public/feedback/map': publicRoute,
   // Not yet published: answers like a code that does not exist, to everyone.
   'GET /api/v1/public/feedback/{code}': {
     kind: 'public',

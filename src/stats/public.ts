@@ -1,7 +1,7 @@
 // The public transparency page (no login): the province's aggregated indicators, each with its definition, the
 // ranking of agencies, the same as open data (CSV), and the commune map with each commune's on-time ratio.
-import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/index.ts';
+import { communeBoundaries } from '../geo/boundaries.ts';
 import { breakdown, figuresBy, indicatorContext, type Figures } from './query.ts';
 
 interface PublicFigure {
@@ -108,17 +108,14 @@ export async function publicStats(db: Queryable, from: string, to: string) {
   };
 }
 
-let communesGeo: { type: string; features: { type: string; properties: Record<string, unknown>; geometry: unknown }[] } | undefined;
-
 /** The communes' boundaries with each commune's on-time ratio and received dossiers for the period. */
 export async function communesMap(db: Queryable, from: string, to: string) {
-  communesGeo ??= JSON.parse(readFileSync(new URL('./can-tho-communes.geo.json', import.meta.url), 'utf8'));
   const rows = new Map((await breakdown(db, { from, to, by: 'commune' })).rows.map((r) => [r.key, r]));
   return {
     type: 'FeatureCollection',
     period: { from, to },
-    features: communesGeo!.features.map((f) => {
-      const r = rows.get(f.properties.code as string);
+    features: communeBoundaries().features.map((f) => {
+      const r = rows.get(f.properties.code);
       return { ...f, properties: { ...f.properties, onTimeRatio: r?.onTimeRatio ?? null, received: r?.received ?? 0 } };
     }),
   };

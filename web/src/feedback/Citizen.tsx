@@ -1,7 +1,7 @@
 // The citizen's side of phản ánh, kiến nghị: reporting from a phone (the browser's position, photos from the camera),
 // their own reports, and a report's page with what the server allows them to do now (answer a question, rate).
-import { useState, type FormEvent } from 'react';
-import { api, type AllowedAction } from '../api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, withQuery, type AllowedAction } from '../api.ts';
 import { formatInstant, formatNumber } from '../format.ts';
 import { Link } from '../router.tsx';
 import { ErrorMessage, Field, Loading, Notice, TableWrap, useAction, useFetch, usePageTitle } from '../ui.tsx';
@@ -16,6 +16,7 @@ import {
   reportBody,
   uploadMedia,
   type CaseSummary,
+  FeedbackMap,
   LEVELS,
   type Level,
   type Location,
@@ -33,7 +34,8 @@ export function SubmitFeedbackPage() {
   return <CitizenGate>{() => <SubmitFeedback />}</CitizenGate>;
 }
 
-type Position = { lat: number; long: number; accuracy: number };
+/** The report's place: from the phone's position (with its accuracy) or a pin placed on the map. */
+type Position = { lat: number; long: number; accuracy?: number };
 
 function SubmitFeedback() {
   usePageTitle('Gửi phản ánh, kiến nghị');
@@ -44,6 +46,15 @@ function SubmitFeedback() {
   const [photos, setPhotos] = useState<File[]>([]);
   const [sent, setSent] = useState<{ id: string; code: string; uploadError: Error | null } | null>(null);
   const { busy, error, run } = useAction();
+  // The commune the pin falls in, from the server's boundaries; it fills the commune field unless the reporter chose one.
+  const [communeByHand, setCommuneByHand] = useState(false);
+  const pinnedCommune = useFetch<{ code: string; name: string }>(
+    position && withQuery('/api/v1/public/geo/commune-at', { lat: position.lat, long: position.long }),
+  );
+  const found = position ? pinnedCommune.data : null;
+  useEffect(() => {
+    if (found && !communeByHand) setReport((r) => ({ ...r, communeCode: found.code }));
+  }, [found, communeByHand]);
 
   const locate = () => {
     if (!navigator.geolocation) {
@@ -109,15 +120,25 @@ function SubmitFeedback() {
       <p className="muted">Thông tin cá nhân của bạn chỉ cán bộ tiếp nhận của thành phố được xem; cơ quan xử lý và trang công khai không thấy.</p>
       <form className="form" onSubmit={submit} aria-label="Gửi phản ánh, kiến nghị">
         <ReportFields value={report} onChange={setReport} disabled={busy} />
-        <fieldset className="choice-group">
+        <fieldset className="choice-group feedback-location">
           <legend>Vị trí</legend>
+          <p className="muted small" id="huong-dan-ban-do">
+            Chạm vào bản đồ để đặt hoặc di chuyển ghim vị trí (kéo để di chuyển, dùng hai ngón tay để phóng to), hoặc dùng vị trí hiện tại của điện thoại.
+          </p>
+          <FeedbackMap
+            pin={position}
+            onPlace={(lat, long) => !busy && setPosition({ lat, long })}
+            label={`Bản đồ chọn vị trí phản ánh. ${position ? `Ghim đang ở ${position.lat.toFixed(5)}, ${position.long.toFixed(5)}.` : 'Chưa có ghim.'} Có thể dùng nút "Dùng vị trí hiện tại" hoặc nhập địa chỉ thay cho bản đồ.`}
+          />
           <div className="form-actions">
             <button type="button" className="btn" onClick={locate} disabled={busy || locating} aria-busy={locating}>
               {position ? 'Lấy lại vị trí hiện tại' : 'Dùng vị trí hiện tại'}
             </button>
             {position && (
               <span role="status">
-                Vị trí: {position.lat.toFixed(5)}, {position.long.toFixed(5)} (sai số khoảng {formatNumber(Math.round(position.accuracy))} m){' '}
+                Vị trí: {position.lat.toFixed(5)}, {position.long.toFixed(5)}
+                {position.accuracy !== undefined ? ` (sai số khoảng ${formatNumber(Math.round(position.accuracy))} m)` : ' (ghim trên bản đồ)'}
+                {found ? ` · thuộc ${found.name}` : pinnedCommune.error ? ' · ngoài ranh giới các xã, phường của tỉnh' : ''}{' '}
                 <button type="button" className="btn btn-small" onClick={() => setPosition(null)} disabled={busy}>
                   Bỏ vị trí
                 </button>
@@ -125,7 +146,14 @@ function SubmitFeedback() {
             )}
           </div>
           {locateError && <p className="field-error">{locateError}</p>}
-          <PlaceFields value={report} onChange={setReport} disabled={busy} />
+          <PlaceFields
+            value={report}
+            onChange={(r) => {
+              if (r.communeCode !== report.communeCode) setCommuneByHand(r.communeCode !== '');
+              setReport(r);
+            }}
+            disabled={busy}
+          />
         </fieldset>
         <Field label="Ảnh, video" hint="Chụp ảnh hoặc quay video ngắn (ảnh JPEG, PNG tối đa 10 MB; video MP4, MOV, WebM)">
           <input type="file" accept="image/*,video/*" capture="environment" multiple onChange={(e) => setPhotos([...(e.target.files ?? [])])} disabled={busy} />

@@ -1,5 +1,6 @@
-// The public face of phản ánh, kiến nghị: answered cases in a list (by category, commune, words without diacritics)
-// and each case at its stable address /phan-anh/{code}, without the reporter's identity.
+// The public face of phản ánh, kiến nghị: answered cases on the map and in a list, both by the same filter (category,
+// commune, public status, words without diacritics), and each case at its stable address /phan-anh/{code} with its
+// place on the map, without the reporter's identity.
 import { withQuery, type Unit } from '../api.ts';
 import { DEFAULT_PROVINCE, formatInstant, formatNumber } from '../format.ts';
 import { Link, setSearchParams, useLocation } from '../router.tsx';
@@ -8,10 +9,13 @@ import {
   Breadcrumb,
   type Category,
   categoryOptions,
+  FeedbackMap,
   LEVELS,
   LocationText,
   EvidenceList,
+  type MapPoint,
   MediaList,
+  PUBLIC_STATUSES,
   type PublicCase,
   type PublicCaseDetail,
   RATINGS,
@@ -25,14 +29,15 @@ export function FeedbackListPage() {
   const { search } = useLocation();
   const category = search.get('linh-vuc') ?? '';
   const commune = search.get('xa') ?? '';
+  const status = search.get('tinh-trang') ?? '';
   const q = search.get('q') ?? '';
   const page = Number(search.get('trang') ?? 1) || 1;
   const box = useSearchParamText(q, (text) => setSearchParams({ q: text.trim(), trang: null }, { replace: true }));
   const categories = useFetch<{ items: Category[] }>('/api/v1/feedback-categories');
   const communes = useFetch<{ items: Unit[] }>(withQuery('/api/v1/units', { level: 'commune', province: DEFAULT_PROVINCE }));
-  const list = useFetch<{ total: number; items: PublicCase[] }>(
-    withQuery('/api/v1/public/feedback', { category, commune, q: q.trim(), page, pageSize: PAGE_SIZE }),
-  );
+  const filter = { category, commune, status, q: q.trim() };
+  const list = useFetch<{ total: number; items: PublicCase[] }>(withQuery('/api/v1/public/feedback', { ...filter, page, pageSize: PAGE_SIZE }));
+  const points = useFetch<{ items: MapPoint[] }>(withQuery('/api/v1/public/feedback/map', filter));
   const communeName = (code: string | null) => communes.data?.items.find((u) => u.code === code)?.name ?? null;
   return (
     <div className="container page">
@@ -49,7 +54,7 @@ export function FeedbackListPage() {
       </div>
       <p className="muted">Các phản ánh, kiến nghị đã được cơ quan có thẩm quyền trả lời và công bố. Thông tin người phản ánh được giữ bí mật.</p>
       <form
-        className="filters grid-3"
+        className="filters feedback-filters"
         role="search"
         aria-label="Tìm phản ánh"
         onSubmit={(e) => {
@@ -79,37 +84,63 @@ export function FeedbackListPage() {
             ))}
           </select>
         </Field>
+        <Field label="Tình trạng">
+          <select value={status} onChange={(e) => setSearchParams({ 'tinh-trang': e.target.value, trang: null })}>
+            <option value="">Tất cả tình trạng</option>
+            {Object.entries(PUBLIC_STATUSES).map(([key, s]) => (
+              <option key={key} value={key}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </Field>
       </form>
-      <ErrorMessage error={list.error} />
-      {!list.data && list.loading && <Loading />}
-      {list.data && (
-        <>
-          <p className="muted" role="status">
-            {formatNumber(list.data.total)} phản ánh đã trả lời
-          </p>
-          {list.data.items.length === 0 ? (
-            <p className="empty">Không có phản ánh nào phù hợp.</p>
-          ) : (
-            <ul className="feedback-list" aria-label="Phản ánh đã trả lời">
-              {list.data.items.map((c) => (
-                <li key={c.code} className="card">
-                  <h2 className="feedback-title">
-                    <Link to={`/phan-anh/${c.code}`}>{c.title}</Link>
-                  </h2>
-                  <p className="badges">
-                    <StatusTag status={c.status} name={c.statusName} /> <span className="muted small">{c.category.name}</span>
-                  </p>
-                  <p className="muted small">
-                    {c.code} · gửi {formatInstant(c.createdAt)} · trả lời {formatInstant(c.publishedAt)}
-                    {communeName(c.location.communeCode) ? ` · ${communeName(c.location.communeCode)}` : ''}
-                  </p>
-                </li>
-              ))}
-            </ul>
+      <div className="feedback-browse">
+        <section aria-labelledby="ban-do-phan-anh">
+          <h2 id="ban-do-phan-anh" className="visually-hidden">
+            Bản đồ phản ánh
+          </h2>
+          <ErrorMessage error={points.error} />
+          {points.data && (
+            <FeedbackMap
+              points={points.data.items}
+              label={`Bản đồ ${formatNumber(points.data.items.length)} phản ánh có vị trí, tô màu theo tình trạng; chạm vào một điểm để xem phản ánh. Danh sách phản ánh ở ngay sau bản đồ.`}
+            />
           )}
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setSearchParams({ trang: p })} />
-        </>
-      )}
+        </section>
+        <section aria-label="Danh sách phản ánh">
+          <ErrorMessage error={list.error} />
+          {!list.data && list.loading && <Loading />}
+          {list.data && (
+            <>
+              <p className="muted" role="status">
+                {formatNumber(list.data.total)} phản ánh đã trả lời
+              </p>
+              {list.data.items.length === 0 ? (
+                <p className="empty">Không có phản ánh nào phù hợp.</p>
+              ) : (
+                <ul className="feedback-list" aria-label="Phản ánh đã trả lời">
+                  {list.data.items.map((c) => (
+                    <li key={c.code} className="card">
+                      <h2 className="feedback-title">
+                        <Link to={`/phan-anh/${c.code}`}>{c.title}</Link>
+                      </h2>
+                      <p className="badges">
+                        <StatusTag status={c.status} name={c.statusName} /> <span className="muted small">{c.category.name}</span>
+                      </p>
+                      <p className="muted small">
+                        {c.code} · gửi {formatInstant(c.createdAt)} · trả lời {formatInstant(c.publishedAt)}
+                        {communeName(c.location.communeCode) ? ` · ${communeName(c.location.communeCode)}` : ''}
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setSearchParams({ trang: p })} />
+            </>
+          )}
+        </section>
+      </div>
     </div>
   );
 }
@@ -137,6 +168,12 @@ export function PublicCasePage({ code }: { code: string }) {
             <h2 id="noi-dung-phan-anh">Nội dung phản ánh</h2>
             <p className="prewrap">{c.text}</p>
             <LocationText location={c.location} />
+            {c.location.lat !== null && c.location.long !== null && (
+              <FeedbackMap
+                pin={{ lat: c.location.lat, long: c.location.long }}
+                label={`Bản đồ vị trí phản ánh ${c.code}${c.location.address ? `: ${c.location.address}` : ''}`}
+              />
+            )}
             <MediaList media={c.media.filter((m) => m.kind === 'report')} src={(m) => `/api/v1/public/feedback/${c.code}/media/${m.id}`} label="Ảnh phản ánh" />
           </section>
           <section className="card" aria-labelledby="tra-loi">

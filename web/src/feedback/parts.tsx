@@ -1,8 +1,9 @@
 // Phản ánh, kiến nghị: the shapes of src/feedback's answers and the pieces the public, citizen and staff pages share.
+import { lazy, Suspense } from 'react';
 import { api, withQuery, type Unit } from '../api.ts';
 import { DEFAULT_PROVINCE, formatSize } from '../format.ts';
 import { Link } from '../router.tsx';
-import { Badge, Field, useFetch } from '../ui.tsx';
+import { Badge, Field, Loading, useFetch } from '../ui.tsx';
 
 export type Level = 'thuong' | 'khan' | 'phuc_tap';
 export const LEVELS: Record<Level, string> = { thuong: 'Thường', khan: 'Khẩn', phuc_tap: 'Phức tạp' };
@@ -69,6 +70,46 @@ export interface CaseSummary {
   statusName: string;
   agency: { id: string; name: string | null } | null;
   createdAt: string;
+}
+
+/** Where a published case stands for the public (src/feedback/service.ts PUBLIC_STATUSES), with its colour on the map. */
+export type PublicStatus = 'published' | 'rated' | 'reopened';
+export const PUBLIC_STATUSES: Record<PublicStatus, { name: string; colour: string }> = {
+  published: { name: 'Đã trả lời', colour: '#1e7b34' },
+  rated: { name: 'Đã trả lời và được đánh giá', colour: '#1d5fb4' },
+  reopened: { name: 'Đang xử lý lại', colour: '#d9480f' },
+};
+/** A published case's public status: answered, rated, or reopened after an unsatisfied rating (whichever step it is in). */
+export const publicStatus = (status: string): PublicStatus => (status === 'published' || status === 'rated' ? status : 'reopened');
+
+/** A point of the public map (GET /api/v1/public/feedback/map). */
+export interface MapPoint {
+  code: string;
+  title: string;
+  status: string;
+  statusName: string;
+  lat: number;
+  long: number;
+}
+export interface FeedbackMapProps {
+  /** Published cases drawn as points; tapping one shows its code and title with a link to its page. */
+  points?: MapPoint[];
+  /** The reporter's pin; with `onPlace`, a tap on the map places or moves it. */
+  pin?: { lat: number; long: number } | null;
+  onPlace?: (lat: number, long: number) => void;
+  /** The text alternative read by screen readers; the same cases are in the list next to the map. */
+  label: string;
+}
+
+const LazyMap = lazy(() => import('./Map.tsx'));
+
+/** The feedback map, loaded with ECharts on demand. */
+export function FeedbackMap(props: FeedbackMapProps) {
+  return (
+    <Suspense fallback={<Loading label="Đang tải bản đồ…" />}>
+      <LazyMap {...props} />
+    </Suspense>
+  );
 }
 
 /** Categories as a flat list, each child after its parent and marked as such. */

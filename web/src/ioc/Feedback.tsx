@@ -7,7 +7,7 @@ import { withQuery } from '../api.ts';
 import { formatDecimal, formatInstant, formatNumber, formatPercent } from '../format.ts';
 import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
-import { Chart } from './Chart.tsx';
+import { Chart } from '../chart/Chart.tsx';
 import { COLOURS } from './labels.ts';
 import { barsOption } from './options.ts';
 import { Card, NoData, Panel } from './parts.tsx';

@@ -1,6 +1,6 @@
 // ECharts options of the trend and the commune map, on the light desk or the dark wall.
 import { formatNumber, formatPercent } from '../format.ts';
-import type { ChartOption } from './Chart.tsx';
+import type { ChartOption } from '../chart/Chart.tsx';
 import { COLOURS } from './labels.ts';
 import { trendLabel } from './period.ts';
 import type { CommuneMap, Trend } from './types.ts';

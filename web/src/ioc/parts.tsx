@@ -6,7 +6,7 @@ import { withQuery } from '../api.ts';
 import { formatNumber, formatPercent } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { TableWrap } from '../ui.tsx';
-import { Chart, registerCommuneMap } from './Chart.tsx';
+import { Chart, registerCommuneMap } from '../chart/Chart.tsx';
 import { downloadTable, type Cell } from './export.ts';
 import { BREAKDOWN_NAMES, COLOURS } from './labels.ts';
 import { mapOption, trendOption, type Look } from './options.ts';

@@ -27,9 +27,11 @@ import {
 } from '../feedback/parts.tsx';
 import { currentDue, type FeedbackSummary, flagOf, LevelBadge } from './FeedbackInbox.tsx';
 
+/** An agency the server suggests for assignment, and why (the commune's committee, the category's agency). */
 interface Suggested {
-  id: string;
+  agencyId: string;
   name: string;
+  reason: string;
 }
 interface StaffCase extends FeedbackSummary {
   text: string;
@@ -48,7 +50,7 @@ interface StaffCase extends FeedbackSummary {
   allowedActions: AllowedAction[];
   /** Only in the operators' answer. */
   reporter?: { citizen: boolean; name: string | null; phone: string | null; email: string | null } | null;
-  suggestedAgency?: Suggested | null;
+  /** Only in the operators' answer, while the case waits for an agency. */
   suggestedAgencies?: Suggested[];
 }
 
@@ -273,9 +275,9 @@ function Actions({ c, onDone, onStale }: { c: StaffCase; onDone: (message: strin
   const agencies = useAgencies();
   const actions = c.allowedActions.filter((a) => FORMS[a.action]);
   // The server's suggestions first (the commune's committee, agencies of the category), then every handling agency.
-  const suggested = c.suggestedAgencies ?? (c.suggestedAgency ? [c.suggestedAgency] : []);
+  const suggested = c.suggestedAgencies ?? [];
   const others = agencies.items
-    .filter((a) => (a.kind === 'department' || a.kind === 'commune_committee') && !suggested.some((s) => s.id === a.id))
+    .filter((a) => (a.kind === 'department' || a.kind === 'commune_committee') && !suggested.some((s) => s.agencyId === a.id))
     .sort((x, y) => x.name.localeCompare(y.name, 'vi'));
 
   const start = (key: string) => {
@@ -285,7 +287,7 @@ function Actions({ c, onDone, onStale }: { c: StaffCase; onDone: (message: strin
     setText('');
     setCategoryCode(c.category.code);
     setLevel(c.level);
-    setAgencyId(suggested[0]?.id ?? '');
+    setAgencyId(suggested[0]?.agencyId ?? '');
     setHours('');
     setTarget('');
     setEvidence([]);
@@ -382,7 +384,7 @@ function Actions({ c, onDone, onStale }: { c: StaffCase; onDone: (message: strin
                 {suggested.length > 0 && (
                   <optgroup label="Gợi ý">
                     {suggested.map((a) => (
-                      <option key={a.id} value={a.id}>
+                      <option key={a.agencyId} value={a.agencyId} title={a.reason}>
                         {a.name}
                       </option>
                     ))}

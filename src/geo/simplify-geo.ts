@@ -1,6 +1,6 @@
 // One-off: simplifies the Cần Thơ ward boundaries (thanglequoc/vietnamese-provinces-database, MIT) into
-// src/stats/can-tho-communes.geo.json, keyed by the commune's statistics code, so the platform ships its own map.
-// Run: node --import tsx src/stats/simplify-geo.ts /work/shared/data/geo/can-tho-wards
+// src/geo/can-tho-communes.geo.json, keyed by the commune's statistics code, so the platform ships its own map.
+// Run: node --import tsx src/geo/simplify-geo.ts /work/shared/data/geo/can-tho-wards
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fold } from '../shared/text.ts';
