@@ -8,7 +8,9 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { workingCalendar } from '../calendar/service.ts';
 import { checkPdfSignatures } from '../signing/verify.ts';
 import { agencyIds, eachDatabase, type Requester, signIn } from '../testing/harness.ts';
+import { defineCaseType } from '../workflow/engine.ts';
 import { formatNumber, nextNumber, notationOf } from './numbering.ts';
+import { incomingWorkflow, outgoingWorkflow } from './workflow.ts';
 
 async function pdf(text: string, pages = 1): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -33,6 +35,15 @@ test('số, ký hiệu: numbers below 10 take a leading zero; a công văn names
   assert.equal(`${formatNumber(5)}/${notationOf('QĐ', 'UBND', 'VP')}`, '05/QĐ-UBND');
   assert.equal(`${formatNumber(123)}/${notationOf(null, 'UBND', 'VP')}`, '123/UBND-VP');
   assert.equal(notationOf(null, 'STP', null), 'STP');
+});
+
+test('both declarations load, and the engine refuses the incoming one without a way to finish the handling', () => {
+  assert.deepEqual(outgoingWorkflow.initial, ['draft']);
+  const { close: _close, report_progress: _progress, ...unfinished } = incomingWorkflow.actions;
+  assert.throws(
+    () => defineCaseType({ ...incomingWorkflow, actions: unfinished } as unknown as typeof incomingWorkflow),
+    /"assigned".*không có thao tác nào rời khỏi/,
+  );
 });
 
 eachDatabase('documents', { demo: true }, (ctx) => {

@@ -263,26 +263,36 @@ const issue: Out<'issue'> = {
   },
 };
 
+/** How both case types read and write a row of `documents`: the engine's adapter, apart from the declarations. */
+function adapter<S extends OutgoingStatus | IncomingStatus>(direction: 'outgoing' | 'incoming') {
+  return {
+    load: (tx: Queryable, id: string, lock: boolean) => loadDocument(tx, id, direction, lock),
+    state: (c: DocumentCase) => c.row.status as S,
+    stateAfter: (c: DocumentCase, { set }: Change<DocumentEvent>) => (set.status as S | undefined) ?? (c.row.status as S),
+    visible: visibleTo,
+    // One organisation per document: the one whose register holds it; units and people are conditions of the actions.
+    scopes: { agency: (c: DocumentCase) => [c.row.agency_id] },
+    namedRoles: { step: () => null },
+    assigneeId: () => null,
+    owner: () => null,
+    organisationOf: async (tx: Queryable, actor: Actor) => (await organisationOf(tx, actor.agencyId)).id,
+    revision: (c: DocumentCase) => c.row.revision,
+  };
+}
+
+async function writeCase(tx: Queryable, c: DocumentCase, { set, events }: Change<DocumentEvent>, by: Party | null): Promise<void> {
+  await updateCaseRow(tx, 'documents', c.row.id, set);
+  for (const e of events) await insertEvent(tx, c.row.id, by, c.row.status, e, e.to ?? c.row.status);
+}
+
 export const outgoingWorkflow = defineCaseType<DocumentCase, OutgoingStatus, OutgoingAction, DocumentEvent>({
   name: 'outgoing_document',
   noun: 'văn bản',
   states: OUTGOING_STATES,
   initial: ['draft'],
   actions: { attach: attachDraft, submit, approve_review: approveReview, send_back: sendBack, sign, issue },
-  load: (tx, id, lock) => loadDocument(tx, id, 'outgoing', lock),
-  state: (c) => c.row.status as OutgoingStatus,
-  stateAfter: (c, { set }) => (set.status as OutgoingStatus | undefined) ?? (c.row.status as OutgoingStatus),
-  visible: visibleTo,
-  scopes: { agency: (c) => [c.row.agency_id] },
-  namedRoles: { step: () => null },
-  assigneeId: () => null,
-  owner: () => null,
-  organisationOf: async (tx, actor) => (await organisationOf(tx, actor.agencyId)).id,
-  revision: (c) => c.row.revision,
-  async write(tx, c, { set, events }, by) {
-    await updateCaseRow(tx, 'documents', c.row.id, set);
-    for (const e of events) await insertEvent(tx, c.row.id, by, c.row.status, e, e.to ?? c.row.status);
-  },
+  ...adapter<OutgoingStatus>('outgoing'),
+  write: writeCase,
 });
 
 // ---- incoming ----
@@ -445,19 +455,10 @@ export const incomingWorkflow = defineCaseType<DocumentCase, IncomingStatus, Inc
     report_progress: reportProgress,
     close,
   },
-  load: (tx, id, lock) => loadDocument(tx, id, 'incoming', lock),
-  state: (c) => c.row.status as IncomingStatus,
-  stateAfter: (c, { set }) => (set.status as IncomingStatus | undefined) ?? (c.row.status as IncomingStatus),
-  visible: visibleTo,
-  scopes: { agency: (c) => [c.row.agency_id] },
-  namedRoles: { step: () => null },
-  assigneeId: () => null,
-  owner: () => null,
-  organisationOf: async (tx, actor) => (await organisationOf(tx, actor.agencyId)).id,
-  revision: (c) => c.row.revision,
-  async write(tx, c, { set, events }, by) {
-    await updateCaseRow(tx, 'documents', c.row.id, set);
-    for (const e of events) await insertEvent(tx, c.row.id, by, c.row.status, e, e.to ?? c.row.status);
+  ...adapter<IncomingStatus>('incoming'),
+  async write(tx, c, change, by) {
+    await writeCase(tx, c, change, by);
+    const { set, events } = change;
     const to = set.status as IncomingStatus | undefined;
     if (to && NATIONAL_STATUS[to] !== NATIONAL_STATUS[c.row.status as IncomingStatus]) {
       const last = events[events.length - 1];
