@@ -391,6 +391,7 @@ eachDatabase('documents', { demo: true }, (ctx) => {
       [{ ...base, recipients: [ids['H13.14.1']] }, 'UNKNOWN_RECIPIENT'],
       [{ ...base, recipients: [ids['H13.14'], ids['H13.14']] }, 'DUPLICATE_RECIPIENT'],
       [{ ...base, recipients: [ids['H13.11']] }, 'INVALID_RECIPIENT'],
+      [{ ...base, urgency: 'hoa_toc_hen_gio' }, 'INVALID_URGENT_AT'],
     ] as const) {
       const res = await create(payload);
       assert.equal(res.statusCode, 400, res.body);

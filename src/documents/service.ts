@@ -44,11 +44,21 @@ export interface OutgoingInput {
   typeCode: string;
   subject: string;
   urgency?: Urgency;
+  /** The hour of a hỏa tốc hẹn giờ document (required with it, refused with any other urgency). */
+  urgentAt?: string;
   secrecy?: Secrecy;
   /** Of a secret document: who else may see it (the drafter always does). */
   readers?: string[];
   /** Nơi nhận on the platform: receiving agencies. */
   recipients: string[];
+}
+
+/** Hỏa tốc hẹn giờ names the hour; no other urgency does. */
+function urgentAt(input: { urgency?: Urgency; urgentAt?: string }): Date | null {
+  if ((input.urgency === 'hoa_toc_hen_gio') !== Boolean(input.urgentAt)) {
+    throw badRequest('INVALID_URGENT_AT', 'Văn bản hỏa tốc hẹn giờ phải nêu giờ; độ khẩn khác không nêu giờ.');
+  }
+  return input.urgentAt ? new Date(input.urgentAt) : null;
 }
 
 /** The people named on a secret document: staff of the organisation, each once. */
@@ -71,6 +81,7 @@ export async function createOutgoing(db: Database, actor: Actor, input: Outgoing
   if (!actor.roles.some((r) => DRAFTERS.includes(r))) throw new AppError(403, 'FORBIDDEN', 'Chỉ chuyên viên, lãnh đạo và văn thư được soạn thảo văn bản.');
   const type = await documentType(db, input.typeCode);
   const org = await organisationOf(db, actor.agencyId);
+  const urgent = urgentAt(input);
   const secrecy = input.secrecy ?? 'thuong';
   const readers = secrecy === 'thuong' ? [] : [...new Set([actor.userId, ...(input.readers ?? [])])];
   if (secrecy === 'thuong' && input.readers?.length) throw badRequest('READERS_ONLY_FOR_SECRET', 'Chỉ văn bản mật mới giới hạn người được xem.');
@@ -85,9 +96,9 @@ export async function createOutgoing(db: Database, actor: Actor, input: Outgoing
   }
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, secrecy, readers, created_by, unit_id)
-       VALUES ('outgoing', $1, 'draft', $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [org.id, type.code, nfc(input.subject), URGENCIES.indexOf(input.urgency ?? 'thuong'), secrecy, readers, actor.userId, actor.agencyId],
+      `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, urgent_at, secrecy, readers, created_by, unit_id)
+       VALUES ('outgoing', $1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [org.id, type.code, nfc(input.subject), URGENCIES.indexOf(input.urgency ?? 'thuong'), urgent, secrecy, readers, actor.userId, actor.agencyId],
     );
     for (const id of input.recipients) await tx.query('INSERT INTO document_recipients (document_id, agency_id) VALUES ($1, $2)', [row.id, id]);
     await insertEvent(tx, row.id, staff(actor), null, { action: 'create', data: { typeCode: type.code } }, 'draft');
@@ -102,6 +113,7 @@ export interface PaperInput {
   sourceNotation: string;
   sourceDate: string;
   urgency?: Urgency;
+  urgentAt?: string;
   secrecy?: Secrecy;
   readers?: string[];
   /** When the paper arrived (default now). */
@@ -113,6 +125,7 @@ export async function registerPaper(db: Database, actor: Actor, input: PaperInpu
   if (!actor.roles.includes('clerk')) throw new AppError(403, 'FORBIDDEN', 'Chỉ văn thư được vào sổ văn bản đến.');
   const type = await documentType(db, input.typeCode);
   const org = await organisationOf(db, actor.agencyId);
+  const urgent = urgentAt(input);
   const secrecy = input.secrecy ?? 'thuong';
   const readers = secrecy === 'thuong' ? [] : [...new Set([actor.userId, ...(input.readers ?? [])])];
   await checkReaders(db, org, readers);
@@ -122,9 +135,9 @@ export async function registerPaper(db: Database, actor: Actor, input: PaperInpu
   return db.transaction(async (tx) => {
     const { year, number } = await nextNumber(tx, org.id, 'incoming', now);
     const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, secrecy, readers, created_by, from_name, source_notation,
-         source_date, channel, arrived_at, registered_at, book, year, number)
-       VALUES ('incoming', $1, 'registered', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'paper', $11, $12, 'incoming', $13, $14) RETURNING id`,
+      `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, urgent_at, secrecy, readers, created_by, from_name,
+         source_notation, source_date, channel, arrived_at, registered_at, book, year, number)
+       VALUES ('incoming', $1, 'registered', $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, 'paper', $11, $12, 'incoming', $13, $14) RETURNING id`,
       [
         org.id,
         type.code,
@@ -140,6 +153,7 @@ export async function registerPaper(db: Database, actor: Actor, input: PaperInpu
         now,
         year,
         number,
+        urgent,
       ],
     );
     await insertEvent(tx, row.id, staff(actor), null, { action: 'register', data: { arrivalNumber: number, year, channel: 'paper' } }, 'registered');
@@ -391,6 +405,7 @@ export async function getDocument(db: Queryable, actor: Actor, id: string) {
     type,
     subject: row.subject,
     urgency: URGENCIES[row.urgency],
+    urgentAt: iso(row.urgent_at),
     secrecy: row.secrecy,
     version: row.version,
     number: row.number,
