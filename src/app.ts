@@ -38,6 +38,7 @@ import { scanRoutes } from './scans/routes.ts';
 import { backupRoutes } from './backup/routes.ts';
 import { feedbackRoutes } from './feedback/routes.ts';
 import { open311Routes } from './open311/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -225,6 +226,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await backupRoutes(api);
     await feedbackRoutes(api);
     await open311Routes(api);
+    await documentRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -22,10 +22,13 @@ const agencySchema = {
     unitCode: { type: ['string', 'null'] },
     active: { type: 'boolean' },
     saturdaySession: saturdaySchema,
+    abbreviation: { type: ['string', 'null'] },
   },
 } as const;
 const listSchema = { type: 'object', properties: { items: { type: 'array', items: agencySchema } } } as const;
 const codeSchema = { type: 'string', maxLength: 35, pattern: AGENCY_CODE_PATTERN } as const;
+// Ký hiệu cơ quan in document notations (15/QĐ-UBND): letters and digits only, "-" and "/" separate the notation's groups.
+const abbreviationSchema = { type: ['string', 'null'], pattern: '^[\\p{L}\\p{N}]{1,20}$' } as const;
 const unitCodeSchema = { type: ['string', 'null'], pattern: '^[0-9]{2,5}$' } as const;
 
 export async function agencyRoutes(app: FastifyInstance) {
@@ -64,6 +67,7 @@ export async function agencyRoutes(app: FastifyInstance) {
             kind: { type: 'string', enum: AGENCY_KINDS },
             parentId: { type: ['string', 'null'], format: 'uuid' },
             unitCode: unitCodeSchema,
+            abbreviation: abbreviationSchema,
           },
         },
         response: { 201: agencySchema, ...errorResponses },
@@ -89,6 +93,7 @@ export async function agencyRoutes(app: FastifyInstance) {
             unitCode: unitCodeSchema,
             active: { type: 'boolean' },
             saturdaySession: saturdaySchema,
+            abbreviation: abbreviationSchema,
           },
         },
         response: { 200: agencySchema, ...errorResponses },

@@ -21,6 +21,8 @@ export interface Agency {
   active: boolean;
   /** Tiếp nhận sáng thứ Bảy tại bộ phận một cửa: 'HH:MM' range within the morning, or null (closed). */
   saturdaySession: SaturdaySession | null;
+  /** Ký hiệu in the notation of the documents it issues ("UBND" in 15/QĐ-UBND); null until set. */
+  abbreviation: string | null;
 }
 export interface SaturdaySession {
   start: string;
@@ -50,11 +52,11 @@ export function checkAgencyCode(code: string): void {
   }
 }
 
-const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path, saturday_start, saturday_end';
+const COLUMNS = 'id, code, legacy_code, name, kind, parent_id, unit_code, active, path, saturday_start, saturday_end, abbreviation';
 /** An agency as COLUMNS selects it. */
 export type AgencyRow = Pick<
   AgenciesRow,
-  'id' | 'code' | 'legacy_code' | 'name' | 'kind' | 'parent_id' | 'unit_code' | 'active' | 'path' | 'saturday_start' | 'saturday_end'
+  'id' | 'code' | 'legacy_code' | 'name' | 'kind' | 'parent_id' | 'unit_code' | 'active' | 'path' | 'saturday_start' | 'saturday_end' | 'abbreviation'
 >;
 const toAgency = (r: AgencyRow): Agency => ({
   id: r.id,
@@ -66,6 +68,7 @@ const toAgency = (r: AgencyRow): Agency => ({
   unitCode: r.unit_code,
   active: r.active,
   saturdaySession: r.saturday_start && r.saturday_end ? { start: r.saturday_start, end: r.saturday_end } : null,
+  abbreviation: r.abbreviation,
 });
 
 export async function getAgencyRow(db: Queryable, id: string): Promise<AgencyRow | undefined> {
@@ -100,6 +103,7 @@ export interface NewAgency {
   parentId?: string | null;
   unitCode?: string | null;
   legacyCode?: string | null;
+  abbreviation?: string | null;
 }
 
 /** Creates an agency; actor null = the system itself (seeding). */
@@ -120,9 +124,19 @@ export async function createAgency(db: Queryable, actor: Actor | null, input: Ne
   if (await getAgencyByCode(db, code)) throw conflict('AGENCY_CODE_TAKEN', `Mã định danh "${code}" đã được dùng.`);
   const id = randomUUID();
   const [row] = await db.query<AgencyRow>(
-    `INSERT INTO agencies (id, code, legacy_code, name, kind, parent_id, path, unit_code)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [id, code, input.legacyCode ?? null, nfc(input.name), input.kind, input.parentId ?? null, parentPath + id, input.unitCode ?? null],
+    `INSERT INTO agencies (id, code, legacy_code, name, kind, parent_id, path, unit_code, abbreviation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+    [
+      id,
+      code,
+      input.legacyCode ?? null,
+      nfc(input.name),
+      input.kind,
+      input.parentId ?? null,
+      parentPath + id,
+      input.unitCode ?? null,
+      input.abbreviation ?? null,
+    ],
   );
   return toAgency(row);
 }
@@ -133,6 +147,7 @@ export interface AgencyPatch {
   unitCode?: string | null;
   active?: boolean;
   saturdaySession?: SaturdaySession | null;
+  abbreviation?: string | null;
 }
 
 export async function updateAgency(db: Queryable, actor: Actor, id: string, patch: AgencyPatch): Promise<Agency> {
@@ -153,7 +168,8 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
     `UPDATE agencies SET code = coalesce($2, code), name = coalesce($3, name),
        unit_code = CASE WHEN $4::boolean THEN $5 ELSE unit_code END, active = coalesce($6, active),
        saturday_start = CASE WHEN $7::boolean THEN $8 ELSE saturday_start END,
-       saturday_end = CASE WHEN $7::boolean THEN $9 ELSE saturday_end END, updated_at = now()
+       saturday_end = CASE WHEN $7::boolean THEN $9 ELSE saturday_end END,
+       abbreviation = CASE WHEN $10::boolean THEN $11 ELSE abbreviation END, updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [
       id,
@@ -165,6 +181,8 @@ export async function updateAgency(db: Queryable, actor: Actor, id: string, patc
       patch.saturdaySession !== undefined,
       patch.saturdaySession?.start ?? null,
       patch.saturdaySession?.end ?? null,
+      patch.abbreviation !== undefined,
+      patch.abbreviation ?? null,
     ],
   );
   return toAgency(row);

@@ -35,6 +35,7 @@ export interface AgenciesRow {
   updated_at: Date;
   saturday_start: string | null;
   saturday_end: string | null;
+  abbreviation: string | null;
 }
 
 export interface BankTransactionsRow {
@@ -134,6 +135,57 @@ export interface DatastoreLooksRow {
   at: Date;
 }
 
+export interface DocumentEventsRow {
+  id: Int8;
+  document_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  note: string | null;
+  data: Json;
+  at: Date;
+}
+
+export interface DocumentFilesRow {
+  id: string;
+  document_id: string;
+  version: number;
+  kind: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface DocumentRecipientStatusesRow {
+  id: Int8;
+  recipient_id: string;
+  status_code: string;
+  description: string | null;
+  at: Date;
+}
+
+export interface DocumentRecipientsRow {
+  id: string;
+  document_id: string;
+  agency_id: string;
+  incoming_id: string | null;
+  status_code: string | null;
+  status_at: Date | null;
+}
+
+export interface DocumentRegisterNumbersRow {
+  agency_id: string;
+  book: string;
+  year: number;
+  last: number;
+}
+
 export interface DocumentReusesRow {
   id: Int8;
   document_id: string;
@@ -145,11 +197,69 @@ export interface DocumentReusesRow {
   at: Date;
 }
 
+export interface DocumentSecretViewsRow {
+  id: Int8;
+  document_id: string;
+  user_id: string;
+  at: Date;
+}
+
 export interface DocumentSequencesRow {
   agency_id: string;
   doc_type: string;
   year: number;
   last: number;
+}
+
+export interface DocumentTypesRow {
+  code: string;
+  name: string;
+  abbreviation: string | null;
+  ordinal: number;
+}
+
+export interface DocumentsRow {
+  id: string;
+  direction: string;
+  agency_id: string;
+  status: string;
+  type_code: string;
+  subject: string;
+  urgency: number;
+  urgent_at: Date | null;
+  secrecy: string;
+  readers: string[];
+  created_by: string | null;
+  unit_id: string | null;
+  version: number;
+  signer_id: string | null;
+  signer_line: string | null;
+  signatures: Json | null;
+  book: string | null;
+  year: number | null;
+  number: number | null;
+  notation: string | null;
+  issued_at: Date | null;
+  source_id: string | null;
+  from_agency_id: string | null;
+  from_name: string | null;
+  source_notation: string | null;
+  source_date: Date | null;
+  channel: string | null;
+  arrived_at: Date | null;
+  registered_at: Date | null;
+  lead_unit_id: string | null;
+  coordinating_unit_ids: string[];
+  direction_note: string | null;
+  due_at: Date | null;
+  handler_id: string | null;
+  progress: number | null;
+  reply_id: string | null;
+  closed_at: Date | null;
+  refusal_reason: string | null;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface DossierConsultationsRow {
@@ -853,8 +963,16 @@ export interface Tables {
   citizen_sign_in_attempts: CitizenSignInAttemptsRow;
   citizens: CitizensRow;
   datastore_looks: DatastoreLooksRow;
+  document_events: DocumentEventsRow;
+  document_files: DocumentFilesRow;
+  document_recipient_statuses: DocumentRecipientStatusesRow;
+  document_recipients: DocumentRecipientsRow;
+  document_register_numbers: DocumentRegisterNumbersRow;
   document_reuses: DocumentReusesRow;
+  document_secret_views: DocumentSecretViewsRow;
   document_sequences: DocumentSequencesRow;
+  document_types: DocumentTypesRow;
+  documents: DocumentsRow;
   dossier_consultations: DossierConsultationsRow;
   dossier_events: DossierEventsRow;
   dossier_files: DossierFilesRow;

@@ -22,6 +22,8 @@ interface AgencySpec {
   kind: AgencyKind;
   parent?: string;
   unitCode?: string;
+  /** Ký hiệu in the notations of its documents (Decree 30 Phụ lục I). */
+  abbreviation?: string;
   staff?: [username: string, fullName: string, roles: Role[]][];
 }
 
@@ -41,6 +43,7 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       name: 'Ủy ban nhân dân Thành phố Cần Thơ',
       kind: 'province_committee',
       unitCode: DEMO_PROVINCE,
+      abbreviation: 'UBND',
       staff: [
         ['admin', 'Nguyễn Văn Quản', ['system_admin']],
         ['lanhdao.ubnd', 'Trần Thị Thu Hà', ['agency_leader']],
@@ -64,9 +67,11 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       name: 'Sở Tư pháp',
       kind: 'department',
       parent: province,
+      abbreviation: 'STP',
       staff: [
         ['stp.quantri', 'Huỳnh Văn Toàn', ['agency_admin']],
         ['stp.lanhdao', 'Đặng Thị Kim Oanh', ['agency_leader']],
+        ['stp.vanthu', 'Lê Thị Thanh Thảo', ['clerk']],
       ],
     },
     {
@@ -74,6 +79,7 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       code: 'H13.11.1',
       name: 'Phòng Hành chính tư pháp',
       kind: 'unit',
+      abbreviation: 'HCTP',
       parent: 'stp',
       staff: [
         ['stp.truongphong', 'Ngô Quốc Bảo', ['unit_leader']],
@@ -117,6 +123,7 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       name: 'Sở Nông nghiệp và Môi trường',
       kind: 'department',
       parent: province,
+      abbreviation: 'SNNMT',
       staff: [
         ['snnmt.lanhdao', 'Lâm Văn Phúc', ['agency_leader']],
         ['snnmt.quantri', 'Tạ Thị Bích', ['agency_admin']],
@@ -128,9 +135,23 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       name: 'Văn phòng Đăng ký đất đai',
       kind: 'unit',
       parent: 'snnmt',
+      abbreviation: 'VPĐKĐĐ',
       staff: [
         ['vpdkdd.chuyenvien', 'Hồ Thị Thanh Tâm', ['specialist']],
         ['vpdkdd.giamdoc', 'Mai Văn Đức', ['unit_leader']],
+      ],
+    },
+    // Văn thư of the department: registers what arrives, numbers and seals what it issues.
+    {
+      key: 'snnmt.vp',
+      code: 'H13.14.2',
+      name: 'Văn phòng Sở',
+      kind: 'unit',
+      parent: 'snnmt',
+      abbreviation: 'VP',
+      staff: [
+        ['snnmt.vanthu', 'Nguyễn Thị Diệu Hiền', ['clerk']],
+        ['snnmt.chanhvanphong', 'Trần Quốc Khánh', ['unit_leader']],
       ],
     },
     { key: 'sct', code: 'H13.15', name: 'Sở Công Thương', kind: 'department', parent: province, staff: [['sct.chuyenvien', 'Dương Ngọc Hân', ['specialist']]] },
@@ -186,6 +207,7 @@ function agencies(communeCodes: Map<string, string>): AgencySpec[] {
       kind: 'commune_committee',
       parent: province,
       unitCode: communeCodes.get(name),
+      abbreviation: 'UBND',
       staff: [
         [`${key}.motcua`, `Cán bộ một cửa ${name}`, ['counter_officer']],
         [`${key}.chuyenvien`, `Công chức tư pháp - hộ tịch ${name}`, ['specialist']],
@@ -247,6 +269,7 @@ export async function seedDemo(db: Database): Promise<boolean> {
       parentId: spec.parent ? ids.get(spec.parent) : null,
       unitCode: spec.unitCode ?? null,
       legacyCode: `000.00.${spec.code.split('.').slice(1).join('.').padStart(2, '0') || '00'}.H13`,
+      abbreviation: spec.abbreviation ?? null,
     });
     ids.set(spec.key, agency.id);
     for (const [username, fullName, roles] of spec.staff ?? []) {

@@ -9,6 +9,7 @@ export const ROLES = [
   'ioc_viewer', // theo dõi trung tâm điều hành
   'agency_admin', // quản trị cơ quan
   'system_admin', // quản trị hệ thống
+  'clerk', // văn thư: registers incoming documents, numbers and seals outgoing ones
 ] as const;
 export type Role = (typeof ROLES)[number];
 

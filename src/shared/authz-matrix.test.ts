@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { PDFDocument } from 'pdf-lib';
 import { act, FEE_PROCEDURE, submitOnline } from '../payments/testkit.ts';
 import { agencyIds, citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 
@@ -49,6 +50,9 @@ const DOSSIER_SEES: ActorName[] = ['citizen', 'counter', 'specialist', 'leader',
 const STATS_READERS: ActorName[] = ['leader', 'otherLeader', 'ioc', 'sysadmin'];
 /** Who sees the citizen's feedback before it is assigned: its reporter, the IOC and the system administrator (no matrix caller is a province operator). */
 const FEEDBACK_SEES: ActorName[] = ['citizen', 'ioc', 'sysadmin'];
+/** Who sees a draft of Cái Khế's specialist: the drafter, the agency's leader, and the staff of the drafting unit (the committee itself). */
+const DOCUMENT_SEES: ActorName[] = ['counter', 'specialist', 'leader', 'agencyAdmin'];
+const DOCUMENT_SUBJECT = 'Công văn của ma trận phân quyền';
 const feedbackReport = () => ({
   title: 'Đèn đường hỏng',
   text: 'Đèn đường trước nhà số 12 không sáng đã một tuần.',
@@ -73,6 +77,7 @@ interface Fixture {
   agencyId: string;
   adjustmentId: string;
   feedback: { id: string; code: string; mediaId: string };
+  outgoing: { id: string; fileId: string };
 }
 
 type Ids = Record<string, string>;
@@ -107,6 +112,11 @@ const multipart = (field: string, content: Buffer, filename = 'trang-1.png') => 
   ]);
   return { payload: () => payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 };
+const PDF = await (async () => {
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]);
+  return Buffer.from(await doc.save());
+})();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64');
 const scanBody = multipart('page', Buffer.from('not really a page'));
 const dossierSubmission = (f: Fixture) => ({
@@ -403,6 +413,51 @@ const RULES: Record<string, Rule> = {
   'GET /open311/v2/requests/{file}': { ...publicRoute, ids: (f) => ({ file: `${f.feedback.code}.json` }) },
   'GET /open311/v2/tokens/{file}': { ...publicRoute, ids: (f) => ({ file: `${f.feedback.id}.xml` }) },
   'GET /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'] },
+  // Văn bản đi, đến: the involved staff of the agency whose register holds it; drafting by specialists and leaders, registering by văn thư.
+  'GET /api/v1/document-types': publicRoute,
+  'GET /api/v1/documents': { kind: 'role', allow: STAFF, sees: DOCUMENT_SEES, query: () => ({ box: 'outgoing' }), marker: () => DOCUMENT_SUBJECT },
+  'POST /api/v1/documents': {
+    kind: 'role',
+    allow: ['specialist', 'leader', 'otherLeader'],
+    payload: () => ({ typeCode: 'cong_van', subject: 'Văn bản thử', recipients: [] }),
+  },
+  'POST /api/v1/documents/incoming': {
+    kind: 'role',
+    allow: [],
+    payload: () => ({ typeCode: 'cong_van', subject: 'Văn bản giấy', fromName: 'Nơi gửi', sourceNotation: '01/ABC', sourceDate: '2026-11-20' }),
+  },
+  'GET /api/v1/documents/{id}': { kind: 'scoped', allow: DOCUMENT_SEES, sees: DOCUMENT_SEES, ids: (f) => ({ id: f.outgoing.id }) },
+  'POST /api/v1/documents/{id}/files': {
+    kind: 'scoped',
+    allow: ['specialist'],
+    sees: DOCUMENT_SEES,
+    ids: (f) => ({ id: f.outgoing.id }),
+    query: () => ({ kind: 'attachment' }),
+    ...multipart('file', PDF, 'phu-luc.pdf'),
+  },
+  'GET /api/v1/documents/{id}/files/{fileId}': {
+    kind: 'scoped',
+    allow: DOCUMENT_SEES,
+    sees: DOCUMENT_SEES,
+    ids: (f) => ({ id: f.outgoing.id, fileId: f.outgoing.fileId }),
+  },
+  'POST /api/v1/documents/{id}/actions': {
+    kind: 'scoped',
+    allow: [],
+    sees: DOCUMENT_SEES,
+    stateful: true,
+    ids: (f) => ({ id: f.outgoing.id }),
+    payload: () => ({ action: 'approve_review' }),
+  },
+  'POST /api/v1/documents/{id}/sign': {
+    kind: 'scoped',
+    allow: [],
+    sees: DOCUMENT_SEES,
+    stateful: true,
+    ids: (f) => ({ id: f.outgoing.id }),
+    payload: () => ({ position: 'Chủ tịch' }),
+  },
+  'POST /api/v1/documents/{id}/issue': { kind: 'scoped', allow: [], sees: DOCUMENT_SEES, stateful: true, ids: (f) => ({ id: f.outgoing.id }) },
   'POST /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ name: 'Ứng dụng ma trận' }) },
   'POST /api/v1/admin/open311-keys/{id}/revoke': { kind: 'admin', allow: ['sysadmin'] },
 };
@@ -461,6 +516,21 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const photo = multipart('file', PNG, 'anh.png');
     const media = await citizen({ method: 'POST', url: `/api/v1/feedback/${feedback.json().id}/media`, payload: photo.payload(), headers: photo.headers });
     assert.equal(media.statusCode, 201, media.body);
+    const outgoing = await specialist({
+      method: 'POST',
+      url: '/api/v1/documents',
+      payload: { typeCode: 'cong_van', subject: DOCUMENT_SUBJECT, recipients: [ids['H13.11']] },
+    });
+    assert.equal(outgoing.statusCode, 201, outgoing.body);
+    const draftFile = multipart('file', PDF, 'du-thao.pdf');
+    const attached = await specialist({
+      method: 'POST',
+      url: `/api/v1/documents/${outgoing.json().id}/files?kind=main`,
+      payload: draftFile.payload(),
+      headers: draftFile.headers,
+    });
+    assert.equal(attached.statusCode, 204, attached.body);
+    const outgoingFile = (await specialist({ url: `/api/v1/documents/${outgoing.json().id}` })).json().files[0];
     f = {
       paidDossier: paid,
       pendingDossier: pending,
@@ -477,6 +547,7 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
       agencyId: ids['H13.102'],
       adjustmentId: adjustment.json().id,
       feedback: { ...feedback.json(), mediaId: media.json().items[0].id },
+      outgoing: { id: outgoing.json().id, fileId: outgoingFile.id },
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });

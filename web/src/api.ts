@@ -67,7 +67,7 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
 
 // ---- shapes of the API (docs/api-contract.md) ----
 
-export type Role = 'counter_officer' | 'specialist' | 'unit_leader' | 'agency_leader' | 'ioc_viewer' | 'agency_admin' | 'system_admin';
+export type Role = 'counter_officer' | 'specialist' | 'unit_leader' | 'agency_leader' | 'ioc_viewer' | 'agency_admin' | 'system_admin' | 'clerk';
 export type AgencyKind = 'province_committee' | 'department' | 'commune_committee' | 'unit';
 export type ProcedureStatus = 'draft' | 'published' | 'unpublished';
 

@@ -35,6 +35,7 @@ export const ROLES: Record<Role, string> = {
   ioc_viewer: 'Theo dõi IOC',
   agency_admin: 'Quản trị cơ quan',
   system_admin: 'Quản trị hệ thống',
+  clerk: 'Văn thư',
 };
 export const TIME_UNITS: Record<ProcedureContent['processingTime']['unit'], string> = {
   working_days: 'ngày làm việc',

@@ -1,0 +1,544 @@
+// Văn bản đi and văn bản đến as two case types of the workflow engine (Decree 30/2020/NĐ-CP arts. 14, 20–24).
+// Outgoing: draft (the drafter uploads versions) → review by the drafting unit's leader → the agency leader signs
+// (personal digital signature with the competence mark) or sends it back with comments → the văn thư numbers it,
+// applies the agency's seal and sends it. Incoming: arrived (01, electronic) or registered from paper → registered
+// with its số đến (03) → the leader's direction: lead unit, coordinating units, deadline (04) → the lead unit names
+// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02). Each incoming
+// copy of a document sent on the platform reports its national-axis status code back to the sender as it moves.
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../db/index.ts';
+import type { DocumentsRow } from '../db/schema.ts';
+import type { Actor, Role } from '../shared/actor.ts';
+import { badRequest, conflict, forbidden } from '../shared/errors.ts';
+import { defineCaseType, updateCaseRow, type ActionDeclaration, type Change, type Party } from '../workflow/engine.ts';
+import { agenciesById, organisationOf } from '../agencies/service.ts';
+import { activeStaffIn, staffMembers } from '../identity/service.ts';
+import { workingCalendar } from '../calendar/service.ts';
+import { vietnamDate } from '../shared/time.ts';
+import { formatNumber, nextNumber } from './numbering.ts';
+
+export const URGENCIES = ['thuong', 'khan', 'thuong_khan', 'hoa_toc', 'hoa_toc_hen_gio'] as const; // edXML priority 0–4
+export const SECRECY = ['thuong', 'mat', 'toi_mat', 'tuyet_mat'] as const; // Luật Bảo vệ bí mật nhà nước 2018
+export const COMPETENCE = ['KT', 'TM', 'TL', 'TUQ'] as const; // thẩm quyền ký (art. 13)
+
+export type OutgoingStatus = 'draft' | 'reviewing' | 'awaiting_signature' | 'signed' | 'issued';
+export type IncomingStatus = 'arrived' | 'registered' | 'directed' | 'assigned' | 'processing' | 'done' | 'refused';
+
+export const OUTGOING_STATES = {
+  draft: { name: 'Dự thảo', clock: 'not_started' },
+  reviewing: { name: 'Chờ lãnh đạo đơn vị soát xét', clock: 'runs' },
+  awaiting_signature: { name: 'Chờ lãnh đạo cơ quan duyệt, ký', clock: 'runs' },
+  signed: { name: 'Đã ký, chờ văn thư cấp số và phát hành', clock: 'runs' },
+  issued: { name: 'Đã phát hành', clock: 'stopped', final: true },
+} as const satisfies Record<OutgoingStatus, { name: string; clock: string; final?: boolean }>;
+
+export const INCOMING_STATES = {
+  arrived: { name: 'Đã đến, chờ vào sổ', clock: 'runs' },
+  registered: { name: 'Đã vào sổ, chờ lãnh đạo cho ý kiến', clock: 'runs' },
+  directed: { name: 'Đã phân công đơn vị, chờ giao người xử lý', clock: 'runs' },
+  assigned: { name: 'Đã giao người xử lý', clock: 'runs' },
+  processing: { name: 'Đang xử lý', clock: 'runs' },
+  done: { name: 'Hoàn thành', clock: 'stopped', final: true },
+  refused: { name: 'Từ chối tiếp nhận', clock: 'stopped', final: true },
+} as const satisfies Record<IncomingStatus, { name: string; clock: string; final?: boolean }>;
+
+/** The national axis's status code (VDXP/edXML status package) each incoming state reports to the sender. */
+export const NATIONAL_STATUS: Record<IncomingStatus, string> = {
+  arrived: '01',
+  refused: '02',
+  registered: '03',
+  directed: '04',
+  assigned: '04',
+  processing: '05',
+  done: '06',
+};
+export const NATIONAL_STATUS_NAMES: Record<string, string> = {
+  '01': 'Đã đến',
+  '02': 'Từ chối tiếp nhận',
+  '03': 'Đã tiếp nhận',
+  '04': 'Phân công',
+  '05': 'Đang xử lý',
+  '06': 'Hoàn thành',
+};
+
+export interface DocumentFile {
+  kind: 'main' | 'attachment' | 'scan';
+  name: string;
+  mime: string;
+  content: Buffer;
+}
+export interface SignedFile {
+  content: Buffer;
+  signatures: Record<string, unknown>[];
+}
+
+export type OutgoingAction =
+  | { action: 'attach'; file: DocumentFile } // thêm tệp dự thảo (a new main file is a new version)
+  | { action: 'submit'; note?: string } // trình soát xét
+  | { action: 'approve_review'; note?: string } // lãnh đạo đơn vị trình ký
+  | { action: 'send_back'; note: string } // trả lại, kèm ý kiến
+  | { action: 'sign'; signed: SignedFile; signerLine: string; note?: string } // lãnh đạo ký số
+  // văn thư cấp số, đóng dấu số, phát hành: the seal is applied once the number is taken, and its signature names it
+  | { action: 'issue'; notation: string; sourceName: string; seal: (fullNotation: string) => Promise<SignedFile> };
+
+export type IncomingAction =
+  | { action: 'attach'; file: DocumentFile } // văn thư thêm bản quét
+  | { action: 'register'; note?: string } // vào sổ văn bản đến
+  | { action: 'refuse'; reason: string } // từ chối tiếp nhận (trả lại nơi gửi)
+  | { action: 'direct'; leadUnitId: string; coordinatingUnitIds?: string[]; deadlineDays: number; note?: string } // phiếu giải quyết
+  | { action: 'assign_handler'; handlerId: string; note?: string } // đơn vị giao người xử lý
+  | { action: 'report_progress'; progress: number; note: string } // báo cáo tiến độ
+  | { action: 'close'; note: string; replyId?: string }; // hoàn thành, kèm văn bản trả lời
+
+export interface DocumentCase {
+  row: DocumentsRow;
+}
+export interface DocumentEvent {
+  action: string;
+  to?: string;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  /** Files the action adds, written with the event. */
+  files?: { version: number; kind: string; name: string; mime: string; content: Buffer }[];
+}
+
+/**
+ * Who sees a document: staff of the organisation whose register holds it who are involved — its văn thư and
+ * leaders, the drafter, the drafting unit, the signer, the lead and coordinating units, the handler; of a secret
+ * document only the people named on it. Recipients see the copy delivered to them, which is a document of theirs.
+ */
+export function canSee(actor: Actor, organisation: string, row: DocumentsRow): boolean {
+  if (row.agency_id !== organisation) return false;
+  if (row.secrecy !== 'thuong') return row.readers.includes(actor.userId);
+  if (actor.roles.some((r) => r === 'clerk' || r === 'agency_leader')) return true;
+  if ([row.created_by, row.signer_id, row.handler_id].includes(actor.userId)) return true;
+  return [row.unit_id, row.lead_unit_id, ...row.coordinating_unit_ids].includes(actor.agencyId);
+}
+
+const staffOf = (by: Party | null): Actor | null => (by?.kind === 'staff' ? by.actor : null);
+const change = (set: Record<string, unknown>, ...events: DocumentEvent[]): Change<DocumentEvent> => ({ set, events });
+
+export async function insertEvent(tx: Queryable, documentId: string, by: Party | null, from: string | null, e: DocumentEvent, to: string): Promise<void> {
+  const actor = staffOf(by);
+  await tx.query(
+    `INSERT INTO document_events (document_id, action, from_status, to_status, actor_id, actor_name, note, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [documentId, e.action, from, to, actor?.userId ?? null, actor?.fullName ?? null, e.note ?? null, JSON.stringify(e.data ?? {})],
+  );
+  for (const f of e.files ?? []) await insertFile(tx, documentId, f, actor?.userId ?? null);
+}
+
+export async function insertFile(
+  tx: Queryable,
+  documentId: string,
+  f: { version: number; kind: string; name: string; mime: string; content: Buffer },
+  by: string | null,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO document_files (document_id, version, kind, name, mime, size, sha256, content, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [documentId, f.version, f.kind, f.name, f.mime, f.content.length, createHash('sha256').update(f.content).digest('hex'), f.content, by],
+  );
+}
+
+async function hasMain(tx: Queryable, c: DocumentCase): Promise<boolean> {
+  const [r] = await tx.query(`SELECT 1 FROM document_files WHERE document_id = $1 AND version = $2 AND kind = 'main'`, [c.row.id, c.row.version]);
+  return Boolean(r);
+}
+
+export const DRAFTERS: Role[] = ['specialist', 'unit_leader', 'agency_leader', 'clerk'];
+const own = (roles: Role[]) => [{ roles, scopes: ['agency'], ownScopeOnly: true }];
+const drafterOnly = (c: DocumentCase, by: Party | null) =>
+  staffOf(by)?.userId === c.row.created_by ? null : forbidden('Chỉ người soạn thảo được thực hiện thao tác này với dự thảo.');
+const unitLeaderOnly = (unitId: string | null, by: Party | null) =>
+  staffOf(by)?.agencyId === unitId ? null : forbidden('Thao tác này dành cho lãnh đạo đơn vị được giao.');
+
+type Out<A extends OutgoingAction['action']> = ActionDeclaration<DocumentCase, OutgoingStatus, Extract<OutgoingAction, { action: A }>, DocumentEvent>;
+type In<A extends IncomingAction['action']> = ActionDeclaration<DocumentCase, IncomingStatus, Extract<IncomingAction, { action: A }>, DocumentEvent>;
+
+const attachDraft: Out<'attach'> = {
+  label: 'Thêm tệp dự thảo',
+  from: ['draft'],
+  to: [],
+  policy: own(DRAFTERS),
+  check: drafterOnly,
+  perform: async (tx, c, { file }) => {
+    if (file.kind === 'scan') throw badRequest('INVALID_FILE_KIND', 'Dự thảo gồm tệp chính (PDF) và tệp đính kèm.');
+    if (file.kind === 'main' && file.mime !== 'application/pdf') throw badRequest('MAIN_FILE_NOT_PDF', 'Tệp chính của văn bản phải là tệp PDF.');
+    // A second main file is a new version: the earlier one stays, the attachments come along.
+    const newVersion = file.kind === 'main' && (await hasMain(tx, c));
+    const version = newVersion ? c.row.version + 1 : c.row.version;
+    if (newVersion) {
+      await tx.query(
+        `INSERT INTO document_files (document_id, version, kind, name, mime, size, sha256, content, created_by)
+         SELECT document_id, $2, kind, name, mime, size, sha256, content, created_by FROM document_files WHERE document_id = $1 AND version = $3 AND kind = 'attachment'`,
+        [c.row.id, version, c.row.version],
+      );
+    }
+    return change(newVersion ? { version } : {}, {
+      action: 'attach',
+      data: { kind: file.kind, name: file.name, version },
+      files: [{ version, ...file }],
+    });
+  },
+};
+
+const submit: Out<'submit'> = {
+  label: 'Trình soát xét',
+  from: ['draft'],
+  to: ['reviewing'],
+  policy: own(DRAFTERS),
+  check: drafterOnly,
+  perform: async (tx, c, input) => {
+    if (!(await hasMain(tx, c))) throw conflict('MAIN_FILE_MISSING', 'Dự thảo chưa có tệp chính (PDF).');
+    return change({ status: 'reviewing' }, { action: 'submit', to: 'reviewing', note: input.note ?? null, data: { version: c.row.version } });
+  },
+};
+
+const approveReview: Out<'approve_review'> = {
+  label: 'Trình lãnh đạo ký',
+  from: ['reviewing'],
+  to: ['awaiting_signature'],
+  policy: own(['unit_leader']),
+  check: (c, by) => unitLeaderOnly(c.row.unit_id, by),
+  perform: async (_tx, c, input) =>
+    change(
+      { status: 'awaiting_signature' },
+      { action: 'approve_review', to: 'awaiting_signature', note: input.note ?? null, data: { version: c.row.version } },
+    ),
+};
+
+const sendBack: Out<'send_back'> = {
+  label: 'Trả lại dự thảo',
+  from: ['reviewing', 'awaiting_signature'],
+  to: ['draft'],
+  policy: own(['unit_leader', 'agency_leader']),
+  // The drafting unit's leader while it is reviewed; the agency's leader once it waits for the signature.
+  check: (c, by) =>
+    c.row.status === 'reviewing'
+      ? unitLeaderOnly(c.row.unit_id, by)
+      : staffOf(by)?.roles.includes('agency_leader')
+        ? null
+        : forbidden('Dự thảo đang chờ lãnh đạo cơ quan ký.'),
+  perform: async (_tx, c, input) => change({ status: 'draft' }, { action: 'send_back', to: 'draft', note: input.note, data: { version: c.row.version } }),
+};
+
+const sign: Out<'sign'> = {
+  label: 'Duyệt và ký số',
+  from: ['awaiting_signature'],
+  to: ['signed'],
+  policy: own(['agency_leader']),
+  perform: async (_tx, c, input, by) =>
+    change(
+      { status: 'signed', signer_id: staffOf(by)!.userId, signer_line: input.signerLine, signatures: JSON.stringify(input.signed.signatures) },
+      {
+        action: 'sign',
+        to: 'signed',
+        note: input.note ?? null,
+        data: { version: c.row.version, signerLine: input.signerLine },
+        files: [{ version: c.row.version, kind: 'signed', name: `van-ban-ky-${c.row.version}.pdf`, mime: 'application/pdf', content: input.signed.content }],
+      },
+    ),
+};
+
+const issue: Out<'issue'> = {
+  label: 'Cấp số, đóng dấu và phát hành',
+  from: ['signed'],
+  to: ['issued'],
+  policy: own(['clerk']),
+  perform: async (tx, c, input, _by, now) => {
+    const book = c.row.secrecy === 'thuong' ? 'outgoing' : 'outgoing_secret';
+    const { year, number } = await nextNumber(tx, c.row.agency_id, book, now);
+    const full = `${formatNumber(number)}/${input.notation}`;
+    const sealed = await input.seal(full);
+    const delivered = await deliver(tx, c, { notation: full, issuedAt: now, from: input.sourceName, file: sealed.content });
+    return change(
+      { status: 'issued', book, year, number, notation: input.notation, issued_at: now, signatures: JSON.stringify(sealed.signatures) },
+      {
+        action: 'issue',
+        to: 'issued',
+        data: { book, year, number, notation: full, recipients: delivered },
+        files: [{ version: c.row.version, kind: 'issued', name: 'van-ban.pdf', mime: 'application/pdf', content: sealed.content }],
+      },
+    );
+  },
+};
+
+/** How both case types read and write a row of `documents`: the engine's adapter, apart from the declarations. */
+function adapter<S extends OutgoingStatus | IncomingStatus>(direction: 'outgoing' | 'incoming') {
+  return {
+    load: (tx: Queryable, id: string, lock: boolean) => loadDocument(tx, id, direction, lock),
+    state: (c: DocumentCase) => c.row.status as S,
+    stateAfter: (c: DocumentCase, { set }: Change<DocumentEvent>) => (set.status as S | undefined) ?? (c.row.status as S),
+    visible: visibleTo,
+    // One organisation per document: the one whose register holds it; units and people are conditions of the actions.
+    scopes: { agency: (c: DocumentCase) => [c.row.agency_id] },
+    namedRoles: { step: () => null },
+    assigneeId: () => null,
+    owner: () => null,
+    organisationOf: async (tx: Queryable, actor: Actor) => (await organisationOf(tx, actor.agencyId)).id,
+    revision: (c: DocumentCase) => c.row.revision,
+  };
+}
+
+async function writeCase(tx: Queryable, c: DocumentCase, { set, events }: Change<DocumentEvent>, by: Party | null): Promise<void> {
+  await updateCaseRow(tx, 'documents', c.row.id, set);
+  for (const e of events) await insertEvent(tx, c.row.id, by, c.row.status, e, e.to ?? c.row.status);
+}
+
+export const outgoingWorkflow = defineCaseType<DocumentCase, OutgoingStatus, OutgoingAction, DocumentEvent>({
+  name: 'outgoing_document',
+  noun: 'văn bản',
+  states: OUTGOING_STATES,
+  initial: ['draft'],
+  actions: { attach: attachDraft, submit, approve_review: approveReview, send_back: sendBack, sign, issue },
+  ...adapter<OutgoingStatus>('outgoing'),
+  write: writeCase,
+});
+
+// ---- incoming ----
+
+const attachScan: In<'attach'> = {
+  label: 'Thêm bản quét',
+  from: ['registered', 'directed', 'assigned', 'processing'],
+  to: [],
+  policy: own(['clerk']),
+  perform: async (_tx, c, { file }) => {
+    if (file.kind !== 'scan') throw badRequest('INVALID_FILE_KIND', 'Văn bản đến chỉ nhận thêm bản quét của văn bản giấy.');
+    return change({}, { action: 'attach', data: { kind: file.kind, name: file.name }, files: [{ version: c.row.version, ...file }] });
+  },
+};
+
+const register: In<'register'> = {
+  label: 'Vào sổ văn bản đến',
+  from: ['arrived'],
+  to: ['registered'],
+  policy: own(['clerk']),
+  perform: async (tx, c, input, _by, now) => {
+    const { year, number } = await nextNumber(tx, c.row.agency_id, 'incoming', now);
+    return change(
+      { status: 'registered', book: 'incoming', year, number, registered_at: now },
+      { action: 'register', to: 'registered', note: input.note ?? null, data: { arrivalNumber: number, year } },
+    );
+  },
+};
+
+const refuse: In<'refuse'> = {
+  label: 'Từ chối tiếp nhận',
+  from: ['arrived'],
+  to: ['refused'],
+  policy: own(['clerk']),
+  perform: async (_tx, _c, input, _by, now) =>
+    change({ status: 'refused', refusal_reason: input.reason, closed_at: now }, { action: 'refuse', to: 'refused', note: input.reason }),
+};
+
+/** The units named on a direction: units (phòng, đơn vị) of the document's organisation, each once. */
+async function unitsOf(tx: Queryable, c: DocumentCase, ids: string[]) {
+  const org = await organisationOf(tx, c.row.agency_id);
+  const found = await agenciesById(tx, ids);
+  for (const id of ids) {
+    const unit = found.get(id);
+    if (!unit?.active || unit.kind !== 'unit' || !unit.path.startsWith(`${org.path}/`)) {
+      throw badRequest('INVALID_UNIT', 'Đơn vị chủ trì, phối hợp phải là đơn vị thuộc cơ quan nhận văn bản.');
+    }
+  }
+  return found;
+}
+
+/** A secret document's readers with the leaders of a unit newly named on it (they must see it to act). */
+async function withUnitLeaders(tx: Queryable, c: DocumentCase, unitPath: string, extra: string[] = []): Promise<string[] | undefined> {
+  if (c.row.secrecy === 'thuong') return undefined;
+  const leaders = (await activeStaffIn(tx, unitPath)).filter((m) => m.roles.includes('unit_leader')).map((m) => m.id);
+  return [...new Set([...c.row.readers, ...leaders, ...extra])];
+}
+
+const direct: In<'direct'> = {
+  label: 'Cho ý kiến chỉ đạo, phân công',
+  from: ['registered'],
+  to: ['directed'],
+  policy: own(['agency_leader']),
+  perform: async (tx, c, input, _by, now) => {
+    const coordinating = [...new Set(input.coordinatingUnitIds ?? [])];
+    if (coordinating.includes(input.leadUnitId)) throw badRequest('INVALID_UNIT', 'Đơn vị chủ trì không đồng thời là đơn vị phối hợp.');
+    const units = await unitsOf(tx, c, [input.leadUnitId, ...coordinating]);
+    const due = (await workingCalendar(tx)).addWorkingDays(now, input.deadlineDays);
+    const readers = await withUnitLeaders(tx, c, units.get(input.leadUnitId)!.path);
+    return change(
+      {
+        status: 'directed',
+        lead_unit_id: input.leadUnitId,
+        coordinating_unit_ids: coordinating,
+        due_at: due,
+        direction_note: input.note ?? null,
+        ...(readers ? { readers } : {}),
+      },
+      {
+        action: 'direct',
+        to: 'directed',
+        note: input.note ?? null,
+        data: {
+          leadUnit: units.get(input.leadUnitId)!.name,
+          coordinatingUnits: coordinating.map((id) => units.get(id)!.name),
+          deadlineDays: input.deadlineDays,
+          dueAt: due.toISOString(),
+        },
+      },
+    );
+  },
+};
+
+const assignHandler: In<'assign_handler'> = {
+  label: 'Giao người xử lý',
+  from: ['directed'],
+  to: ['assigned'],
+  policy: own(['unit_leader']),
+  check: (c, by) => unitLeaderOnly(c.row.lead_unit_id, by),
+  perform: async (tx, c, input) => {
+    const handler = (await staffMembers(tx, [input.handlerId])).get(input.handlerId);
+    if (!handler?.active || handler.agencyId !== c.row.lead_unit_id) throw badRequest('INVALID_HANDLER', 'Người xử lý phải là cán bộ của đơn vị chủ trì.');
+    const readers = c.row.secrecy === 'thuong' ? undefined : [...new Set([...c.row.readers, handler.id])];
+    return change(
+      { status: 'assigned', handler_id: handler.id, ...(readers ? { readers } : {}) },
+      { action: 'assign_handler', to: 'assigned', note: input.note ?? null, data: { handler: handler.fullName } },
+    );
+  },
+};
+
+const handlerOnly = (c: DocumentCase, by: Party | null) =>
+  staffOf(by)?.userId === c.row.handler_id ? null : forbidden('Thao tác này dành cho người được giao xử lý văn bản.');
+
+const reportProgress: In<'report_progress'> = {
+  label: 'Báo cáo tiến độ',
+  from: ['assigned', 'processing'],
+  to: ['processing'],
+  policy: own(['specialist', 'unit_leader']),
+  check: handlerOnly,
+  perform: async (_tx, _c, input) =>
+    change(
+      { status: 'processing', progress: input.progress },
+      { action: 'report_progress', to: 'processing', note: input.note, data: { progress: input.progress } },
+    ),
+};
+
+const close: In<'close'> = {
+  label: 'Hoàn thành xử lý',
+  from: ['assigned', 'processing'],
+  to: ['done'],
+  policy: own(['specialist', 'unit_leader']),
+  check: handlerOnly,
+  perform: async (tx, c, input, _by, now) => {
+    let reply: string | null = null;
+    if (input.replyId) {
+      const r = await loadDocument(tx, input.replyId, 'outgoing', false);
+      if (!r || r.row.agency_id !== c.row.agency_id || r.row.status !== 'issued') {
+        throw badRequest('INVALID_REPLY', 'Văn bản trả lời phải là văn bản đi đã phát hành của cơ quan.');
+      }
+      reply = r.row.id;
+    }
+    return change(
+      { status: 'done', progress: 100, reply_id: reply, closed_at: now },
+      { action: 'close', to: 'done', note: input.note, data: { replyId: reply, onTime: !c.row.due_at || now <= c.row.due_at } },
+    );
+  },
+};
+
+export const incomingWorkflow = defineCaseType<DocumentCase, IncomingStatus, IncomingAction, DocumentEvent>({
+  name: 'incoming_document',
+  noun: 'văn bản',
+  states: INCOMING_STATES,
+  initial: ['arrived', 'registered'],
+  actions: {
+    attach: attachScan,
+    register,
+    refuse,
+    direct,
+    assign_handler: assignHandler,
+    report_progress: reportProgress,
+    close,
+  },
+  ...adapter<IncomingStatus>('incoming'),
+  async write(tx, c, change, by) {
+    await writeCase(tx, c, change, by);
+    const { set, events } = change;
+    const to = set.status as IncomingStatus | undefined;
+    if (to && NATIONAL_STATUS[to] !== NATIONAL_STATUS[c.row.status as IncomingStatus]) {
+      const last = events[events.length - 1];
+      await reportStatus(tx, c.row.id, NATIONAL_STATUS[to], last?.note ?? null);
+    }
+  },
+});
+
+/**
+ * The status package back to the sender (trạng thái văn bản): the sender's recipient row shows it, and its history
+ * keeps every one. A copy registered from paper has no sender on the platform and reports to no one.
+ */
+export async function reportStatus(tx: Queryable, incomingId: string, code: string, description: string | null): Promise<void> {
+  const rows = await tx.query<{ id: string }>('UPDATE document_recipients SET status_code = $2, status_at = now() WHERE incoming_id = $1 RETURNING id', [
+    incomingId,
+    code,
+  ]);
+  for (const r of rows) {
+    await tx.query('INSERT INTO document_recipient_statuses (recipient_id, status_code, description) VALUES ($1, $2, $3)', [r.id, code, description]);
+  }
+}
+
+/**
+ * Sends an issued document to its recipients on the platform, in the issuing transaction: each receiving agency gets
+ * its copy (the issued file and the attachments, byte for byte) in its văn thư's inbox, and reports 01 (đã đến) back.
+ * A recipient outside the platform will be handed here to the exchange module (edXML through the national axis);
+ * until then only agencies on the platform can be named (createOutgoing refuses others).
+ */
+async function deliver(tx: Queryable, c: DocumentCase, sent: { notation: string; issuedAt: Date; from: string; file: Buffer }): Promise<string[]> {
+  const recipients = await tx.query<{ id: string; agency_id: string }>('SELECT id, agency_id FROM document_recipients WHERE document_id = $1 ORDER BY id', [
+    c.row.id,
+  ]);
+  const names: string[] = [];
+  for (const r of recipients) {
+    const org = await organisationOf(tx, r.agency_id);
+    // A secret document is named to the receiving agency's văn thư and leaders; the units and handler join as they are named.
+    const readers =
+      c.row.secrecy === 'thuong'
+        ? []
+        : (await activeStaffIn(tx, org.path)).filter((m) => m.roles.some((role) => role === 'clerk' || role === 'agency_leader')).map((m) => m.id);
+    const [copy] = await tx.query<{ id: string }>(
+      `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, urgent_at, secrecy, readers, source_id, from_agency_id,
+         from_name, source_notation, source_date, channel, arrived_at)
+       VALUES ('incoming', $1, 'arrived', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'platform', $13) RETURNING id`,
+      [
+        org.id,
+        c.row.type_code,
+        c.row.subject,
+        c.row.urgency,
+        c.row.urgent_at,
+        c.row.secrecy,
+        readers,
+        c.row.id,
+        c.row.agency_id,
+        sent.from,
+        sent.notation,
+        vietnamDate(sent.issuedAt),
+        sent.issuedAt,
+      ],
+    );
+    await insertFile(tx, copy.id, { version: 1, kind: 'main', name: 'van-ban.pdf', mime: 'application/pdf', content: sent.file }, null);
+    await tx.query(
+      `INSERT INTO document_files (document_id, version, kind, name, mime, size, sha256, content)
+       SELECT $1, 1, kind, name, mime, size, sha256, content FROM document_files WHERE document_id = $2 AND version = $3 AND kind = 'attachment'`,
+      [copy.id, c.row.id, c.row.version],
+    );
+    await insertEvent(tx, copy.id, null, null, { action: 'arrive', data: { from: sent.from, notation: sent.notation } }, 'arrived');
+    await tx.query('UPDATE document_recipients SET incoming_id = $2 WHERE id = $1', [r.id, copy.id]);
+    await reportStatus(tx, copy.id, NATIONAL_STATUS.arrived, null);
+    names.push(org.name);
+  }
+  return names;
+}
+
+export async function loadDocument(tx: Queryable, id: string, direction: 'outgoing' | 'incoming', lock: boolean): Promise<DocumentCase | null> {
+  const [row] = await tx.query<DocumentsRow>(`SELECT * FROM documents WHERE id = $1 AND direction = $2${lock ? ' FOR UPDATE' : ''}`, [id, direction]);
+  return row ? { row } : null;
+}
+
+async function visibleTo(tx: Queryable, by: Party, c: DocumentCase): Promise<boolean> {
+  if (by.kind !== 'staff') return false;
+  return canSee(by.actor, (await organisationOf(tx, by.actor.agencyId)).id, c.row);
+}
