@@ -16,8 +16,7 @@ import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { seedDemo } from '../src/demo/seed.ts';
-import { DEMO_PASSWORD } from '../src/demo/seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { formData } from '../src/testing/samples.ts';
 import { freshDatabase } from '../src/testing/harness.ts';
 

@@ -570,7 +570,7 @@ const LOOKUP_CACHE_SIZE = 10_000;
 interface LookupEntry {
   db: Queryable;
   at: number;
-  answer: Omit<ReturnType<typeof lookupAnswer>, 'verified' | 'applicantName'>;
+  answer: ReturnType<typeof lookupAnswer>;
   factors: string[];
   maskedName: string | null;
 }
@@ -618,7 +618,7 @@ async function readLookup(db: Queryable, code: string): Promise<LookupEntry> {
     [[code, code.toUpperCase()], code],
   );
   if (!d) throw notFound('hồ sơ');
-  const factors = [d.id_number, d.phone].map(lastFourDigits).filter((digits) => digits.length === 4);
+  const factors = [d.id_number, d.phone].map((v) => lastFourDigits(v)).filter((digits) => digits.length === 4);
   return { db, at, answer: lookupAnswer(d), factors, maskedName: d.name ? maskName(d.name) : null };
 }
 
