@@ -1,7 +1,9 @@
 // Public catalogue search in memory. A national catalogue is about 6,000 procedures: small enough to hold in
 // each process, and searching it in memory answers in well under a millisecond where trigram similarity over
 // every row takes tens of milliseconds on embedded PostgreSQL. The index is rebuilt from the database whenever
-// catalog_revision moves (every catalogue write bumps it in its own transaction).
+// catalog_revision moves (every catalogue write bumps it in its own transaction). The revision is read at most once
+// per REVISION_CHECK_MS, and at once after a catalogue write in this process (catalogueChanged): a change shows at
+// once in the process that made it, within REVISION_CHECK_MS in the others sharing the database.
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
 import type { Queryable } from '../db/index.ts';
 import { fold } from '../shared/text.ts';
@@ -54,8 +56,20 @@ const words = (text: string) =>
     .filter(Boolean);
 const collator = new Intl.Collator('vi');
 
+/** How long a process trusts its index before reading the revision again (other processes' writes). */
+export const REVISION_CHECK_MS = 1000;
+/** Moved on by every catalogue write of this process once it has committed. */
+let writes = 0;
+export function catalogueChanged() {
+  writes++;
+}
+
 export class PublicCatalogIndex {
   private revision: string | null = null;
+  /** When the revision was last read, and the count of this process's writes then. */
+  private checkedAt = 0;
+  private checkedWrites = -1;
+  private checking: Promise<void> = Promise.resolve();
   private loading: Promise<void> | null = null;
   private docs: Indexed[] = [];
   private byId = new Map<string, Indexed>();
@@ -164,13 +178,29 @@ export class PublicCatalogIndex {
     return lo < words.length && words[lo].startsWith(prefix);
   }
 
-  private async refresh(db: Queryable) {
+  /** The revision check every search waits for: the one under way, or the last one done. */
+  private refresh(db: Queryable): Promise<void> {
+    const now = Date.now();
+    if (writes !== this.checkedWrites || now - this.checkedAt >= REVISION_CHECK_MS) {
+      this.checkedWrites = writes;
+      this.checkedAt = now;
+      this.checking = this.reloadIfMoved(db).catch((err) => {
+        this.checkedAt = 0; // the next search tries again
+        throw err;
+      });
+    }
+    return this.checking;
+  }
+
+  private async reloadIfMoved(db: Queryable) {
     const [{ revision }] = await db.query('SELECT revision::text AS revision FROM catalog_revision');
-    if (revision === this.revision) return;
-    this.loading ??= this.load(db, revision).finally(() => {
-      this.loading = null;
-    });
-    await this.loading;
+    // A load of an older revision may be under way: wait for it, then load again.
+    while (this.revision === null || BigInt(this.revision) < BigInt(revision)) {
+      this.loading ??= this.load(db, revision).finally(() => {
+        this.loading = null;
+      });
+      await this.loading;
+    }
   }
 
   private async load(db: Queryable, revision: string) {

@@ -13,7 +13,7 @@ import { agenciesUnder, getAgencyByCode, getAgencyInScope, getAgencyRow } from '
 import { staffNames } from '../identity/service.ts';
 import { procedureContentSchema } from './schema.ts';
 import type { ProcedureContent } from './types.ts';
-import { PublicCatalogIndex, type ProcedureSummary, type SearchFilters } from './search-index.ts';
+import { catalogueChanged, PublicCatalogIndex, type ProcedureSummary, type SearchFilters } from './search-index.ts';
 
 export type { ProcedureSummary, SearchFilters };
 
@@ -189,7 +189,7 @@ export async function createProcedure(db: Database, actor: Actor | null, agencyI
   else if (!(await getAgencyRow(db, agencyId))) throw notFound('cơ quan');
   const code = procedureCode(content);
   const id = randomUUID();
-  await db.transaction(async (tx) => {
+  await catalogueWrite(db, async (tx) => {
     await assertCodeFree(tx, code);
     // $1 = id and $2..$7 = the listing columns, as SET_LISTING expects.
     await tx.query(
@@ -198,7 +198,6 @@ export async function createProcedure(db: Database, actor: Actor | null, agencyI
       [id, ...listingColumns(content), agencyId, code, content.nationalCode],
     );
     await tx.query('INSERT INTO procedure_versions (procedure_id, version, content, created_by) VALUES ($1, 1, $2, $3)', [id, content, actor?.userId ?? null]);
-    await bumpRevision(tx);
   });
   return id;
 }
@@ -206,7 +205,7 @@ export async function createProcedure(db: Database, actor: Actor | null, agencyI
 /** Saves an edit as a new version. A published procedure stays public at its published version until published again. */
 export async function updateProcedure(db: Database, actor: Actor, id: string, raw: unknown): Promise<number> {
   const content = checkContent(raw);
-  return db.transaction(async (tx) => {
+  return catalogueWrite(db, async (tx) => {
     const p = await getInScope(tx, actor, id);
     // Locks the row: two concurrent edits get consecutive versions, not the same one.
     await tx.query('SELECT 1 FROM procedures WHERE id = $1 FOR UPDATE', [id]);
@@ -222,14 +221,13 @@ export async function updateProcedure(db: Database, actor: Actor, id: string, ra
       content.nationalCode,
     ]);
     if (p.status !== 'published') await tx.query(`UPDATE procedures SET ${SET_LISTING} WHERE id = $1`, [id, ...listingColumns(content)]);
-    await bumpRevision(tx);
     return version;
   });
 }
 
 /** Makes the latest version the public one (công bố). */
 export async function publishProcedure(db: Database, actor: Actor | null, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
+  await catalogueWrite(db, async (tx) => {
     if (actor) await getInScope(tx, actor, id);
     const [p] = await tx.query<Pick<ProceduresRow, 'latest_version'>>('SELECT latest_version FROM procedures WHERE id = $1 FOR UPDATE', [id]);
     if (!p) throw notFound('thủ tục');
@@ -239,22 +237,31 @@ export async function publishProcedure(db: Database, actor: Actor | null, id: st
       published_at = now(), updated_at = now() WHERE id = $1`,
       [id, ...listingColumns(content)],
     );
-    await bumpRevision(tx);
   });
 }
 
 /** Withdraws a procedure from the portal (ngừng công bố); its versions are kept. */
 export async function unpublishProcedure(db: Database, actor: Actor, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
+  await catalogueWrite(db, async (tx) => {
     const p = await getInScope(tx, actor, id);
     if (p.status !== 'published') throw new AppError(409, 'NOT_PUBLISHED', 'Thủ tục đang không được công bố.');
     await tx.query(`UPDATE procedures SET status = 'unpublished', updated_at = now() WHERE id = $1`, [id]);
-    await bumpRevision(tx);
   });
 }
 
-/** Tells every process's search index that the catalogue changed (see search-index.ts). */
-const bumpRevision = (tx: Queryable) => tx.query('UPDATE catalog_revision SET revision = revision + 1');
+/**
+ * A catalogue write in one transaction that moves catalog_revision on, telling every process's search index; this
+ * process's index reads it again at its next search (see search-index.ts).
+ */
+async function catalogueWrite<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const result = await db.transaction(async (tx) => {
+    const r = await fn(tx);
+    await tx.query('UPDATE catalog_revision SET revision = revision + 1');
+    return r;
+  });
+  catalogueChanged();
+  return result;
+}
 
 // ---- figures for the 766 index ------------------------------------------------------------------
 
@@ -318,10 +325,9 @@ export async function replaceSearchSynonyms(db: Database, actor: Actor, items: S
     seen.set(key, index);
     return { phrase, meaning };
   });
-  await db.transaction(async (tx) => {
+  await catalogueWrite(db, async (tx) => {
     await tx.query('DELETE FROM search_synonyms');
     for (const r of rows) await tx.query('INSERT INTO search_synonyms (phrase, meaning, updated_by) VALUES ($1, $2, $3)', [r.phrase, r.meaning, actor.userId]);
-    await bumpRevision(tx);
   });
   return listSearchSynonyms(db);
 }

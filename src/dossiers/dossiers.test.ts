@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { before, mock, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { agencyIds, eachDatabase, signIn, type Requester, citizenSignIn } from '../testing/harness.ts';
 import type { ProcedureContent } from '../catalog/types.ts';
@@ -13,6 +13,7 @@ import { yymmdd } from '../shared/time.ts';
 import { createUser } from '../identity/service.ts';
 import { DEMO_PASSWORD } from '../demo/seed.ts';
 import { deleteExpiredUploads } from './files.ts';
+import { LOOKUP_CACHE_MS } from './service.ts';
 import { buildApp } from '../app.ts';
 
 const PDF = Buffer.from(
@@ -704,6 +705,24 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     for (let i = 0; i < 31; i++) last = await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.3' });
     assert.equal(last!.statusCode, 429, 'guessing codes is throttled');
     assert.equal(last!.json().code, 'TOO_MANY_REQUESTS');
+  });
+
+  test("a lookup shows a status change of this process at once, another process's within LOOKUP_CACHE_MS", async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    const { id, code } = (await submit(counter, 'counter')).json();
+    const lookup = async () => (await ctx.app.inject({ url: `/api/v1/lookup/${code}`, remoteAddress: '10.1.1.4' })).json();
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    try {
+      assert.equal((await lookup()).status, 2);
+      await expectOk(act(counter, id, { action: 'request_supplement', reasons: ['Bổ sung bản sao Giấy chứng sinh'] }));
+      assert.equal((await lookup()).status, 5, 'the next lookup after the action');
+      // Another server process's write reaches this one only through the database.
+      await ctx.db.query('UPDATE dossiers SET apologies = apologies + 1 WHERE code = $1', [code]);
+      mock.timers.tick(LOOKUP_CACHE_MS);
+      assert.equal((await lookup()).apologized, true);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   test("an officer's inbox lists what waits for their role in their agency, soonest due first", async () => {

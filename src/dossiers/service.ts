@@ -3,7 +3,7 @@
 // with the dossier row locked, so two concurrent actions on one dossier cannot both succeed.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { Database, Queryable } from '../db/index.ts';
+import type { Database, Queryable, Row } from '../db/index.ts';
 import { committedAbove, idBack } from '../db/change-signal.ts';
 import { inScope, isSystemAdmin, type Actor, type Role } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
@@ -546,27 +546,77 @@ export async function dossierInHand(db: Queryable, actor: Actor, id: string): Pr
 }
 
 /**
+ * Recent lookup answers by code, for the process: a citizen reloading the page, or many asking after one dossier, cost
+ * no query. Every write to a dossier in this process forgets its answer (`forgetLookup`, from the workflow's write),
+ * so the next lookup here reads it again; a write by another server process on the same database shows once the
+ * answer is LOOKUP_CACHE_MS old, and so does a lookup that read the row while a write was being committed.
+ * Only what the answer needs is kept: the last four digits of the second factors, not the numbers.
+ */
+export const LOOKUP_CACHE_MS = 1000;
+const LOOKUP_CACHE_SIZE = 10_000;
+interface LookupEntry {
+  db: Queryable;
+  at: number;
+  answer: ReturnType<typeof lookupAnswer>;
+  factors: string[];
+  maskedName: string | null;
+}
+const lookups = new Map<string, LookupEntry>();
+/** Moves on at every forget: an answer read while a write happened is not kept. */
+let lookupWrites = 0;
+
+export function forgetLookup(code: string) {
+  lookups.delete(code);
+  lookupWrites++;
+}
+
+/**
  * Public lookup by code: status, procedure, agency and dates. Codes of one agency's day are consecutive, so anyone can
  * guess them: the applicant's name (masked) is shown only with a second factor, the last four digits of the
  * applicant's ID number or phone number (`verified`).
  */
 export async function lookupDossier(db: Queryable, code: string, factor?: string) {
-  // Typed codes may come in lower case; an exact match wins over the upper-case form.
-  const [d] = await db.query('SELECT * FROM dossiers WHERE code = ANY($1::text[]) ORDER BY code = $2 DESC LIMIT 1', [[code, code.toUpperCase()], code]);
+  let entry = lookups.get(code);
+  if (!entry || entry.db !== db || Date.now() - entry.at >= LOOKUP_CACHE_MS) {
+    const writes = lookupWrites;
+    entry = await readLookup(db, code);
+    // Kept under the code as stored; a code typed in lower case is read each time.
+    if (writes === lookupWrites && entry.answer.code === code) {
+      lookups.delete(code);
+      if (lookups.size >= LOOKUP_CACHE_SIZE) lookups.delete(lookups.keys().next().value!);
+      lookups.set(code, entry);
+    }
+  }
+  const verified = factor !== undefined && entry.factors.includes(factor);
+  return { ...entry.answer, verified, applicantName: verified ? entry.maskedName : null };
+}
+
+async function readLookup(db: Queryable, code: string): Promise<LookupEntry> {
+  const at = Date.now();
+  // One indexed read with the two names (register.ts reads the same way). Typed codes may come in lower case; an
+  // exact match wins over the upper-case form.
+  const [d] = await db.query(
+    `SELECT d.code, d.status, d.applicant->>'name' AS name, d.applicant->>'idNumber' AS id_number, d.applicant->>'phone' AS phone,
+            d.submitted_at, d.received_at, d.due_at, d.finished_at, d.apologies, a.name AS agency_name, v.content->>'name' AS procedure_name
+       FROM dossiers d
+       JOIN agencies a ON a.id = d.home_agency_id
+       JOIN procedure_versions v ON v.procedure_id = d.procedure_id AND v.version = d.procedure_version
+      WHERE d.code = ANY($1::text[]) ORDER BY d.code = $2 DESC LIMIT 1`,
+    [[code, code.toUpperCase()], code],
+  );
   if (!d) throw notFound('hồ sơ');
-  const agencyName = (await agencyNames(db, [d.home_agency_id])).get(d.home_agency_id);
-  const content = await getProcedureVersion(db, d.procedure_id, d.procedure_version);
+  const factors = [d.id_number, d.phone].map((v) => lastFourDigits(v)).filter((digits) => digits.length === 4);
+  return { db, at, answer: lookupAnswer(d), factors, maskedName: d.name ? maskName(d.name) : null };
+}
+
+function lookupAnswer(d: Row) {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  const verified =
-    factor !== undefined && [d.applicant.idNumber, d.applicant.phone].some((v) => lastFourDigits(v).length === 4 && lastFourDigits(v) === factor);
   return {
-    code: d.code,
-    status: d.status,
+    code: d.code as string,
+    status: d.status as number,
     statusName: STATUS_NAMES[d.status as StatusCode],
-    procedureName: content.name,
-    agencyName,
-    verified,
-    applicantName: verified ? maskName(d.applicant.name) : null,
+    procedureName: d.procedure_name as string,
+    agencyName: d.agency_name as string,
     submittedAt: iso(d.submitted_at),
     receivedAt: iso(d.received_at),
     dueAt: iso(d.due_at),

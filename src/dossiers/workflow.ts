@@ -16,7 +16,7 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { FileRef } from './files.ts';
 import { attachSupplement, supplementRequestEvent } from './supplement.ts';
 import { classifyFinished, DOSSIER_STATES, judgedDueAt, OPEN, OPEN_RECEIVED, Status, type StatusCode } from './rules.ts';
-import { appointment, canSee, consultedBy, LEVEL_KINDS, recordEvent, stepDueAt, uploadOwner, type EventInput, type Who } from './service.ts';
+import { appointment, canSee, consultedBy, forgetLookup, LEVEL_KINDS, recordEvent, stepDueAt, uploadOwner, type EventInput, type Who } from './service.ts';
 
 export type Action =
   | { action: 'accept' } // tiếp nhận
@@ -514,6 +514,7 @@ export const dossierWorkflow = defineCaseType<DossierCase, StatusCode, Action, E
     // An assignment is to one step: it ends when the step changes or the dossier leaves the workflow.
     if ('step' in set && set.step !== c.row.step && c.row.assignee_id) set.assignee_id = null;
     await updateCaseRow(tx, 'dossiers', c.row.id, set);
+    forgetLookup(c.row.code);
     for (const e of events) await recordEvent(tx, c.row.id, by as Who | null, e, followUps);
   },
 });

@@ -3,7 +3,7 @@
 // of signed-in answers.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from './errors.ts';
 
@@ -72,6 +72,21 @@ function policiesFor(route: RouteOptions, limits: RateLimits): { perMinute: numb
   return [];
 }
 
+/** The headers helmet sets with these options, taken once from its middleware run on a stand-in response. */
+function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader(name: string, value: string) {
+      headers[name.toLowerCase()] = value;
+    },
+    removeHeader() {},
+  };
+  helmet(options)({} as never, res as never, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return headers;
+}
+
 /**
  * Registers the protections. Call after @fastify/cookie (the CSRF check reads the session cookies) and before the
  * routes (limits attach to routes as they are declared).
@@ -88,7 +103,9 @@ export async function registerSecurity(
   const limits = { ...DEFAULT_RATE_LIMITS, ...opts.settings?.rateLimits };
   const corsOrigins = opts.settings?.corsOrigins ?? [];
 
-  await app.register(helmet, {
+  // The same headers on every answer: computed once by helmet, set on each reply by one synchronous hook (the
+  // @fastify/helmet plugin ran two hooks and helmet's chain of eleven middlewares on every request).
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -108,6 +125,10 @@ export async function registerSecurity(
     },
     // HSTS only where the site is served over HTTPS (COOKIE_SECURE=0 is a plain-HTTP trial).
     strictTransportSecurity: opts.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 
   // Integrators' origins may read responses; credentials never cross origins, so a session cookie is never usable there.
