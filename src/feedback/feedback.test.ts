@@ -368,7 +368,11 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
   test('an unsatisfied rating reopens the case once; the public keeps the published answer meanwhile', async () => {
     const { id, code } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report({ categoryCode: 'environment' }) })).json();
     const pinned = await view(operator, id);
-    assert.deepEqual([pinned.communeCode, pinned.suggestedAgencies[0]?.agencyId], [communeCode, caiKhe], 'a pin without a commune is put in the commune that holds it');
+    assert.deepEqual(
+      [pinned.communeCode, pinned.suggestedAgencies[0]?.agencyId],
+      [communeCode, caiKhe],
+      'a pin without a commune is put in the commune that holds it',
+    );
     await act(operator, id, { action: 'classify', level: 'khan' });
     await act(operator, id, { action: 'assign', agencyId: caiKhe });
     await agencyAct('counter', id, { action: 'accept' });
