@@ -7,11 +7,23 @@ import type { Actor } from '../shared/actor.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { isOperator } from './workflow.ts';
 
-/** A phone number as blocks compare it: +84… written 0…, without spaces or dots. */
-export const phoneKey = (phone: string) => {
-  const digits = phone.replace(/[\s.]/g, '');
-  return digits.startsWith('+84') ? `0${digits.slice(3)}` : digits;
+/**
+ * A Vietnamese phone number in the one form reports store and blocks compare: 0 and 9–10 digits (+84, 0084 and 84
+ * written 0, a trunk 0 after them dropped; spaces, dots, dashes and brackets removed). Null when it is not one.
+ */
+const phoneKey = (phone: string): string | null => {
+  const digits = phone.replace(/[\s.\-()]/g, '');
+  const international = /^(?:\+84|0084|84)0?(\d{9,10})$/.exec(digits);
+  const key = international ? `0${international[1]}` : digits;
+  return /^0\d{9,10}$/.test(key) ? key : null;
 };
+
+/** The phone a reporter gave, in its one form; a clear 400 when it is not a Vietnamese phone number. */
+export function reporterPhone(phone: string): string {
+  const key = phoneKey(phone);
+  if (!key) throw badRequest('INVALID_PHONE', 'Số điện thoại không hợp lệ (số Việt Nam, ví dụ 0912345678 hoặc +84912345678).');
+  return key;
+}
 
 /** Refuses (403) a report from a barred citizen account or phone number; called in the report's transaction before it writes. */
 export async function refuseBlockedReporter(tx: Queryable, reporter: { citizenId: string | null; phone: string | null }): Promise<void> {
@@ -61,9 +73,9 @@ export async function blockReporter(db: Database, actor: Actor, input: BlockInpu
       if (!c) throw notFound('phản ánh');
       if (!c.citizen_id && !c.reporter_phone)
         throw badRequest('NO_REPORTER_TO_BLOCK', 'Phản ánh này không có tài khoản hay số điện thoại của người gửi để chặn.');
-      target = { citizenId: c.citizen_id, phone: c.citizen_id ? null : phoneKey(c.reporter_phone), caseId: c.id };
+      target = { citizenId: c.citizen_id, phone: c.citizen_id ? null : reporterPhone(c.reporter_phone), caseId: c.id };
     } else {
-      target = { citizenId: null, phone: phoneKey(input.phone), caseId: null };
+      target = { citizenId: null, phone: reporterPhone(input.phone), caseId: null };
     }
     const [row] = await tx.query(
       `INSERT INTO feedback_blocks (citizen_id, phone, case_id, reason, blocked_by) VALUES ($1, $2, $3, $4, $5)

@@ -822,4 +822,47 @@ eachDatabase('feedback', { demo: true }, (ctx) => {
     assert.deepEqual((await view(operator, id)).suggestedAgencies, []);
     assert.equal((await agencyView('counter', id)).suggestedAgencies, undefined);
   });
+
+  test('what reaches the reporter: no staff note, no draft evidence; one form of phone number for reports and blocks', async () => {
+    const { id } = (await citizen({ method: 'POST', url: '/api/v1/feedback', payload: report() })).json();
+    await act(operator, id, { action: 'classify' });
+    await act(operator, id, { action: 'assign', agencyId: caiKhe });
+    await agencyAct('specialist', id, { action: 'accept', note: 'Giao tổ dân phố 3 kiểm tra, không báo người dân.' });
+    const draft = await asAgency('specialist', { method: 'POST', url: `/api/v1/feedback/${id}/media?role=after`, ...multipart(PNG, 'nhap.png') });
+    assert.equal(draft.statusCode, 201, draft.body);
+    const draftId = draft.json().items[0].id;
+    const mine = await view(citizen, id);
+    const accepted = mine.events.find((e: any) => e.action === 'accept');
+    assert.ok(accepted, 'the reporter sees that the agency took it');
+    assert.equal(accepted.note, null, "the agency's note is its own");
+    assert.ok(!mine.media.some((m: any) => m.id === draftId), 'draft evidence is not listed to the reporter');
+    assert.equal((await citizen({ url: `/api/v1/feedback/${id}/media/${draftId}` })).statusCode, 404);
+    assert.equal((await asAgency('specialist', { url: `/api/v1/feedback/${id}/media/${draftId}` })).statusCode, 200);
+
+    // A number written the international way is the same number: stored once, blocked once.
+    const spaced = await operator({
+      method: 'POST',
+      url: '/api/v1/feedback/intake',
+      payload: { ...report({ reporter: { name: 'Ông Năm', phone: '+84 (0)912.345.678' } }), channel: 'phone' },
+    });
+    assert.equal(spaced.statusCode, 400, 'a trunk 0 in brackets is not a phone number the schema takes');
+    const intl = await operator({
+      method: 'POST',
+      url: '/api/v1/feedback/intake',
+      payload: { ...report({ reporter: { name: 'Ông Năm', phone: '+840912345678' } }), channel: 'phone' },
+    });
+    assert.equal(intl.statusCode, 201, intl.body);
+    assert.equal((await view(operator, intl.json().id)).reporter.phone, '0912345678');
+    const block = await operator({ method: 'POST', url: '/api/v1/feedback-blocks', payload: { phone: '+84912345678', reason: 'Gọi quấy rối nhiều lần.' } });
+    assert.equal(block.statusCode, 201, block.body);
+    const before = await count();
+    const again = await operator({
+      method: 'POST',
+      url: '/api/v1/feedback/intake',
+      payload: { ...report({ reporter: { name: 'Ông Năm', phone: '0912345678' } }), channel: 'phone' },
+    });
+    assert.equal(again.json().code, 'FEEDBACK_REPORTER_BLOCKED');
+    assert.equal(await count(), before);
+    await operator({ method: 'POST', url: `/api/v1/feedback-blocks/${block.json().id}/unblock`, payload: { reason: 'Hết thời hạn.' } });
+  });
 });

@@ -96,12 +96,20 @@ export async function addMedia(db: Database, by: Party, caseId: string, files: R
 
 const MEDIA_COLUMNS = 'm.id, m.kind, m.role, m.name, m.mime, m.size';
 
-export async function listMedia(db: Queryable, caseId: string) {
-  return db.query(`SELECT ${MEDIA_COLUMNS} FROM feedback_media m WHERE m.case_id = $1 ORDER BY m.created_at, m.id`, [caseId]);
-}
-
-/** What the public sees of a published case: its report's media and the evidence its published answer carries. */
+/** What the public and the reporter see of a case: its report's media and the evidence its published answer carries. */
 const PUBLIC_MEDIA = `(m.kind = 'report' OR f.published_evidence @> to_jsonb(m.id::text))`;
+
+/**
+ * A case's files for one who may see the case: staff get every file; the reporter their report's and the published
+ * answer's evidence, never the agency's draft evidence (as they never read a draft answer).
+ */
+export async function listMedia(db: Queryable, caseId: string, staff: boolean) {
+  return db.query(
+    `SELECT ${MEDIA_COLUMNS} FROM feedback_media m JOIN feedback_cases f ON f.id = m.case_id
+      WHERE m.case_id = $1 AND ($2::boolean OR ${PUBLIC_MEDIA}) ORDER BY m.created_at, m.id`,
+    [caseId, staff],
+  );
+}
 
 export async function listPublicMedia(db: Queryable, caseId: string) {
   return db.query(
@@ -128,7 +136,11 @@ const readRange = (db: Queryable, id: string) => async (start: number, end: numb
 export async function readMedia(db: Queryable, by: Party, caseId: string, mediaId: string): Promise<MediaFile> {
   const c = await feedbackWorkflow.load(db, caseId, false);
   if (!c || !(await feedbackWorkflow.visible(db, by, c))) throw notFound('tệp');
-  const [m] = await db.query('SELECT id, name, mime, size FROM feedback_media WHERE id = $1 AND case_id = $2', [mediaId, caseId]);
+  const [m] = await db.query(
+    `SELECT m.id, m.name, m.mime, m.size FROM feedback_media m JOIN feedback_cases f ON f.id = m.case_id
+      WHERE m.id = $1 AND m.case_id = $2 AND ($3::boolean OR ${PUBLIC_MEDIA})`,
+    [mediaId, caseId, by.kind === 'staff'],
+  );
   if (!m) throw notFound('tệp');
   return { name: m.name, mime: m.mime, size: m.size, read: readRange(db, m.id) };
 }

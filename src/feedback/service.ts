@@ -12,7 +12,7 @@ import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { allowedActions, perform, type Party } from '../workflow/engine.ts';
 import { activeCategoryId } from './categories.ts';
-import { refuseBlockedReporter } from './blocks.ts';
+import { refuseBlockedReporter, reporterPhone } from './blocks.ts';
 import { listMedia, listPublicMedia } from './media.ts';
 import {
   type Action,
@@ -105,6 +105,7 @@ async function createCase(
   mediaUrl: string | null = null,
 ): Promise<{ id: string; code: string }> {
   input = { ...input, title: nfc(input.title), text: nfc(input.text), address: input.address === undefined ? undefined : nfc(input.address) };
+  if (reporter.phone !== null) reporter = { ...reporter, phone: reporterPhone(reporter.phone) };
   return db.transaction(async (tx) => {
     await refuseBlockedReporter(tx, reporter);
     const settings = await loadSettings(tx);
@@ -216,6 +217,8 @@ export function deadlineFlags(row: Row, settings: Settings, calendar: { workingH
   if (now > dueAt) return { overdue: true, atRisk: false };
   return { overdue: false, atRisk: calendar.workingHoursBetween(now, dueAt) <= allotted * settings.atRiskShare };
 }
+
+const NOTES_FOR_REPORTER = new Set(['request_info', 'provide_info', 'reject_spam', 'rate']);
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
@@ -344,10 +347,12 @@ export async function getFeedback(db: Database, by: Party, id: string) {
           at: iso(e.at),
           by: e.actor_kind === 'staff' ? (staff ? e.actor_name : null) : e.actor_kind === 'citizen' || e.actor_kind === 'anonymous' ? 'Người phản ánh' : null,
           agencyName: e.agency_id ? (names.get(e.agency_id) ?? null) : null,
-          note: e.note,
+          // Staff notes on public steps (accept, publish) are the agency's and operators' own; the reporter reads only
+          // what was addressed to them or written by them: a question, their answer, a rejection's reason, their rating.
+          note: staff || NOTES_FOR_REPORTER.has(e.action) ? e.note : null,
           public: e.public,
         })),
-      media: await listMedia(tx, id),
+      media: await listMedia(tx, id, staff),
       allowedActions: await allowedActions(feedbackWorkflow, tx, by, c),
       ...(operator ? { reporter, suggestedAgencies: await suggestedAgencies(tx, row) } : {}),
     };

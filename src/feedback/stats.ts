@@ -81,7 +81,9 @@ async function classifier(db: Queryable, start: Date, end: Date): Promise<{ clas
       const flags = deadlineFlags(r, settings, calendar, now);
       if (flags.overdue) out.add('overdue');
       if (flags.atRisk) out.add('at_risk');
-      if (r.status !== 'assigned' && r.status !== 'info_requested' && inPeriod(r.due_at) && new Date(r.due_at) < now) out.add('missed');
+      // An answer the leader approved in time is the agency's on-time answer even while it waits to be published.
+      const approvedInTime = r.status === 'approved' && new Date(r.approved_at) <= new Date(r.due_at);
+      if (r.status !== 'assigned' && r.status !== 'info_requested' && !approvedInTime && inPeriod(r.due_at) && new Date(r.due_at) < now) out.add('missed');
     }
     return out;
   };

@@ -449,6 +449,8 @@ export const feedbackWorkflow = defineCaseType<FeedbackCase, FeedbackStatus, Act
   organisationOf: async (tx, actor) => (await organisationOf(tx, actor.agencyId)).id,
   revision: (c) => c.row.revision,
   async write(tx, c, { set, events }, by) {
+    // A new deadline (accepted, reassigned, extended, resumed, reopened) is watched afresh by the escalation job.
+    if ('due_at' in set || 'accept_due_at' in set) Object.assign(set, { escalated_at_risk_at: null, escalated_overdue_at: null });
     await updateCaseRow(tx, 'feedback_cases', c.row.id, set);
     const agencyId = 'agency_id' in set ? (set.agency_id as string | null) : c.row.agency_id;
     for (const e of events) await insertEvent(tx, c.row.id, by, c.row.status, e, agencyId);

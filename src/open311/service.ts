@@ -9,7 +9,7 @@ import { apiFeedback, PUBLIC_STEP_NAMES } from '../feedback/service.ts';
 import { FEEDBACK_STATES, type FeedbackStatus } from '../feedback/workflow.ts';
 import { type Actor, requireSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, notFound } from '../shared/errors.ts';
-import { fold } from '../shared/text.ts';
+import { fold, textProblem } from '../shared/text.ts';
 
 /** The statuses after which the province considers a report dealt with; every other status is "open". */
 const CLOSED: readonly FeedbackStatus[] = ['published', 'rated', 'rejected', 'merged'];
@@ -92,6 +92,8 @@ function field(form: Form, name: string, max: number): string | undefined {
   if (typeof v !== 'string') throw badRequest('INVALID_FIELD', `Trường "${name}" chỉ được gửi một lần.`);
   const t = v.trim();
   if (t.length > max) throw badRequest('FIELD_TOO_LONG', `Trường "${name}" dài quá ${max} ký tự.`);
+  const problem = textProblem(t, name === 'description');
+  if (problem) throw badRequest('INVALID_TEXT', `Trường "${name}" ${problem}.`);
   return t || undefined;
 }
 
