@@ -164,17 +164,34 @@ export async function readPublicMedia(db: Queryable, code: string, mediaId: stri
 }
 
 /** An image without its metadata segments: JPEG APP1 (Exif with GPS, XMP), PNG eXIf and text chunks. Anything unexpected: unchanged bytes are not served. */
+const JPEG_END = Buffer.from([0xff, 0xd9]);
+
+/**
+ * The segments before the image data a published JPEG keeps: what decoding needs (tables, frame, restart interval),
+ * JFIF (APP0) and the colour profile (APP2 ICC_PROFILE); never Exif/XMP (APP1), MPF (APP2), IPTC (APP13), other APPn
+ * or comments, which carry where, when and by whom it was taken.
+ */
+function keptJpegSegment(segment: Buffer): boolean {
+  const marker = segment[1];
+  if (marker === 0xe0) return true;
+  if (marker === 0xe2) return segment.subarray(4, 16).toString('latin1') === 'ICC_PROFILE\0';
+  return !(marker >= 0xe1 && marker <= 0xef) && marker !== 0xfe;
+}
+
 export function withoutMetadata(mime: string, b: Buffer): Buffer {
   if (mime === 'image/jpeg') {
     const parts = [b.subarray(0, 2)];
     let i = 2;
     while (i + 4 <= b.length && b[i] === 0xff && b[i + 1] !== 0xda) {
       const end = i + 2 + b.readUInt16BE(i + 2);
-      if (b[i + 1] !== 0xe1) parts.push(b.subarray(i, end));
+      if (keptJpegSegment(b.subarray(i, end))) parts.push(b.subarray(i, end));
       i = end;
     }
     if (b[i] !== 0xff || b[i + 1] !== 0xda) throw conflict('IMAGE_UNREADABLE', 'Không đọc được cấu trúc ảnh để xóa siêu dữ liệu.');
-    parts.push(b.subarray(i));
+    // The image ends at its end-of-image marker (FF D9 cannot occur inside the coded data): phones append more after it
+    // — the secondary images of MPF, a motion photo's video — each with its own Exif and location.
+    const eoi = b.indexOf(JPEG_END, i);
+    parts.push(b.subarray(i, eoi === -1 ? b.length : eoi + 2));
     return Buffer.concat(parts);
   }
   if (mime === 'image/png') {
