@@ -15,6 +15,8 @@ const defaultDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 const LOCK_KEY = 7263001;
 export const LOCK_TIMEOUT = '5s';
+/** How often a starter waiting for another's migrations tries the lock again. */
+const LOCK_RETRY_MS = 100;
 const NO_TRANSACTION_MARKER = '-- migrate: no-transaction';
 
 export interface Migration {
@@ -46,11 +48,10 @@ export function statementsOf(sql: string): string[] {
 /** Applies pending migrations (from `dir`, by default src/migrations); returns the versions applied now. Safe with concurrent starters. */
 export async function migrate(db: Database, opts: { dir?: string } = {}): Promise<number[]> {
   // The advisory lock serialises concurrent starts against one server (a no-op on PGlite).
-  await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-  });
+  await lockedTransaction(db, (tx) =>
+    tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`),
+  );
   const applied: number[] = [];
   for (const m of listMigrations(opts.dir)) {
     if (await (m.transactional ? applyInTransaction(db, m) : applyOutsideTransaction(db, m))) applied.push(m.version);
@@ -61,9 +62,32 @@ export async function migrate(db: Database, opts: { dir?: string } = {}): Promis
 const pending = async (q: Queryable, m: Migration) => (await q.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version])).length === 0;
 const record = (q: Queryable, m: Migration) => q.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
 
+/**
+ * Another starter holding the lock is waited for by trying again, never by a statement that blocks: CREATE INDEX
+ * CONCURRENTLY (no-transaction files) waits for every open transaction to end, so a starter blocked inside one on the
+ * lock that the index's builder holds would be a deadlock.
+ */
+type Attempt<T> = { locked: false } | { locked: true; value: T };
+
+async function untilLocked<T>(attempt: () => Promise<Attempt<T>>): Promise<T> {
+  for (;;) {
+    const r = await attempt();
+    if (r.locked) return r.value;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+  }
+}
+
+const tryLock = async (q: Queryable, fn: 'pg_try_advisory_xact_lock' | 'pg_try_advisory_lock') =>
+  (await q.query<{ locked: boolean }>(`SELECT ${fn}($1) AS locked`, [LOCK_KEY]))[0].locked;
+
+/** `work` in a transaction holding the migration lock. */
+const lockedTransaction = <T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<T> =>
+  untilLocked<T>(() =>
+    db.transaction<Attempt<T>>(async (tx) => ((await tryLock(tx, 'pg_try_advisory_xact_lock')) ? { locked: true, value: await work(tx) } : { locked: false })),
+  );
+
 function applyInTransaction(db: Database, m: Migration): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+  return lockedTransaction(db, async (tx) => {
     if (!(await pending(tx, m))) return false;
     // After the advisory lock: waiting for another starter's migration is not waiting for traffic.
     await tx.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
@@ -78,7 +102,7 @@ function applyInTransaction(db: Database, m: Migration): Promise<boolean> {
 function applyOutsideTransaction(db: Database, m: Migration): Promise<boolean> {
   if (!db.connection) throw new Error(`${m.name}: this database handle cannot run statements outside a transaction`);
   return db.connection(async (conn) => {
-    await conn.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await untilLocked<void>(async () => ((await tryLock(conn, 'pg_try_advisory_lock')) ? { locked: true, value: undefined } : { locked: false }));
     try {
       if (!(await pending(conn, m))) return false;
       await conn.query(`SET lock_timeout = '${LOCK_TIMEOUT}'`);
