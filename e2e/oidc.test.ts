@@ -92,6 +92,8 @@ test('under the content security policy the portal, the staff app and the API do
     const docs = await page.goto(e2e.platform.url + '/docs');
     assert.match(String(docs?.headers()['content-security-policy']), /default-src 'self'/);
     await page.getByText('congso API', { exact: false }).first().waitFor();
+    // The docs open on the list of areas (tags); an area lists its operations when opened.
+    await page.getByText('Thủ tục hành chính', { exact: true }).first().click();
     await page.getByText('/api/v1/procedures', { exact: true }).first().waitFor();
 
     await page.goto(e2e.platform.url + '/');

@@ -27,8 +27,9 @@ const agencySchema = {
 } as const;
 const listSchema = { type: 'object', properties: { items: { type: 'array', items: agencySchema } } } as const;
 const codeSchema = { type: 'string', maxLength: 35, pattern: AGENCY_CODE_PATTERN } as const;
-// Ký hiệu cơ quan in document notations (15/QĐ-UBND): letters and digits only, "-" and "/" separate the notation's groups.
-const abbreviationSchema = { type: ['string', 'null'], pattern: '^[\\p{L}\\p{N}]{1,20}$' } as const;
+// Ký hiệu cơ quan in document notations (15/QĐ-UBND): letters (Vietnamese ones included: À–ỹ holds Đ) and digits only,
+// "-" and "/" separate the notation's groups. No \p{…} classes: the API docs' example generator cannot read them.
+const abbreviationSchema = { type: ['string', 'null'], pattern: '^[0-9A-Za-zÀ-ỹ]{1,20}$' } as const;
 const unitCodeSchema = { type: ['string', 'null'], pattern: '^[0-9]{2,5}$' } as const;
 
 export async function agencyRoutes(app: FastifyInstance) {
