@@ -9,7 +9,7 @@ import { PDFDocument } from 'pdf-lib';
 import { sealDocument } from '../signing/service.ts';
 import { eachDatabase, type Requester, signIn } from '../testing/harness.ts';
 import { vietnamDate } from '../shared/time.ts';
-import { buildDocumentPackage, documentIdOf, parseEdxml, type DocumentPackage } from '../exchange/edxml.ts';
+import { buildDocumentPackage, buildStatusPackage, documentIdOf, parseEdxml, type DocumentPackage } from '../exchange/edxml.ts';
 import { httpGateway, type Gateway } from '../exchange/gateway.ts';
 import { deliverOutbox, receiveMessages } from '../exchange/service.ts';
 import { startGatewaySimulator, type GatewaySimulator } from '../exchange/simulator.ts';
@@ -165,6 +165,8 @@ eachDatabase('documents with an outside agency through the gateway', { demo: tru
     d = await view('stp.vanthu', id);
     assert.deepEqual([d.recipients[0].status, d.recipients[0].statusName], ['15', 'Đồng ý lấy lại / cập nhật']);
     assert.ok(d.events.some((e: any) => e.action === 'recall' && e.note === 'Văn bản ban hành sai thẩm quyền'));
+    const todo = await ok(who['stp.vanthu']({ url: '/api/v1/documents?box=todo' }));
+    assert.ok(!todo.items.some((i: any) => i.id === id), 'an issued document is not a to-do because it could be recalled');
   });
 
   test('sent into the province from outside: registered as incoming at Sở Tư pháp, whose 03 goes back out', async () => {
@@ -215,5 +217,23 @@ eachDatabase('documents with an outside agency through the gateway', { demo: tru
     assert.equal(inc.nationalStatus, '03');
     await deliverAll();
     assert.deepEqual(await statusCodes(OUTSIDE.organId, doc.documentId), ['01', '03'], 'the receiver’s 03 goes back out');
+
+    // The sender recalls it before any direction: the copy is cancelled and the exchange agrees (15).
+    const recall = buildStatusPackage({
+      responseFor: { organId: OUTSIDE.organId, code: '7816/VPCP-TTĐT', promulgationDate: date, documentId: doc.documentId },
+      from: OUTSIDE,
+      statusCode: '13',
+      description: 'Văn bản gửi nhầm',
+      timestamp: new Date(),
+      staff: { department: 'Văn thư' },
+    });
+    await simCall('POST', `/sim/outside/${OUTSIDE.organId}/send`, { to: stpCode, kind: 'status', documentId: doc.documentId, edxml: recall });
+    assert.equal((await receive()).accepted, 1);
+    await deliverAll();
+    assert.deepEqual(await statusCodes(OUTSIDE.organId, doc.documentId), ['01', '03', '15']);
+    inc = await view('stp.vanthu', copy.id);
+    assert.deepEqual([inc.status, inc.refusalReason, inc.allowedActions], ['recalled', 'Văn bản gửi nhầm', []]);
+    const stillTodo = await ok(who['stp.vanthu']({ url: '/api/v1/documents?box=todo' }));
+    assert.ok(!stillTodo.items.some((i: any) => i.id === copy.id), 'no longer waiting for the văn thư');
   });
 });

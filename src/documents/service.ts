@@ -92,7 +92,7 @@ export async function createOutgoing(db: Database, actor: Actor, input: Outgoing
   const agencies = await agenciesById(db, input.recipients);
   for (const id of input.recipients) {
     const a = agencies.get(id);
-    // Sub-units receive through their organisation's văn thư; an agency outside the platform needs the exchange module.
+    // Sub-units receive through their organisation's văn thư; an agency outside the platform is named in outsideRecipients.
     if (!a?.active || a.kind === 'unit') throw badRequest('UNKNOWN_RECIPIENT', 'Nơi nhận phải là cơ quan đang hoạt động trên hệ thống.', { agencyId: id });
     if (a.id === org.id) throw badRequest('INVALID_RECIPIENT', 'Cơ quan không gửi văn bản cho chính mình qua hệ thống.');
   }
@@ -384,7 +384,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const AT_RISK_HOURS = 8; // less than one working day left
 
 function flagsOf(row: DocumentsRow, now: Date, hoursLeft: (due: Date) => number) {
-  const open = !['done', 'refused', 'issued'].includes(row.status);
+  const open = !['done', 'refused', 'recalled', 'issued'].includes(row.status);
   const overdue = open && row.due_at !== null && row.due_at < now;
   const atRisk = open && !overdue && row.due_at !== null && hoursLeft(row.due_at) <= AT_RISK_HOURS;
   return { overdue, atRisk };
@@ -534,7 +534,8 @@ export async function listDocuments(db: Queryable, actor: Actor, box: (typeof BO
       const allowed = outgoing
         ? await allowedActions(outgoingWorkflow, db, staff(actor), { row })
         : await allowedActions(incomingWorkflow, db, staff(actor), { row });
-      if (!allowed.some((a) => a.action !== 'attach')) continue;
+      // Adding files and recalling a sent document are there to take, not waiting to be done.
+      if (!allowed.some((a) => a.action !== 'attach' && a.action !== 'recall')) continue;
     }
     items.push({
       id: row.id,

@@ -3,8 +3,9 @@
 // (personal digital signature with the competence mark) or sends it back with comments → the văn thư numbers it,
 // applies the agency's seal and sends it. Incoming: arrived (01, electronic) or registered from paper → registered
 // with its số đến (03) → the leader's direction: lead unit, coordinating units, deadline (04) → the lead unit names
-// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02). Each incoming
-// copy of a document sent on the platform reports its national-axis status code back to the sender as it moves.
+// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02); or recalled by an
+// outside sender before the direction (15). Each incoming copy of a document sent on the platform reports its
+// national-axis status code back to the sender as it moves; one that came through the exchange, through the exchange.
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
 import type { DocumentsRow } from '../db/schema.ts';
