@@ -30,6 +30,7 @@ import { dossierExtraRoutes } from './dossiers/extra-routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 import { registerDossierHooks } from './dossier-hooks.ts';
 import { registerFeedbackHooks } from './feedback-hooks.ts';
+import { registerExchangeHandlers } from './exchange-hooks.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { datastoreRoutes } from './datastore/routes.ts';
 import { satisfactionRoutes } from './satisfaction/routes.ts';
@@ -153,6 +154,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
   app.decorate('signing', signingProvider(app.production, opts.signing));
+  registerExchangeHandlers(app.signing);
   await app.register(swagger, {
     openapi: {
       info: {

@@ -221,3 +221,21 @@ export async function agencyNames(db: Queryable, ids: string[]): Promise<Map<str
   const rows = await db.query<Pick<AgenciesRow, 'id' | 'name'>>('SELECT id, name FROM agencies WHERE id = ANY($1::uuid[])', [ids]);
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/**
+ * The organisations on the platform (not their units), by mã định danh: the document exchange's mailboxes. Active
+ * ones only, in code order.
+ */
+export async function platformOrganisations(db: Queryable): Promise<{ id: string; code: string; name: string }[]> {
+  return db.query<{ id: string; code: string; name: string }>(`SELECT id, code, name FROM agencies WHERE active AND kind <> 'unit' ORDER BY code`);
+}
+
+/** The legacy form of a mã định danh (000.00.01.H92) that the national axis still carries. */
+const LEGACY_CODE_PATTERN = /^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$/;
+/**
+ * A mã định danh the exchange may address: the QĐ 20/2020 form or the legacy one. The national directory of agencies
+ * is not kept on the platform, so an outside agency is known by the form of its code.
+ */
+export function isOrganisationCode(code: string): boolean {
+  return (code.length <= 35 && new RegExp(AGENCY_CODE_PATTERN).test(code)) || LEGACY_CODE_PATTERN.test(code);
+}

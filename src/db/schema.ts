@@ -173,10 +173,12 @@ export interface DocumentRecipientStatusesRow {
 export interface DocumentRecipientsRow {
   id: string;
   document_id: string;
-  agency_id: string;
+  agency_id: string | null;
   incoming_id: string | null;
   status_code: string | null;
   status_at: Date | null;
+  organ_id: string | null;
+  organ_name: string | null;
 }
 
 export interface DocumentRegisterNumbersRow {
@@ -260,6 +262,8 @@ export interface DocumentsRow {
   revision: number;
   created_at: Date;
   updated_at: Date;
+  exchange_document_id: string | null;
+  from_organ_id: string | null;
 }
 
 export interface DossierConsultationsRow {

@@ -39,6 +39,7 @@ const actionSchema = {
     action('assign_handler', ['handlerId'], { handlerId: uuid, ...note }),
     action('report_progress', ['progress', 'note'], { progress: { type: 'integer', minimum: 0, maximum: 99 }, ...note }),
     action('close', ['note'], { replyId: uuid, ...note }),
+    action('recall', ['reason'], { reason: text(2000) }),
   ],
 } as const;
 
@@ -76,7 +77,7 @@ export async function documentRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: 'Tạo dự thảo văn bản đi: loại văn bản, trích yếu, độ khẩn, độ mật, nơi nhận trên hệ thống',
+        summary: 'Tạo dự thảo văn bản đi: loại văn bản, trích yếu, độ khẩn, độ mật, nơi nhận trên hệ thống và ngoài hệ thống (liên thông)',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -89,6 +90,16 @@ export async function documentRoutes(app: FastifyInstance) {
             secrecy: { enum: SECRECY },
             readers,
             recipients: { type: 'array', maxItems: 200, items: uuid },
+            outsideRecipients: {
+              type: 'array',
+              maxItems: 200,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['organId', 'name'],
+                properties: { organId: { type: 'string', minLength: 1, maxLength: 35 }, name: text(300) },
+              },
+            },
           },
         },
         response: { 201: anyObject, ...errorResponses },

@@ -7,7 +7,7 @@ import type { DocumentsRow } from '../db/schema.ts';
 import type { Actor } from '../shared/actor.ts';
 import { AppError, badRequest, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
-import { agenciesById, agencyNames, getAgencyRow, organisationOf } from '../agencies/service.ts';
+import { agenciesById, agencyNames, getAgencyRow, isOrganisationCode, organisationOf, platformOrganisations } from '../agencies/service.ts';
 import { staffMembers, staffNames } from '../identity/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { checkUploadContent, type UploadSettings } from '../dossiers/files.ts';
@@ -51,6 +51,8 @@ export interface OutgoingInput {
   readers?: string[];
   /** Nơi nhận on the platform: receiving agencies. */
   recipients: string[];
+  /** Nơi nhận outside the platform, by mã định danh: sent through the document exchange at issue. */
+  outsideRecipients?: { organId: string; name: string }[];
 }
 
 /** Hỏa tốc hẹn giờ names the hour; no other urgency does. */
@@ -90,10 +92,23 @@ export async function createOutgoing(db: Database, actor: Actor, input: Outgoing
   const agencies = await agenciesById(db, input.recipients);
   for (const id of input.recipients) {
     const a = agencies.get(id);
-    // Sub-units receive through their organisation's văn thư; an agency outside the platform needs the exchange module.
+    // Sub-units receive through their organisation's văn thư; an agency outside the platform is named in outsideRecipients.
     if (!a?.active || a.kind === 'unit') throw badRequest('UNKNOWN_RECIPIENT', 'Nơi nhận phải là cơ quan đang hoạt động trên hệ thống.', { agencyId: id });
     if (a.id === org.id) throw badRequest('INVALID_RECIPIENT', 'Cơ quan không gửi văn bản cho chính mình qua hệ thống.');
   }
+  const outside = input.outsideRecipients ?? [];
+  if (new Set(outside.map((o) => o.organId)).size !== outside.length) throw badRequest('DUPLICATE_RECIPIENT', 'Một cơ quan được nêu hai lần trong nơi nhận.');
+  const platformCodes = new Set((await platformOrganisations(db)).map((o) => o.code));
+  for (const o of outside) {
+    if (!isOrganisationCode(o.organId)) {
+      throw badRequest('INVALID_ORGAN_ID', `Mã định danh "${o.organId}" của nơi nhận không đúng định dạng.`, { organId: o.organId });
+    }
+    if (platformCodes.has(o.organId)) {
+      throw badRequest('RECIPIENT_ON_PLATFORM', 'Cơ quan này ở trên hệ thống: chọn trong danh sách nơi nhận trên hệ thống.', { organId: o.organId });
+    }
+  }
+  // Văn bản mật is not sent over the exchange (Luật Bảo vệ bí mật nhà nước: only through the confidential channels).
+  if (secrecy !== 'thuong' && outside.length) throw badRequest('SECRET_NOT_EXCHANGED', 'Văn bản mật không gửi liên thông ra ngoài hệ thống.');
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: string }>(
       `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, urgent_at, secrecy, readers, created_by, unit_id)
@@ -101,6 +116,9 @@ export async function createOutgoing(db: Database, actor: Actor, input: Outgoing
       [org.id, type.code, nfc(input.subject), URGENCIES.indexOf(input.urgency ?? 'thuong'), urgent, secrecy, readers, actor.userId, actor.agencyId],
     );
     for (const id of input.recipients) await tx.query('INSERT INTO document_recipients (document_id, agency_id) VALUES ($1, $2)', [row.id, id]);
+    for (const o of outside) {
+      await tx.query('INSERT INTO document_recipients (document_id, organ_id, organ_name) VALUES ($1, $2, $3)', [row.id, o.organId, nfc(o.name)]);
+    }
     await insertEvent(tx, row.id, staff(actor), null, { action: 'create', data: { typeCode: type.code } }, 'draft');
     return row;
   });
@@ -192,8 +210,10 @@ export async function attachFile(
 }
 
 /** The actions taken with a JSON body (every one but attaching, signing and issuing, which carry files). */
-export type JsonAction = Extract<OutgoingAction, { action: 'submit' | 'approve_review' | 'send_back' }> | Exclude<IncomingAction, { action: 'attach' }>;
-const OUTGOING_JSON = new Set(['submit', 'approve_review', 'send_back']);
+export type JsonAction =
+  | Extract<OutgoingAction, { action: 'submit' | 'approve_review' | 'send_back' | 'recall' }>
+  | Exclude<IncomingAction, { action: 'attach' | 'recall' }>;
+const OUTGOING_JSON = new Set(['submit', 'approve_review', 'send_back', 'recall']);
 
 export async function act(db: Database, actor: Actor, id: string, input: JsonAction, expectedRevision?: number): Promise<void> {
   const direction = await directionOf(db, id);
@@ -311,6 +331,7 @@ export async function issueOutgoing(db: Database, actor: Actor, id: string, prov
   const seal = await provider.seal(db, { agencyId: org.id, agencyCode: org.code, agencyName: org.name });
   const trusted = await provider.trustedAuthorities(db);
   const location = await place(db, org);
+  const signerName = (await staffNames(db, [c.row.signer_id!])).get(c.row.signer_id!) ?? '';
   const sealFor = async (full: string) => {
     const signedAt = new Date();
     const sealed = await appendSignature(signed, seal.signer, {
@@ -342,6 +363,12 @@ export async function issueOutgoing(db: Database, actor: Actor, id: string, prov
       action: 'issue',
       notation,
       sourceName: org.name,
+      outside: {
+        from: { organId: org.code, organName: org.name },
+        place: location,
+        type: { typeName: type.name, abbreviation: type.abbreviation },
+        signerName,
+      },
       seal: async (n: string) => {
         full = n;
         return sealFor(n);
@@ -357,7 +384,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const AT_RISK_HOURS = 8; // less than one working day left
 
 function flagsOf(row: DocumentsRow, now: Date, hoursLeft: (due: Date) => number) {
-  const open = !['done', 'refused', 'issued'].includes(row.status);
+  const open = !['done', 'refused', 'recalled', 'issued'].includes(row.status);
   const overdue = open && row.due_at !== null && row.due_at < now;
   const atRisk = open && !overdue && row.due_at !== null && hoursLeft(row.due_at) <= AT_RISK_HOURS;
   return { overdue, atRisk };
@@ -441,9 +468,17 @@ export async function getDocument(db: Queryable, actor: Actor, id: string) {
 
 /** Each recipient with the status it last reported and every one before (what the sender follows). */
 async function recipientsOf(db: Queryable, id: string) {
-  const rows = await db.query<{ id: string; agency_id: string; name: string; status_code: string | null; status_at: Date | null }>(
-    `SELECT r.id, r.agency_id, a.name, r.status_code, r.status_at FROM document_recipients r JOIN agencies a ON a.id = r.agency_id
-     WHERE r.document_id = $1 ORDER BY a.name`,
+  const rows = await db.query<{
+    id: string;
+    agency_id: string | null;
+    organ_id: string | null;
+    name: string;
+    status_code: string | null;
+    status_at: Date | null;
+  }>(
+    `SELECT r.id, r.agency_id, r.organ_id, coalesce(a.name, r.organ_name) AS name, r.status_code, r.status_at
+       FROM document_recipients r LEFT JOIN agencies a ON a.id = r.agency_id
+      WHERE r.document_id = $1 ORDER BY 4`,
     [id],
   );
   const history = await db.query<{ recipient_id: string; status_code: string; description: string | null; at: Date }>(
@@ -453,6 +488,8 @@ async function recipientsOf(db: Queryable, id: string) {
   );
   return rows.map((r) => ({
     agencyId: r.agency_id,
+    // An agency outside the platform, reached through the document exchange.
+    organId: r.organ_id,
     name: r.name,
     status: r.status_code,
     statusName: r.status_code ? NATIONAL_STATUS_NAMES[r.status_code] : 'Chưa gửi',
@@ -497,7 +534,8 @@ export async function listDocuments(db: Queryable, actor: Actor, box: (typeof BO
       const allowed = outgoing
         ? await allowedActions(outgoingWorkflow, db, staff(actor), { row })
         : await allowedActions(incomingWorkflow, db, staff(actor), { row });
-      if (!allowed.some((a) => a.action !== 'attach')) continue;
+      // Adding files and recalling a sent document are there to take, not waiting to be done.
+      if (!allowed.some((a) => a.action !== 'attach' && a.action !== 'recall')) continue;
     }
     items.push({
       id: row.id,

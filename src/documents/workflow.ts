@@ -3,8 +3,9 @@
 // (personal digital signature with the competence mark) or sends it back with comments → the văn thư numbers it,
 // applies the agency's seal and sends it. Incoming: arrived (01, electronic) or registered from paper → registered
 // with its số đến (03) → the leader's direction: lead unit, coordinating units, deadline (04) → the lead unit names
-// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02). Each incoming
-// copy of a document sent on the platform reports its national-axis status code back to the sender as it moves.
+// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02); or recalled by an
+// outside sender before the direction (15). Each incoming copy of a document sent on the platform reports its
+// national-axis status code back to the sender as it moves; one that came through the exchange, through the exchange.
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
 import type { DocumentsRow } from '../db/schema.ts';
@@ -16,13 +17,15 @@ import { activeStaffIn, staffMembers } from '../identity/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { vietnamDate } from '../shared/time.ts';
 import { formatNumber, nextNumber } from './numbering.ts';
+import { recallDocument, sendDocument, sendStatus } from '../exchange/service.ts';
+import { documentIdOf, STATUS_CODES, type Organisation, type Priority, type StatusCode } from '../exchange/edxml.ts';
 
 export const URGENCIES = ['thuong', 'khan', 'thuong_khan', 'hoa_toc', 'hoa_toc_hen_gio'] as const; // edXML priority 0–4
 export const SECRECY = ['thuong', 'mat', 'toi_mat', 'tuyet_mat'] as const; // Luật Bảo vệ bí mật nhà nước 2018
 export const COMPETENCE = ['KT', 'TM', 'TL', 'TUQ'] as const; // thẩm quyền ký (art. 13)
 
 export type OutgoingStatus = 'draft' | 'reviewing' | 'awaiting_signature' | 'signed' | 'issued';
-export type IncomingStatus = 'arrived' | 'registered' | 'directed' | 'assigned' | 'processing' | 'done' | 'refused';
+export type IncomingStatus = 'arrived' | 'registered' | 'directed' | 'assigned' | 'processing' | 'done' | 'refused' | 'recalled';
 
 export const OUTGOING_STATES = {
   draft: { name: 'Dự thảo', clock: 'not_started' },
@@ -40,6 +43,7 @@ export const INCOMING_STATES = {
   processing: { name: 'Đang xử lý', clock: 'runs' },
   done: { name: 'Hoàn thành', clock: 'stopped', final: true },
   refused: { name: 'Từ chối tiếp nhận', clock: 'stopped', final: true },
+  recalled: { name: 'Nơi gửi đã thu hồi', clock: 'stopped', final: true },
 } as const satisfies Record<IncomingStatus, { name: string; clock: string; final?: boolean }>;
 
 /** The national axis's status code (VDXP/edXML status package) each incoming state reports to the sender. */
@@ -51,15 +55,10 @@ export const NATIONAL_STATUS: Record<IncomingStatus, string> = {
   assigned: '04',
   processing: '05',
   done: '06',
+  recalled: '15', // the exchange module answers a recall itself
 };
-export const NATIONAL_STATUS_NAMES: Record<string, string> = {
-  '01': 'Đã đến',
-  '02': 'Từ chối tiếp nhận',
-  '03': 'Đã tiếp nhận',
-  '04': 'Phân công',
-  '05': 'Đang xử lý',
-  '06': 'Hoàn thành',
-};
+/** The names of the national axis's status codes (and of 15, 16: an outside recipient's answer to a recall). */
+export const NATIONAL_STATUS_NAMES: Record<string, string> = STATUS_CODES;
 
 export interface DocumentFile {
   kind: 'main' | 'attachment' | 'scan';
@@ -79,7 +78,17 @@ export type OutgoingAction =
   | { action: 'send_back'; note: string } // trả lại, kèm ý kiến
   | { action: 'sign'; signed: SignedFile; signerLine: string; note?: string } // lãnh đạo ký số
   // văn thư cấp số, đóng dấu số, phát hành: the seal is applied once the number is taken, and its signature names it
-  | { action: 'issue'; notation: string; sourceName: string; seal: (fullNotation: string) => Promise<SignedFile> };
+  | { action: 'issue'; notation: string; sourceName: string; seal: (fullNotation: string) => Promise<SignedFile>; outside: OutsideSender }
+  | { action: 'recall'; reason: string }; // thu hồi văn bản đã gửi ra ngoài hệ thống (13)
+
+/** What an edXML package to outside recipients says of its sender, beyond the document row. */
+export interface OutsideSender {
+  from: Organisation;
+  /** Địa danh (the place before the date). */
+  place: string;
+  type: { typeName: string; abbreviation: string | null };
+  signerName: string;
+}
 
 export type IncomingAction =
   | { action: 'attach'; file: DocumentFile } // văn thư thêm bản quét
@@ -88,7 +97,8 @@ export type IncomingAction =
   | { action: 'direct'; leadUnitId: string; coordinatingUnitIds?: string[]; deadlineDays: number; note?: string } // phiếu giải quyết
   | { action: 'assign_handler'; handlerId: string; note?: string } // đơn vị giao người xử lý
   | { action: 'report_progress'; progress: number; note: string } // báo cáo tiến độ
-  | { action: 'close'; note: string; replyId?: string }; // hoàn thành, kèm văn bản trả lời
+  | { action: 'close'; note: string; replyId?: string } // hoàn thành, kèm văn bản trả lời
+  | { action: 'recall'; reason: string }; // the sender outside recalled it (13), before it was handled
 
 export interface DocumentCase {
   row: DocumentsRow;
@@ -250,9 +260,20 @@ const issue: Out<'issue'> = {
     const { year, number } = await nextNumber(tx, c.row.agency_id, book, now);
     const full = `${formatNumber(number)}/${input.notation}`;
     const sealed = await input.seal(full);
-    const delivered = await deliver(tx, c, { notation: full, issuedAt: now, from: input.sourceName, file: sealed.content });
+    const sent = { number, notation: input.notation, issuedAt: now, from: input.sourceName, file: sealed.content };
+    const delivered = await deliver(tx, c, sent);
+    const exchangeId = await deliverOutside(tx, c, sent, input.outside);
     return change(
-      { status: 'issued', book, year, number, notation: input.notation, issued_at: now, signatures: JSON.stringify(sealed.signatures) },
+      {
+        status: 'issued',
+        book,
+        year,
+        number,
+        notation: input.notation,
+        issued_at: now,
+        signatures: JSON.stringify(sealed.signatures),
+        ...(exchangeId ? { exchange_document_id: exchangeId } : {}),
+      },
       {
         action: 'issue',
         to: 'issued',
@@ -260,6 +281,34 @@ const issue: Out<'issue'> = {
         files: [{ version: c.row.version, kind: 'issued', name: 'van-ban.pdf', mime: 'application/pdf', content: sealed.content }],
       },
     );
+  },
+};
+
+/**
+ * Thu hồi (Decree 30 art. 18(4b)): the văn thư or a leader recalls an issued document from its outside recipients; the
+ * exchange sends 13 to each, and their answers (15, 16) come back onto the recipient rows.
+ */
+const recall: Out<'recall'> = {
+  label: 'Thu hồi văn bản đã gửi liên thông',
+  from: ['issued'],
+  to: [],
+  policy: own(['clerk', 'agency_leader']),
+  check: (c) =>
+    c.row.exchange_document_id ? null : conflict('NOT_EXCHANGED', 'Văn bản không gửi cho cơ quan ngoài hệ thống nên không thu hồi qua liên thông.'),
+  perform: async (tx, c, input, by) => {
+    const outside = await tx.query<{ organ_id: string }>('SELECT organ_id FROM document_recipients WHERE document_id = $1 AND organ_id IS NOT NULL', [
+      c.row.id,
+    ]);
+    const org = await organisationOf(tx, c.row.agency_id);
+    const [organId, date, ...code] = c.row.exchange_document_id!.split(',');
+    await recallDocument(tx, {
+      document: { organId, code: code.join(','), promulgationDate: date.replaceAll('/', '-'), documentId: c.row.exchange_document_id! },
+      from: { organId: org.code, organName: org.name },
+      recipients: outside.map((o) => o.organ_id),
+      reason: input.reason,
+      staff: { department: 'Văn thư', staff: staffOf(by)?.fullName },
+    });
+    return change({}, { action: 'recall', note: input.reason, data: { recipients: outside.map((o) => o.organ_id) } });
   },
 };
 
@@ -290,7 +339,7 @@ export const outgoingWorkflow = defineCaseType<DocumentCase, OutgoingStatus, Out
   noun: 'văn bản',
   states: OUTGOING_STATES,
   initial: ['draft'],
-  actions: { attach: attachDraft, submit, approve_review: approveReview, send_back: sendBack, sign, issue },
+  actions: { attach: attachDraft, submit, approve_review: approveReview, send_back: sendBack, sign, issue, recall },
   ...adapter<OutgoingStatus>('outgoing'),
   write: writeCase,
 });
@@ -441,6 +490,19 @@ const close: In<'close'> = {
   },
 };
 
+/** The platform cancels a copy its outside sender recalled (the exchange answers 15), while it is not yet directed. */
+const recalledBySender: In<'recall'> = {
+  label: 'Nơi gửi thu hồi',
+  from: ['arrived', 'registered'],
+  to: ['recalled'],
+  policy: [],
+  system: true,
+  check: (_c, by) => (by ? forbidden('Chỉ nơi gửi thu hồi được văn bản, qua trục liên thông.') : null),
+  offered: () => false,
+  perform: async (_tx, _c, input, _by, now) =>
+    change({ status: 'recalled', refusal_reason: input.reason, closed_at: now }, { action: 'recall', to: 'recalled', note: input.reason }),
+};
+
 export const incomingWorkflow = defineCaseType<DocumentCase, IncomingStatus, IncomingAction, DocumentEvent>({
   name: 'incoming_document',
   noun: 'văn bản',
@@ -454,6 +516,7 @@ export const incomingWorkflow = defineCaseType<DocumentCase, IncomingStatus, Inc
     assign_handler: assignHandler,
     report_progress: reportProgress,
     close,
+    recall: recalledBySender,
   },
   ...adapter<IncomingStatus>('incoming'),
   async write(tx, c, change, by) {
@@ -463,74 +526,189 @@ export const incomingWorkflow = defineCaseType<DocumentCase, IncomingStatus, Inc
     if (to && NATIONAL_STATUS[to] !== NATIONAL_STATUS[c.row.status as IncomingStatus]) {
       const last = events[events.length - 1];
       await reportStatus(tx, c.row.id, NATIONAL_STATUS[to], last?.note ?? null);
+      // 15 is the exchange module's own answer to the recall.
+      if (c.row.channel === 'exchange' && to !== 'recalled')
+        await statusToOutsideSender(tx, c.row, NATIONAL_STATUS[to], last?.note ?? INCOMING_STATES[to].name);
     }
   },
 });
+
+/** A status of a document that came through the gateway goes back to its sender there (in the action's transaction). */
+async function statusToOutsideSender(tx: Queryable, row: DocumentsRow, statusCode: string, description: string): Promise<void> {
+  const org = await organisationOf(tx, row.agency_id);
+  // DocumentId is `{organ id},{yyyy/MM/dd},{số}/{ký hiệu}` (documentIdOf): the reference the sender knows it by.
+  const [organId, date, ...code] = row.exchange_document_id!.split(',');
+  await sendStatus(tx, {
+    responseFor: { organId, code: code.join(','), promulgationDate: date.replaceAll('/', '-'), documentId: row.exchange_document_id! },
+    from: { organId: org.code, organName: org.name },
+    statusCode: statusCode as StatusCode,
+    description,
+    timestamp: new Date(),
+    staff: { department: 'Văn thư' },
+  });
+}
 
 /**
  * The status package back to the sender (trạng thái văn bản): the sender's recipient row shows it, and its history
  * keeps every one. A copy registered from paper has no sender on the platform and reports to no one.
  */
 export async function reportStatus(tx: Queryable, incomingId: string, code: string, description: string | null): Promise<void> {
-  const rows = await tx.query<{ id: string }>('UPDATE document_recipients SET status_code = $2, status_at = now() WHERE incoming_id = $1 RETURNING id', [
-    incomingId,
-    code,
-  ]);
+  const rows = await tx.query<{ id: string }>('SELECT id FROM document_recipients WHERE incoming_id = $1', [incomingId]);
+  await recordRecipientStatus(tx, rows, code, description);
+}
+
+/** A status reported by the recipients `rows`: their last status, and one more line of their history each. */
+export async function recordRecipientStatus(tx: Queryable, rows: { id: string }[], code: string, description: string | null): Promise<void> {
+  for (const r of rows) await tx.query('UPDATE document_recipients SET status_code = $2, status_at = now() WHERE id = $1', [r.id, code]);
   for (const r of rows) {
     await tx.query('INSERT INTO document_recipient_statuses (recipient_id, status_code, description) VALUES ($1, $2, $3)', [r.id, code, description]);
   }
 }
 
+interface Sent {
+  number: number;
+  notation: string;
+  issuedAt: Date;
+  from: string;
+  file: Buffer;
+}
+
+/** A copy arriving at a receiving organisation ('arrived', 01), from the platform or through the gateway. */
+export interface Arrival {
+  organisation: { id: string; path: string };
+  typeCode: string;
+  subject: string;
+  urgency: number;
+  urgentAt: Date | null;
+  secrecy: string;
+  sourceId: string | null;
+  fromAgencyId: string | null;
+  fromName: string;
+  sourceNotation: string;
+  sourceDate: string;
+  arrivedAt: Date;
+  exchange: { documentId: string; fromOrganId: string } | null;
+  main: { name: string; content: Buffer };
+}
+
+/** Writes an arrived copy in the receiving organisation's register (its văn thư's inbox) with its main file. */
+export async function registerArrival(tx: Queryable, a: Arrival): Promise<string> {
+  // A secret document is named to the receiving agency's văn thư and leaders; the units and handler join as they are named.
+  const readers =
+    a.secrecy === 'thuong'
+      ? []
+      : (await activeStaffIn(tx, a.organisation.path)).filter((m) => m.roles.some((role) => role === 'clerk' || role === 'agency_leader')).map((m) => m.id);
+  const [copy] = await tx.query<{ id: string }>(
+    `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, urgent_at, secrecy, readers, source_id, from_agency_id,
+       from_name, source_notation, source_date, channel, arrived_at, exchange_document_id, from_organ_id)
+     VALUES ('incoming', $1, 'arrived', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+    [
+      a.organisation.id,
+      a.typeCode,
+      a.subject,
+      a.urgency,
+      a.urgentAt,
+      a.secrecy,
+      readers,
+      a.sourceId,
+      a.fromAgencyId,
+      a.fromName,
+      a.sourceNotation,
+      a.sourceDate,
+      a.exchange ? 'exchange' : 'platform',
+      a.arrivedAt,
+      a.exchange?.documentId ?? null,
+      a.exchange?.fromOrganId ?? null,
+    ],
+  );
+  await insertFile(tx, copy.id, { version: 1, kind: 'main', name: a.main.name, mime: 'application/pdf', content: a.main.content }, null);
+  await insertEvent(tx, copy.id, null, null, { action: 'arrive', data: { from: a.fromName, notation: a.sourceNotation } }, 'arrived');
+  return copy.id;
+}
+
 /**
  * Sends an issued document to its recipients on the platform, in the issuing transaction: each receiving agency gets
  * its copy (the issued file and the attachments, byte for byte) in its văn thư's inbox, and reports 01 (đã đến) back.
- * A recipient outside the platform will be handed here to the exchange module (edXML through the national axis);
- * until then only agencies on the platform can be named (createOutgoing refuses others).
  */
-async function deliver(tx: Queryable, c: DocumentCase, sent: { notation: string; issuedAt: Date; from: string; file: Buffer }): Promise<string[]> {
-  const recipients = await tx.query<{ id: string; agency_id: string }>('SELECT id, agency_id FROM document_recipients WHERE document_id = $1 ORDER BY id', [
-    c.row.id,
-  ]);
+async function deliver(tx: Queryable, c: DocumentCase, sent: Sent): Promise<string[]> {
+  const recipients = await tx.query<{ id: string; agency_id: string }>(
+    'SELECT id, agency_id FROM document_recipients WHERE document_id = $1 AND agency_id IS NOT NULL ORDER BY id',
+    [c.row.id],
+  );
   const names: string[] = [];
+  const full = `${formatNumber(sent.number)}/${sent.notation}`;
   for (const r of recipients) {
     const org = await organisationOf(tx, r.agency_id);
-    // A secret document is named to the receiving agency's văn thư and leaders; the units and handler join as they are named.
-    const readers =
-      c.row.secrecy === 'thuong'
-        ? []
-        : (await activeStaffIn(tx, org.path)).filter((m) => m.roles.some((role) => role === 'clerk' || role === 'agency_leader')).map((m) => m.id);
-    const [copy] = await tx.query<{ id: string }>(
-      `INSERT INTO documents (direction, agency_id, status, type_code, subject, urgency, urgent_at, secrecy, readers, source_id, from_agency_id,
-         from_name, source_notation, source_date, channel, arrived_at)
-       VALUES ('incoming', $1, 'arrived', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'platform', $13) RETURNING id`,
-      [
-        org.id,
-        c.row.type_code,
-        c.row.subject,
-        c.row.urgency,
-        c.row.urgent_at,
-        c.row.secrecy,
-        readers,
-        c.row.id,
-        c.row.agency_id,
-        sent.from,
-        sent.notation,
-        vietnamDate(sent.issuedAt),
-        sent.issuedAt,
-      ],
-    );
-    await insertFile(tx, copy.id, { version: 1, kind: 'main', name: 'van-ban.pdf', mime: 'application/pdf', content: sent.file }, null);
+    const copyId = await registerArrival(tx, {
+      organisation: org,
+      typeCode: c.row.type_code,
+      subject: c.row.subject,
+      urgency: c.row.urgency,
+      urgentAt: c.row.urgent_at,
+      secrecy: c.row.secrecy,
+      sourceId: c.row.id,
+      fromAgencyId: c.row.agency_id,
+      fromName: sent.from,
+      sourceNotation: full,
+      sourceDate: vietnamDate(sent.issuedAt),
+      arrivedAt: sent.issuedAt,
+      exchange: null,
+      main: { name: 'van-ban.pdf', content: sent.file },
+    });
     await tx.query(
       `INSERT INTO document_files (document_id, version, kind, name, mime, size, sha256, content)
        SELECT $1, 1, kind, name, mime, size, sha256, content FROM document_files WHERE document_id = $2 AND version = $3 AND kind = 'attachment'`,
-      [copy.id, c.row.id, c.row.version],
+      [copyId, c.row.id, c.row.version],
     );
-    await insertEvent(tx, copy.id, null, null, { action: 'arrive', data: { from: sent.from, notation: sent.notation } }, 'arrived');
-    await tx.query('UPDATE document_recipients SET incoming_id = $2 WHERE id = $1', [r.id, copy.id]);
-    await reportStatus(tx, copy.id, NATIONAL_STATUS.arrived, null);
+    await tx.query('UPDATE document_recipients SET incoming_id = $2 WHERE id = $1', [r.id, copyId]);
+    await reportStatus(tx, copyId, NATIONAL_STATUS.arrived, null);
     names.push(org.name);
   }
   return names;
+}
+
+/**
+ * Hands an issued document to the exchange module for the recipients outside the platform (one edXML package, the
+ * sealed PDF and the attachments), in the issuing transaction: it is sent if and only if the issue commits. Their
+ * statuses come back through statusFromOutside. Returns the package's DocumentId, or null without outside recipients.
+ */
+async function deliverOutside(tx: Queryable, c: DocumentCase, sent: Sent, sender: OutsideSender): Promise<string | null> {
+  const outside = await tx.query<{ organ_id: string; organ_name: string }>(
+    'SELECT organ_id, organ_name FROM document_recipients WHERE document_id = $1 AND organ_id IS NOT NULL ORDER BY organ_id',
+    [c.row.id],
+  );
+  if (!outside.length) return null;
+  const date = vietnamDate(sent.issuedAt);
+  const code = { number: formatNumber(sent.number), notation: sent.notation };
+  const documentId = documentIdOf(sender.from.organId, date, code);
+  const attachments = await tx.query<{ name: string; mime: string; content: Uint8Array }>(
+    `SELECT name, mime, content FROM document_files WHERE document_id = $1 AND version = $2 AND kind = 'attachment' ORDER BY created_at, id`,
+    [c.row.id, c.row.version],
+  );
+  // "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC": the competence mark and the signer's own position.
+  const [line, position] = (c.row.signer_line ?? '').split(' / ');
+  const competence = /^(KT|TM|TL|TUQ)\./.exec(line)?.[0];
+  await sendDocument(tx, {
+    from: sender.from,
+    to: outside.map((o) => ({ organId: o.organ_id, organName: o.organ_name })),
+    code,
+    promulgation: { place: sender.place, date },
+    documentType: { type: '1', typeDetail: sender.type.abbreviation ?? undefined, typeName: sender.type.typeName },
+    subject: c.row.subject,
+    signer: { competence, position: position ?? line, fullName: sender.signerName },
+    steeringType: 1,
+    priority: c.row.urgency as Priority,
+    toPlaces: outside.map((o) => o.organ_name),
+    responseFor: [],
+    documentId,
+    traces: [{ organId: sender.from.organId, timestamp: sent.issuedAt }],
+    business: { docType: 0, paper: 0 },
+    attachments: [
+      { contentId: 'van-ban', contentType: 'application/pdf', name: 'van-ban.pdf', data: sent.file },
+      ...attachments.map((a, i) => ({ contentId: `dinh-kem-${i + 1}`, contentType: a.mime, name: a.name, data: Buffer.from(a.content) })),
+    ],
+  });
+  return documentId;
 }
 
 export async function loadDocument(tx: Queryable, id: string, direction: 'outgoing' | 'incoming', lock: boolean): Promise<DocumentCase | null> {
