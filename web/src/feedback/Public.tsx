@@ -7,8 +7,7 @@ import { Link, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Field, Loading, Pager, useFetch, usePageTitle, useSearchParamText } from '../ui.tsx';
 import {
   Breadcrumb,
-  type Category,
-  categoryOptions,
+  CategorySelect,
   FeedbackMap,
   LEVELS,
   LocationText,
@@ -33,7 +32,6 @@ export function FeedbackListPage() {
   const q = search.get('q') ?? '';
   const page = Number(search.get('trang') ?? 1) || 1;
   const box = useSearchParamText(q, (text) => setSearchParams({ q: text.trim(), trang: null }, { replace: true }));
-  const categories = useFetch<{ items: Category[] }>('/api/v1/feedback-categories');
   const communes = useFetch<{ items: Unit[] }>(withQuery('/api/v1/units', { level: 'commune', province: DEFAULT_PROVINCE }));
   const filter = { category, commune, status, q: q.trim() };
   const list = useFetch<{ total: number; items: PublicCase[] }>(withQuery('/api/v1/public/feedback', { ...filter, page, pageSize: PAGE_SIZE }));
@@ -65,14 +63,7 @@ export function FeedbackListPage() {
           <input type="search" value={box.text} onChange={(e) => box.setText(e.target.value)} maxLength={200} />
         </Field>
         <Field label="Lĩnh vực">
-          <select value={category} onChange={(e) => setSearchParams({ 'linh-vuc': e.target.value, trang: null })}>
-            <option value="">Tất cả lĩnh vực</option>
-            {categoryOptions(categories.data?.items ?? []).map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.label}
-              </option>
-            ))}
-          </select>
+          <CategorySelect value={category} onChange={(code) => setSearchParams({ 'linh-vuc': code, trang: null })} emptyLabel="Tất cả lĩnh vực" />
         </Field>
         <Field label="Xã, phường">
           <select value={commune} onChange={(e) => setSearchParams({ xa: e.target.value, trang: null })}>

@@ -119,6 +119,37 @@ export function categoryOptions(items: Category[]) {
   return children(null, 0);
 }
 
+/** The category picker of every feedback form and filter: the tree flattened, `emptyLabel` for no choice. */
+export function CategorySelect({
+  value,
+  onChange,
+  emptyLabel,
+  required,
+  disabled,
+  ...labelled
+}: {
+  value: string;
+  onChange: (code: string) => void;
+  emptyLabel: string;
+  required?: boolean;
+  disabled?: boolean;
+  /** Set by the enclosing `Field`. */
+  id?: string;
+  'aria-describedby'?: string;
+}) {
+  const categories = useCategories();
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} required={required} disabled={disabled} {...labelled}>
+      <option value="">{emptyLabel}</option>
+      {categoryOptions(categories.data?.items ?? []).map((c) => (
+        <option key={c.code} value={c.code}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function StatusTag({ status, name }: { status: string; name: string }) {
   const tone = status === 'published' || status === 'rated' ? 'green' : status === 'rejected' || status === 'merged' ? 'neutral' : 'blue';
   return <Badge tone={tone}>{name}</Badge>;
@@ -226,19 +257,17 @@ export const useCategories = () => useFetch<{ items: Category[] }>('/api/v1/feed
 
 /** Category, title, content and level of a report. */
 export function ReportFields({ value, onChange, disabled }: { value: ReportDraft; onChange: (r: ReportDraft) => void; disabled: boolean }) {
-  const categories = useCategories();
   const set = (patch: Partial<ReportDraft>) => onChange({ ...value, ...patch });
   return (
     <>
       <Field label="Lĩnh vực (bắt buộc)">
-        <select value={value.categoryCode} onChange={(e) => set({ categoryCode: e.target.value })} required disabled={disabled}>
-          <option value="">— Chọn lĩnh vực —</option>
-          {categoryOptions(categories.data?.items ?? []).map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.label}
-            </option>
-          ))}
-        </select>
+        <CategorySelect
+          value={value.categoryCode}
+          onChange={(categoryCode) => set({ categoryCode })}
+          emptyLabel="— Chọn lĩnh vực —"
+          required
+          disabled={disabled}
+        />
       </Field>
       <Field label="Tiêu đề (bắt buộc)" hint="Từ 5 đến 200 ký tự">
         <input value={value.title} onChange={(e) => set({ title: e.target.value })} required minLength={5} maxLength={200} disabled={disabled} />

@@ -6,7 +6,7 @@ import { formatInstant, formatNumber } from '../format.ts';
 import { Link, setSearchParams, useLocation } from '../router.tsx';
 import { Badge, ErrorMessage, Field, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { Due } from '../citizen/DossierParts.tsx';
-import { CHANNELS, type Channel, categoryOptions, LEVELS, type Level, StatusTag, useCategories } from '../feedback/parts.tsx';
+import { CategorySelect, CHANNELS, type Channel, LEVELS, type Level, StatusTag } from '../feedback/parts.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -69,7 +69,6 @@ export function FeedbackInbox() {
   const category = search.get('linh-vuc') ?? '';
   const flag = search.get('han') ?? '';
   const page = Number(search.get('trang') ?? 1) || 1;
-  const categories = useCategories();
   const list = useFetch<{ total: number; operator: boolean; items: FeedbackSummary[] }>(
     withQuery('/api/v1/feedback', { status, level, category, flag, page, pageSize: PAGE_SIZE }),
   );
@@ -118,14 +117,7 @@ export function FeedbackInbox() {
           </select>
         </Field>
         <Field label="Lĩnh vực">
-          <select value={category} onChange={filter('linh-vuc')}>
-            <option value="">Tất cả lĩnh vực</option>
-            {categoryOptions(categories.data?.items ?? []).map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.label}
-              </option>
-            ))}
-          </select>
+          <CategorySelect value={category} onChange={(code) => setSearchParams({ 'linh-vuc': code, trang: null })} emptyLabel="Tất cả lĩnh vực" />
         </Field>
         <Field label="Thời hạn">
           <select value={flag} onChange={filter('han')}>
