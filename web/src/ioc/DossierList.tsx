@@ -2,17 +2,15 @@
 // the officer's dossier page with its timeline (the server lets the IOC, administrators and the agencies handling a
 // dossier read it).
 import { withQuery, type DossierStatus } from '../api.ts';
-import { TIMELINESS, formatInstant, formatNumber } from '../format.ts';
-import { Link, setSearchParams, useLocation } from '../router.tsx';
-import { ErrorMessage, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { TIMELINESS, formatInstant } from '../format.ts';
+import { Link, useLocation } from '../router.tsx';
+import { TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { StatusBadge, TimelinessBadge } from '../citizen/DossierParts.tsx';
 import { STATUS_NAMES } from '../../../src/dossiers/rules.ts';
 import { INDICATOR_NAMES } from './labels.ts';
-import { ExportLinks } from './parts.tsx';
+import { DRILL_PAGE_SIZE, DrillDownPage, ExportLinks } from './parts.tsx';
 import { apiParams, periodLabel, periodParams, readPeriod, readScope } from './period.ts';
 import { INDICATORS, type Indicator, type IndicatorDossiers } from './types.ts';
-
-const PAGE_SIZE = 20;
 
 export function DossierList() {
   const { search } = useLocation();
@@ -22,39 +20,22 @@ export function DossierList() {
   const indicator = (INDICATORS as readonly string[]).includes(raw) ? (raw as Indicator) : null;
   const page = Math.max(1, Number(search.get('page')) || 1);
   const query = { indicator: indicator ?? undefined, ...apiParams(period, scope) };
-  const res = useFetch<IndicatorDossiers>(indicator ? withQuery('/api/v1/stats/dossiers', { ...query, page, pageSize: PAGE_SIZE }) : null);
+  const res = useFetch<IndicatorDossiers>(indicator ? withQuery('/api/v1/stats/dossiers', { ...query, page, pageSize: DRILL_PAGE_SIZE }) : null);
   const title = indicator ? INDICATOR_NAMES[indicator] : 'Danh sách hồ sơ';
   usePageTitle(title);
   const back = withQuery('/dieu-hanh', periodParams(period, scope));
-  const data = res.data;
 
   return (
-    <>
-      <p className="back">
-        <Link to={back}>‹ Bảng điều hành</Link>
-      </p>
-      <div className="page-head">
-        <h1>{title}</h1>
-        {indicator && <ExportLinks path="/api/v1/stats/dossiers" query={query} what="danh sách hồ sơ" />}
-      </div>
-      <p className="muted">
-        {periodLabel(period)}
-        {Object.keys(scope).length ? ' — trong phạm vi đã lọc' : ''}
-      </p>
-      {!indicator && (
-        <p className="empty">
-          Chỉ tiêu không hợp lệ. <Link to={back}>Về bảng điều hành</Link>
-        </p>
-      )}
-      <ErrorMessage error={res.error} />
-      {!data && res.loading && <Loading />}
-      {data && (
-        <p className="result-count" aria-live="polite">
-          {formatNumber(data.total)} hồ sơ
-        </p>
-      )}
-      {data && data.total === 0 && <p className="empty">Không có hồ sơ nào.</p>}
-      {data && data.items.length > 0 && (
+    <DrillDownPage
+      title={title}
+      back={back}
+      actions={indicator && <ExportLinks path="/api/v1/stats/dossiers" query={query} what="danh sách hồ sơ" />}
+      context={`${periodLabel(period)}${Object.keys(scope).length ? ' — trong phạm vi đã lọc' : ''}`}
+      valid={indicator !== null}
+      res={res}
+      noun="hồ sơ"
+      page={page}>
+      {(data) => (
         <TableWrap label={title} stack>
           <thead>
             <tr>
@@ -94,7 +75,6 @@ export function DossierList() {
           </tbody>
         </TableWrap>
       )}
-      {data && <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={(p) => setSearchParams({ page: p })} />}
-    </>
+    </DrillDownPage>
   );
 }

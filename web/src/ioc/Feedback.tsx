@@ -5,12 +5,12 @@
 import { useMemo } from 'react';
 import { withQuery } from '../api.ts';
 import { formatDecimal, formatInstant, formatNumber, formatPercent } from '../format.ts';
-import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
-import { ErrorMessage, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { Chart } from '../chart/Chart.tsx';
 import { COLOURS } from './labels.ts';
 import { barsOption } from './options.ts';
-import { Card, NoData, Panel } from './parts.tsx';
+import { Card, DRILL_PAGE_SIZE, DrillDownPage, NoData, Panel } from './parts.tsx';
 import { periodLabel, periodParams, readPeriod, readScope, type Period, type Scope } from './period.ts';
 import { FEEDBACK_FIGURES, type FeedbackCases, type FeedbackFigure, type FeedbackStats } from './types.ts';
 
@@ -150,8 +150,6 @@ export function FeedbackPanel({ period, scope }: { period: Period; scope: Scope 
   );
 }
 
-const PAGE_SIZE = 20;
-
 /** /dieu-hanh/phan-anh: the cases behind one feedback figure (no reporter identity), each opening the staff case page. */
 export function FeedbackCaseList() {
   const { search } = useLocation();
@@ -163,38 +161,23 @@ export function FeedbackCaseList() {
   const category = search.get('category') ?? undefined;
   const page = Math.max(1, Number(search.get('page')) || 1);
   const res = useFetch<FeedbackCases>(
-    figure ? withQuery('/api/v1/stats/feedback/cases', { figure, ...feedbackParams(period, scope), channel, category, page, pageSize: PAGE_SIZE }) : null,
+    figure ? withQuery('/api/v1/stats/feedback/cases', { figure, ...feedbackParams(period, scope), channel, category, page, pageSize: DRILL_PAGE_SIZE }) : null,
   );
   const title = figure ? FIGURE_NAMES[figure] : 'Danh sách phản ánh, kiến nghị';
   usePageTitle(title);
   const back = `${withQuery('/dieu-hanh', periodParams(period, scope))}#phan-anh`;
-  const data = res.data;
   return (
-    <>
-      <p className="back">
-        <Link to={back}>‹ Bảng điều hành</Link>
-      </p>
-      <h1>{title}</h1>
-      <p className="muted">
-        {periodLabel(period)}
-        {channel ? ` — kênh ${CHANNEL_NAMES[channel] ?? channel}` : ''}
-        {category ? ' — theo lĩnh vực đã chọn' : ''}
-        {scope.agency || scope.commune ? ' — trong phạm vi đã lọc' : ''}
-      </p>
-      {!figure && (
-        <p className="empty">
-          Chỉ tiêu không hợp lệ. <Link to={back}>Về bảng điều hành</Link>
-        </p>
-      )}
-      <ErrorMessage error={res.error} />
-      {!data && res.loading && <Loading />}
-      {data && (
-        <p className="result-count" aria-live="polite">
-          {formatNumber(data.total)} phản ánh, kiến nghị
-        </p>
-      )}
-      {data && data.total === 0 && <p className="empty">Không có phản ánh, kiến nghị nào.</p>}
-      {data && data.items.length > 0 && (
+    <DrillDownPage
+      title={title}
+      back={back}
+      context={`${periodLabel(period)}${channel ? ` — kênh ${CHANNEL_NAMES[channel] ?? channel}` : ''}${category ? ' — theo lĩnh vực đã chọn' : ''}${
+        scope.agency || scope.commune ? ' — trong phạm vi đã lọc' : ''
+      }`}
+      valid={figure !== null}
+      res={res}
+      noun="phản ánh, kiến nghị"
+      page={page}>
+      {(data) => (
         <TableWrap label={title} stack>
           <thead>
             <tr>
@@ -237,7 +220,6 @@ export function FeedbackCaseList() {
           </tbody>
         </TableWrap>
       )}
-      {data && <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={(p) => setSearchParams({ page: p })} />}
-    </>
+    </DrillDownPage>
   );
 }

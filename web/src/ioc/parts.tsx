@@ -4,8 +4,8 @@
 import { useMemo, type ReactNode } from 'react';
 import { withQuery } from '../api.ts';
 import { formatNumber, formatPercent } from '../format.ts';
-import { Link, navigate } from '../router.tsx';
-import { TableWrap } from '../ui.tsx';
+import { Link, navigate, setSearchParams } from '../router.tsx';
+import { ErrorMessage, Loading, Pager, TableWrap } from '../ui.tsx';
 import { Chart, registerCommuneMap } from '../chart/Chart.tsx';
 import { downloadTable, type Cell } from './export.ts';
 import { BREAKDOWN_NAMES, COLOURS } from './labels.ts';
@@ -313,5 +313,64 @@ export function Panel({
       </div>
       {children}
     </section>
+  );
+}
+
+export const DRILL_PAGE_SIZE = 20;
+
+/**
+ * The frame of every drill-down page (the cases behind one figure): the way back to the dashboard, the title, what the
+ * list covers, its count, the table the page draws for the loaded items, and the pages (`?page=`).
+ */
+export function DrillDownPage<T extends { total: number; items: unknown[] }>({
+  title,
+  back,
+  actions,
+  context,
+  valid,
+  res,
+  noun,
+  page,
+  children,
+}: {
+  title: string;
+  back: string;
+  actions?: ReactNode;
+  context: ReactNode;
+  /** False when the address names no known figure. */
+  valid: boolean;
+  res: { data: T | null; error: Error | null; loading: boolean };
+  /** What one item is called, e.g. "hồ sơ". */
+  noun: string;
+  page: number;
+  children: (data: T) => ReactNode;
+}) {
+  const data = res.data;
+  return (
+    <>
+      <p className="back">
+        <Link to={back}>‹ Bảng điều hành</Link>
+      </p>
+      <div className="page-head">
+        <h1>{title}</h1>
+        {actions}
+      </div>
+      <p className="muted">{context}</p>
+      {!valid && (
+        <p className="empty">
+          Chỉ tiêu không hợp lệ. <Link to={back}>Về bảng điều hành</Link>
+        </p>
+      )}
+      <ErrorMessage error={res.error} />
+      {!data && res.loading && <Loading />}
+      {data && (
+        <p className="result-count" aria-live="polite">
+          {formatNumber(data.total)} {noun}
+        </p>
+      )}
+      {data && data.total === 0 && <p className="empty">Không có {noun} nào.</p>}
+      {data && data.items.length > 0 && children(data)}
+      {data && <Pager page={page} pageSize={DRILL_PAGE_SIZE} total={data.total} onPage={(p) => setSearchParams({ page: p })} />}
+    </>
   );
 }
