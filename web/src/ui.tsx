@@ -130,6 +130,41 @@ export function Field({
   );
 }
 
+/** A required pick-one question as radio buttons; `missing` (after a submit without a pick) says so beside it. */
+export function RadioChoice<V extends string | number>({
+  legend,
+  name,
+  options,
+  value,
+  onChange,
+  missing,
+  missingText,
+  disabled,
+}: {
+  legend: string;
+  name: string;
+  options: readonly { value: V; label: string }[];
+  value: V | null;
+  onChange: (value: V) => void;
+  missing: boolean;
+  missingText: string;
+  disabled: boolean;
+}) {
+  const unanswered = missing && value === null;
+  return (
+    <fieldset className="choice-group" aria-invalid={unanswered ? true : undefined}>
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <label key={String(o.value)} className="check">
+          <input type="radio" name={name} value={String(o.value)} checked={value === o.value} onChange={() => onChange(o.value)} disabled={disabled} />{' '}
+          {o.label}
+        </label>
+      ))}
+      {unanswered && <p className="field-error">{missingText}</p>}
+    </fieldset>
+  );
+}
+
 export function Badge({ tone = 'neutral', title, children }: { tone?: 'neutral' | 'green' | 'blue' | 'amber' | 'red'; title?: string; children: ReactNode }) {
   return (
     <span className={`badge badge-${tone}`} title={title}>

@@ -1,7 +1,7 @@
 // Đánh giá mức độ hài lòng after the result is returned: five levels with reasons, once per dossier.
 import { useState, type FormEvent } from 'react';
 import { formatInstant } from '../format.ts';
-import { ErrorMessage, Field, Loading, Notice, useAction, useFetch } from '../ui.tsx';
+import { ErrorMessage, Field, Loading, Notice, RadioChoice, useAction, useFetch } from '../ui.tsx';
 import { newIdempotencyKey, postWithKey } from './requests.ts';
 
 interface Rating {
@@ -26,7 +26,7 @@ const REASONS = [
 
 export function RatingPanel({ dossierId }: { dossierId: string }) {
   const res = useFetch<{ rating: Rating | null }>(`/api/v1/dossiers/${dossierId}/rating`);
-  const [level, setLevel] = useState(0);
+  const [level, setLevel] = useState<number | null>(null);
   const [reasons, setReasons] = useState<string[]>([]);
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
@@ -59,15 +59,16 @@ export function RatingPanel({ dossierId }: { dossierId: string }) {
   const toggle = (reason: string) => setReasons((list) => (list.includes(reason) ? list.filter((x) => x !== reason) : [...list, reason]));
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Đánh giá mức độ hài lòng">
-      <fieldset className="choice-group" aria-invalid={missing && !level ? true : undefined}>
-        <legend>Mức độ hài lòng của bạn (bắt buộc)</legend>
-        {LEVELS.map((name, i) => (
-          <label key={name} className="check">
-            <input type="radio" name="level" value={i + 1} checked={level === i + 1} onChange={() => setLevel(i + 1)} disabled={busy} /> {name}
-          </label>
-        ))}
-        {missing && !level && <p className="field-error">Vui lòng chọn một mức độ hài lòng.</p>}
-      </fieldset>
+      <RadioChoice
+        legend="Mức độ hài lòng của bạn (bắt buộc)"
+        name="level"
+        options={LEVELS.map((label, i) => ({ value: i + 1, label }))}
+        value={level}
+        onChange={setLevel}
+        missing={missing}
+        missingText="Vui lòng chọn một mức độ hài lòng."
+        disabled={busy}
+      />
       <fieldset className="choice-group">
         <legend>Lý do (có thể chọn nhiều)</legend>
         {REASONS.map((reason) => (

@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, withQuery, type AllowedAction } from '../api.ts';
 import { formatInstant, formatNumber } from '../format.ts';
 import { Link } from '../router.tsx';
-import { ErrorMessage, Field, Loading, Notice, TableWrap, useAction, useFetch, usePageTitle } from '../ui.tsx';
+import { ErrorMessage, Field, Loading, Notice, RadioChoice, TableWrap, useAction, useFetch, usePageTitle } from '../ui.tsx';
 import { CitizenGate } from '../citizen/session.tsx';
 import {
   Breadcrumb,
@@ -364,15 +364,16 @@ function RateForm({ id, revision, onDone }: { id: string; revision: number; onDo
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Đánh giá kết quả trả lời">
-      <fieldset className="choice-group" aria-invalid={missing && !rating ? true : undefined}>
-        <legend>Bạn đánh giá trả lời này thế nào? (bắt buộc)</legend>
-        {(Object.keys(RATINGS) as Rating[]).map((r) => (
-          <label key={r} className="check">
-            <input type="radio" name="rating" checked={rating === r} onChange={() => setRating(r)} disabled={busy} /> {RATINGS[r]}
-          </label>
-        ))}
-        {missing && !rating && <p className="field-error">Vui lòng chọn một mức đánh giá.</p>}
-      </fieldset>
+      <RadioChoice
+        legend="Bạn đánh giá trả lời này thế nào? (bắt buộc)"
+        name="rating"
+        options={(Object.keys(RATINGS) as Rating[]).map((r) => ({ value: r, label: RATINGS[r] }))}
+        value={rating}
+        onChange={setRating}
+        missing={missing}
+        missingText="Vui lòng chọn một mức đánh giá."
+        disabled={busy}
+      />
       <p className="muted small">Nếu bạn không hài lòng, phản ánh được chuyển xử lý lại một lần.</p>
       <Field label="Ý kiến thêm">
         <textarea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} disabled={busy} />
