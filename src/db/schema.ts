@@ -264,6 +264,10 @@ export interface DocumentsRow {
   updated_at: Date;
   exchange_document_id: string | null;
   from_organ_id: string | null;
+  search_text: string | null;
+  content_text: string | null;
+  content_sha256: string | null;
+  indexed_revision: number | null;
 }
 
 export interface DossierConsultationsRow {
@@ -618,6 +622,8 @@ export interface NotificationOutboxRow {
   sent_at: Date | null;
   feedback_case_id: string | null;
   feedback_event_id: Int8 | null;
+  document_id: string | null;
+  document_event_id: Int8 | null;
 }
 
 export interface Open311ApiKeysRow {
@@ -953,6 +959,26 @@ export interface UsersRow {
   phone: string | null;
 }
 
+export interface WorkFileDocumentsRow {
+  work_file_id: string;
+  document_id: string;
+  added_by: string;
+  added_at: Date;
+}
+
+export interface WorkFilesRow {
+  id: string;
+  agency_id: string;
+  code: string;
+  title: string;
+  retention_years: number | null;
+  responsible_id: string;
+  created_by: string;
+  created_at: Date;
+  closed_at: Date | null;
+  closed_by: string | null;
+}
+
 /** Every table's row type by table name. */
 export interface Tables {
   admin_units: AdminUnitsRow;
@@ -1027,4 +1053,6 @@ export interface Tables {
   test_credentials: TestCredentialsRow;
   uploads: UploadsRow;
   users: UsersRow;
+  work_file_documents: WorkFileDocumentsRow;
+  work_files: WorkFilesRow;
 }

@@ -66,6 +66,37 @@ eachDatabase('documents with an outside agency through the gateway', { demo: tru
   const act = (u: string, id: string, body: Record<string, unknown>) =>
     ok(who[u]({ method: 'POST', url: `/api/v1/documents/${id}/actions`, payload: body }), 204);
 
+  /** A công văn of Văn phòng Chính phủ to Sở Tư pháp, numbered `number`/VPCP-TTĐT today, with the given PDF. */
+  const packageOf = (pdfFile: Buffer, number: string, from = OUTSIDE): DocumentPackage => {
+    const date = vietnamDate(new Date());
+    const code = { number, notation: 'VPCP-TTĐT' };
+    return {
+      from,
+      to: [{ organId: stpCode, organName: 'Sở Tư pháp' }],
+      code,
+      promulgation: { place: 'Hà Nội', date },
+      documentType: { type: '1', typeName: 'Công văn' },
+      subject: 'Về việc rà soát thủ tục hành chính liên thông',
+      signer: { competence: 'KT.', position: 'Phó Chủ nhiệm', fullName: 'Nguyễn Văn A' },
+      steeringType: 1,
+      priority: 1,
+      toPlaces: ['Sở Tư pháp'],
+      responseFor: [],
+      documentId: documentIdOf(from.organId, date, code),
+      traces: [{ organId: from.organId, timestamp: new Date() }],
+      business: { docType: 0, paper: 0 },
+      attachments: [{ contentId: 'cv', contentType: 'application/pdf', name: 'cong-van.pdf', data: pdfFile }],
+    };
+  };
+  const sealedByOutside = async (text: string) =>
+    sealDocument(
+      ctx.db,
+      ctx.app.signing,
+      { agencyId: '00000000-0000-4000-8000-000000000022', agencyCode: 'G22', agencyName: OUTSIDE.organName },
+      await pdf(text),
+      { reason: 'Ban hành', location: 'Hà Nội' },
+    );
+
   before(async () => {
     sim = await startGatewaySimulator({ systems: { congso: SECRET } });
     gateway = httpGateway({ url: sim.url, systemId: 'congso', secret: SECRET, timeoutMs: 2000 });
@@ -170,32 +201,9 @@ eachDatabase('documents with an outside agency through the gateway', { demo: tru
   });
 
   test('sent into the province from outside: registered as incoming at Sở Tư pháp, whose 03 goes back out', async () => {
-    const signed = await sealDocument(
-      ctx.db,
-      ctx.app.signing,
-      { agencyId: '00000000-0000-4000-8000-000000000022', agencyCode: 'G22', agencyName: OUTSIDE.organName },
-      await pdf('Cong van VPCP'),
-      { reason: 'Ban hành', location: 'Hà Nội' },
-    );
+    const signed = await sealedByOutside('Cong van VPCP');
     const date = vietnamDate(new Date());
-    const code = { number: '7816', notation: 'VPCP-TTĐT' };
-    const doc: DocumentPackage = {
-      from: OUTSIDE,
-      to: [{ organId: stpCode, organName: 'Sở Tư pháp' }],
-      code,
-      promulgation: { place: 'Hà Nội', date },
-      documentType: { type: '1', typeName: 'Công văn' },
-      subject: 'Về việc rà soát thủ tục hành chính liên thông',
-      signer: { competence: 'KT.', position: 'Phó Chủ nhiệm', fullName: 'Nguyễn Văn A' },
-      steeringType: 1,
-      priority: 1,
-      toPlaces: ['Sở Tư pháp'],
-      responseFor: [],
-      documentId: documentIdOf(OUTSIDE.organId, date, code),
-      traces: [{ organId: OUTSIDE.organId, timestamp: new Date() }],
-      business: { docType: 0, paper: 0 },
-      attachments: [{ contentId: 'cv', contentType: 'application/pdf', name: 'cong-van.pdf', data: signed }],
-    };
+    const doc = packageOf(signed, '7816');
     await simCall('POST', `/sim/outside/${OUTSIDE.organId}/send`, {
       to: stpCode,
       kind: 'document',
@@ -235,5 +243,61 @@ eachDatabase('documents with an outside agency through the gateway', { demo: tru
     assert.deepEqual([inc.status, inc.refusalReason, inc.allowedActions], ['recalled', 'Văn bản gửi nhầm', []]);
     const stillTodo = await ok(who['stp.vanthu']({ url: '/api/v1/documents?box=todo' }));
     assert.ok(!stillTodo.items.some((i: any) => i.id === copy.id), 'no longer waiting for the văn thư');
+  });
+  test('bad packages from outside: a clear 02 with the reason each, and not a row of a document written; a second copy is one document', async () => {
+    const rows = async () =>
+      (
+        await ctx.db.query(
+          `SELECT (SELECT count(*) FROM documents)::int AS documents, (SELECT count(*) FROM document_files)::int AS files,
+                  (SELECT count(*) FROM document_events)::int AS events, (SELECT count(*) FROM notification_outbox)::int AS alerts`,
+        )
+      )[0];
+    const send = async (doc: DocumentPackage, edxml = buildDocumentPackage(doc)) => {
+      await simCall('POST', `/sim/outside/${doc.from.organId}/send`, { to: stpCode, kind: 'document', documentId: doc.documentId, edxml });
+      const counts = await receive();
+      await deliverAll();
+      return counts;
+    };
+    const lastAnswer = async (doc: DocumentPackage) => {
+      const statuses = (await mailbox(doc.from.organId, doc.documentId)).filter((m) => m.kind === 'status');
+      const s = (parseEdxml(statuses.at(-1)!.edxml) as any).status;
+      return `${s.statusCode} ${s.description}`;
+    };
+    const signed = await sealedByOutside('Cong van kiem tra dau vao');
+    const before = await rows();
+
+    // Broken signature: the PDF changed after it was sealed.
+    const tampered = Buffer.from(signed);
+    tampered[200] ^= 0x20;
+    const broken = packageOf(tampered, '9001');
+    assert.equal((await send(broken)).refused, 1);
+    assert.match(await lastAnswer(broken), /^02 Chữ ký số trên tệp "cong-van.pdf" không hợp lệ/);
+
+    // Unknown sender: not a mã định danh of the national directory's form.
+    const stranger = { organId: 'Z99.01', organName: 'Cơ quan lạ' };
+    await simCall('PUT', `/sim/outside/${stranger.organId}`, { organName: stranger.organName, replies: [] });
+    const unknown = packageOf(signed, '9002', stranger);
+    assert.equal((await send(unknown)).refused, 1);
+    assert.equal(await lastAnswer(unknown), '02 Cơ quan gửi Z99.01 không có trong danh mục mã định danh.');
+
+    // Wrong type: not one of the 29 types of Decree 30.
+    const wrongType = { ...packageOf(signed, '9003'), documentType: { type: '1', typeName: 'Loại lạ' } };
+    assert.equal((await send(wrongType)).refused, 1);
+    assert.equal(await lastAnswer(wrongType), '02 Loại văn bản "Loại lạ" (mã 1) không hợp lệ.');
+    assert.deepEqual(await rows(), before, 'nothing of the refused documents is written');
+
+    // The same DocumentId twice (a retry, or a second package of the same document): one incoming document, one 01.
+    const once = packageOf(signed, '9004');
+    assert.equal((await send(once)).accepted, 1);
+    assert.equal((await send(once)).duplicate, 1);
+    assert.equal((await send({ ...once, subject: 'Bản gửi lại' })).duplicate, 1);
+    const copies = await ctx.db.query('SELECT subject FROM documents WHERE exchange_document_id = $1', [once.documentId]);
+    assert.deepEqual(
+      copies.map((c) => c.subject),
+      ['Về việc rà soát thủ tục hành chính liên thông'],
+    );
+    assert.deepEqual(await statusCodes(OUTSIDE.organId, once.documentId), ['01']);
+    const after = await rows();
+    assert.deepEqual([after.documents - before.documents, after.files - before.files], [1, 1]);
   });
 });

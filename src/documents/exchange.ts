@@ -4,8 +4,7 @@ import type { Queryable } from '../db/index.ts';
 import { organisationOf, platformOrganisations } from '../agencies/service.ts';
 import type { DocumentPackage, StatusPackage } from '../exchange/edxml.ts';
 import type { ReceivedDocument, RecallRequest } from '../exchange/service.ts';
-import { perform } from '../workflow/engine.ts';
-import { insertFile, incomingWorkflow, recordRecipientStatus, registerArrival } from './workflow.ts';
+import { insertFile, recallCopy, recordRecipientStatus, registerArrival } from './workflow.ts';
 
 /** The document type a package names (DocumentType.TypeName, the tên loại), or null when it is not one of the 29. */
 async function documentTypeOf(db: Queryable, t: DocumentPackage['documentType']): Promise<string | null> {
@@ -57,20 +56,12 @@ export async function statusFromOutside(tx: Queryable, s: StatusPackage): Promis
   await recordRecipientStatus(tx, rows, s.statusCode, s.description);
 }
 
-/**
- * The outside sender recalls a document (13): a copy not yet directed is cancelled and the recall agreed (15); one
- * already directed or handled is kept and the recall refused (16) with the reason.
- */
+/** The outside sender recalls a document (13): answered 15 or 16 by the rule a recall on the platform follows (recallCopy). */
 export async function recallFromOutside(tx: Queryable, r: RecallRequest): Promise<{ accept: true } | { accept: false; reason: string }> {
   const [row] = await tx.query<{ id: string; status: string }>(
     `SELECT d.id, d.status FROM documents d JOIN agencies a ON a.id = d.agency_id
       WHERE d.direction = 'incoming' AND d.exchange_document_id = $1 AND a.code = $2`,
     [r.document.documentId, r.receiver],
   );
-  if (!row || row.status === 'recalled' || row.status === 'refused') return { accept: true };
-  if (!['arrived', 'registered'].includes(row.status)) {
-    return { accept: false, reason: 'Văn bản đã được lãnh đạo phân công xử lý; đề nghị liên hệ cơ quan nhận.' };
-  }
-  await perform(incomingWorkflow, tx, null, row.id, { action: 'recall', reason: r.reason });
-  return { accept: true };
+  return row ? recallCopy(tx, row, r.reason) : { accept: true };
 }

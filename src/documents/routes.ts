@@ -43,7 +43,7 @@ const actionSchema = {
   ],
 } as const;
 
-const requireStaff = (req: FastifyRequest): Actor => {
+export const requireStaff = (req: FastifyRequest): Actor => {
   if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
   return req.actor;
 };

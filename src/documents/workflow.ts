@@ -3,19 +3,20 @@
 // (personal digital signature with the competence mark) or sends it back with comments → the văn thư numbers it,
 // applies the agency's seal and sends it. Incoming: arrived (01, electronic) or registered from paper → registered
 // with its số đến (03) → the leader's direction: lead unit, coordinating units, deadline (04) → the lead unit names
-// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02); or recalled by an
-// outside sender before the direction (15). Each incoming copy of a document sent on the platform reports its
+// a handler → progress (05) → closed, optionally with the reply (06); or refused with a reason (02); or recalled by its
+// sender before the direction (15). Each incoming copy of a document sent on the platform reports its
 // national-axis status code back to the sender as it moves; one that came through the exchange, through the exchange.
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
 import type { DocumentsRow } from '../db/schema.ts';
 import type { Actor, Role } from '../shared/actor.ts';
 import { badRequest, conflict, forbidden } from '../shared/errors.ts';
-import { defineCaseType, updateCaseRow, type ActionDeclaration, type Change, type Party } from '../workflow/engine.ts';
+import { defineCaseType, perform, updateCaseRow, type ActionDeclaration, type Change, type Party } from '../workflow/engine.ts';
 import { agenciesById, organisationOf } from '../agencies/service.ts';
 import { activeStaffIn, staffMembers } from '../identity/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { vietnamDate } from '../shared/time.ts';
+import { alertIfUrgent } from './alerts.ts';
 import { formatNumber, nextNumber } from './numbering.ts';
 import { recallDocument, sendDocument, sendStatus } from '../exchange/service.ts';
 import { documentIdOf, STATUS_CODES, type Organisation, type Priority, type StatusCode } from '../exchange/edxml.ts';
@@ -79,7 +80,7 @@ export type OutgoingAction =
   | { action: 'sign'; signed: SignedFile; signerLine: string; note?: string } // lãnh đạo ký số
   // văn thư cấp số, đóng dấu số, phát hành: the seal is applied once the number is taken, and its signature names it
   | { action: 'issue'; notation: string; sourceName: string; seal: (fullNotation: string) => Promise<SignedFile>; outside: OutsideSender }
-  | { action: 'recall'; reason: string }; // thu hồi văn bản đã gửi ra ngoài hệ thống (13)
+  | { action: 'recall'; reason: string }; // thu hồi văn bản đã gửi (13)
 
 /** What an edXML package to outside recipients says of its sender, beyond the document row. */
 export interface OutsideSender {
@@ -98,7 +99,7 @@ export type IncomingAction =
   | { action: 'assign_handler'; handlerId: string; note?: string } // đơn vị giao người xử lý
   | { action: 'report_progress'; progress: number; note: string } // báo cáo tiến độ
   | { action: 'close'; note: string; replyId?: string } // hoàn thành, kèm văn bản trả lời
-  | { action: 'recall'; reason: string }; // the sender outside recalled it (13), before it was handled
+  | { action: 'recall'; reason: string }; // the sender recalled it (13), before it was directed
 
 export interface DocumentCase {
   row: DocumentsRow;
@@ -128,14 +129,16 @@ export function canSee(actor: Actor, organisation: string, row: DocumentsRow): b
 const staffOf = (by: Party | null): Actor | null => (by?.kind === 'staff' ? by.actor : null);
 const change = (set: Record<string, unknown>, ...events: DocumentEvent[]): Change<DocumentEvent> => ({ set, events });
 
+/** Writes an event (and its files), then alerts whoever acts next on an urgent incoming document, in `tx`. */
 export async function insertEvent(tx: Queryable, documentId: string, by: Party | null, from: string | null, e: DocumentEvent, to: string): Promise<void> {
   const actor = staffOf(by);
-  await tx.query(
+  const [event] = await tx.query<{ id: string; at: Date }>(
     `INSERT INTO document_events (document_id, action, from_status, to_status, actor_id, actor_name, note, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, at`,
     [documentId, e.action, from, to, actor?.userId ?? null, actor?.fullName ?? null, e.note ?? null, JSON.stringify(e.data ?? {})],
   );
   for (const f of e.files ?? []) await insertFile(tx, documentId, f, actor?.userId ?? null);
+  await alertIfUrgent(tx, documentId, { id: Number(event.id), at: event.at, action: e.action, actorId: actor?.userId ?? null });
 }
 
 export async function insertFile(
@@ -285,32 +288,61 @@ const issue: Out<'issue'> = {
 };
 
 /**
- * Thu hồi (Decree 30 art. 18(4b)): the văn thư or a leader recalls an issued document from its outside recipients; the
- * exchange sends 13 to each, and their answers (15, 16) come back onto the recipient rows.
+ * Thu hồi (Decree 30 art. 18(4b)): the văn thư or a leader recalls an issued document from its recipients. Outside
+ * ones get 13 through the exchange and answer 15 or 16 onto their recipient rows; a copy on the platform is answered
+ * the same way here, by the rule the exchange applies to a recall from outside (recallCopy): cancelled before its
+ * direction (15), kept with the reason after it (16).
  */
 const recall: Out<'recall'> = {
-  label: 'Thu hồi văn bản đã gửi liên thông',
+  label: 'Thu hồi văn bản đã gửi',
   from: ['issued'],
   to: [],
   policy: own(['clerk', 'agency_leader']),
-  check: (c) =>
-    c.row.exchange_document_id ? null : conflict('NOT_EXCHANGED', 'Văn bản không gửi cho cơ quan ngoài hệ thống nên không thu hồi qua liên thông.'),
   perform: async (tx, c, input, by) => {
-    const outside = await tx.query<{ organ_id: string }>('SELECT organ_id FROM document_recipients WHERE document_id = $1 AND organ_id IS NOT NULL', [
-      c.row.id,
-    ]);
-    const org = await organisationOf(tx, c.row.agency_id);
-    const [organId, date, ...code] = c.row.exchange_document_id!.split(',');
-    await recallDocument(tx, {
-      document: { organId, code: code.join(','), promulgationDate: date.replaceAll('/', '-'), documentId: c.row.exchange_document_id! },
-      from: { organId: org.code, organName: org.name },
-      recipients: outside.map((o) => o.organ_id),
-      reason: input.reason,
-      staff: { department: 'Văn thư', staff: staffOf(by)?.fullName },
-    });
-    return change({}, { action: 'recall', note: input.reason, data: { recipients: outside.map((o) => o.organ_id) } });
+    const recipients = await tx.query<{ id: string; incoming_id: string | null; organ_id: string | null }>(
+      'SELECT id, incoming_id, organ_id FROM document_recipients WHERE document_id = $1 AND (incoming_id IS NOT NULL OR organ_id IS NOT NULL) ORDER BY id',
+      [c.row.id],
+    );
+    if (!recipients.length) throw conflict('NOT_SENT', 'Văn bản không gửi đến nơi nhận nào nên không có gì để thu hồi.');
+    const outside = recipients.filter((r) => r.organ_id).map((r) => r.organ_id!);
+    if (outside.length) {
+      const org = await organisationOf(tx, c.row.agency_id);
+      const [organId, date, ...code] = c.row.exchange_document_id!.split(',');
+      await recallDocument(tx, {
+        document: { organId, code: code.join(','), promulgationDate: date.replaceAll('/', '-'), documentId: c.row.exchange_document_id! },
+        from: { organId: org.code, organName: org.name },
+        recipients: outside,
+        reason: input.reason,
+        staff: { department: 'Văn thư', staff: staffOf(by)?.fullName },
+      });
+    }
+    for (const r of recipients.filter((x) => x.incoming_id)) {
+      const [copy] = await tx.query<{ id: string; status: string }>('SELECT id, status FROM documents WHERE id = $1', [r.incoming_id]);
+      const decision = await recallCopy(tx, copy, input.reason);
+      // A cancelled copy reports its 15 itself (the incoming write); one kept answers 16 with the reason.
+      if (!decision.accept) await recordRecipientStatus(tx, [r], '16', decision.reason);
+    }
+    return change({}, { action: 'recall', note: input.reason, data: { recipients: outside } });
   },
 };
+
+/**
+ * A recall of a copy this platform received (13), from the platform or from outside: one not yet directed is
+ * cancelled and the recall agreed (15); one already directed or handled is kept and the recall refused (16) with the
+ * reason; one already refused or cancelled has nothing left to recall.
+ */
+export async function recallCopy(
+  tx: Queryable,
+  copy: { id: string; status: string },
+  reason: string,
+): Promise<{ accept: true } | { accept: false; reason: string }> {
+  if (copy.status === 'recalled' || copy.status === 'refused') return { accept: true };
+  if (!['arrived', 'registered'].includes(copy.status)) {
+    return { accept: false, reason: 'Văn bản đã được lãnh đạo phân công xử lý; đề nghị liên hệ cơ quan nhận.' };
+  }
+  await perform(incomingWorkflow, tx, null, copy.id, { action: 'recall', reason });
+  return { accept: true };
+}
 
 /** How both case types read and write a row of `documents`: the engine's adapter, apart from the declarations. */
 function adapter<S extends OutgoingStatus | IncomingStatus>(direction: 'outgoing' | 'incoming') {
@@ -490,14 +522,14 @@ const close: In<'close'> = {
   },
 };
 
-/** The platform cancels a copy its outside sender recalled (the exchange answers 15), while it is not yet directed. */
+/** The platform cancels a copy its sender recalled (15), while it is not yet directed (recallCopy). */
 const recalledBySender: In<'recall'> = {
   label: 'Nơi gửi thu hồi',
   from: ['arrived', 'registered'],
   to: ['recalled'],
   policy: [],
   system: true,
-  check: (_c, by) => (by ? forbidden('Chỉ nơi gửi thu hồi được văn bản, qua trục liên thông.') : null),
+  check: (_c, by) => (by ? forbidden('Chỉ nơi gửi thu hồi được văn bản.') : null),
   offered: () => false,
   perform: async (_tx, _c, input, _by, now) =>
     change({ status: 'recalled', refusal_reason: input.reason, closed_at: now }, { action: 'recall', to: 'recalled', note: input.reason }),

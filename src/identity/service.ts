@@ -370,6 +370,14 @@ export async function staffNames(db: Queryable, ids: string[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.id as string, r.full_name as string]));
 }
 
+/** Where active staff members are reached by the notification outbox (work email and phone), by id. */
+export async function staffContacts(db: Queryable, ids: string[]): Promise<{ id: string; email: string | null; phone: string | null }[]> {
+  if (!ids.length) return [];
+  return db.query<Pick<UsersRow, 'id' | 'email' | 'phone'>>('SELECT id, email, phone FROM users WHERE id = ANY($1::uuid[]) AND active ORDER BY id', [
+    [...new Set(ids)],
+  ]);
+}
+
 /** The name and work phone of a staff member, for documents that tell citizens whom to call; null for an unknown id. */
 export async function staffContact(db: Queryable, userId: string): Promise<{ name: string; phone: string | null } | null> {
   const [r] = await db.query<Pick<UsersRow, 'full_name' | 'phone'>>('SELECT full_name, phone FROM users WHERE id = $1', [userId]);

@@ -11,6 +11,7 @@ import { anchorHistory, checkpointHistory } from '../dossiers/chain.ts';
 import { deliverOutbox, receiveMessages } from '../exchange/service.ts';
 import type { Gateway } from '../exchange/gateway.ts';
 import { escalateFeedback } from '../feedback/service.ts';
+import { indexDocuments } from '../documents/search.ts';
 import { deleteExpiredUploads } from '../dossiers/files.ts';
 import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
@@ -84,6 +85,8 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
     // Finished days of dossier history anchored (each day once, after it ends), and a rolling checkpoint of the dossiers
     // changed since the last one: the period is the window in which deleting or rewriting today's work goes unrecorded.
     { name: 'history.anchor', everyMs: 5 * MINUTE, run: async () => ({ anchoredDays: await anchorHistory(db), checkpointed: await checkpointHistory(db) }) },
+    // Documents changed since they were last indexed for search: their folded texts and their PDF's (pdftotext).
+    { name: 'documents.index', everyMs: MINUTE, run: () => indexDocuments(db) },
     // Feedback cases at risk of missing their deadline or past it, escalated to the operators once each (working hours).
     { name: 'feedback.escalate', everyMs: 15 * MINUTE, run: () => escalateFeedback(db) },
     // Retention: what nobody can use any more.

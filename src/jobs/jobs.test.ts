@@ -27,6 +27,7 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
         ['notifications.deliver', 5000, true],
         ['payments.reconcile', 5 * MINUTE, false],
         ['history.anchor', 5 * MINUTE, false],
+        ['documents.index', MINUTE, false],
         ['feedback.escalate', 15 * MINUTE, false],
         ['retention.idempotency-keys', 60 * MINUTE, false],
         ['retention.sessions', 60 * MINUTE, false],
@@ -34,7 +35,7 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
         ['retention.uploads', 60 * MINUTE, false],
       ],
     );
-    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'feedback.escalate', 'retention.uploads']) {
+    for (const name of ['notifications.deliver', 'payments.reconcile', 'history.anchor', 'documents.index', 'feedback.escalate', 'retention.uploads']) {
       const errors: unknown[] = [];
       assert.equal(await runIfDue(ctx.db, job(name), (err) => errors.push(err)), true, name);
       assert.deepEqual(errors, [], name);

@@ -19,6 +19,8 @@ import {
   type RenderedNotification,
   renderFeedbackNotification,
   renderNotification,
+  renderUrgentDocumentAlert,
+  type UrgentDocumentContext,
 } from './templates.ts';
 
 export type NotificationChannel = 'email' | 'sms' | 'zalo';
@@ -91,8 +93,11 @@ export async function enqueueFor(tx: Queryable, dossier: Row, event: DossierEven
   return enqueueMessages(tx, { dossierId: dossier.id, eventId: event.id }, kind, { email, phone }, message, event.at);
 }
 
-/** Whose message an outbox row is: a dossier's event, or a feedback case's. */
-export type OutboxOwner = { dossierId: string; eventId: number } | { feedbackCaseId: string; feedbackEventId: number };
+/** Whose message an outbox row is: a dossier's event, a feedback case's, or a document's (a staff alert). */
+export type OutboxOwner =
+  | { dossierId: string; eventId: number }
+  | { feedbackCaseId: string; feedbackEventId: number }
+  | { documentId: string; documentEventId: number };
 
 /** The outbox rows of one rendered message: the email to an address, SMS and Zalo to a phone; due at `at`. */
 async function enqueueMessages(
@@ -106,13 +111,17 @@ async function enqueueMessages(
   const rows: [NotificationChannel, string, string | null, string][] = [];
   if (contact.email) rows.push(['email', contact.email, message.email.subject, message.email.text]);
   if (contact.phone) rows.push(['sms', contact.phone, null, message.sms], ['zalo', contact.phone, null, message.zalo]);
-  const [dossierId, eventId, caseId, feedbackEventId] =
-    'dossierId' in owner ? [owner.dossierId, owner.eventId, null, null] : [null, null, owner.feedbackCaseId, owner.feedbackEventId];
+  const owners = [
+    'dossierId' in owner ? [owner.dossierId, owner.eventId] : [null, null],
+    'feedbackCaseId' in owner ? [owner.feedbackCaseId, owner.feedbackEventId] : [null, null],
+    'documentId' in owner ? [owner.documentId, owner.documentEventId] : [null, null],
+  ].flat();
   for (const [channel, recipient, subject, body] of rows) {
     await tx.query(
-      `INSERT INTO notification_outbox (dossier_id, event_id, feedback_case_id, feedback_event_id, kind, channel, recipient, subject, body, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-      [dossierId, eventId, caseId, feedbackEventId, kind, channel, recipient, subject, body, at],
+      `INSERT INTO notification_outbox (dossier_id, event_id, feedback_case_id, feedback_event_id, document_id, document_event_id, kind, channel,
+         recipient, subject, body, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+      [...owners, kind, channel, recipient, subject, body, at],
     );
   }
   return rows.length;
@@ -192,6 +201,23 @@ export const enqueueFeedbackNotifications: FeedbackEventHook = async (tx, row, e
   });
   await enqueueMessages(tx, { feedbackCaseId: row.id, feedbackEventId: event.id }, kind, contact, message, event.at);
 };
+
+/**
+ * A staff alert of an urgent incoming document (văn bản đến khẩn, hỏa tốc) to each person concerned, by their work
+ * email and phone, in the transaction of the document's event and due at once; how many rows were written.
+ */
+export async function enqueueUrgentDocumentAlert(
+  tx: Queryable,
+  owner: { documentId: string; documentEventId: number },
+  people: { email: string | null; phone: string | null }[],
+  context: Omit<UrgentDocumentContext, 'url'>,
+  at: Date,
+): Promise<number> {
+  const message = renderUrgentDocumentAlert({ ...context, url: `${linkBase.replace(/\/+$/, '')}/mot-cua` });
+  let written = 0;
+  for (const person of people) written += await enqueueMessages(tx, owner, 'urgent_document', contactOf(person), message, at);
+  return written;
+}
 
 // ---- transports --------------------------------------------------------------------------------
 

@@ -295,3 +295,37 @@ export function renderFeedbackNotification(c: FeedbackNotificationContext): Rend
     signature: FEEDBACK_SIGNATURE,
   });
 }
+
+// ---- staff alerts (văn bản đến khẩn) --------------------------------------------------------------
+
+export interface UrgentDocumentContext {
+  /** "Hỏa tốc", "Thượng khẩn", … */
+  urgencyName: string;
+  /** What is asked of the person now: "vào sổ", "cho ý kiến chỉ đạo", "xử lý". */
+  step: string;
+  /** A secret document's number, sender and subject never leave the platform: the message only says one waits. */
+  secret: boolean;
+  notation: string | null;
+  from: string | null;
+  subject: string;
+  /** The hour of a hỏa tốc hẹn giờ document. */
+  urgentAt: Date | null;
+  /** The staff pages, where the document is opened after signing in. */
+  url: string;
+}
+
+/** The message to a staff member that an urgent incoming document waits for them (sent at once). */
+export function renderUrgentDocumentAlert(c: UrgentDocumentContext): RenderedNotification {
+  const what = c.secret ? `Văn bản mật ${c.urgencyName.toLocaleLowerCase('vi-VN')}` : `Văn bản ${c.urgencyName.toLocaleLowerCase('vi-VN')}`;
+  const named = c.secret ? what : `${what} ${[c.notation, c.from && `của ${c.from}`].filter(Boolean).join(' ')}`.trim();
+  const hour = c.urgentAt ? [`Hẹn giờ: ${messageDateTime(c.urgentAt)}.`] : [];
+  return compose(
+    {
+      subject: `[${c.urgencyName.toLocaleUpperCase('vi-VN')}] ${named} cần ${c.step}`,
+      paragraphs: [`${named} đã đến và cần Ông/Bà ${c.step} ngay.`, ...(c.secret ? [] : [`Trích yếu: ${c.subject}`]), ...hour],
+      lead: `${named} cần ${c.step} ngay.`,
+      extra: hour,
+    },
+    { name: null, facts: [`Đăng nhập hệ thống để xem: ${c.url}`], link: c.url, linkLabel: 'Xem', signature: 'Hệ thống quản lý văn bản và điều hành' },
+  );
+}
