@@ -6,6 +6,7 @@ import type { Actor } from '../shared/actor.ts';
 import { MAX_UPLOAD_BYTES } from '../dossiers/files.ts';
 import { errorResponses, readFiles, uuidParam } from '../shared/http.ts';
 import { documentTypes } from './numbering.ts';
+import { REGISTERS, registerFile, type RegisterKind, type RegisterQuery } from './registers.ts';
 import * as documents from './service.ts';
 import { COMPETENCE, SECRECY, URGENCIES } from './workflow.ts';
 
@@ -47,6 +48,7 @@ export const requireStaff = (req: FastifyRequest): Actor => {
   if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
   return req.actor;
 };
+const day = { type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } as const;
 const fileParams = { type: 'object', required: ['id', 'fileId'], properties: { id: uuid, fileId: uuid } } as const;
 
 export async function documentRoutes(app: FastifyInstance) {
@@ -70,6 +72,33 @@ export async function documentRoutes(app: FastifyInstance) {
       },
     },
     async (req) => documents.listDocuments(db, requireStaff(req), req.query.box),
+  );
+
+  app.get<{ Params: { book: RegisterKind }; Querystring: RegisterQuery & { format: 'pdf' | 'xlsx' } }>(
+    '/api/v1/documents/registers/:book',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'In sổ (Phụ lục IV Nghị định 30/2020): sổ đăng ký văn bản đi (outgoing), văn bản đi mật (outgoing_secret), văn bản đến (incoming), ' +
+          'sổ theo dõi giải quyết văn bản đến (follow_up) của một cơ quan trong kỳ; PDF khổ A4 ngang hoặc XLSX. Văn thư, lãnh đạo, quản trị cơ quan; ' +
+          'trích yếu văn bản mật chỉ hiện với người được xem',
+        params: { type: 'object', required: ['book'], properties: { book: { enum: Object.keys(REGISTERS) } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['from', 'to'],
+          properties: { from: day, to: day, agencyId: uuid, format: { enum: ['pdf', 'xlsx'], default: 'pdf' } },
+        },
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => {
+      const { format, ...q } = req.query;
+      const file = await registerFile(db, req.actor, req.params.book, q, format);
+      reply.type(file.mime).header('content-disposition', `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+      return reply.send(file.stream);
+    },
   );
 
   app.post<{ Body: documents.OutgoingInput }>(

@@ -2,12 +2,12 @@
 // scoped like the inbox: staff see the dossiers whose competent, receiving or currently handling agency is their
 // organisation; system administrators see all.
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Queryable } from '../db/index.ts';
 import type { DossiersRow } from '../db/schema.ts';
 import { organisationOf } from '../agencies/service.ts';
 import { type Actor, isSystemAdmin } from '../shared/actor.ts';
 import { CSV_BOM, CSV_MIME, csvLine } from '../shared/csv.ts';
+import { writeRegisterXlsx, XLSX_MIME } from '../shared/xlsx.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { fold } from '../shared/text.ts';
 import { addDays, vietnamDateTime, vietnamDayStart } from '../shared/time.ts';
@@ -157,7 +157,7 @@ export async function trackingRegister(db: Queryable, actorOrNull: Actor | null,
     return { stream: out, filename: `${base}.csv`, mime: CSV_MIME };
   }
   writeXlsx(out, f, org, rows).catch((err) => out.destroy(err));
-  return { stream: out, filename: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  return { stream: out, filename: `${base}.xlsx`, mime: XLSX_MIME };
 }
 
 async function writeCsv(out: PassThrough, f: RegisterFilters, org: string, rows: AsyncGenerator<string[]>) {
@@ -176,44 +176,15 @@ async function writeCsv(out: PassThrough, f: RegisterFilters, org: string, rows:
 }
 
 async function writeXlsx(out: PassThrough, f: RegisterFilters, org: string, rows: AsyncGenerator<string[]>) {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  workbook.creator = 'congso';
-  const sheet = workbook.addWorksheet('Mẫu 07', {
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-    views: [{ state: 'frozen', ySplit: 3 }],
-  });
-  sheet.columns = WIDTHS.map((width) => ({ width }));
-  const last = REGISTER_COLUMNS.length;
-  const title = sheet.addRow([registerTitle(f)]);
-  title.font = { bold: true, size: 14 };
-  title.alignment = { horizontal: 'center' };
-  sheet.mergeCells(1, 1, 1, last);
-  title.commit();
-  const period = sheet.addRow([periodLine(f, org)]);
-  period.font = { italic: true };
-  period.alignment = { horizontal: 'center' };
-  sheet.mergeCells(2, 1, 2, last);
-  period.commit();
-  const border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } as const;
-  const header = sheet.addRow([...REGISTER_COLUMNS]);
-  header.eachCell((c) => {
-    c.font = { bold: true };
-    c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    c.border = border;
-    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7EEF7' } };
-  });
-  header.commit();
-  let n = 0;
-  for await (const r of rows) {
-    const row = sheet.addRow([++n, ...r]);
-    row.eachCell({ includeEmpty: true }, (c) => {
-      c.border = border;
-      c.alignment = { vertical: 'top', wrapText: true };
-    });
-    row.commit();
+  async function* numbered() {
+    let n = 0;
+    for await (const r of rows) yield [++n, ...r];
   }
-  sheet.commit();
-  await workbook.commit();
+  await writeRegisterXlsx(
+    out,
+    { sheet: 'Mẫu 07', title: registerTitle(f), subtitle: periodLine(f, org), columns: REGISTER_COLUMNS, widths: WIDTHS },
+    numbered(),
+  );
 }
 
 // ---- officer search ----------------------------------------------------------------------------

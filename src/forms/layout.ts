@@ -1,5 +1,5 @@
 // Page layout helpers shared by every printed one-stop form (Decree 30/2020 Phụ lục I style):
-// A4, margins top/bottom 20 mm, left 30 mm, right 15 mm, a Times-metric serif, black text.
+// A4 (portrait, or landscape for wide registers), margins top/bottom 20 mm, left 30 mm, right 15 mm, a Times-metric serif, black text.
 import { readFile } from 'node:fs/promises';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PageSizes, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
@@ -8,7 +8,6 @@ import QRCode from 'qrcode';
 const MM = 72 / 25.4;
 const [PAGE_W, PAGE_H] = PageSizes.A4;
 const MARGIN = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM };
-const CONTENT_W = PAGE_W - MARGIN.left - MARGIN.right;
 const BLACK = rgb(0, 0, 0);
 const QR_SIZE = 68;
 const CAPTION_SIZE = 10;
@@ -73,17 +72,24 @@ export interface DocumentInfo {
   title: string;
   subject: string;
   createdAt: Date;
+  /** Landscape A4 (registers with many columns); portrait by default. */
+  landscape?: boolean;
+  /** Page 1 keeps a band for the lookup QR code (default); a register has none. */
+  lookupQr?: boolean;
 }
 
 /** A flowing writer: a cursor `y` that moves down the page and breaks to a new page when needed. */
 export class FormWriter {
   private page!: PDFPage;
   y = 0;
+  private readonly size: [number, number];
 
   private constructor(
     readonly doc: PDFDocument,
     private readonly fonts: Record<Style, PDFFont>,
+    private readonly info: DocumentInfo,
   ) {
+    this.size = info.landscape ? [PAGE_H, PAGE_W] : [PAGE_W, PAGE_H];
     this.addPage();
   }
 
@@ -98,23 +104,27 @@ export class FormWriter {
     doc.setCreator('congso');
     doc.setCreationDate(info.createdAt);
     doc.setModificationDate(info.createdAt);
-    return new FormWriter(doc, { regular, bold, italic });
+    return new FormWriter(doc, { regular, bold, italic }, info);
   }
 
   get contentLeft(): number {
     return MARGIN.left;
   }
   get contentWidth(): number {
-    return CONTENT_W;
+    return this.size[0] - MARGIN.left - MARGIN.right;
+  }
+
+  private get withQr(): boolean {
+    return this.info.lookupQr !== false;
   }
 
   private addPage(): void {
-    this.page = this.doc.addPage([PAGE_W, PAGE_H]);
-    this.y = PAGE_H - MARGIN.top;
+    this.page = this.doc.addPage(this.size);
+    this.y = this.size[1] - MARGIN.top;
   }
 
   private get bottom(): number {
-    return MARGIN.bottom + (this.doc.getPageCount() === 1 ? QR_BAND : PAGE_NO_BAND);
+    return MARGIN.bottom + (this.doc.getPageCount() === 1 && this.withQr ? QR_BAND : PAGE_NO_BAND);
   }
 
   /** Start a new page unless `height` points still fit above the bottom band. */
@@ -199,7 +209,7 @@ export class FormWriter {
   /** Height that `paragraph` would use. */
   measure(rich: Rich, opts: TextOptions = {}): number {
     const size = opts.size ?? 13;
-    const lines = this.wrap(rich, size, opts.style ?? 'regular', opts.width ?? CONTENT_W, opts.indent ?? 0);
+    const lines = this.wrap(rich, size, opts.style ?? 'regular', opts.width ?? this.contentWidth, opts.indent ?? 0);
     return lines.length * lineHeight(size) + (opts.spaceAfter ?? 0);
   }
 
@@ -207,7 +217,7 @@ export class FormWriter {
   paragraph(rich: Rich, opts: TextOptions = {}): void {
     const size = opts.size ?? 13;
     const x0 = opts.x ?? MARGIN.left;
-    const width = opts.width ?? CONTENT_W;
+    const width = opts.width ?? this.contentWidth;
     const indent = opts.indent ?? 0;
     const lh = lineHeight(size);
     const style = opts.style ?? 'regular';
@@ -264,7 +274,7 @@ export class FormWriter {
   table(columns: Column[], rows: Rich[][], size = 12): void {
     const pad = 4;
     const total = columns.reduce((s, c) => s + c.weight, 0);
-    const widths = columns.map((c) => (c.weight / total) * CONTENT_W);
+    const widths = columns.map((c) => (c.weight / total) * this.contentWidth);
     const lh = lineHeight(size);
     const layoutRow = (cells: Rich[], style: Style) => {
       const wrapped = cells.map((cell, i) => this.wrap(cell, size, style, widths[i] - 2 * pad, 0));
@@ -308,15 +318,15 @@ export class FormWriter {
     }
   }
 
-  /** Finishes the document: lookup QR code at the bottom of page 1, page numbers when there are several. */
-  async finish(lookupUrl: string, caption: string): Promise<Uint8Array> {
+  /** Finishes the document: lookup QR code at the bottom of page 1 (unless created without), page numbers when there are several. */
+  async finish(lookupUrl = '', caption = ''): Promise<Uint8Array> {
     const pages = this.doc.getPages();
-    this.drawQr(pages[0], lookupUrl, caption);
+    if (this.withQr) this.drawQr(pages[0], lookupUrl, caption);
     if (pages.length > 1) {
       pages.forEach((p, i) => {
         const text = `Trang ${i + 1}/${pages.length}`;
         const w = this.fonts.italic.widthOfTextAtSize(text, CAPTION_SIZE);
-        p.drawText(text, { x: PAGE_W - MARGIN.right - w, y: MARGIN.bottom, size: CAPTION_SIZE, font: this.fonts.italic });
+        p.drawText(text, { x: this.size[0] - MARGIN.right - w, y: MARGIN.bottom, size: CAPTION_SIZE, font: this.fonts.italic });
       });
     }
     return this.doc.save();

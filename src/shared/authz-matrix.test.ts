@@ -256,7 +256,7 @@ const RULES: Record<string, Rule> = {
 
   // Statistics: the IOC and system administrators the province, a leader their own organisation (the agency filter is the object).
   ...Object.fromEntries(
-    ['summary', 'trend', 'breakdown', 'dossiers', 'index766', 'feedback', 'feedback/cases'].map((name) => [
+    ['summary', 'trend', 'breakdown', 'dossiers', 'index766', 'feedback', 'feedback/cases', 'documents', 'documents/items'].map((name) => [
       `GET /api/v1/stats/${name}`,
       {
         kind: 'scoped',
@@ -268,6 +268,7 @@ const RULES: Record<string, Rule> = {
           ...(name === 'breakdown' ? { by: 'procedure' } : {}),
           ...(name === 'dossiers' ? { indicator: 'received' } : {}),
           ...(name === 'feedback/cases' ? { figure: 'received' } : {}),
+          ...(name === 'documents/items' ? { figure: 'open' } : {}),
           agency: ids.agency,
         }),
       } satisfies Rule,
@@ -416,6 +417,15 @@ const RULES: Record<string, Rule> = {
   // Văn bản đi, đến: the involved staff of the agency whose register holds it; drafting by specialists and leaders, registering by văn thư.
   'GET /api/v1/document-types': publicRoute,
   'GET /api/v1/documents': { kind: 'role', allow: STAFF, sees: DOCUMENT_SEES, query: () => ({ box: 'outgoing' }), marker: () => DOCUMENT_SUBJECT },
+  // The registers (sổ): the văn thư, leaders and administrator of the agency (or of one above it), of its own register.
+  'GET /api/v1/documents/registers/{book}': {
+    kind: 'scoped',
+    allow: ['leader', 'agencyAdmin', 'sysadmin'],
+    sees: ['leader', 'agencyAdmin', 'sysadmin'],
+    ids: (f) => ({ book: 'incoming', agencyId: f.agencyId }),
+    unknownIds: () => ({ book: 'incoming', agencyId: randomUUID() }),
+    query: (ids) => ({ ...PERIOD, agencyId: ids.agencyId, format: 'xlsx' }),
+  },
   'POST /api/v1/documents': {
     kind: 'role',
     allow: ['specialist', 'leader', 'otherLeader'],

@@ -19,6 +19,7 @@ import {
 } from './query.ts';
 import { index766 } from './index766.ts';
 import { FEEDBACK_CHANNELS, FEEDBACK_FIGURES, feedbackStats, feedbackStatsCases, type FeedbackFigure, type FeedbackScope } from '../feedback/stats.ts';
+import { DOCUMENT_FIGURES, documentsStats, documentsStatsItems, type DocumentFigure, type DocumentsScope } from '../documents/stats.ts';
 import { communesMap, publicStats } from './public.ts';
 import { percent, sendTable, tableCsv, type Column } from './export.ts';
 import { subscribe } from './stream.ts';
@@ -383,6 +384,101 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       checkPeriod(req.query);
       return feedbackStatsCases(db, await scopedQuery(app, req, req.query));
+    },
+  );
+
+  // ---- văn bản đi, đến, from the documents module ---------------------------------------------------
+
+  const documentsQuery = (extra: Record<string, unknown> = {}, required: string[] = []) =>
+    ({
+      type: 'object',
+      additionalProperties: false,
+      required: ['from', 'to', ...required],
+      properties: { from: day, to: day, agency: scopeProperties.agency, ...extra },
+    }) as const;
+  const handling = counts('onTime', 'late', 'open', 'overdue', 'atRisk');
+  const share = { type: 'object', properties: { electronic: count, paper: count, ratio: nullableNumber } } as const;
+
+  app.get<{ Querystring: DocumentsScope }>(
+    '/api/v1/stats/documents',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Văn bản đi, đến theo kỳ và phạm vi: văn bản đến đã phân công (phiếu giải quyết) theo từng cơ quan và đơn vị chủ trì — hoàn thành đúng hạn, quá hạn ' +
+          'trong kỳ; còn đang giải quyết cuối kỳ, trong đó quá hạn, sắp đến hạn (hạn tính theo ngày làm việc); tỷ lệ văn bản đến, đi điện tử so với giấy. ' +
+          'Cùng quyền như số liệu hồ sơ.',
+        querystring: documentsQuery(),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              period: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } },
+              agency: nullableString,
+              handling: { type: 'object', properties: { ...handling.properties, onTimeRatio: nullableNumber } },
+              units: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    name: { type: 'string' },
+                    organisationId: nullableString,
+                    ...handling.properties,
+                    onTimeRatio: nullableNumber,
+                  },
+                },
+              },
+              electronic: { type: 'object', properties: { incoming: share, outgoing: share, ratio: nullableNumber } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      checkPeriod(req.query);
+      return documentsStats(db, await scopedQuery(app, req, req.query));
+    },
+  );
+
+  app.get<{ Querystring: DocumentsScope & { figure: DocumentFigure; unit?: string; page: number; pageSize: number } }>(
+    '/api/v1/stats/documents/items',
+    {
+      schema: {
+        tags: TAGS,
+        summary:
+          'Danh sách văn bản đứng sau một con số (on_time, late, open, overdue, at_risk, incoming_electronic, incoming_paper, outgoing_electronic, outgoing_paper), ' +
+          'có thể lọc theo một dòng của bảng (cơ quan hoặc đơn vị chủ trì), mới nhất trước; văn bản mật không hiện trích yếu.',
+        querystring: documentsQuery({ figure: { enum: [...DOCUMENT_FIGURES] }, unit: { type: 'string', format: 'uuid' }, ...pagingQuery }, ['figure']),
+        response: {
+          200: pageOf({
+            id: { type: 'string' },
+            direction: { type: 'string' },
+            organisation: { type: 'object', properties: { id: { type: 'string' }, name: nullableString } },
+            leadUnit: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: nullableString } },
+            typeName: nullableString,
+            secret: { type: 'boolean' },
+            subject: nullableString,
+            notation: nullableString,
+            arrivalNumber: { type: ['integer', 'null'] },
+            from: nullableString,
+            channel: nullableString,
+            status: { type: 'string' },
+            statusName: { type: 'string' },
+            registeredAt: nullableString,
+            issuedAt: nullableString,
+            dueAt: nullableString,
+            closedAt: nullableString,
+            overdue: { type: 'boolean' },
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      checkPeriod(req.query);
+      return documentsStatsItems(db, await scopedQuery(app, req, req.query));
     },
   );
 

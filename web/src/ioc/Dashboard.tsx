@@ -1,11 +1,12 @@
 // Bảng điều hành: the desk dashboard of the operations centre. Period and scope in the URL; indicator cards, status
-// bars, trend, commune map, rankings, citizen feedback and the 766 index. Every count links to the dossiers (or
+// bars, trend, commune map, rankings, citizen feedback, documents (văn bản đi, đến) and the 766 index. Every count links to the dossiers (or
 // feedback cases) behind it.
 import { useState } from 'react';
 import { withQuery, type Me } from '../api.ts';
 import { formatDecimal, formatNumber, formatPercent } from '../format.ts';
 import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { DocumentsPanel } from './Documents.tsx';
 import { FeedbackPanel } from './Feedback.tsx';
 import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
@@ -79,6 +80,7 @@ export function Dashboard({ me }: { me: Me }) {
       </div>
       <Rankings period={period} query={query} drill={drill} />
       <FeedbackPanel period={period} scope={scope} />
+      <DocumentsPanel period={period} scope={scope} />
       {s && <Shares summary={s} period={period} />}
       <Index766Panel period={period} scope={scope} />
     </>

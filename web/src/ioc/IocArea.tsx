@@ -5,6 +5,7 @@ import type { Me } from '../api.ts';
 import { Link } from '../router.tsx';
 import { StaffArea } from '../staff.tsx';
 import { Dashboard } from './Dashboard.tsx';
+import { DocumentList } from './Documents.tsx';
 import { DossierList } from './DossierList.tsx';
 import { FeedbackCaseList } from './Feedback.tsx';
 import { canSeeStatistics } from './routes.tsx';
@@ -21,6 +22,7 @@ function page(pathname: string, me: Me): ReactNode {
   if (pathname === '/dieu-hanh' || pathname === '/dieu-hanh/') return <Dashboard me={me} />;
   if (pathname === '/dieu-hanh/ho-so') return <DossierList />;
   if (pathname === '/dieu-hanh/phan-anh') return <FeedbackCaseList />;
+  if (pathname === '/dieu-hanh/van-ban') return <DocumentList />;
   return (
     <p>
       Không tìm thấy trang. <Link to="/dieu-hanh">Về bảng điều hành</Link>

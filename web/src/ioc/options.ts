@@ -155,7 +155,7 @@ export function mapOption(mapName: string, map: CommuneMap, look: Look): ChartOp
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Counts by name as horizontal bars, largest on top (feedback received by channel or by category). */
-export function barsOption(rows: { id: string; name: string; value: number }[], look: Look, colour: string): ChartOption {
+export function barsOption(rows: { id: string; name: string; value: number }[], look: Look, colour: string, seriesName = 'Tiếp nhận'): ChartOption {
   const ink = INK[look];
   const size = fontSize(look);
   const sorted = [...rows].sort((a, b) => a.value - b.value); // ECharts draws the first category at the bottom
@@ -176,7 +176,7 @@ export function barsOption(rows: { id: string; name: string; value: number }[], 
     series: [
       {
         type: 'bar',
-        name: 'Tiếp nhận',
+        name: seriesName,
         barMaxWidth: 22,
         itemStyle: { color: colour },
         label: { show: true, position: 'right', color: ink.text, fontSize: size, formatter: (p: { value: number }) => formatNumber(p.value) },

@@ -141,3 +141,58 @@ export interface FeedbackCases {
   total: number;
   items: (CaseSummary & { channel: string; dueAt: string | null; publishedAt: string | null; rating: string | null })[];
 }
+
+/** GET /api/v1/stats/documents: văn bản đi, đến of a period and scope. */
+export interface DocumentCounts {
+  onTime: number;
+  late: number;
+  open: number;
+  overdue: number;
+  atRisk: number;
+  onTimeRatio: number | null;
+}
+export interface DocumentShare {
+  electronic: number;
+  paper: number;
+  ratio: number | null;
+}
+export interface DocumentStats {
+  handling: DocumentCounts;
+  /** Each organisation (organisationId null), then its lead units. */
+  units: (DocumentCounts & { id: string; name: string; organisationId: string | null })[];
+  electronic: { incoming: DocumentShare; outgoing: DocumentShare; ratio: number | null };
+}
+export const DOCUMENT_FIGURES = [
+  'on_time',
+  'late',
+  'open',
+  'overdue',
+  'at_risk',
+  'incoming_electronic',
+  'incoming_paper',
+  'outgoing_electronic',
+  'outgoing_paper',
+] as const;
+export type DocumentFigure = (typeof DOCUMENT_FIGURES)[number];
+export interface DocumentItems {
+  total: number;
+  items: {
+    id: string;
+    direction: 'incoming' | 'outgoing';
+    organisation: { id: string; name: string | null };
+    leadUnit: { id: string; name: string | null } | null;
+    typeName: string | null;
+    secret: boolean;
+    subject: string | null;
+    notation: string | null;
+    arrivalNumber: number | null;
+    from: string | null;
+    channel: string | null;
+    statusName: string;
+    registeredAt: string | null;
+    issuedAt: string | null;
+    dueAt: string | null;
+    closedAt: string | null;
+    overdue: boolean;
+  }[];
+}
