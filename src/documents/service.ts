@@ -395,7 +395,11 @@ const stateName = (row: DocumentsRow): string | null =>
   ((row.direction === 'outgoing' ? OUTGOING_STATES : INCOMING_STATES) as Record<string, { name: string }>)[row.status]?.name ?? null;
 
 async function visibleCase(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.query<DocumentsRow>('SELECT * FROM documents WHERE id = $1', [id]);
+  // The source date as the calendar day it is (a date column read as an instant would shift with the time zone).
+  const [row] = await db.query<DocumentsRow & { source_day: string | null }>(
+    `SELECT *, to_char(source_date, 'YYYY-MM-DD') AS source_day FROM documents WHERE id = $1`,
+    [id],
+  );
   const org = (await organisationOf(db, actor.agencyId)).id;
   if (!row || !canSee(actor, org, row)) throw notFound('văn bản');
   // Every look at a secret document is logged (Luật Bảo vệ bí mật nhà nước).
@@ -452,6 +456,7 @@ export async function getDocument(db: Queryable, actor: Actor, id: string) {
     channel: row.channel,
     from: outgoing ? null : { agencyId: row.from_agency_id, name: row.from_name },
     sourceNotation: row.source_notation,
+    sourceDate: row.source_day,
     leadUnit: row.lead_unit_id ? { id: row.lead_unit_id, name: names.get(row.lead_unit_id) ?? null } : null,
     coordinatingUnits: row.coordinating_unit_ids.map((u) => ({ id: u, name: names.get(u) ?? null })),
     directionNote: row.direction_note,
