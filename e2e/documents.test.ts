@@ -44,7 +44,7 @@ async function fitsScreen(page: Page, what: string) {
 
 test('a paper document registered, directed, assigned and closed from the staff screens', async () => {
   const { db, url } = e2e.platform;
-  const contexts = await Promise.all([1, 2, 3, 4].map(() => e2e.browser.newContext({ viewport: SIZES.laptop })));
+  const contexts = await Promise.all([1, 2, 3, 4].map(() => e2e.browser.newContext({ viewport: SIZES.laptop, locale: 'vi-VN' })));
   const [clerk, director, head, handler] = await Promise.all(contexts.map((c) => c.newPage()));
   try {
     // ---- the văn thư registers the paper document; documents are the văn thư's home ----
@@ -84,6 +84,12 @@ test('a paper document registered, directed, assigned and closed from the staff 
       await director.getByLabel('Đơn vị chủ trì (bắt buộc)', { exact: true }).selectOption({ label: 'Phòng Hành chính tư pháp' });
       await director.getByLabel('Thời hạn xử lý, ngày làm việc (bắt buộc)', { exact: true }).fill('5');
       await director.getByLabel('Ý kiến chỉ đạo', { exact: true }).fill('Phòng Hành chính tư pháp chủ trì, trả lời trước hạn.');
+      // The phiếu giải quyết's form fits a phone too.
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await director.setViewportSize(viewport);
+        if (size === 'phone') await fitsScreen(director, 'the direction form at 360 px');
+        if (shots) await director.screenshot({ path: join(shots, `documents-direct-${size}.png`), fullPage: true });
+      }
     });
     assert.equal(await status(director).textContent(), 'Đã phân công đơn vị, chờ giao người xử lý');
     const slip = director.getByRole('region', { name: 'Phiếu giải quyết văn bản đến' });
