@@ -146,3 +146,54 @@ test('a paper document registered, directed, assigned and closed from the staff 
     await Promise.all(contexts.map((c) => c.close()));
   }
 });
+
+test('an outgoing draft written, reviewed, signed with KT. and issued from the staff screens; the recipient shows 01', async () => {
+  const { url } = e2e.platform;
+  const subject = 'Thông báo lịch tiếp dân tháng 12 năm 2026';
+  const contexts = await Promise.all([1, 2, 3, 4].map(() => e2e.browser.newContext({ viewport: SIZES.laptop, locale: 'vi-VN' })));
+  const [drafter, head, director, clerk] = await Promise.all(contexts.map((c) => c.newPage()));
+  const open = async (page: Page, username: string) => {
+    await staffSignInInBrowser(page, url, username);
+    if (!page.url().includes('/mot-cua/van-ban')) await documentsTab(page).click();
+    await todo(page).getByRole('link', { name: subject, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: subject }).waitFor();
+  };
+  try {
+    await staffSignInInBrowser(drafter, url, 'stp.chuyenvien');
+    await documentsTab(drafter).click();
+    await drafter.getByRole('link', { name: 'Soạn dự thảo văn bản đi', exact: true }).click();
+    await drafter.getByLabel('Loại văn bản (bắt buộc)', { exact: true }).selectOption({ label: 'Thông báo (TB)' });
+    await drafter.getByLabel('Trích yếu nội dung (bắt buộc)', { exact: true }).fill(subject);
+    await drafter.getByLabel('Cơ quan nhận', { exact: true }).selectOption({ label: 'Sở Nông nghiệp và Môi trường' });
+    await drafter.getByRole('button', { name: 'Thêm nơi nhận', exact: true }).first().click();
+    await drafter.getByLabel('Tệp dự thảo (PDF)', { exact: true }).setInputFiles({ name: 'du-thao.pdf', mimeType: 'application/pdf', buffer: await scanPdf() });
+    await drafter.getByRole('button', { name: 'Lưu dự thảo', exact: true }).click();
+    await drafter.getByRole('heading', { level: 1, name: subject }).waitFor();
+    assert.equal(await status(drafter).textContent(), 'Dự thảo');
+    await act(drafter, 'Trình soát xét', 'Đã trình dự thảo.');
+
+    await open(head, 'stp.truongphong');
+    await act(head, 'Trình lãnh đạo ký', 'Đã trình lãnh đạo ký.');
+
+    await open(director, 'stp.lanhdao');
+    await act(director, 'Duyệt và ký số', 'Đã ký số văn bản.', async () => {
+      await director.getByLabel('Thẩm quyền ký', { exact: true }).selectOption('KT');
+      await director.getByLabel('Ký thay cho', { exact: true }).fill('Giám đốc');
+      await director.getByLabel('Chức vụ người ký (bắt buộc)', { exact: true }).fill('Phó Giám đốc');
+    });
+    assert.match(await director.locator('.meta').innerText(), /KT\. GIÁM ĐỐC \/ PHÓ GIÁM ĐỐC/);
+
+    await open(clerk, 'stp.vanthu');
+    await clerk.getByRole('button', { name: 'Cấp số, đóng dấu và phát hành', exact: true }).click();
+    await clerk.getByRole('button', { name: 'Xác nhận: Cấp số, đóng dấu và phát hành', exact: true }).click();
+    await clerk.getByText(/^Đã phát hành văn bản số \d{2,}\/TB-STP\.$/).waitFor();
+    assert.equal(await status(clerk).textContent(), 'Đã phát hành');
+    const recipients = await clerk.getByRole('table', { name: 'Nơi nhận' }).innerText();
+    assert.match(recipients, /Sở Nông nghiệp và Môi trường/);
+    assert.match(recipients, /01 — /, 'the copy arrived: 01');
+    await clerk.getByRole('link', { name: 'van-ban.pdf', exact: true }).waitFor();
+    if (shots) await clerk.screenshot({ path: join(shots, 'documents-issued-laptop.png'), fullPage: true });
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+  }
+});

@@ -512,7 +512,7 @@ function Actions({ d, onDone, onStale }: { d: DocumentDetail; onDone: (message: 
           <button
             key={a.action}
             type="button"
-            className={`btn ${DANGER.has(a.action) ? 'btn-danger' : a.action === 'attach' || a.action === 'recall' ? '' : 'btn-primary'}`}
+            className={`btn ${DANGER.has(a.action) ? 'btn-danger' : a.action === 'attach' ? '' : 'btn-primary'}`}
             aria-expanded={open === a.action}
             disabled={busy}
             onClick={() => start(a.action)}>

@@ -1,8 +1,7 @@
 // Văn bản: the staff member's boxes — what waits for them (cần xử lý), incoming and outgoing documents — in the
 // server's order (urgent first, then the nearest deadline), overdue and at-risk ones flagged, paged; the box and page
 // live in the URL.
-import type { Me } from '../api.ts';
-import { withQuery } from '../api.ts';
+import { type Me, withQuery } from '../api.ts';
 import { formatNumber } from '../format.ts';
 import { Link, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
