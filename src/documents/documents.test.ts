@@ -361,6 +361,63 @@ eachDatabase('documents', { demo: true }, (ctx) => {
     );
   });
 
+  test('the inboxes: urgent first, pages that follow on, Vietnamese states, at-risk flags, the waiting actions and the recipients', async () => {
+    const paper = (subject: string, urgency: string) =>
+      ok(
+        who['stp.vanthu']({
+          method: 'POST',
+          url: '/api/v1/documents/incoming',
+          payload: {
+            typeCode: 'cong_van',
+            subject,
+            fromName: 'Ủy ban nhân dân phường Ninh Kiều',
+            sourceNotation: '12/UBND',
+            sourceDate: '2026-11-30',
+            urgency,
+          },
+        }),
+        201,
+      );
+    const plain = await paper('Đề nghị hướng dẫn chứng thực', 'thuong');
+    const soon = await paper('Đề nghị cử cán bộ dự họp', 'thuong');
+    const urgent = await paper('Báo cáo khẩn tình hình hộ tịch', 'thuong_khan');
+    await act('stp.lanhdao', soon.id, { action: 'direct', leadUnitId: ids['H13.11.1'], deadlineDays: 3 });
+    await ctx.db.query(`UPDATE documents SET due_at = now() + interval '1 hour' WHERE id = $1`, [soon.id]);
+    const list = (u: string, query: string) => ok(who[u]({ url: `/api/v1/documents?${query}` }));
+    const all = await list('stp.lanhdao', 'box=incoming&pageSize=200');
+    const order = all.items.map((i: any) => i.id);
+    assert.equal(order[0], urgent.id, 'thượng khẩn before the ordinary ones');
+    assert.ok(order.indexOf(soon.id) < order.indexOf(plain.id), 'a deadline before none');
+    const second = await list('stp.lanhdao', 'box=incoming&pageSize=2&page=2');
+    assert.equal(second.total, all.total);
+    assert.deepEqual(
+      second.items.map((i: any) => i.id),
+      order.slice(2, 4),
+    );
+    const row = all.items.find((i: any) => i.id === soon.id);
+    assert.deepEqual([row.statusName, row.atRisk, row.overdue], ['Đã phân công đơn vị, chờ giao người xử lý', true, false]);
+    assert.equal(all.items.find((i: any) => i.id === plain.id).atRisk, false);
+    // The leader's to-do names what waits for them; the directed one waits for the unit, not for the leader.
+    const todo = await list('stp.lanhdao', 'box=todo&pageSize=200');
+    assert.deepEqual(todo.items.find((i: any) => i.id === plain.id).waiting, ['Cho ý kiến chỉ đạo, phân công']);
+    assert.ok(!todo.items.some((i: any) => i.id === soon.id));
+    // The direction form chooses among the Sở's units; the unit's leader chooses among its staff.
+    const page = await view('stp.lanhdao', plain.id);
+    assert.ok(page.choices.units.some((u: any) => u.name === 'Phòng Hành chính tư pháp'));
+    assert.ok(!page.choices.units.some((u: any) => u.name === 'Văn phòng Sở'), 'only units of the Sở Tư pháp');
+    const unitPage = await view('stp.truongphong', soon.id);
+    assert.deepEqual(actions(unitPage), ['assign_handler']);
+    assert.ok(unitPage.choices.handlers.some((h: any) => h.id === users['stp.chuyenvien']));
+    // An outgoing draft lists its recipients.
+    const { id } = await ok(
+      who['stp.chuyenvien']({ method: 'POST', url: '/api/v1/documents', payload: { typeCode: 'to_trinh', subject: 'Tờ trình', recipients: [ids['H13.14']] } }),
+      201,
+    );
+    const out = await list('stp.chuyenvien', 'box=outgoing&pageSize=200');
+    assert.deepEqual(out.items.find((i: any) => i.id === id).recipients, ['Sở Nông nghiệp và Môi trường']);
+    assert.equal((await who['stp.chuyenvien']({ url: '/api/v1/documents?box=outgoing&pageSize=500' })).statusCode, 400);
+  });
+
   test('a secret document is seen only by those named, and every look is logged', async () => {
     const { id } = await ok(
       who['stp.chuyenvien']({

@@ -61,17 +61,29 @@ export async function documentRoutes(app: FastifyInstance) {
     async () => ({ items: await documentTypes(db) }),
   );
 
-  app.get<{ Querystring: { box: (typeof documents.BOXES)[number] } }>(
+  app.get<{ Querystring: { box: (typeof documents.BOXES)[number]; page?: number; pageSize?: number } }>(
     '/api/v1/documents',
     {
       schema: {
         tags: TAGS,
         summary: 'Hộp văn bản: đến, đi, hoặc việc cần làm; khẩn trước, rồi hạn gần nhất; đánh dấu quá hạn, sắp đến hạn',
-        querystring: { type: 'object', additionalProperties: false, required: ['box'], properties: { box: { enum: documents.BOXES } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['box'],
+          properties: {
+            box: { enum: documents.BOXES },
+            page: { type: 'integer', minimum: 1, maximum: 10000 },
+            pageSize: { type: 'integer', minimum: 1, maximum: documents.PAGE_SIZES.max },
+          },
+        },
         response: { 200: anyObject, ...errorResponses },
       },
     },
-    async (req) => documents.listDocuments(db, requireStaff(req), req.query.box),
+    async (req) => {
+      const { box, ...paging } = req.query;
+      return documents.listDocuments(db, requireStaff(req), box, paging);
+    },
   );
 
   app.get<{ Params: { book: RegisterKind }; Querystring: RegisterQuery & { format: 'pdf' | 'xlsx' } }>(

@@ -7,8 +7,8 @@ import type { DocumentsRow } from '../db/schema.ts';
 import type { Actor } from '../shared/actor.ts';
 import { AppError, badRequest, notFound } from '../shared/errors.ts';
 import { nfc } from '../shared/text.ts';
-import { agenciesById, agencyNames, getAgencyRow, isOrganisationCode, organisationOf, platformOrganisations } from '../agencies/service.ts';
-import { staffMembers, staffNames } from '../identity/service.ts';
+import { agenciesById, agenciesUnder, agencyNames, getAgencyRow, isOrganisationCode, organisationOf, platformOrganisations } from '../agencies/service.ts';
+import { activeStaffIn, staffMembers, staffNames } from '../identity/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { checkUploadContent, type UploadSettings } from '../dossiers/files.ts';
 import { placeName } from '../results/service.ts';
@@ -390,8 +390,16 @@ function flagsOf(row: DocumentsRow, now: Date, hoursLeft: (due: Date) => number)
   return { overdue, atRisk };
 }
 
+/** The state's Vietnamese name, as the case type declares it. */
+const stateName = (row: DocumentsRow): string | null =>
+  ((row.direction === 'outgoing' ? OUTGOING_STATES : INCOMING_STATES) as Record<string, { name: string }>)[row.status]?.name ?? null;
+
 async function visibleCase(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.query<DocumentsRow>('SELECT * FROM documents WHERE id = $1', [id]);
+  // The source date as the calendar day it is (a date column read as an instant would shift with the time zone).
+  const [row] = await db.query<DocumentsRow & { source_day: string | null }>(
+    `SELECT *, to_char(source_date, 'YYYY-MM-DD') AS source_day FROM documents WHERE id = $1`,
+    [id],
+  );
   const org = (await organisationOf(db, actor.agencyId)).id;
   if (!row || !canSee(actor, org, row)) throw notFound('văn bản');
   // Every look at a secret document is logged (Luật Bảo vệ bí mật nhà nước).
@@ -426,8 +434,7 @@ export async function getDocument(db: Queryable, actor: Actor, id: string) {
     id: row.id,
     direction: row.direction,
     status: row.status,
-    statusName:
-      (outgoing ? (OUTGOING_STATES as Record<string, { name: string }>) : (INCOMING_STATES as Record<string, { name: string }>))[row.status]?.name ?? null,
+    statusName: stateName(row),
     nationalStatus: outgoing ? null : NATIONAL_STATUS[row.status as IncomingStatus],
     type,
     subject: row.subject,
@@ -449,6 +456,7 @@ export async function getDocument(db: Queryable, actor: Actor, id: string) {
     channel: row.channel,
     from: outgoing ? null : { agencyId: row.from_agency_id, name: row.from_name },
     sourceNotation: row.source_notation,
+    sourceDate: row.source_day,
     leadUnit: row.lead_unit_id ? { id: row.lead_unit_id, name: names.get(row.lead_unit_id) ?? null } : null,
     coordinatingUnits: row.coordinating_unit_ids.map((u) => ({ id: u, name: names.get(u) ?? null })),
     directionNote: row.direction_note,
@@ -463,7 +471,33 @@ export async function getDocument(db: Queryable, actor: Actor, id: string) {
     events,
     revision: row.revision,
     allowedActions: allowed,
+    choices: await choicesOf(db, actor, row, new Set(allowed.map((a) => a.action))),
   };
+}
+
+/**
+ * What the offered actions choose from, so the page needs no lists of its own: the organisation's units for the
+ * leader's direction, the lead unit's staff for naming the handler, the organisation's issued documents for a reply.
+ */
+async function choicesOf(db: Queryable, actor: Actor, row: DocumentsRow, offered: Set<string>) {
+  const org = await organisationOf(db, row.agency_id);
+  const units = offered.has('direct')
+    ? (await agenciesUnder(db, org.path)).filter((a) => a.kind === 'unit' && a.active).map((a) => ({ id: a.id, name: a.name }))
+    : [];
+  const lead = offered.has('assign_handler') && row.lead_unit_id ? (await agenciesById(db, [row.lead_unit_id])).get(row.lead_unit_id) : undefined;
+  const handlers = lead ? (await activeStaffIn(db, lead.path)).filter((m) => m.agencyId === lead.id).map((m) => ({ id: m.id, name: m.fullName })) : [];
+  const replies = offered.has('close')
+    ? (
+        await db.query<DocumentsRow>(
+          `SELECT * FROM documents WHERE agency_id = $1 AND direction = 'outgoing' AND status = 'issued' ORDER BY issued_at DESC LIMIT 200`,
+          [org.id],
+        )
+      )
+        .filter((r) => canSee(actor, org.id, r))
+        .slice(0, 50)
+        .map((r) => ({ id: r.id, notation: `${formatNumber(r.number!)}/${r.notation}`, subject: r.subject }))
+    : [];
+  return { units, handlers, replies };
 }
 
 /** Each recipient with the status it last reported and every one before (what the sender follows). */
@@ -512,46 +546,84 @@ export async function readFile(db: Queryable, actor: Actor, id: string, fileId: 
 }
 
 export const BOXES = ['incoming', 'outgoing', 'todo'] as const;
+export const PAGE_SIZES = { default: 50, max: 200 } as const;
 
 /**
  * An inbox: the incoming or outgoing documents the staff member sees, or those waiting for an action of theirs
- * (todo); urgent ones first (hỏa tốc … thường), then the nearest deadline; overdue and at-risk ones flagged.
+ * (todo, each with the actions waiting); urgent ones first (hỏa tốc … thường), then the nearest deadline, paged;
+ * overdue and at-risk ones flagged by the working calendar; an outgoing document names its recipients (nơi nhận).
  */
-export async function listDocuments(db: Queryable, actor: Actor, box: (typeof BOXES)[number], limit = 200) {
+export async function listDocuments(
+  db: Queryable,
+  actor: Actor,
+  box: (typeof BOXES)[number],
+  { page = 1, pageSize = PAGE_SIZES.default }: { page?: number; pageSize?: number } = {},
+) {
   const org = (await organisationOf(db, actor.agencyId)).id;
   const rows = await db.query<DocumentsRow>(
     `SELECT * FROM documents WHERE agency_id = $1 AND ($2 = 'todo' OR direction = $2)
      ORDER BY urgency DESC, due_at ASC NULLS LAST, created_at DESC LIMIT 2000`,
     [org, box],
   );
+  const found: { row: DocumentsRow; waiting: string[] }[] = [];
+  for (const row of rows.filter((r) => canSee(actor, org, r))) {
+    if (box !== 'todo') {
+      found.push({ row, waiting: [] });
+      continue;
+    }
+    const allowed =
+      row.direction === 'outgoing'
+        ? await allowedActions(outgoingWorkflow, db, staff(actor), { row })
+        : await allowedActions(incomingWorkflow, db, staff(actor), { row });
+    // Adding files and recalling a sent document are there to take, not waiting to be done.
+    const waiting = allowed.filter((a) => a.action !== 'attach' && a.action !== 'recall').map((a) => a.label);
+    if (waiting.length) found.push({ row, waiting });
+  }
+  const shown = found.slice((page - 1) * pageSize, page * pageSize);
   const calendar = await workingCalendar(db);
   const now = new Date();
   const types = new Map((await db.query<{ code: string; name: string }>('SELECT code, name FROM document_types')).map((t) => [t.code, t.name]));
-  const items = [];
-  for (const row of rows.filter((r) => canSee(actor, org, r))) {
-    const outgoing = row.direction === 'outgoing';
-    if (box === 'todo') {
-      const allowed = outgoing
-        ? await allowedActions(outgoingWorkflow, db, staff(actor), { row })
-        : await allowedActions(incomingWorkflow, db, staff(actor), { row });
-      // Adding files and recalling a sent document are there to take, not waiting to be done.
-      if (!allowed.some((a) => a.action !== 'attach' && a.action !== 'recall')) continue;
-    }
-    items.push({
-      id: row.id,
-      direction: row.direction,
-      status: row.status,
-      typeName: types.get(row.type_code),
-      subject: row.subject,
-      urgency: URGENCIES[row.urgency],
-      secrecy: row.secrecy,
-      notation: outgoing && row.number !== null ? `${formatNumber(row.number)}/${row.notation}` : row.source_notation,
-      arrivalNumber: outgoing ? null : row.number,
-      from: row.from_name,
-      dueAt: iso(row.due_at),
-      ...flagsOf(row, now, (due) => calendar.workingHoursBetween(now, due)),
-    });
-    if (items.length >= limit) break;
-  }
-  return { items };
+  const recipients = await recipientNames(
+    db,
+    shown.filter((f) => f.row.direction === 'outgoing').map((f) => f.row.id),
+  );
+  return {
+    total: found.length,
+    page,
+    pageSize,
+    items: shown.map(({ row, waiting }) => {
+      const outgoing = row.direction === 'outgoing';
+      return {
+        id: row.id,
+        direction: row.direction,
+        status: row.status,
+        statusName: stateName(row),
+        typeName: types.get(row.type_code),
+        subject: row.subject,
+        urgency: URGENCIES[row.urgency],
+        secrecy: row.secrecy,
+        notation: outgoing && row.number !== null ? `${formatNumber(row.number)}/${row.notation}` : row.source_notation,
+        arrivalNumber: outgoing ? null : row.number,
+        from: row.from_name,
+        recipients: recipients.get(row.id) ?? [],
+        dueAt: iso(row.due_at),
+        createdAt: row.created_at.toISOString(),
+        waiting,
+        ...flagsOf(row, now, (due) => calendar.workingHoursBetween(now, due)),
+      };
+    }),
+  };
+}
+
+/** The recipients' names of outgoing documents, by document. */
+async function recipientNames(db: Queryable, ids: string[]): Promise<Map<string, string[]>> {
+  if (!ids.length) return new Map();
+  const rows = await db.query<{ document_id: string; name: string }>(
+    `SELECT r.document_id, coalesce(a.name, r.organ_name) AS name FROM document_recipients r LEFT JOIN agencies a ON a.id = r.agency_id
+      WHERE r.document_id = ANY($1::uuid[]) ORDER BY 2`,
+    [ids],
+  );
+  const names = new Map<string, string[]>();
+  for (const r of rows) names.set(r.document_id, [...(names.get(r.document_id) ?? []), r.name]);
+  return names;
 }

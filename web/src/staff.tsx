@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, api, type Me } from './api.ts';
 import { isAdmin } from './admin/shared.tsx';
 import { canSeeStatistics } from './ioc/routes.tsx';
+import { drafts, handlesCases, handlesDossiers } from './office/session.ts';
 import { Link, navigate } from './router.tsx';
 import { ErrorMessage, Loading, Notice, useAction, useFetch } from './ui.tsx';
 
@@ -13,13 +14,9 @@ export interface StaffTab {
   current: boolean;
 }
 
-/** Roles that work on dossiers: cán bộ một cửa, chuyên viên, lãnh đạo. */
-const handlesDossiers = (me: Pick<Me, 'roles'>) =>
-  me.roles.some((r) => r === 'counter_officer' || r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
-
 /** The staff areas and who may use them. */
 const AREAS: { path: string; may: (me: Me) => boolean }[] = [
-  { path: '/mot-cua', may: (me) => handlesDossiers(me) || me.roles.includes('system_admin') },
+  { path: '/mot-cua', may: (me) => handlesCases(me) || drafts(me) },
   { path: '/dieu-hanh', may: canSeeStatistics },
   { path: '/quan-tri', may: isAdmin },
 ];
@@ -33,7 +30,9 @@ const AREAS: { path: string; may: (me: Me) => boolean }[] = [
 export function staffHome(me: Me, next: string | null = null): string {
   const asked = next === null ? undefined : AREAS.find((a) => next === a.path || next.startsWith(a.path + '/') || next.startsWith(a.path + '?'));
   if (asked?.may(me)) return next!;
-  return handlesDossiers(me) ? '/mot-cua' : me.roles.includes('ioc_viewer') ? '/dieu-hanh' : '/quan-tri';
+  if (handlesDossiers(me)) return '/mot-cua';
+  // A văn thư works on documents.
+  return drafts(me) ? '/mot-cua/van-ban' : me.roles.includes('ioc_viewer') ? '/dieu-hanh' : '/quan-tri';
 }
 
 export function StaffArea({ label, tabs, render }: { label: string; tabs: (me: Me) => StaffTab[]; render: (me: Me) => ReactNode }) {

@@ -1,5 +1,5 @@
 // Xử lý hồ sơ (the one-stop office): requires a signed-in officer, shows who is signed in, and the office pages —
-// dossiers and citizen feedback (phản ánh, kiến nghị).
+// dossiers, citizen feedback (phản ánh, kiến nghị) and documents (văn bản đi, đến); a văn thư works on documents only.
 import type { ReactNode } from 'react';
 import type { Me } from '../api.ts';
 import { Link, matchPath } from '../router.tsx';
@@ -11,10 +11,19 @@ import { Find } from './Find.tsx';
 import { FeedbackCase } from './FeedbackCase.tsx';
 import { FeedbackInbox } from './FeedbackInbox.tsx';
 import { FeedbackIntake } from './FeedbackIntake.tsx';
-import { isCounterOfficer } from './session.ts';
+import { DocumentsInbox } from './DocumentsInbox.tsx';
+import { DocumentIntake } from './DocumentIntake.tsx';
+import { DocumentDraft } from './DocumentDraft.tsx';
+import { DocumentPage } from './DocumentPage.tsx';
+import { drafts, handlesCases, isCounterOfficer } from './session.ts';
 
 function page(pathname: string, me: Me): ReactNode {
-  if (pathname === '/mot-cua' || pathname === '/mot-cua/') return <Inbox me={me} />;
+  if (pathname === '/mot-cua' || pathname === '/mot-cua/') return handlesCases(me) ? <Inbox me={me} /> : <DocumentsInbox me={me} />;
+  if (pathname === '/mot-cua/van-ban') return <DocumentsInbox me={me} />;
+  if (pathname === '/mot-cua/van-ban/den-moi') return <DocumentIntake me={me} />;
+  if (pathname === '/mot-cua/van-ban/du-thao') return <DocumentDraft me={me} />;
+  const doc = matchPath('/mot-cua/van-ban/:id', pathname);
+  if (doc) return <DocumentPage key={doc.id} id={doc.id} />;
   if (pathname === '/mot-cua/tiep-nhan') return <Intake me={me} />;
   if (pathname === '/mot-cua/tra-cuu') return <Find />;
   const m = matchPath('/mot-cua/ho-so/:id', pathname);
@@ -32,11 +41,16 @@ function page(pathname: string, me: Me): ReactNode {
 
 export function OfficeArea({ pathname }: { pathname: string }) {
   const tabs = (user: Me) => [
-    { to: '/mot-cua', label: 'Hồ sơ cần xử lý', current: pathname === '/mot-cua' || pathname.startsWith('/mot-cua/ho-so/') },
-    ...(isCounterOfficer(user) ? [{ to: '/mot-cua/tiep-nhan', label: 'Tiếp nhận tại quầy', current: pathname === '/mot-cua/tiep-nhan' }] : []),
-    { to: '/mot-cua/tra-cuu', label: 'Tra cứu, sổ theo dõi', current: pathname === '/mot-cua/tra-cuu' },
-    // Every officer of this area sees feedback: the operators all of it, an agency's staff what is assigned to it.
-    { to: '/mot-cua/phan-anh', label: 'Phản ánh, kiến nghị', current: pathname.startsWith('/mot-cua/phan-anh') },
+    ...(handlesCases(user)
+      ? [
+          { to: '/mot-cua', label: 'Hồ sơ cần xử lý', current: pathname === '/mot-cua' || pathname.startsWith('/mot-cua/ho-so/') },
+          ...(isCounterOfficer(user) ? [{ to: '/mot-cua/tiep-nhan', label: 'Tiếp nhận tại quầy', current: pathname === '/mot-cua/tiep-nhan' }] : []),
+          { to: '/mot-cua/tra-cuu', label: 'Tra cứu, sổ theo dõi', current: pathname === '/mot-cua/tra-cuu' },
+          // Every officer handling cases sees feedback: the operators all of it, an agency's staff what is assigned to it.
+          { to: '/mot-cua/phan-anh', label: 'Phản ánh, kiến nghị', current: pathname.startsWith('/mot-cua/phan-anh') },
+        ]
+      : []),
+    ...(drafts(user) ? [{ to: '/mot-cua/van-ban', label: 'Văn bản', current: pathname.startsWith('/mot-cua/van-ban') || !handlesCases(user) }] : []),
   ];
   return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, user)} />;
 }

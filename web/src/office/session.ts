@@ -22,4 +22,14 @@ export function useStaffSignedIn(pathname: string): Me | null {
   return me;
 }
 
+/** Roles that work on dossiers: cán bộ một cửa, chuyên viên, lãnh đạo. */
+export const handlesDossiers = (me: Pick<Me, 'roles'>) =>
+  me.roles.some((r) => r === 'counter_officer' || r === 'specialist' || r === 'unit_leader' || r === 'agency_leader');
+/** Who has the dossier and feedback pages: those who work on dossiers, and the system administrator. */
+export const handlesCases = (me: Pick<Me, 'roles'>) => handlesDossiers(me) || me.roles.includes('system_admin');
 export const isCounterOfficer = (me: Me) => me.roles.includes('counter_officer') || me.roles.includes('system_admin');
+
+/** Who drafts văn bản đi (chuyên viên, lãnh đạo, văn thư) — and so works with documents at all (src/documents/workflow.ts DRAFTERS). */
+export const drafts = (me: Pick<Me, 'roles'>) => me.roles.some((r) => r === 'specialist' || r === 'unit_leader' || r === 'agency_leader' || r === 'clerk');
+/** The văn thư registers paper documents in the incoming register. */
+export const registersPaper = (me: Pick<Me, 'roles'>) => me.roles.includes('clerk');
