@@ -18,7 +18,8 @@ export interface WorkFileInput {
   title: string;
   /** Thời hạn bảo quản in years; null: vĩnh viễn. */
   retentionYears: number | null;
-  responsibleId: string;
+  /** The person responsible (default: the one who creates it). */
+  responsibleId?: string;
 }
 
 const seesFile = (actor: Actor, f: WorkFilesRow) =>
@@ -45,13 +46,14 @@ async function changeableFile(tx: Queryable, actor: Actor, id: string): Promise<
 export async function createWorkFile(db: Database, actor: Actor, input: WorkFileInput): Promise<{ id: string }> {
   if (!actor.roles.some((r) => DRAFTERS.includes(r))) throw new AppError(403, 'FORBIDDEN', 'Chỉ chuyên viên, lãnh đạo và văn thư được lập hồ sơ công việc.');
   const org = await organisationOf(db, actor.agencyId);
-  const responsible = (await staffMembers(db, [input.responsibleId])).get(input.responsibleId);
+  const responsibleId = input.responsibleId ?? actor.userId;
+  const responsible = (await staffMembers(db, [responsibleId])).get(responsibleId);
   const inOrg = responsible?.active && (responsible.agencyPath === org.path || responsible.agencyPath.startsWith(`${org.path}/`));
   if (!inOrg) throw badRequest('INVALID_RESPONSIBLE', 'Người chịu trách nhiệm phải là cán bộ đang làm việc tại cơ quan.');
   const [row] = await db.query<{ id: string }>(
     `INSERT INTO work_files (agency_id, code, title, retention_years, responsible_id, created_by) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (agency_id, code) DO NOTHING RETURNING id`,
-    [org.id, nfc(input.code), nfc(input.title), input.retentionYears, input.responsibleId, actor.userId],
+    [org.id, nfc(input.code), nfc(input.title), input.retentionYears, responsibleId, actor.userId],
   );
   if (!row) throw conflict('WORK_FILE_CODE_TAKEN', `Ký hiệu hồ sơ "${nfc(input.code)}" đã dùng cho một hồ sơ khác của cơ quan.`);
   return row;
@@ -128,8 +130,8 @@ export async function removeFromWorkFile(db: Database, actor: Actor, id: string,
     const f = await changeableFile(tx, actor, id);
     const [d] = await tx.query<DocumentsRow>('SELECT * FROM documents WHERE id = $1', [documentId]);
     if (!d || !canSee(actor, f.agency_id, d)) throw notFound('văn bản trong hồ sơ');
-    const removed = await tx.query('DELETE FROM work_file_documents WHERE work_file_id = $1 AND document_id = $2 RETURNING 1', [id, documentId]);
-    if (!removed.length) throw notFound('văn bản trong hồ sơ');
+    // Removing a document no longer in the file changes nothing (as adding one twice).
+    await tx.query('DELETE FROM work_file_documents WHERE work_file_id = $1 AND document_id = $2', [id, documentId]);
   });
 }
 

@@ -38,11 +38,11 @@ export async function documentWorkRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: 'Lập hồ sơ công việc: tiêu đề, ký hiệu hồ sơ, thời hạn bảo quản (số năm, null là vĩnh viễn), người chịu trách nhiệm',
+        summary: 'Lập hồ sơ công việc: tiêu đề, ký hiệu hồ sơ, thời hạn bảo quản (số năm, null là vĩnh viễn), người chịu trách nhiệm (mặc định là người lập)',
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['code', 'title', 'retentionYears', 'responsibleId'],
+          required: ['code', 'title', 'retentionYears'],
           properties: {
             code: { type: 'string', minLength: 1, maxLength: 50 },
             title: { type: 'string', minLength: 1, maxLength: 500 },

@@ -53,6 +53,9 @@ const FEEDBACK_SEES: ActorName[] = ['citizen', 'ioc', 'sysadmin'];
 /** Who sees a draft of Cái Khế's specialist: the drafter, the agency's leader, and the staff of the drafting unit (the committee itself). */
 const DOCUMENT_SEES: ActorName[] = ['counter', 'specialist', 'leader', 'agencyAdmin'];
 const DOCUMENT_SUBJECT = 'Công văn của ma trận phân quyền';
+/** Who sees a work file of Cái Khế's specialist: its creator and the agency's leader. */
+const WORK_FILE_SEES: ActorName[] = ['specialist', 'leader'];
+const WORK_FILE_TITLE = 'Hồ sơ công việc của ma trận';
 const feedbackReport = () => ({
   title: 'Đèn đường hỏng',
   text: 'Đèn đường trước nhà số 12 không sáng đã một tuần.',
@@ -78,6 +81,7 @@ interface Fixture {
   adjustmentId: string;
   feedback: { id: string; code: string; mediaId: string };
   outgoing: { id: string; fileId: string };
+  workFileId: string;
 }
 
 type Ids = Record<string, string>;
@@ -468,6 +472,37 @@ const RULES: Record<string, Rule> = {
     payload: () => ({ position: 'Chủ tịch' }),
   },
   'POST /api/v1/documents/{id}/issue': { kind: 'scoped', allow: [], sees: DOCUMENT_SEES, stateful: true, ids: (f) => ({ id: f.outgoing.id }) },
+  'GET /api/v1/documents/search': {
+    kind: 'role',
+    allow: STAFF,
+    sees: DOCUMENT_SEES,
+    query: () => ({ q: 'ma tran phan quyen' }),
+    marker: () => DOCUMENT_SUBJECT,
+  },
+  // Hồ sơ công việc: seen by its creator, its responsible person, the agency's văn thư and leaders; changed by the first two.
+  'GET /api/v1/work-files': { kind: 'role', allow: STAFF, sees: WORK_FILE_SEES, marker: () => WORK_FILE_TITLE },
+  'POST /api/v1/work-files': {
+    kind: 'role',
+    allow: ['specialist', 'leader', 'otherLeader'],
+    stateful: true,
+    payload: () => ({ code: 'MT-02', title: 'Hồ sơ thử', retentionYears: 5 }),
+  },
+  'GET /api/v1/work-files/{id}': { kind: 'scoped', allow: WORK_FILE_SEES, sees: WORK_FILE_SEES, ids: (f) => ({ id: f.workFileId }) },
+  'PUT /api/v1/work-files/{id}/documents/{documentId}': {
+    kind: 'scoped',
+    allow: ['specialist'],
+    sees: WORK_FILE_SEES,
+    stateful: true,
+    ids: (f) => ({ id: f.workFileId, documentId: f.outgoing.id }),
+  },
+  'DELETE /api/v1/work-files/{id}/documents/{documentId}': {
+    kind: 'scoped',
+    allow: ['specialist'],
+    sees: WORK_FILE_SEES,
+    stateful: true,
+    ids: (f) => ({ id: f.workFileId, documentId: f.outgoing.id }),
+  },
+  'POST /api/v1/work-files/{id}/close': { kind: 'scoped', allow: ['specialist'], sees: WORK_FILE_SEES, stateful: true, ids: (f) => ({ id: f.workFileId }) },
   'POST /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ name: 'Ứng dụng ma trận' }) },
   'POST /api/v1/admin/open311-keys/{id}/revoke': { kind: 'admin', allow: ['sysadmin'] },
 };
@@ -541,6 +576,8 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     });
     assert.equal(attached.statusCode, 204, attached.body);
     const outgoingFile = (await specialist({ url: `/api/v1/documents/${outgoing.json().id}` })).json().files[0];
+    const workFile = await specialist({ method: 'POST', url: '/api/v1/work-files', payload: { code: 'MT-01', title: WORK_FILE_TITLE, retentionYears: 10 } });
+    assert.equal(workFile.statusCode, 201, workFile.body);
     f = {
       paidDossier: paid,
       pendingDossier: pending,
@@ -558,6 +595,7 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
       adjustmentId: adjustment.json().id,
       feedback: { ...feedback.json(), mediaId: media.json().items[0].id },
       outgoing: { id: outgoing.json().id, fileId: outgoingFile.id },
+      workFileId: workFile.json().id,
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
