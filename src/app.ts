@@ -41,6 +41,8 @@ import { feedbackRoutes } from './feedback/routes.ts';
 import { open311Routes } from './open311/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import { documentWorkRoutes } from './documents/work-routes.ts';
+import { dtiRoutes } from './dti/routes.ts';
+import { openDataRoutes } from './opendata/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -232,6 +234,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await open311Routes(api);
     await documentRoutes(api);
     await documentWorkRoutes(api);
+    await dtiRoutes(api);
+    await openDataRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -297,6 +297,25 @@ export async function publishedProcedureFacts(db: Queryable): Promise<PublishedP
   });
 }
 
+/** Every published procedure as the public sees it, by code: the open-data catalogue's rows. */
+export async function publishedProcedureList(db: Queryable) {
+  const rows = await db.query<Pick<ProceduresRow, 'id' | 'code'> & Content>(
+    `SELECT p.id, p.code, v.content FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.version = p.published_version
+      WHERE p.status = 'published' ORDER BY p.code`,
+  );
+  return rows.map(({ id, code, content: c }) => ({
+    id,
+    code,
+    name: c.name,
+    field: c.field,
+    agencyLevel: c.agencyLevel,
+    competentAgency: c.competentAgency,
+    onlineLevel: c.onlineLevel,
+    processingTime: c.processingTime,
+    free: isFree(c),
+  }));
+}
+
 // ---- search synonyms (từ đồng nghĩa) --------------------------------------------------------------
 
 export interface SearchSynonym {

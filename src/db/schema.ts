@@ -361,6 +361,63 @@ export interface DossiersRow {
   assignee_id: string | null;
 }
 
+export interface DtiComponentsRow {
+  year: number;
+  code: string;
+  indicator_code: string;
+  position: number;
+  name: string;
+  max_points: Numeric;
+  scoring: Json;
+  evidence_required: boolean;
+  auto_key: string | null;
+  owner_agency_id: string | null;
+}
+
+export interface DtiEvidenceRow {
+  id: string;
+  year: number;
+  code: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface DtiFrameworksRow {
+  year: number;
+  decision: string;
+  title: string;
+  max_points: Numeric;
+  structure: Json;
+  loaded_by: string | null;
+  loaded_at: Date;
+}
+
+export interface DtiPublishedResultsRow {
+  year: number;
+  score: Numeric;
+  max_score: Numeric;
+  rank: number | null;
+  provinces: number | null;
+  pillars: Json;
+  source: string;
+  entered_by: string;
+  entered_at: Date;
+}
+
+export interface DtiValuesRow {
+  year: number;
+  code: string;
+  value: Json;
+  note: string | null;
+  updated_by: string;
+  updated_at: Date;
+}
+
 export interface ExchangeInboxRow {
   id: Int8;
   package_key: string;
@@ -1009,6 +1066,11 @@ export interface Tables {
   dossier_sequences: DossierSequencesRow;
   dossier_settings: DossierSettingsRow;
   dossiers: DossiersRow;
+  dti_components: DtiComponentsRow;
+  dti_evidence: DtiEvidenceRow;
+  dti_frameworks: DtiFrameworksRow;
+  dti_published_results: DtiPublishedResultsRow;
+  dti_values: DtiValuesRow;
   exchange_inbox: ExchangeInboxRow;
   exchange_outbox: ExchangeOutboxRow;
   feedback_blocks: FeedbackBlocksRow;

@@ -82,6 +82,7 @@ interface Fixture {
   feedback: { id: string; code: string; mediaId: string };
   outgoing: { id: string; fileId: string };
   workFileId: string;
+  dtiEvidenceId: string;
 }
 
 type Ids = Record<string, string>;
@@ -505,6 +506,42 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/work-files/{id}/close': { kind: 'scoped', allow: ['specialist'], sees: WORK_FILE_SEES, stateful: true, ids: (f) => ({ id: f.workFileId }) },
   'POST /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ name: 'Ứng dụng ma trận' }) },
   'POST /api/v1/admin/open311-keys/{id}/revoke': { kind: 'admin', allow: ['sysadmin'] },
+  // DTI self-assessment: every staff member reads it; only system administrators load, assign and record published
+  // results; values and evidence belong to the owner agency (none assigned in the fixtures, so the administrator only).
+  'GET /api/v1/dti/years': { kind: 'role', allow: STAFF },
+  'POST /api/v1/dti/catalogues': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ builtin: 2025 }) },
+  'GET /api/v1/dti/{year}': { kind: 'role', allow: STAFF, ids: () => ({ year: '2022' }) },
+  'POST /api/v1/dti/{year}/what-if': { kind: 'role', allow: STAFF, ids: () => ({ year: '2022' }), payload: () => ({ values: { '1.1': 2 } }) },
+  'PUT /api/v1/dti/{year}/components/{code}/owner': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    ids: () => ({ year: '2022', code: '1.1' }),
+    payload: () => ({ agencyId: null }),
+  },
+  'PUT /api/v1/dti/{year}/components/{code}/value': {
+    kind: 'role',
+    allow: ['sysadmin'],
+    ids: () => ({ year: '2022', code: '1.1' }),
+    payload: () => ({ value: 3 }),
+  },
+  'POST /api/v1/dti/{year}/components/{code}/evidence': {
+    kind: 'role',
+    allow: ['sysadmin'],
+    ids: () => ({ year: '2022', code: '1.1' }),
+    ...multipart('file', PDF, 'minh-chung.pdf'),
+  },
+  'GET /api/v1/dti/{year}/evidence/{id}': { kind: 'role', allow: STAFF, ids: (f) => ({ year: '2022', id: f.dtiEvidenceId }) },
+  'PUT /api/v1/dti/published/{year}': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    ids: () => ({ year: '2024' }),
+    payload: () => ({ score: 0.7, maxScore: 1, rank: null, provinces: null, pillars: [], source: 'Ma trận' }),
+  },
+  // Open data: public, read-only.
+  'GET /api/3/action/{action}': { ...publicRoute, ids: () => ({ action: 'package_list' }) },
+  'POST /api/3/action/{action}': { ...publicRoute, ids: () => ({ action: 'package_list' }), payload: () => ({}) },
+  'GET /api/v1/open-data/{dataset}/{file}': { ...publicRoute, ids: () => ({ dataset: 'thu-tuc-hanh-chinh', file: 'thu-tuc.schema.json' }) },
+  'GET /catalog.jsonld': publicRoute,
 };
 
 const ok = (status: number) => status >= 200 && status < 300;
@@ -578,6 +615,15 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
     const outgoingFile = (await specialist({ url: `/api/v1/documents/${outgoing.json().id}` })).json().files[0];
     const workFile = await specialist({ method: 'POST', url: '/api/v1/work-files', payload: { code: 'MT-01', title: WORK_FILE_TITLE, retentionYears: 10 } });
     assert.equal(workFile.statusCode, 201, workFile.body);
+    assert.equal((await sysadmin({ method: 'POST', url: '/api/v1/dti/catalogues', payload: { builtin: 2022 } })).statusCode, 201);
+    const evidenceFile = multipart('file', PDF, 'minh-chung.pdf');
+    const evidence = await sysadmin({
+      method: 'POST',
+      url: '/api/v1/dti/2022/components/1.1/evidence',
+      payload: evidenceFile.payload(),
+      headers: evidenceFile.headers,
+    });
+    assert.equal(evidence.statusCode, 201, evidence.body);
     f = {
       paidDossier: paid,
       pendingDossier: pending,
@@ -596,6 +642,7 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
       feedback: { ...feedback.json(), mediaId: media.json().items[0].id },
       outgoing: { id: outgoing.json().id, fileId: outgoingFile.id },
       workFileId: workFile.json().id,
+      dtiEvidenceId: evidence.json().id,
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });

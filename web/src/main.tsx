@@ -7,6 +7,7 @@ import { Portal } from './pages/Portal.tsx';
 import { ProcedureDetail } from './pages/ProcedureDetail.tsx';
 import { Login } from './pages/Login.tsx';
 import { Lookup } from './pages/Lookup.tsx';
+import { OpenData } from './pages/OpenData.tsx';
 import { Verify } from './results/Verify.tsx';
 import { AdminArea } from './admin/AdminArea.tsx';
 import { CitizenSignIn } from './citizen/SignIn.tsx';
@@ -29,6 +30,7 @@ function route(pathname: string): ReactNode {
   const m = matchPath('/thu-tuc/:id', pathname);
   if (m) return <ProcedureDetail key={m.id} id={m.id} />;
   if (pathname === '/dang-nhap') return <Login />;
+  if (pathname === '/du-lieu-mo') return <OpenData />;
   if (pathname === '/tra-cuu') return <Lookup code={null} />;
   const lookup = matchPath('/tra-cuu/:code', pathname);
   if (lookup) return <Lookup key={lookup.code} code={lookup.code} />;
@@ -147,6 +149,10 @@ function App() {
           <p>
             <Link to="/minh-bach" className="footer-link">
               Công khai kết quả giải quyết thủ tục hành chính
+            </Link>{' '}
+            ·{' '}
+            <Link to="/du-lieu-mo" className="footer-link">
+              Dữ liệu mở
             </Link>{' '}
             · Phần mềm nguồn mở congso.
           </p>

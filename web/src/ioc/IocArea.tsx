@@ -6,11 +6,16 @@ import { Link } from '../router.tsx';
 import { StaffArea } from '../staff.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { DocumentList } from './Documents.tsx';
+import { Dti } from './Dti.tsx';
 import { DossierList } from './DossierList.tsx';
 import { FeedbackCaseList } from './Feedback.tsx';
 import { canSeeStatistics } from './routes.tsx';
 
+const DTI_PATH = '/dieu-hanh/dti';
+
 function page(pathname: string, me: Me): ReactNode {
+  // The DTI self-assessment is every staff member's: the owner agencies enter their components there.
+  if (pathname === DTI_PATH) return <Dti me={me} />;
   if (!canSeeStatistics(me)) {
     return (
       <div className="alert alert-info" role="status">
@@ -31,13 +36,15 @@ function page(pathname: string, me: Me): ReactNode {
 }
 
 export function IocArea({ pathname }: { pathname: string }) {
+  const dti = { to: DTI_PATH, label: 'Chỉ số DTI', current: pathname === DTI_PATH };
   const tabs = (me: Me) =>
     canSeeStatistics(me)
       ? [
-          { to: '/dieu-hanh', label: 'Bảng điều hành', current: pathname.startsWith('/dieu-hanh') },
+          { to: '/dieu-hanh', label: 'Bảng điều hành', current: pathname.startsWith('/dieu-hanh') && !dti.current },
+          dti,
           { to: '/dieu-hanh/man-hinh', label: 'Màn hình giám sát', current: false },
           { to: '/minh-bach', label: 'Công khai kết quả', current: false },
         ]
-      : [];
+      : [dti];
   return <StaffArea label="Chức năng điều hành" tabs={tabs} render={(me) => page(pathname, me)} />;
 }
