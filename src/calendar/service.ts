@@ -14,16 +14,39 @@ export interface StoredAdjustment extends Adjustment {
   createdAt: string;
 }
 
-// calendar_settings.revision goes up with every change, so each process (and each test database) rebuilds its
-// calendar when any process has changed the data; the WorkingCalendar itself caches each year it has computed.
-const cache = new WeakMap<Queryable, { revision: number; calendar: WorkingCalendar }>();
+// calendar_settings.revision goes up with every change. Each process keeps the calendar per database (a transaction
+// uses its database's) and reads the revision at most once per REVISION_CHECK_MS, and at once after a change made
+// in this process (calendarChanged): an admin's edit shows at once here, within REVISION_CHECK_MS in the other
+// processes sharing the database. The WorkingCalendar itself caches each year it has computed.
+export const REVISION_CHECK_MS = 1000;
+/** Moved on by every calendar write of this process once it has committed. */
+let writes = 0;
+const calendarChanged = () => {
+  writes++;
+};
+interface Cached {
+  revision: number;
+  calendar: Promise<WorkingCalendar>;
+  checkedAt: number;
+  checkedWrites: number;
+}
+const cache = new WeakMap<Queryable, Cached>();
 
 export async function workingCalendar(db: Queryable): Promise<WorkingCalendar> {
+  const key = db.database ?? db;
+  const hit = cache.get(key);
+  const now = Date.now();
+  if (hit && hit.checkedWrites === writes && now - hit.checkedAt < REVISION_CHECK_MS) return hit.calendar;
+  const checkedWrites = writes;
   const [{ revision }] = await db.query<{ revision: number }>('SELECT revision FROM calendar_settings');
-  const hit = cache.get(db);
-  if (hit?.revision === revision) return hit.calendar;
-  const calendar = new WorkingCalendar(await getOfficeHours(db), await loadAdjustments(db));
-  cache.set(db, { revision, calendar });
+  const current = cache.get(key);
+  if (current?.revision === revision) {
+    Object.assign(current, { checkedAt: now, checkedWrites });
+    return current.calendar;
+  }
+  const calendar = Promise.all([getOfficeHours(db), loadAdjustments(db)]).then(([hours, adjustments]) => new WorkingCalendar(hours, adjustments));
+  cache.set(key, { revision, calendar, checkedAt: now, checkedWrites });
+  calendar.catch(() => cache.delete(key));
   return calendar;
 }
 
@@ -45,6 +68,7 @@ export async function setOfficeHours(db: Database, actor: Actor | null, periods:
     await bump(tx, admin);
     await tx.query('UPDATE calendar_settings SET office_hours = $1::jsonb', [JSON.stringify(clean)]);
   });
+  calendarChanged();
   return clean;
 }
 
@@ -102,6 +126,7 @@ export async function createAdjustment(db: Database, actor: Actor | null, input:
     await bump(tx, admin);
     return (await tx.query<AdjustmentRow>(`${ADJUSTMENT_SELECT} WHERE id = $1`, [inserted.id]))[0];
   });
+  calendarChanged();
   return toAdjustment(row);
 }
 
@@ -112,4 +137,5 @@ export async function deleteAdjustment(db: Database, actor: Actor | null, id: st
     if (!deleted.length) throw notFound('điều chỉnh lịch làm việc');
     await bump(tx, admin);
   });
+  calendarChanged();
 }

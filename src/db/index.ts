@@ -9,6 +9,8 @@ export interface Queryable {
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /** A handle over another (a transaction, a wrapper): the database it runs on, so that per-database caches serve it too. */
+  readonly database?: Queryable;
 }
 
 export interface Database extends Queryable {
@@ -57,7 +59,7 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
     return run;
   };
   const q = async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params as any[])).rows;
-  return {
+  const database: Database = {
     kind: 'pglite',
     query: (sql, params) => serial(() => q(sql, params)),
     exec: (sql) => serial(async () => void (await pg.exec(sql))),
@@ -67,6 +69,7 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
           fn({
             query: async (sql, params) => (await tx.query<any>(sql, params as any[])).rows,
             exec: async (sql) => void (await tx.exec(sql)),
+            database,
           }),
         ),
       ),
@@ -74,6 +77,7 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Databas
     close: () => serial(() => pg.close()),
     dumpDataDir: () => serial(() => pg.dumpDataDir('gzip')),
   };
+  return database;
 }
 
 async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<Database> {
@@ -82,7 +86,7 @@ async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<
   // An idle connection the server closes (restart, failover, admin termination) must not crash the process;
   // the pool replaces it on the next query.
   pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));
-  return {
+  const database: Database = {
     kind: 'postgres',
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     exec: async (sql) => void (await pool.query(sql)),
@@ -93,6 +97,7 @@ async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<
         const result = await fn({
           query: async (sql, params) => (await client.query(sql, params)).rows,
           exec: async (sql) => void (await client.query(sql)),
+          database,
         });
         await client.query('COMMIT');
         return result;
@@ -116,4 +121,5 @@ async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<
     },
     close: () => pool.end(),
   };
+  return database;
 }

@@ -747,6 +747,7 @@ export interface ProcedureVersionsRow {
   content: Json;
   created_by: string | null;
   created_at: Date;
+  step_roles: Json | null;
 }
 
 export interface ProceduresRow {

@@ -138,6 +138,10 @@ export interface FreshEvent {
   actorName: string;
   fromStatus: number | null;
   toStatus: number | null;
+  fromStep?: number | null;
+  toStep?: number | null;
+  fromAgency?: string | null;
+  toAgency?: string | null;
   note: string | null;
   data: Record<string, unknown>;
 }
@@ -147,7 +151,7 @@ export interface FreshEvent {
  * insert instead of inserted, read back and updated. Events are given in each dossier's order; the ids come from the
  * table's own sequence. The hashes are those sealDossierEvents would compute from the stored rows.
  */
-export async function sealFreshHistories(tx: Queryable, events: FreshEvent[]): Promise<{ id: string; prevHash: string | null; hash: string }[]> {
+async function sealFreshHistories(tx: Queryable, events: FreshEvent[]): Promise<{ id: string; prevHash: string | null; hash: string }[]> {
   if (!events.length) return [];
   const ids = (await tx.query(`SELECT nextval(pg_get_serial_sequence('dossier_events', 'id'))::text AS id FROM generate_series(1, $1::int)`, [events.length]))
     .map((r) => BigInt(r.id))
@@ -164,10 +168,47 @@ export async function sealFreshHistories(tx: Queryable, events: FreshEvent[]): P
     actor_name: e.actorName,
     from_status: e.fromStatus,
     to_status: e.toStatus,
+    from_step: e.fromStep ?? null,
+    to_step: e.toStep ?? null,
+    from_agency: e.fromAgency ?? null,
+    to_agency: e.toAgency ?? null,
     note: e.note,
     data: e.data,
   }));
   return chainInOrder(rows, () => null, await legacy(tx));
+}
+
+/** Writes the whole histories of dossiers that have no event yet, sealed, in one insert; the events' ids in order. */
+export async function insertFreshHistories(tx: Queryable, events: FreshEvent[]): Promise<string[]> {
+  const sealed = await sealFreshHistories(tx, events);
+  if (!events.length) return [];
+  const col = <T>(f: (e: FreshEvent) => T) => events.map(f);
+  await tx.query(
+    `INSERT INTO dossier_events (id, dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
+       from_agency, to_agency, note, data, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::smallint[], $9::smallint[],
+                          $10::int[], $11::int[], $12::uuid[], $13::uuid[], $14::text[], $15::jsonb[], $16::text[], $17::text[])`,
+    [
+      sealed.map((s) => s.id),
+      col((e) => e.dossierId),
+      col((e) => e.at.toISOString()),
+      col((e) => e.action),
+      col((e) => e.actorKind),
+      col((e) => e.actorId),
+      col((e) => e.actorName),
+      col((e) => e.fromStatus),
+      col((e) => e.toStatus),
+      col((e) => e.fromStep ?? null),
+      col((e) => e.toStep ?? null),
+      col((e) => e.fromAgency ?? null),
+      col((e) => e.toAgency ?? null),
+      col((e) => e.note),
+      col((e) => JSON.stringify(e.data)),
+      sealed.map((s) => s.prevHash),
+      sealed.map((s) => s.hash),
+    ],
+  );
+  return sealed.map((s) => s.id);
 }
 
 /**

@@ -15,6 +15,7 @@ import { DEMO_PASSWORD } from '../demo/seed.ts';
 import { deleteExpiredUploads } from './files.ts';
 import { LOOKUP_CACHE_MS } from './service.ts';
 import { buildApp } from '../app.ts';
+import { organisationOf } from '../agencies/service.ts';
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
@@ -734,6 +735,73 @@ eachDatabase('dossier lifecycle', { demo: true }, (ctx) => {
     assert.deepEqual(dues, [...dues].sort());
     const other = (await (await signIn(ctx.app, 'ninhkieu.chuyenvien'))({ url: '/api/v1/inbox' })).json().items;
     assert.ok(!other.some((d: any) => items.some((x: any) => x.id === d.id)));
+  });
+
+  test('an inbox pages through every dossier waiting for the officer, each once, and none that waits elsewhere', async () => {
+    const counter = await signIn(ctx.app, 'caikhe.motcua');
+    for (let i = 0; i < 7; i++) assert.equal((await submit(counter, 'counter')).statusCode, 201);
+    // Received at this desk for another commune (phi địa giới): it waits at Cái Răng, not here.
+    assert.equal((await submit(counter, 'counter', { agencyId: ids['H13.103'] })).statusCode, 201);
+    // Another commune's own dossiers.
+    const elsewhere = await signIn(ctx.app, 'ninhkieu.motcua');
+    for (let i = 0; i < 3; i++) assert.equal((await submit(elsewhere, 'counter', { agencyId: ids['H13.101'] })).statusCode, 201);
+    const citizen = await citizenSignIn(ctx.app, '092190004321', 'Lê Văn Tám');
+    for (let i = 0; i < 2; i++) assert.equal((await submit(citizen, 'online')).statusCode, 201);
+
+    // The rule, read naively from every open dossier.
+    const roles = new Map<string, string[]>();
+    for (const v of await ctx.db.query('SELECT procedure_id, version, content FROM procedure_versions')) {
+      roles.set(
+        `${v.procedure_id}/${v.version}`,
+        v.content.workflow.map((s: { role: string }) => s.role),
+      );
+    }
+    const open = await ctx.db.query('SELECT * FROM dossiers WHERE status IN (1, 2, 4, 5, 7, 9)');
+    const waitingFor = async (username: string) => {
+      const [u] = await ctx.db.query('SELECT u.id, u.roles, u.agency_id, a.path FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1', [
+        username,
+      ]);
+      const org = (await organisationOf(ctx.db, u.agency_id)).id;
+      const leads = u.roles.includes('agency_leader') || u.roles.includes('unit_leader');
+      const free = (d: Record<string, any>) => !d.assignee_id || d.assignee_id === u.id;
+      const ids = open
+        .filter((d) =>
+          [2, 4].includes(d.status)
+            ? d.agency_id === org && ((u.roles.includes(roles.get(`${d.procedure_id}/${d.procedure_version}`)![d.step]) && free(d)) || leads)
+            : (d.receiving_agency_id === org || d.home_agency_id === org) && u.roles.includes('counter_officer') && free(d),
+        )
+        .map((d) => d.id);
+      const asked = await ctx.db.query(
+        'SELECT dossier_id FROM dossier_consultations WHERE answered_at IS NULL AND (officer_id = $1 OR agency_id = ANY($2::uuid[]))',
+        [u.id, u.path.split('/')],
+      );
+      return new Set([...ids, ...asked.map((c) => c.dossier_id)]);
+    };
+
+    for (const username of ['caikhe.motcua', 'caikhe.chuyenvien', 'caikhe.lanhdao']) {
+      const officer = await signIn(ctx.app, username);
+      const expected = await waitingFor(username);
+      const seen: string[] = [];
+      const dues: string[] = [];
+      let total = -1;
+      for (let page = 1; ; page++) {
+        const res = (await officer({ url: `/api/v1/inbox?page=${page}&pageSize=3` })).json();
+        total = res.total;
+        if (!res.items.length) break;
+        assert.ok(res.items.length <= 3);
+        for (const d of res.items) {
+          seen.push(d.id);
+          dues.push([d.consultation?.dueAt, d.stepDueAt ?? d.dueAt ?? d.submittedAt].filter(Boolean).sort()[0]);
+        }
+      }
+      assert.ok(expected.size > 3, `${username}: more than one page`);
+      assert.equal(new Set(seen).size, seen.length, `${username}: no dossier twice`);
+      assert.deepEqual([...seen].sort(), [...expected].sort(), `${username}: every waiting dossier, and only those`);
+      assert.equal(total, expected.size);
+      assert.deepEqual(dues, [...dues].sort(), `${username}: soonest due first across the pages`);
+    }
+    const foreign = open.filter((d) => d.home_agency_id !== ids['H13.102'] && d.receiving_agency_id !== ids['H13.102']).length;
+    assert.ok(foreign >= 3, 'other agencies have open dossiers the inboxes left out');
   });
 
   test('the at-risk share is a rule the system administrator sets', async () => {

@@ -74,8 +74,9 @@ export async function takeStoredDocuments(tx: Queryable, by: Who, applicant: App
   return storedDocumentsHook(tx, by, applicant, dossierId, picks);
 }
 
-export async function runDossierEventHooks(tx: Queryable, dossierId: string, event: DossierEventRecord, then: (action: SystemAction) => void) {
+/** Runs every hook for one event; `row` is the dossier as the event left it when the caller has it already. */
+export async function runDossierEventHooks(tx: Queryable, dossierId: string, event: DossierEventRecord, then: (action: SystemAction) => void, row?: Row) {
   if (!hooks.length) return;
-  const [dossier] = await tx.query('SELECT * FROM dossiers WHERE id = $1', [dossierId]);
+  const dossier = row ?? (await tx.query('SELECT * FROM dossiers WHERE id = $1', [dossierId]))[0];
   for (const hook of hooks) await hook(tx, dossier, event, then);
 }

@@ -14,7 +14,7 @@ import { describeIssue } from '../shared/http.ts';
 import { fold, nfc } from '../shared/text.ts';
 import { DOSSIER_CODE_PATTERN, STATUS_NAMES, type StatusCode } from './rules.ts';
 import { runDossiersImportedHooks } from './hooks.ts';
-import { sealFreshHistories, type FreshEvent } from './chain.ts';
+import { insertFreshHistories, type FreshEvent } from './chain.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
@@ -381,30 +381,7 @@ async function insertChunk(tx: Queryable, rows: Ready[], opts: ImportOptions): P
     });
   }
   // New dossiers have no history yet: their events are written already sealed (chain.ts).
-  const sealed = await sealFreshHistories(tx, events);
-  if (events.length) {
-    const col = <T>(f: (e: FreshEvent) => T) => events.map(f);
-    await tx.query(
-      `INSERT INTO dossier_events (id, dossier_id, at, action, actor_kind, actor_id, actor_name, from_status, to_status, note, data, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::smallint[], $9::smallint[],
-                            $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
-      [
-        sealed.map((s) => s.id),
-        col((e) => e.dossierId),
-        col((e) => e.at.toISOString()),
-        col((e) => e.action),
-        col((e) => e.actorKind),
-        col((e) => e.actorId),
-        col((e) => e.actorName),
-        col((e) => e.fromStatus),
-        col((e) => e.toStatus),
-        col((e) => e.note),
-        col((e) => JSON.stringify(e.data)),
-        sealed.map((s) => s.prevHash),
-        sealed.map((s) => s.hash),
-      ],
-    );
-  }
+  await insertFreshHistories(tx, events);
   await runDossiersImportedHooks(
     tx,
     rows.filter((r) => codes.has(r.code)).map((r) => r.id),

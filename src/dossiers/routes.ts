@@ -4,7 +4,7 @@ import { requireCitizen } from '../citizens/service.ts';
 import { requireAdmin } from '../shared/actor.ts';
 import { getPublishedProcedure } from '../catalog/service.ts';
 import { AppError } from '../shared/errors.ts';
-import { errorResponses, readFiles, uuidParam } from '../shared/http.ts';
+import { errorResponses, pagingQuery, readFiles, uuidParam } from '../shared/http.ts';
 import { idempotent } from '../shared/idempotency.ts';
 import * as dossiers from './service.ts';
 import { renderDossierForm } from './forms.ts';
@@ -365,18 +365,29 @@ export async function dossierRoutes(app: FastifyInstance) {
     async (req) => ({ atRiskShare: await dossiers.setAtRiskShare(db, requireAdmin(req.actor), req.body.atRiskShare) }),
   );
 
-  app.get(
+  app.get<{ Querystring: { page: number; pageSize: number } }>(
     '/api/v1/inbox',
     {
       schema: {
         tags: ['Hồ sơ'],
-        summary: 'Hồ sơ chờ tôi xử lý, sắp xếp theo hạn',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errorResponses },
+        summary: 'Hồ sơ chờ tôi xử lý, sắp xếp theo hạn, từng trang',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...pagingQuery, pageSize: { ...pagingQuery.pageSize, default: dossiers.INBOX_PAGE_SIZE } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: anyObject }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
       if (!req.actor) throw new AppError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.');
-      return { items: await dossiers.inbox(db, req.actor) };
+      return dossiers.inbox(db, req.actor, req.query);
     },
   );
 

@@ -52,7 +52,9 @@ export { vietnamDate };
 /** Every dossier code the system can hold: its own (`H13.102-261122-0001`) and imported ones (`CU-2024-000001`, `EC-C`);
  * shared by the import, the public lookup and the lookup page, so that any stored code can be looked up. */
 export const DOSSIER_CODE_PATTERN = '^[0-9A-Za-z][0-9A-Za-z._/-]{0,59}$';
-export const dossierCode = (agencyCode: string, at: Date, sequence: number) => `${agencyCode}-${yymmdd(at)}-${String(sequence).padStart(4, '0')}`;
+export const dossierCode = (agencyCode: string, at: Date, sequence: number) => `${dossierCodePrefix(agencyCode, at)}${String(sequence).padStart(4, '0')}`;
+/** The code before its sequence number (the submission pads the number in SQL, as dossierCode does). */
+export const dossierCodePrefix = (agencyCode: string, at: Date) => `${agencyCode}-${yymmdd(at)}-`;
 
 export type Timeliness = 'early' | 'on_time' | 'late';
 export const TIMELINESS_NAMES: Record<Timeliness, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };

@@ -16,12 +16,12 @@ import type { ProcedureContent, WorkflowStep } from '../catalog/types.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Citizen } from '../citizens/service.ts';
-import { runDossierEventHooks, takeStoredDocuments, type StoredPick } from './hooks.ts';
-import { sealDossierEvents } from './chain.ts';
+import { runDossierEventHooks, takeStoredDocuments, type DossierEventRecord, type StoredPick } from './hooks.ts';
+import { insertFreshHistories, sealDossierEvents } from './chain.ts';
 import { attachAuthorisation, attachFiles, checkRequiredComponents, deleteDraft, listDossierFiles, type FileRef } from './files.ts';
 import {
   classifyOpen,
-  dossierCode,
+  dossierCodePrefix,
   dossierTimeliness,
   lastFourDigits,
   maskName,
@@ -89,7 +89,7 @@ export interface EventInput {
 }
 /** Writes one event of a dossier (sealed into the dossier's hash chain) and runs the event hooks, in the caller's transaction. */
 export async function recordEvent(tx: Queryable, dossierId: string, by: Who | null, e: EventInput, followUps?: FollowUps) {
-  const actor = by ? who(by) : { kind: 'system', id: null, name: 'Hệ thống' };
+  const actor = actorOf(by);
   const [row] = await tx.query(
     `INSERT INTO dossier_events (dossier_id, action, actor_kind, actor_id, actor_name, from_status, to_status, from_step, to_step,
        from_agency, to_agency, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, at`,
@@ -112,26 +112,28 @@ export async function recordEvent(tx: Queryable, dossierId: string, by: Who | nu
   await sealDossierEvents(tx, [dossierId]);
   // Actions the hooks ask for run after every hook of this event (and of the action's other events) has run.
   const queue = followUps ?? new FollowUps();
-  await runDossierEventHooks(
-    tx,
-    dossierId,
-    {
-      id: Number(row.id),
-      at: new Date(row.at),
-      action: e.action,
-      actorKind: actor.kind,
-      actorName: actor.name,
-      fromStatus: e.from ?? null,
-      toStatus: e.to ?? null,
-      fromAgency: e.fromAgency ?? null,
-      toAgency: e.toAgency ?? null,
-      note: e.note ?? null,
-      data: e.data ?? {},
-    },
-    (action) => queue.add(dossierWorkflow, tx, dossierId, action),
-  );
+  await runEventHooks(tx, dossierId, eventRecord(Number(row.id), new Date(row.at), actor, e), queue);
   if (!followUps) await queue.drain();
 }
+
+const actorOf = (by: Who | null) => (by ? who(by) : { kind: 'system', id: null, name: 'Hệ thống' });
+
+const eventRecord = (id: number, at: Date, actor: ReturnType<typeof actorOf>, e: EventInput): DossierEventRecord => ({
+  id,
+  at,
+  action: e.action,
+  actorKind: actor.kind,
+  actorName: actor.name,
+  fromStatus: e.from ?? null,
+  toStatus: e.to ?? null,
+  fromAgency: e.fromAgency ?? null,
+  toAgency: e.toAgency ?? null,
+  note: e.note ?? null,
+  data: e.data ?? {},
+});
+
+const runEventHooks = (tx: Queryable, dossierId: string, event: DossierEventRecord, queue: FollowUps, row?: Row) =>
+  runDossierEventHooks(tx, dossierId, event, (action) => queue.add(dossierWorkflow, tx, dossierId, action), row);
 
 /** Dossier events as a change signal for live screens (db/change-signal.ts). */
 export const dossierEventsSignal = {
@@ -139,14 +141,20 @@ export const dossierEventsSignal = {
   back: (db: Queryable, back: number) => idBack(db, 'dossier_events', back),
 };
 
-/** Next code for an agency's day, under a row lock: unique and gap-free (a rolled-back submission returns its number). */
-async function nextCode(tx: Queryable, agency: { id: string; code: string }, at: Date): Promise<string> {
-  const [{ last }] = await tx.query(
-    `INSERT INTO dossier_sequences (agency_id, day, last) VALUES ($1, $2, 1)
-     ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
-    [agency.id, vietnamDate(at)],
+/**
+ * Gives a submitted dossier its code: the agency's day's next number, under the sequence row's lock, which is held to
+ * the commit. Unique and gap-free (a rolled-back submission returns its number); taken as the last write but the
+ * hooks that need the code, so that concurrent submissions to one agency wait for as little as possible.
+ * The number is padded to at least four digits, as dossierCode writes it.
+ */
+async function takeCode(tx: Queryable, dossierId: string, agency: { id: string; code: string }, at: Date): Promise<Row> {
+  const [row] = await tx.query(
+    `WITH n AS (INSERT INTO dossier_sequences (agency_id, day, last) VALUES ($1, $2, 1)
+                ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last::text AS last)
+     UPDATE dossiers d SET code = $3 || lpad(n.last, greatest(4, length(n.last)), '0') FROM n WHERE d.id = $4 RETURNING d.*`,
+    [agency.id, vietnamDate(at), dossierCodePrefix(agency.code, at), dossierId],
   );
-  return dossierCode(agency.code, at, last);
+  return row;
 }
 
 /** Ngày hẹn trả from the statutory processing time. */
@@ -220,14 +228,14 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
   const dueAt = received ? appointment(calendar, content, now) : null;
   const firstStep = received ? 1 : null;
   const stepDue = received ? stepDueAt(calendar, content.workflow, 1, now) : null;
+  const actor = actorOf(by);
   return db.transaction(async (tx) => {
-    const code = await nextCode(tx, { id: home.id, code: home.code }, now);
+    // Everything but the code first, under a placeholder no one sees (the row is uncommitted until the code is set).
     const [row] = await tx.query(
       `INSERT INTO dossiers (code, procedure_id, procedure_version, home_agency_id, agency_id, receiving_agency_id, channel, status,
          citizen_id, applicant, form_data, step, step_due_at, submitted_at, received_at, due_at, original_due_at, citizen_identity_level)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id`,
+       VALUES ('pending:' || gen_random_uuid(), $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`,
       [
-        code,
         procedure.id,
         procedure.version,
         home.id,
@@ -249,28 +257,48 @@ export async function submitDossier(db: Database, by: Who, input: SubmitInput) {
     await attachFiles(tx, row.id, uploadOwner(by), content, [...(input.files ?? []), ...reused], by.kind === 'staff');
     if (input.authorisation) await attachAuthorisation(tx, row.id, uploadOwner(by), input.authorisation.uploadId);
     if (by.kind === 'citizen') await deleteDraft(tx, by.citizen.id, procedure.id);
-    await recordEvent(tx, row.id, by, {
-      action: 'submit',
-      to: Status.New,
-      note: representationNote(applicant),
-      data: {
-        channel: input.channel,
-        files: (input.files ?? []).length + reused.length,
-        reusedFromStore: reused.length,
-        ...(applicant.representative && { representative: applicant.representative.role }),
+    const events: EventInput[] = [
+      {
+        action: 'submit',
+        to: Status.New,
+        note: representationNote(applicant),
+        data: {
+          channel: input.channel,
+          files: (input.files ?? []).length + reused.length,
+          reusedFromStore: reused.length,
+          ...(applicant.representative && { representative: applicant.representative.role }),
+        },
       },
-    });
+    ];
     if (received) {
-      await recordEvent(tx, row.id, by, {
-        action: 'accept',
-        from: Status.New,
-        to: Status.Received,
-        toStep: 1,
-        toAgency: home.id,
-        data: { dueAt: dueAt!.toISOString() },
-      });
+      events.push({ action: 'accept', from: Status.New, to: Status.Received, toStep: 1, toAgency: home.id, data: { dueAt: dueAt!.toISOString() } });
     }
-    return { id: row.id as string, code };
+    // The dossier's first events, written sealed in one statement (a new dossier has no chain yet).
+    const ids = await insertFreshHistories(
+      tx,
+      events.map((e) => ({
+        dossierId: row.id,
+        at: now,
+        action: e.action,
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorName: actor.name,
+        fromStatus: e.from ?? null,
+        toStatus: e.to ?? null,
+        fromStep: e.fromStep,
+        toStep: e.toStep,
+        fromAgency: e.fromAgency,
+        toAgency: e.toAgency,
+        note: e.note ?? null,
+        data: e.data ?? {},
+      })),
+    );
+    // Then the code, and what needs it: the hooks (messages, payments and the data store carry the code).
+    const dossier = await takeCode(tx, row.id, home, now);
+    const queue = new FollowUps();
+    for (const [i, e] of events.entries()) await runEventHooks(tx, row.id, eventRecord(Number(ids[i]), now, actor, e), queue, dossier);
+    await queue.drain();
+    return { id: row.id as string, code: dossier.code as string };
   });
 }
 
@@ -483,9 +511,8 @@ export async function dossierStaff(db: Queryable, actor: Actor, id: string, agen
   return staff.filter((m) => !role || m.roles.includes(role)).map((m) => ({ id: m.id, fullName: m.fullName, roles: m.roles, agencyName: m.agencyName }));
 }
 
-function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar, riskShare: number) {
+function describe(d: Record<string, any>, content: ProcedureContent, calendar: WorkingCalendar, riskShare: number, now = new Date()) {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  const now = new Date();
   return {
     id: d.id,
     code: d.code,
@@ -676,56 +703,67 @@ const applicantSummary = (a: Applicant) => ({
   representation: representationNote(a),
 });
 
+/** The statuses a dossier waits in at a workflow step, and those in which it waits for the one-stop desk. */
+const IN_STEP = [Status.Received, Status.Processing];
+const AT_DESK = [Status.New, Status.SupplementRequested, Status.WithdrawalRequested, Status.Done];
+
 /**
- * An officer's inbox, soonest due first: open dossiers whose current step waits for one of the officer's roles in the
- * officer's organisation (reception work for counter officers), unless the step is assigned to someone else; for the
- * organisation's leaders every workflow step in it as well, assigned or not (phân công, theo dõi); and the dossiers on
- * which the officer or their unit is asked for an opinion (xin ý kiến).
+ * An officer's inbox, soonest due first, a page at a time: open dossiers whose current step waits for one of the
+ * officer's roles in the officer's organisation (reception work for counter officers), unless the step is assigned to
+ * someone else; for the organisation's leaders every workflow step in it as well, assigned or not (phân công, theo
+ * dõi); and the dossiers on which the officer or their unit is asked for an opinion (xin ý kiến). Chosen, counted and
+ * paged in SQL (the agencies' indexes, 0005 and 0064), in a stable order: due time, then id.
  */
-export async function inbox(db: Queryable, actor: Actor) {
+export async function inbox(db: Queryable, actor: Actor, page = { page: 1, pageSize: INBOX_PAGE_SIZE }) {
   const org = await organisationOf(db, actor.agencyId);
+  const leads = actor.roles.some((r) => r === 'unit_leader' || r === 'agency_leader');
   const rows = await db.query(
-    `SELECT d.* FROM dossiers d WHERE d.status IN (1, 2, 4, 5, 7, 9)
-       AND (d.agency_id = $1 OR d.receiving_agency_id = $1 OR d.home_agency_id = $1)
-     ORDER BY coalesce(d.step_due_at, d.due_at, d.submitted_at) LIMIT 500`,
-    [org.id],
+    `WITH asked AS (
+       -- The soonest-due open question to this officer or their unit, per dossier.
+       SELECT DISTINCT ON (c.dossier_id) c.dossier_id, c.id, c.question, c.due_at
+         FROM dossier_consultations c
+        WHERE c.answered_at IS NULL AND (c.officer_id = $1 OR c.agency_id = ANY($2::uuid[]))
+        ORDER BY c.dossier_id, c.due_at, c.id
+     ), listed AS (
+       SELECT d.id,
+              coalesce(CASE WHEN d.status = ANY($5::smallint[]) THEN v.step_roles->>d.step ELSE 'counter_officer' END = ANY($4::text[])
+                       AND (d.assignee_id IS NULL OR d.assignee_id = $1), false) AS mine,
+              d.status = ANY($5::smallint[]) AS in_step
+         FROM dossiers d JOIN procedure_versions v ON v.procedure_id = d.procedure_id AND v.version = d.procedure_version
+        WHERE (d.status = ANY($5::smallint[]) AND d.agency_id = $3)
+           OR (d.status = ANY($6::smallint[]) AND (d.receiving_agency_id = $3 OR d.home_agency_id = $3))
+     ), items AS (
+       SELECT coalesce(l.id, a.dossier_id) AS id, coalesce(l.mine, false) OR a.dossier_id IS NOT NULL AS waiting_for_me,
+              a.id AS consultation_id, a.question AS consultation_question, a.due_at AS consultation_due_at
+         FROM (SELECT * FROM listed WHERE mine OR ($7 AND in_step)) l FULL JOIN asked a ON a.dossier_id = l.id
+     )
+     -- One row even past the last page, for the total.
+     SELECT n.total, p.* FROM (SELECT count(*)::int AS total FROM items) n LEFT JOIN LATERAL (
+       SELECT d.*, i.waiting_for_me, i.consultation_id, i.consultation_question, i.consultation_due_at
+         FROM items i JOIN dossiers d ON d.id = i.id
+        ORDER BY least(i.consultation_due_at, coalesce(d.step_due_at, d.due_at, d.submitted_at)), d.id
+        LIMIT $8 OFFSET $9) p ON true`,
+    [actor.userId, actor.agencyPath.split('/'), org.id, actor.roles, IN_STEP, AT_DESK, leads, page.pageSize, (page.page - 1) * page.pageSize],
   );
-  const asked = await db.query(
-    `SELECT d.*, c.id AS consultation_id, c.question AS consultation_question, c.due_at AS consultation_due_at
-       FROM dossier_consultations c JOIN dossiers d ON d.id = c.dossier_id
-      WHERE c.answered_at IS NULL AND (c.officer_id = $1 OR c.agency_id = ANY($2::uuid[])) ORDER BY c.due_at LIMIT 200`,
-    [actor.userId, actor.agencyPath.split('/')],
-  );
+  const total = Number(rows[0].total);
+  const found = rows.filter((d) => d.id);
   const calendar = await workingCalendar(db);
   const share = await atRiskShare(db);
   const version = versionReader(db);
-  const leads = actor.roles.some((r) => r === 'unit_leader' || r === 'agency_leader');
-  const items = new Map<string, Record<string, any>>();
-  const item = async (d: Record<string, any>, waitingForMe: boolean) => {
-    const working = d.status === Status.Received || d.status === Status.Processing;
-    return {
-      ...describe(d, await version(d), calendar, share),
-      waitingForMe,
+  const people = await staffMembers(db, found.map((d) => d.assignee_id).filter(Boolean));
+  const now = new Date();
+  const items = await Promise.all(
+    found.map(async (d) => ({
+      ...describe(d, await version(d), calendar, share, now),
+      waitingForMe: d.waiting_for_me as boolean,
       applicantName: d.applicant.name,
-      consultation: null as unknown,
-      stepTimeliness: d.step_due_at && working ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), new Date(), share) : null,
-    };
-  };
-  for (const d of rows) {
-    const content = await version(d);
-    const working = d.status === Status.Received || d.status === Status.Processing;
-    const role = working ? content.workflow[d.step]?.role : 'counter_officer';
-    const here = working ? d.agency_id === org.id : [d.receiving_agency_id, d.home_agency_id].includes(org.id);
-    const mine = Boolean(role && here && actor.roles.includes(role as Role) && (!d.assignee_id || d.assignee_id === actor.userId));
-    if (mine || (leads && working && here)) items.set(d.id, await item(d, mine));
-  }
-  for (const d of asked) {
-    const consultation = { id: d.consultation_id, question: d.consultation_question, dueAt: new Date(d.consultation_due_at).toISOString() };
-    items.set(d.id, { ...(items.get(d.id) ?? (await item(d, true))), waitingForMe: true, consultation });
-  }
-  const people = await staffMembers(db, [...items.values()].map((i) => i.assigneeId).filter(Boolean));
-  const due = (i: Record<string, any>) => [i.consultation?.dueAt, i.stepDueAt ?? i.dueAt ?? i.submittedAt].filter(Boolean).sort()[0] ?? '';
-  return [...items.values()]
-    .map((i) => ({ ...i, assigneeName: i.assigneeId ? (people.get(i.assigneeId)?.fullName ?? null) : null }))
-    .sort((a, b) => due(a).localeCompare(due(b)));
+      consultation: d.consultation_id
+        ? { id: d.consultation_id, question: d.consultation_question, dueAt: new Date(d.consultation_due_at).toISOString() }
+        : null,
+      stepTimeliness: d.step_due_at && IN_STEP.includes(d.status) ? classifyOpen(calendar, new Date(d.updated_at), new Date(d.step_due_at), now, share) : null,
+      assigneeName: d.assignee_id ? (people.get(d.assignee_id)?.fullName ?? null) : null,
+    })),
+  );
+  return { items, total, page: page.page, pageSize: page.pageSize };
 }
+export const INBOX_PAGE_SIZE = 50;

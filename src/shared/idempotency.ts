@@ -59,6 +59,7 @@ export async function idempotent(db: Database, req: FastifyRequest, reply: Fasti
   let recorded: string | undefined;
   const keyed: Database = {
     kind: db.kind,
+    database: db.database ?? db,
     query: (sql, params) => db.query(sql, params),
     exec: (sql) => db.exec(sql),
     close: () => db.close(),

@@ -1,19 +1,22 @@
 // Hồ sơ cần xử lý: the officer's inbox in the order the server gives (soonest due first), with step and final due
-// times and their badges.
-import type { InboxItem, Me } from '../api.ts';
+// times and their badges, a page at a time (the page in the URL).
+import { withQuery, type InboxItem, type Me } from '../api.ts';
 import { formatNumber } from '../format.ts';
-import { Link } from '../router.tsx';
-import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
+import { Link, setSearchParams, useLocation } from '../router.tsx';
+import { ErrorMessage, Loading, Pager, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { Due, StatusBadge } from '../citizen/DossierParts.tsx';
 import { isCounterOfficer } from './session.ts';
 
 /** What waits to be done when the dossier is outside the workflow steps. */
 const WAITING: Partial<Record<number, string>> = { 1: 'Chờ tiếp nhận', 5: 'Chờ công dân bổ sung', 7: 'Công dân yêu cầu rút hồ sơ', 9: 'Trả kết quả' };
+const PAGE_SIZE = 50;
 
 export function Inbox({ me }: { me: Me }) {
   usePageTitle('Hồ sơ cần xử lý');
-  const list = useFetch<{ items: InboxItem[] }>('/api/v1/inbox');
+  const page = Number(useLocation().search.get('trang') ?? 1) || 1;
+  const list = useFetch<{ items: InboxItem[]; total: number }>(withQuery('/api/v1/inbox', { page, pageSize: PAGE_SIZE }));
   const items = list.data?.items;
+  const total = list.data?.total ?? 0;
   return (
     <>
       <div className="page-head">
@@ -33,10 +36,10 @@ export function Inbox({ me }: { me: Me }) {
       {!items && list.loading && <Loading />}
       {items && (
         <p className="result-count" aria-live="polite">
-          {items.length ? `${formatNumber(items.length)} hồ sơ đang chờ xử lý` : ''}
+          {total ? `${formatNumber(total)} hồ sơ đang chờ xử lý` : ''}
         </p>
       )}
-      {items && items.length === 0 && <p className="empty">Không có hồ sơ nào đang chờ bạn xử lý.</p>}
+      {items && total === 0 && <p className="empty">Không có hồ sơ nào đang chờ bạn xử lý.</p>}
       {items && items.length > 0 && (
         <TableWrap label="Hồ sơ cần xử lý" stack>
           <thead>
@@ -74,6 +77,7 @@ export function Inbox({ me }: { me: Me }) {
           </tbody>
         </TableWrap>
       )}
+      {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={total} onPage={(p) => setSearchParams({ trang: p })} />}
     </>
   );
 }
