@@ -16,6 +16,7 @@ import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES }
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
 import { paymentReconciler } from '../payments/routes.ts';
 import { deleteExpiredIdempotencyKeys } from '../shared/idempotency.ts';
+import { deleteExpiredRateLimits } from '../shared/rate-limit-store.ts';
 
 export interface Job {
   /** Stable name: the key of its row in scheduled_jobs and of its advisory lock. */
@@ -97,6 +98,8 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
         signInThrottles: await deleteForgottenThrottles(db),
       }),
     },
+    // Rate-limit counts shared by the servers (PGlite counts in memory: nothing to delete).
+    ...(db.kind === 'postgres' ? [{ name: 'retention.rate-limits', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredRateLimits(db) }) }] : []),
     { name: 'retention.notifications', everyMs: 24 * HOUR, run: async () => ({ deleted: await deleteDeliveredNotifications(db) }) },
     {
       name: 'retention.uploads',
