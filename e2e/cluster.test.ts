@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { readVariables } from '../src/config.ts';
 import { freshDatabase } from '../src/testing/harness.ts';
+import { freePort, startProcess, stopProcess } from './processes.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((bin) => spawnSync(bin, ['-v']).status === 0);
 const skip = !NGINX ? 'nginx is not installed' : !readVariables().DATABASE_URL ? 'DATABASE_URL is not set (two servers need a PostgreSQL server)' : false;
@@ -20,40 +20,6 @@ const LOOKUP_LIMIT = 5;
 /** nginx connects to the servers from this address, the only one they trust; the test itself talks from 127.0.0.1. */
 const PROXY_ADDRESS = '127.0.0.2';
 const PASSWORD = 'Congso@2026';
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-/** `npm start`'s entry point in a child process; resolves once /health answers. */
-export async function startProcess(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`the server stopped (${child.exitCode}):\n${output}`);
-    if ((await fetch(`${url}/health`).catch(() => null))?.ok) return { child, url, output: () => output };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  throw new Error(`the server did not answer within 2 minutes:\n${output}`);
-}
-
-export async function stopProcess(child: ChildProcess | undefined) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 let nginx: ChildProcess | undefined;
 let nginxDir = '';
@@ -121,7 +87,10 @@ async function login(base: string, username: string) {
     body: JSON.stringify({ username, password: PASSWORD }),
   });
   assert.equal(res.status, 200, await res.clone().text());
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 test('the lookup limit is counted across both servers, by the client address nginx reports', { skip }, async () => {
@@ -212,7 +181,10 @@ test('the jobs one server ran at its start are not run again by the other', { sk
   try {
     const { rows } = await client.query<{ name: string; last_started_at: Date }>('SELECT name, last_started_at FROM scheduled_jobs ORDER BY name');
     const cluster = rows.filter((r) => r.name !== 'notifications.deliver');
-    assert.ok(cluster.some((r) => r.name === 'retention.rate-limits'), rows.map((r) => r.name).join(', '));
+    assert.ok(
+      cluster.some((r) => r.name === 'retention.rate-limits'),
+      rows.map((r) => r.name).join(', '),
+    );
     // The second server ticked every job at its start and found each one done for the period by the first.
     for (const r of cluster) assert.ok(r.last_started_at.getTime() < secondStartedAt, `${r.name} ran once, before the second server started`);
     // An every-server job (outbox delivery) did run there.

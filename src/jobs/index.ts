@@ -96,10 +96,10 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
         staff: await deleteExpiredSessions(db, idle.staff),
         citizen: await deleteExpiredCitizenSessions(db, idle.citizen),
         signInThrottles: await deleteForgottenThrottles(db),
+        // The rate-limit counts the servers share (on PGlite they are counted in memory and the table stays empty).
+        rateLimits: await deleteExpiredRateLimits(db),
       }),
     },
-    // Rate-limit counts shared by the servers (PGlite counts in memory: nothing to delete).
-    ...(db.kind === 'postgres' ? [{ name: 'retention.rate-limits', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredRateLimits(db) }) }] : []),
     { name: 'retention.notifications', everyMs: 24 * HOUR, run: async () => ({ deleted: await deleteDeliveredNotifications(db) }) },
     {
       name: 'retention.uploads',
