@@ -182,7 +182,7 @@ test('the jobs one server ran at its start are not run again by the other', { sk
     const { rows } = await client.query<{ name: string; last_started_at: Date }>('SELECT name, last_started_at FROM scheduled_jobs ORDER BY name');
     const cluster = rows.filter((r) => r.name !== 'notifications.deliver');
     assert.ok(
-      cluster.some((r) => r.name === 'retention.rate-limits'),
+      cluster.some((r) => r.name === 'retention.sessions'),
       rows.map((r) => r.name).join(', '),
     );
     // The second server ticked every job at its start and found each one done for the period by the first.
