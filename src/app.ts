@@ -46,6 +46,8 @@ import { openDataRoutes } from './opendata/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
+import { sharedRateLimitStore } from './shared/rate-limit-store.ts';
+import { READ_YOUR_WRITES_SECONDS, registerReadReplica } from './shared/read-replica.ts';
 import { procedureContentSchema } from './catalog/schema.ts';
 import { signingProvider, type SigningProvider, type SigningSettings } from './signing/service.ts';
 import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.ts';
@@ -71,6 +73,10 @@ declare module 'fastify' {
 
 export interface AppOptions {
   db: Database;
+  /** A streaming replica of db (config DATABASE_READ_URL) for the lookup and the operations centre's reads. */
+  readDb?: Database;
+  /** After a write, this client reads from the primary for so many seconds (config READ_YOUR_WRITES_SECONDS). */
+  readYourWritesSeconds?: number;
   logger?: boolean;
   webDir?: string;
   /** pino level of the request log (config LOG_LEVEL); default info. */
@@ -154,7 +160,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     publicUrl: app.publicUrl,
     cookieSecure: app.cookieSecure,
     sessionCookies: [SESSION_COOKIE, CITIZEN_COOKIE],
+    // A server database may have other servers beside this one: they count limits together. PGlite is one process.
+    rateLimitStore: opts.db.kind === 'postgres' ? sharedRateLimitStore(opts.db) : undefined,
   });
+  registerReadReplica(app, { primary: opts.db, replica: opts.readDb, readYourWritesSeconds: opts.readYourWritesSeconds ?? READ_YOUR_WRITES_SECONDS });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
   app.decorate('signing', signingProvider(app.production, opts.signing));
   registerExchangeHandlers(app.signing);

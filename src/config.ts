@@ -11,6 +11,7 @@ import { DEFAULT_CLAIMS, type ClaimMapping, type OidcSettings } from './citizens
 import { SESSION_IDLE_MINUTES } from './identity/service.ts';
 import { CITIZEN_SESSION_IDLE_MINUTES } from './citizens/service.ts';
 import { DEFAULT_RATE_LIMITS, type SecuritySettings } from './shared/security.ts';
+import { READ_YOUR_WRITES_SECONDS } from './shared/read-replica.ts';
 import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from './dossiers/files.ts';
 import { paymentSettings, type PaymentSettings } from './payments/service.ts';
 import type { SigningSettings } from './signing/service.ts';
@@ -151,6 +152,16 @@ export const VARIABLES = {
   LOG_LEVEL: { parse: oneOf(LOG_LEVELS), default: 'info', description: 'mức ghi nhật ký (pino); silent: không ghi' },
   DATA_DIR: { parse: text, default: './data', description: 'thư mục dữ liệu của PostgreSQL nhúng (PGlite) và khóa lịch sử phát triển' },
   DATABASE_URL: { parse: url(['postgres:', 'postgresql:']), secret: true, description: 'máy chủ PostgreSQL ≥ 15 thay cho PGlite' },
+  DATABASE_READ_URL: {
+    parse: url(['postgres:', 'postgresql:']),
+    secret: true,
+    description: 'bản sao chỉ đọc (streaming replica) của DATABASE_URL: tra cứu công khai và số liệu Trung tâm điều hành đọc từ đây',
+  },
+  READ_YOUR_WRITES_SECONDS: {
+    parse: integer(0, 3600),
+    default: READ_YOUR_WRITES_SECONDS,
+    description: 'sau khi ghi, người dùng đó đọc từ máy chủ chính bấy nhiêu giây (có DATABASE_READ_URL)',
+  },
   DB_POOL_SIZE: { parse: integer(1, 1000), default: DEFAULT_POOL_SIZE, description: 'số kết nối mỗi tiến trình giữ tới máy chủ PostgreSQL' },
   DEMO_DATA: { parse: flag, description: 'nạp tỉnh mẫu (Cần Thơ) vào cơ sở dữ liệu trống; mặc định 1, trừ production' },
   DEMO_HISTORY: { parse: integer(0, 10_000_000), default: 3000, description: 'số hồ sơ quá khứ (12 tháng) sinh kèm tỉnh mẫu; 0: không sinh' },
@@ -246,6 +257,10 @@ export interface Config {
   production: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
   database: DatabaseOptions;
+  /** DATABASE_READ_URL: a streaming replica of the server database for the lookup and the operations centre's reads. */
+  readDatabase?: DatabaseOptions;
+  /** READ_YOUR_WRITES_SECONDS: after a write, that client reads from the primary this long. */
+  readYourWritesSeconds: number;
   /** Load the demo province (Cần Thơ) into an empty database at start. */
   demoData: boolean;
   /** How many past dossiers (the last twelve months) are generated with the demo province, for the IOC; 0 for none. */
@@ -304,6 +319,7 @@ export function readVariables(env: NodeJS.ProcessEnv = process.env): Values {
   }
   // Variables that only make sense together.
   const pairs: [string, string][] = [
+    ['DATABASE_READ_URL', 'DATABASE_URL'],
     ['OIDC_ISSUER', 'OIDC_CLIENT_ID'],
     ['SIGNING_P12_DIR', 'SIGNING_TRUSTED_CA'],
     ['SIGNING_TRUSTED_CA', 'SIGNING_P12_DIR'],
@@ -362,6 +378,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     logLevel: v.LOG_LEVEL,
     database: v.DATABASE_URL ? { url: v.DATABASE_URL, poolSize: v.DB_POOL_SIZE } : { dataDir: resolve(v.DATA_DIR, 'pglite') },
+    readDatabase: v.DATABASE_READ_URL ? { url: v.DATABASE_READ_URL, poolSize: v.DB_POOL_SIZE } : undefined,
+    readYourWritesSeconds: v.READ_YOUR_WRITES_SECONDS,
     demoData: v.DEMO_DATA ?? !production,
     demoHistory: v.DEMO_HISTORY,
     publicUrl: v.PUBLIC_URL ?? `http://localhost:${v.PORT}`,

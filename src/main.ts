@@ -5,6 +5,11 @@ import { startServer } from './server.ts';
 import { DEMO_CITIZENS } from './idp/demo-citizens.ts';
 
 const config = loadConfigOrExit();
+// Production runs the compiled server: no TypeScript loader compiling modules in memory at start and in the workers.
+if (config.production && import.meta.url.endsWith('.ts')) {
+  console.error('NODE_ENV=production chạy bản đã biên dịch: npm run build rồi npm run start:production (node dist/main.js).');
+  process.exit(78);
+}
 const started = Date.now();
 const { app, db, url, demoLogins } = await startServer(config, { logger: config.logLevel !== 'silent' });
 

@@ -26,6 +26,7 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   useNotificationLinks(config.publicUrl);
   const db = await openDatabase(config.database);
   await migrate(db);
+  const readDb = config.readDatabase && (await openDatabase(config.readDatabase));
   if (config.demoData && (await seedDemo(db)) && config.demoHistory > 0) {
     // A year of past dossiers, so that the operations centre has something to show in the demo.
     registerDossierHooks();
@@ -35,6 +36,8 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   const demoLogins = config.demoData ? await listDemoLogins(db) : [];
   const app = await buildApp({
     db,
+    readDb,
+    readYourWritesSeconds: config.readYourWritesSeconds,
     historyKey: config.historyKey,
     logger: opts.logger,
     logLevel: config.logLevel,
@@ -63,6 +66,7 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
     await jobs.stop();
     await notifications.stop();
     await db.close();
+    await readDb?.close();
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -769,6 +769,12 @@ export interface ProceduresRow {
   updated_at: Date;
 }
 
+export interface RateLimitCountsRow {
+  key: string;
+  window_start: Date;
+  hits: number;
+}
+
 export interface ReceiptFormsRow {
   agency_id: string | null;
   form_no: string;
@@ -1099,6 +1105,7 @@ export interface Tables {
   payments: PaymentsRow;
   procedure_versions: ProcedureVersionsRow;
   procedures: ProceduresRow;
+  rate_limit_counts: RateLimitCountsRow;
   receipt_forms: ReceiptFormsRow;
   result_documents: ResultDocumentsRow;
   sandbox_vnpay_transactions: SandboxVnpayTransactionsRow;

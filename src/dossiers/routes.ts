@@ -418,6 +418,6 @@ export async function dossierRoutes(app: FastifyInstance) {
         response: { 200: anyObject, ...errorResponses, 429: { $ref: 'Error#' } },
       },
     },
-    async (req) => dossiers.lookupDossier(db, req.params.code, req.query.verify),
+    async (req) => dossiers.lookupDossier(app.readDb(req), req.params.code, req.query.verify),
   );
 }

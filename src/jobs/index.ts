@@ -17,6 +17,7 @@ import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES }
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
 import { paymentReconciler } from '../payments/routes.ts';
 import { deleteExpiredIdempotencyKeys } from '../shared/idempotency.ts';
+import { deleteExpiredRateLimits } from '../shared/rate-limit-store.ts';
 
 export interface Job {
   /** Stable name: the key of its row in scheduled_jobs and of its advisory lock. */
@@ -98,6 +99,8 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
         staff: await deleteExpiredSessions(db, idle.staff),
         citizen: await deleteExpiredCitizenSessions(db, idle.citizen),
         signInThrottles: await deleteForgottenThrottles(db),
+        // The rate-limit counts the servers share (on PGlite they are counted in memory and the table stays empty).
+        rateLimits: await deleteExpiredRateLimits(db),
       }),
     },
     { name: 'retention.notifications', everyMs: 24 * HOUR, run: async () => ({ deleted: await deleteDeliveredNotifications(db) }) },

@@ -63,6 +63,9 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
     await ctx.db.query(
       `INSERT INTO login_throttles (key, failures, last_failure_at) VALUES ('ip:10.1.1.1', 3, now() - interval '25 hours'), ('ip:10.1.1.2', 3, now())`,
     );
+    await ctx.db.query(
+      `INSERT INTO rate_limit_counts (key, window_start, hits) VALUES ('lookup|10.1.1.1', now() - interval '2 hours', 30), ('lookup|10.1.1.2', now(), 3)`,
+    );
     await generateDossiers(ctx.db, { count: 1, from: '2026-01-05', to: '2026-01-05', seed: 7 });
     const [event] = await ctx.db.query('SELECT id, dossier_id FROM dossier_events ORDER BY id LIMIT 1');
     await ctx.db.query(
@@ -89,6 +92,10 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
       ['ip:10.1.1.2'],
     );
     assert.deepEqual(
+      (await ctx.db.query(`SELECT key FROM rate_limit_counts WHERE key LIKE 'lookup|10.1.1.%'`)).map((r) => r.key),
+      ['lookup|10.1.1.2'],
+    );
+    assert.deepEqual(
       (await ctx.db.query(`SELECT body FROM notification_outbox WHERE event_id = $1 ORDER BY id`, [event.id])).map((r) => r.body),
       ['mới', 'chưa gửi'],
     );
@@ -96,7 +103,7 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
     const health = (await ctx.app.inject({ url: '/health' })).json();
     const sessions = health.jobs.find((j: any) => j.name === 'retention.sessions');
     assert.equal(sessions.ok, true);
-    assert.deepEqual(sessions.result, { staff: 2, citizen: 0, signInThrottles: 1 });
+    assert.deepEqual(sessions.result, { staff: 2, citizen: 0, signInThrottles: 1, rateLimits: 1 });
     assert.ok(Date.now() - Date.parse(sessions.lastFinishedAt) < 60_000);
     assert.equal(await runIfDue(ctx.db, job('retention.sessions')), false, 'not due again within its period');
   });

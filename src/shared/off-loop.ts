@@ -34,11 +34,15 @@ function settle(outcome: { value?: unknown; error?: Error }) {
   next();
 }
 
+/** Running the compiled server (dist/, npm run build:server): modules named `x.ts` by their callers are `x.js` here. */
+const compiled = import.meta.url.endsWith('.js');
+const sibling = (module: URL) => (compiled ? module.href.replace(/\.ts$/, '.js') : module.href);
+
 function spawn(): Worker {
-  // The worker runs TypeScript modules too: it registers tsx's loader before loading its entry.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./off-loop-worker.ts', import.meta.url).href;
-  const w = new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`, {
+  // Under tsx the worker runs TypeScript modules too: it registers tsx's loader before loading its entry.
+  const entry = JSON.stringify(sibling(new URL('./off-loop-worker.ts', import.meta.url)));
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const w = new Worker(compiled ? `import(${entry})` : `import(${tsx}).then((api) => { api.register(); return import(${entry}); })`, {
     eval: true,
     resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB },
   });
@@ -85,7 +89,7 @@ function next() {
 /** Calls `fn(...args)` exported by `module` (a file URL) in the worker; Buffers arrive there as Uint8Arrays. */
 export function offLoop<T>(module: URL, fn: string, args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    queue.push({ module: module.href, fn, args, resolve, reject });
+    queue.push({ module: sibling(module), fn, args, resolve, reject });
     next();
   });
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet, { type HelmetOptions } from 'helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { AppError } from './errors.ts';
 
 /** Requests per minute. Generous defaults; tests that prove a limit set it low. */
@@ -41,11 +41,15 @@ const MINUTE = 60_000;
 
 /**
  * A hook that answers 429 with a Vietnamese message once `perMinute` requests with the same key (the client's IP
- * address unless `key` says otherwise) arrived within a minute. Reusable: `onRequest: rateLimited(app, 60)`;
+ * address unless `key` says otherwise) arrived within a minute. `scope` names the limiter, so that its keys are its own
+ * in a store that all limiters (and servers) share. Reusable: `onRequest: rateLimited(app, 60, 'exports')`;
  * a key read from the body needs `preHandler`.
  */
-export function rateLimited(app: FastifyInstance, perMinute: number, key?: (req: FastifyRequest) => string): onRequestAsyncHookHandler {
-  const limiter = app.createRateLimit({ max: perMinute, timeWindow: MINUTE, ...(key && { keyGenerator: key }) });
+export function rateLimited(app: FastifyInstance, perMinute: number, scope: string, key?: (req: FastifyRequest) => string): onRequestAsyncHookHandler {
+  // `scope` is no option of the plugin's: it reaches the store's child() with the options (shared/rate-limit-store.ts).
+  const limiter = app.createRateLimit({ max: perMinute, timeWindow: MINUTE, scope, ...(key && { keyGenerator: key }) } as Parameters<
+    typeof app.createRateLimit
+  >[0]);
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const r = await limiter(req);
     if (r.isAllowed || !r.isExceeded) return;
@@ -98,6 +102,8 @@ export async function registerSecurity(
     publicUrl: string;
     cookieSecure: boolean;
     sessionCookies: string[];
+    /** Where the limits are counted: absent → in this process's memory (one server); servers sharing a database pass its store. */
+    rateLimitStore?: FastifyRateLimitStoreCtor;
   },
 ) {
   const limits = { ...DEFAULT_RATE_LIMITS, ...opts.settings?.rateLimits };
@@ -161,8 +167,8 @@ export async function registerSecurity(
 
   // global: false — only the routes below and routes that declare `config.rateLimit` are limited.
   app.addHook('onRoute', (route) => {
-    for (const { perMinute, key } of policiesFor(route, limits)) {
-      const hook = rateLimited(app, perMinute, key);
+    for (const [i, { perMinute, key }] of policiesFor(route, limits).entries()) {
+      const hook = rateLimited(app, perMinute, `${([] as string[]).concat(route.method).join(',')} ${route.url} ${i}`, key);
       // A key read from the body waits for the body; an IP limit runs first, ahead of any route-level onRequest.
       if (key) route.preHandler = [...([] as any[]).concat(route.preHandler ?? []), hook];
       else route.onRequest = [hook, ...([] as any[]).concat(route.onRequest ?? [])];
@@ -174,6 +180,7 @@ export async function registerSecurity(
   });
   await app.register(rateLimit, {
     global: false,
+    ...(opts.rateLimitStore && { store: opts.rateLimitStore }),
     errorResponseBuilder: (_req, ctx) => tooMany(Math.ceil(ctx.ttl / 1000)),
   });
 }

@@ -144,7 +144,7 @@ function publicPeriod(q: { year?: number; from?: string; to?: string }) {
 }
 
 export async function statsRoutes(app: FastifyInstance): Promise<void> {
-  const db = app.db;
+  // Every route here only reads: from the replica when there is one (shared/read-replica.ts).
 
   app.get<{ Querystring: PeriodQuery }>(
     '/api/v1/stats/summary',
@@ -162,7 +162,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       checkPeriod(req.query);
-      return summary(db, await scopedQuery(app, req, req.query));
+      return summary(app.readDb(req), await scopedQuery(app, req, req.query));
     },
   );
 
@@ -204,7 +204,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       if (req.query.grain === 'day' && (Date.parse(req.query.to) - Date.parse(req.query.from)) / 86_400_000 > 400) {
         throw badRequest('PERIOD_TOO_LONG', 'Diễn biến theo ngày tối đa 400 ngày; hãy chọn theo tháng.');
       }
-      return trend(db, await scopedQuery(app, req, req.query));
+      return trend(app.readDb(req), await scopedQuery(app, req, req.query));
     },
   );
 
@@ -248,7 +248,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       checkPeriod(req.query);
       const { format: as, ...q } = req.query;
-      const result = await breakdown(db, await scopedQuery(app, req, q));
+      const result = await breakdown(app.readDb(req), await scopedQuery(app, req, q));
       if (as === 'json') return result;
       return sendTable(reply, as, `thong-ke-${q.by}-${q.from}-${q.to}`, 'Thống kê', breakdownColumns(q.by), result.rows);
     },
@@ -282,8 +282,8 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       checkPeriod(req.query);
       const { format: as, ...q } = await scopedQuery(app, req, req.query);
-      if (as === 'json') return drillDown(db, q);
-      const { items } = await drillDown(db, { ...q, page: 1, pageSize: EXPORT_LIMIT });
+      if (as === 'json') return drillDown(app.readDb(req), q);
+      const { items } = await drillDown(app.readDb(req), { ...q, page: 1, pageSize: EXPORT_LIMIT });
       return sendTable(reply, as, `ho-so-${q.indicator}-${q.from}-${q.to}`, 'Hồ sơ', dossierColumns, items);
     },
   );
@@ -338,7 +338,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       checkPeriod(req.query);
-      return feedbackStats(db, await scopedQuery(app, req, req.query));
+      return feedbackStats(app.readDb(req), await scopedQuery(app, req, req.query));
     },
   );
 
@@ -383,7 +383,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       checkPeriod(req.query);
-      return feedbackStatsCases(db, await scopedQuery(app, req, req.query));
+      return feedbackStatsCases(app.readDb(req), await scopedQuery(app, req, req.query));
     },
   );
 
@@ -549,7 +549,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (req) => index766(db, await scopedQuery(app, req, req.query)),
+    async (req) => index766(app.readDb(req), await scopedQuery(app, req, req.query)),
   );
 
   app.get(
@@ -567,7 +567,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       await scopedQuery(app, req, {});
       reply.hijack();
-      await subscribe(db, reply.raw);
+      await subscribe(app.readDb(req), reply.raw);
     },
   );
 
@@ -625,7 +625,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const p = publicPeriod(req.query);
-      return publicStats(db, p.from, p.to);
+      return publicStats(app.readDb(req), p.from, p.to);
     },
   );
 
@@ -641,7 +641,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const p = publicPeriod(req.query);
-      const s = await publicStats(db, p.from, p.to);
+      const s = await publicStats(app.readDb(req), p.from, p.to);
       type Line = { section: string; key: string; name: string; value: number | null; unit: string; definition: string };
       const lines: Line[] = [
         ...s.figures.map((f) => ({ section: 'Chỉ số', ...f })),
@@ -681,7 +681,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const p = publicPeriod(req.query);
-      return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(await communesMap(db, p.from, p.to)));
+      return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(await communesMap(app.readDb(req), p.from, p.to)));
     },
   );
 }
