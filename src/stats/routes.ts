@@ -438,7 +438,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       checkPeriod(req.query);
-      return documentsStats(db, await scopedQuery(app, req, req.query));
+      return documentsStats(app.readDb(req), await scopedQuery(app, req, req.query));
     },
   );
 
@@ -478,7 +478,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       checkPeriod(req.query);
-      return documentsStatsItems(db, await scopedQuery(app, req, req.query));
+      return documentsStatsItems(app.readDb(req), await scopedQuery(app, req, req.query));
     },
   );
 
