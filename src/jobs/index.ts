@@ -16,6 +16,7 @@ import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES }
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
 import { paymentReconciler } from '../payments/routes.ts';
 import { deleteExpiredIdempotencyKeys } from '../shared/idempotency.ts';
+import { openDuePeriods, remindAndFlag } from '../reporting/service.ts';
 
 export interface Job {
   /** Stable name: the key of its row in scheduled_jobs and of its advisory lock. */
@@ -86,6 +87,9 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
     { name: 'history.anchor', everyMs: 5 * MINUTE, run: async () => ({ anchoredDays: await anchorHistory(db), checkpointed: await checkpointHistory(db) }) },
     // Feedback cases at risk of missing their deadline or past it, escalated to the operators once each (working hours).
     { name: 'feedback.escalate', everyMs: 15 * MINUTE, run: () => escalateFeedback(db) },
+    // Chế độ báo cáo: each regime's period opens once its data cut-off has passed (a pre-filled draft per unit); units
+    // near their due date are reminded, and those past it flagged late.
+    { name: 'reporting.periods', everyMs: HOUR, run: async () => ({ opened: await openDuePeriods(db), ...(await remindAndFlag(db)) }) },
     // Retention: what nobody can use any more.
     { name: 'retention.idempotency-keys', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(db) }) },
     {

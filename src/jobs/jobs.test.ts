@@ -28,6 +28,7 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
         ['payments.reconcile', 5 * MINUTE, false],
         ['history.anchor', 5 * MINUTE, false],
         ['feedback.escalate', 15 * MINUTE, false],
+        ['reporting.periods', 60 * MINUTE, false],
         ['retention.idempotency-keys', 60 * MINUTE, false],
         ['retention.sessions', 60 * MINUTE, false],
         ['retention.notifications', 24 * 60 * MINUTE, false],
