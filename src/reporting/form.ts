@@ -63,7 +63,10 @@ export function validate(rows: FormRow[], data: ReportData): { errors: Finding[]
       if (ind.unit === '%' && x > 100) errors.push({ indicator: ind.code, column: col, message: `${ind.name}: tỷ lệ không được vượt quá 100%.` });
     }
     if (v.current === null) {
-      if (required && !isDerived(ind))
+      // A figure the platform cannot compute (no dossiers: a ratio of nothing) is not the unit's to invent.
+      if (required && ind.source === 'computed')
+        warnings.push({ indicator: ind.code, column: 'current', message: `${ind.name}: hệ thống chưa có số liệu kỳ này.` });
+      else if (required && !isDerived(ind))
         errors.push({ indicator: ind.code, column: 'current', message: `${ind.name}: chưa có số liệu kỳ này (nếu bằng 0, hãy nhập 0).` });
       continue;
     }

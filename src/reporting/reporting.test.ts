@@ -184,8 +184,9 @@ eachDatabase('periodic reports', { demo: true }, (ctx) => {
     });
     const drill = (await province({ method: 'GET', url: `/api/v1/report-periods/${periodId}/rollup?agencyId=${ids['H13.102']}` })).json();
     assert.equal(drill.lines.find((l: { code: string }) => l.code === 'TTHC.COMPLAINTS_SHARE').values.current, 33.33);
-    // A commune does not see the province's roll-up (unknown to it).
-    assert.equal((await officer({ method: 'GET', url: `/api/v1/report-periods/${periodId}/rollup` })).statusCode, 404);
+    // A commune sees its own roll-up, not the province's (unknown to it).
+    assert.equal((await officer({ method: 'GET', url: `/api/v1/report-periods/${periodId}/rollup` })).json().agency.name, 'Ủy ban nhân dân Phường Ninh Kiều');
+    assert.equal((await officer({ method: 'GET', url: `/api/v1/report-periods/${periodId}/rollup?agencyId=${ids.H13}` })).statusCode, 404);
 
     assert.equal(await indicatorValue(ctx.db, 'TTHC.COMPLAINTS', PERIOD), 4); // Cái Khế's is not accepted yet
     assert.equal(await indicatorValue(ctx.db, 'CDS.DIGITAL_TEAMS', PERIOD), null);

@@ -8,7 +8,7 @@ import type { ReportRegimesRow } from '../db/schema.ts';
 import { type Actor, inScope, requireSystemAdmin } from '../shared/actor.ts';
 import { AppError, badRequest, notFound } from '../shared/errors.ts';
 import { addDays, vietnamDate } from '../shared/time.ts';
-import { agenciesUnder, agencyNames, getAgencyRow } from '../agencies/service.ts';
+import { agenciesUnder, agencyNames, getAgencyRow, organisationOf } from '../agencies/service.ts';
 import { workingCalendar } from '../calendar/service.ts';
 import { FormWriter } from '../forms/layout.ts';
 import { nationalHeader } from '../forms/pdf.ts';
@@ -516,13 +516,19 @@ async function periodRow(db: Queryable, periodId: string): Promise<Row> {
 }
 
 /**
- * A period's reports rolled up for an agency (the province when none is named): its figures and, for drill-down,
+ * A period's reports rolled up for an agency: its figures and, for drill-down,
  * each child agency's — an agency holding reporting units below it, or a reporting unit with its report's status.
  */
 export async function rollup(db: Queryable, actor: Actor, periodId: string, agencyId?: string) {
   const period = await periodRow(db, periodId);
   const regime = await regimeRow(db, period.regime_id);
-  const root = agencyId ? await getAgencyRow(db, agencyId) : (await db.query('SELECT * FROM agencies WHERE parent_id IS NULL LIMIT 1'))[0];
+  // Without a named agency: the province for its staff, otherwise the caller's own organisation.
+  const [province] = await db.query('SELECT * FROM agencies WHERE parent_id IS NULL LIMIT 1');
+  const root = agencyId
+    ? await getAgencyRow(db, agencyId)
+    : inScope(actor, province.path)
+      ? province
+      : await getAgencyRow(db, (await organisationOf(db, actor.agencyId)).id);
   if (!root || !inScope(actor, root.path)) throw notFound('cơ quan');
   const form = await formRows(db, regime.id, Number(period.ends_on.slice(0, 4)));
   const reports = await db.query(

@@ -2,7 +2,7 @@
 // dossiers and citizen feedback (phản ánh, kiến nghị).
 import type { ReactNode } from 'react';
 import type { Me } from '../api.ts';
-import { Link, matchPath } from '../router.tsx';
+import { Link, matchPath, useLocation } from '../router.tsx';
 import { StaffArea } from '../staff.tsx';
 import { Inbox } from './Inbox.tsx';
 import { Intake } from './Intake.tsx';
@@ -12,8 +12,9 @@ import { FeedbackCase } from './FeedbackCase.tsx';
 import { FeedbackInbox } from './FeedbackInbox.tsx';
 import { FeedbackIntake } from './FeedbackIntake.tsx';
 import { isCounterOfficer } from './session.ts';
+import { ReportList, ReportPage, ReportRollup } from './Reports.tsx';
 
-function page(pathname: string, me: Me): ReactNode {
+function page(pathname: string, search: string, me: Me): ReactNode {
   if (pathname === '/mot-cua' || pathname === '/mot-cua/') return <Inbox me={me} />;
   if (pathname === '/mot-cua/tiep-nhan') return <Intake me={me} />;
   if (pathname === '/mot-cua/tra-cuu') return <Find />;
@@ -23,6 +24,11 @@ function page(pathname: string, me: Me): ReactNode {
   if (pathname === '/mot-cua/phan-anh/moi') return <FeedbackIntake />;
   const f = matchPath('/mot-cua/phan-anh/:id', pathname);
   if (f) return <FeedbackCase key={f.id} id={f.id} />;
+  if (pathname === '/mot-cua/bao-cao') return <ReportList />;
+  const t = matchPath('/mot-cua/bao-cao/tong-hop/:id', pathname);
+  if (t) return <ReportRollup key={t.id + search} periodId={t.id} agencyId={new URLSearchParams(search).get('don-vi')} />;
+  const b = matchPath('/mot-cua/bao-cao/:id', pathname);
+  if (b) return <ReportPage key={b.id} id={b.id} />;
   return (
     <p>
       Không tìm thấy trang. <Link to="/mot-cua">Về danh sách hồ sơ cần xử lý</Link>
@@ -31,12 +37,14 @@ function page(pathname: string, me: Me): ReactNode {
 }
 
 export function OfficeArea({ pathname }: { pathname: string }) {
+  const search = useLocation().search.toString();
   const tabs = (user: Me) => [
     { to: '/mot-cua', label: 'Hồ sơ cần xử lý', current: pathname === '/mot-cua' || pathname.startsWith('/mot-cua/ho-so/') },
     ...(isCounterOfficer(user) ? [{ to: '/mot-cua/tiep-nhan', label: 'Tiếp nhận tại quầy', current: pathname === '/mot-cua/tiep-nhan' }] : []),
     { to: '/mot-cua/tra-cuu', label: 'Tra cứu, sổ theo dõi', current: pathname === '/mot-cua/tra-cuu' },
     // Every officer of this area sees feedback: the operators all of it, an agency's staff what is assigned to it.
     { to: '/mot-cua/phan-anh', label: 'Phản ánh, kiến nghị', current: pathname.startsWith('/mot-cua/phan-anh') },
+    { to: '/mot-cua/bao-cao', label: 'Báo cáo định kỳ', current: pathname.startsWith('/mot-cua/bao-cao') },
   ];
-  return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, user)} />;
+  return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, search, user)} />;
 }
