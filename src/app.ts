@@ -43,6 +43,7 @@ import { documentRoutes } from './documents/routes.ts';
 import { documentWorkRoutes } from './documents/work-routes.ts';
 import { dtiRoutes } from './dti/routes.ts';
 import { openDataRoutes } from './opendata/routes.ts';
+import { reportingRoutes } from './reporting/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -245,6 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await documentWorkRoutes(api);
     await dtiRoutes(api);
     await openDataRoutes(api);
+    await reportingRoutes(api);
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

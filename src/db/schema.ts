@@ -781,6 +781,101 @@ export interface ReceiptFormsRow {
   series: string;
 }
 
+export interface ReportEventsRow {
+  id: Int8;
+  report_id: string;
+  at: Date;
+  actor_id: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  version: number;
+  note: string | null;
+}
+
+export interface ReportFormRowsRow {
+  regime_id: string;
+  ordinal: number;
+  indicator_code: string;
+  required: boolean;
+}
+
+export interface ReportIndicatorsRow {
+  code: string;
+  year: number;
+  name: string;
+  unit: string;
+  area: string;
+  definition: string;
+  formula: string;
+  aggregation: string;
+  disaggregations: string[];
+  source: string;
+  computed_by: string | null;
+  numerator: string | null;
+  denominator: string | null;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+export interface ReportPeriodsRow {
+  id: string;
+  regime_id: string;
+  label: string;
+  starts_on: Date;
+  ends_on: Date;
+  due_on: Date;
+  opened_at: Date;
+}
+
+export interface ReportRegimesRow {
+  id: string;
+  code: string;
+  name: string;
+  legal_basis: string;
+  content: string;
+  frequency: string;
+  reporter_kinds: string[];
+  recipient_id: string | null;
+  cutoff_day: number;
+  due_working_days: number;
+  remind_days_before: number;
+  outline: string[];
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ReportVersionsRow {
+  report_id: string;
+  version: number;
+  data: Json;
+  narrative: string;
+  pdf: Uint8Array | null;
+  signatures: Json | null;
+  signed_by: string | null;
+  signed_at: Date | null;
+  returned_reason: string | null;
+}
+
+export interface ReportsRow {
+  id: string;
+  period_id: string;
+  agency_id: string;
+  status: string;
+  version: number;
+  data: Json;
+  narrative: string;
+  submitted_at: Date | null;
+  signed_at: Date | null;
+  accepted_at: Date | null;
+  reminded_at: Date | null;
+  late_flagged_at: Date | null;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface ResultDocumentsRow {
   id: string;
   dossier_id: string;
@@ -1107,6 +1202,13 @@ export interface Tables {
   procedures: ProceduresRow;
   rate_limit_counts: RateLimitCountsRow;
   receipt_forms: ReceiptFormsRow;
+  report_events: ReportEventsRow;
+  report_form_rows: ReportFormRowsRow;
+  report_indicators: ReportIndicatorsRow;
+  report_periods: ReportPeriodsRow;
+  report_regimes: ReportRegimesRow;
+  report_versions: ReportVersionsRow;
+  reports: ReportsRow;
   result_documents: ResultDocumentsRow;
   sandbox_vnpay_transactions: SandboxVnpayTransactionsRow;
   satisfaction_ratings: SatisfactionRatingsRow;

@@ -18,6 +18,7 @@ import { deleteDeliveredNotifications, type NotificationWorker } from '../notifi
 import { paymentReconciler } from '../payments/routes.ts';
 import { deleteExpiredIdempotencyKeys } from '../shared/idempotency.ts';
 import { deleteExpiredRateLimits } from '../shared/rate-limit-store.ts';
+import { openDuePeriods, remindAndFlag } from '../reporting/service.ts';
 
 export interface Job {
   /** Stable name: the key of its row in scheduled_jobs and of its advisory lock. */
@@ -90,6 +91,9 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
     { name: 'documents.index', everyMs: MINUTE, run: () => indexDocuments(db) },
     // Feedback cases at risk of missing their deadline or past it, escalated to the operators once each (working hours).
     { name: 'feedback.escalate', everyMs: 15 * MINUTE, run: () => escalateFeedback(db) },
+    // Chế độ báo cáo: each regime's period opens once its data cut-off has passed (a pre-filled draft per unit); units
+    // near their due date are reminded, and those past it flagged late.
+    { name: 'reporting.periods', everyMs: HOUR, run: async () => ({ opened: await openDuePeriods(db), ...(await remindAndFlag(db)) }) },
     // Retention: what nobody can use any more.
     { name: 'retention.idempotency-keys', everyMs: HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(db) }) },
     {

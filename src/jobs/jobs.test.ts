@@ -29,6 +29,7 @@ eachDatabase('scheduled jobs', { demo: true }, (ctx) => {
         ['history.anchor', 5 * MINUTE, false],
         ['documents.index', MINUTE, false],
         ['feedback.escalate', 15 * MINUTE, false],
+        ['reporting.periods', 60 * MINUTE, false],
         ['retention.idempotency-keys', 60 * MINUTE, false],
         ['retention.sessions', 60 * MINUTE, false],
         ['retention.notifications', 24 * 60 * MINUTE, false],

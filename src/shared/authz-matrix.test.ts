@@ -9,6 +9,7 @@ import { before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { PDFDocument } from 'pdf-lib';
 import { act, FEE_PROCEDURE, submitOnline } from '../payments/testkit.ts';
+import { openDuePeriods } from '../reporting/service.ts';
 import { agencyIds, citizenSignIn, eachDatabase, signIn, type Requester } from '../testing/harness.ts';
 
 const ACTORS = [
@@ -52,6 +53,8 @@ const STATS_READERS: ActorName[] = ['leader', 'otherLeader', 'ioc', 'sysadmin'];
 const FEEDBACK_SEES: ActorName[] = ['citizen', 'ioc', 'sysadmin'];
 /** Who sees a draft of Cái Khế's specialist: the drafter, the agency's leader, and the staff of the drafting unit (the committee itself). */
 const DOCUMENT_SEES: ActorName[] = ['counter', 'specialist', 'leader', 'agencyAdmin'];
+/** Who sees Cái Khế's periodic report: its staff (the province's, as recipient), the IOC and the system administrator. */
+const REPORT_SEES: ActorName[] = ['counter', 'specialist', 'leader', 'agencyAdmin', 'ioc', 'sysadmin'];
 const DOCUMENT_SUBJECT = 'Công văn của ma trận phân quyền';
 /** Who sees a work file of Cái Khế's specialist: its creator and the agency's leader. */
 const WORK_FILE_SEES: ActorName[] = ['specialist', 'leader'];
@@ -83,6 +86,7 @@ interface Fixture {
   outgoing: { id: string; fileId: string };
   workFileId: string;
   dtiEvidenceId: string;
+  report: { id: string; periodId: string; regimeId: string };
 }
 
 type Ids = Record<string, string>;
@@ -504,6 +508,62 @@ const RULES: Record<string, Rule> = {
     ids: (f) => ({ id: f.workFileId, documentId: f.outgoing.id }),
   },
   'POST /api/v1/work-files/{id}/close': { kind: 'scoped', allow: ['specialist'], sees: WORK_FILE_SEES, stateful: true, ids: (f) => ({ id: f.workFileId }) },
+  // Chỉ tiêu, báo cáo định kỳ: the dictionary and regimes for staff, edited by the system administrator; a unit's
+  // report for its staff and the recipient; roll-ups of what lies in the caller's scope.
+  'GET /api/v1/indicators': { kind: 'role', allow: STAFF },
+  'PUT /api/v1/indicators/{code}/{year}': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    ids: () => ({ code: 'TTHC.INSPECTIONS', year: '2030' }),
+    payload: () => ({ name: 'Chỉ tiêu', unit: 'cuộc', area: 'Thử', definition: '', formula: '', aggregation: 'sum', disaggregations: [], source: 'reported' }),
+  },
+  'GET /api/v1/report-regimes': { kind: 'role', allow: STAFF },
+  'PATCH /api/v1/report-regimes/{id}': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    ids: (f) => ({ id: f.report.regimeId }),
+    payload: () => ({ cutoffDay: 15, dueWorkingDays: 2, remindDaysBefore: 2, active: true }),
+  },
+  'POST /api/v1/report-regimes/{id}/periods': {
+    kind: 'admin',
+    allow: ['sysadmin'],
+    ids: (f) => ({ id: f.report.regimeId }),
+    payload: () => ({ label: 'Đột xuất', startsOn: '2026-01-01', endsOn: '2026-01-31', dueOn: '2026-02-05' }),
+  },
+  'GET /api/v1/reports': { kind: 'role', allow: STAFF, sees: REPORT_SEES, marker: (f) => f.report.id },
+  'GET /api/v1/reports/{id}': { kind: 'scoped', allow: REPORT_SEES, sees: REPORT_SEES, ids: (f) => ({ id: f.report.id }) },
+  'PUT /api/v1/reports/{id}/values': {
+    kind: 'scoped',
+    allow: ['counter', 'specialist', 'leader'],
+    sees: REPORT_SEES,
+    ids: (f) => ({ id: f.report.id }),
+    payload: () => ({ entries: {} }),
+  },
+  'POST /api/v1/reports/{id}/actions': {
+    kind: 'scoped',
+    allow: [],
+    sees: REPORT_SEES,
+    stateful: true,
+    ids: (f) => ({ id: f.report.id }),
+    payload: () => ({ action: 'accept' }),
+  },
+  // No version is signed yet: those who see the report get the missing file's 404.
+  'GET /api/v1/reports/{id}/versions/{version}/pdf': {
+    kind: 'scoped',
+    allow: [],
+    sees: REPORT_SEES,
+    ids: (f) => ({ id: f.report.id, version: '1' }),
+    unknownIds: () => ({ id: randomUUID(), version: '1' }),
+  },
+  'GET /api/v1/reports/{id}/xlsx': { kind: 'scoped', allow: REPORT_SEES, sees: REPORT_SEES, ids: (f) => ({ id: f.report.id }) },
+  'POST /api/v1/reports/{id}/xlsx': {
+    kind: 'scoped',
+    allow: ['counter', 'specialist', 'leader'],
+    sees: REPORT_SEES,
+    ids: (f) => ({ id: f.report.id }),
+    ...multipart('file', Buffer.from('PK'), 'bieu-mau.xlsx'),
+  },
+  'GET /api/v1/report-periods/{id}/rollup': { kind: 'role', allow: STAFF, ids: (f) => ({ id: f.report.periodId }) },
   'POST /api/v1/admin/open311-keys': { kind: 'admin', allow: ['sysadmin'], payload: () => ({ name: 'Ứng dụng ma trận' }) },
   'POST /api/v1/admin/open311-keys/{id}/revoke': { kind: 'admin', allow: ['sysadmin'] },
   // DTI self-assessment: every staff member reads it; only system administrators load, assign and record published
@@ -643,6 +703,12 @@ eachDatabase('authorization matrix', { demo: true }, (ctx) => {
       outgoing: { id: outgoing.json().id, fileId: outgoingFile.id },
       workFileId: workFile.json().id,
       dtiEvidenceId: evidence.json().id,
+      report: await (async () => {
+        await openDuePeriods(db);
+        const [r] = (await specialist({ url: '/api/v1/reports' })).json().items;
+        const [regime] = (await specialist({ url: '/api/v1/report-regimes' })).json().items;
+        return { id: r.id, periodId: r.periodId, regimeId: regime.id };
+      })(),
     };
     assert.ok(f.fileId && f.documentId, 'the fixtures have a dossier file and a stored document');
     await citizen({ method: 'PUT', url: `/api/v1/citizen/drafts/${f.procedureId}`, payload: { formData: { hoTenNguoiYeuCau: CITIZEN.name } } });
