@@ -40,6 +40,7 @@ import { backupRoutes } from './backup/routes.ts';
 import { feedbackRoutes } from './feedback/routes.ts';
 import { open311Routes } from './open311/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
+import { nationalRoutes } from './national/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -230,6 +231,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await feedbackRoutes(api);
     await open311Routes(api);
     await documentRoutes(api);
+    await nationalRoutes(api, () => jobStatus(app.db));
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

@@ -7,6 +7,7 @@ import { formatDecimal, formatNumber, formatPercent } from '../format.ts';
 import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { FeedbackPanel } from './Feedback.tsx';
+import { SyncHealthPanel } from './SyncHealth.tsx';
 import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
 import { BreakdownTable, Card, CommuneMapChart, ExportLinks, Figure, LocalExport, NoData, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
@@ -81,6 +82,7 @@ export function Dashboard({ me }: { me: Me }) {
       <FeedbackPanel period={period} scope={scope} />
       {s && <Shares summary={s} period={period} />}
       <Index766Panel period={period} scope={scope} />
+      <SyncHealthPanel />
     </>
   );
 }
