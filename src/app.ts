@@ -44,6 +44,7 @@ import { documentWorkRoutes } from './documents/work-routes.ts';
 import { dtiRoutes } from './dti/routes.ts';
 import { openDataRoutes } from './opendata/routes.ts';
 import { reportingRoutes } from './reporting/routes.ts';
+import { nationalRoutes } from './national/routes.ts';
 import { citizenForSession, type Citizen } from './citizens/service.ts';
 import { setupCitizenSignIn, type CitizenOidc, type OidcSettings } from './citizens/oidc.ts';
 import { registerSecurity, type SecuritySettings } from './shared/security.ts';
@@ -247,6 +248,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await dtiRoutes(api);
     await openDataRoutes(api);
     await reportingRoutes(api);
+    await nationalRoutes(api, () => jobStatus(app.db));
   });
 
   const webDir = opts.webDir ?? defaultWebDir;

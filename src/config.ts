@@ -17,6 +17,7 @@ import { paymentSettings, type PaymentSettings } from './payments/service.ts';
 import type { SigningSettings } from './signing/service.ts';
 import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from './notifications/service.ts';
 import type { GatewaySettings } from './exchange/gateway.ts';
+import type { PortalSettings } from './national/portal.ts';
 
 // ---- parsers: raw text → value, or an Error saying what is wrong (loadConfig adds the variable's name) -------------
 
@@ -244,6 +245,20 @@ export const VARIABLES = {
   EXCHANGE_GATEWAY_SECRET: { parse: text, secret: true, description: 'khóa bí mật của hệ thống tại trục liên thông (cần khi có EXCHANGE_GATEWAY_URL)' },
   EXCHANGE_GATEWAY_TIMEOUT_MS: { parse: integer(100, 600_000), default: 60_000, description: 'chờ trục liên thông trả lời tối đa bấy nhiêu mili giây' },
   SIM_GATEWAY_PORT: { parse: integer(0, 65535), default: 3900, description: 'npm run sim:gateway: cổng của trục liên thông mô phỏng' },
+  DVCQG_URL: {
+    parse: url(['https:', 'http:']),
+    description: 'Cổng Dịch vụ công quốc gia (bộ chuyển đổi đồng bộ hồ sơ); không có: không đồng bộ, hồ sơ nằm chờ trong hàng đợi',
+  },
+  DVCQG_USERNAME: { parse: text, description: 'tài khoản của tỉnh tại Cổng DVCQG (cần khi có DVCQG_URL)' },
+  DVCQG_PASSWORD: { parse: text, secret: true, description: 'mật khẩu của tài khoản tại Cổng DVCQG (cần khi có DVCQG_URL)' },
+  DVCQG_UNIT_CODE: { parse: text, default: '000.00.00.H13', description: 'mã đơn vị (madonvi, dstcode) của tỉnh tại Cổng DVCQG' },
+  DVCQG_TIMEOUT_MS: { parse: integer(100, 600_000), default: 60_000, description: 'chờ Cổng DVCQG trả lời tối đa bấy nhiêu mili giây' },
+  DVCQG_LEASE_MS: {
+    parse: integer(1000, 3_600_000),
+    default: 300_000,
+    description: 'một tin đồng bộ đang gửi thuộc về tiến trình đã nhận nó trong bấy nhiêu mili giây, sau đó tiến trình khác gửi lại',
+  },
+  SIM_DVCQG_PORT: { parse: integer(0, 65535), default: 3901, description: 'npm run sim:dvcqg: cổng của Cổng DVCQG mô phỏng' },
 } satisfies Record<string, Variable<any>>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -292,6 +307,12 @@ export interface Config {
   exchange?: GatewaySettings;
   /** npm run sim:gateway: its port and the one system it admits (EXCHANGE_SYSTEM_ID / SECRET, else development ones). */
   exchangeSimulator: { port: number; systems: Record<string, string> };
+  /** DVCQG_*: the national portal's sync; absent → dossier messages wait in the outbox. */
+  national?: PortalSettings;
+  /** How long a message being sent stays with its process (DVCQG_LEASE_MS; every process that delivers). */
+  nationalLeaseMs: number;
+  /** npm run sim:dvcqg: its port and the one account it admits (DVCQG_USERNAME / PASSWORD, else development ones). */
+  nationalSimulator: { port: number; accounts: Record<string, string> };
 }
 
 /** Parses every declared variable; all problems are reported together, each naming its variable. */
@@ -325,6 +346,8 @@ export function readVariables(env: NodeJS.ProcessEnv = process.env): Values {
     ['SIGNING_TRUSTED_CA', 'SIGNING_P12_DIR'],
     ['EXCHANGE_GATEWAY_URL', 'EXCHANGE_SYSTEM_ID'],
     ['EXCHANGE_GATEWAY_URL', 'EXCHANGE_GATEWAY_SECRET'],
+    ['DVCQG_URL', 'DVCQG_USERNAME'],
+    ['DVCQG_URL', 'DVCQG_PASSWORD'],
   ];
   for (const [given, needed] of pairs) {
     if (isSet(given) && !isSet(needed)) problems.push(`${needed}: cần đặt khi có ${given}`);
@@ -440,6 +463,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exchangeSimulator: {
       port: v.SIM_GATEWAY_PORT,
       systems: { [v.EXCHANGE_SYSTEM_ID ?? SIMULATOR_SYSTEM.id]: v.EXCHANGE_GATEWAY_SECRET ?? SIMULATOR_SYSTEM.secret },
+    },
+    national: v.DVCQG_URL
+      ? { url: v.DVCQG_URL, username: v.DVCQG_USERNAME!, password: v.DVCQG_PASSWORD!, unitCode: v.DVCQG_UNIT_CODE, timeoutMs: v.DVCQG_TIMEOUT_MS }
+      : undefined,
+    nationalLeaseMs: v.DVCQG_LEASE_MS,
+    nationalSimulator: {
+      port: v.SIM_DVCQG_PORT,
+      accounts: { [v.DVCQG_USERNAME ?? SIMULATOR_SYSTEM.id]: v.DVCQG_PASSWORD ?? SIMULATOR_SYSTEM.secret },
     },
   };
 }

@@ -5,6 +5,7 @@ import { recordDossierStatistics, recordImportedDossiers } from './stats/service
 import { enqueueDossierNotifications } from './notifications/service.ts';
 import { keepSubmittedDocuments, reuseStoredDocuments } from './datastore/service.ts';
 import { onDossierEventForPayments } from './payments/service.ts';
+import { enqueueNationalSync } from './national/service.ts';
 
 /**
  * What every dossier event runs, in its transaction, in this order. A hook that needs the dossier to move on (payments:
@@ -20,6 +21,10 @@ export const DOSSIER_EVENT_HOOKS: readonly DossierEventHook[] = [
   // Submitted files into the applicant's data store: no order against the hooks above; before payments with the rest
   // of this event's records.
   keepSubmittedDocuments,
+  // The national portal's message for this event (outbox): before payments, so that this event's status is queued
+  // before the follow-up's (request_payment's 6 after acceptance's 2), and it reads the dossier row as this event left
+  // it; no order against the hooks above.
+  enqueueNationalSync,
   // Fees: last, so that the follow-up it asks for (request_payment at acceptance) is queued after everything this
   // event records; the engine runs it, and this list again for its event, once this list is done.
   onDossierEventForPayments,

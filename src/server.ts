@@ -11,6 +11,7 @@ import { generateDossiers } from './stats/generate.ts';
 import { defaultTransports, startNotificationWorker, useNotificationLinks } from './notifications/service.ts';
 import { platformJobs, startJobs } from './jobs/index.ts';
 import { httpGateway } from './exchange/gateway.ts';
+import { httpPortal } from './national/portal.ts';
 import { addDays, vietnamDate } from './shared/time.ts';
 
 export interface Running {
@@ -61,7 +62,9 @@ export async function startServer(config: Config, opts: { logger?: boolean } = {
   });
   // Without a configured gateway the exchange's outbox waits (the documents module still writes it).
   const exchange = config.exchange ? httpGateway(config.exchange) : undefined;
-  const jobs = startJobs(db, platformJobs({ app, notifications, exchange, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
+  // Without a configured national portal the sync's outbox waits (the dossier-event hook still writes it).
+  const national = config.national ? { portal: httpPortal(config.national), leaseMs: config.nationalLeaseMs } : undefined;
+  const jobs = startJobs(db, platformJobs({ app, notifications, exchange, national, sessionIdleMinutes: config.sessionIdleMinutes }), app.log);
   app.addHook('onClose', async () => {
     await jobs.stop();
     await notifications.stop();

@@ -662,6 +662,38 @@ export interface LoginThrottlesRow {
   last_failure_at: Date;
 }
 
+export interface NationalSyncLogRow {
+  id: Int8;
+  dossier_id: string;
+  outbox_id: Int8 | null;
+  kind: string;
+  ok: boolean;
+  request: Json | null;
+  response: Json | null;
+  error_code: string | null;
+  message: string | null;
+  at: Date;
+}
+
+export interface NationalSyncOutboxRow {
+  id: Int8;
+  message_id: string;
+  dossier_id: string;
+  event_id: Int8;
+  code: string;
+  agency_id: string;
+  service: string;
+  national_status: number;
+  payload: Json;
+  state: string;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  event_at: Date;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
 export interface NotificationOutboxRow {
   id: Int8;
   dossier_id: string | null;
@@ -1192,6 +1224,8 @@ export interface Tables {
   idempotency_keys: IdempotencyKeysRow;
   login_events: LoginEventsRow;
   login_throttles: LoginThrottlesRow;
+  national_sync_log: NationalSyncLogRow;
+  national_sync_outbox: NationalSyncOutboxRow;
   notification_outbox: NotificationOutboxRow;
   open311_api_keys: Open311ApiKeysRow;
   payment_orders: PaymentOrdersRow;

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/index.ts';
 import type { ExchangeInboxRow, ExchangeOutboxRow } from '../db/schema.ts';
-import { backoffMs } from '../notifications/service.ts';
+import { deliverInOrder, type OrderedDeliveryOptions } from '../shared/outbox.ts';
 import {
   buildDocumentPackage,
   buildStatusPackage,
@@ -176,40 +176,19 @@ export async function recipientStatuses(db: Queryable, documentId: string): Prom
 
 // ---- delivery (the exchange.deliver job) -----------------------------------------------------------------------------
 
-export interface DeliveryOptions {
-  batchSize?: number;
-  /** After this many failed attempts a row is marked failed (default 20: about a day at the longest back-off). */
-  maxAttempts?: number;
-  /** Back-off after the n-th failure: baseDelayMs × 2^(n-1), at most maxDelayMs (defaults 30 s, 1 h). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** How long a claimed row stays with this worker (default 5 min). */
-  leaseMs?: number;
-  now?: () => Date;
+export interface DeliveryOptions extends OrderedDeliveryOptions {
   logger?: { warn(obj: object, msg?: string): void };
 }
 
-/** Hands the due outbox rows to the gateway; returns how many were attempted. */
+/**
+ * Hands the due outbox rows to the gateway; returns how many were attempted. Only the first pending row of each
+ * document and recipient is due: a recall never overtakes its document, a 06 never its 03.
+ */
 export async function deliverOutbox(db: Database, gateway: Gateway, opts: DeliveryOptions = {}): Promise<{ attempted: number; sent: number }> {
-  const now = opts.now ?? (() => new Date());
-  const at = now();
-  // Only the first pending row of each document and recipient is due: a recall never overtakes its document, a 06
-  // never its 03. Rows another worker holds are skipped (and hold their successors back).
-  const claimed = await db.transaction((tx) =>
-    tx.query<ExchangeOutboxRow>(
-      `UPDATE exchange_outbox SET next_attempt_at = $2
-        WHERE id IN (SELECT o.id FROM exchange_outbox o
-                      WHERE o.state = 'pending' AND o.next_attempt_at <= $1
-                        AND NOT EXISTS (SELECT 1 FROM exchange_outbox e WHERE e.document_id = o.document_id
-                                           AND e.to_organ_id = o.to_organ_id AND e.state = 'pending' AND e.id < o.id)
-                      ORDER BY o.id LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING *`,
-      [at, new Date(at.getTime() + (opts.leaseMs ?? 5 * 60_000)), opts.batchSize ?? 20],
-    ),
-  );
-  let sent = 0;
-  for (const row of claimed.sort((a, b) => Number(a.id) - Number(b.id))) {
-    try {
+  return deliverInOrder<ExchangeOutboxRow>(
+    db,
+    { table: 'exchange_outbox', groupBy: ['document_id', 'to_organ_id'] },
+    async (row) => {
       const { messageId } = await gateway.send({
         messageKey: row.message_key,
         from: row.from_organ_id,
@@ -218,26 +197,14 @@ export async function deliverOutbox(db: Database, gateway: Gateway, opts: Delive
         documentId: row.document_id,
         edxml: row.edxml,
       });
-      await db.query(
-        `UPDATE exchange_outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2, gateway_id = $3, last_error = NULL WHERE id = $1 AND state = 'pending'`,
-        [row.id, now(), messageId],
-      );
-      sent++;
-    } catch (err) {
-      const failures = Number(row.attempts) + 1;
-      const failed = failures >= (opts.maxAttempts ?? 20);
-      const message = String((err as Error)?.message ?? err).slice(0, 1000);
-      await db.query(`UPDATE exchange_outbox SET attempts = $2, last_error = $3, state = $4, next_attempt_at = $5 WHERE id = $1 AND state = 'pending'`, [
-        row.id,
-        failures,
-        message,
-        failed ? 'failed' : 'pending',
-        new Date(now().getTime() + backoffMs(failures, opts.baseDelayMs ?? 30_000, opts.maxDelayMs ?? 3600_000)),
-      ]);
-      (opts.logger ?? console).warn({ outbox: Number(row.id), to: row.to_organ_id, attempts: failures, failed, err: message }, 'exchange delivery failed');
-    }
-  }
-  return { attempted: claimed.length, sent };
+      return { gateway_id: messageId };
+    },
+    {
+      ...opts,
+      failed: (row, attempts, failed, err) =>
+        (opts.logger ?? console).warn({ outbox: Number(row.id), to: row.to_organ_id, attempts, failed, err }, 'exchange delivery failed'),
+    },
+  );
 }
 
 // ---- receiving (the exchange.receive job) -----------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import { deleteExpiredUploads } from '../dossiers/files.ts';
 import { deleteExpiredSessions, deleteForgottenThrottles, SESSION_IDLE_MINUTES } from '../identity/service.ts';
 import { deleteDeliveredNotifications, type NotificationWorker } from '../notifications/service.ts';
 import { paymentReconciler } from '../payments/routes.ts';
+import { deliverAllNationalSync, reconcileNationalSync } from '../national/service.ts';
+import type { Portal } from '../national/portal.ts';
 import { deleteExpiredIdempotencyKeys } from '../shared/idempotency.ts';
 import { deleteExpiredRateLimits } from '../shared/rate-limit-store.ts';
 import { openDuePeriods, remindAndFlag } from '../reporting/service.ts';
@@ -38,11 +40,13 @@ export interface JobDeps {
   notifications: NotificationWorker;
   /** The document exchange gateway (EXCHANGE_GATEWAY_URL); without one, no exchange jobs. */
   exchange?: Gateway;
+  /** The national portal (DVCQG_URL); without one, the sync's outbox waits. */
+  national?: { portal: Portal; leaseMs: number };
   sessionIdleMinutes?: { staff: number; citizen: number };
 }
 
 /** Every scheduled job of the platform. */
-export function platformJobs({ app, notifications, exchange, sessionIdleMinutes }: JobDeps): Job[] {
+export function platformJobs({ app, notifications, exchange, national, sessionIdleMinutes }: JobDeps): Job[] {
   const db = app.db;
   const idle = sessionIdleMinutes ?? { staff: SESSION_IDLE_MINUTES, citizen: CITIZEN_SESSION_IDLE_MINUTES };
   return [
@@ -80,6 +84,19 @@ export function platformJobs({ app, notifications, exchange, sessionIdleMinutes 
             },
           },
           { name: 'exchange.receive', everyMs: MINUTE, run: () => receiveMessages(db, exchange, { logger: app.log }) },
+        ]
+      : []),
+    // Đồng bộ Cổng DVCQG: every dossier event in order per dossier (every server, rows taken with SKIP LOCKED), and each
+    // night what the portal holds of the dossiers sent lately compared with what was sent (once per cluster).
+    ...(national
+      ? [
+          {
+            name: 'national.deliver',
+            everyMs: 5000,
+            everyServer: true,
+            run: () => deliverAllNationalSync(db, national.portal, { logger: app.log, leaseMs: national.leaseMs }),
+          },
+          { name: 'national.reconcile', everyMs: 24 * HOUR, run: () => reconcileNationalSync(db, national.portal) },
         ]
       : []),
     // A lost IPN or an abandoned return page is caught up by asking the gateway.

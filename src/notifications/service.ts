@@ -8,6 +8,7 @@
 // same message to the receiving side.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database, Queryable, Row } from '../db/index.ts';
+import { backoffMs } from '../shared/outbox.ts';
 import type { NotificationOutboxRow } from '../db/schema.ts';
 import type { DossierEventHook, DossierEventRecord } from '../dossiers/hooks.ts';
 import { getProcedureVersion } from '../catalog/service.ts';
@@ -312,9 +313,6 @@ export interface NotificationWorker {
   /** Delivers the rows due now; returns how many were attempted. */
   runOnce(): Promise<number>;
 }
-
-/** Backoff after `failures` failed attempts. */
-export const backoffMs = (failures: number, base = 60_000, max = 6 * 3600_000) => Math.min(max, base * 2 ** Math.max(0, failures - 1));
 
 export const DEFAULT_POLL_MS = 5000;
 export const DEFAULT_LEASE_MS = 5 * 60_000;

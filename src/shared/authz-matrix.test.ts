@@ -317,6 +317,10 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/dossiers/{id}/reused-documents': dossierRoute(),
 
   // Satisfaction: the applicant's own rating.
+  // The national portal sync: a dossier's log for the staff who see it; a retry for system administrators; health for the IOC.
+  'GET /api/v1/dossiers/{id}/national-sync': dossierRoute({ allow: DOSSIER_SEES.filter((a) => a !== 'citizen') }),
+  'POST /api/v1/dossiers/{id}/national-sync/retry': dossierRoute({ kind: 'admin', allow: ['sysadmin'], sees: ['sysadmin'] }),
+  'GET /api/v1/national-sync/health': { kind: 'role', allow: ['ioc', 'sysadmin'] },
   'GET /api/v1/dossiers/{id}/rating': dossierRoute({ allow: ['citizen'], sees: ['citizen'] }),
   'POST /api/v1/dossiers/{id}/rating': dossierRoute({ allow: [], sees: ['citizen'], stateful: true, payload: () => ({ level: 5, reasons: [] }) }),
 

@@ -5,9 +5,10 @@
 import type { Queryable } from '../db/index.ts';
 import { badRequest } from '../shared/errors.ts';
 import { publishedProcedureFacts, type PublishedProcedureFacts } from '../catalog/service.ts';
-import { figuresBy, indicatorContext, rankRows, type Figures } from './query.ts';
+import { figuresBy, indicatorContext, rankRows, resolveScope, type Figures } from './query.ts';
 import { addDays } from '../shared/time.ts';
 import { feedbackIndexInputs, type FeedbackIndexInputs } from '../feedback/stats.ts';
+import { syncIndexInputs, type SyncIndexInputs } from '../national/service.ts';
 
 export interface IndicatorDefinition {
   key: string;
@@ -38,6 +39,7 @@ interface Inputs {
   f: Figures;
   catalogue: CatalogueFacts;
   feedback: FeedbackIndexInputs;
+  sync: SyncIndexInputs;
 }
 
 /**
@@ -77,8 +79,13 @@ const INDICATORS: (IndicatorDefinition & { score: Scorer; points?: (ratios: numb
     key: 'DOSSIER_SYNC',
     name: 'Hồ sơ đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia',
     maxPoints: 6,
-    score: null,
-    formula: 'Số hồ sơ đồng bộ có ngày tiếp nhận trong kỳ / số hồ sơ theo báo cáo × 6',
+    formula: 'Số hồ sơ tiếp nhận trong kỳ được Cổng DVCQG xác nhận / số hồ sơ tiếp nhận trong kỳ × 6 (theo nhật ký đồng bộ; đúng hạn: xác nhận trong 24 giờ)',
+    // From the sync log (national/service.ts): dossiers received in the period whose reception the portal acknowledged.
+    score: ({ sync }) => [
+      { name: 'Hồ sơ tiếp nhận được đồng bộ / hồ sơ tiếp nhận', numerator: sync.synced, denominator: sync.received },
+      { name: 'Hồ sơ đồng bộ đúng hạn / hồ sơ tiếp nhận', numerator: sync.syncedOnTime, denominator: sync.received },
+    ],
+    points: ([synced]) => 6 * synced,
   },
   {
     group: 'Tiến độ, kết quả giải quyết',
@@ -272,22 +279,26 @@ function catalogueFacts(facts: PublishedProcedureFacts[], perProcedure: Map<stri
 }
 
 const NO_FEEDBACK: FeedbackIndexInputs = { mustHandle: 0, onTime: 0, handled: 0, clean: 0 };
+const NO_SYNC: SyncIndexInputs = { received: 0, synced: 0, syncedOnTime: 0 };
 
 /** The index for a period, for the province or one agency, with the ranking of agencies (and commune committees). */
 export async function index766(db: Queryable, q: { period: string; agency?: string }) {
   const { from, to } = periodOf(q.period);
   const ctx = await indicatorContext(db);
-  const [whole, perAgency, perProcedure, facts, feedback, feedbackPerAgency] = await Promise.all([
+  const agencies = resolveScope(ctx.dims, { agency: q.agency }).agencyIds;
+  const [whole, perAgency, perProcedure, facts, feedback, feedbackPerAgency, sync, syncPerAgency] = await Promise.all([
     figuresBy(db, ctx, { from, to, agency: q.agency }, null),
     figuresBy(db, ctx, { from, to }, 'agency_id'),
     figuresBy(db, ctx, { from, to, agency: q.agency }, 'procedure_id'),
     publishedProcedureFacts(db),
     feedbackIndexInputs(db, { from, to, agency: q.agency }, false),
     feedbackIndexInputs(db, { from, to }, true),
+    syncIndexInputs(db, { from, to, agencies }, false),
+    syncIndexInputs(db, { from, to, agencies: null }, true),
   ]);
   // The ranking scores each agency's dossiers against the same catalogue facts (the province publishes the catalogue).
   const catalogue = catalogueFacts(facts, perProcedure);
-  const { indicators, total } = score({ f: whole.get('')!, catalogue, feedback: feedback.get('')! });
+  const { indicators, total } = score({ f: whole.get('')!, catalogue, feedback: feedback.get('')!, sync: sync.get('') ?? NO_SYNC });
   // An agency that had feedback to handle but no dossier figures is ranked too, with its (empty) dossier figures;
   // an agency without feedback scores 6 for feedback timeliness, as the formula says.
   for (const agencyId of feedbackPerAgency.keys()) {
@@ -295,7 +306,7 @@ export async function index766(db: Queryable, q: { period: string; agency?: stri
       perAgency.set(agencyId, (await figuresBy(db, ctx, { from, to, agency: agencyId }, null)).get('')!);
   }
   const ranking = [...perAgency].map(([agencyId, f]) => {
-    const s = score({ f, catalogue, feedback: feedbackPerAgency.get(agencyId) ?? NO_FEEDBACK }).total;
+    const s = score({ f, catalogue, feedback: feedbackPerAgency.get(agencyId) ?? NO_FEEDBACK, sync: syncPerAgency.get(agencyId) ?? NO_SYNC }).total;
     return { agencyId, name: ctx.dims.agencies.get(agencyId)?.name ?? agencyId, points: s.points, maxPoints: s.maxPoints, rank: 0 };
   });
   const share = (r: { points: number; maxPoints: number }) => r.points / r.maxPoints;

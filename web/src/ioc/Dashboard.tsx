@@ -8,6 +8,7 @@ import { Link, navigate, setSearchParams, useLocation } from '../router.tsx';
 import { ErrorMessage, Loading, TableWrap, useFetch, usePageTitle } from '../ui.tsx';
 import { DocumentsPanel } from './Documents.tsx';
 import { FeedbackPanel } from './Feedback.tsx';
+import { SyncHealthPanel } from './SyncHealth.tsx';
 import { PeriodPicker, ScopeFilters } from './Filters.tsx';
 import { BREAKDOWN_NAMES, SHARE_NAMES, drillHref } from './labels.ts';
 import { BreakdownTable, Card, CommuneMapChart, ExportLinks, Figure, LocalExport, NoData, Panel, StatusBars, TrendChart, type Drill } from './parts.tsx';
@@ -83,6 +84,7 @@ export function Dashboard({ me }: { me: Me }) {
       <DocumentsPanel period={period} scope={scope} />
       {s && <Shares summary={s} period={period} />}
       <Index766Panel period={period} scope={scope} />
+      <SyncHealthPanel />
     </>
   );
 }

@@ -24,6 +24,7 @@ import { dossierAction } from '../citizen/requests.ts';
 import { CheckedField, invalidProps, type FormSchema } from '../citizen/SchemaForm.tsx';
 import { ResultPanel } from '../results/ResultPanel.tsx';
 import { ExtraDocumentsField, extraDocumentNames } from './ExtraDocuments.tsx';
+import { NationalSync } from './NationalSync.tsx';
 
 interface Person {
   id: string;
@@ -170,6 +171,7 @@ export function OfficeDossier({ id }: { id: string }) {
       <Section id="kiem-soat" title="Quá trình giải quyết (phiếu kiểm soát)">
         <Timeline dossier={d} agencyNames={agencies.names} />
       </Section>
+      <NationalSync dossierId={d.id} />
     </div>
   );
 }
