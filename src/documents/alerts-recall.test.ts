@@ -47,6 +47,7 @@ eachDatabase('urgent alerts and recall on the platform', { demo: true }, (ctx) =
     );
     assert.equal(mail.subject, `[HỎA TỐC] Văn bản hỏa tốc ${notation} của Sở Tư pháp cần vào sổ`);
     assert.match(mail.body, /Trích yếu: Công điện về ứng phó bão số 5/);
+    assert.ok(mail.body.includes(`/mot-cua/van-ban/${copy}`), 'the message opens the document’s own page');
 
     await call.act('snnmt.vanthu', copy, { action: 'register' });
     assert.deepEqual(await alerted(copy), [`snnmt.vanthu:${all}`, `snnmt.lanhdao:${all}`], 'registered: the leaders');

@@ -214,7 +214,7 @@ export async function enqueueUrgentDocumentAlert(
   context: Omit<UrgentDocumentContext, 'url'>,
   at: Date,
 ): Promise<number> {
-  const message = renderUrgentDocumentAlert({ ...context, url: `${linkBase.replace(/\/+$/, '')}/mot-cua` });
+  const message = renderUrgentDocumentAlert({ ...context, url: `${linkBase.replace(/\/+$/, '')}/mot-cua/van-ban/${owner.documentId}` });
   let written = 0;
   for (const person of people) written += await enqueueMessages(tx, owner, 'urgent_document', contactOf(person), message, at);
   return written;
