@@ -71,6 +71,16 @@ test('a paper document registered, directed, assigned and closed from the staff 
     assert.equal(await status(clerk).textContent(), 'Đã vào sổ, chờ lãnh đạo cho ý kiến');
     await clerk.getByRole('link', { name: 'ban-quet.pdf', exact: true }).waitFor();
 
+    // ---- the văn thư finds it again by words typed without diacritics, and prints the incoming register ----
+    await documentsTab(clerk).click();
+    await clerk.getByLabel('Tìm văn bản', { exact: true }).fill('ra soat chung thuc ban sao');
+    await clerk.getByRole('table', { name: 'Kết quả tìm văn bản' }).getByRole('link', { name: SUBJECT, exact: true }).waitFor();
+    await clerk.getByText('In sổ văn bản', { exact: true }).click();
+    const pdfHref = await clerk.getByRole('link', { name: 'Tải PDF', exact: true }).getAttribute('href');
+    const register = await clerk.request.get(new URL(pdfHref!, url).href);
+    assert.equal(register.status(), 200);
+    assert.equal(register.headers()['content-type'], 'application/pdf');
+
     // ---- the director finds it in the to-do box and gives the direction ----
     await staffSignInInBrowser(director, url, 'stp.lanhdao');
     await documentsTab(director).click();
@@ -131,6 +141,7 @@ test('a paper document registered, directed, assigned and closed from the staff 
       ['document', handler, `/mot-cua/van-ban/${row.id}`],
       ['draft', handler, '/mot-cua/van-ban/du-thao'],
       ['intake', clerk, '/mot-cua/van-ban/den-moi'],
+      ['search', clerk, '/mot-cua/van-ban?q=chung%20thuc'],
     ];
     for (const [size, viewport] of Object.entries(SIZES)) {
       for (const [what, page, path] of pages) {

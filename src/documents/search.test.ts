@@ -33,7 +33,9 @@ eachDatabase('document search', { demo: true }, (ctx) => {
       recipients: [ids['H13.14']],
     });
     await call.upload('stp.chuyenvien', id, 'main', await pdf('Noi dung: kiem tra zebracrossing tai cac xa'));
-    assert.deepEqual(await search('stp.chuyenvien', 'zebracrossing'), [], 'not indexed before the job runs');
+    assert.deepEqual(await search('stp.chuyenvien', 'zebracrossing'), [], 'the PDF is not read before the job runs');
+    assert.deepEqual(await search('stp.chuyenvien', 'kiem tra ho tich'), [id], 'its trích yếu is found at once');
+    assert.deepEqual(await search('syt.chuyenvien', 'kiem tra ho tich'), [], 'not by another agency');
     await indexAll();
     const hits = (await call.get('stp.chuyenvien', '/api/v1/documents/search?q=zebracrossing')).items;
     assert.deepEqual(

@@ -22,18 +22,17 @@ import {
   DRAFTERS,
   type COMPETENCE,
   incomingWorkflow,
-  INCOMING_STATES,
   insertEvent,
   NATIONAL_STATUS,
   NATIONAL_STATUS_NAMES,
   outgoingWorkflow,
-  OUTGOING_STATES,
   type SECRECY,
   URGENCIES,
   type DocumentFile,
   type IncomingAction,
   type IncomingStatus,
   type OutgoingAction,
+  stateName,
 } from './workflow.ts';
 
 type Urgency = (typeof URGENCIES)[number];
@@ -391,9 +390,6 @@ function flagsOf(row: DocumentsRow, now: Date, hoursLeft: (due: Date) => number)
 }
 
 /** The state's Vietnamese name, as the case type declares it. */
-const stateName = (row: DocumentsRow): string | null =>
-  ((row.direction === 'outgoing' ? OUTGOING_STATES : INCOMING_STATES) as Record<string, { name: string }>)[row.status]?.name ?? null;
-
 async function visibleCase(db: Queryable, actor: Actor, id: string) {
   // The source date as the calendar day it is (a date column read as an instant would shift with the time zone).
   const [row] = await db.query<DocumentsRow & { source_day: string | null }>(

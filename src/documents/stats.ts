@@ -17,7 +17,7 @@ import { agenciesUnder, agencyNames, getAgencyRow } from '../agencies/service.ts
 import { workingCalendar } from '../calendar/service.ts';
 import { addDays, vietnamDayStart } from '../shared/time.ts';
 import { formatNumber } from './numbering.ts';
-import { INCOMING_STATES, OUTGOING_STATES } from './workflow.ts';
+import { stateName } from './workflow.ts';
 
 export const DOCUMENT_FIGURES = [
   'on_time',
@@ -207,21 +207,23 @@ export async function documentsStatsItems(db: Queryable, q: DocumentsScope & { f
     total: members.length,
     items: page.map((d) => {
       const outgoing = d.direction === 'outgoing';
+      const secret = d.secrecy !== 'thuong';
       return {
         id: d.id,
         direction: d.direction,
         organisation: { id: d.agency_id, name: names.get(d.agency_id) ?? null },
         leadUnit: d.lead_unit_id ? { id: d.lead_unit_id, name: names.get(d.lead_unit_id) ?? null } : null,
         typeName: types.get(d.type_code) ?? null,
-        secret: d.secrecy !== 'thuong',
-        subject: d.secrecy === 'thuong' ? d.subject : null,
-        // Số, ký hiệu of an outgoing one; số đến and the sender's số, ký hiệu of an incoming one.
-        notation: outgoing ? `${formatNumber(d.number!)}/${d.notation}` : d.source_notation,
-        arrivalNumber: outgoing ? null : d.number,
-        from: outgoing ? null : d.from_name,
+        secret,
+        subject: secret ? null : d.subject,
+        // Số, ký hiệu of an outgoing one; số đến and the sender's số, ký hiệu of an incoming one — none of a secret one,
+        // which the operations centre counts without being named on it.
+        notation: secret ? null : outgoing ? `${formatNumber(d.number!)}/${d.notation}` : d.source_notation,
+        arrivalNumber: secret || outgoing ? null : d.number,
+        from: secret || outgoing ? null : d.from_name,
         channel: d.channel,
         status: d.status,
-        statusName: ((outgoing ? OUTGOING_STATES : INCOMING_STATES) as Record<string, { name: string }>)[d.status]?.name ?? d.status,
+        statusName: stateName(d) ?? d.status,
         registeredAt: iso(d.registered_at),
         issuedAt: iso(d.issued_at),
         dueAt: iso(d.due_at),

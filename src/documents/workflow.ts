@@ -47,6 +47,10 @@ export const INCOMING_STATES = {
   recalled: { name: 'Nơi gửi đã thu hồi', clock: 'stopped', final: true },
 } as const satisfies Record<IncomingStatus, { name: string; clock: string; final?: boolean }>;
 
+/** A document's state in Vietnamese, as every list and page shows it. */
+export const stateName = (row: { direction: string; status: string }): string | null =>
+  ((row.direction === 'outgoing' ? OUTGOING_STATES : INCOMING_STATES) as Record<string, { name: string }>)[row.status]?.name ?? null;
+
 /** The national axis's status code (VDXP/edXML status package) each incoming state reports to the sender. */
 export const NATIONAL_STATUS: Record<IncomingStatus, string> = {
   arrived: '01',
@@ -151,6 +155,8 @@ export async function insertFile(
     `INSERT INTO document_files (document_id, version, kind, name, mime, size, sha256, content, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [documentId, f.version, f.kind, f.name, f.mime, f.content.length, createHash('sha256').update(f.content).digest('hex'), f.content, by],
   );
+  // A new file is new text to search even when the case itself does not change (the documents.index job reads it).
+  await tx.query('UPDATE documents SET indexed_revision = NULL WHERE id = $1', [documentId]);
 }
 
 async function hasMain(tx: Queryable, c: DocumentCase): Promise<boolean> {

@@ -13,6 +13,7 @@ import { getProcedureVersion } from '../catalog/service.ts';
 import { agencyNames } from '../agencies/service.ts';
 import { deliverInOrder, type OrderedDeliveryOptions } from '../shared/outbox.ts';
 import { notFound } from '../shared/errors.ts';
+import { sqlVietnamDayStart } from '../shared/time.ts';
 import { PortalError, type Portal, type PortalRequest } from './portal.ts';
 
 // ---- the messages ------------------------------------------------------------------------------------------------------
@@ -381,7 +382,7 @@ export async function syncIndexInputs(db: Queryable, q: { from: string; to: stri
             count(*) FILTER (WHERE state = 'sent')::int AS synced,
             count(*) FILTER (WHERE state = 'sent' AND sent_at <= event_at + make_interval(hours => $4))::int AS on_time
        FROM (SELECT DISTINCT ON (dossier_id) dossier_id, agency_id, state, sent_at, event_at FROM national_sync_outbox
-              WHERE national_status = 2 AND event_at >= ($1::date - interval '7 hours') AND event_at < ($2::date + interval '17 hours')
+              WHERE national_status = 2 AND event_at >= ${sqlVietnamDayStart('$1')} AND event_at < ${sqlVietnamDayStart('$2')} + interval '1 day'
                 AND ($3::uuid[] IS NULL OR agency_id = ANY($3::uuid[]))
               ORDER BY dossier_id, id) r
       GROUP BY 1`,

@@ -52,6 +52,18 @@ eachDatabase('open data (CKAN action API, DCAT)', { demo: true }, (ctx) => {
     const unknown = await call('package_delete', { id: 'thu-tuc-hanh-chinh' });
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.error.message, 'Action name not known: package_delete');
+    // Names of built-in object members are names like any other: unknown, never run nor a server error.
+    for (const name of ['constructor', '__proto__', 'toString']) assert.equal((await call(name)).status, 400, name);
+    for (const params of <Record<string, string>[]>[
+      { fq: '__proto__:x' },
+      { fq: 'constructor:x' },
+      { sort: '__proto__ asc' },
+      { 'facet.field': '["constructor"]' },
+    ]) {
+      const res = await call('package_search', params);
+      assert.equal(res.status, 409, JSON.stringify(params));
+      assert.equal(res.body.error.__type, 'Validation Error');
+    }
   });
 
   test('package_search: q without diacritics, fq, sort, rows and start, facets over every match', async () => {

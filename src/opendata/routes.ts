@@ -42,7 +42,7 @@ export async function openDataRoutes(app: FastifyInstance) {
     });
     const schema = { tags: TAGS, params: { type: 'object', properties: { action: { type: 'string', maxLength: 100 } } } };
     const handle = async (name: string, p: Params) => {
-      const action = ACTIONS[name];
+      const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       if (!action) throw new ckan.CkanError(400, 'Bad request', `Action name not known: ${name}`);
       return { help: help(name), success: true, result: await action(db, base, p) };
     };

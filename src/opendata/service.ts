@@ -183,7 +183,7 @@ function parseFq(fq: string) {
     re.lastIndex = at;
     const m = re.exec(rest);
     if (!m) throw invalid('fq', `Cannot parse fq near "${rest.slice(at, at + 30)}"`);
-    if (!FACETS[m[2]]) throw invalid('fq', `Unknown field "${m[2]}" (known: ${Object.keys(FACETS).join(', ')})`);
+    if (!Object.hasOwn(FACETS, m[2])) throw invalid('fq', `Unknown field "${m[2]}" (known: ${Object.keys(FACETS).join(', ')})`);
     terms.push({ field: m[2], value: (m[3] ?? m[4]).replace(/\\(.)/g, '$1'), negate: m[1] === '-' });
     at = re.lastIndex;
   }
@@ -193,7 +193,7 @@ function parseFq(fq: string) {
 function parseSort(sort: string) {
   return sort.split(',').map((part) => {
     const [field, dir = 'asc', extra] = part.trim().split(/\s+/);
-    if (!SORTS[field] || !['asc', 'desc'].includes(dir) || extra) throw invalid('sort', `Invalid sort "${part.trim()}"`);
+    if (!Object.hasOwn(SORTS, field) || !['asc', 'desc'].includes(dir) || extra) throw invalid('sort', `Invalid sort "${part.trim()}"`);
     return { key: SORTS[field], desc: dir === 'desc' };
   });
 }
@@ -210,7 +210,7 @@ function facetFields(p: Params): string[] {
     }
   }
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw invalid('facet.field', 'facet.field must be a JSON list of field names');
-  const unknown = list.find((x) => !FACETS[x]);
+  const unknown = list.find((x) => !Object.hasOwn(FACETS, x));
   if (unknown) throw invalid('facet.field', `Unknown facet field "${unknown}"`);
   return list;
 }

@@ -62,6 +62,10 @@ eachDatabase('periodic reports', { demo: true }, (ctx) => {
     reportId = list[0].id;
     const all = (await province({ method: 'GET', url: `/api/v1/reports?periodId=${periodId}` })).json().items;
     assert.equal(all.length, 4);
+    // The province's one-stop desk is in the recipient's organisation but does not receive reports.
+    const desk = await signIn(ctx.app, 'motcua.tt');
+    assert.deepEqual((await desk({ method: 'GET', url: `/api/v1/reports?periodId=${periodId}` })).json().items, []);
+    assert.equal((await desk({ method: 'GET', url: `/api/v1/reports/${reportId}` })).statusCode, 404);
   });
 
   test('computed rows are pre-filled with what the operations centre shows for the commune and period; reported rows are empty, not 0', async () => {

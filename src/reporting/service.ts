@@ -431,7 +431,10 @@ export async function signReport(db: Database, actor: Actor, id: string, provide
   if (checks.length !== 1 || !checks[0].intact || !checks[0].trusted)
     throw new AppError(500, 'SIGNATURE_SELF_CHECK_FAILED', 'Báo cáo vừa ký không qua được bước tự kiểm tra chữ ký số.');
   const signatures = [{ role: 'leader', subject: checks[0].signer!.subject, serialNumber: checks[0].signer!.serialNumber, signedAt: checks[0].signedAt }];
-  await db.transaction((tx) => perform(reportWorkflow, tx, staff(actor), id, { action: 'sign', signed: { pdf, signatures }, note }));
+  // The PDF shows the report as it was loaded: if it changed while being rendered, the signature is refused (409).
+  await db.transaction((tx) =>
+    perform(reportWorkflow, tx, staff(actor), id, { action: 'sign', signed: { pdf, signatures }, note }, { expectedRevision: c.row.revision }),
+  );
 }
 
 /** A version's signed PDF, for those who see the report. */

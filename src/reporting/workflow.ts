@@ -131,6 +131,8 @@ const correct: Declared<'correct'> = {
 export async function canSeeReport(tx: Queryable, by: Party, c: Pick<ReportCase, 'unitPath' | 'recipientId'>): Promise<boolean> {
   if (by.kind !== 'staff') return false;
   if (by.actor.roles.includes('ioc_viewer') || inScope(by.actor, c.unitPath)) return true;
+  // The recipient's staff who receive reports, not every officer of its organisation (its one-stop desk, say).
+  if (!by.actor.roles.some((r) => RECIPIENT_STAFF.includes(r))) return false;
   return (await organisationOf(tx, by.actor.agencyId)).id === c.recipientId;
 }
 

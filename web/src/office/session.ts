@@ -33,3 +33,6 @@ export const isCounterOfficer = (me: Me) => me.roles.includes('counter_officer')
 export const drafts = (me: Pick<Me, 'roles'>) => me.roles.some((r) => r === 'specialist' || r === 'unit_leader' || r === 'agency_leader' || r === 'clerk');
 /** The văn thư registers paper documents in the incoming register. */
 export const registersPaper = (me: Pick<Me, 'roles'>) => me.roles.includes('clerk');
+/** Who prints the registers of Phụ lục IV (văn thư, the agency's leaders; src/documents/registers.ts PRINTERS). */
+export const printsRegisters = (me: Pick<Me, 'roles'>) =>
+  me.roles.some((r) => r === 'clerk' || r === 'agency_leader' || r === 'agency_admin' || r === 'system_admin');
