@@ -99,7 +99,7 @@ eachDatabase('documents with an outside agency through the gateway', { demo: tru
 
   before(async () => {
     sim = await startGatewaySimulator({ systems: { congso: SECRET } });
-    gateway = httpGateway({ url: sim.url, systemId: 'congso', secret: SECRET, timeoutMs: 2000 });
+    gateway = httpGateway({ url: sim.url, systemId: 'congso', secret: SECRET, timeoutMs: 15_000 }); // no fault here waits for the timeout; a loaded CI machine may be slow
     await simCall('PUT', `/sim/outside/${OUTSIDE.organId}`, { organName: OUTSIDE.organName, replies: ['01', '03'], recall: '15' });
     for (const u of ['stp.chuyenvien', 'stp.truongphong', 'stp.lanhdao', 'stp.vanthu']) who[u] = await signIn(ctx.app, u);
     [{ code: stpCode }] = await ctx.db.query(`SELECT code FROM agencies WHERE name = 'Sở Tư pháp'`);

@@ -342,8 +342,10 @@ export async function recallCopy(
   copy: { id: string; status: string },
   reason: string,
 ): Promise<{ accept: true } | { accept: false; reason: string }> {
-  if (copy.status === 'recalled' || copy.status === 'refused') return { accept: true };
-  if (!['arrived', 'registered'].includes(copy.status)) {
+  // The copy's state under its lock: a direction given at this moment either comes first (16) or waits for the recall.
+  const [{ status }] = await tx.query<{ status: string }>('SELECT status FROM documents WHERE id = $1 FOR UPDATE', [copy.id]);
+  if (status === 'recalled' || status === 'refused') return { accept: true };
+  if (!['arrived', 'registered'].includes(status)) {
     return { accept: false, reason: 'Văn bản đã được lãnh đạo phân công xử lý; đề nghị liên hệ cơ quan nhận.' };
   }
   await perform(incomingWorkflow, tx, null, copy.id, { action: 'recall', reason });
