@@ -52,6 +52,8 @@ eachDatabase('work files', { demo: true }, (ctx) => {
     assert.equal((await call.who['syt.chuyenvien']({ url: `/api/v1/work-files/${id}` })).statusCode, 404, 'another agency: as if unknown');
     assert.equal((await call.who['syt.chuyenvien']({ method: 'POST', url: `/api/v1/work-files/${id}/close` })).statusCode, 404);
     assert.ok(!(await call.get('syt.chuyenvien', '/api/v1/work-files')).items.some((f: any) => f.id === id));
+    const row = (await call.get('stp.truongphong', '/api/v1/work-files')).items.find((f: any) => f.id === id);
+    assert.equal(row.documentCount, 1, 'the list counts the documents once each');
 
     await call.ok(call.who['stp.truongphong']({ method: 'DELETE', url: `/api/v1/work-files/${id}/documents/${mine}` }), 204);
     await call.ok(put('stp.truongphong', mine), 204);

@@ -82,7 +82,13 @@ export async function listWorkFiles(db: Queryable, actor: Actor) {
     db,
     rows.map((f) => f.responsible_id),
   );
-  return { items: rows.map((f) => summary(f, names)) };
+  // Every document in the file is counted, like the archive's mục lục; the file's page lists only those the actor sees.
+  const counts = await db.query<{ work_file_id: string; n: number }>(
+    'SELECT work_file_id, count(*)::int AS n FROM work_file_documents WHERE work_file_id = ANY($1) GROUP BY work_file_id',
+    [rows.map((f) => f.id)],
+  );
+  const count = new Map(counts.map((c) => [c.work_file_id, c.n]));
+  return { items: rows.map((f) => ({ ...summary(f, names), documentCount: count.get(f.id) ?? 0 })) };
 }
 
 /** One work file and the documents in it that the actor may see (others are counted, never shown). */

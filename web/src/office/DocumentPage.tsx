@@ -3,13 +3,14 @@
 // with the inputs it needs (the choices — units, the lead unit's staff, replies — come with the document too). JSON
 // actions carry the revision shown, so acting on a stale page is refused and the page reloads.
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, type AllowedAction } from '../api.ts';
+import { ApiError, api, type AllowedAction, type Me } from '../api.ts';
 import { formatDay, formatInstant, formatNumber, formatSize } from '../format.ts';
 import { Link } from '../router.tsx';
 import { Badge, ErrorMessage, Field, Loading, Notice, TableWrap, useAction, useFetch, usePageTitle } from '../ui.tsx';
 import { Due, Section } from '../citizen/DossierParts.tsx';
 import { CheckedField, invalidProps } from '../citizen/SchemaForm.tsx';
 import { flagOf } from './FeedbackInbox.tsx';
+import { AddToWorkFile } from './WorkFiles.tsx';
 import {
   type FileKind,
   SECRECY,
@@ -124,7 +125,7 @@ const FORMS: Record<string, { field?: 'note' | 'reason'; label?: string; require
 const DANGER = new Set(Object.entries(FORMS).flatMap(([k, f]) => (f.danger ? [k] : [])));
 const COMPETENCE = { KT: 'KT. (ký thay)', TM: 'TM. (thay mặt)', TL: 'TL. (thừa lệnh)', TUQ: 'TUQ. (thừa ủy quyền)' } as const;
 
-export function DocumentPage({ id }: { id: string }) {
+export function DocumentPage({ id, me }: { id: string; me: Me }) {
   const res = useFetch<DocumentDetail>(`/api/v1/documents/${encodeURIComponent(id)}`);
   const [notice, setNotice] = useState('');
   const d = res.data;
@@ -245,6 +246,7 @@ export function DocumentPage({ id }: { id: string }) {
           <dd>{SECRECY[d.secrecy]}</dd>
         </div>
       </dl>
+      <AddToWorkFile me={me} documentId={d.id} />
       <Notice>{notice}</Notice>
 
       <Actions d={d} onDone={(message) => void res.reload().then(() => setNotice(message))} onStale={res.reload} />

@@ -50,6 +50,9 @@ export function DocumentsInbox({ me }: { me: Me }) {
               Soạn dự thảo văn bản đi
             </Link>
           )}
+          <Link className="btn" to="/mot-cua/ho-so-cong-viec">
+            Hồ sơ công việc
+          </Link>
         </div>
       </div>
       <form

@@ -15,6 +15,7 @@ import { DocumentsInbox } from './DocumentsInbox.tsx';
 import { DocumentIntake } from './DocumentIntake.tsx';
 import { DocumentDraft } from './DocumentDraft.tsx';
 import { DocumentPage } from './DocumentPage.tsx';
+import { WorkFileList, WorkFilePage } from './WorkFiles.tsx';
 import { drafts, handlesCases, isCounterOfficer } from './session.ts';
 import { ReportList, ReportPage, ReportRollup } from './Reports.tsx';
 
@@ -24,7 +25,10 @@ function page(pathname: string, search: string, me: Me): ReactNode {
   if (pathname === '/mot-cua/van-ban/den-moi') return <DocumentIntake me={me} />;
   if (pathname === '/mot-cua/van-ban/du-thao') return <DocumentDraft me={me} />;
   const doc = matchPath('/mot-cua/van-ban/:id', pathname);
-  if (doc) return <DocumentPage key={doc.id} id={doc.id} />;
+  if (doc) return <DocumentPage key={doc.id} id={doc.id} me={me} />;
+  if (pathname === '/mot-cua/ho-so-cong-viec') return <WorkFileList />;
+  const wf = matchPath('/mot-cua/ho-so-cong-viec/:id', pathname);
+  if (wf) return <WorkFilePage key={wf.id} id={wf.id} />;
   if (pathname === '/mot-cua/tiep-nhan') return <Intake me={me} />;
   if (pathname === '/mot-cua/tra-cuu') return <Find />;
   const m = matchPath('/mot-cua/ho-so/:id', pathname);
@@ -58,7 +62,15 @@ export function OfficeArea({ pathname }: { pathname: string }) {
           { to: '/mot-cua/bao-cao', label: 'Báo cáo định kỳ', current: pathname.startsWith('/mot-cua/bao-cao') },
         ]
       : []),
-    ...(drafts(user) ? [{ to: '/mot-cua/van-ban', label: 'Văn bản', current: pathname.startsWith('/mot-cua/van-ban') || !handlesCases(user) }] : []),
+    ...(drafts(user)
+      ? [
+          {
+            to: '/mot-cua/van-ban',
+            label: 'Văn bản',
+            current: pathname.startsWith('/mot-cua/van-ban') || pathname.startsWith('/mot-cua/ho-so-cong-viec') || !handlesCases(user),
+          },
+        ]
+      : []),
   ];
   return <StaffArea label="Chức năng xử lý hồ sơ" tabs={tabs} render={(user) => page(pathname, search, user)} />;
 }
