@@ -322,6 +322,8 @@ eachDatabase('payments', { demo: true }, (ctx) => {
   });
 
   test('gateway and bank callbacks are rate-limited per address', async () => {
+    // On a server the counts are shared by every app on the database: start from none (earlier tests called back too).
+    await ctx.db.query('DELETE FROM rate_limit_counts');
     const limited = await buildApp({ db: ctx.db, security: { rateLimits: { ...DEFAULT_RATE_LIMITS, paymentCallbacks: 2 } } });
     try {
       const call = () => limited.inject({ url: `/api/v1/payments/vnpay/ipn?vnp_TxnRef=1&vnp_SecureHash=${'a'.repeat(128)}` });
