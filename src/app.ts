@@ -157,8 +157,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(cookie);
   registerTextRule(app);
-  // First: a production build without certificates stops here, before anything else is set up.
-  app.decorate('signing', signingProvider(app.production, opts.signing));
   await registerSecurity(app, {
     settings: opts.security,
     publicUrl: app.publicUrl,
@@ -169,6 +167,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   registerReadReplica(app, { primary: opts.db, replica: opts.readDb, readYourWritesSeconds: opts.readYourWritesSeconds ?? READ_YOUR_WRITES_SECONDS });
   app.decorate('citizenOidc', await setupCitizenSignIn(app, { oidc: opts.oidc, production: app.production, publicUrl: app.publicUrl }));
+  app.decorate('signing', signingProvider(app.production, opts.signing));
   registerExchangeHandlers(app.signing);
   await app.register(swagger, {
     openapi: {

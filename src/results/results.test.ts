@@ -242,7 +242,8 @@ test('production refuses to start without configured certificates, and signs wit
   // The application takes its signer when it is built: a production build (with a real identity provider) without
   // certificates fails.
   const { oidc } = loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'congso' });
-  await assert.rejects(buildApp({ db: null as never, production: true, oidc }), /SIGNING_P12_DIR/);
+  // (No database is reached: only its kind is read before the signer.)
+  await assert.rejects(buildApp({ db: { kind: 'pglite' } as never, production: true, oidc }), /SIGNING_P12_DIR/);
   const dir = workDir();
   const ca = createTestCa();
   const leader = issueTestCertificate(ca, { commonName: 'Lãnh đạo cấu hình' });
