@@ -14,7 +14,7 @@ import type { Actor } from '../shared/actor.ts';
 import { badRequest } from '../shared/errors.ts';
 import { fold } from '../shared/text.ts';
 import { formatNumber } from './numbering.ts';
-import { canSee, stateName, URGENCIES } from './workflow.ts';
+import { canSee, summaryOf } from './workflow.ts';
 
 /** The folded PDF text kept per document: enough for any administrative document, bounded for a 500-page annex. */
 const MAX_CONTENT_CHARS = 200_000;
@@ -115,19 +115,8 @@ export async function searchDocuments(db: Queryable, actor: Actor, q: string, li
   }
   return {
     items: found.map((row) => {
-      const outgoing = row.direction === 'outgoing';
       return {
-        id: row.id,
-        direction: row.direction,
-        status: row.status,
-        statusName: stateName(row),
-        typeName: types.get(row.type_code),
-        subject: row.subject,
-        urgency: URGENCIES[row.urgency],
-        secrecy: row.secrecy,
-        notation: outgoing && row.number !== null ? `${formatNumber(row.number)}/${row.notation}` : row.source_notation,
-        arrivalNumber: outgoing ? null : row.number,
-        from: row.from_name,
+        ...summaryOf(row, types.get(row.type_code)),
         /** Found by the words of its file, not by its số, ký hiệu, trích yếu or sender. */
         inContent: row.in_content === true,
       };

@@ -33,6 +33,7 @@ import {
   type IncomingStatus,
   type OutgoingAction,
   stateName,
+  summaryOf,
 } from './workflow.ts';
 
 type Urgency = (typeof URGENCIES)[number];
@@ -588,19 +589,8 @@ export async function listDocuments(
     page,
     pageSize,
     items: shown.map(({ row, waiting }) => {
-      const outgoing = row.direction === 'outgoing';
       return {
-        id: row.id,
-        direction: row.direction,
-        status: row.status,
-        statusName: stateName(row),
-        typeName: types.get(row.type_code),
-        subject: row.subject,
-        urgency: URGENCIES[row.urgency],
-        secrecy: row.secrecy,
-        notation: outgoing && row.number !== null ? `${formatNumber(row.number)}/${row.notation}` : row.source_notation,
-        arrivalNumber: outgoing ? null : row.number,
-        from: row.from_name,
+        ...summaryOf(row, types.get(row.type_code)),
         recipients: recipients.get(row.id) ?? [],
         dueAt: iso(row.due_at),
         createdAt: row.created_at.toISOString(),

@@ -47,6 +47,27 @@ export const INCOMING_STATES = {
   recalled: { name: 'Nơi gửi đã thu hồi', clock: 'stopped', final: true },
 } as const satisfies Record<IncomingStatus, { name: string; clock: string; final?: boolean }>;
 
+/** What every list of documents shows of one (the boxes, search): its state, type, number or số đến, sender. */
+export function summaryOf(
+  row: Pick<DocumentsRow, 'id' | 'direction' | 'status' | 'subject' | 'urgency' | 'secrecy' | 'number' | 'notation' | 'source_notation' | 'from_name'>,
+  typeName: string | undefined,
+) {
+  const outgoing = row.direction === 'outgoing';
+  return {
+    id: row.id,
+    direction: row.direction,
+    status: row.status,
+    statusName: stateName(row),
+    typeName,
+    subject: row.subject,
+    urgency: URGENCIES[row.urgency],
+    secrecy: row.secrecy,
+    notation: outgoing && row.number !== null ? `${formatNumber(row.number)}/${row.notation}` : row.source_notation,
+    arrivalNumber: outgoing ? null : row.number,
+    from: row.from_name,
+  };
+}
+
 /** A document's state in Vietnamese, as every list and page shows it. */
 export const stateName = (row: { direction: string; status: string }): string | null =>
   ((row.direction === 'outgoing' ? OUTGOING_STATES : INCOMING_STATES) as Record<string, { name: string }>)[row.status]?.name ?? null;
